@@ -1,0 +1,230 @@
+// The /v1 REST API. Each route is described once (zod + OpenAPI) and handled by a service call.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Deps } from '../deps.js';
+import { AppError } from '../lib/errors.js';
+import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
+import { listOrders, listShipments, shipmentsOfOrders } from '../orders/queries.js';
+import { createShipment, findShipment, ingestBatch, listEvents, postShipmentEvents, runShipmentCommand } from '../shipments/service.js';
+import type { AppEnv } from './context.js';
+import { authenticate, idempotency, requireJsonBodies } from './middleware.js';
+import {
+  BatchEventsSchema,
+  CommandSchema,
+  CreateOrderSchema,
+  CreateShipmentSchema,
+  ErrorSchema,
+  ListOrdersQuery,
+  ListShipmentsQuery,
+  listOf,
+  OrderSchema,
+  PostEventsSchema,
+  ShipmentSchema,
+} from './schemas.js';
+import { orderJson, shipmentJson } from './serialize.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+const errors = {
+  400: json(ErrorSchema, 'Malformed request'),
+  401: json(ErrorSchema, 'Missing or wrong API key'),
+  404: json(ErrorSchema, 'Not found (or not yours)'),
+  422: json(ErrorSchema, 'Validation failed: details name each field'),
+};
+const security = [{ apiKey: [] }];
+const idParam = (name: string, example: string) => z.object({ [name]: z.string().max(64).openapi({ param: { name, in: 'path' }, example }) });
+const OrderIdParam = idParam('orderId', 'ord_01jd0000000000000000000000');
+const ShipmentIdParam = idParam('shipmentId', 'shp_01jd0000000000000000000000');
+
+// Responses are built by serializers whose types are wider than the schemas' enums.
+const reply = (c: Context, value: unknown, status: 200 | 201 = 200): never => c.json(value as never, status) as never;
+
+export function createApi(deps: Deps) {
+  const api = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const details = result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', problem: issue.message }));
+      throw new AppError('validation_failed', `the ${result.target === 'json' ? 'body' : result.target} is not valid: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
+    },
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'A brand API key (`waybill brand create`)' });
+  api.use('*', authenticate(deps), requireJsonBodies(), idempotency(deps));
+
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/orders',
+      tags: ['Orders'],
+      summary: 'Create an order (sending the same order again returns it; a reused number for another order is 409)',
+      security,
+      request: body(CreateOrderSchema),
+      responses: { 201: json(OrderSchema, 'Created'), 200: json(OrderSchema, 'The same order already existed'), 409: json(ErrorSchema, 'Order number used by a different order'), ...errors },
+    }),
+    async (c) => {
+      const brand = c.get('brand');
+      const { order, created } = await createOrder(deps, brand, c.req.valid('json'));
+      const shipments = created ? [] : await shipmentsOfOrders(deps, [order.id]);
+      return reply(c, orderJson(order, shipments, trackingPageUrl(deps, brand, order)), created ? 201 : 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orders',
+      tags: ['Orders'],
+      summary: 'List orders, newest first',
+      security,
+      request: { query: ListOrdersQuery },
+      responses: { 200: json(listOf(OrderSchema), 'A page of orders'), ...errors },
+    }),
+    async (c) => {
+      const brand = c.get('brand');
+      const page = await listOrders(deps, brand.id, c.req.valid('query'));
+      const shipments = await shipmentsOfOrders(deps, page.rows.map((o) => o.id));
+      const byOrder = groupBy(shipments, (s) => s.order_id);
+      return reply(c, { data: page.rows.map((o) => orderJson(o, byOrder.get(o.id) ?? [], trackingPageUrl(deps, brand, o))), nextCursor: page.nextCursor });
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orders/{orderId}',
+      tags: ['Orders'],
+      summary: 'Get an order with its shipments and its tracking page link',
+      security,
+      request: { params: OrderIdParam },
+      responses: { 200: json(OrderSchema, 'The order'), ...errors },
+    }),
+    async (c) => {
+      const brand = c.get('brand');
+      const order = await findOrder(deps, brand.id, c.req.valid('param').orderId!);
+      return reply(c, orderJson(order, await shipmentsOfOrders(deps, [order.id]), trackingPageUrl(deps, brand, order)));
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/orders/{orderId}/shipments',
+      tags: ['Shipments'],
+      summary: 'Add a shipment to an order: a carrier and tracking number, or a label from the simulated carrier',
+      security,
+      request: { params: OrderIdParam, ...body(CreateShipmentSchema) },
+      responses: { 201: json(ShipmentSchema, 'Created'), 409: json(ErrorSchema, 'Tracking number already used'), ...errors },
+    }),
+    async (c) => {
+      const shipment = await createShipment(deps, c.get('brand'), c.req.valid('param').orderId!, c.req.valid('json'));
+      deps.notifyJobsEnqueued();
+      return reply(c, shipmentJson(shipment), 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/shipments',
+      tags: ['Shipments'],
+      summary: 'List shipments, newest first',
+      security,
+      request: { query: ListShipmentsQuery },
+      responses: { 200: json(listOf(ShipmentSchema), 'A page of shipments'), ...errors },
+    }),
+    async (c) => {
+      const page = await listShipments(deps, c.get('brand').id, c.req.valid('query'));
+      return reply(c, { data: page.rows.map((s) => shipmentJson(s)), nextCursor: page.nextCursor });
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/shipments/{shipmentId}',
+      tags: ['Shipments'],
+      summary: 'Get a shipment with its timeline (oldest event first)',
+      security,
+      request: { params: ShipmentIdParam },
+      responses: { 200: json(ShipmentSchema, 'The shipment'), ...errors },
+    }),
+    async (c) => {
+      const shipment = await findShipment(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
+      return reply(c, shipmentJson(shipment, await listEvents(deps, shipment.id)));
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/shipments/{shipmentId}/events',
+      tags: ['Events'],
+      summary: 'Post tracking events for a shipment (manual and hybrid updates, or a store relaying carrier scans)',
+      security,
+      request: { params: ShipmentIdParam, ...body(PostEventsSchema) },
+      responses: {
+        200: json(z.object({ shipment: ShipmentSchema, stored: z.number(), duplicates: z.number() }), 'Stored (duplicates are counted, not stored twice)'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { shipment, outcome } = await postShipmentEvents(deps, c.get('brand'), c.req.valid('param').shipmentId!, c.req.valid('json'), 'manual');
+      return reply(c, { shipment: shipmentJson(shipment), stored: outcome.stored, duplicates: outcome.duplicates });
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/events/batch',
+      tags: ['Events'],
+      summary: 'Up to 1,000 events keyed by carrier and tracking number, stored in one transaction',
+      security,
+      request: body(BatchEventsSchema),
+      responses: {
+        200: json(
+          z.object({
+            stored: z.number(),
+            duplicates: z.number(),
+            unknown: z.number(),
+            results: z.array(z.object({ index: z.number(), shipmentId: z.string().nullable(), outcome: z.enum(['stored', 'duplicate', 'unknown_shipment']) })),
+          }),
+          'Per-event outcome',
+        ),
+        ...errors,
+      },
+    }),
+    async (c) => reply(c, await ingestBatch(deps, c.get('brand'), c.req.valid('json'), 'api')),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/shipments/{shipmentId}/commands',
+      tags: ['Shipments'],
+      summary: 'cancel, mark_delivered, mark_lost or expire a shipment (409 invalid_transition when its status does not allow it)',
+      security,
+      request: { params: ShipmentIdParam, ...body(CommandSchema) },
+      responses: { 200: json(ShipmentSchema, 'The shipment after the command'), 409: json(ErrorSchema, 'Not allowed from the current status'), ...errors },
+    }),
+    async (c) => {
+      const shipment = await runShipmentCommand(deps, c.get('brand'), c.req.valid('param').shipmentId!, c.req.valid('json').command);
+      deps.notifyJobsEnqueued();
+      return reply(c, shipmentJson(shipment));
+    },
+  );
+
+  return api;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k) ?? [];
+    list.push(item);
+    groups.set(k, list);
+  }
+  return groups;
+}
+

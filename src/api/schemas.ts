@@ -1,0 +1,206 @@
+// Request and response bodies of the REST API: one zod description serves validation, types
+// and the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { hasRealCalendarFields } from '../lib/time.js';
+import { hasControlCharacters } from '../shipments/events.js';
+import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../shipments/vocabulary.js';
+import { SHIPMENT_COMMANDS } from '../shipments/status.js';
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((v) => !hasControlCharacters(v), { message: 'must not contain control characters' });
+
+const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    message: 'must be an ISO-8601 date-time with a time zone offset, e.g. 2026-03-01T14:05:00-05:00',
+  })
+  .refine((v) => hasRealCalendarFields(v) && !Number.isNaN(Date.parse(v)), { message: 'is not a real date-time' });
+
+const dateOrInstant = z.union([z.iso.date({ message: 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time with offset' }).refine(hasRealCalendarFields, { message: 'is not a real date' }), instant]);
+
+export const CustomerSchema = z
+  .object({
+    email: z.email({ message: 'must be an email address' }).max(254),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, { message: 'must be in E.164 form, e.g. +14155550123' })
+      .optional(),
+    name: text(200).optional(),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag such as en, es or fr-CA' })
+      .optional(),
+  })
+  .openapi('Customer');
+
+export const AddressSchema = z
+  .object({
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    region: text(100).optional(),
+    postalCode: text(20),
+    country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as US' }),
+  })
+  .openapi('Address');
+
+export const ItemSchema = z
+  .object({
+    sku: text(100),
+    name: text(300),
+    quantity: z.number().int().min(1).max(100_000),
+    price: z.number().min(0).max(10_000_000).optional(),
+  })
+  .openapi('Item');
+
+export const CreateOrderSchema = z
+  .object({
+    number: text(64),
+    customer: CustomerSchema,
+    destination: AddressSchema,
+    items: z.array(ItemSchema).min(1, { message: 'must list at least one item' }).max(500),
+    placedAt: instant,
+    shipBy: dateOrInstant.optional(),
+  })
+  .openapi('CreateOrder');
+export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
+
+export const LocationSchema = z
+  .object({
+    city: text(100).nullish(),
+    region: text(100).nullish(),
+    postalCode: text(20).nullish(),
+    country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code' }).nullish(),
+    lat: z.number().min(-90).max(90).nullish(),
+    lon: z.number().min(-180).max(180).nullish(),
+  })
+  .openapi('Location');
+
+export const EventInputSchema = z
+  .object({
+    status: z.enum(SHIPMENT_STATUSES),
+    reason: z.enum(EXCEPTION_REASONS).nullish(),
+    delayed: z.boolean().optional(),
+    occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset; null if unknown (stored, not folded)' }),
+    location: LocationSchema.nullish(),
+    carrierCode: text(64).nullish(),
+    carrierText: text(500).nullish(),
+    eventId: text(200).optional().openapi({ description: "The source's own id for this event; repeated deliveries with the same id are stored once" }),
+  })
+  .openapi('TrackingEventInput');
+
+export const WindowSchema = z.object({ from: instant, to: instant }).openapi('DeliveryWindow');
+
+export const PostEventsSchema = z
+  .object({
+    events: z.array(EventInputSchema).min(1).max(1000),
+    estimatedDelivery: WindowSchema.nullish(),
+  })
+  .openapi('PostEvents');
+
+export const BatchEventSchema = EventInputSchema.extend({
+  carrier: text(32),
+  trackingNumber: text(64),
+}).openapi('BatchEvent');
+
+export const BatchEventsSchema = z.object({ events: z.array(BatchEventSchema).min(1).max(1000) }).openapi('BatchEvents');
+
+export const CreateShipmentSchema = z
+  .object({
+    carrier: text(32).optional().openapi({ example: 'ups', description: 'Detected from the tracking number when left out' }),
+    trackingNumber: text(64).optional(),
+    service: text(64).optional(),
+    direction: z.enum(SHIPMENT_DIRECTIONS).default('outbound'),
+    label: z.boolean().optional().openapi({ description: 'Buy a label from the carrier; the label creates the tracking number (simulated carrier)' }),
+    scenario: z
+      .enum(['happy', 'delayed', 'stalled', 'failed_attempt', 'exception', 'return_to_sender', 'customs_hold'])
+      .optional()
+      .openapi({ description: 'Simulated carrier only: force a journey' }),
+  })
+  .openapi('CreateShipment');
+export type CreateShipmentInput = z.infer<typeof CreateShipmentSchema>;
+
+export const CommandSchema = z.object({ command: z.enum(SHIPMENT_COMMANDS) }).openapi('ShipmentCommand');
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(SHIPMENT_STATUSES),
+    reason: z.enum(EXCEPTION_REASONS).nullable(),
+    delayed: z.boolean(),
+    occurredAt: z.string().nullable(),
+    location: LocationSchema.nullable(),
+    carrierCode: z.string().nullable(),
+    carrierText: z.string().nullable(),
+    source: z.string(),
+    recordedAt: z.string(),
+  })
+  .openapi('TrackingEvent');
+
+export const ShipmentSchema = z
+  .object({
+    id: z.string().openapi({ example: 'shp_01jd0000000000000000000000' }),
+    orderId: z.string(),
+    carrier: z.string(),
+    service: z.string().nullable(),
+    trackingNumber: z.string(),
+    direction: z.enum(SHIPMENT_DIRECTIONS),
+    status: z.enum(SHIPMENT_STATUSES),
+    reason: z.enum(EXCEPTION_REASONS).nullable(),
+    delayed: z.boolean(),
+    correction: z.boolean(),
+    estimatedDelivery: WindowSchema.nullable(),
+    lastEventAt: z.string().nullable(),
+    statusChangedAt: z.string().nullable(),
+    createdAt: z.string(),
+    events: z.array(EventSchema).optional(),
+  })
+  .openapi('Shipment');
+
+export const OrderSchema = z
+  .object({
+    id: z.string().openapi({ example: 'ord_01jd0000000000000000000000' }),
+    number: z.string(),
+    customer: CustomerSchema,
+    destination: AddressSchema,
+    items: z.array(ItemSchema),
+    placedAt: z.string(),
+    shipBy: z.string().nullable(),
+    shipments: z.array(ShipmentSchema),
+    trackingPageUrl: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Order');
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.any().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+
+export const ListOrdersQuery = z.object({
+  status: z.enum(SHIPMENT_STATUSES).optional().openapi({ description: 'Orders with at least one shipment in this status' }),
+  placedAfter: instant.optional(),
+  placedBefore: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const ListShipmentsQuery = z.object({
+  status: z.enum(SHIPMENT_STATUSES).optional(),
+  carrier: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});

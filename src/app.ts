@@ -1,0 +1,89 @@
+// createApp(deps): every route Waybill answers — the /v1 API, its OpenAPI description and
+// reference page, health and metrics, the public tracking pages. It never listens.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { sql } from 'kysely';
+import type { AppEnv } from './api/context.js';
+import { renderApiReference } from './api/reference-page.js';
+import { createApi } from './api/routes.js';
+import type { Deps } from './deps.js';
+import { AppError, errorBody } from './lib/errors.js';
+import { randomToken } from './lib/crypto.js';
+import { createPublicPages } from './web/pages.js';
+
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Waybill API',
+    version: '1.0.0',
+    description:
+      'Orders, shipments and tracking events for one brand per API key. JSON fields are camelCase, enum values snake_case, times ISO-8601. Errors are `{ "error": { "code", "message", "requestId", "details"? } }`. POSTs honour `Idempotency-Key`.',
+  },
+  servers: [{ url: '/v1' }],
+};
+
+export function createApp(deps: Deps, options: { startPage?: Parameters<typeof createPublicPages>[1]['startPage'] } = {}) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || `req_${randomToken(12)}`;
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
+    deps.metrics.httpDuration.observe({ method: c.req.method }, (performance.now() - started) / 1000);
+  });
+
+  app.onError((error, c) => {
+    const requestId = c.get('requestId') ?? 'unknown';
+    const appError = toAppError(error);
+    if (appError.status >= 500) deps.log.error({ err: error, requestId, path: c.req.path }, 'request failed');
+    return c.json(errorBody(appError, requestId), appError.status as 400, appError.headers);
+  });
+
+  app.notFound((c) => c.json(errorBody(new AppError('not_found', `no route for ${c.req.method} ${c.req.path}`), c.get('requestId')), 404));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return c.json({ status: 'ready', database: deps.dialect });
+    } catch (error) {
+      deps.log.warn({ err: error }, 'readiness check failed');
+      return c.json({ status: 'unavailable', database: deps.dialect }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
+
+  const api = createApi(deps);
+  const limit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `the body is larger than ${deps.config.maxBodyBytes} bytes`);
+    },
+  });
+  app.use('/v1/*', limit);
+  app.route('/v1', api);
+
+  const openApiDocument = () => api.getOpenAPI31Document(OPENAPI_INFO);
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
+
+  app.route('/', createPublicPages(deps, { startPage: options.startPage }));
+  return app;
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && /json/i.test(error.message)) return new AppError('malformed_json', 'the body is not valid JSON');
+    if (error.status === 413) return new AppError('payload_too_large', 'the body is too large');
+    if (error.status === 401) return new AppError('unauthorized', error.message);
+    if (error.status === 404) return new AppError('not_found', error.message);
+    return new AppError(error.status >= 500 ? 'internal' : 'bad_request', error.message);
+  }
+  // Never leak internals in a 5xx body.
+  return new AppError('internal', 'something went wrong on our side; the request id helps us find it');
+}

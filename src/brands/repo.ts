@@ -1,0 +1,49 @@
+// Brands and their API keys. A key is shown once; only its SHA-256 digest is stored.
+import type { Db } from '../db/connect.js';
+import type { BrandRow } from '../db/schema.js';
+import { randomToken, sha256Hex } from '../lib/crypto.js';
+import { newId } from '../lib/ids.js';
+
+export const API_KEY_PREFIX = 'wb_';
+
+export async function createBrand(db: Db, now: Date, input: { name: string; id?: string }): Promise<{ brand: BrandRow; apiKey: string }> {
+  const brand: BrandRow = {
+    id: input.id ?? newId('brand'),
+    name: input.name,
+    created_at: now.toISOString(),
+    link_key_version: 1,
+    settings: '{}',
+  };
+  const apiKey = await db.transaction().execute(async (trx) => {
+    await trx.insertInto('brands').values(brand).execute();
+    return issueApiKey(trx, brand.id, now);
+  });
+  return { brand, apiKey };
+}
+
+export async function issueApiKey(db: Db, brandId: string, now: Date): Promise<string> {
+  // 24 random bytes = 192 bits.
+  const apiKey = `${API_KEY_PREFIX}${randomToken(24)}`;
+  await db
+    .insertInto('api_keys')
+    .values({ id: newId('apiKey'), brand_id: brandId, key_hash: sha256Hex(apiKey), key_prefix: apiKey.slice(0, 8), created_at: now.toISOString(), revoked_at: null })
+    .execute();
+  return apiKey;
+}
+
+export async function findBrandByApiKey(db: Db, apiKey: string): Promise<BrandRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .innerJoin('brands', 'brands.id', 'api_keys.brand_id')
+    .selectAll('brands')
+    .where('api_keys.key_hash', '=', sha256Hex(apiKey))
+    .where('api_keys.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export const getBrand = (db: Db, brandId: string) => db.selectFrom('brands').selectAll().where('id', '=', brandId).executeTakeFirst();
+
+/** Revokes every tracking link the brand has handed out, without touching any other key. */
+export async function rotateLinkKey(db: Db, brandId: string): Promise<void> {
+  await db.updateTable('brands').set((eb) => ({ link_key_version: eb('link_key_version', '+', 1) })).where('id', '=', brandId).execute();
+}

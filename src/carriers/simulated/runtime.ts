@@ -1,0 +1,89 @@
+// The simulated carrier at work: selling a label plans the parcel's whole journey, and each
+// future scan becomes a job due at the scan's time. When the job runs, the scan enters through
+// the same ingest path as a real carrier's. Everything is written in the label's transaction,
+// so a crash never leaves a label without its journey.
+import { randomInt } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import type { BrandRow, Database, OrderRow, ShipmentRow } from '../../db/schema.js';
+import { enqueueJobs } from '../../jobs/queue.js';
+import { JobFailure } from '../../jobs/worker.js';
+import { ingestEvents } from '../../shipments/ingest.js';
+import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../shipments/vocabulary.js';
+import type { DeliveryWindow, TrackingEventInput } from '../types.js';
+import { planJourney, type Scenario } from './journey.js';
+import { makeTrackingNumber } from './tracking-number.js';
+
+export const SIMULATED_SCAN_JOB = 'simulated.scan';
+
+export const DEFAULT_ORIGIN = { city: 'Columbus', region: 'OH', country: 'US' };
+
+export type SimulatedLabel = {
+  trackingNumber: string;
+  service: string;
+  labelEvent: TrackingEventInput;
+  estimatedDelivery: DeliveryWindow;
+};
+
+export async function createSimulatedLabel(
+  trx: Transaction<Database>,
+  now: Date,
+  input: { brand: BrandRow; order: OrderRow; shipment: ShipmentRow; scenario?: Scenario },
+): Promise<SimulatedLabel> {
+  const settings = JSON.parse(input.brand.settings) as { origin?: typeof DEFAULT_ORIGIN };
+  const origin = settings.origin ?? DEFAULT_ORIGIN;
+  const destination = JSON.parse(input.order.destination) as { city: string; region?: string; country: string };
+  const trackingNumber = makeTrackingNumber(randomInt(0, 2 ** 48 - 1));
+  const journey = planJourney({
+    seed: trackingNumber,
+    trackingNumber,
+    origin,
+    destination: { city: destination.city, region: destination.region ?? null, country: destination.country },
+    labelCreatedAt: now.toISOString(),
+    scenario: input.scenario,
+  });
+  const [labelEvent, ...scans] = journey.events;
+  await enqueueJobs(
+    trx,
+    now,
+    scans.map((event, index) => ({
+      kind: SIMULATED_SCAN_JOB,
+      payload: { shipmentId: input.shipment.id, event },
+      runAt: new Date(event.occurredAt),
+      maxAttempts: 20,
+      idempotencyKey: `sim:${input.shipment.id}:${index + 1}`,
+    })),
+  );
+  return { trackingNumber, service: 'ground', labelEvent: labelEvent!, estimatedDelivery: journey.estimatedDelivery };
+}
+
+const ScanPayload = z.object({
+  shipmentId: z.string(),
+  event: z.object({
+    status: z.enum(SHIPMENT_STATUSES),
+    reason: z.enum(EXCEPTION_REASONS).nullish(),
+    delayed: z.boolean().optional(),
+    occurredAt: z.string(),
+    location: z.record(z.string(), z.unknown()).nullish(),
+    carrierCode: z.string().nullish(),
+    carrierText: z.string().nullish(),
+    dedupeKey: z.string().nullish(),
+  }),
+});
+
+/** Delivers one due scan. Idempotent: the scan's dedupe key makes a second run store nothing. */
+export async function runSimulatedScan(deps: Deps, payload: unknown): Promise<void> {
+  const parsed = ScanPayload.safeParse(payload);
+  if (!parsed.success) throw new JobFailure(`bad simulated scan payload: ${parsed.error.message}`, false);
+  const { shipmentId, event } = parsed.data;
+  const now = deps.clock.now();
+  const changed = await deps.db.transaction().execute(async (trx) => {
+    const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirst();
+    if (!shipment) return false; // the shipment is gone (e.g. its brand was removed): nothing to deliver
+    const [outcome] = await ingestEvents(trx, now, [{ shipment, source: 'simulated', events: [event as TrackingEventInput] }]);
+    return outcome?.statusChanged ?? false;
+  });
+  deps.metrics.eventsStored.inc({ source: 'simulated' });
+  if (changed) deps.notifyJobsEnqueued();
+}

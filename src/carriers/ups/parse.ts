@@ -1,0 +1,435 @@
+// UPS Track API answers → TrackResult[]. PURE: no I/O, no clock, never throws.
+//
+// body ─ zod (only the fields we read) ─▶ one TrackResult per package ─▶ per activity:
+//   status   from the code tables (status-codes.ts), see mapUpsActivityStatus;
+//   time     from gmtDate/gmtTime/gmtOffset, else local date+time in the place's time zone
+//            (resolveOffsets explains the fallbacks);
+//   events   oldest first; `keep_previous` events take the status of the event before them.
+// "Not found" is data, not an error: TV1002 (invalid inquiry) and a 200 with warning TW0001.
+import { z } from 'zod';
+import { err, ok, type Result } from '../../lib/result.js';
+import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
+import type { CarrierError, DeliveryWindow, EventLocation, TrackResult, TrackingEventInput } from '../types.js';
+import {
+  UPS_ACTIVITY_TYPES,
+  UPS_DELIVERY_DETAIL_CODES,
+  UPS_EXCEPTION_CODES,
+  UPS_MANIFEST_CODES,
+  UPS_MOVEMENT_CODES,
+  UPS_STATUS_CODES,
+  UPS_UPDATE_CODES,
+  type UpsCodeMapping,
+} from './status-codes.js';
+
+/** UPS error/warning codes that mean "UPS has nothing for this number". */
+export const UPS_NOT_FOUND_CODES: readonly string[] = ['TV1002', 'TW0001'];
+
+const text = z.string().nullish();
+const upsAddress = z.object({ city: text, stateProvince: text, postalCode: text, country: text, countryCode: text });
+const upsStatus = z.object({ type: text, code: text, description: text, statusCode: text });
+const upsActivity = z.object({
+  date: text,
+  time: text,
+  gmtDate: text,
+  gmtTime: text,
+  gmtOffset: text,
+  location: z.object({ address: upsAddress.nullish() }).nullish(),
+  status: upsStatus.nullish(),
+});
+const upsPackage = z.object({
+  trackingNumber: text,
+  activity: z.array(upsActivity).nullish(),
+  deliveryDate: z.array(z.object({ type: text, date: text })).nullish(),
+  deliveryTime: z.object({ type: text, startTime: text, endTime: text }).nullish(),
+  packageAddress: z.array(z.object({ type: text, address: upsAddress.nullish() })).nullish(),
+  service: z.object({ description: text }).nullish(),
+});
+const upsShipment = z.object({
+  inquiryNumber: text,
+  package: z.array(upsPackage).nullish(),
+  warnings: z.array(z.object({ code: text, message: text })).nullish(),
+});
+const upsTrackResponse = z.object({ trackResponse: z.object({ shipment: z.array(upsShipment) }) });
+const upsErrorResponse = z.object({
+  response: z.object({ errors: z.array(z.object({ code: text, message: text })).min(1) }),
+});
+
+type UpsActivity = z.infer<typeof upsActivity>;
+type UpsPackage = z.infer<typeof upsPackage>;
+type UpsAddress = z.infer<typeof upsAddress>;
+
+/** The first `{ code, message }` of a UPS error body, or null when the body is not one. */
+export function readUpsError(body: unknown): { code: string; message: string } | null {
+  const parsed = upsErrorResponse.safeParse(body);
+  if (!parsed.success) return null;
+  const first = parsed.data.response.errors[0]!;
+  return { code: first.code?.trim() ?? '', message: first.message?.trim() ?? '' };
+}
+
+export const isUpsNotFoundCode = (code: string): boolean => UPS_NOT_FOUND_CODES.includes(code.trim().toUpperCase());
+
+/** The same as parseUpsTrackResponse, for a body still in text form (bad JSON → bad_response). */
+export function parseUpsTrackText(body: string, inquiryNumber: string): Result<TrackResult[], CarrierError> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return err(badResponse('the body is not JSON'));
+  }
+  return parseUpsTrackResponse(json, inquiryNumber);
+}
+
+export function parseUpsTrackResponse(body: unknown, inquiryNumber: string): Result<TrackResult[], CarrierError> {
+  const upsError = readUpsError(body);
+  if (upsError) {
+    if (isUpsNotFoundCode(upsError.code)) return ok([notFound(inquiryNumber, upsError.message)]);
+    return err({ ...badResponse('UPS answered with an error'), carrierCode: upsError.code, carrierMessage: upsError.message });
+  }
+  const parsed = upsTrackResponse.safeParse(body);
+  if (!parsed.success) return err(badResponse(describeIssue(parsed.error)));
+
+  const shipments = parsed.data.trackResponse.shipment;
+  if (shipments.length === 0) return ok([notFound(inquiryNumber, 'UPS returned no shipment for this number')]);
+  return ok(
+    shipments.flatMap((shipment): TrackResult[] => {
+      const number = shipment.inquiryNumber?.trim() || inquiryNumber;
+      const packages = shipment.package ?? [];
+      if (packages.length > 0) return packages.map((pkg) => toTrackResult(pkg, number));
+      const warning = shipment.warnings?.find((w) => w.message || w.code);
+      return [notFound(number, warning?.message?.trim() || 'UPS returned no package for this number')];
+    }),
+  );
+}
+
+function toTrackResult(pkg: UpsPackage, inquiryNumber: string): TrackResult {
+  const activities = pkg.activity ?? [];
+  const times = resolveTimes(activities);
+  const drafts = activities.map((activity, index) => ({
+    ...mapUpsActivityStatus(activity.status ?? {}),
+    occurredAt: times[index]!.iso,
+    location: toLocation(activity.location?.address),
+    carrierCode: carrierCodeOf(activity),
+    carrierText: activity.status?.description?.trim() || null,
+    dedupeKey: null, // UPS has no event id; the ingest path derives one
+  }));
+  // UPS lists newest first; keep_previous needs the story in order.
+  const events = carryStatusForward(sortOldestFirst(drafts.reverse()));
+  const newestOffset = times.find((t) => t.offsetMinutes !== null)?.offsetMinutes ?? null;
+  const delivered = events.at(-1)?.status === 'delivered';
+  return {
+    trackingNumber: pkg.trackingNumber?.trim() || inquiryNumber,
+    found: true,
+    events,
+    estimatedDelivery: delivered ? null : estimatedWindow(pkg, newestOffset),
+    service: pkg.service?.description?.trim() || null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+type ResolvedMapping = { status: ShipmentStatus | 'keep_previous'; reason: ExceptionReason | null; delayed: boolean };
+
+/**
+ * The meaning of one activity status: the 3-digit number first, then the 2-letter code in the
+ * table of its type, then the type letter. The 2-letter code also supplies the reason when it
+ * agrees on the status (it is finer: "46 Delay" + "DJ severe weather" → delayed by weather).
+ * Unknown everything → keep_previous: an unknown code must not move the parcel.
+ */
+export function mapUpsActivityStatus(status: { type?: string | null; code?: string | null; statusCode?: string | null }): ResolvedMapping {
+  const type = status.type?.trim().toUpperCase() ?? '';
+  const byNumber = lookup(UPS_STATUS_CODES, statusNumberKey(status.statusCode));
+  const byCode = codeMeaning(type, status.code?.trim().toUpperCase() ?? '');
+  const byType = lookup(UPS_ACTIVITY_TYPES, type);
+
+  const numberIsBareException = byNumber?.status === 'exception' && byNumber.reason === 'other';
+  const primary: UpsCodeMapping =
+    (byNumber && !(numberIsBareException && byCode) ? byNumber : undefined) ?? byCode ?? byNumber ?? byType ?? { status: 'keep_previous' };
+  const sameAsCode = byCode?.status === primary.status ? byCode : undefined;
+  const reason = sameAsCode?.reason ?? primary.reason ?? (primary.status === 'exception' ? 'other' : null);
+  const delayed = primary.status === 'in_transit' && Boolean(primary.delayed || sameAsCode?.delayed);
+  return { status: primary.status, reason: reason ?? null, delayed };
+}
+
+function codeMeaning(type: string, code: string): UpsCodeMapping | undefined {
+  if (!code) return undefined;
+  switch (type) {
+    case 'X':
+      return lookup(UPS_EXCEPTION_CODES, code);
+    case 'D':
+      return lookup(UPS_EXCEPTION_CODES, code) ?? lookup(UPS_DELIVERY_DETAIL_CODES, code);
+    case 'I':
+      return lookup(UPS_MOVEMENT_CODES, code);
+    case 'M':
+    case 'MV':
+      return lookup(UPS_MANIFEST_CODES, code);
+    case 'U':
+      return lookup(UPS_UPDATE_CODES, code);
+    default:
+      return undefined;
+  }
+}
+
+/** "011" → "11" (the appendix lists integers). */
+function statusNumberKey(statusCode: string | null | undefined): string | undefined {
+  const trimmed = statusCode?.trim() ?? '';
+  return /^\d{1,4}$/.test(trimmed) ? String(Number(trimmed)) : undefined;
+}
+
+function lookup<T>(table: Record<string, T>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** "D/F4/011": type, 2-letter code and 3-digit number, as UPS sent them. */
+function carrierCodeOf(activity: UpsActivity): string | null {
+  const parts = [activity.status?.type, activity.status?.code, activity.status?.statusCode].map((p) => p?.trim()).filter(Boolean);
+  return parts.length > 0 ? parts.join('/') : null;
+}
+
+type Draft = Omit<TrackingEventInput, 'status'> & { status: ShipmentStatus | 'keep_previous' };
+
+/** keep_previous events take the status (and reason) of the event before them. */
+function carryStatusForward(drafts: Draft[]): TrackingEventInput[] {
+  let previous: Pick<TrackingEventInput, 'status' | 'reason' | 'delayed'> = { status: 'info_received', reason: null, delayed: false };
+  return drafts.map((draft) => {
+    const event: TrackingEventInput =
+      draft.status === 'keep_previous' ? { ...draft, status: previous.status, reason: previous.reason, delayed: previous.delayed } : { ...draft, status: draft.status };
+    previous = event;
+    return event;
+  });
+}
+
+/** Stable sort by instant; an event without a time stays right after the event before it. */
+function sortOldestFirst<T extends { occurredAt: string | null }>(events: T[]): T[] {
+  let carried = Number.NEGATIVE_INFINITY;
+  const keyed = events.map((event) => {
+    const at = event.occurredAt === null ? Number.NaN : Date.parse(event.occurredAt);
+    if (Number.isFinite(at)) carried = at;
+    return { event, key: carried };
+  });
+  return keyed.sort((a, b) => a.key - b.key).map((k) => k.event);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Location
+
+function toLocation(address: UpsAddress | null | undefined): EventLocation | null {
+  if (!address) return null;
+  const location: EventLocation = {
+    city: nonEmpty(address.city),
+    region: nonEmpty(address.stateProvince),
+    postalCode: nonEmpty(address.postalCode),
+    country: countryCode(address.countryCode) ?? countryCode(address.country),
+  };
+  return Object.values(location).some((v) => v !== null) ? location : null;
+}
+
+const nonEmpty = (value: string | null | undefined): string | null => value?.trim() || null;
+const countryCode = (value: string | null | undefined): string | null => {
+  const trimmed = value?.trim() ?? '';
+  return /^[A-Za-z]{2}$/.test(trimmed) ? trimmed.toUpperCase() : null;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Time. UPS local times carry no offset. In order of trust:
+//   1. gmtDate + gmtTime (+ gmtOffset): the exact instant, shown in UPS's offset;
+//   2. local date + time in the time zone of the activity's state/province or single-zone country;
+//   3. the offset of the nearest activity of the same package that has one (same trip, same region);
+//   4. the most populous zone of a multi-zone country (US → New York), an hour or three off at worst;
+//   5. UTC, when nothing at all says where the scan happened.
+// A missing or impossible date gives occurredAt null (stored, never folded).
+
+type Wall = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+type ResolvedTime = { iso: string | null; offsetMinutes: number | null };
+
+function resolveTimes(activities: UpsActivity[]): ResolvedTime[] {
+  const first = activities.map((activity) => exactOrZoned(activity));
+  return first.map((time, index) => {
+    if (time.kind !== 'local') return { iso: time.iso, offsetMinutes: time.offsetMinutes };
+    const offset = nearestOffset(first, index) ?? countryMainZoneOffset(activities[index]!, time.wall) ?? 0;
+    return { iso: formatWall(time.wall, offset), offsetMinutes: offset };
+  });
+}
+
+type FirstPass = { kind: 'done'; iso: string | null; offsetMinutes: number | null } | { kind: 'local'; wall: Wall };
+
+function exactOrZoned(activity: UpsActivity): FirstPass {
+  const zone = zoneOf(activity.location?.address);
+  const gmt = readWall(activity.gmtDate, activity.gmtTime);
+  if (gmt) {
+    const utcMs = wallAsUtcMs(gmt);
+    const offset = parseOffset(activity.gmtOffset) ?? (zone ? zoneOffsetMinutes(zone, utcMs) : null) ?? 0;
+    return { kind: 'done', iso: formatWall(wallAt(utcMs + offset * 60_000), offset), offsetMinutes: offset };
+  }
+  const local = readWall(activity.date, activity.time);
+  if (!local) return { kind: 'done', iso: null, offsetMinutes: null };
+  const offset = zone ? offsetAtLocalTime(zone, local) : null;
+  return offset === null ? { kind: 'local', wall: local } : { kind: 'done', iso: formatWall(local, offset), offsetMinutes: offset };
+}
+
+function nearestOffset(times: FirstPass[], index: number): number | null {
+  for (let distance = 1; distance < times.length; distance++) {
+    for (const candidate of [times[index - distance], times[index + distance]]) {
+      if (candidate?.kind === 'done' && candidate.offsetMinutes !== null) return candidate.offsetMinutes;
+    }
+  }
+  return null;
+}
+
+function countryMainZoneOffset(activity: UpsActivity, wall: Wall): number | null {
+  const address = activity.location?.address;
+  const zone = MAIN_ZONE_OF_MULTI_ZONE_COUNTRY[countryCode(address?.countryCode) ?? countryCode(address?.country) ?? ''];
+  return zone ? offsetAtLocalTime(zone, wall) : null;
+}
+
+/** "20240424" + "91519" → wall time; UPS sometimes drops the leading zero of the time. */
+function readWall(date: string | null | undefined, time: string | null | undefined): Wall | null {
+  const d = date?.trim() ?? '';
+  const t = time?.trim() ?? '';
+  if (!/^\d{8}$/.test(d) || !/^\d{1,6}$/.test(t)) return null;
+  const hhmmss = t.padStart(6, '0');
+  const wall: Wall = {
+    year: Number(d.slice(0, 4)),
+    month: Number(d.slice(4, 6)),
+    day: Number(d.slice(6, 8)),
+    hour: Number(hhmmss.slice(0, 2)),
+    minute: Number(hhmmss.slice(2, 4)),
+    second: Number(hhmmss.slice(4, 6)),
+  };
+  const roundTrip = wallAt(wallAsUtcMs(wall));
+  const valid = wall.hour < 24 && wall.minute < 60 && wall.second < 60 && roundTrip.day === wall.day && roundTrip.month === wall.month;
+  return valid && wall.year >= 1970 ? wall : null;
+}
+
+const wallAsUtcMs = (w: Wall): number => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+
+function wallAt(utcMs: number): Wall {
+  const d = new Date(utcMs);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+function formatWall(w: Wall, offsetMinutes: number): string {
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${formatOffset(offsetMinutes)}`;
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** "-05:00", "-05.00" (Track Alert), "-0500", "+5" → minutes east of UTC. */
+function parseOffset(raw: string | null | undefined): number | null {
+  const match = /^([+-])(\d{1,2})(?:[:.]?(\d{2}))?$/.exec(raw?.trim() ?? '');
+  if (!match) return null;
+  const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
+  return minutes > 14 * 60 ? null : (match[1] === '-' ? -minutes : minutes);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+/** The zone's UTC offset at an instant, via Intl (null for a zone this runtime does not know). */
+function zoneOffsetMinutes(zone: string, utcMs: number): number | null {
+  if (!formatters.has(zone)) {
+    try {
+      formatters.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }));
+    } catch {
+      formatters.set(zone, null);
+    }
+  }
+  const name = formatters.get(zone)?.formatToParts(new Date(utcMs)).find((p) => p.type === 'timeZoneName')?.value;
+  if (name === undefined) return null;
+  return name === 'GMT' ? 0 : parseOffset(name.replace('GMT', ''));
+}
+
+/** The offset a wall-clock time had in a zone (checked twice so DST changes land right). */
+function offsetAtLocalTime(zone: string, wall: Wall): number | null {
+  const asUtc = wallAsUtcMs(wall);
+  const guess = zoneOffsetMinutes(zone, asUtc);
+  if (guess === null) return null;
+  return zoneOffsetMinutes(zone, asUtc - guess * 60_000) ?? guess;
+}
+
+function zoneOf(address: UpsAddress | null | undefined): string | undefined {
+  const country = countryCode(address?.countryCode) ?? countryCode(address?.country) ?? '';
+  const region = address?.stateProvince?.trim().toUpperCase() ?? '';
+  if (country === 'US') return US_STATE_ZONES[region];
+  if (country === 'CA') return CA_PROVINCE_ZONES[region];
+  return SINGLE_ZONE_COUNTRIES[country];
+}
+
+// States spanning two zones use the zone most of their people live in (an hour off elsewhere).
+const US_STATE_ZONES: Record<string, string> = {
+  AL: 'America/Chicago', AK: 'America/Anchorage', AZ: 'America/Phoenix', AR: 'America/Chicago', CA: 'America/Los_Angeles',
+  CO: 'America/Denver', CT: 'America/New_York', DC: 'America/New_York', DE: 'America/New_York', FL: 'America/New_York',
+  GA: 'America/New_York', HI: 'Pacific/Honolulu', IA: 'America/Chicago', ID: 'America/Boise', IL: 'America/Chicago',
+  IN: 'America/Indiana/Indianapolis', KS: 'America/Chicago', KY: 'America/New_York', LA: 'America/Chicago', MA: 'America/New_York',
+  MD: 'America/New_York', ME: 'America/New_York', MI: 'America/Detroit', MN: 'America/Chicago', MO: 'America/Chicago',
+  MS: 'America/Chicago', MT: 'America/Denver', NC: 'America/New_York', ND: 'America/Chicago', NE: 'America/Chicago',
+  NH: 'America/New_York', NJ: 'America/New_York', NM: 'America/Denver', NV: 'America/Los_Angeles', NY: 'America/New_York',
+  OH: 'America/New_York', OK: 'America/Chicago', OR: 'America/Los_Angeles', PA: 'America/New_York', RI: 'America/New_York',
+  SC: 'America/New_York', SD: 'America/Chicago', TN: 'America/Chicago', TX: 'America/Chicago', UT: 'America/Denver',
+  VA: 'America/New_York', VT: 'America/New_York', WA: 'America/Los_Angeles', WI: 'America/Chicago', WV: 'America/New_York',
+  WY: 'America/Denver', PR: 'America/Puerto_Rico', VI: 'America/St_Thomas', GU: 'Pacific/Guam',
+};
+const CA_PROVINCE_ZONES: Record<string, string> = {
+  AB: 'America/Edmonton', BC: 'America/Vancouver', MB: 'America/Winnipeg', NB: 'America/Moncton', NL: 'America/St_Johns',
+  NS: 'America/Halifax', NT: 'America/Yellowknife', NU: 'America/Iqaluit', ON: 'America/Toronto', PE: 'America/Halifax',
+  QC: 'America/Toronto', SK: 'America/Regina', YT: 'America/Whitehorse',
+};
+const SINGLE_ZONE_COUNTRIES: Record<string, string> = {
+  GB: 'Europe/London', IE: 'Europe/Dublin', DE: 'Europe/Berlin', FR: 'Europe/Paris', NL: 'Europe/Amsterdam', BE: 'Europe/Brussels',
+  LU: 'Europe/Luxembourg', ES: 'Europe/Madrid', IT: 'Europe/Rome', AT: 'Europe/Vienna', CH: 'Europe/Zurich', DK: 'Europe/Copenhagen',
+  SE: 'Europe/Stockholm', NO: 'Europe/Oslo', FI: 'Europe/Helsinki', PL: 'Europe/Warsaw', CZ: 'Europe/Prague', SK: 'Europe/Bratislava',
+  HU: 'Europe/Budapest', RO: 'Europe/Bucharest', BG: 'Europe/Sofia', GR: 'Europe/Athens', HR: 'Europe/Zagreb', SI: 'Europe/Ljubljana',
+  EE: 'Europe/Tallinn', LV: 'Europe/Riga', LT: 'Europe/Vilnius', TR: 'Europe/Istanbul', IL: 'Asia/Jerusalem', AE: 'Asia/Dubai',
+  SA: 'Asia/Riyadh', IN: 'Asia/Kolkata', CN: 'Asia/Shanghai', HK: 'Asia/Hong_Kong', TW: 'Asia/Taipei', JP: 'Asia/Tokyo',
+  KR: 'Asia/Seoul', SG: 'Asia/Singapore', MY: 'Asia/Kuala_Lumpur', TH: 'Asia/Bangkok', VN: 'Asia/Ho_Chi_Minh', PH: 'Asia/Manila',
+  ZA: 'Africa/Johannesburg', CO: 'America/Bogota', PE: 'America/Lima', AR: 'America/Argentina/Buenos_Aires', PR: 'America/Puerto_Rico',
+};
+const MAIN_ZONE_OF_MULTI_ZONE_COUNTRY: Record<string, string> = {
+  US: 'America/New_York', CA: 'America/Toronto', MX: 'America/Mexico_City', BR: 'America/Sao_Paulo', AU: 'Australia/Sydney',
+  RU: 'Europe/Moscow', ID: 'Asia/Jakarta', PT: 'Europe/Lisbon', NZ: 'Pacific/Auckland', CL: 'America/Santiago',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Estimated delivery: RDD (rescheduled) before SDD (scheduled); deliveryTime gives the hours
+// unless it describes the actual delivery (DEL). Shown in the destination's offset when known.
+
+function estimatedWindow(pkg: UpsPackage, fallbackOffset: number | null): DeliveryWindow | null {
+  const dates = pkg.deliveryDate ?? [];
+  const date = (dates.find((d) => d.type === 'RDD') ?? dates.find((d) => d.type === 'SDD'))?.date;
+  const time = pkg.deliveryTime?.type === 'DEL' ? null : pkg.deliveryTime;
+  const from = readWall(date, time?.startTime || '000000');
+  const to = readWall(date, time?.endTime || '235959');
+  if (!from || !to || wallAsUtcMs(from) > wallAsUtcMs(to)) return null;
+  const destination = pkg.packageAddress?.find((a) => a.type === 'DESTINATION')?.address;
+  const zone = zoneOf(destination);
+  const offset = (zone ? offsetAtLocalTime(zone, from) : null) ?? fallbackOffset ?? 0;
+  return { from: formatWall(from, offset), to: formatWall(to, offset) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function notFound(trackingNumber: string, message: string): TrackResult {
+  return { trackingNumber, found: false, message: message || 'UPS has no tracking information for this number' };
+}
+
+function badResponse(detail: string): CarrierError {
+  return { code: 'bad_response', message: `UPS answered a tracking response Waybill cannot read: ${detail}`, retryable: false };
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'unexpected shape';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}

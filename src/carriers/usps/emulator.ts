@@ -1,0 +1,407 @@
+// A stand-in for apis.usps.com: a real HTTP server on loopback speaking USPS's formats (OAuth v3
+// token endpoint, Tracking v3 SUMMARY/DETAIL, USPS error bodies), for tests, the demo and
+// benchmarks. Control methods make it fail the way USPS does: 401, 429 + Retry-After, 5xx, slow
+// answers, malformed bodies. Shapes follow the reference fixtures; error texts are reconstructed.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import type { ShipmentStatus } from '../../shipments/vocabulary.js';
+import { mapUspsEventCode, USPS_EVENT_CODES } from './status-codes.js';
+
+export type UspsEmulatorOptions = {
+  clientId?: string; // default 'test-client-id'
+  clientSecret?: string; // default 'test-client-secret'
+  tokenLifetimeSeconds?: number; // default 28_800 (8 hours)
+  clock?: Clock; // decides token expiry; default the system clock
+  host?: string; // default 127.0.0.1
+  port?: number; // default 0: any free port
+  latencyMs?: number;
+};
+
+export type UspsEmulatorEvent = {
+  code: string; // USPS eventCode, e.g. 'OF'
+  at: string | Date; // the instant it happened
+  utcOffset?: string; // local offset printed in eventTimestamp/GMTOffset; default '-05:00'
+  text?: string; // eventType; default USPS's wording for the code
+  city?: string | null;
+  state?: string | null;
+  zip?: string | null;
+  country?: string | null;
+};
+
+export type UspsEmulatorShipment = {
+  events: UspsEmulatorEvent[];
+  mailClass?: string;
+  origin?: { city?: string; state?: string; zip?: string };
+  destination?: { city?: string; state?: string; zip?: string };
+  expectedDeliveryDate?: string; // YYYY-MM-DD
+};
+
+export type UspsEmulatorFailure = {
+  status: 400 | 401 | 403 | 429 | 500 | 502 | 503;
+  retryAfter?: number; // seconds, sent as Retry-After
+  times?: number; // default 1
+  route?: 'tracking' | 'token'; // default 'tracking'
+};
+
+export type RecordedRequest = { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string; status: number };
+
+export type UspsEmulator = {
+  url: string;
+  close(): Promise<void>;
+  /** Registers (or replaces) a parcel; the emulator builds USPS's payloads from its events. */
+  addShipment(trackingNumber: string, shipment: UspsEmulatorShipment | UspsEmulatorEvent[]): void;
+  /** Appends a scan to a registered parcel, as a journey moves on. */
+  addEvent(trackingNumber: string, event: UspsEmulatorEvent): void;
+  /** Serves this body verbatim with 200 (e.g. a recorded fixture). */
+  setResponse(trackingNumber: string, body: unknown): void;
+  failNext(failure: UspsEmulatorFailure): void;
+  /** The next tracking answers are 200 with a truncated JSON body. */
+  malformedNext(times?: number): void;
+  setLatency(ms: number): void;
+  /** Every token issued so far stops working (the next tracking call gets 401). */
+  revokeTokens(): void;
+  readonly counts: { readonly token: number; readonly tracking: number; readonly total: number };
+  readonly requests: readonly RecordedRequest[];
+  resetCounts(): void;
+};
+
+// `raw` is sent verbatim (malformed bodies, plain-text 404s); otherwise `body` is sent as JSON.
+type Answer = { status: number; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> };
+type Route = 'token' | 'tracking' | 'other';
+type Entry = { kind: 'journey'; shipment: UspsEmulatorShipment } | { kind: 'raw'; body: unknown };
+
+const API_VERSION = '3.2.6';
+const TOKEN_PATH = '/oauth2/v3/token';
+const TRACKING_PREFIX = '/tracking/v3/tracking/';
+const MAX_BODY_BYTES = 1_000_000;
+const OAUTH_ERROR_URI = 'https://datatracker.ietf.org/doc/html/rfc6749#page-45';
+
+export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Promise<UspsEmulator> {
+  const clientId = options.clientId ?? 'test-client-id';
+  const clientSecret = options.clientSecret ?? 'test-client-secret';
+  const lifetimeSeconds = options.tokenLifetimeSeconds ?? 28_800;
+  const clock = options.clock ?? systemClock;
+  let latencyMs = options.latencyMs ?? 0;
+  let malformedRemaining = 0;
+  const pendingFailures: (UspsEmulatorFailure & { times: number; route: 'tracking' | 'token' })[] = [];
+  const shipments = new Map<string, Entry>();
+  const tokens = new Map<string, { expiresAt: number; scopes: string[] }>();
+  const counts = { token: 0, tracking: 0, total: 0 };
+  const requests: RecordedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  function issueToken(req: IncomingMessage, body: string): Answer {
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (contentType !== 'application/x-www-form-urlencoded') {
+      return oauthError(400, 'invalid_request', 'The request body must be form-encoded (application/x-www-form-urlencoded).');
+    }
+    const form = new URLSearchParams(body);
+    if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported.');
+    if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
+      return oauthError(401, 'invalid_client', 'Client authentication failed.');
+    }
+    const scopes = (form.get('scope') ?? 'tracking').split(/\s+/).filter(Boolean);
+    const accessToken = randomBytes(24).toString('base64url');
+    const issuedAt = clock.now().getTime();
+    tokens.set(accessToken, { expiresAt: issuedAt + lifetimeSeconds * 1000, scopes });
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        issued_at: issuedAt,
+        expires_in: lifetimeSeconds,
+        status: 'approved',
+        scope: scopes.join(' '),
+        issuer: 'api.usps.com',
+        client_id: clientId,
+      },
+    };
+  }
+
+  function serveTracking(req: IncomingMessage, url: URL): Answer {
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const grant = token ? tokens.get(token) : undefined;
+    if (!grant || grant.expiresAt <= clock.now().getTime()) {
+      return { ...uspsError(401, 'UNAUTHORIZED', 'Unauthorized', 'The access token is missing, invalid or expired.'), headers: { 'www-authenticate': 'Bearer realm="https://api.usps.com"' } };
+    }
+    if (!grant.scopes.includes('tracking')) return uspsError(403, 'FORBIDDEN', 'Forbidden', 'The access token does not carry the tracking scope.');
+    const expand = (url.searchParams.get('expand') ?? 'SUMMARY').toUpperCase();
+    if (expand !== 'SUMMARY' && expand !== 'DETAIL') {
+      return uspsError(400, 'INVALID_PARAMETER', 'Bad Request', `expand must be SUMMARY or DETAIL, not ${expand}.`, { parameter: 'expand', example: 'DETAIL' });
+    }
+    const trackingNumber = decodeURIComponent(url.pathname.slice(TRACKING_PREFIX.length));
+    const entry = shipments.get(compact(trackingNumber));
+    if (!entry) {
+      return uspsError(404, 'TRACKING_NUMBER_NOT_FOUND', 'Tracking number not found', 'The tracking number may be incorrect or the status update is not yet available.', {
+        parameter: 'trackingNumber',
+        example: '9400109104250532908587',
+      }, 'Resource Not Found');
+    }
+    if (entry.kind === 'raw') return { status: 200, body: entry.body };
+    return { status: 200, body: expand === 'DETAIL' ? toTrackingDetails(trackingNumber, entry.shipment) : toTrackingSummary(trackingNumber, entry.shipment) };
+  }
+
+  function answer(route: Route, req: IncomingMessage, url: URL, body: string): Answer {
+    if (route === 'other') return { status: 404, raw: 'Not Found', contentType: 'text/plain' };
+    const failure = takeFailure(route);
+    if (failure) return failureAnswer(route, failure);
+    if (route === 'token') return req.method === 'POST' ? issueToken(req, body) : oauthError(405, 'invalid_request', 'Use POST.');
+    if (req.method !== 'GET') return uspsError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', 'Use GET.');
+    const result = serveTracking(req, url);
+    if (result.status === 200 && malformedRemaining > 0) {
+      malformedRemaining--;
+      const text = JSON.stringify(result.body);
+      return { status: 200, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+    }
+    return result;
+  }
+
+  function takeFailure(route: 'tracking' | 'token'): UspsEmulatorFailure | undefined {
+    const index = pendingFailures.findIndex((failure) => failure.route === route);
+    if (index < 0) return undefined;
+    const failure = pendingFailures[index];
+    if (--failure.times <= 0) pendingFailures.splice(index, 1);
+    return failure;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://usps.emulator');
+    const route: Route = url.pathname === TOKEN_PATH ? 'token' : url.pathname.startsWith(TRACKING_PREFIX) ? 'tracking' : 'other';
+    counts.total++;
+    if (route !== 'other') counts[route]++;
+    const result = body === null ? uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.') : answer(route, req, url, body);
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])),
+      body: body ?? '',
+      status: result.status,
+    });
+    if (latencyMs > 0) await sleep(latencyMs, timers);
+    write(res, result);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${address}:${port}`,
+    close: () => closeServer(server, timers),
+    addShipment(trackingNumber, shipment) {
+      shipments.set(compact(trackingNumber), { kind: 'journey', shipment: Array.isArray(shipment) ? { events: [...shipment] } : { ...shipment, events: [...shipment.events] } });
+    },
+    addEvent(trackingNumber, event) {
+      const entry = shipments.get(compact(trackingNumber));
+      if (entry?.kind === 'journey') entry.shipment.events.push(event);
+      else shipments.set(compact(trackingNumber), { kind: 'journey', shipment: { events: [event] } });
+    },
+    setResponse(trackingNumber, body) {
+      shipments.set(compact(trackingNumber), { kind: 'raw', body });
+    },
+    failNext(failure) {
+      pendingFailures.push({ ...failure, times: failure.times ?? 1, route: failure.route ?? 'tracking' });
+    },
+    malformedNext(times = 1) {
+      malformedRemaining += times;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    revokeTokens() {
+      tokens.clear();
+    },
+    counts,
+    requests,
+    resetCounts() {
+      counts.token = counts.tracking = counts.total = 0;
+      requests.length = 0;
+    },
+  };
+}
+
+// ---- USPS payloads ---------------------------------------------------------------------------
+
+const CATEGORY_BY_STATUS: Record<ShipmentStatus, string> = {
+  pending: 'Pre-Shipment',
+  info_received: 'Pre-Shipment',
+  in_transit: 'In Transit',
+  out_for_delivery: 'Out for Delivery',
+  available_for_pickup: 'Available for Pickup',
+  attempt_failed: 'Delivery Attempt',
+  delivered: 'Delivered',
+  exception: 'Alert',
+  returning_to_sender: 'Alert',
+  returned: 'Delivered',
+  cancelled: 'Alert',
+  expired: 'Alert',
+};
+
+function toTrackingDetails(trackingNumber: string, shipment: UspsEmulatorShipment): Record<string, unknown> {
+  const events = newestFirst(shipment.events);
+  const newest = events[0];
+  const newestText = newest ? eventText(newest) : 'Status Not Available';
+  const where = newest ? [newest.city, newest.state, newest.zip].filter(Boolean).join(' ') : '';
+  // Real responses carry booleans as strings and HTML in mailClass; we do the same.
+  return {
+    trackingNumber,
+    destinationCity: shipment.destination?.city ?? null,
+    destinationState: shipment.destination?.state ?? null,
+    destinationZIP: shipment.destination?.zip ?? null,
+    emailEnabled: 'true',
+    kahalaIndicator: 'false',
+    mailClass: shipment.mailClass ?? 'USPS Ground Advantage<SUP>&#153;</SUP>',
+    mailType: 'DM',
+    originCity: shipment.origin?.city ?? null,
+    originState: shipment.origin?.state ?? null,
+    originZIP: shipment.origin?.zip ?? null,
+    proofOfDeliveryEnabled: 'false',
+    services: ['USPS Tracking<SUP>&#174;</SUP>'],
+    serviceTypeCode: '001',
+    status: newestText,
+    statusCategory: newest ? CATEGORY_BY_STATUS[mapUspsEventCode(newest.code)?.status ?? 'in_transit'] : 'Pre-Shipment',
+    statusSummary: newest ? `${newestText}${where ? `, ${where}` : ''}.` : 'Status not available.',
+    ...(shipment.expectedDeliveryDate ? { expectedDeliveryTimeStamp: `${shipment.expectedDeliveryDate}T00:00:00`, expectedDeliveryType: 'Expected Delivery By' } : {}),
+    tableCode: 'T',
+    trackingEvents: events.map(toTrackingEvent),
+  };
+}
+
+function toTrackingEvent(event: UspsEmulatorEvent): Record<string, unknown> {
+  const utcMs = new Date(event.at).getTime();
+  const offset = parseOffsetMinutes(event.utcOffset ?? '-05:00');
+  const local = new Date(utcMs + offset * 60_000).toISOString();
+  return {
+    eventType: eventText(event),
+    eventTimestamp: `${local.slice(0, 16)}:00`, // USPS prints local minutes only
+    GMTTimestamp: `${new Date(utcMs).toISOString().slice(0, 19)}Z`,
+    GMTOffset: formatOffset(offset),
+    eventCountry: event.country ?? null,
+    eventCity: event.city ?? null,
+    eventState: event.state ?? null,
+    eventZIP: event.zip ?? null,
+    firm: null,
+    name: null,
+    authorizedAgent: 'false',
+    eventCode: event.code,
+  };
+}
+
+function toTrackingSummary(trackingNumber: string, shipment: UspsEmulatorShipment): Record<string, unknown> {
+  return {
+    trackingNumber,
+    ...(shipment.expectedDeliveryDate ? { expectedDeliveryDate: shipment.expectedDeliveryDate } : {}),
+    eventSummaries: newestFirst(shipment.events).map((event) => {
+      const local = new Date(new Date(event.at).getTime() + parseOffsetMinutes(event.utcOffset ?? '-05:00') * 60_000);
+      const date = `${pad(local.getUTCMonth() + 1)}/${pad(local.getUTCDate())}/${local.getUTCFullYear()}`;
+      const hours = local.getUTCHours();
+      const time = `${hours % 12 || 12}:${pad(local.getUTCMinutes())} ${hours < 12 ? 'am' : 'pm'}`;
+      const place = [event.city, [event.state, event.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+      return [eventText(event), date, time, place].filter(Boolean).join(', ');
+    }),
+  };
+}
+
+function uspsError(status: number, code: string, title: string, detail: string, source?: { parameter: string; example: string }, message = title): Answer {
+  return {
+    status,
+    body: { apiVersion: API_VERSION, error: { code: String(status), message, errors: [{ status: String(status), code, title, detail, ...(source ? { source } : {}) }] } },
+  };
+}
+
+function oauthError(status: number, error: string, description: string): Answer {
+  return { status, body: { error, error_description: description, error_uri: OAUTH_ERROR_URI } };
+}
+
+const FAILURE_TEXT: Record<UspsEmulatorFailure['status'], [code: string, title: string, detail: string, oauth: string]> = {
+  400: ['INVALID_REQUEST', 'Bad Request', 'The request could not be understood by the server.', 'invalid_request'],
+  401: ['UNAUTHORIZED', 'Unauthorized', 'The access token is missing, invalid or expired.', 'invalid_client'],
+  403: ['FORBIDDEN', 'Forbidden', 'Tracking this mail piece requires owning its Mailer ID or an IP agreement.', 'access_denied'],
+  429: ['TOO_MANY_REQUESTS', 'Too Many Requests', 'Too many requests have been received from client in a short amount of time.', 'rate_limit_exceeded'],
+  500: ['INTERNAL_SERVER_ERROR', 'Internal Server Error', 'An unknown error has occurred.', 'server_error'],
+  502: ['BAD_GATEWAY', 'Bad Gateway', 'The upstream tracking system did not answer.', 'temporarily_unavailable'],
+  503: ['SERVICE_UNAVAILABLE', 'Service Unavailable', 'The service is temporarily unavailable.', 'temporarily_unavailable'],
+};
+
+function failureAnswer(route: 'tracking' | 'token', failure: UspsEmulatorFailure): Answer {
+  const [code, title, detail, oauth] = FAILURE_TEXT[failure.status];
+  const base = route === 'token' ? oauthError(failure.status, oauth, detail) : uspsError(failure.status, code, title, detail);
+  const headers: Record<string, string> = {};
+  if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter);
+  if (failure.status === 401 && route === 'tracking') headers['www-authenticate'] = 'Bearer realm="https://api.usps.com", error="invalid_token"';
+  return { ...base, headers };
+}
+
+// ---- plumbing --------------------------------------------------------------------------------
+
+function eventText(event: UspsEmulatorEvent): string {
+  return event.text ?? (USPS_EVENT_CODES as Record<string, { description: string }>)[event.code]?.description ?? `USPS scan ${event.code}`;
+}
+
+function newestFirst(events: UspsEmulatorEvent[]): UspsEmulatorEvent[] {
+  return [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
+}
+
+function parseOffsetMinutes(offset: string): number {
+  const m = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(offset.trim());
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
+}
+
+function formatOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const compact = (trackingNumber: string) => trackingNumber.replace(/\s+/g, '').toUpperCase();
+
+function write(res: ServerResponse, result: Answer): void {
+  if (res.destroyed) return;
+  const payload = result.raw ?? JSON.stringify(result.body);
+  res.writeHead(result.status, { 'content-type': result.contentType ?? 'application/json', ...result.headers });
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timers.add(timer);
+  });
+}
+
+function closeServer(server: ReturnType<typeof createServer>, timers: Set<NodeJS.Timeout>): Promise<void> {
+  for (const timer of timers) clearTimeout(timer);
+  timers.clear();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

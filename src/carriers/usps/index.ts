@@ -1,0 +1,34 @@
+// The USPS adapter: Tracking API v3 (apis.usps.com) with OAuth client credentials.
+import { z } from 'zod';
+import { err, ok, type Result } from '../../lib/result.js';
+import type { CarrierAdapter, CarrierContext, CarrierError } from '../types.js';
+import { trackUsps, verifyUspsCredentials, type UspsCredentials } from './client.js';
+
+/** The consumer key and secret of an app registered on developers.usps.com. */
+export const uspsCredentialsSchema = z.object({
+  clientId: z.string().trim().min(1, 'clientId (USPS consumer key) is required'),
+  clientSecret: z.string().trim().min(1, 'clientSecret (USPS consumer secret) is required'),
+});
+
+export const uspsAdapter = {
+  code: 'usps',
+  name: 'USPS',
+  credentialsSchema: uspsCredentialsSchema,
+  defaultBaseUrl: 'https://apis.usps.com', // test environment (TEM): https://apis-tem.usps.com
+  maxBatchSize: 1, // GET /tracking/v3/tracking/{trackingNumber}: one number per call
+  async track(ctx, trackingNumbers) {
+    const credentials = readCredentials(ctx);
+    return credentials.ok ? trackUsps(ctx, credentials.value, trackingNumbers) : credentials;
+  },
+  async verifyCredentials(ctx) {
+    const credentials = readCredentials(ctx);
+    return credentials.ok ? verifyUspsCredentials(ctx, credentials.value) : credentials;
+  },
+} satisfies CarrierAdapter;
+
+// The context's credentials were validated on save; parsing again gives them a type.
+function readCredentials(ctx: CarrierContext): Result<UspsCredentials, CarrierError> {
+  const parsed = uspsCredentialsSchema.safeParse(ctx.credentials);
+  if (parsed.success) return ok(parsed.data);
+  return err({ code: 'auth_failed', message: `USPS credentials are incomplete: ${z.prettifyError(parsed.error)}`, retryable: false });
+}

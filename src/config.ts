@@ -1,0 +1,73 @@
+// Configuration: environment variables validated once at start-up. A wrong value stops
+// start-up with a message naming the variable. main.ts is the only caller of loadConfig(process.env).
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1).default('./data/waybill.db'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL such as https://track.example.com' }).optional(),
+  SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Seconds a page link stays valid after the order is placed. */
+  TRACKING_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Largest request body the API accepts, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** How many job-worker loops run in this process (0 disables the worker, e.g. for API-only nodes). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+});
+
+export type Config = {
+  databaseUrl: string;
+  dialect: 'sqlite' | 'postgres';
+  port: number;
+  host: string;
+  publicUrl: string;
+  secretKey: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  trackingLinkTtlDays: number;
+  maxBodyBytes: number;
+  workerConcurrency: number;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings (a blank line in .env) count as unset.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dialect: dialectOf(e.DATABASE_URL),
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    secretKey: e.SECRET_KEY,
+    logLevel: e.LOG_LEVEL,
+    trackingLinkTtlDays: e.TRACKING_LINK_TTL_DAYS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+  };
+}
+
+export function dialectOf(databaseUrl: string): 'sqlite' | 'postgres' {
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite';
+}
+
+/** `serve` and `worker` need a real secret; only the demo may make one up. */
+export function requireSecretKey(config: Config): string {
+  if (!config.secretKey) {
+    throw new ConfigError(
+      'SECRET_KEY is not set: set it to a random string of at least 32 characters (for example `openssl rand -base64 32`). ' +
+        'It signs tracking links and webhooks and encrypts stored carrier credentials.',
+    );
+  }
+  return config.secretKey;
+}

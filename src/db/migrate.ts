@@ -1,0 +1,15 @@
+// One set of migrations for both dialects, listed here in order (no directory scanning, so the
+// compiled package and the TypeScript sources behave the same).
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as core from './migrations/001-core.js';
+
+const migrations: Record<string, Migration> = {
+  '001-core': core,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,149 @@
+// Table types. Times are ISO-8601 UTC strings of fixed width (sortable as text) and
+// booleans are 0/1 integers, so one query layer serves SQLite and PostgreSQL alike.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Bool = 0 | 1;
+
+export interface BrandTable {
+  id: string;
+  name: string;
+  created_at: string;
+  /** Bumping it revokes every tracking link of the brand at once. */
+  link_key_version: Generated<number>;
+  settings: Generated<string>; // JSON
+}
+
+export interface ApiKeyTable {
+  id: string;
+  brand_id: string;
+  key_hash: string; // SHA-256 hex of the key
+  key_prefix: string; // first characters, to recognise it in lists
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface OrderTable {
+  id: string;
+  brand_id: string;
+  number: string;
+  customer_email: string;
+  customer_phone: string | null;
+  customer_name: string | null;
+  customer_locale: string | null;
+  destination: string; // JSON
+  items: string; // JSON
+  placed_at: string;
+  ship_by: string | null;
+  /** Hash of the order content, to tell a retried create from a reused order number. */
+  content_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ShipmentTable {
+  id: string;
+  brand_id: string;
+  order_id: string;
+  carrier: string;
+  service: string | null;
+  tracking_number: string;
+  direction: string;
+  status: string;
+  reason: string | null;
+  delayed: Bool;
+  correction: Bool;
+  /** The fold's state as JSON (see shipments/status.ts): new events fold in without re-reading history. */
+  fold_state: Generated<string>;
+  estimated_from: string | null;
+  estimated_to: string | null;
+  status_changed_at: string | null;
+  last_event_at: string | null;
+  event_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TrackingEventTable {
+  id: string;
+  shipment_id: string;
+  brand_id: string;
+  dedupe_key: string;
+  source: string;
+  status: string;
+  reason: string | null;
+  delayed: Bool;
+  carrier_code: string | null;
+  carrier_text: string | null;
+  location: string | null; // JSON
+  occurred_at: string | null; // UTC, normalized
+  occurred_at_raw: string | null; // as the source wrote it (keeps the local offset)
+  recorded_at: string;
+}
+
+export interface InboundEventTable {
+  id: string;
+  source: string;
+  source_event_id: string;
+  brand_id: string | null;
+  received_at: string;
+  headers: string; // JSON
+  body: string;
+  state: string; // received | processed | parked | failed
+  processed_at: string | null;
+  error: string | null;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string; // JSON
+  state: string; // queued | running | done | dead
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  idempotency_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobScheduleTable {
+  name: string;
+  kind: string;
+  every_seconds: number;
+  next_run_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  brand_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number;
+  response_body: string;
+  created_at: string;
+}
+
+export interface Database {
+  brands: BrandTable;
+  api_keys: ApiKeyTable;
+  orders: OrderTable;
+  shipments: ShipmentTable;
+  tracking_events: TrackingEventTable;
+  inbound_events: InboundEventTable;
+  jobs: JobTable;
+  job_schedules: JobScheduleTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+
+export type BrandRow = Selectable<BrandTable>;
+export type OrderRow = Selectable<OrderTable>;
+export type ShipmentRow = Selectable<ShipmentTable>;
+export type NewShipment = Insertable<ShipmentTable>;
+export type ShipmentUpdate = Updateable<ShipmentTable>;
+export type TrackingEventRow = Selectable<TrackingEventTable>;
+export type NewTrackingEvent = Insertable<TrackingEventTable>;
+export type JobRow = Selectable<JobTable>;

@@ -1,0 +1,109 @@
+// `waybill demo`: a demo brand whose parcels move live through every stage. It runs on its own
+// SQLite file (recreated at each start) and on a clock DEMO_SPEED times faster than real time,
+// so a journey of a few days plays out in a few minutes. New orders keep arriving.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { createBrand } from '../brands/repo.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { acceleratedClock } from '../lib/clock.js';
+import { createOrder } from '../orders/service.js';
+import { createShipment } from '../shipments/service.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow } from '../db/schema.js';
+import type { RunningServer, startServer as StartServer } from '../main.js';
+import { DEMO_CUSTOMERS, DEMO_ITEMS, DEMO_SCENARIOS } from './data.js';
+import { renderDemoStartPage } from './start-page.js';
+
+const DemoEnv = z.object({
+  DEMO_DATABASE_URL: z.string().min(1).default('./data/demo.db'),
+  DEMO_SPEED: z.coerce.number().min(1).max(100_000).default(1440),
+  DEMO_ORDER_EVERY_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  DEMO_MAX_ORDERS: z.coerce.number().int().min(1).max(10_000).default(120),
+});
+
+export const DEMO_BRAND_ID = 'brd_demo0000000000000000000000';
+
+export async function runDemo(env: Record<string, string | undefined>, startServer: typeof StartServer): Promise<number | undefined> {
+  const parsed = DemoEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v)));
+  if (!parsed.success) throw new ConfigError(`Invalid demo configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  const demo = parsed.data;
+  const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
+  if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
+  const secretKey = config.secretKey ?? demoSecret(path.dirname(path.resolve(demo.DEMO_DATABASE_URL)));
+
+  const clock = acceleratedClock(demo.DEMO_SPEED);
+  let brand: BrandRow | undefined;
+  let apiKey = '';
+  const running: RunningServer = await startServer(config, secretKey, {
+    withHttp: true,
+    depsOverrides: { clock },
+    // A job lease is counted on the demo clock, so it must stretch with it.
+    leaseMs: 60_000 * demo.DEMO_SPEED,
+    startPage: (deps) => renderDemoStartPage(deps, brand, apiKey),
+  });
+  const { deps } = running;
+  ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
+  await seedDemoOrders(deps, brand);
+  deps.notifyJobsEnqueued();
+
+  let created = 0;
+  const timer = setInterval(() => {
+    if (!brand || created >= demo.DEMO_MAX_ORDERS) return;
+    created += 1;
+    addDemoOrder(deps, brand, 1000 + created, 0).catch((error) => deps.log.warn({ err: error }, 'demo order failed'));
+  }, demo.DEMO_ORDER_EVERY_SECONDS * 1000);
+  timer.unref();
+
+  process.stdout.write(
+    [
+      '',
+      `Waybill demo is running (a simulated day passes every ${Math.round((86_400 / demo.DEMO_SPEED) * 10) / 10} s).`,
+      `  Start page:     ${config.publicUrl}/`,
+      `  API reference:  ${config.publicUrl}/docs`,
+      `  Demo API key:   ${apiKey}`,
+      `  Try:            curl -H "Authorization: Bearer ${apiKey}" ${config.publicUrl}/v1/orders`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const { stopOnSignals } = await import('../main.js');
+  stopOnSignals({ ...running, stop: async () => { clearInterval(timer); await running.stop(); } });
+  return undefined;
+}
+
+function removeSqliteFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** The demo keeps a generated SECRET_KEY beside its database so links survive restarts. */
+function demoSecret(folder: string): string {
+  const file = path.join(folder, 'demo-secret.key');
+  fs.mkdirSync(folder, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** Orders placed over the last simulated week, so every stage is on screen from the start. */
+async function seedDemoOrders(deps: Deps, brand: BrandRow): Promise<void> {
+  const hoursAgo = [0, 2, 6, 14, 22, 30, 40, 52, 64, 78, 96, 120, 150, 190];
+  for (const [i, hours] of hoursAgo.entries()) await addDemoOrder(deps, brand, i + 1, hours);
+}
+
+async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hoursAgo: number): Promise<void> {
+  const customer = DEMO_CUSTOMERS[sequence % DEMO_CUSTOMERS.length]!;
+  const placedAt = new Date(deps.clock.now().getTime() - hoursAgo * 3_600_000);
+  const items = [DEMO_ITEMS[sequence % DEMO_ITEMS.length]!, ...(sequence % 3 === 0 ? [DEMO_ITEMS[(sequence + 2) % DEMO_ITEMS.length]!] : [])];
+  const { order } = await createOrder(deps, brand, {
+    number: `NW-${String(10000 + sequence)}`,
+    customer: { email: customer.email, name: customer.name, locale: customer.locale },
+    destination: customer.destination,
+    items,
+    placedAt: placedAt.toISOString(),
+  });
+  // The newest order is still being packed: no label yet, so no tracking number.
+  if (hoursAgo === 0 && sequence === 1) return;
+  const labelClock = { ...deps, clock: { now: () => new Date(placedAt.getTime() + 3_600_000) } };
+  await createShipment(labelClock, brand, order.id, { carrier: 'simulated', label: true, direction: 'outbound', scenario: DEMO_SCENARIOS[sequence % DEMO_SCENARIOS.length] });
+}

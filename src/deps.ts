@@ -1,0 +1,43 @@
+// Builds the one plain object every part of Waybill receives. No container, no globals.
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+import { type DbHandle, openDatabase } from './db/connect.js';
+import { type Keyring, deriveKeyring } from './lib/crypto.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+
+export type Deps = {
+  db: DbHandle['db'];
+  dialect: DbHandle['dialect'];
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  keys: Keyring;
+  metrics: Metrics;
+  fetch: typeof fetch;
+  /** Called after this process enqueues jobs, so an idle in-process worker wakes at once. */
+  notifyJobsEnqueued: () => void;
+  /** How much faster than real time the simulated carrier's parcels move (the demo speeds them up). */
+  simulatedTimeFactor: number;
+  close(): Promise<void>;
+};
+
+export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metrics' | 'simulatedTimeFactor'>> & { handle?: DbHandle };
+
+export function createDeps(config: Config, secretKey: string, overrides: DepsOverrides = {}): Deps {
+  const handle = overrides.handle ?? openDatabase(config.databaseUrl);
+  const deps: Deps = {
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: overrides.clock ?? systemClock,
+    log: overrides.log ?? pino({ level: config.logLevel, redact: ['*.apiKey', '*.credentials', '*.clientSecret', 'req.headers.authorization'] }),
+    config,
+    keys: deriveKeyring(secretKey),
+    metrics: overrides.metrics ?? createMetrics({ defaultMetrics: true }),
+    fetch: overrides.fetch ?? globalThis.fetch,
+    notifyJobsEnqueued: () => {},
+    simulatedTimeFactor: overrides.simulatedTimeFactor ?? 1,
+    close: () => handle.close(),
+  };
+  return deps;
+}

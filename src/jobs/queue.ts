@@ -1,0 +1,158 @@
+// A durable job queue in the application's own database. Enqueueing inside the transaction of a
+// state change is the transactional outbox: the effect exists exactly when the change does.
+// Workers claim jobs with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer);
+// a crashed worker's lease runs out and another worker takes the job again.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, JobRow } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export type EnqueueOptions = {
+  runAt?: Date;
+  maxAttempts?: number;
+  /** A job with the same key is enqueued only once, ever. */
+  idempotencyKey?: string;
+};
+
+export type NewJob = { kind: string; payload: unknown } & EnqueueOptions;
+
+export async function enqueueJobs(db: Executor, now: Date, jobs: readonly NewJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const at = now.toISOString();
+  const rows = jobs.map((job) => ({
+    id: newId('job'),
+    kind: job.kind,
+    payload: JSON.stringify(job.payload ?? null),
+    state: 'queued',
+    run_at: (job.runAt ?? now).toISOString(),
+    attempts: 0,
+    max_attempts: job.maxAttempts ?? 10,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    idempotency_key: job.idempotencyKey ?? null,
+    created_at: at,
+    updated_at: at,
+  }));
+  await db.insertInto('jobs').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+}
+
+export const enqueueJob = (db: Executor, now: Date, job: NewJob) => enqueueJobs(db, now, [job]);
+
+export async function claimJobs(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  options: { workerId: string; now: Date; limit: number; leaseMs: number },
+): Promise<JobRow[]> {
+  const now = options.now.toISOString();
+  const lockedUntil = new Date(options.now.getTime() + options.leaseMs).toISOString();
+  let ready = db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', now)]),
+        eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)]),
+      ]),
+    )
+    .orderBy('run_at')
+    .limit(options.limit);
+  if (dialect === 'postgres') ready = ready.forUpdate().skipLocked();
+  return db
+    .updateTable('jobs')
+    .set((eb) => ({
+      state: 'running',
+      locked_by: options.workerId,
+      locked_until: lockedUntil,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', 'in', ready)
+    .returningAll()
+    .execute();
+}
+
+export async function completeJob(db: Kysely<Database>, job: JobRow, now: Date): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now.toISOString() })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', job.locked_by)
+    .execute();
+}
+
+/** Exponential backoff with full jitter (0.5×–1.5×), from 2 s up to an hour. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
+export async function failJob(
+  db: Kysely<Database>,
+  job: JobRow,
+  now: Date,
+  failure: { message: string; retryable: boolean; retryAfterMs?: number },
+): Promise<'retrying' | 'dead'> {
+  const dead = !failure.retryable || job.attempts >= job.max_attempts;
+  const delay = failure.retryAfterMs ?? retryDelayMs(job.attempts);
+  await db
+    .updateTable('jobs')
+    .set({
+      state: dead ? 'dead' : 'queued',
+      run_at: dead ? job.run_at : new Date(now.getTime() + delay).toISOString(),
+      locked_by: null,
+      locked_until: null,
+      last_error: failure.message.slice(0, 2000),
+      updated_at: now.toISOString(),
+    })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', job.locked_by)
+    .execute();
+  return dead ? 'dead' : 'retrying';
+}
+
+/** Puts a dead-lettered job back in the queue with a fresh allowance of attempts. */
+export async function retryDeadJob(db: Kysely<Database>, jobId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set((eb) => ({ state: 'queued', run_at: now.toISOString(), max_attempts: eb('attempts', '+', 3), updated_at: now.toISOString() }))
+    .where('id', '=', jobId)
+    .where('state', '=', 'dead')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Recurring jobs: whichever process moves `next_run_at` first enqueues that run, once. */
+export async function ensureSchedule(db: Kysely<Database>, schedule: { name: string; kind: string; everySeconds: number }, now: Date) {
+  await db
+    .insertInto('job_schedules')
+    .values({ name: schedule.name, kind: schedule.kind, every_seconds: schedule.everySeconds, next_run_at: now.toISOString() })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ kind: schedule.kind, every_seconds: schedule.everySeconds }))
+    .execute();
+}
+
+export async function enqueueDueSchedules(db: Kysely<Database>, now: Date): Promise<number> {
+  const due = await db.selectFrom('job_schedules').selectAll().where('next_run_at', '<=', now.toISOString()).execute();
+  let enqueued = 0;
+  for (const schedule of due) {
+    const next = new Date(now.getTime() + schedule.every_seconds * 1000).toISOString();
+    await db.transaction().execute(async (trx) => {
+      const moved = await trx
+        .updateTable('job_schedules')
+        .set({ next_run_at: next })
+        .where('name', '=', schedule.name)
+        .where('next_run_at', '=', schedule.next_run_at)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) return; // another process got there first
+      await enqueueJob(trx, now, {
+        kind: schedule.kind,
+        payload: { schedule: schedule.name },
+        maxAttempts: 1,
+        idempotencyKey: `schedule:${schedule.name}:${schedule.next_run_at}`,
+      });
+      enqueued += 1;
+    });
+  }
+  return enqueued;
+}

@@ -1,0 +1,126 @@
+// The worker loop: claims ready jobs, runs their handler, and records success, a retry with
+// backoff, or a dead letter. Handlers must be idempotent: a job whose worker died mid-way runs again.
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.js';
+import type { Db } from '../db/connect.js';
+import type { JobRow } from '../db/schema.js';
+import { claimJobs, completeJob, enqueueDueSchedules, failJob } from './queue.js';
+
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export type WorkerOptions = {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  clock: Clock;
+  log: Logger;
+  handlers: JobHandlers;
+  concurrency?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  idleMs?: number;
+};
+
+export type Worker = {
+  /** Runs ready jobs until none are left (tests and the CLI use it). Returns how many ran. */
+  drain(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Wakes an idle loop at once: called after enqueueing in this process. */
+  nudge(): void;
+};
+
+export function createWorker(options: WorkerOptions): Worker {
+  const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const { db, dialect, clock, log, handlers } = options;
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const idleMs = options.idleMs ?? 500;
+  let running = false;
+  let loops: Promise<void>[] = [];
+  const wakers = new Set<() => void>();
+
+  async function runJob(job: JobRow): Promise<void> {
+    const handler = handlers[job.kind];
+    const now = () => clock.now();
+    if (!handler) {
+      await failJob(db, job, now(), { message: `no handler for job kind ${job.kind}`, retryable: false });
+      return;
+    }
+    try {
+      await handler(JSON.parse(job.payload), job);
+      await completeJob(db, job, now());
+    } catch (error) {
+      const failure =
+        error instanceof JobFailure
+          ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
+          : { message: error instanceof Error ? error.message : String(error), retryable: true };
+      const outcome = await failJob(db, job, now(), failure);
+      log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    await enqueueDueSchedules(db, clock.now());
+    const jobs = await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs });
+    for (const job of jobs) await runJob(job);
+    return jobs.length;
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let ran = 0;
+      try {
+        ran = await runOnce();
+      } catch (error) {
+        log.error({ err: error }, 'worker loop error');
+      }
+      if (ran === 0 && running) {
+        await new Promise<void>((resolve) => {
+          const wakeUp = () => {
+            clearTimeout(timer);
+            wakers.delete(wakeUp);
+            resolve();
+          };
+          const timer = setTimeout(wakeUp, idleMs);
+          wakers.add(wakeUp);
+        });
+      }
+    }
+  }
+
+  return {
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const ran = await runOnce();
+        total += ran;
+        if (ran === 0) return total;
+      }
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loops = Array.from({ length: options.concurrency ?? 1 }, () => loop());
+    },
+    async stop() {
+      running = false;
+      for (const wakeUp of [...wakers]) wakeUp();
+      await Promise.all(loops);
+    },
+    nudge() {
+      for (const wakeUp of [...wakers]) wakeUp();
+    },
+  };
+}

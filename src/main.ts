@@ -1,0 +1,200 @@
+// The `waybill` command line. The only place that reads process.env and listens on a port.
+import { parseArgs } from 'node:util';
+import { serve as serveHttp } from '@hono/node-server';
+import { createApp } from './app.js';
+import { createBrand } from './brands/repo.js';
+import { type Config, ConfigError, loadConfig, requireSecretKey } from './config.js';
+import { createDeps, type Deps } from './deps.js';
+import { openDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { createWorker, type Worker } from './jobs/worker.js';
+import { runDemo } from './demo/demo.js';
+import type { StartPage } from './web/pages.js';
+
+const USAGE: Record<string, string> = {
+  main: `Usage: waybill <command> [options]
+
+Commands:
+  serve                 the API, the tracking pages and the job worker in one process
+  worker                the job worker only (run several against PostgreSQL)
+  migrate               bring the database schema up to date
+  demo                  serve a demo brand whose parcels move live through every stage
+  brand create          create a brand and print its API key once
+
+Run "waybill <command> --help" for a command's options. Configuration comes from environment
+variables (DATABASE_URL, PORT, PUBLIC_URL, SECRET_KEY, LOG_LEVEL, ...): see the README.`,
+  serve: `Usage: waybill serve
+
+Serves the REST API (/v1), the API reference (/docs), tracking pages (/t/{token}), /healthz,
+/readyz and /metrics, and runs the job worker in the same process (WORKER_CONCURRENCY loops; 0
+for an API-only process). Migrates the database first. Needs SECRET_KEY.`,
+  worker: `Usage: waybill worker
+
+Runs jobs (status-change effects, simulated carrier scans, schedules) without serving HTTP.
+On PostgreSQL, any number of workers and servers can share one database. Needs SECRET_KEY.`,
+  migrate: `Usage: waybill migrate
+
+Applies every pending migration to DATABASE_URL and prints what it applied.`,
+  demo: `Usage: waybill demo
+
+Starts Waybill with a demo brand on its own SQLite file (DEMO_DATABASE_URL, default
+./data/demo.db, recreated at each start), a simulated carrier on a clock running DEMO_SPEED times
+faster than real time (default 1440: one simulated day a minute), and new orders arriving every
+few seconds. Prints the URLs to open. Generates and keeps a SECRET_KEY in ./data/ if none is set.`,
+  'brand create': `Usage: waybill brand create --name NAME [--json]
+
+Creates a brand and prints its API key. The key is shown only this once: keep it.
+  --name NAME   the brand's name (required)
+  --json        print {"brandId": ..., "apiKey": ...} instead of text`,
+};
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    const code = await dispatch(argv);
+    if (code !== undefined) process.exitCode = code;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof CliError) {
+      process.stderr.write(`waybill: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`waybill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+class CliError extends Error {}
+
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+
+async function dispatch(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE.main}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === 'brand') {
+    const [verb, ...args] = rest;
+    if (verb !== 'create') {
+      if (wantsHelp(rest) || verb === undefined) return printUsage('brand create');
+      throw new CliError(`unknown brand command "${verb}"; try: waybill brand create --help`);
+    }
+    if (wantsHelp(args)) return printUsage('brand create');
+    return brandCreate(args);
+  }
+  if (!(command in USAGE) || command === 'main') throw new CliError(`unknown command "${command}"; try: waybill --help`);
+  if (wantsHelp(rest)) return printUsage(command);
+  if (rest.length > 0) throw new CliError(`"${command}" takes no arguments (got ${rest.join(' ')}); try: waybill ${command} --help`);
+  const config = loadConfig(process.env);
+  switch (command) {
+    case 'migrate':
+      return migrate(config);
+    case 'serve':
+      return serve(config, { withHttp: true });
+    case 'worker':
+      return serve(config, { withHttp: false });
+    case 'demo':
+      return runDemo(process.env, startServer);
+  }
+  return undefined;
+}
+
+function printUsage(command: string): number {
+  process.stdout.write(`${USAGE[command]}\n`);
+  return 0;
+}
+
+async function migrate(config: Config): Promise<number> {
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    const applied = await migrateToLatest(handle.db);
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function brandCreate(args: string[]): Promise<number> {
+  let values: { name?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { name: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}; try: waybill brand create --help`);
+  }
+  const name = values.name?.trim();
+  if (!name) throw new CliError('--name is required, e.g. waybill brand create --name "Northwind Outfitters"');
+  if (name.length > 200) throw new CliError('--name must be at most 200 characters');
+  const config = loadConfig(process.env);
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(handle.db);
+    const { brand, apiKey } = await createBrand(handle.db, new Date(), { name });
+    if (values.json) process.stdout.write(`${JSON.stringify({ brandId: brand.id, apiKey })}\n`);
+    else process.stdout.write(`Created brand ${brand.name} (${brand.id}).\nAPI key (shown only now, keep it safe): ${apiKey}\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+export type RunningServer = { deps: Deps; worker: Worker | null; url: string; stop(): Promise<void> };
+
+/** Builds deps, migrates, starts the worker and (optionally) HTTP. Shared by serve and demo. */
+export async function startServer(
+  config: Config,
+  secretKey: string,
+  options: { withHttp: boolean; depsOverrides?: Parameters<typeof createDeps>[2]; startPage?: StartPage; leaseMs?: number },
+): Promise<RunningServer> {
+  const deps = createDeps(config, secretKey, options.depsOverrides);
+  await migrateToLatest(deps.db);
+  const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
+  const worker =
+    concurrency > 0
+      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs })
+      : null;
+  if (worker) {
+    deps.notifyJobsEnqueued = () => worker.nudge();
+    worker.start();
+  }
+  let server: ReturnType<typeof serveHttp> | null = null;
+  if (options.withHttp) {
+    const app = createApp(deps, { startPage: options.startPage });
+    await new Promise<void>((resolve) => {
+      server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve());
+    });
+  }
+  const stop = async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await worker?.stop();
+    await deps.close();
+  };
+  return { deps, worker, url: config.publicUrl, stop };
+}
+
+async function serve(config: Config, options: { withHttp: boolean }): Promise<number | undefined> {
+  const secretKey = requireSecretKey(config);
+  const running = await startServer(config, secretKey, options);
+  running.deps.log.info(
+    { url: options.withHttp ? running.url : undefined, database: running.deps.dialect, workers: running.worker ? config.workerConcurrency : 0 },
+    options.withHttp ? 'waybill is serving' : 'waybill worker is running',
+  );
+  stopOnSignals(running);
+  return undefined;
+}
+
+export function stopOnSignals(running: RunningServer): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.deps.log.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,24 @@
+// Prometheus metrics, one registry per app instance (tests build many apps in one process).
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'waybill_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'status'], registers: [registry] }),
+    httpDuration: new Histogram({
+      name: 'waybill_http_request_duration_seconds',
+      help: 'Time to answer HTTP requests',
+      labelNames: ['method'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+    eventsStored: new Counter({ name: 'waybill_tracking_events_stored_total', help: 'Tracking events stored', labelNames: ['source'], registers: [registry] }),
+    eventsDuplicate: new Counter({ name: 'waybill_tracking_events_duplicate_total', help: 'Tracking events already known', labelNames: ['source'], registers: [registry] }),
+    statusChanges: new Counter({ name: 'waybill_shipment_status_changes_total', help: 'Shipment status changes', labelNames: ['status'], registers: [registry] }),
+    jobsFinished: new Counter({ name: 'waybill_jobs_finished_total', help: 'Jobs finished by outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
+  };
+}

@@ -1,0 +1,57 @@
+// Read-side queries for lists: cursor pagination over prefixed ULIDs (newest first).
+import { decodeCursor, encodeCursor } from '../api/serialize.js';
+import type { Deps } from '../deps.js';
+import type { OrderRow, ShipmentRow } from '../db/schema.js';
+import { AppError } from '../lib/errors.js';
+
+type Page<T> = { rows: T[]; nextCursor: string | null };
+
+function cursorId(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null;
+  const id = decodeCursor(cursor);
+  if (!id) throw new AppError('validation_failed', 'cursor is not one this API gave out', [{ field: 'cursor', problem: 'unknown cursor' }]);
+  return id;
+}
+
+function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  return { rows: kept, nextCursor: more ? encodeCursor(kept[kept.length - 1]!.id) : null };
+}
+
+export async function listOrders(
+  deps: Deps,
+  brandId: string,
+  query: { status?: string; placedAfter?: string; placedBefore?: string; limit: number; cursor?: string },
+): Promise<Page<OrderRow>> {
+  const after = cursorId(query.cursor);
+  let q = deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brandId);
+  if (after) q = q.where('id', '<', after);
+  if (query.placedAfter) q = q.where('placed_at', '>=', new Date(query.placedAfter).toISOString());
+  if (query.placedBefore) q = q.where('placed_at', '<', new Date(query.placedBefore).toISOString());
+  if (query.status) {
+    const status = query.status;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('shipments').select('shipments.id').whereRef('shipments.order_id', '=', 'orders.id').where('shipments.status', '=', status)),
+    );
+  }
+  return page(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
+}
+
+export async function listShipments(
+  deps: Deps,
+  brandId: string,
+  query: { status?: string; carrier?: string; limit: number; cursor?: string },
+): Promise<Page<ShipmentRow>> {
+  const after = cursorId(query.cursor);
+  let q = deps.db.selectFrom('shipments').selectAll().where('brand_id', '=', brandId);
+  if (after) q = q.where('id', '<', after);
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.carrier) q = q.where('carrier', '=', query.carrier);
+  return page(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
+}
+
+export async function shipmentsOfOrders(deps: Deps, orderIds: string[]): Promise<ShipmentRow[]> {
+  if (orderIds.length === 0) return [];
+  return deps.db.selectFrom('shipments').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute();
+}

@@ -1,0 +1,63 @@
+// Orders: create (idempotent on the store's order number), read, list, and the public page link.
+import type { CreateOrderInput } from '../api/schemas.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow, OrderRow } from '../db/schema.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { canonicalHash } from '../lib/crypto.js';
+import { hasPrefix, newId } from '../lib/ids.js';
+import { DAY_MS } from '../lib/time.js';
+import { signTrackingToken } from './tracking-links.js';
+
+export type CreateOrderOutcome = { order: OrderRow; created: boolean };
+
+export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrderInput): Promise<CreateOrderOutcome> {
+  const now = deps.clock.now().toISOString();
+  const contentHash = canonicalHash(input);
+  const row: OrderRow = {
+    id: newId('order'),
+    brand_id: brand.id,
+    number: input.number,
+    customer_email: input.customer.email,
+    customer_phone: input.customer.phone ?? null,
+    customer_name: input.customer.name ?? null,
+    customer_locale: input.customer.locale ?? null,
+    destination: JSON.stringify(input.destination),
+    items: JSON.stringify(input.items),
+    placed_at: new Date(input.placedAt).toISOString(),
+    ship_by: input.shipBy ?? null,
+    content_hash: contentHash,
+    created_at: now,
+    updated_at: now,
+  };
+  const inserted = await deps.db
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.columns(['brand_id', 'number']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { order: inserted, created: true };
+
+  // The number is taken: the same order sent again is answered with it; a different one is refused.
+  const existing = await deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brand.id).where('number', '=', input.number).executeTakeFirstOrThrow();
+  if (existing.content_hash === contentHash) return { order: existing, created: false };
+  throw new AppError('conflict', `order number ${input.number} is already used by a different order (${existing.id})`, [
+    { field: 'number', problem: 'already used by a different order' },
+  ]);
+}
+
+export async function findOrder(deps: Deps, brandId: string, orderId: string): Promise<OrderRow> {
+  const order = hasPrefix(orderId, 'order')
+    ? await deps.db.selectFrom('orders').selectAll().where('id', '=', orderId).where('brand_id', '=', brandId).executeTakeFirst()
+    : undefined;
+  if (!order) throw notFound(`order ${orderId}`);
+  return order;
+}
+
+export function trackingPageUrl(deps: Deps, brand: Pick<BrandRow, 'id' | 'link_key_version'>, order: Pick<OrderRow, 'id' | 'created_at'>): string {
+  const token = signTrackingToken(deps.keys['tracking-links'], brand.id, {
+    orderId: order.id,
+    expiresAt: Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS,
+    keyVersion: brand.link_key_version,
+  });
+  return `${deps.config.publicUrl}/t/${token}`;
+}

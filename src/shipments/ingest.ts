@@ -1,0 +1,138 @@
+// The one ingest path. Carrier polls, carrier and aggregator webhooks, CSV rows, people and the
+// simulated carrier all hand a TrackingUpdate's events to `ingestEvents`, which in ONE transaction:
+//   stores each event once (unique dedupe key per shipment) → folds the new ones into the
+//   shipment's status → saves the shipment → enqueues the status change's effects (the outbox).
+import type { Transaction } from 'kysely';
+import type { DeliveryWindow, TrackingEventInput } from '../carriers/types.js';
+import type { Database, ShipmentRow } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
+import { enqueueJobs, type NewJob } from '../jobs/queue.js';
+import { normalizeEvent } from './events.js';
+import { type FoldEvent, type FoldState, foldEvents, type ShipmentStatusView, viewOf } from './status.js';
+import type { EventSource, ExceptionReason, ShipmentStatus } from './vocabulary.js';
+
+export type IngestOutcome = {
+  shipmentId: string;
+  stored: number;
+  duplicates: number;
+  before: ShipmentStatusView;
+  after: ShipmentStatusView;
+  statusChanged: boolean;
+};
+
+export type ShipmentBatchItem = {
+  shipment: ShipmentRow;
+  source: EventSource;
+  events: readonly TrackingEventInput[];
+  estimatedDelivery?: DeliveryWindow | null;
+};
+
+export const STATUS_CHANGED_JOB = 'shipment.status_changed';
+
+export const foldStateOf = (row: ShipmentRow): FoldState => JSON.parse(row.fold_state) as FoldState;
+
+export const viewOfRow = (row: ShipmentRow): ShipmentStatusView => ({
+  status: row.status as ShipmentStatus,
+  reason: row.reason as ExceptionReason | null,
+  delayed: row.delayed === 1,
+  correction: row.correction === 1,
+});
+
+const sameView = (a: ShipmentStatusView, b: ShipmentStatusView) =>
+  a.status === b.status && a.reason === b.reason && a.delayed === b.delayed && a.correction === b.correction;
+
+/** Stores and folds events for many shipments in one transaction (the batch API's hot path). */
+export async function ingestEvents(trx: Transaction<Database>, now: Date, items: readonly ShipmentBatchItem[]): Promise<IngestOutcome[]> {
+  const recordedAt = now.toISOString();
+  const prepared = items.map((item) => {
+    const seen = new Set<string>();
+    const rows = [];
+    for (const input of item.events) {
+      const event = normalizeEvent(input);
+      if (seen.has(event.dedupeKey)) continue; // the same event twice in one request
+      seen.add(event.dedupeKey);
+      rows.push({
+        id: newId('event'),
+        shipment_id: item.shipment.id,
+        brand_id: item.shipment.brand_id,
+        dedupe_key: event.dedupeKey,
+        source: item.source,
+        status: event.status,
+        reason: event.reason,
+        delayed: event.delayed ? (1 as const) : (0 as const),
+        carrier_code: event.carrierCode,
+        carrier_text: event.carrierText,
+        location: event.location,
+        occurred_at: event.occurredAt,
+        occurred_at_raw: event.occurredAtRaw,
+        recorded_at: recordedAt,
+      });
+    }
+    return { item, rows, offered: item.events.length };
+  });
+
+  const allRows = prepared.flatMap((p) => p.rows);
+  const insertedIds = new Set<string>();
+  // Chunks keep each statement under both databases' bound-parameter limits.
+  for (let i = 0; i < allRows.length; i += 1000) {
+    const inserted = await trx
+      .insertInto('tracking_events')
+      .values(allRows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['shipment_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .execute();
+    for (const row of inserted) insertedIds.add(row.id);
+  }
+
+  const outcomes: IngestOutcome[] = [];
+  const effects: NewJob[] = [];
+  for (const { item, rows, offered } of prepared) {
+    const fresh = rows.filter((row) => insertedIds.has(row.id));
+    const shipment = item.shipment;
+    const before = viewOfRow(shipment);
+    const foldInput: FoldEvent[] = fresh.map((row) => ({
+      id: row.id,
+      dedupeKey: row.dedupe_key,
+      status: row.status,
+      reason: row.reason,
+      delayed: row.delayed === 1,
+      occurredAt: row.occurred_at,
+    }));
+    const state = foldEvents(foldStateOf(shipment), foldInput);
+    const after = viewOf(state);
+    const estimate = item.estimatedDelivery ?? null;
+    const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
+    const statusChanged = !sameView(before, after);
+
+    if (fresh.length > 0 || estimateChanged) {
+      const latestEventAt = fresh.reduce<string | null>((max, r) => (r.occurred_at && (!max || r.occurred_at > max) ? r.occurred_at : max), shipment.last_event_at);
+      const patch = {
+        status: after.status,
+        reason: after.reason,
+        delayed: after.delayed ? (1 as const) : (0 as const),
+        correction: after.correction ? (1 as const) : (0 as const),
+        fold_state: JSON.stringify(state),
+        estimated_from: estimate ? estimate.from : shipment.estimated_from,
+        estimated_to: estimate ? estimate.to : shipment.estimated_to,
+        status_changed_at: statusChanged ? recordedAt : shipment.status_changed_at,
+        last_event_at: latestEventAt,
+        event_count: shipment.event_count + fresh.length,
+        updated_at: recordedAt,
+      };
+      await trx.updateTable('shipments').set(patch).where('id', '=', shipment.id).execute();
+      Object.assign(shipment, patch); // callers holding the row see the saved state
+    }
+
+    if (statusChanged) {
+      effects.push({
+        kind: STATUS_CHANGED_JOB,
+        payload: { shipmentId: shipment.id, brandId: shipment.brand_id, orderId: shipment.order_id, from: before, to: after, headEventId: state.head?.eventId ?? null },
+        idempotencyKey: `status:${shipment.id}:${state.head?.eventId ?? 'none'}:${after.status}:${after.delayed ? 1 : 0}:${after.correction ? 1 : 0}`,
+      });
+    }
+    outcomes.push({ shipmentId: shipment.id, stored: fresh.length, duplicates: offered - fresh.length, before, after, statusChanged });
+  }
+  await enqueueJobs(trx, now, effects);
+  return outcomes;
+}
+

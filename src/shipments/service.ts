@@ -1,0 +1,256 @@
+// Shipments: create (with a tracking number, or with a label that creates one), read with the
+// timeline, post events (people and stores), batch events (keyed by carrier + tracking number)
+// and commands. Every event goes through ingestEvents.
+import type { z } from '@hono/zod-openapi';
+import type { BatchEventsSchema, CreateShipmentInput, PostEventsSchema } from '../api/schemas.js';
+import type { TrackingEventInput } from '../carriers/types.js';
+import { isKnownCarrier, KNOWN_CARRIERS } from '../carriers/registry.js';
+import { createSimulatedLabel } from '../carriers/simulated/runtime.js';
+import { detectTrackingNumber } from '../carriers/tracking-numbers/index.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
+import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
+import { hasPrefix, newId } from '../lib/ids.js';
+import { findOrder } from '../orders/service.js';
+import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
+import { type IngestOutcome, foldStateOf, ingestEvents, viewOfRow } from './ingest.js';
+import { commandOccurredAt, decideCommand, type ShipmentCommand } from './status.js';
+import type { EventSource } from './vocabulary.js';
+
+export async function createShipment(deps: Deps, brand: BrandRow, orderId: string, input: CreateShipmentInput): Promise<ShipmentRow> {
+  const order = await findOrder(deps, brand.id, orderId);
+  if (!input.label && !input.trackingNumber) {
+    throw new AppError('validation_failed', 'a shipment needs a trackingNumber, or label: true to buy one', [{ field: 'trackingNumber', problem: 'is required unless label is true' }]);
+  }
+  if (input.label && !input.carrier) {
+    throw new AppError('validation_failed', 'name the carrier to buy the label from', [{ field: 'carrier', problem: 'is required when label is true' }]);
+  }
+  const carrier = input.carrier ? input.carrier.toLowerCase() : carrierFromNumber(input.trackingNumber ?? '');
+  if (!isKnownCarrier(carrier)) {
+    throw new AppError('validation_failed', `unknown carrier "${input.carrier}"`, [{ field: 'carrier', problem: `must be one of: ${KNOWN_CARRIERS.join(', ')}` }]);
+  }
+  if (input.label && carrier !== 'simulated') {
+    throw new AppError('validation_failed', `buying labels from ${carrier} is not available yet; send the trackingNumber of a label you bought`, [
+      { field: 'label', problem: 'only the simulated carrier sells labels so far' },
+    ]);
+  }
+  if (input.scenario && carrier !== 'simulated') {
+    throw new AppError('validation_failed', 'scenario applies to the simulated carrier only', [{ field: 'scenario', problem: 'only for carrier simulated' }]);
+  }
+  const now = deps.clock.now();
+  const trackingNumber = (input.trackingNumber ?? '').toUpperCase().replace(/\s+/g, '');
+
+  return deps.db.transaction().execute(async (trx) => {
+    const shipment: ShipmentRow = {
+      id: newId('shipment'),
+      brand_id: brand.id,
+      order_id: order.id,
+      carrier,
+      service: input.service ?? null,
+      tracking_number: trackingNumber,
+      direction: input.direction,
+      status: 'pending',
+      reason: null,
+      delayed: 0,
+      correction: 0,
+      fold_state: '{"head":null,"terminal":null,"delay":null}',
+      estimated_from: null,
+      estimated_to: null,
+      status_changed_at: null,
+      last_event_at: null,
+      event_count: 0,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    if (input.label) {
+      const label = await createSimulatedLabel(trx, now, { brand, order, shipment, scenario: input.scenario });
+      shipment.tracking_number = label.trackingNumber;
+      shipment.service = shipment.service ?? label.service;
+      await trx.insertInto('shipments').values(shipment).execute();
+      await ingestEvents(trx, now, [{ shipment, source: 'simulated', events: [label.labelEvent], estimatedDelivery: label.estimatedDelivery }]);
+      return shipment;
+    }
+    const inserted = await trx
+      .insertInto('shipments')
+      .values(shipment)
+      .onConflict((oc) => oc.columns(['brand_id', 'carrier', 'tracking_number']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) {
+      throw new AppError('conflict', `a ${carrier} shipment with tracking number ${trackingNumber} already exists`, [{ field: 'trackingNumber', problem: 'already used' }]);
+    }
+    return inserted;
+  });
+}
+
+/** With no carrier named, the number must fit a known format; the most likely courier wins. */
+function carrierFromNumber(trackingNumber: string): string {
+  const detection = detectTrackingNumber(trackingNumber);
+  const best = detection.candidates.find((candidate) => candidate.valid);
+  if (!best) {
+    const near = detection.candidates[0];
+    throw new AppError('validation_failed', `tracking number ${detection.normalized} fits no known carrier format${near ? ` (it looks like ${near.courier} ${near.format} but its check digit is wrong)` : ''}; check it or name the carrier`, [
+      { field: 'trackingNumber', problem: near ? `fails the ${near.courier} check digit` : 'fits no known format' },
+    ]);
+  }
+  return best.courier;
+}
+
+export async function findShipment(deps: Deps, brandId: string, shipmentId: string): Promise<ShipmentRow> {
+  const shipment = hasPrefix(shipmentId, 'shipment')
+    ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brandId).executeTakeFirst()
+    : undefined;
+  if (!shipment) throw notFound(`shipment ${shipmentId}`);
+  return shipment;
+}
+
+/** The timeline, oldest first; events without a usable time go last. */
+export function listEvents(deps: Deps, shipmentId: string): Promise<TrackingEventRow[]> {
+  return deps.db
+    .selectFrom('tracking_events')
+    .selectAll()
+    .where('shipment_id', '=', shipmentId)
+    .orderBy((eb) => eb.case().when('occurred_at', 'is', null).then(1).else(0).end())
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}
+
+type EventBody = z.infer<typeof PostEventsSchema>['events'][number];
+
+function toTrackingEvent(body: EventBody): TrackingEventInput {
+  return {
+    status: body.status,
+    reason: body.reason ?? null,
+    delayed: body.delayed ?? false,
+    occurredAt: body.occurredAt,
+    location: body.location ?? null,
+    carrierCode: body.carrierCode ?? null,
+    carrierText: body.carrierText ?? null,
+    dedupeKey: body.eventId ?? null,
+  };
+}
+
+/** Refuses the whole request when any event's time is impossible, naming each one. */
+function assertPlausibleTimes(events: readonly { occurredAt: string | null }[], now: Date, path: string): void {
+  const problems: FieldProblem[] = [];
+  events.forEach((event, index) => {
+    const problem = checkOccurredAt(event.occurredAt, now);
+    if (problem) problems.push({ field: `${path}.${index}.occurredAt`, problem: TIMESTAMP_PROBLEM_TEXT[problem] });
+  });
+  if (problems.length > 0) throw new AppError('validation_failed', `${problems.length} event(s) have an impossible occurredAt`, problems);
+}
+
+export async function postShipmentEvents(
+  deps: Deps,
+  brand: BrandRow,
+  shipmentId: string,
+  body: z.infer<typeof PostEventsSchema>,
+  source: EventSource,
+): Promise<{ shipment: ShipmentRow; outcome: IngestOutcome }> {
+  const now = deps.clock.now();
+  assertPlausibleTimes(body.events, now, 'events');
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id).executeTakeFirst();
+    if (!shipment) throw notFound(`shipment ${shipmentId}`);
+    const [result] = await ingestEvents(trx, now, [{ shipment, source, events: body.events.map(toTrackingEvent), estimatedDelivery: body.estimatedDelivery ?? null }]);
+    return { shipment, outcome: result! };
+  });
+  recordIngest(deps, source, [outcome.outcome]);
+  return outcome;
+}
+
+export type BatchResult = {
+  stored: number;
+  duplicates: number;
+  unknown: number;
+  results: Array<{ index: number; shipmentId: string | null; outcome: 'stored' | 'duplicate' | 'unknown_shipment' }>;
+};
+
+export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typeof BatchEventsSchema>, source: EventSource): Promise<BatchResult> {
+  const now = deps.clock.now();
+  assertPlausibleTimes(body.events, now, 'events');
+  const keyOf = (carrier: string, number: string) => `${carrier.toLowerCase()}|${number.toUpperCase().replace(/\s+/g, '')}`;
+
+  const { outcomes, byKey } = await deps.db.transaction().execute(async (trx) => {
+    const numbers = [...new Set(body.events.map((e) => e.trackingNumber.toUpperCase().replace(/\s+/g, '')))];
+    const carriers = [...new Set(body.events.map((e) => e.carrier.toLowerCase()))];
+    const rows: ShipmentRow[] = [];
+    for (let i = 0; i < numbers.length; i += 500) {
+      rows.push(
+        ...(await trx
+          .selectFrom('shipments')
+          .selectAll()
+          .where('carrier', 'in', carriers)
+          .where('tracking_number', 'in', numbers.slice(i, i + 500))
+          .where('brand_id', '=', brand.id)
+          .execute()),
+      );
+    }
+    const byKey = new Map(rows.map((row) => [keyOf(row.carrier, row.tracking_number), row]));
+    const grouped = new Map<string, TrackingEventInput[]>();
+    for (const event of body.events) {
+      const key = keyOf(event.carrier, event.trackingNumber);
+      if (!byKey.has(key)) continue;
+      const list = grouped.get(key) ?? [];
+      list.push(toTrackingEvent(event));
+      grouped.set(key, list);
+    }
+    const items = [...grouped].map(([key, events]) => ({ shipment: byKey.get(key)!, source, events }));
+    return { outcomes: await ingestEvents(trx, now, items), byKey };
+  });
+  recordIngest(deps, source, outcomes);
+
+  // Per-event answers: an event is "stored" unless an identical one was already known.
+  const storedPerShipment = new Map(outcomes.map((o) => [o.shipmentId, o.stored]));
+  const results: BatchResult['results'] = body.events.map((event, index) => {
+    const shipment = byKey.get(keyOf(event.carrier, event.trackingNumber));
+    if (!shipment) return { index, shipmentId: null, outcome: 'unknown_shipment' as const };
+    const left = storedPerShipment.get(shipment.id) ?? 0;
+    storedPerShipment.set(shipment.id, left - 1);
+    return { index, shipmentId: shipment.id, outcome: left > 0 ? ('stored' as const) : ('duplicate' as const) };
+  });
+  const stored = outcomes.reduce((n, o) => n + o.stored, 0);
+  const unknown = results.filter((r) => r.outcome === 'unknown_shipment').length;
+  return { stored, duplicates: body.events.length - stored - unknown, unknown, results };
+}
+
+export async function runShipmentCommand(deps: Deps, brand: BrandRow, shipmentId: string, command: ShipmentCommand): Promise<ShipmentRow> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id).executeTakeFirst();
+    if (!shipment) throw notFound(`shipment ${shipmentId}`);
+    const decision = decideCommand(viewOfRow(shipment), command);
+    if (!decision.ok) throw new AppError('invalid_transition', decision.error.message);
+    const event: TrackingEventInput = {
+      status: decision.value.status,
+      reason: decision.value.reason,
+      occurredAt: commandOccurredAt(foldStateOf(shipment), now),
+      carrierCode: `waybill:${command}`,
+      carrierText: COMMAND_TEXT[command],
+      dedupeKey: `command:${command}:${now.toISOString()}`,
+    };
+    await ingestEvents(trx, now, [{ shipment, source: 'manual', events: [event] }]);
+    return shipment;
+  });
+}
+
+const COMMAND_TEXT: Record<ShipmentCommand, string> = {
+  cancel: 'Shipment cancelled by the merchant',
+  mark_delivered: 'Marked delivered by the merchant',
+  mark_lost: 'Marked lost by the merchant',
+  expire: 'No carrier updates for too long: tracking expired',
+};
+
+function recordIngest(deps: Deps, source: EventSource, outcomes: readonly IngestOutcome[]): void {
+  let stored = 0;
+  let duplicates = 0;
+  for (const o of outcomes) {
+    stored += o.stored;
+    duplicates += o.duplicates;
+    if (o.statusChanged) deps.metrics.statusChanges.inc({ status: o.after.status });
+  }
+  if (stored) deps.metrics.eventsStored.inc({ source }, stored);
+  if (duplicates) deps.metrics.eventsDuplicate.inc({ source }, duplicates);
+  if (outcomes.some((o) => o.statusChanged)) deps.notifyJobsEnqueued();
+}

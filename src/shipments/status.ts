@@ -1,0 +1,135 @@
+// The status core, pure. A shipment's status is the status of its event with the greatest
+// occurredAt (ties broken by stage order, then by dedupe key so the answer never depends on
+// arrival order). The fold keeps only three maxima — the head event, the latest terminal event
+// and the latest delay — so folding is commutative and idempotent: any permutation or
+// duplication of the same events gives the same shipment, and new events fold in without
+// re-reading the history.
+import { err, ok, type Result } from '../lib/result.js';
+import {
+  type ExceptionReason,
+  isTerminal,
+  STAGE_ORDER,
+  type ShipmentStatus,
+  TERMINAL_STATUSES,
+} from './vocabulary.js';
+
+export type FoldEvent = {
+  id: string;
+  dedupeKey: string;
+  status: ShipmentStatus;
+  reason: ExceptionReason | null;
+  delayed: boolean;
+  /** UTC ISO instant, or null when the source gave no usable time (such events never fold). */
+  occurredAt: string | null;
+};
+
+type Mark = { eventId: string; dedupeKey: string; occurredAt: string; status: ShipmentStatus; reason: ExceptionReason | null };
+
+export type FoldState = {
+  head: Mark | null;
+  terminal: Mark | null;
+  delay: Mark | null;
+};
+
+export type ShipmentStatusView = {
+  status: ShipmentStatus;
+  reason: ExceptionReason | null;
+  delayed: boolean;
+  /** A newer event moved the shipment out of a terminal status: shown to the merchant. */
+  correction: boolean;
+};
+
+export const EMPTY_FOLD: FoldState = { head: null, terminal: null, delay: null };
+
+/** Total order of events: time, then stage, then dedupe key. */
+export function compareMarks(a: Mark, b: Mark): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? -1 : 1;
+  const stage = STAGE_ORDER[a.status] - STAGE_ORDER[b.status];
+  if (stage !== 0) return stage;
+  return a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0;
+}
+
+const later = (current: Mark | null, candidate: Mark): Mark =>
+  current === null || compareMarks(candidate, current) > 0 ? candidate : current;
+
+export function foldEvents(state: FoldState, events: readonly FoldEvent[]): FoldState {
+  let { head, terminal, delay } = state;
+  for (const event of events) {
+    if (event.occurredAt === null) continue;
+    const mark: Mark = {
+      eventId: event.id,
+      dedupeKey: event.dedupeKey,
+      occurredAt: event.occurredAt,
+      status: event.status,
+      reason: event.reason,
+    };
+    head = later(head, mark);
+    if (isTerminal(event.status)) terminal = later(terminal, mark);
+    if (event.delayed) delay = later(delay, mark);
+  }
+  return { head, terminal, delay };
+}
+
+const REASON_BEARING: readonly ShipmentStatus[] = ['exception', 'attempt_failed', 'returning_to_sender', 'cancelled', 'returned'];
+
+export function viewOf(state: FoldState): ShipmentStatusView {
+  const { head, terminal, delay } = state;
+  if (!head) return { status: 'pending', reason: null, delayed: false, correction: false };
+  const delayed = delay !== null && !isTerminal(head.status);
+  const reason = REASON_BEARING.includes(head.status) ? head.reason : delayed ? delay.reason : null;
+  const correction = terminal !== null && compareMarks(head, terminal) > 0 && head.status !== terminal.status;
+  return { status: head.status, reason, delayed, correction };
+}
+
+// ---- Merchant and customer commands: a strict transition table. ----
+
+export const SHIPMENT_COMMANDS = ['cancel', 'mark_delivered', 'mark_lost', 'expire'] as const;
+export type ShipmentCommand = (typeof SHIPMENT_COMMANDS)[number];
+
+const MOVING: ShipmentStatus[] = [
+  'info_received',
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'attempt_failed',
+  'exception',
+  'returning_to_sender',
+];
+
+export const COMMAND_TRANSITIONS: Record<ShipmentCommand, { from: readonly ShipmentStatus[]; to: ShipmentStatus; reason: ExceptionReason | null }> = {
+  // A label can be cancelled until the carrier has the parcel.
+  cancel: { from: ['pending', 'info_received'], to: 'cancelled', reason: 'cancelled_by_sender' },
+  mark_delivered: { from: MOVING.filter((s) => s !== 'returning_to_sender'), to: 'delivered', reason: null },
+  mark_lost: { from: MOVING, to: 'exception', reason: 'lost' },
+  expire: { from: ['pending', ...MOVING], to: 'expired', reason: null },
+};
+
+export type TransitionError = { code: 'invalid_transition'; message: string };
+
+export function decideCommand(
+  current: ShipmentStatusView,
+  command: ShipmentCommand,
+): Result<{ status: ShipmentStatus; reason: ExceptionReason | null }, TransitionError> {
+  const rule = COMMAND_TRANSITIONS[command];
+  if (command === 'mark_lost' && current.status === 'exception' && current.reason === 'lost') {
+    return err({ code: 'invalid_transition', message: 'the shipment is already marked lost' });
+  }
+  if (!rule.from.includes(current.status)) {
+    return err({
+      code: 'invalid_transition',
+      message: `cannot ${command.replace('_', ' ')} a shipment that is ${current.status} (allowed from: ${rule.from.join(', ')})`,
+    });
+  }
+  return ok({ status: rule.to, reason: rule.reason });
+}
+
+/**
+ * A command becomes an event stamped just after the current head, so it wins the fold even
+ * when a carrier clock runs slightly ahead of ours.
+ */
+export function commandOccurredAt(state: FoldState, now: Date): string {
+  const headTime = state.head ? Date.parse(state.head.occurredAt) : 0;
+  return new Date(Math.max(now.getTime(), headTime + 1)).toISOString();
+}
+
+export { TERMINAL_STATUSES };

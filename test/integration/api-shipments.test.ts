@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrand } from '../../src/brands/repo.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => t.close());
+
+async function newOrder() {
+  const res = await t.request('POST', '/v1/orders', orderBody());
+  expect(res.status).toBe(201);
+  return res.json.id as string;
+}
+
+let upsCounter = 0;
+/** A UPS 1Z number with a correct check digit (mod 10 over the 15 characters after 1Z). */
+function upsNumber(): string {
+  upsCounter += 1;
+  const body = `12345E${String(upsCounter).padStart(9, '0')}`;
+  const values = [...body].map((ch) => (/\d/.test(ch) ? Number(ch) : (ch.charCodeAt(0) - 3) % 10));
+  const sum = values.reduce((acc, v, i) => acc + (i % 2 === 1 ? v * 2 : v), 0);
+  return `1Z${body}${(10 - (sum % 10)) % 10}`;
+}
+
+async function newShipment(extra: Record<string, unknown> = {}) {
+  const orderId = await newOrder();
+  const res = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', trackingNumber: upsNumber(), ...extra });
+  expect(res.status).toBe(201);
+  return res.json as { id: string; trackingNumber: string; orderId: string };
+}
+
+const ev = (status: string, occurredAt: string | null, extra: Record<string, unknown> = {}) => ({ status, occurredAt, ...extra });
+
+describe('shipments', () => {
+  it('creates a pending shipment with a carrier and tracking number, normalizing the number', async () => {
+    const orderId = await newOrder();
+    const number = upsNumber();
+    const res = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'UPS', trackingNumber: ` ${number.toLowerCase().slice(0, 6)} ${number.slice(6).toLowerCase()} ` });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ carrier: 'ups', trackingNumber: number, status: 'pending', direction: 'outbound', delayed: false, correction: false });
+    const order = await t.request('GET', `/v1/orders/${orderId}`);
+    expect(order.json.shipments.map((s: { id: string }) => s.id)).toEqual([res.json.id]);
+  });
+
+  it('detects the carrier when none is named, and refuses a number that fits no format', async () => {
+    const orderId = await newOrder();
+    const detected = await t.request('POST', `/v1/orders/${orderId}/shipments`, { trackingNumber: upsNumber() });
+    expect(detected.status).toBe(201);
+    expect(detected.json.carrier).toBe('ups');
+
+    const wrongDigit = upsNumber().slice(0, -1) + '0';
+    const fixed = upsNumber();
+    void fixed;
+    const unknown = await t.request('POST', `/v1/orders/${orderId}/shipments`, { trackingNumber: 'HELLO-WORLD-123' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error.message).toMatch(/fits no known carrier format/);
+    expect(unknown.json.error.details[0].field).toBe('trackingNumber');
+
+    const named = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', trackingNumber: 'HELLO-WORLD-123' });
+    expect(named.status).toBe(201);
+    void wrongDigit;
+  });
+
+  it('refuses unknown carriers, missing tracking numbers and labels from carriers without label support', async () => {
+    const orderId = await newOrder();
+    const unknown = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'pigeon-post', trackingNumber: '123' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error.details[0]).toMatchObject({ field: 'carrier' });
+    const missing = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups' });
+    expect(missing.status).toBe(422);
+    expect(missing.json.error.details[0]).toMatchObject({ field: 'trackingNumber' });
+    const label = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', label: true });
+    expect(label.status).toBe(422);
+    expect(label.json.error.details[0]).toMatchObject({ field: 'label' });
+  });
+
+  it('refuses the same carrier and tracking number twice with 409', async () => {
+    const shipment = await newShipment();
+    const orderId = await newOrder();
+    const again = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', trackingNumber: shipment.trackingNumber });
+    expect(again.status).toBe(409);
+  });
+
+  it('returns 404 for a foreign order or shipment', async () => {
+    const { apiKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Intruder' });
+    const shipment = await newShipment();
+    const auth = { authorization: `Bearer ${apiKey}` };
+    expect((await t.request('GET', `/v1/shipments/${shipment.id}`, undefined, auth)).status).toBe(404);
+    expect((await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('delivered', '2026-03-02T10:00:00Z')] }, auth)).status).toBe(404);
+    expect((await t.request('POST', `/v1/orders/${shipment.orderId}/shipments`, { carrier: 'ups', trackingNumber: upsNumber() }, auth)).status).toBe(404);
+    const mine = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(mine.json.status).toBe('pending');
+  });
+});
+
+describe('tracking events', () => {
+  it('folds posted events into the status and returns the timeline oldest first', async () => {
+    const shipment = await newShipment();
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [
+        ev('in_transit', '2026-03-01T18:00:00-05:00', { carrierText: 'Departed facility', location: { city: 'Columbus', region: 'OH', country: 'US' } }),
+        ev('info_received', '2026-03-01T10:00:00-05:00', { carrierText: 'Label created' }),
+      ],
+      estimatedDelivery: { from: '2026-03-04T08:00:00-06:00', to: '2026-03-04T20:00:00-06:00' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ stored: 2, duplicates: 0, shipment: { status: 'in_transit', estimatedDelivery: { from: '2026-03-04T08:00:00-06:00' } } });
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json.events.map((e: { status: string }) => e.status)).toEqual(['info_received', 'in_transit']);
+    expect(got.json.events[1]).toMatchObject({ occurredAt: '2026-03-01T18:00:00-05:00', carrierText: 'Departed facility', location: { city: 'Columbus' }, source: 'manual' });
+  });
+
+  it('stores the same event once however often it arrives, and a stale one never moves the status back', async () => {
+    const shipment = await newShipment();
+    const delivered = ev('delivered', '2026-03-02T14:00:00Z', { carrierCode: 'D', carrierText: 'Delivered' });
+    const first = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [delivered, delivered] });
+    expect(first.json).toMatchObject({ stored: 1, duplicates: 1 });
+    const again = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [delivered, ev('in_transit', '2026-03-01T09:00:00Z')] });
+    expect(again.json).toMatchObject({ stored: 1, duplicates: 1, shipment: { status: 'delivered', correction: false } });
+    const byId = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('delivered', '2026-03-02T14:00:00Z', { eventId: 'carrier-evt-1' })] });
+    const byIdAgain = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('delivered', '2026-03-02T14:00:00Z', { eventId: 'carrier-evt-1' })] });
+    expect(byId.json.stored).toBe(1);
+    expect(byIdAgain.json).toMatchObject({ stored: 0, duplicates: 1 });
+  });
+
+  it('applies a newer event that leaves delivered and flags it as a correction', async () => {
+    const shipment = await newShipment();
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('delivered', '2026-03-02T14:00:00Z')] });
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('out_for_delivery', '2026-03-02T16:00:00Z')] });
+    expect(res.json.shipment).toMatchObject({ status: 'out_for_delivery', correction: true });
+  });
+
+  it('stores an event without a time but does not fold it', async () => {
+    const shipment = await newShipment();
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('delivered', null, { carrierText: 'Delivered (no time given)' })] });
+    expect(res.json).toMatchObject({ stored: 1, shipment: { status: 'pending' } });
+  });
+
+  it('refuses impossible timestamps, naming each, and stores none of the request', async () => {
+    const shipment = await newShipment();
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [ev('in_transit', '2026-03-01T10:00:00Z'), ev('delivered', '2031-01-01T00:00:00Z'), ev('in_transit', '1970-01-01T00:00:00Z')],
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toEqual([
+      { field: 'events.1.occurredAt', problem: 'is more than a day in the future' },
+      { field: 'events.2.occurredAt', problem: 'is before the year 2000' },
+    ]);
+    const unreal = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-01T10:00:00Z'), ev('in_transit', '2026-02-30T10:00:00Z')] });
+    expect(unreal.status).toBe(422);
+    expect(unreal.json.error.details).toEqual([{ field: 'events.1.occurredAt', problem: 'is not a real date-time' }]);
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json.events).toEqual([]);
+  });
+
+  it('refuses unknown statuses and reasons', async () => {
+    const shipment = await newShipment();
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('teleported', '2026-03-01T10:00:00Z'), ev('exception', '2026-03-01T10:00:00Z', { reason: 'gremlins' })] });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details.map((d: { field: string }) => d.field)).toEqual(['events.0.status', 'events.1.reason']);
+  });
+
+  it('enqueues one status-change job per change, in the same transaction', async () => {
+    const shipment = await newShipment();
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-01T10:00:00Z')] });
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-01T10:00:00Z')] }); // duplicate: no change
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-01T20:00:00Z')] }); // new scan, same status: no change
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('delivered', '2026-03-02T10:00:00Z')] });
+    const jobs = await t.deps.db.selectFrom('jobs').selectAll().where('kind', '=', 'shipment.status_changed').execute();
+    const mine = jobs.map((j) => JSON.parse(j.payload)).filter((p) => p.shipmentId === shipment.id);
+    expect(mine.map((p) => p.to.status)).toEqual(['in_transit', 'delivered']);
+  });
+});
+
+describe('batch events', () => {
+  it('takes events keyed by carrier and tracking number, answering per event', async () => {
+    const a = await newShipment();
+    const b = await newShipment();
+    const res = await t.request('POST', '/v1/events/batch', {
+      events: [
+        { carrier: 'ups', trackingNumber: a.trackingNumber, ...ev('in_transit', '2026-03-01T10:00:00Z') },
+        { carrier: 'UPS', trackingNumber: b.trackingNumber.toLowerCase(), ...ev('delivered', '2026-03-02T10:00:00Z') },
+        { carrier: 'ups', trackingNumber: a.trackingNumber, ...ev('in_transit', '2026-03-01T10:00:00Z') },
+        { carrier: 'ups', trackingNumber: '1ZNOTKNOWN0000000', ...ev('in_transit', '2026-03-01T10:00:00Z') },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ stored: 2, duplicates: 1, unknown: 1 });
+    expect(res.json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['stored', 'stored', 'duplicate', 'unknown_shipment']);
+    expect((await t.request('GET', `/v1/shipments/${b.id}`)).json.status).toBe('delivered');
+  });
+
+  it('refuses more than 1,000 events', async () => {
+    const events = Array.from({ length: 1001 }, () => ({ carrier: 'ups', trackingNumber: 'X', ...ev('in_transit', '2026-03-01T10:00:00Z') }));
+    const res = await t.request('POST', '/v1/events/batch', { events });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details[0].field).toBe('events');
+  });
+});
+
+describe('commands', () => {
+  it('cancels a label before pickup and refuses to cancel one in transit', async () => {
+    const early = await newShipment();
+    await t.request('POST', `/v1/shipments/${early.id}/events`, { events: [ev('info_received', '2026-03-01T10:00:00Z')] });
+    const cancelled = await t.request('POST', `/v1/shipments/${early.id}/commands`, { command: 'cancel' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_sender' });
+
+    const moving = await newShipment();
+    await t.request('POST', `/v1/shipments/${moving.id}/events`, { events: [ev('in_transit', '2026-03-01T10:00:00Z')] });
+    const refused = await t.request('POST', `/v1/shipments/${moving.id}/commands`, { command: 'cancel' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('invalid_transition');
+    expect((await t.request('GET', `/v1/shipments/${moving.id}`)).json.status).toBe('in_transit');
+  });
+
+  it('marks lost and marks delivered, even when the carrier clock runs ahead', async () => {
+    const shipment = await newShipment();
+    // A scan stamped an hour after "now": the command must still win.
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-02T16:00:00Z')] });
+    const lost = await t.request('POST', `/v1/shipments/${shipment.id}/commands`, { command: 'mark_lost' });
+    expect(lost.json).toMatchObject({ status: 'exception', reason: 'lost' });
+    const found = await t.request('POST', `/v1/shipments/${shipment.id}/commands`, { command: 'mark_delivered' });
+    expect(found.json).toMatchObject({ status: 'delivered', reason: null });
+    const unknown = await t.request('POST', `/v1/shipments/${shipment.id}/commands`, { command: 'teleport' });
+    expect(unknown.status).toBe(422);
+  });
+});
