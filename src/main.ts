@@ -1,15 +1,9 @@
 // The `waybill` command line. The only place that reads process.env and listens on a port.
+// Heavy modules are imported when a command needs them, so `--help` and errors answer at once.
 import { parseArgs } from 'node:util';
-import { serve as serveHttp } from '@hono/node-server';
-import { createApp } from './app.js';
-import { createBrand } from './brands/repo.js';
 import { type Config, ConfigError, loadConfig, requireSecretKey } from './config.js';
-import { createDeps, type Deps } from './deps.js';
-import { openDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
-import { jobHandlers } from './jobs/handlers.js';
-import { createWorker, type Worker } from './jobs/worker.js';
-import { runDemo } from './demo/demo.js';
+import type { Deps, DepsOverrides } from './deps.js';
+import type { Worker } from './jobs/worker.js';
 import type { StartPage } from './web/pages.js';
 
 const USAGE: Record<string, string> = {
@@ -94,8 +88,10 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
       return serve(config, { withHttp: true });
     case 'worker':
       return serve(config, { withHttp: false });
-    case 'demo':
+    case 'demo': {
+      const { runDemo } = await import('./demo/demo.js');
       return runDemo(process.env, startServer);
+    }
   }
   return undefined;
 }
@@ -106,6 +102,8 @@ function printUsage(command: string): number {
 }
 
 async function migrate(config: Config): Promise<number> {
+  const { openDatabase } = await import('./db/connect.js');
+  const { migrateToLatest } = await import('./db/migrate.js');
   const handle = openDatabase(config.databaseUrl);
   try {
     const applied = await migrateToLatest(handle.db);
@@ -127,6 +125,9 @@ async function brandCreate(args: string[]): Promise<number> {
   if (!name) throw new CliError('--name is required, e.g. waybill brand create --name "Northwind Outfitters"');
   if (name.length > 200) throw new CliError('--name must be at most 200 characters');
   const config = loadConfig(process.env);
+  const { openDatabase } = await import('./db/connect.js');
+  const { migrateToLatest } = await import('./db/migrate.js');
+  const { createBrand } = await import('./brands/repo.js');
   const handle = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(handle.db);
@@ -145,8 +146,16 @@ export type RunningServer = { deps: Deps; worker: Worker | null; url: string; st
 export async function startServer(
   config: Config,
   secretKey: string,
-  options: { withHttp: boolean; depsOverrides?: Parameters<typeof createDeps>[2]; startPage?: StartPage; leaseMs?: number },
+  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; leaseMs?: number },
 ): Promise<RunningServer> {
+  const [{ serve: serveHttp }, { createApp }, { createDeps }, { migrateToLatest }, { jobHandlers }, { createWorker }] = await Promise.all([
+    import('@hono/node-server'),
+    import('./app.js'),
+    import('./deps.js'),
+    import('./db/migrate.js'),
+    import('./jobs/handlers.js'),
+    import('./jobs/worker.js'),
+  ]);
   const deps = createDeps(config, secretKey, options.depsOverrides);
   await migrateToLatest(deps.db);
   const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
@@ -158,11 +167,11 @@ export async function startServer(
     deps.notifyJobsEnqueued = () => worker.nudge();
     worker.start();
   }
-  let server: ReturnType<typeof serveHttp> | null = null;
+  let server: import('node:http').Server | null = null;
   if (options.withHttp) {
     const app = createApp(deps, { startPage: options.startPage });
     await new Promise<void>((resolve) => {
-      server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve());
+      server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve()) as import('node:http').Server;
     });
   }
   const stop = async () => {

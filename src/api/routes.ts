@@ -1,6 +1,7 @@
 // The /v1 REST API. Each route is described once (zod + OpenAPI) and handled by a service call.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { getBrand } from '../brands/repo.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -62,7 +63,7 @@ export function createApi(deps: Deps) {
       responses: { 201: json(OrderSchema, 'Created'), 200: json(OrderSchema, 'The same order already existed'), 409: json(ErrorSchema, 'Order number used by a different order'), ...errors },
     }),
     async (c) => {
-      const brand = c.get('brand');
+      const brand = await linkingBrand(deps, c.get('brand'));
       const { order, created } = await createOrder(deps, brand, c.req.valid('json'));
       const shipments = created ? [] : await shipmentsOfOrders(deps, [order.id]);
       return reply(c, orderJson(order, shipments, trackingPageUrl(deps, brand, order)), created ? 201 : 200);
@@ -80,7 +81,7 @@ export function createApi(deps: Deps) {
       responses: { 200: json(listOf(OrderSchema), 'A page of orders'), ...errors },
     }),
     async (c) => {
-      const brand = c.get('brand');
+      const brand = await linkingBrand(deps, c.get('brand'));
       const page = await listOrders(deps, brand.id, c.req.valid('query'));
       const shipments = await shipmentsOfOrders(deps, page.rows.map((o) => o.id));
       const byOrder = groupBy(shipments, (s) => s.order_id);
@@ -99,7 +100,7 @@ export function createApi(deps: Deps) {
       responses: { 200: json(OrderSchema, 'The order'), ...errors },
     }),
     async (c) => {
-      const brand = c.get('brand');
+      const brand = await linkingBrand(deps, c.get('brand'));
       const order = await findOrder(deps, brand.id, c.req.valid('param').orderId!);
       return reply(c, orderJson(order, await shipmentsOfOrders(deps, [order.id]), trackingPageUrl(deps, brand, order)));
     },
@@ -215,6 +216,14 @@ export function createApi(deps: Deps) {
   );
 
   return api;
+}
+
+/**
+ * Links are signed with the brand's current link key version; the authenticated brand may be up
+ * to 10 s old (the key cache), so routes that hand out links read the brand afresh.
+ */
+async function linkingBrand(deps: Deps, cached: AppEnv['Variables']['brand']) {
+  return (await getBrand(deps.db, cached.id)) ?? cached;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -44,6 +44,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
     startPage: (deps) => renderDemoStartPage(deps, brand, apiKey),
   });
   const { deps } = running;
+  if (config.dialect === 'postgres') await removeDemoBrand(deps);
   ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
   await seedDemoOrders(deps, brand);
   deps.notifyJobsEnqueued();
@@ -77,6 +78,18 @@ function removeSqliteFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
 }
 
+/** On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. */
+async function removeDemoBrand(deps: Deps): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('idempotency_keys').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('api_keys').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('brands').where('id', '=', DEMO_BRAND_ID).execute();
+  });
+}
+
 /** The demo keeps a generated SECRET_KEY beside its database so links survive restarts. */
 function demoSecret(folder: string): string {
   const file = path.join(folder, 'demo-secret.key');
@@ -105,5 +118,7 @@ async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hours
   // The newest order is still being packed: no label yet, so no tracking number.
   if (hoursAgo === 0 && sequence === 1) return;
   const labelClock = { ...deps, clock: { now: () => new Date(placedAt.getTime() + 3_600_000) } };
-  await createShipment(labelClock, brand, order.id, { carrier: 'simulated', label: true, direction: 'outbound', scenario: DEMO_SCENARIOS[sequence % DEMO_SCENARIOS.length] });
+  // Customs holds happen only abroad; the customer in Canada gets one.
+  const scenario = customer.destination.country === 'US' ? DEMO_SCENARIOS[sequence % DEMO_SCENARIOS.length] : 'customs_hold';
+  await createShipment(labelClock, brand, order.id, { carrier: 'simulated', label: true, direction: 'outbound', scenario });
 }

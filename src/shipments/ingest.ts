@@ -29,6 +29,14 @@ export type ShipmentBatchItem = {
 
 export const STATUS_CHANGED_JOB = 'shipment.status_changed';
 
+/**
+ * Reads of shipments about to be folded must hold their row locks on PostgreSQL, or two
+ * concurrent folds of one shipment would each save a state missing the other's events. SQLite
+ * serializes writers already. Callers order by id so concurrent batches lock in the same order.
+ */
+export const lockedForFold = <QB extends { forUpdate(): QB }>(query: QB, dialect: 'sqlite' | 'postgres'): QB =>
+  dialect === 'postgres' ? query.forUpdate() : query;
+
 export const foldStateOf = (row: ShipmentRow): FoldState => JSON.parse(row.fold_state) as FoldState;
 
 export const viewOfRow = (row: ShipmentRow): ShipmentStatusView => ({

@@ -13,7 +13,7 @@ import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
-import { type IngestOutcome, foldStateOf, ingestEvents, viewOfRow } from './ingest.js';
+import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
 import { commandOccurredAt, decideCommand, type ShipmentCommand } from './status.js';
 import type { EventSource } from './vocabulary.js';
 
@@ -151,7 +151,7 @@ export async function postShipmentEvents(
   const now = deps.clock.now();
   assertPlausibleTimes(body.events, now, 'events');
   const outcome = await deps.db.transaction().execute(async (trx) => {
-    const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id).executeTakeFirst();
+    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id), deps.dialect).executeTakeFirst();
     if (!shipment) throw notFound(`shipment ${shipmentId}`);
     const [result] = await ingestEvents(trx, now, [{ shipment, source, events: body.events.map(toTrackingEvent), estimatedDelivery: body.estimatedDelivery ?? null }]);
     return { shipment, outcome: result! };
@@ -177,15 +177,14 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
     const carriers = [...new Set(body.events.map((e) => e.carrier.toLowerCase()))];
     const rows: ShipmentRow[] = [];
     for (let i = 0; i < numbers.length; i += 500) {
-      rows.push(
-        ...(await trx
-          .selectFrom('shipments')
-          .selectAll()
-          .where('carrier', 'in', carriers)
-          .where('tracking_number', 'in', numbers.slice(i, i + 500))
-          .where('brand_id', '=', brand.id)
-          .execute()),
-      );
+      const query = trx
+        .selectFrom('shipments')
+        .selectAll()
+        .where('carrier', 'in', carriers)
+        .where('tracking_number', 'in', numbers.slice(i, i + 500))
+        .where('brand_id', '=', brand.id)
+        .orderBy('id');
+      rows.push(...(await lockedForFold(query, deps.dialect).execute()));
     }
     const byKey = new Map(rows.map((row) => [keyOf(row.carrier, row.tracking_number), row]));
     const grouped = new Map<string, TrackingEventInput[]>();
@@ -196,7 +195,7 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
       list.push(toTrackingEvent(event));
       grouped.set(key, list);
     }
-    const items = [...grouped].map(([key, events]) => ({ shipment: byKey.get(key)!, source, events }));
+    const items = [...grouped].map(([key, events]) => ({ shipment: byKey.get(key)!, source, events })).sort((a, b) => (a.shipment.id < b.shipment.id ? -1 : 1));
     return { outcomes: await ingestEvents(trx, now, items), byKey };
   });
   recordIngest(deps, source, outcomes);
@@ -218,7 +217,7 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
 export async function runShipmentCommand(deps: Deps, brand: BrandRow, shipmentId: string, command: ShipmentCommand): Promise<ShipmentRow> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id).executeTakeFirst();
+    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id), deps.dialect).executeTakeFirst();
     if (!shipment) throw notFound(`shipment ${shipmentId}`);
     const decision = decideCommand(viewOfRow(shipment), command);
     if (!decision.ok) throw new AppError('invalid_transition', decision.error.message);

@@ -174,6 +174,23 @@ describe('tracking events', () => {
   });
 });
 
+describe('concurrent ingestion', () => {
+  it('folds concurrent posts to one shipment without losing any', async () => {
+    const shipment = await newShipment();
+    const statuses = ['in_transit', 'in_transit', 'in_transit', 'out_for_delivery', 'in_transit', 'in_transit'];
+    const posts = Array.from({ length: 24 }, (_, i) =>
+      t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev(i === 23 ? 'delivered' : statuses[i % statuses.length]!, `2026-03-01T${String(i).padStart(2, '0')}:00:00Z`)] }),
+    );
+    const results = await Promise.all(posts);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json.status).toBe('delivered');
+    expect(got.json.events).toHaveLength(24);
+    const row = await t.deps.db.selectFrom('shipments').select(['event_count', 'last_event_at']).where('id', '=', shipment.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ event_count: 24, last_event_at: '2026-03-01T23:00:00.000Z' });
+  });
+});
+
 describe('batch events', () => {
   it('takes events keyed by carrier and tracking number, answering per event', async () => {
     const a = await newShipment();

@@ -148,7 +148,8 @@ export async function startDhlEmulator(options: DhlEmulatorOptions = {}): Promis
     url: `http://${address}:${port}`,
     close: () => closeServer(server, timers),
     addShipment(trackingNumber, shipment) {
-      shipments.set(compact(trackingNumber), { kind: 'journey', shipment: Array.isArray(shipment) ? { events: [...shipment] } : { ...shipment, events: [...shipment.events] } });
+      const copy = Array.isArray(shipment) ? { events: [...shipment] } : { ...shipment, events: [...shipment.events] };
+      shipments.set(compact(trackingNumber), { kind: 'journey', shipment: copy });
     },
     addEvent(trackingNumber, event) {
       const entry = shipments.get(compact(trackingNumber));
@@ -208,7 +209,11 @@ function toEvent(event: DhlEmulatorEvent, shipment: DhlEmulatorShipment, style: 
   // The same place the parser assumes for an offset-less time: event, else origin/destination.
   const side = event.statusCode === 'pre-transit' ? shipment.origin ?? shipment.destination : shipment.destination ?? shipment.origin;
   const zone = timeZoneOfCountry(event.location?.countryCode ?? side?.countryCode);
-  const timestamp = !zone ? new Date(utcMs).toISOString().slice(0, 19) + 'Z' : style === 'local' ? formatWallClock(utcMs, zone) : formatAtOffset(utcMs, offsetInZone(utcMs, zone));
+  const timestamp = !zone
+    ? `${new Date(utcMs).toISOString().slice(0, 19)}Z`
+    : style === 'local'
+      ? formatWallClock(utcMs, zone)
+      : formatAtOffset(utcMs, offsetInZone(utcMs, zone));
   return {
     timestamp,
     ...(event.location ? { location: { address: event.location } } : {}),

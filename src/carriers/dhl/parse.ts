@@ -98,8 +98,10 @@ function toTrackingEvents(shipment: DhlShipment): TrackingEventInput[] {
   let returning = false;
   return orderChronologically(timed).map(({ event, at }) => {
     const mapped = mapDhlStatus(event.statusCode, `${event.status ?? ''} ${event.description ?? ''}`);
-    // `unknown` says nothing new: keep where the parcel was (pending before any event).
-    const mapping: StatusMapping = mapped.statusCode === 'unknown' ? { status: previous.status, reason: previous.reason } : mapped;
+    // `unknown` says nothing new: keep where the parcel was (pending before any event), and why
+    // it is there, but not a delay: that was news about the earlier event only.
+    const mapping: StatusMapping =
+      mapped.statusCode === 'unknown' ? { status: previous.status, reason: previous.delayed ? undefined : previous.reason } : mapped;
     previous = mapping;
     if (mapping.status === 'returning_to_sender') returning = true;
     // A delivery that ends a return brings the parcel back to the shipper.

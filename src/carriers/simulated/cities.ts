@@ -107,19 +107,15 @@ function decodeCityFile(bytes: Buffer): CityTable {
     loadMs: 0,
   };
   const codeIds = new Map<number | string, number>();
-  let pos = 0;
-  const readVarint = (): number => {
-    let byte = bytes[pos++];
-    let value = byte & 0x7f;
-    for (let shift = 7; byte >= 0x80; shift += 7) {
-      byte = bytes[pos++];
-      value += (byte & 0x7f) * 2 ** shift;
-    }
-    return value;
-  };
+  const twoLetterIds = new Int32Array(65536).fill(-1); // country codes: straight from their two bytes
+  const reader = new VarintReader(bytes);
   const unzigzag = (value: number) => (value % 2 === 1 ? -(value + 1) / 2 : value / 2);
   // Codes repeat (862 distinct in 400k fields): key short ones by their bytes to avoid building strings.
   const codeId = (start: number, end: number): number => {
+    if (end - start === 2) {
+      const known = twoLetterIds[bytes[start] * 256 + bytes[start + 1]];
+      if (known >= 0) return known;
+    }
     let key: number | string = 0;
     if (end - start <= 6) for (let i = start; i < end; i++) key = key * 256 + bytes[i];
     else key = bytes.toString('latin1', start, end);
@@ -129,27 +125,30 @@ function decodeCityFile(bytes: Buffer): CityTable {
       id = t.codes.push(bytes.toString('latin1', start, end)) - 1;
       codeIds.set(key, id);
     }
+    if (end - start === 2) twoLetterIds[bytes[start] * 256 + bytes[start + 1]] = id;
     return id;
   };
 
   let lat = 0;
   let lon = 0;
-  while (pos < bytes.length) {
-    const end = readVarint() + pos;
+  while (reader.pos < bytes.length) {
+    const end = reader.varint() + reader.pos;
     const i = t.count++;
-    while (pos < end) {
-      const key = readVarint();
+    while (reader.pos < end) {
+      const key = reader.varint();
       const field = key >>> 3;
       if ((key & 7) === 2) {
-        const length = readVarint();
-        const start = pos;
-        pos += length;
-        if (field === 2) [t.nameStart[i], t.nameEnd[i]] = [start, pos];
-        else if (field === 3) t.countryCode[i] = codeId(start, pos);
-        else if (field === 7) t.featureCode[i] = codeId(start, pos);
-        else if (field === 8) t.adminCode[i] = codeId(start, pos);
+        const length = reader.varint();
+        const start = reader.pos;
+        const stop = (reader.pos += length);
+        if (field === 2) {
+          t.nameStart[i] = start;
+          t.nameEnd[i] = stop;
+        } else if (field === 3) t.countryCode[i] = codeId(start, stop);
+        else if (field === 7) t.featureCode[i] = codeId(start, stop);
+        else if (field === 8) t.adminCode[i] = codeId(start, stop);
       } else {
-        const value = readVarint();
+        const value = reader.varint();
         if (field === 1) t.geonameId[i] = unzigzag(value);
         else if (field === 9) t.population[i] = value;
         else if (field === 10) lon += unzigzag(value);
@@ -161,6 +160,23 @@ function decodeCityFile(bytes: Buffer): CityTable {
   }
   t.loadMs = performance.now() - started;
   return t;
+}
+
+/** Reads protobuf varints (7 bits a byte, low first) from a moving position. */
+class VarintReader {
+  pos = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  varint(): number {
+    let byte = this.bytes[this.pos++];
+    if (byte < 0x80) return byte;
+    let value = byte & 0x7f;
+    for (let shift = 7; byte >= 0x80; shift += 7) {
+      byte = this.bytes[this.pos++];
+      value += (byte & 0x7f) * 2 ** shift;
+    }
+    return value;
+  }
 }
 
 function cityAt(i: number): City {
@@ -336,6 +352,11 @@ export type PickCityOptions = {
 };
 
 const pickPools = new Map<string, { indexes: number[]; cumulative: Float64Array }>();
+
+/** Whether any city matches (so a caller can relax minPopulation for tiny countries). */
+export function hasCities(options: PickCityOptions = {}): boolean {
+  return pickPool(options).indexes.length > 0;
+}
 
 /** A city drawn from `random`, weighted by population (people, not places, order parcels). */
 export function pickCity(random: Random, options: PickCityOptions = {}): City {

@@ -3,7 +3,7 @@
 // machine. (The only outside input is the read-only city dataset, loaded once on first use.)
 import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
 import type { DeliveryWindow, EventLocation, TrackingEventInput } from '../types.js';
-import { pickCity, resolvePlace, type City, type PlaceInput } from './cities.js';
+import { hasCities, pickCity, resolvePlace, type City, type PlaceInput } from './cities.js';
 import { HOUR_MS, localDayStart, solarOffsetHours } from './local-time.js';
 import { createRandom, type Random } from './random.js';
 import { planRoute, type RouteStop } from './route.js';
@@ -12,6 +12,7 @@ import {
   drawScenario,
   planIncidents,
   resolveRates,
+  type Incidents,
   type Scenario,
   type ScenarioRates,
 } from './scenarios.js';
@@ -53,7 +54,7 @@ export type JourneyEvent = TrackingEventInput & {
 export type Journey = {
   trackingNumber: string;
   scenario: Scenario;
-  /** Held at customs (also true when the journey's scenario is something else and it was held too). */
+  /** Held at customs on the way (also when the scenario is another one: customs is drawn on its own). */
   customsHold: boolean;
   international: boolean;
   origin: City;
@@ -99,9 +100,16 @@ export function planJourney(request: JourneyRequest): Journey {
   const route = planRoute(origin, destination);
   const incidents = planIncidents(random.fork('incidents'), drawn.scenario, drawn.customsHold, route.stops.length);
 
-  const scans = writeTimeline(route, labelMs, incidents, random.fork('timing'), random.fork('incident-timing'));
-  const onPlan = Object.keys(incidents).length === 0 ? scans : writeTimeline(route, labelMs, {}, random.fork('timing'), random.fork('incident-timing'));
+  const write = (bent: Incidents) => writeTimeline(route, labelMs, bent, random.fork('timing'), random.fork('incident-timing'));
+  const onPlan = write({});
   const expectedMs = onPlan[onPlan.length - 1].atMs;
+  let scans = Object.keys(incidents).length === 0 ? onPlan : write(incidents);
+  // A delay that a Sunday swallows is no delay to the customer. These paths exist to show a late
+  // parcel, so the hold grows by a day until the delivery really is later than promised.
+  const deliveredOnTime = (written: Scan[]) => written[written.length - 1].code === 'SIM-DV' && written[written.length - 1].atMs <= expectedMs;
+  for (let days = 1; days <= 7 && mustArriveLate(incidents) && deliveredOnTime(scans); days++) {
+    scans = write(lengthenHolds(incidents, days * 24));
+  }
   const promisedDay = localDayStart(expectedMs, solarOffsetHours(destination.lon));
 
   const events = scans.map((scan, index) => toEvent(scan, index, trackingNumber));
@@ -109,7 +117,7 @@ export function planJourney(request: JourneyRequest): Journey {
   return {
     trackingNumber,
     scenario: drawn.scenario,
-    customsHold: drawn.customsHold,
+    customsHold: scans.some((scan) => scan.code === 'SIM-CH'),
     international,
     origin,
     destination,
@@ -123,15 +131,32 @@ export function planJourney(request: JourneyRequest): Journey {
   };
 }
 
+function mustArriveLate(incidents: Incidents): boolean {
+  return Boolean(incidents.delay || incidents.stall || incidents.customsHold);
+}
+
+function lengthenHolds(incidents: Incidents, hours: number): Incidents {
+  const { delay, stall, customsHold } = incidents;
+  return {
+    ...incidents,
+    ...(delay ? { delay: { ...delay, hours: delay.hours + hours } } : {}),
+    ...(stall ? { stall: { ...stall, hours: stall.hours + hours } } : {}),
+    ...(customsHold ? { customsHold: { hours: customsHold.hours + hours } } : {}),
+  };
+}
+
 function asCity(place: PlaceInput | City): City {
   return 'geonameId' in place ? place : resolvePlace(place);
 }
 
 function drawDestination(random: Random, origin: City, abroad: boolean): City {
   const countries = abroad ? INTERNATIONAL_DESTINATION_COUNTRIES.filter((c) => c !== origin.country) : [origin.country];
+  // Towns of some size, unless the country has none (Monaco, Malta): then any settlement.
+  const sized = { countries, minPopulation: abroad ? 100_000 : 50_000 };
+  const options = hasCities(sized) ? sized : { countries, minPopulation: 0 };
   // A parcel to the warehouse's own town is a dull demo: draw again (a few times at most).
   for (let tries = 0; ; tries++) {
-    const city = pickCity(random, { countries, minPopulation: abroad ? 100_000 : 50_000 });
+    const city = pickCity(random, options);
     if (city.geonameId !== origin.geonameId || tries >= 4) return city;
   }
 }

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { BrandRow, Database, OrderRow, ShipmentRow } from '../../db/schema.js';
 import { enqueueJobs } from '../../jobs/queue.js';
+import { AppError } from '../../lib/errors.js';
 import { JobFailure } from '../../jobs/worker.js';
-import { ingestEvents } from '../../shipments/ingest.js';
+import { ingestEvents, lockedForFold } from '../../shipments/ingest.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../shipments/vocabulary.js';
 import type { DeliveryWindow, TrackingEventInput } from '../types.js';
 import { planJourney, type Scenario } from './journey.js';
@@ -35,7 +36,12 @@ export async function createSimulatedLabel(
   const origin = settings.origin ?? DEFAULT_ORIGIN;
   const destination = JSON.parse(input.order.destination) as { city: string; region?: string; country: string };
   const trackingNumber = makeTrackingNumber(randomInt(0, 2 ** 48 - 1));
-  const journey = planJourney({
+  if (input.scenario === 'customs_hold' && destination.country === origin.country) {
+    throw new AppError('validation_failed', `a customs hold needs an international parcel, but this one ships within ${origin.country}`, [
+      { field: 'scenario', problem: 'customs_hold needs a destination abroad' },
+    ]);
+  }
+  const journey = planOrRefuse({
     seed: trackingNumber,
     trackingNumber,
     origin,
@@ -56,6 +62,18 @@ export async function createSimulatedLabel(
     })),
   );
   return { trackingNumber, service: 'ground', labelEvent: labelEvent!, estimatedDelivery: journey.estimatedDelivery };
+}
+
+/** The planner refuses places it cannot route (an unknown country): the caller hears why. */
+function planOrRefuse(request: Parameters<typeof planJourney>[0]) {
+  try {
+    return planJourney(request);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new AppError('validation_failed', `the simulated carrier cannot ship this order: ${error.message}`, [{ field: 'destination', problem: error.message }]);
+    }
+    throw error;
+  }
 }
 
 const ScanPayload = z.object({
@@ -79,7 +97,7 @@ export async function runSimulatedScan(deps: Deps, payload: unknown): Promise<vo
   const { shipmentId, event } = parsed.data;
   const now = deps.clock.now();
   const changed = await deps.db.transaction().execute(async (trx) => {
-    const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirst();
+    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId), deps.dialect).executeTakeFirst();
     if (!shipment) return false; // the shipment is gone (e.g. its brand was removed): nothing to deliver
     const [outcome] = await ingestEvents(trx, now, [{ shipment, source: 'simulated', events: [event as TrackingEventInput] }]);
     return outcome?.statusChanged ?? false;

@@ -86,7 +86,7 @@ export function planIncidents(random: Random, scenario: Scenario, customsHold: b
   const incidents: Incidents = {};
   // Trouble in transit happens between the first scan and the last facility, where there is one.
   const transitStop = () => (stopCount > 1 ? random.int(0, stopCount - 2) : 0);
-  if (customsHold) incidents.customsHold = { hours: random.between(20, 72) };
+  if (customsHold) incidents.customsHold = { hours: random.between(24, 72) };
   switch (scenario) {
     case 'delayed':
       incidents.delay = { atStop: transitStop(), reason: random.chance(0.5) ? 'weather' : 'carrier_delay', hours: random.between(24, 48) };

@@ -35,6 +35,7 @@ export function accelerate<E extends { occurredAt: string }>(
   events: readonly E[],
   options: { factor: number; wallStart: Date | string },
 ): Array<Scheduled<E>> {
+  checkFactor(options.factor);
   const scale: TimeScale = { journeyStart, ...options };
   return events.map((event) => ({ ...event, dueAt: toWallTime(event.occurredAt, scale).toISOString() }));
 }

@@ -67,7 +67,7 @@ export function writeTimeline(route: Route, labelMs: number, incidents: Incident
 
     readyAt = scan(arrivalCode(stops, i), stop.city, atFacility(readyAt + legHours * HOUR_MS, stop.city, arrivalJitter));
     if (stop.role === 'import_gateway') {
-      const inspectedAt = scan('SIM-CC', stop.city, readyAt + customs.processingHours * HOUR_MS);
+      const inspectedAt = scan('SIM-CC', stop.city, atFacility(readyAt + customs.processingHours * HOUR_MS, stop.city, arrivalJitter));
       if (incidents.customsHold) {
         const heldAt = scan('SIM-CH', stop.city, atFacility(inspectedAt + extra.between(1, 3) * HOUR_MS, stop.city, 0));
         readyAt = scan('SIM-CR', stop.city, atFacility(heldAt + incidents.customsHold.hours * HOUR_MS, stop.city, extra.between(0, 45) * MINUTE_MS));
@@ -77,7 +77,7 @@ export function writeTimeline(route: Route, labelMs: number, incidents: Incident
     }
     if (incidents.delay?.atStop === i) {
       const code = incidents.delay.reason === 'weather' ? 'SIM-DW' : 'SIM-DC';
-      scan(code, stop.city, readyAt + extra.between(0.5, 2) * HOUR_MS);
+      scan(code, stop.city, atFacility(readyAt + extra.between(0.5, 2) * HOUR_MS, stop.city, extra.between(0, 30) * MINUTE_MS));
       readyAt += incidents.delay.hours * HOUR_MS;
     }
     // A stall is a silence: the parcel sits, nothing is scanned.
@@ -85,7 +85,8 @@ export function writeTimeline(route: Route, labelMs: number, incidents: Incident
 
     const exception = incidents.exception?.atStop === i ? incidents.exception : undefined;
     if (exception?.kind === 'damaged' || exception?.kind === 'label_problem') {
-      scan(exception.kind === 'damaged' ? 'SIM-XD' : 'SIM-XB', stop.city, readyAt + exception.afterHours * HOUR_MS);
+      const code = exception.kind === 'damaged' ? 'SIM-XD' : 'SIM-XB';
+      scan(code, stop.city, atFacility(readyAt + exception.afterHours * HOUR_MS, stop.city, extra.between(0, 30) * MINUTE_MS));
       return scans;
     }
     if (!isLast) {

@@ -125,23 +125,20 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const grant = token ? tokens.get(token) : undefined;
     if (!grant || grant.expiresAt <= clock.now().getTime()) {
-      return { ...uspsError(401, 'UNAUTHORIZED', 'Unauthorized', 'The access token is missing, invalid or expired.'), headers: { 'www-authenticate': 'Bearer realm="https://api.usps.com"' } };
+      const refused = uspsError(401, 'UNAUTHORIZED', 'Unauthorized', 'The access token is missing, invalid or expired.');
+      return { ...refused, headers: { 'www-authenticate': 'Bearer realm="https://api.usps.com"' } };
     }
     if (!grant.scopes.includes('tracking')) return uspsError(403, 'FORBIDDEN', 'Forbidden', 'The access token does not carry the tracking scope.');
     const expand = (url.searchParams.get('expand') ?? 'SUMMARY').toUpperCase();
     if (expand !== 'SUMMARY' && expand !== 'DETAIL') {
       return uspsError(400, 'INVALID_PARAMETER', 'Bad Request', `expand must be SUMMARY or DETAIL, not ${expand}.`, { parameter: 'expand', example: 'DETAIL' });
     }
-    const trackingNumber = decodeURIComponent(url.pathname.slice(TRACKING_PREFIX.length));
+    const trackingNumber = safeDecode(url.pathname.slice(TRACKING_PREFIX.length));
     const entry = shipments.get(compact(trackingNumber));
-    if (!entry) {
-      return uspsError(404, 'TRACKING_NUMBER_NOT_FOUND', 'Tracking number not found', 'The tracking number may be incorrect or the status update is not yet available.', {
-        parameter: 'trackingNumber',
-        example: '9400109104250532908587',
-      }, 'Resource Not Found');
-    }
+    if (!entry) return notFound();
     if (entry.kind === 'raw') return { status: 200, body: entry.body };
-    return { status: 200, body: expand === 'DETAIL' ? toTrackingDetails(trackingNumber, entry.shipment) : toTrackingSummary(trackingNumber, entry.shipment) };
+    const shipment = entry.shipment;
+    return { status: 200, body: expand === 'DETAIL' ? toTrackingDetails(trackingNumber, shipment) : toTrackingSummary(trackingNumber, shipment) };
   }
 
   function answer(route: Route, req: IncomingMessage, url: URL, body: string): Answer {
@@ -201,7 +198,8 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     url: `http://${address}:${port}`,
     close: () => closeServer(server, timers),
     addShipment(trackingNumber, shipment) {
-      shipments.set(compact(trackingNumber), { kind: 'journey', shipment: Array.isArray(shipment) ? { events: [...shipment] } : { ...shipment, events: [...shipment.events] } });
+      const copy = Array.isArray(shipment) ? { events: [...shipment] } : { ...shipment, events: [...shipment.events] };
+      shipments.set(compact(trackingNumber), { kind: 'journey', shipment: copy });
     },
     addEvent(trackingNumber, event) {
       const entry = shipments.get(compact(trackingNumber));
@@ -273,7 +271,9 @@ function toTrackingDetails(trackingNumber: string, shipment: UspsEmulatorShipmen
     status: newestText,
     statusCategory: newest ? CATEGORY_BY_STATUS[mapUspsEventCode(newest.code)?.status ?? 'in_transit'] : 'Pre-Shipment',
     statusSummary: newest ? `${newestText}${where ? `, ${where}` : ''}.` : 'Status not available.',
-    ...(shipment.expectedDeliveryDate ? { expectedDeliveryTimeStamp: `${shipment.expectedDeliveryDate}T00:00:00`, expectedDeliveryType: 'Expected Delivery By' } : {}),
+    ...(shipment.expectedDeliveryDate
+      ? { expectedDeliveryTimeStamp: `${shipment.expectedDeliveryDate}T00:00:00`, expectedDeliveryType: 'Expected Delivery By' }
+      : {}),
     tableCode: 'T',
     trackingEvents: events.map(toTrackingEvent),
   };
@@ -315,10 +315,15 @@ function toTrackingSummary(trackingNumber: string, shipment: UspsEmulatorShipmen
 }
 
 function uspsError(status: number, code: string, title: string, detail: string, source?: { parameter: string; example: string }, message = title): Answer {
-  return {
-    status,
-    body: { apiVersion: API_VERSION, error: { code: String(status), message, errors: [{ status: String(status), code, title, detail, ...(source ? { source } : {}) }] } },
-  };
+  const error = { status: String(status), code, title, detail, ...(source ? { source } : {}) };
+  return { status, body: { apiVersion: API_VERSION, error: { code: String(status), message, errors: [error] } } };
+}
+
+// The body of fixtures/usps_v3_error.json.
+function notFound(): Answer {
+  const detail = 'The tracking number may be incorrect or the status update is not yet available.';
+  const source = { parameter: 'trackingNumber', example: '9400109104250532908587' };
+  return uspsError(404, 'TRACKING_NUMBER_NOT_FOUND', 'Tracking number not found', detail, source, 'Resource Not Found');
 }
 
 function oauthError(status: number, error: string, description: string): Answer {
@@ -366,6 +371,14 @@ function formatOffset(minutes: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const compact = (trackingNumber: string) => trackingNumber.replace(/\s+/g, '').toUpperCase();
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 function write(res: ServerResponse, result: Answer): void {
   if (res.destroyed) return;

@@ -1,0 +1,41 @@
+// Printing figures, and handing them to run-all.js (one JSON line per script in BENCH_RESULT_FILE).
+import { appendFileSync } from 'node:fs';
+import os from 'node:os';
+import { settings } from './config.js';
+
+export const int = (value) => (value === null || value === undefined ? 'n/a' : Math.round(value).toLocaleString('en-US'));
+export const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(2)} ms`);
+export const pct = (value) => `${(value * 100).toFixed(1)}%`;
+export const mb = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(0)} MB`);
+export const verdict = (met) => (met ? 'MET' : 'MISSED');
+
+/** The header every script prints: what runs where, with which settings. */
+export function printHeader(title, extra = []) {
+  console.log(`\n=== ${title} ===`);
+  console.log(`${new Date().toISOString()} · node ${process.version} · ${settings.cpus} CPUs (${os.cpus()[0]?.model ?? 'unknown'}) · ${settings.dialects.join(' + ')}`);
+  console.log(`runs of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up · server WORKER_CONCURRENCY=${settings.workerConcurrency}${extra.length ? ` · ${extra.join(' · ')}` : ''}`);
+}
+
+/** One line about a load run. */
+export function describeRun(label, run) {
+  const l = run.latencyMs;
+  return `${label.padEnd(28)} ${int(run.requestsPerSecond).padStart(9)} req/s  p50 ${ms(l.p50)}  p99 ${ms(l.p99)}  max ${ms(l.max)}  (${int(run.ok)} ok, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.connections} conns)`;
+}
+
+/** Hands a script's results to the runner, if there is one. */
+export function publish(benchmark, results) {
+  if (!settings.resultFile) return;
+  appendFileSync(settings.resultFile, `${JSON.stringify({ benchmark, settings: publicSettings(), results })}\n`);
+}
+
+const publicSettings = () => ({
+  seconds: settings.seconds,
+  warmupSeconds: settings.warmupSeconds,
+  connections: settings.connections,
+  batchConnections: settings.batchConnections,
+  batchSize: settings.batchSize,
+  shipments: settings.shipments,
+  ingestShipments: settings.ingestShipments,
+  workerConcurrency: settings.workerConcurrency,
+  cpus: settings.cpus,
+});

@@ -1,0 +1,77 @@
+// `waybill demo` (what `npm start` runs): a start page listing demo orders in every stage, whose
+// parcels move while you watch.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
+import { type Server, startWaybill } from '../harness/process.js';
+
+let database: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+let dir: string;
+let demo: Server;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-demo-'));
+  let url = path.join(dir, 'demo.db');
+  if (dialectUnderTest() === 'postgres') {
+    database = await freshDatabase();
+    url = database.url;
+  }
+  // One simulated day every 2 seconds, so whole journeys finish within the test.
+  demo = await startWaybill('demo', { DEMO_DATABASE_URL: url, DEMO_SPEED: '43200', DEMO_ORDER_EVERY_SECONDS: '1' });
+  // The server answers while the demo brand is still being seeded; the URLs print once it is.
+  for (let i = 0; i < 300 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
+});
+
+afterAll(async () => {
+  await demo?.stop();
+  await database?.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const statusesOnStartPage = (html: string) => [...html.matchAll(/<h2>([^<(]+)\(\d+\)<\/h2>/g)].map((m) => m[1]!.trim());
+
+describe('the demo', () => {
+  it('prints the URLs to open and a working API key', async () => {
+    const output = demo.output();
+    expect(output).toContain(`Start page:     ${demo.url}/`);
+    const apiKey = /Demo API key:\s+(\S+)/.exec(output)?.[1];
+    expect(apiKey).toBeTruthy();
+    const res = await fetch(`${demo.url}/v1/orders?limit=100`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).data.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it('lists orders in many stages, each linking to a working tracking page', async () => {
+    // Give the worker a moment to catch up on the seeded orders' past scans.
+    let html = '';
+    for (let i = 0; i < 40; i++) {
+      html = await (await fetch(`${demo.url}/`)).text();
+      if (statusesOnStartPage(html).length >= 4 && html.includes('Delivered')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const stages = statusesOnStartPage(html);
+    expect(stages).toEqual(expect.arrayContaining(['Order confirmed, being packed', 'Delivered']));
+    expect(stages.length).toBeGreaterThanOrEqual(4);
+    const link = /href="(http:\/\/127\.0\.0\.1:\d+\/t\/[^"]+)"/.exec(html)?.[1];
+    expect(link).toBeTruthy();
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Northwind Outfitters');
+  });
+
+  it('moves parcels while you watch', async () => {
+    const apiKey = /Demo API key:\s+(\S+)/.exec(demo.output())![1];
+    const snapshot = async () => {
+      const res = await fetch(`${demo.url}/v1/shipments?limit=200`, { headers: { authorization: `Bearer ${apiKey}` } });
+      return new Map<string, string>((await res.json()).data.map((s: { id: string; status: string }) => [s.id, s.status]));
+    };
+    const before = await snapshot();
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await snapshot();
+    const moved = [...before].filter(([id, status]) => after.get(id) !== status);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(after.size).toBeGreaterThan(before.size); // new orders keep arriving
+  });
+});

@@ -1,0 +1,165 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimJobs, enqueueJob, enqueueJobs, ensureSchedule, retryDeadJob, retryDelayMs } from '../../src/jobs/queue.js';
+import { createWorker, JobFailure } from '../../src/jobs/worker.js';
+import { manualClock } from '../../src/lib/clock.js';
+import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
+
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+const log = pino({ level: 'silent' });
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(async () => database.drop());
+
+const db = () => database.handle.db;
+const clean = () => db().deleteFrom('jobs').execute();
+
+describe('the job queue', () => {
+  it('runs a job once, and enqueues a job with the same idempotency key only once', async () => {
+    await clean();
+    const clock = manualClock();
+    const seen: unknown[] = [];
+    await enqueueJob(db(), clock.now(), { kind: 'echo', payload: { n: 1 }, idempotencyKey: 'only-once' });
+    await enqueueJob(db(), clock.now(), { kind: 'echo', payload: { n: 2 }, idempotencyKey: 'only-once' });
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { echo: async (p) => void seen.push(p) } });
+    expect(await worker.drain()).toBe(1);
+    expect(seen).toEqual([{ n: 1 }]);
+    const row = await db().selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'done', attempts: 1 });
+  });
+
+  it('waits for run_at', async () => {
+    await clean();
+    const clock = manualClock();
+    const seen: unknown[] = [];
+    await enqueueJob(db(), clock.now(), { kind: 'later', payload: 1, runAt: new Date(clock.now().getTime() + 60_000) });
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { later: async (p) => void seen.push(p) } });
+    expect(await worker.drain()).toBe(0);
+    clock.advance(60_000);
+    expect(await worker.drain()).toBe(1);
+    expect(seen).toEqual([1]);
+  });
+
+  it('retries a failing job with backoff, then dead-letters it; a dead job can be retried', async () => {
+    await clean();
+    const clock = manualClock();
+    let calls = 0;
+    await enqueueJob(db(), clock.now(), { kind: 'flaky', payload: null, maxAttempts: 3 });
+    const worker = createWorker({
+      db: db(),
+      dialect: dialectUnderTest(),
+      clock,
+      log,
+      handlers: {
+        flaky: async () => {
+          calls += 1;
+          throw new Error(`boom ${calls}`);
+        },
+      },
+    });
+    await worker.drain();
+    let row = await db().selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'queued', attempts: 1, last_error: 'boom 1' });
+    expect(Date.parse(row.run_at) - clock.now().getTime()).toBeGreaterThanOrEqual(1000);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(3_600_000);
+      await worker.drain();
+    }
+    row = await db().selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'dead', attempts: 3, last_error: 'boom 3' });
+    expect(calls).toBe(3);
+
+    expect(await retryDeadJob(db(), row.id, clock.now())).toBe(true);
+    await worker.drain();
+    expect(calls).toBe(4);
+  });
+
+  it('dead-letters at once a failure marked not retryable, and obeys retryAfter', async () => {
+    await clean();
+    const clock = manualClock();
+    await enqueueJobs(db(), clock.now(), [
+      { kind: 'fatal', payload: null },
+      { kind: 'throttled', payload: null },
+    ]);
+    const worker = createWorker({
+      db: db(),
+      dialect: dialectUnderTest(),
+      clock,
+      log,
+      handlers: {
+        fatal: async () => {
+          throw new JobFailure('bad payload', false);
+        },
+        throttled: async () => {
+          throw new JobFailure('429', true, 120_000);
+        },
+      },
+    });
+    await worker.drain();
+    const rows = await db().selectFrom('jobs').selectAll().orderBy('kind').execute();
+    expect(rows[0]).toMatchObject({ kind: 'fatal', state: 'dead' });
+    expect(rows[1]).toMatchObject({ kind: 'throttled', state: 'queued' });
+    expect(Date.parse(rows[1]!.run_at) - clock.now().getTime()).toBe(120_000);
+  });
+
+  it('takes a job back when its worker died holding the lease', async () => {
+    await clean();
+    const clock = manualClock();
+    await enqueueJob(db(), clock.now(), { kind: 'work', payload: null });
+    const claimed = await claimJobs(db(), dialectUnderTest(), { workerId: 'dead-worker', now: clock.now(), limit: 10, leaseMs: 30_000 });
+    expect(claimed).toHaveLength(1);
+    // While the lease holds, nobody else gets it.
+    expect(await claimJobs(db(), dialectUnderTest(), { workerId: 'other', now: clock.now(), limit: 10, leaseMs: 30_000 })).toHaveLength(0);
+    clock.advance(31_000);
+    const retaken = await claimJobs(db(), dialectUnderTest(), { workerId: 'other', now: clock.now(), limit: 10, leaseMs: 30_000 });
+    expect(retaken).toHaveLength(1);
+    expect(retaken[0]).toMatchObject({ locked_by: 'other', attempts: 2 });
+  });
+
+  it('enqueues each run of a recurring schedule once, however many processes tick', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock();
+    await ensureSchedule(db(), { name: 'expire-stale', kind: 'tick', everySeconds: 3600 }, clock.now());
+    let ticks = 0;
+    const workers = [1, 2, 3].map(() => createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { tick: async () => void (ticks += 1) } }));
+    await Promise.all(workers.map((w) => w.drain()));
+    expect(ticks).toBe(1);
+    clock.advance(1_800_000);
+    await Promise.all(workers.map((w) => w.drain()));
+    expect(ticks).toBe(1);
+    clock.advance(1_800_000);
+    await Promise.all(workers.map((w) => w.drain()));
+    expect(ticks).toBe(2);
+  });
+
+  it('lets several workers share the queue without running any job twice', async () => {
+    await clean();
+    const clock = manualClock();
+    const total = 300;
+    await enqueueJobs(db(), clock.now(), Array.from({ length: total }, (_, i) => ({ kind: 'count', payload: i })));
+    const runs = new Map<number, number>();
+    const handlers = {
+      count: async (p: unknown) => {
+        runs.set(p as number, (runs.get(p as number) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, Math.random() * 2));
+      },
+    };
+    // On PostgreSQL each worker has its own connection pool, as separate processes would.
+    const extra = dialectUnderTest() === 'postgres' ? await Promise.all([1, 2].map(() => import('../../src/db/connect.js').then((m) => m.openDatabase(database.url, { poolSize: 2 })))) : [];
+    const dbs = [db(), ...extra.map((h) => h.db)];
+    const workers = dbs.map((d) => createWorker({ db: d, dialect: dialectUnderTest(), clock, log, handlers, batchSize: 7 }));
+    await Promise.all(workers.map((w) => w.drain()));
+    await Promise.all(extra.map((h) => h.close()));
+    expect(runs.size).toBe(total);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('backs off exponentially with jitter, capped at an hour', () => {
+    expect(retryDelayMs(1, () => 0.5)).toBe(2_000);
+    expect(retryDelayMs(2, () => 0.5)).toBe(4_000);
+    expect(retryDelayMs(5, () => 0)).toBe(16_000);
+    expect(retryDelayMs(30, () => 0.5)).toBe(3_600_000);
+  });
+});

@@ -1,0 +1,328 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mapUpsActivityStatus, parseUpsTrackResponse, parseUpsTrackText } from '../../src/carriers/ups/parse.js';
+import {
+  UPS_ACTIVITY_TYPES,
+  UPS_DELIVERY_DETAIL_CODES,
+  UPS_EXCEPTION_CODES,
+  UPS_MANIFEST_CODES,
+  UPS_MOVEMENT_CODES,
+  UPS_STATUS_CODES,
+  UPS_UPDATE_CODES,
+  type UpsCodeMapping,
+} from '../../src/carriers/ups/status-codes.js';
+import type { TrackResult } from '../../src/carriers/types.js';
+import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../src/shipments/vocabulary.js';
+
+const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/carriers/ups/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): unknown => JSON.parse(fixtureText(name));
+const TRACK_FIXTURES = [
+  'ups_track_delivered.json',
+  'ups_track_in_transit_reconstructed.json',
+  'ups_track_exception_reconstructed.json',
+  'ups_track_not_found.json',
+  'ups_track_invalid_inquiry.json',
+];
+
+function parsedOk(body: unknown, inquiry = 'UNKNOWN'): TrackResult[] {
+  const result = parseUpsTrackResponse(body, inquiry);
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
+  return result.value;
+}
+
+function foundOnly(results: TrackResult[]) {
+  expect(results).toHaveLength(1);
+  const [only] = results;
+  if (!only?.found) throw new Error('expected a found result');
+  return only;
+}
+
+/** "CODE | text" tables of the UPS appendix, by section header. */
+function appendixSections(text: string): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    if (!line.trim() || line.startsWith('CRD ') || line.startsWith('VCAT')) continue; // banners between tables
+    if (/CODE$|TYPE$/.test(cells[0] ?? '') && /Customer Facing|Data Not Available/.test(line)) {
+      const name = sections.has(cells[0]!) ? `${cells[0]} (exceptions)` : cells[0]!;
+      current = [];
+      sections.set(name, current);
+      continue;
+    }
+    current?.push(cells[0]!);
+  }
+  return sections;
+}
+
+const listCodes = (file: string): string[] =>
+  fixtureText(file)
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('|')[0]!.trim())
+    .filter(Boolean);
+
+describe('UPS status-code tables', () => {
+  const appendix = appendixSections(fixtureText('ups_tracking_appendix_all_tabs.txt'));
+  const mapped: Record<string, Record<string, UpsCodeMapping>> = {
+    'EXCEPTION CODE': UPS_EXCEPTION_CODES,
+    'DIALS CODE': UPS_DELIVERY_DETAIL_CODES,
+    'ULD CODE': UPS_MOVEMENT_CODES,
+    'MANIFEST CODE': UPS_MANIFEST_CODES,
+    'UPDATES CODE': UPS_UPDATE_CODES,
+    CODE: UPS_STATUS_CODES,
+    'ACTIVITY TYPE': UPS_ACTIVITY_TYPES,
+  };
+  // Not mapped on purpose (README.md): the Track API gives no way to tell these codes apart from
+  // the small-package codes they collide with, and their 3-digit status code is mapped anyway.
+  const deliberatelyUnmapped = ['FREIGHT ACTIVITY CODE', 'FREIGHT ACTIVITY CODE (exceptions)', 'SHIPPING EVENT CODE'];
+
+  it('knows every section of the appendix, so a new table cannot slip in unmapped', () => {
+    expect([...appendix.keys()].sort()).toEqual([...Object.keys(mapped), ...deliberatelyUnmapped].sort());
+  });
+
+  for (const [section, table] of Object.entries(mapped)) {
+    it(`maps every code of the appendix table "${section}"`, () => {
+      const codes = appendix.get(section)!;
+      expect(codes.length).toBeGreaterThan(2);
+      expect(codes.filter((code) => !Object.hasOwn(table, code))).toEqual([]);
+    });
+  }
+
+  it.each([
+    ['Tracking-status-description-codes.txt', UPS_STATUS_CODES],
+    ['Tracking-package-activity-types.txt', UPS_ACTIVITY_TYPES],
+    ['Tracking-manifest-codes.txt', UPS_MANIFEST_CODES],
+    ['Tracking-updates.txt', UPS_UPDATE_CODES],
+  ] as const)('maps every code of %s', (file, table) => {
+    const codes = listCodes(file);
+    expect(codes.length).toBeGreaterThan(2);
+    expect(codes.filter((code) => !Object.hasOwn(table, code))).toEqual([]);
+  });
+
+  it('maps only to Waybill statuses and reasons', () => {
+    for (const table of Object.values(mapped)) {
+      for (const mapping of Object.values(table)) {
+        expect([...SHIPMENT_STATUSES, 'keep_previous']).toContain(mapping.status);
+        if (mapping.reason) expect(EXCEPTION_REASONS).toContain(mapping.reason);
+        if (mapping.delayed) expect(mapping.status).toBe('in_transit');
+      }
+    }
+  });
+
+  it('follows the reference mapping for the landmark status numbers', () => {
+    expect(UPS_STATUS_CODES['11'].status).toBe('delivered');
+    expect(UPS_STATUS_CODES['21'].status).toBe('out_for_delivery');
+    expect(UPS_STATUS_CODES['161'].status).toBe('available_for_pickup');
+    expect(UPS_STATUS_CODES['22'].status).toBe('attempt_failed');
+    expect(UPS_STATUS_CODES['46']).toEqual({ status: 'in_transit', delayed: true, reason: 'carrier_delay' });
+    expect(UPS_STATUS_CODES['52']).toEqual({ status: 'in_transit', delayed: true, reason: 'weather' });
+    expect(UPS_STATUS_CODES['64']).toEqual({ status: 'exception', reason: 'recipient_refused' });
+    expect(UPS_STATUS_CODES['7'].status).toBe('cancelled');
+    expect(UPS_STATUS_CODES['35'].status).toBe('returning_to_sender');
+    expect(UPS_STATUS_CODES['34'].status).toBe('returned');
+    expect(UPS_STATUS_CODES['154'].status).toBe('keep_previous');
+  });
+});
+
+describe('mapUpsActivityStatus', () => {
+  it('prefers the 3-digit number over the type letter', () => {
+    // Type D alone would say delivered; 161 says it waits at an Access Point.
+    expect(mapUpsActivityStatus({ type: 'D', code: '2Q', statusCode: '161' }).status).toBe('available_for_pickup');
+  });
+
+  it('lets the 2-letter code explain a bare "Exception" number', () => {
+    expect(mapUpsActivityStatus({ type: 'X', code: 'AX', statusCode: '013' })).toEqual({ status: 'attempt_failed', reason: 'recipient_unavailable', delayed: false });
+    expect(mapUpsActivityStatus({ type: 'X', code: 'KT', statusCode: '013' })).toEqual({ status: 'exception', reason: 'recipient_refused', delayed: false });
+    expect(mapUpsActivityStatus({ type: 'X', code: 'ZZZ', statusCode: '013' })).toEqual({ status: 'exception', reason: 'other', delayed: false });
+  });
+
+  it('takes the finer reason from the 2-letter code when both agree on the status', () => {
+    expect(mapUpsActivityStatus({ type: 'X', code: 'DJ', statusCode: '046' })).toEqual({ status: 'in_transit', reason: 'weather', delayed: true });
+    expect(mapUpsActivityStatus({ type: 'X', code: '48', statusCode: '022' })).toEqual({ status: 'attempt_failed', reason: 'recipient_unavailable', delayed: false });
+  });
+
+  it('reads a 2-letter code in the table of its own type (OT means two things)', () => {
+    expect(mapUpsActivityStatus({ type: 'I', code: 'OT' }).status).toBe('out_for_delivery');
+    expect(mapUpsActivityStatus({ type: 'X', code: 'OT' })).toEqual({ status: 'exception', reason: 'customs_hold', delayed: false });
+    expect(mapUpsActivityStatus({ type: 'D', code: 'ZP' }).status).toBe('available_for_pickup');
+    expect(mapUpsActivityStatus({ type: 'D', code: 'ML' }).status).toBe('delivered');
+    expect(mapUpsActivityStatus({ type: 'MV', code: 'VP' }).status).toBe('cancelled');
+  });
+
+  it('falls back to the type letter, and keeps the previous status when nothing is known', () => {
+    expect(mapUpsActivityStatus({ type: 'I', code: '??' }).status).toBe('in_transit');
+    expect(mapUpsActivityStatus({ type: 'Q', code: 'QQ', statusCode: '999' }).status).toBe('keep_previous');
+    expect(mapUpsActivityStatus({}).status).toBe('keep_previous');
+    expect(mapUpsActivityStatus({ type: 'X', code: 'constructor', statusCode: 'toString' }).status).toBe('exception');
+  });
+});
+
+describe('parseUpsTrackResponse', () => {
+  it('reads the official delivered example, oldest event first', () => {
+    const result = foundOnly(parsedOk(fixture('ups_track_delivered.json')));
+    expect(result.trackingNumber).toBe('1Z1442YY7229014688');
+    expect(result.estimatedDelivery).toBeNull();
+    expect(result.events).toEqual([
+      {
+        status: 'info_received',
+        reason: null,
+        delayed: false,
+        // No GMT fields and no state: the offset of the sibling scan in New Jersey.
+        occurredAt: '2022-01-26T15:16:41-05:00',
+        location: { city: null, region: null, postalCode: null, country: 'US' },
+        carrierCode: 'M/MP/003',
+        carrierText: 'Shipper created a label, UPS has not received the package yet.',
+        dedupeKey: null,
+      },
+      {
+        status: 'delivered',
+        reason: null,
+        delayed: false,
+        // Local time in New Jersey, winter: -05:00.
+        occurredAt: '2022-01-26T16:30:00-05:00',
+        location: { city: 'PARAMUS', region: 'NJ', postalCode: null, country: 'US' },
+        carrierCode: 'D/F4/011',
+        carrierText: 'DELIVERED',
+        dedupeKey: null,
+      },
+    ]);
+  });
+
+  it('reads an out-for-delivery package with GMT fields, an estimate and a service', () => {
+    const result = foundOnly(parsedOk(fixture('ups_track_in_transit_reconstructed.json')));
+    expect(result.service).toBe('UPS Ground');
+    expect(result.events.map((e) => [e.status, e.occurredAt, e.location?.city ?? null, e.carrierCode])).toEqual([
+      ['info_received', '2024-04-22T10:16:41-04:00', null, 'M/MP/003'],
+      ['in_transit', '2024-04-22T20:13:00-04:00', 'Atlanta', 'I/OR/005'],
+      ['in_transit', '2024-04-24T04:12:00-04:00', 'Charlotte', 'I/DS/005'],
+      ['out_for_delivery', '2024-04-24T09:15:19-04:00', 'Charlotte', 'I/OT/021'],
+    ]);
+    expect(result.events[3]!.location).toEqual({ city: 'Charlotte', region: 'NC', postalCode: null, country: 'US' });
+    // SDD, end of day: the whole day in the latest scan's offset.
+    expect(result.estimatedDelivery).toEqual({ from: '2024-04-25T00:00:00-04:00', to: '2024-04-25T23:59:00-04:00' });
+  });
+
+  it('reads delays, a failed attempt and an ETA update in the right order and offsets', () => {
+    const result = foundOnly(parsedOk(fixture('ups_track_exception_reconstructed.json')));
+    expect(result.service).toBe('UPS 2nd Day Air');
+    expect(result.events.map((e) => [e.occurredAt, e.status, e.reason, e.delayed])).toEqual([
+      ['2024-06-10T09:30:00-04:00', 'info_received', null, false],
+      ['2024-06-11T03:10:00-04:00', 'in_transit', null, false], // Kentucky, local time only
+      ['2024-06-11T23:15:00-06:00', 'in_transit', null, false], // gmtTime "51500", offset "-06.00"
+      ['2024-06-12T07:00:00-06:00', 'in_transit', 'weather', true], // Colorado, local time only
+      ['2024-06-13T08:10:00-06:00', 'out_for_delivery', null, false],
+      ['2024-06-13T14:30:00-06:00', 'attempt_failed', 'recipient_unavailable', false],
+      ['2024-06-13T18:05:00-06:00', 'attempt_failed', 'recipient_unavailable', false], // 154 keeps the status
+    ]);
+    expect(result.events.at(-1)!.carrierCode).toBe('U/UP/154');
+    // RDD wins over SDD; commit window in the destination's zone (Denver, summer).
+    expect(result.estimatedDelivery).toEqual({ from: '2024-06-14T09:00:00-06:00', to: '2024-06-14T12:00:00-06:00' });
+  });
+
+  it('turns the 200 with warning TW0001 into found:false', () => {
+    expect(parsedOk(fixture('ups_track_not_found.json'), '1Z0000000000000000')).toEqual([
+      { trackingNumber: '1Z0000000000000000', found: false, message: 'Tracking Information Not Found' },
+    ]);
+  });
+
+  it('turns TV1002 (invalid inquiry number) into found:false', () => {
+    expect(parsedOk(fixture('ups_track_invalid_inquiry.json'), 'NOPE')).toEqual([{ trackingNumber: 'NOPE', found: false, message: 'Invalid inquiry number' }]);
+  });
+
+  it('keeps any other UPS error code and text on a bad_response', () => {
+    const result = parseUpsTrackResponse({ response: { errors: [{ code: '250002', message: 'Invalid Authentication Information.' }] } }, 'X');
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad_response', carrierCode: '250002', carrierMessage: 'Invalid Authentication Information.' } });
+  });
+
+  it('answers bad_response for shapes it cannot read', () => {
+    expect(parseUpsTrackResponse({ trackResponse: { shipment: 'nope' } }, 'X')).toMatchObject({ ok: false, error: { code: 'bad_response', retryable: false } });
+    expect(parseUpsTrackResponse(null, 'X')).toMatchObject({ ok: false, error: { code: 'bad_response' } });
+    expect(parseUpsTrackText('{"trackResponse":', 'X')).toMatchObject({ ok: false, error: { code: 'bad_response' } });
+  });
+
+  it('works out times without GMT fields: main zone of the country, else UTC; an impossible date gives null', () => {
+    const body = (address: object, date = '20240115', time = '120000') => ({
+      trackResponse: { shipment: [{ package: [{ activity: [{ date, time, location: { address }, status: { type: 'I', code: 'AR', statusCode: '005' } }] }] }] },
+    });
+    const at = (b: unknown) => foundOnly(parsedOk(b)).events[0]!.occurredAt;
+    expect(at(body({ countryCode: 'US' }))).toBe('2024-01-15T12:00:00-05:00');
+    expect(at(body({ countryCode: 'DE' }, '20240715'))).toBe('2024-07-15T12:00:00+02:00');
+    expect(at(body({ city: 'Nowhere' }))).toBe('2024-01-15T12:00:00+00:00');
+    expect(at(body({ countryCode: 'US' }, '20240230'))).toBeNull();
+    expect(at(body({ countryCode: 'US' }, '20240115', '250000'))).toBeNull();
+  });
+
+  it('answers one result per package of a multi-package shipment', () => {
+    const activity = [{ date: '20240115', time: '120000', status: { type: 'I', code: 'AR', statusCode: '005' } }];
+    const results = parsedOk({ trackResponse: { shipment: [{ inquiryNumber: '1ZLEAD', package: [{ trackingNumber: '1ZA', activity }, { trackingNumber: '1ZB', activity }] }] } });
+    expect(results.map((r) => r.trackingNumber)).toEqual(['1ZA', '1ZB']);
+  });
+});
+
+describe('UPS parser robustness (property)', () => {
+  const isTypedOutcome = (result: ReturnType<typeof parseUpsTrackResponse>) =>
+    result.ok
+      ? result.value.every((r) => r.found === false || r.events.every((e) => SHIPMENT_STATUSES.includes(e.status)))
+      : result.error.code === 'bad_response' && result.error.retryable === false;
+
+  it('never throws on random JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => isTypedOutcome(parseUpsTrackResponse(value, '1Z999'))),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on random JSON wearing a UPS envelope', () => {
+    const envelope = fc.jsonValue().map((pkg) => ({ trackResponse: { shipment: [{ package: [pkg] }] } }));
+    const activities = fc.array(fc.dictionary(fc.constantFrom('date', 'time', 'gmtDate', 'gmtTime', 'gmtOffset', 'status', 'location'), fc.jsonValue()));
+    const withActivities = activities.map((activity) => ({ trackResponse: { shipment: [{ package: [{ activity }] }] } }));
+    fc.assert(fc.property(fc.oneof(envelope, withActivities), (value) => isTypedOutcome(parseUpsTrackResponse(value, '1Z999'))), { numRuns: 500 });
+  });
+
+  for (const name of TRACK_FIXTURES) {
+    const text = fixtureText(name);
+    it(`never throws on truncated ${name}`, () => {
+      fc.assert(
+        fc.property(fc.nat({ max: text.length }), (cut) => isTypedOutcome(parseUpsTrackText(text.slice(0, cut), '1Z999'))),
+        { numRuns: 300 },
+      );
+    });
+    it(`never throws on ${name} with one part replaced or removed`, () => {
+      const original = JSON.parse(text) as unknown;
+      const allPaths = pathsOf(original);
+      fc.assert(
+        fc.property(fc.nat({ max: allPaths.length - 1 }), fc.option(fc.jsonValue(), { nil: undefined }), (index, replacement) =>
+          isTypedOutcome(parseUpsTrackResponse(replaceAt(original, allPaths[index]!, replacement), '1Z999')),
+        ),
+        { numRuns: 300 },
+      );
+    });
+  }
+});
+
+type Path = Array<string | number>;
+
+function pathsOf(value: unknown, prefix: Path = []): Path[] {
+  const here = prefix.length > 0 ? [prefix] : [];
+  if (Array.isArray(value)) return [...here, ...value.flatMap((item, i) => pathsOf(item, [...prefix, i]))];
+  if (value && typeof value === 'object') return [...here, ...Object.entries(value).flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
+  return here;
+}
+
+/** A copy of `value` with the part at `path` replaced, or removed when replacement is undefined. */
+function replaceAt(value: unknown, path: Path, replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) {
+    const copy = [...value];
+    if (rest.length === 0 && replacement === undefined) copy.splice(head as number, 1);
+    else copy[head as number] = replaceAt(copy[head as number], rest, replacement);
+    return copy;
+  }
+  const copy = { ...(value as Record<string, unknown>) };
+  if (rest.length === 0 && replacement === undefined) delete copy[head as string];
+  else copy[head as string] = replaceAt(copy[head as string], rest, replacement);
+  return copy;
+}
