@@ -7,13 +7,18 @@
 //   npm run build && node bench/ingest-single.js [--sqlite-only | --postgres-only]
 //
 // The server is `node bin/waybill.js serve` in its own process with WORKER_CONCURRENCY=0 (API
-// only; BENCH_WORKER_CONCURRENCY changes it); autocannon runs in this process.
+// only; BENCH_WORKER_CONCURRENCY changes it); autocannon runs in this process. Then, with the
+// server stopped, the same work in-process (postShipmentEvents from dist/) to separate the HTTP
+// path from the database path.
+import { postShipmentEvents } from '../dist/shipments/service.js';
 import { settings, TARGETS } from './lib/config.js';
 import { countOf } from './lib/databases.js';
-import { singleEventRequest } from './lib/events.js';
+import { nextEvent, singleEventRequest } from './lib/events.js';
+import { openInProcess, runFor } from './lib/in-process.js';
+import { shipmentId } from './lib/seed.js';
 import { assertClean, measure } from './lib/load.js';
 import { runBenchmark, sampleRss, startBareServer, startWaybill } from './lib/processes.js';
-import { describeRun, int, mb, pct, printHeader, publish, verdict } from './lib/report.js';
+import { describeRun, int, mb, ms, pct, printHeader, publish, verdict } from './lib/report.js';
 import { anyFailed, forEachDatabase } from './lib/scenario.js';
 
 const storedByApi = (database) => countOf(database, "SELECT count(*) AS n FROM tracking_events WHERE source = 'manual'");
@@ -48,13 +53,29 @@ async function measureWaybill(database, request) {
   return { ...run, stored, answered: run.ok + run.warmupOk };
 }
 
+/**
+ * The same work without HTTP, with the server stopped: postShipmentEvents() (what the route
+ * handler calls) from as many concurrent callers as there were connections.
+ */
+async function measureInProcess(database, brandId) {
+  const { deps, brand, close } = await openInProcess(database.url, brandId);
+  let next = 0;
+  const post = () => postShipmentEvents(deps, brand, shipmentId(next++ % settings.ingestShipments), { events: [nextEvent()] }, 'manual');
+  try {
+    if (settings.warmupSeconds > 0) await runFor(settings.warmupSeconds, settings.connections, post);
+    return await runFor(settings.seconds, settings.connections, post);
+  } finally {
+    await close();
+  }
+}
+
 async function main() {
   if (settings.wantsHelp) return void console.log('node bench/ingest-single.js [--sqlite-only | --postgres-only]  (see bench/README.md)');
-  printHeader('Single-event ingestion: POST /v1/shipments/{id}/events, one distinct event per request', [
+  await printHeader('Single-event ingestion: POST /v1/shipments/{id}/events, one distinct event per request', [
     `${int(settings.ingestShipments)} shipments`,
     `${settings.connections} connections`,
   ]);
-  const results = await forEachDatabase({ shipments: settings.ingestShipments, events: { fixed: 2 } }, async ({ database, apiKey }) => {
+  const results = await forEachDatabase({ shipments: settings.ingestShipments, events: { fixed: 2 } }, async ({ database, brandId, apiKey }) => {
     const request = singleEventRequest(apiKey, settings.ingestShipments);
     const ceiling = await measureCeiling(request);
     console.log(describeRun('ceiling (bare Hono, 200)', ceiling));
@@ -63,8 +84,10 @@ async function main() {
     const ratio = waybill.requestsPerSecond / ceiling.requestsPerSecond;
     const met = ratio >= TARGETS.singleIngestRatio;
     console.log(`stored ${int(waybill.stored)} events for ${int(waybill.answered)} 2xx answers · server RSS peak ${mb(waybill.rss.peakMb)}`);
+    const inProcess = await measureInProcess(database, brandId);
+    console.log(`in-process postShipmentEvents: ${int(inProcess.perSecond)} calls/s (${settings.connections} concurrent callers, mean ${ms(inProcess.latencyMs.mean)}, p99 ${ms(inProcess.latencyMs.p99)})`);
     console.log(`ratio ${pct(ratio)} of the ceiling (target ≥ ${pct(TARGETS.singleIngestRatio)}): ${verdict(met)}`);
-    return { ceiling, waybill, ratio, target: TARGETS.singleIngestRatio, met };
+    return { ceiling, waybill, inProcess, ratio, target: TARGETS.singleIngestRatio, met };
   });
   publish('ingest-single', results);
   return anyFailed(results) ? 1 : 0;

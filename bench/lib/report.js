@@ -1,5 +1,5 @@
 // Printing figures, and handing them to run-all.js (one JSON line per script in BENCH_RESULT_FILE).
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { settings } from './config.js';
 
@@ -9,10 +9,29 @@ export const pct = (value) => `${(value * 100).toFixed(1)}%`;
 export const mb = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(0)} MB`);
 export const verdict = (met) => (met ? 'MET' : 'MISSED');
 
-/** The header every script prints: what runs where, with which settings. */
-export function printHeader(title, extra = []) {
+/** Share of the machine's CPU time spent over one second (before we start anything: other load). */
+async function cpuBusyShare() {
+  const sample = () => {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const first = sample();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const last = sample();
+    return 1 - (last.idle - first.idle) / (last.total - first.total);
+  } catch {
+    return null;
+  }
+}
+
+/** The header every script prints: what runs where, with which settings, and how busy the machine was. */
+export async function printHeader(title, extra = []) {
   console.log(`\n=== ${title} ===`);
   console.log(`${new Date().toISOString()} · node ${process.version} · ${settings.cpus} CPUs (${os.cpus()[0]?.model ?? 'unknown'}) · ${settings.dialects.join(' + ')}`);
+  const busy = await cpuBusyShare();
+  if (busy !== null) console.log(`CPU busy before the run (other processes): ${pct(busy)}${busy > 0.1 ? '  ← something else is using the CPU: figures will be lower and noisier' : ''}`);
   console.log(`runs of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up · server WORKER_CONCURRENCY=${settings.workerConcurrency}${extra.length ? ` · ${extra.join(' · ')}` : ''}`);
 }
 

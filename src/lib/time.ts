@@ -22,3 +22,27 @@ export function hasRealCalendarFields(value: string): boolean {
   const probe = new Date(Date.UTC(year!, month! - 1, day!));
   return probe.getUTCMonth() === month! - 1 && probe.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
 }
+
+/** The UTC offset, in minutes, that `timeZone` observes at `date` (daylight saving included). */
+export function offsetMinutesAt(timeZone: string, date: Date): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+}
+
+/** The same instant written in a local clock: 2026-03-01T09:00:00-05:00. */
+export function toIsoWithOffset(date: Date, offsetMinutes: number): string {
+  const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Reads the wall clock an ISO string was written in: the local date-time and whether it named an offset. */
+export function wallClockOf(iso: string): { wall: Date; hasOffset: boolean } {
+  const date = new Date(iso);
+  const match = /([+-])(\d{2}):?(\d{2})$/.exec(iso);
+  if (!match) return { wall: date, hasOffset: false };
+  const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+  return { wall: new Date(date.getTime() + minutes * 60_000), hasOffset: true };
+}

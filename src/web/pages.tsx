@@ -11,6 +11,7 @@ import { readTrackingToken, verifyTrackingToken } from '../orders/tracking-links
 import { shipmentsOfOrders } from '../orders/queries.js';
 import { listEvents } from '../shipments/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
+import { wallClockOf } from '../lib/time.js';
 import { REASON_TEXT, STAGES, STATUS_TEXT, stageIndex } from './status-text.js';
 
 const CSS = `*{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1c1c1c;background:#f6f6f4}
@@ -38,20 +39,16 @@ function Layout({ title, children, refreshSeconds }: { title: string; children: 
   );
 }
 
+// Times are shown on the clock of the place they happened (the offset the source wrote them
+// with); only a time without an offset is shown in UTC, and says so.
 const formatTime = (iso: string | null, locale: string) => {
   if (!iso) return 'time unknown';
-  // Show the carrier's local clock where the source gave one (the offset in the raw string).
-  const offset = /([+-]\d{2}):?(\d{2})$/.exec(iso);
-  const date = new Date(iso);
-  if (offset) {
-    const minutes = (offset[1]!.startsWith('-') ? -1 : 1) * (Math.abs(Number(offset[1])) * 60 + Number(offset[2]));
-    const local = new Date(date.getTime() + minutes * 60_000);
-    return `${new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(local)}`;
-  }
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(date);
+  const { wall, hasOffset } = wallClockOf(iso);
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', ...(hasOffset ? {} : { timeZoneName: 'short' }) }).format(wall);
 };
 
-const formatDay = (iso: string, locale: string) => new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso));
+const formatDay = (iso: string, locale: string) =>
+  new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(wallClockOf(iso).wall);
 
 const placeOf = (locationJson: string | null) => {
   if (!locationJson) return '';
@@ -149,7 +146,8 @@ export function createPublicPages(deps: Deps, options: { startPage?: StartPage }
 }
 
 async function renderOrderPage(deps: Deps, brandName: string, order: OrderRow): Promise<string> {
-  const locale = order.customer_locale ?? 'en';
+  // The page's words are English until translations exist, so its dates are too.
+  const locale = 'en';
   const shipments = await shipmentsOfOrders(deps, [order.id]);
   const timelines = await Promise.all(shipments.map((s) => listEvents(deps, s.id)));
   const destination = JSON.parse(order.destination) as { city: string; region?: string; country: string };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { greatCircleKm } from '../../src/carriers/simulated/cities.js';
 import { planJourney, type Journey, type JourneyRequest } from '../../src/carriers/simulated/journey.js';
-import { localDayStart, localHour, localWeekday, solarOffsetHours } from '../../src/carriers/simulated/local-time.js';
+import { localDayStart, localHour, localWeekday, utcOffsetHours } from '../../src/carriers/simulated/local-time.js';
 import { DEFAULT_SCENARIO_RATES, SCENARIOS, drawScenario, resolveRates, type Scenario } from '../../src/carriers/simulated/scenarios.js';
 import { SIMULATED_CODES } from '../../src/carriers/simulated/status-codes.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../src/shipments/vocabulary.js';
@@ -20,7 +20,6 @@ const times = (j: Journey) => j.events.map((e) => Date.parse(e.occurredAt));
 const transitHours = (j: Journey) => (Date.parse(j.endsAt) - Date.parse(j.events[0].occurredAt)) / HOUR;
 const codes = (j: Journey) => j.events.map((e) => e.carrierCode);
 const seeds = fc.integer({ min: 0, max: 1_000_000 });
-const localHourAt = (e: Journey['events'][number]) => localHour(Date.parse(e.occurredAt), solarOffsetHours(e.location.lon));
 
 describe('planJourney is reproducible', () => {
   it('gives the identical journey for the same inputs', () => {
@@ -145,8 +144,7 @@ describe('each scenario ends where it should', () => {
       const failed = s.indexOf('attempt_failed');
       expect(s.slice(failed - 1)).toEqual(['out_for_delivery', 'attempt_failed', 'out_for_delivery', 'delivered']);
       expect(['recipient_unavailable', 'no_access', 'business_closed']).toContain(j.events[failed].reason);
-      const offset = solarOffsetHours(j.destination.lon);
-      const day = (i: number) => localDayStart(Date.parse(j.events[i].occurredAt), offset);
+      const day = (i: number) => localDayStart(Date.parse(j.events[i].occurredAt), utcOffsetHours(j.destination, Date.parse(j.events[i].occurredAt)));
       expect(day(failed + 2)).toBeGreaterThan(day(failed));
     }));
 
@@ -257,7 +255,7 @@ describe('the route', () => {
   });
 });
 
-describe('business hours (local solar time)', () => {
+describe('business hours (local legal time)', () => {
   const ABROAD = [LONDON, { city: 'Toronto', country: 'CA' }, { city: 'Sydney', country: 'AU' }, { city: 'Tokyo', country: 'JP' }];
   it('picks up on weekday afternoons, goes out in the morning, delivers in the afternoon, scans facilities by day', () => {
     fc.assert(
@@ -267,10 +265,10 @@ describe('business hours (local solar time)', () => {
         fc.pre(scenario !== 'customs_hold' || where < 4);
         const j = planJourney({ seed, trackingNumber: `B${seed}`, origin: COLUMBUS, destination, labelCreatedAt, scenario });
         // The last mile runs on the destination's clock; everything else on the clock where it happens.
-        const clockOf = (e: Journey['events'][number]) => (['SIM-OD', 'SIM-DV', 'SIM-AU', 'SIM-AN', 'SIM-AB', 'SIM-AR'].includes(e.carrierCode) ? j.destination.lon : e.location.lon);
+        const clockOf = (e: Journey['events'][number]) => (['SIM-OD', 'SIM-DV', 'SIM-AU', 'SIM-AN', 'SIM-AB', 'SIM-AR'].includes(e.carrierCode) ? j.destination : e.location);
         for (const e of j.events) {
-          const offset = solarOffsetHours(clockOf(e));
           const at = Date.parse(e.occurredAt);
+          const offset = utcOffsetHours(clockOf(e), at);
           const hour = localHour(at, offset);
           const weekday = localWeekday(localDayStart(at, offset), offset);
           if (e.carrierCode === 'SIM-PU' || e.carrierCode === 'SIM-RT') {

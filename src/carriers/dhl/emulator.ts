@@ -14,6 +14,7 @@ export type DhlEmulatorOptions = {
   host?: string; // default 127.0.0.1
   port?: number; // default 0: any free port
   latencyMs?: number;
+  maxRecordedRequests?: number; // `requests` keeps the latest ones; default 1000
 };
 
 export type DhlEmulatorAddress = { countryCode?: string; postalCode?: string; addressLocality?: string };
@@ -60,6 +61,7 @@ export type DhlEmulator = {
   /** Forgets the calls counted against the daily quota (DHL resets at 00:00 GMT). */
   resetQuota(): void;
   readonly counts: { readonly tracking: number; readonly total: number };
+  /** The latest requests (up to `maxRecordedRequests`), oldest first. */
   readonly requests: readonly RecordedRequest[];
   resetCounts(): void;
 };
@@ -76,6 +78,7 @@ export async function startDhlEmulator(options: DhlEmulatorOptions = {}): Promis
   const dailyQuota = options.dailyQuota ?? Number.POSITIVE_INFINITY;
   const timestampStyle = options.timestamps ?? 'local';
   let latencyMs = options.latencyMs ?? 0;
+  const maxRecorded = Math.max(1, options.maxRecordedRequests ?? 1000);
   let malformedRemaining = 0;
   let quotaUsed = 0;
   const pendingFailures: (DhlEmulatorFailure & { times: number })[] = [];
@@ -122,6 +125,7 @@ export async function startDhlEmulator(options: DhlEmulatorOptions = {}): Promis
     counts.total++;
     if (url.pathname === TRACKING_PATH) counts.tracking++;
     const result = answer(req, url);
+    if (requests.length >= maxRecorded) requests.splice(0, requests.length - maxRecorded + 1);
     requests.push({
       method: req.method ?? 'GET',
       path: url.pathname,

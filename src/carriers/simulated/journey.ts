@@ -4,7 +4,7 @@
 import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
 import type { DeliveryWindow, EventLocation, TrackingEventInput } from '../types.js';
 import { hasCities, pickCity, resolvePlace, type City, type PlaceInput } from './cities.js';
-import { HOUR_MS, localDayStart, solarOffsetHours } from './local-time.js';
+import { HOUR_MS, localDayStart, utcOffsetHours } from './local-time.js';
 import { createRandom, type Random } from './random.js';
 import { planRoute, type RouteStop } from './route.js';
 import {
@@ -110,7 +110,7 @@ export function planJourney(request: JourneyRequest): Journey {
   for (let days = 1; days <= 7 && mustArriveLate(incidents) && deliveredOnTime(scans); days++) {
     scans = write(lengthenHolds(incidents, days * 24));
   }
-  const promisedDay = localDayStart(expectedMs, solarOffsetHours(destination.lon));
+  const promisedDay = localDayStart(expectedMs, utcOffsetHours(destination, expectedMs));
 
   const events = scans.map((scan, index) => toEvent(scan, index, trackingNumber));
   const last = events[events.length - 1];

@@ -26,10 +26,12 @@ const MAX_INTERMEDIATE_HUBS = 3;
 const MAX_DETOUR = 0.15;
 /** ...and lie at most this share of the spacing between waypoints away from its waypoint. */
 const MAX_OFF_WAYPOINT = 0.4;
-/** International parcels this far apart fly, leaving and entering through a hub of a million people... */
+/**
+ * International parcels this far apart fly, leaving and entering through hubs of a million people;
+ * nearer ones go by road, through whichever hubs make the shortest path.
+ */
 export const AIR_CROSSING_MIN_KM = 1500;
 const AIR_GATEWAY_MIN_POPULATION = 1_000_000;
-/** ...nearer ones go by road, through whichever hubs make the shortest path. */
 
 export function planRoute(origin: City, destination: City): Route {
   const international = origin.country !== destination.country;
@@ -62,7 +64,7 @@ export function planRoute(origin: City, destination: City): Route {
     for (const hub of hubsBetween(originHub, destinationHub)) add(hub, 'hub');
   }
   add(destinationHub, 'hub');
-  // Otherwise the destination hub delivers itself (its last stop keeps its role: it may be a gateway).
+  // A destination near its hub is delivered from the hub (which keeps its role: it may be a gateway).
   if (greatCircleKm(destination, destinationHub) > LOCAL_FACILITY_RADIUS_KM) add(destination, 'delivery_station');
 
   return { origin, destination, international, stops, distanceKm, crossing };

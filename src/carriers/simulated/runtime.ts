@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { BrandRow, Database, OrderRow, ShipmentRow } from '../../db/schema.js';
 import { enqueueJobs } from '../../jobs/queue.js';
+import tzlookup from 'tz-lookup';
 import { AppError } from '../../lib/errors.js';
+import { offsetMinutesAt, toIsoWithOffset } from '../../lib/time.js';
 import { JobFailure } from '../../jobs/worker.js';
 import { ingestEvents, lockedForFold } from '../../shipments/ingest.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../shipments/vocabulary.js';
@@ -49,7 +51,8 @@ export async function createSimulatedLabel(
     labelCreatedAt: now.toISOString(),
     scenario: input.scenario,
   });
-  const [labelEvent, ...scans] = journey.events;
+  // Carriers write scan times on the local clock of the place; so does the simulated one.
+  const [labelEvent, ...scans] = journey.events.map((event) => ({ ...event, occurredAt: localIso(event.occurredAt, event.location) }));
   await enqueueJobs(
     trx,
     now,
@@ -61,7 +64,18 @@ export async function createSimulatedLabel(
       idempotencyKey: `sim:${input.shipment.id}:${index + 1}`,
     })),
   );
-  return { trackingNumber, service: 'ground', labelEvent: labelEvent!, estimatedDelivery: journey.estimatedDelivery };
+  const window = journey.estimatedDelivery;
+  return {
+    trackingNumber,
+    service: 'ground',
+    labelEvent: labelEvent!,
+    estimatedDelivery: { from: localIso(window.from, journey.destination), to: localIso(window.to, journey.destination) },
+  };
+}
+
+function localIso(instant: string, place: { lat: number; lon: number }): string {
+  const date = new Date(instant);
+  return toIsoWithOffset(date, offsetMinutesAt(tzlookup(place.lat, place.lon), date));
 }
 
 /** The planner refuses places it cannot route (an unknown country): the caller hears why. */

@@ -78,6 +78,7 @@ export type Incidents = {
 };
 
 export const ATTEMPT_REASONS = Object.keys(ATTEMPT_CODES) as AttemptReason[];
+// Listed twice: damage and bad addresses are the common exceptions, lost parcels and bad labels rarer.
 const EXCEPTION_KINDS: ExceptionKind[] = ['damaged', 'damaged', 'lost', 'address_problem', 'address_problem', 'label_problem'];
 const RETURN_CAUSES: ReturnCause[] = ['recipient_refused', 'address_problem', 'recipient_unavailable'];
 

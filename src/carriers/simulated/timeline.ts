@@ -6,13 +6,14 @@ import type { ExceptionReason } from '../../shipments/vocabulary.js';
 import type { City } from './cities.js';
 import { greatCircleKm } from './geo.js';
 import {
+  atLocalHour,
   DAY_MS,
   DELIVERY_DAYS,
   HOUR_MS,
   MINUTE_MS,
   WEEKDAYS,
   nextWorkingDay,
-  solarOffsetHours,
+  utcOffsetHours,
   withinHours,
 } from './local-time.js';
 import type { Random } from './random.js';
@@ -48,10 +49,11 @@ export function writeTimeline(route: Route, labelMs: number, incidents: Incident
   scans.push({ code: 'SIM-LC', city: origin, atMs: labelMs });
 
   const pickup = timing.fork('pickup');
-  const pickupOffset = solarOffsetHours(origin.lon);
   const earliestPickup = labelMs + HOUR_MS;
+  const pickupOffset = utcOffsetHours(origin, earliestPickup);
   const pickupDay = nextWorkingDay(earliestPickup, pickupOffset, WEEKDAYS, PICKUP_HOURS.to);
-  let readyAt = scan('SIM-PU', origin, Math.max(pickupDay + pickup.between(PICKUP_HOURS.from, PICKUP_HOURS.to) * HOUR_MS, earliestPickup));
+  const pickupHour = pickup.between(PICKUP_HOURS.from, PICKUP_HOURS.to);
+  let readyAt = scan('SIM-PU', origin, Math.max(atLocalHour(origin, pickupDay, pickupOffset, pickupHour), earliestPickup));
 
   for (let i = 0; i < stops.length; i++) {
     const stop = stops[i];
@@ -102,15 +104,15 @@ export function writeTimeline(route: Route, labelMs: number, incidents: Incident
 
   // ---- the last mile ----
   const station = stops[stops.length - 1].city;
-  const destinationOffset = solarOffsetHours(destination.lon);
   readyAt += SORT_FOR_DELIVERY_MS;
   for (let attempt = 0; ; attempt++) {
     const mile = timing.fork(`delivery:${attempt}`);
+    const destinationOffset = utcOffsetHours(destination, readyAt);
     const outHour = mile.between(OUT_FOR_DELIVERY_HOURS.from, OUT_FOR_DELIVERY_HOURS.to);
     const doorHour = mile.between(DOORSTEP_HOURS.from, DOORSTEP_HOURS.to);
     const day = nextWorkingDay(readyAt, destinationOffset, DELIVERY_DAYS, OUT_FOR_DELIVERY_HOURS.to);
-    const outAt = Math.max(day + outHour * HOUR_MS, readyAt);
-    const doorAt = day + doorHour * HOUR_MS;
+    const outAt = Math.max(atLocalHour(destination, day, destinationOffset, outHour), readyAt);
+    const doorAt = atLocalHour(destination, day, destinationOffset, doorHour);
     const rts = incidents.returnToSender;
 
     // A bad address is found when the parcel is sorted onto the van, so it never leaves the station.
@@ -162,9 +164,10 @@ function writeReturn(scans: Scan[], scan: ScanFn, route: Route, startMs: number,
   }
   const last = timing.fork('return:door');
   const arrivesAt = readyAt + groundHours(greatCircleKm(stops[0].city, route.origin), last) * HOUR_MS;
-  const offset = solarOffsetHours(route.origin.lon);
+  const offset = utcOffsetHours(route.origin, arrivesAt);
   const day = nextWorkingDay(arrivesAt, offset, WEEKDAYS, RETURN_DROP_HOURS.to);
-  scan('SIM-RT', route.origin, Math.max(day + last.between(RETURN_DROP_HOURS.from, RETURN_DROP_HOURS.to) * HOUR_MS, arrivesAt));
+  const dropHour = last.between(RETURN_DROP_HOURS.from, RETURN_DROP_HOURS.to);
+  scan('SIM-RT', route.origin, Math.max(atLocalHour(route.origin, day, offset, dropHour), arrivesAt));
   return scans;
 }
 
@@ -177,7 +180,7 @@ function arrivalCode(stops: RouteStop[], i: number): SimulatedCarrierCode {
 
 /** Facilities scan from early morning to late evening; a truck arriving at night waits for the shift. */
 function atFacility(atMs: number, city: City, jitterMs: number): number {
-  return withinHours(atMs, solarOffsetHours(city.lon), FACILITY_HOURS.open, FACILITY_HOURS.close, jitterMs);
+  return withinHours(atMs, utcOffsetHours(city, atMs), FACILITY_HOURS.open, FACILITY_HOURS.close, jitterMs);
 }
 
 /** Trucking time: a day per GROUND_KM_PER_DAY, never under 45 minutes, give or take 10%. */

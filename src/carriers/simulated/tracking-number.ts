@@ -1,4 +1,4 @@
-// Simulated tracking numbers: "SIM", 12 digits, 1 Luhn check digit (16 characters, e.g. SIM4820193745561).
+// Simulated tracking numbers: "SIM", 12 digits, 1 Luhn check digit (16 characters, e.g. SIM7762104222383).
 // The 12 digits are a counter passed through a keyed permutation of 0..10^12-1 (a Feistel network),
 // so numbers from one seed never repeat for distinct counters, yet do not look sequential.
 import { hashText, mix32 } from './random.js';

@@ -17,6 +17,7 @@ export type UspsEmulatorOptions = {
   host?: string; // default 127.0.0.1
   port?: number; // default 0: any free port
   latencyMs?: number;
+  maxRecordedRequests?: number; // `requests` keeps the latest ones; default 1000
 };
 
 export type UspsEmulatorEvent = {
@@ -63,6 +64,7 @@ export type UspsEmulator = {
   /** Every token issued so far stops working (the next tracking call gets 401). */
   revokeTokens(): void;
   readonly counts: { readonly token: number; readonly tracking: number; readonly total: number };
+  /** The latest requests (up to `maxRecordedRequests`), oldest first. */
   readonly requests: readonly RecordedRequest[];
   resetCounts(): void;
 };
@@ -84,6 +86,7 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 28_800;
   const clock = options.clock ?? systemClock;
   let latencyMs = options.latencyMs ?? 0;
+  const maxRecorded = Math.max(1, options.maxRecordedRequests ?? 1000);
   let malformedRemaining = 0;
   const pendingFailures: (UspsEmulatorFailure & { times: number; route: 'tracking' | 'token' })[] = [];
   const shipments = new Map<string, Entry>();
@@ -105,6 +108,7 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     const scopes = (form.get('scope') ?? 'tracking').split(/\s+/).filter(Boolean);
     const accessToken = randomBytes(24).toString('base64url');
     const issuedAt = clock.now().getTime();
+    for (const [token, grant] of tokens) if (grant.expiresAt <= issuedAt) tokens.delete(token); // stay small in long runs
     tokens.set(accessToken, { expiresAt: issuedAt + lifetimeSeconds * 1000, scopes });
     return {
       status: 200,
@@ -171,6 +175,7 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     counts.total++;
     if (route !== 'other') counts[route]++;
     const result = body === null ? uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.') : answer(route, req, url, body);
+    if (requests.length >= maxRecorded) requests.splice(0, requests.length - maxRecorded + 1);
     requests.push({
       method: req.method ?? 'GET',
       path: url.pathname,
