@@ -15,7 +15,7 @@ import { settings, TARGETS } from './lib/config.js';
 import { countOf } from './lib/databases.js';
 import { batchBodies, batchRequest } from './lib/events.js';
 import { openInProcess, runFor } from './lib/in-process.js';
-import { assertClean, runLoad } from './lib/load.js';
+import { assertClean, cpuSeconds, runLoad } from './lib/load.js';
 import { runBenchmark, sampleRss, startWaybill } from './lib/processes.js';
 import { describeRun, int, mb, ms, printHeader, publish, verdict } from './lib/report.js';
 import { anyFailed, forEachDatabase } from './lib/scenario.js';
@@ -36,7 +36,7 @@ async function measureHttp(database, apiKey, bodies) {
   let window;
   try {
     const load = runLoad(server.baseUrl, batchRequest(apiKey, bodies), { seconds: warmup + settings.seconds + 2, connections: settings.batchConnections });
-    window = await countDuring(database, warmup, settings.seconds);
+    window = await countDuring(database, server.pid, warmup, settings.seconds);
     run = await load;
   } finally {
     run = { ...run, rss: rss.stop() };
@@ -46,14 +46,17 @@ async function measureHttp(database, apiKey, bodies) {
   return { ...run, eventsPerSecond: window.stored / window.seconds, window, completedEventsPerSecond: (run.ok * settings.batchSize) / run.seconds };
 }
 
-/** Events stored between `after` s and `after + seconds` s from now. */
-async function countDuring(database, after, seconds) {
+/** Events stored, and server CPU used, between `after` s and `after + seconds` s from now. */
+async function countDuring(database, pid, after, seconds) {
   await sleep(after * 1000);
   const first = await storedEvents(database);
+  const cpuFirst = cpuSeconds(pid);
   const started = performance.now();
   await sleep(seconds * 1000);
   const last = await storedEvents(database);
-  return { stored: last - first, seconds: (performance.now() - started) / 1000 };
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuFirst;
+  return { stored: last - first, seconds: elapsed, serverCores: cpu / elapsed, serverCpuMsPer1000Events: last > first ? (cpu * 1e6) / (last - first) : null };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,7 +103,7 @@ async function main() {
     const bodies = batchBodies(settings.ingestShipments, settings.batchSize, settings.batchEventsPerShipment);
     const http = await measureHttp(database, apiKey, bodies);
     console.log(describeRun('waybill (HTTP, whole run)', http));
-    console.log(`HTTP: ${int(http.eventsPerSecond)} events/s stored (${int(http.window.stored)} events in a ${http.window.seconds.toFixed(1)} s window) · ${int(http.completedEventsPerSecond)} events/s by answered requests · server RSS peak ${mb(http.rss.peakMb)}`);
+    console.log(`HTTP: ${int(http.eventsPerSecond)} events/s stored (${int(http.window.stored)} events in a ${http.window.seconds.toFixed(1)} s window; server ${http.window.serverCores.toFixed(2)} cores, ${ms(http.window.serverCpuMsPer1000Events)} CPU per 1,000 events) · ${int(http.completedEventsPerSecond)} events/s by answered requests · server RSS peak ${mb(http.rss.peakMb)}`);
     const inProcess = await measureInProcess(database, brandId, bodies);
     const p = inProcess.perBatchMs;
     console.log(`in-process ingestBatch: ${int(inProcess.eventsPerSecond)} events/s (${int(inProcess.calls)} batches, ${settings.batchConnections} concurrent callers, mean ${ms(inProcess.latencyMs.mean)} per batch)`);

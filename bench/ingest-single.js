@@ -27,7 +27,7 @@ const storedByApi = (database) => countOf(database, "SELECT count(*) AS n FROM t
 async function measureCeiling(request) {
   const bare = await startBareServer();
   try {
-    const run = await measure(bare.baseUrl, request);
+    const run = await measure(bare.baseUrl, request, { pid: bare.pid });
     assertClean(run, 'ceiling');
     return run;
   } finally {
@@ -41,7 +41,7 @@ async function measureWaybill(database, request) {
   const rss = sampleRss(server.pid);
   let run;
   try {
-    run = await measure(server.baseUrl, request);
+    run = await measure(server.baseUrl, request, { pid: server.pid });
   } finally {
     run = { ...run, rss: rss.stop() };
     await server.stop();

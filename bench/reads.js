@@ -40,7 +40,7 @@ async function checkOneShipment(baseUrl, apiKey) {
 async function measureCeiling(request) {
   const bare = await startBareServer();
   try {
-    const run = await measure(bare.baseUrl, request);
+    const run = await measure(bare.baseUrl, request, { pid: bare.pid });
     assertClean(run, 'ceiling');
     return run;
   } finally {
@@ -53,9 +53,9 @@ async function measureWaybill(database, apiKey, request, halfCeiling) {
   const rss = sampleRss(server.pid);
   try {
     await checkOneShipment(server.baseUrl, apiKey);
-    const flatOut = await measure(server.baseUrl, request);
+    const flatOut = await measure(server.baseUrl, request, { pid: server.pid });
     assertClean(flatOut, 'waybill flat out');
-    const atHalf = await measure(server.baseUrl, request, { rate: halfCeiling });
+    const atHalf = await measure(server.baseUrl, request, { rate: halfCeiling, pid: server.pid });
     assertClean(atHalf, 'waybill at half the ceiling');
     return { flatOut, atHalf, rss: rss.stop() };
   } finally {

@@ -1,5 +1,6 @@
 // Builds the one plain object every part of Waybill receives. No container, no globals.
 import pino, { type Logger } from 'pino';
+import { memoryTokenCache, type TokenCache } from './carriers/types.js';
 import type { Config } from './config.js';
 import { type DbHandle, openDatabase } from './db/connect.js';
 import { type Keyring, deriveKeyring } from './lib/crypto.js';
@@ -17,12 +18,12 @@ export type Deps = {
   fetch: typeof fetch;
   /** Called after this process enqueues jobs, so an idle in-process worker wakes at once. */
   notifyJobsEnqueued: () => void;
-  /** How much faster than real time the simulated carrier's parcels move (the demo speeds them up). */
-  simulatedTimeFactor: number;
+  /** OAuth tokens of carrier accounts, shared by every call this process makes. */
+  tokenCache: TokenCache;
   close(): Promise<void>;
 };
 
-export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metrics' | 'simulatedTimeFactor'>> & { handle?: DbHandle };
+export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metrics'>> & { handle?: DbHandle };
 
 export function createDeps(config: Config, secretKey: string, overrides: DepsOverrides = {}): Deps {
   const handle = overrides.handle ?? openDatabase(config.databaseUrl);
@@ -36,7 +37,7 @@ export function createDeps(config: Config, secretKey: string, overrides: DepsOve
     metrics: overrides.metrics ?? createMetrics({ defaultMetrics: true }),
     fetch: overrides.fetch ?? globalThis.fetch,
     notifyJobsEnqueued: () => {},
-    simulatedTimeFactor: overrides.simulatedTimeFactor ?? 1,
+    tokenCache: memoryTokenCache(),
     close: () => handle.close(),
   };
   return deps;

@@ -15,6 +15,8 @@ Commands:
   migrate               bring the database schema up to date
   demo                  serve a demo brand whose parcels move live through every stage
   brand create          create a brand and print its API key once
+  carrier connect       connect a brand's UPS, FedEx, USPS or DHL account
+  detect NUMBER...      recognise and validate tracking numbers
 
 Run "waybill <command> --help" for a command's options. Configuration comes from environment
 variables (DATABASE_URL, PORT, PUBLIC_URL, SECRET_KEY, LOG_LEVEL, ...): see the README.`,
@@ -36,6 +38,20 @@ Starts Waybill with a demo brand on its own SQLite file (DEMO_DATABASE_URL, defa
 ./data/demo.db, recreated at each start), a simulated carrier on a clock running DEMO_SPEED times
 faster than real time (default 1440: one simulated day a minute), and new orders arriving every
 few seconds. Prints the URLs to open. Generates and keeps a SECRET_KEY in ./data/ if none is set.`,
+  detect: `Usage: waybill detect [--json] NUMBER...
+
+Recognises each tracking number (every courier and format of tracking_number_data v2.0.0) and
+checks its check digit. Spaces inside a number are ignored: quote a number that contains spaces.
+Exits 1 when any number fits no format validly.
+  --json        print one JSON detection per line`,
+  'carrier connect': `Usage: waybill carrier connect --brand BRAND_ID --carrier ups|fedex|usps|dhl --credentials-file FILE [--base-url URL]
+
+Stores a brand's carrier account, encrypted with SECRET_KEY, after trying it against the carrier.
+FILE holds the credentials as JSON (use - to read standard input), for example
+  {"clientId": "...", "clientSecret": "..."}            UPS, FedEx (accountNumber optional), USPS
+  {"apiKey": "..."}                                       DHL
+  --base-url URL   the carrier's test environment, e.g. https://wwwcie.ups.com
+Exits 1 when the carrier refuses the credentials (its message is printed).`,
   'brand create': `Usage: waybill brand create --name NAME [--json]
 
 Creates a brand and prints its API key. The key is shown only this once: keep it.
@@ -76,6 +92,19 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
     }
     if (wantsHelp(args)) return printUsage('brand create');
     return brandCreate(args);
+  }
+  if (command === 'carrier') {
+    const [verb, ...args] = rest;
+    if (verb !== 'connect') {
+      if (wantsHelp(rest) || verb === undefined) return printUsage('carrier connect');
+      throw new CliError(`unknown carrier command "${verb}"; try: waybill carrier connect --help`);
+    }
+    if (wantsHelp(args)) return printUsage('carrier connect');
+    return carrierConnect(args);
+  }
+  if (command === 'detect') {
+    if (wantsHelp(rest)) return printUsage('detect');
+    return detect(rest);
   }
   if (!(command in USAGE) || command === 'main') throw new CliError(`unknown command "${command}"; try: waybill --help`);
   if (wantsHelp(rest)) return printUsage(command);
@@ -137,6 +166,68 @@ async function brandCreate(args: string[]): Promise<number> {
     return 0;
   } finally {
     await handle.close();
+  }
+}
+
+async function detect(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const numbers = args.filter((a) => a !== '--json');
+  if (numbers.length === 0) throw new CliError('give at least one tracking number; try: waybill detect --help');
+  const { detectTrackingNumber } = await import('./carriers/tracking-numbers/index.js');
+  let allValid = true;
+  for (const number of numbers) {
+    const detection = detectTrackingNumber(number);
+    const best = detection.candidates.find((c) => c.valid);
+    if (!best) allValid = false;
+    if (json) {
+      process.stdout.write(`${JSON.stringify(detection)}\n`);
+      continue;
+    }
+    const lines = detection.candidates.map((c) => `    ${c.valid ? 'valid  ' : 'invalid'} ${c.courier} · ${c.format}${c.service ? ` · ${c.service}` : ''}`);
+    process.stdout.write(`${detection.normalized || '(empty)'}: ${best ? best.courier : 'no valid match'}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
+  }
+  return allValid ? 0 : 1;
+}
+
+async function carrierConnect(args: string[]): Promise<number> {
+  let values: { brand?: string; carrier?: string; 'credentials-file'?: string; 'base-url'?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { brand: { type: 'string' }, carrier: { type: 'string' }, 'credentials-file': { type: 'string' }, 'base-url': { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}; try: waybill carrier connect --help`);
+  }
+  const missing = (['brand', 'carrier', 'credentials-file'] as const).filter((k) => !values[k]);
+  if (missing.length) throw new CliError(`missing ${missing.map((m) => `--${m}`).join(', ')}; try: waybill carrier connect --help`);
+  const fs = await import('node:fs');
+  let credentials: unknown;
+  try {
+    const file = values['credentials-file']!;
+    credentials = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`could not read credentials JSON from ${values['credentials-file']}: ${(error as Error).message}`);
+  }
+  const config = loadConfig(process.env);
+  const secretKey = requireSecretKey(config);
+  const [{ createDeps }, { migrateToLatest }, { saveConnection }, { getBrand }, { AppError }, { default: pino }] = await Promise.all([
+    import('./deps.js'),
+    import('./db/migrate.js'),
+    import('./carriers/connections.js'),
+    import('./brands/repo.js'),
+    import('./lib/errors.js'),
+    import('pino'),
+  ]);
+  const deps = createDeps(config, secretKey, { log: pino({ level: 'warn' }) });
+  try {
+    await migrateToLatest(deps.db);
+    if (!(await getBrand(deps.db, values.brand!))) throw new CliError(`no brand ${values.brand}`);
+    const saved = await saveConnection(deps, values.brand!, values.carrier!.toLowerCase(), { credentials, baseUrl: values['base-url'] ?? null });
+    process.stdout.write(`${saved.carrier}: ${saved.status} — ${saved.message}\n`);
+    return saved.status === 'connected' ? 0 : 1;
+  } catch (error) {
+    if (error instanceof AppError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    await deps.close();
   }
 }
 

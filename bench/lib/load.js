@@ -1,5 +1,6 @@
 // Load generation with autocannon (in this process) and what we report about a run:
 // requests/s, exact latency percentiles (from every 2xx response, sub-millisecond), errors.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { settings } from './config.js';
 
@@ -38,14 +39,27 @@ export function runLoad(baseUrl, request, { seconds, connections, rate }) {
 
 /**
  * A warm-up run (JIT, caches, connection set-up), then the measured run. Returns the measured
- * run, with `warmupOk`: the 2xx answers of the warm-up (to reconcile with rows stored).
+ * run, with `warmupOk`: the 2xx answers of the warm-up (to reconcile with rows stored), and,
+ * given the server's `pid`, the CPU the server used during the measured run (`serverCpu`).
  */
 export async function measure(baseUrl, request, options = {}) {
   const connections = options.connections ?? settings.connections;
   const warmup = settings.warmupSeconds > 0 ? await runLoad(baseUrl, request, { seconds: settings.warmupSeconds, connections, rate: options.rate }) : { ok: 0 };
+  const cpuBefore = options.pid ? cpuSeconds(options.pid) : null;
   const run = await runLoad(baseUrl, request, { seconds: settings.seconds, connections, rate: options.rate });
-  return { ...run, warmupOk: warmup.ok };
+  const serverCpu = cpuBefore === null ? null : cpuUse(cpuSeconds(options.pid) - cpuBefore, run);
+  return { ...run, warmupOk: warmup.ok, serverCpu };
 }
+
+/** Seconds of CPU (user + system, all threads) a process has used, from /proc/<pid>/stat. */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** How many cores the server kept busy, and its CPU time per answered request. */
+const cpuUse = (seconds, run) => ({ cores: seconds / run.seconds, msPerRequest: run.ok ? (seconds * 1000) / run.ok : null });
 
 function summarize(result, latencies) {
   const ok = result['2xx'];

@@ -9,6 +9,7 @@ import { settings } from './config.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WAYBILL_BIN = fileURLToPath(new URL('../../bin/waybill.js', import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.js', import.meta.url));
+const LAYERED_SERVER = fileURLToPath(new URL('./layered-server.js', import.meta.url));
 export const SECRET_KEY = 'bench-secret-key-0123456789abcdef0123456789';
 
 // ---- clean-up ----
@@ -164,10 +165,13 @@ export async function startWaybill(databaseUrl) {
   return { pid: handle.child.pid, baseUrl: `http://127.0.0.1:${port}`, stop };
 }
 
-/** The ceiling: a bare Hono app on @hono/node-server answering 200, in its own process too. */
-export async function startBareServer() {
+/**
+ * The ceiling: a bare Hono app on @hono/node-server answering 200, in its own process too.
+ * With `layers`, the diagnostic variant with some of Waybill's HTTP layers (lib/layered-server.js).
+ */
+export async function startBareServer(layers = null) {
   const port = await freePort();
-  const handle = startChild([BARE_SERVER], { PORT: String(port) });
+  const handle = startChild([layers === null ? BARE_SERVER : LAYERED_SERVER], { PORT: String(port), LAYERS: (layers ?? []).join(',') });
   const stop = onCleanup(() => stopChild(handle));
   await waitUntilReady(`http://127.0.0.1:${port}/`, handle, 'the bare server');
   return { pid: handle.child.pid, baseUrl: `http://127.0.0.1:${port}`, stop };

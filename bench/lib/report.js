@@ -38,7 +38,8 @@ export async function printHeader(title, extra = []) {
 /** One line about a load run. */
 export function describeRun(label, run) {
   const l = run.latencyMs;
-  return `${label.padEnd(28)} ${int(run.requestsPerSecond).padStart(9)} req/s  p50 ${ms(l.p50)}  p99 ${ms(l.p99)}  max ${ms(l.max)}  (${int(run.ok)} ok, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.connections} conns)`;
+  const cpu = run.serverCpu ? `  server ${run.serverCpu.cores.toFixed(2)} cores, ${ms(run.serverCpu.msPerRequest)} CPU/req` : '';
+  return `${label.padEnd(28)} ${int(run.requestsPerSecond).padStart(9)} req/s  p50 ${ms(l.p50)}  p99 ${ms(l.p99)}  max ${ms(l.max)}${cpu}  (${int(run.ok)} ok, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.connections} conns)`;
 }
 
 /** Hands a script's results to the runner, if there is one. */

@@ -36,7 +36,8 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (WRITE_METHODS.has(c.req.method)) {
+    const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined || c.req.header('content-type') !== undefined;
+    if (WRITE_METHODS.has(c.req.method) && hasBody) {
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       const allowed = c.req.path.endsWith('/import') ? ['application/json', 'text/csv'] : ['application/json'];
       if (!allowed.includes(type)) {

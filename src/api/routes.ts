@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getBrand } from '../brands/repo.js';
+import { registerCarrierRoutes } from '../carriers/routes.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -215,6 +216,7 @@ export function createApi(deps: Deps) {
     },
   );
 
+  registerCarrierRoutes(api, deps);
   return api;
 }
 

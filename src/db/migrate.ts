@@ -2,9 +2,11 @@
 // compiled package and the TypeScript sources behave the same).
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as core from './migrations/001-core.js';
+import * as carrierConnections from './migrations/002-carrier-connections.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
+  '002-carrier-connections': carrierConnections,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -127,6 +127,19 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
+export interface CarrierConnectionTable {
+  id: string;
+  brand_id: string;
+  carrier: string;
+  credentials: string; // encrypted JSON
+  base_url: string | null;
+  status: string; // connected | failed
+  message: string | null;
+  verified_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   brands: BrandTable;
   api_keys: ApiKeyTable;
@@ -137,6 +150,7 @@ export interface Database {
   jobs: JobTable;
   job_schedules: JobScheduleTable;
   idempotency_keys: IdempotencyKeyTable;
+  carrier_connections: CarrierConnectionTable;
 }
 
 export type BrandRow = Selectable<BrandTable>;
@@ -147,3 +161,4 @@ export type ShipmentUpdate = Updateable<ShipmentTable>;
 export type TrackingEventRow = Selectable<TrackingEventTable>;
 export type NewTrackingEvent = Insertable<TrackingEventTable>;
 export type JobRow = Selectable<JobTable>;
+export type CarrierConnectionRow = Selectable<CarrierConnectionTable>;

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   idempotency_key_in_use: 409,
   rate_limited: 429,
+  carrier_not_connected: 409,
+  carrier_error: 502,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   inbound: 'inb',
   job: 'job',
+  connection: 'con',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

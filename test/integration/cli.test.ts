@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUpsEmulator } from '../../src/carriers/ups/emulator.js';
 import { findBrandByApiKey } from '../../src/brands/repo.js';
 import { freshDatabase, TEST_SECRET } from '../harness/harness.js';
 import { runCli, startWaybill } from '../harness/process.js';
@@ -79,6 +83,46 @@ describe('the waybill command', () => {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     } finally {
       expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('detects tracking numbers, exiting 1 when one fits no format', async () => {
+    const good = await runCli(['detect', '1z12345e0205271686']);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('1Z12345E0205271686: ups');
+    const mixed = await runCli(['detect', '--json', '1Z12345E0205271686', '1Z12345E0205271687']);
+    expect(mixed.code).toBe(1);
+    const lines = mixed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].candidates[0]).toMatchObject({ courier: 'ups', valid: true });
+    expect(lines[1].candidates[0]).toMatchObject({ courier: 'ups', valid: false });
+    expect((await runCli(['detect'])).code).toBe(2);
+  });
+
+  it('connects a carrier account from a credentials file, against the carrier emulator', async () => {
+    const ups = await startUpsEmulator();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-cli-'));
+    try {
+      const env = { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET };
+      const { brandId } = JSON.parse((await runCli(['brand', 'create', '--name', 'Shipper', '--json'], env)).stdout);
+      const good = path.join(dir, 'good.json');
+      fs.writeFileSync(good, JSON.stringify({ clientId: ups.clientId, clientSecret: ups.clientSecret }));
+      const ok = await runCli(['carrier', 'connect', '--brand', brandId, '--carrier', 'ups', '--credentials-file', good, '--base-url', ups.url], env);
+      expect(ok.stdout).toContain('ups: connected');
+      expect(ok.code).toBe(0);
+      const bad = path.join(dir, 'bad.json');
+      fs.writeFileSync(bad, JSON.stringify({ clientId: ups.clientId, clientSecret: 'nope' }));
+      const refused = await runCli(['carrier', 'connect', '--brand', brandId, '--carrier', 'ups', '--credentials-file', bad, '--base-url', ups.url], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('ups: failed');
+      expect(refused.stdout + refused.stderr).not.toContain('nope');
+      const incomplete = path.join(dir, 'incomplete.json');
+      fs.writeFileSync(incomplete, JSON.stringify({ clientId: 'x' }));
+      const invalid = await runCli(['carrier', 'connect', '--brand', brandId, '--carrier', 'ups', '--credentials-file', incomplete], env);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toContain('credentials.clientSecret');
+    } finally {
+      await ups.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

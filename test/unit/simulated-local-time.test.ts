@@ -41,11 +41,18 @@ describe('local clocks', () => {
 
   it('move a scan outside opening hours to the next opening, plus the jitter', () => {
     const night = at('2026-03-02T03:30:00Z'); // 22:30 local: before a 23:00 close, stays
-    expect(withinHours(night, -5, 5, 23)).toBe(night);
+    expect(withinHours(night, COLUMBUS, 5, 23)).toBe(night);
     const late = at('2026-03-02T04:30:00Z'); // 23:30 local: next day at 05:00
-    expect(new Date(withinHours(late, -5, 5, 23, 10 * 60_000)).toISOString()).toBe('2026-03-02T10:10:00.000Z');
+    expect(new Date(withinHours(late, COLUMBUS, 5, 23, 10 * 60_000)).toISOString()).toBe('2026-03-02T10:10:00.000Z');
     const early = at('2026-03-02T08:00:00Z'); // 03:00 local: 05:00 the same day
-    expect(new Date(withinHours(early, -5, 5, 23)).toISOString()).toBe('2026-03-02T10:00:00.000Z');
+    expect(new Date(withinHours(early, COLUMBUS, 5, 23)).toISOString()).toBe('2026-03-02T10:00:00.000Z');
+  });
+
+  it('open at 05:00 local on the night the clocks change', () => {
+    // Sunday 1 November 2026, 01:30 EDT (UTC-4); by 05:00 it is EST (UTC-5): opening at 10:00Z.
+    expect(new Date(withinHours(at('2026-11-01T05:30:00Z'), COLUMBUS, 5, 23)).toISOString()).toBe('2026-11-01T10:00:00.000Z');
+    // Sunday 8 March 2026, 01:30 EST; by 05:00 it is EDT: opening at 09:00Z.
+    expect(new Date(withinHours(at('2026-03-08T06:30:00Z'), COLUMBUS, 5, 23)).toISOString()).toBe('2026-03-08T09:00:00.000Z');
   });
 
   it('skip days that are not working days, and days already past their latest hour', () => {

@@ -1,6 +1,6 @@
 // planJourney: seed + places + label time in, a parcel's complete list of carrier events out.
-// Pure in the sense that matters: the same request gives the same journey, byte for byte, on any
-// machine. (The only outside input is the read-only city dataset, loaded once on first use.)
+// Pure in the sense that matters: the same request gives the same journey, byte for byte. (The only
+// outside inputs are read-only data: the city dataset, loaded once on first use, and time-zone rules.)
 import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
 import type { DeliveryWindow, EventLocation, TrackingEventInput } from '../types.js';
 import { hasCities, pickCity, resolvePlace, type City, type PlaceInput } from './cities.js';

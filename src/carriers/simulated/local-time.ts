@@ -8,9 +8,6 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-export const SUNDAY = 0;
-export const SATURDAY = 6;
-
 /** Hours ahead of UTC at `place` at the instant `atMs` (fractions for India, Nepal...). */
 export function utcOffsetHours(place: LatLon, atMs: number): number {
   const zone = timeZoneAt(place);
@@ -68,15 +65,16 @@ export function localWeekday(dayStartMs: number, offsetHours: number): number {
 }
 
 /**
- * `instantMs` if its local hour lies in [openHour, closeHour), else the next opening plus `lateByMs`
- * (scans at opening time look staged; a few minutes' jitter reads like a real shift).
+ * `instantMs` if the local hour at `place` lies in [openHour, closeHour), else the next opening plus
+ * `lateByMs` (scans at opening time look staged; a few minutes' jitter reads like a real shift).
  */
-export function withinHours(instantMs: number, offsetHours: number, openHour: number, closeHour: number, lateByMs = 0): number {
+export function withinHours(instantMs: number, place: LatLon, openHour: number, closeHour: number, lateByMs = 0): number {
+  const offsetHours = utcOffsetHours(place, instantMs);
   const hour = localHour(instantMs, offsetHours);
   if (hour >= openHour && hour < closeHour) return instantMs;
   const dayStart = localDayStart(instantMs, offsetHours);
-  const nextOpening = hour < openHour ? dayStart + openHour * HOUR_MS : dayStart + DAY_MS + openHour * HOUR_MS;
-  return nextOpening + lateByMs;
+  const openingDay = hour < openHour ? dayStart : dayStart + DAY_MS;
+  return atLocalHour(place, openingDay, offsetHours, openHour) + lateByMs;
 }
 
 /**

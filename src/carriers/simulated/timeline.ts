@@ -26,7 +26,7 @@ export type Scan = { code: SimulatedCarrierCode; city: City; atMs: number; reaso
 /** Ground linehaul covers about this much per day, sorting included. */
 export const GROUND_KM_PER_DAY = 800;
 const AIR_KM_PER_HOUR = 750;
-// Local hours (solar time) when each kind of scan happens.
+// Local hours (the clock of the place) when each kind of scan happens.
 const FACILITY_HOURS = { open: 5, close: 23 };
 const PICKUP_HOURS = { from: 15, to: 18 };
 const OUT_FOR_DELIVERY_HOURS = { from: 7, to: 9.5 };
@@ -180,7 +180,7 @@ function arrivalCode(stops: RouteStop[], i: number): SimulatedCarrierCode {
 
 /** Facilities scan from early morning to late evening; a truck arriving at night waits for the shift. */
 function atFacility(atMs: number, city: City, jitterMs: number): number {
-  return withinHours(atMs, utcOffsetHours(city, atMs), FACILITY_HOURS.open, FACILITY_HOURS.close, jitterMs);
+  return withinHours(atMs, city, FACILITY_HOURS.open, FACILITY_HOURS.close, jitterMs);
 }
 
 /** Trucking time: a day per GROUND_KM_PER_DAY, never under 45 minutes, give or take 10%. */

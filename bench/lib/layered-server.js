@@ -1,0 +1,37 @@
+// The bare ceiling server with some of Waybill's HTTP layers switched on, one at a time, to see
+// what each costs without any database (used by bench/http-layers.js). LAYERS is a comma list:
+//   header     a middleware like app.ts's: a request id from randomBytes, set on the response after next()
+//   bodylimit  hono's bodyLimit middleware, as app.ts mounts it on /v1/*
+//   json       the handler reads the JSON body (c.req.json())
+//   validate   the body is checked with Waybill's PostEventsSchema (zod), as the route does
+//
+//   LAYERS=bodylimit,json PORT=4000 node bench/lib/layered-server.js
+import { randomBytes } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { PostEventsSchema } from '../../dist/api/schemas.js';
+
+const layers = new Set((process.env.LAYERS ?? '').split(',').filter(Boolean));
+const app = new Hono();
+
+if (layers.has('header')) {
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id') || `req_${randomBytes(12).toString('base64url')}`;
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+  });
+}
+if (layers.has('bodylimit')) app.use('*', bodyLimit({ maxSize: 5 * 1024 * 1024 }));
+app.all('*', async (c) => {
+  if (c.req.method === 'POST' && (layers.has('json') || layers.has('validate'))) {
+    const body = await c.req.json();
+    if (layers.has('validate') && !PostEventsSchema.safeParse(body).success) return c.json({ error: 'invalid' }, 422);
+  }
+  return c.json({ ok: true });
+});
+
+const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 4000), hostname: '127.0.0.1' });
+const stop = () => server.close(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

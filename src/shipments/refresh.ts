@@ -1,0 +1,46 @@
+// Tracking one shipment now: ask the carrier through the brand's account and ingest the answer
+// through the one ingest path (source carrier_poll).
+import { carrierMessage, connectedCarrier } from '../carriers/connections.js';
+import type { CarrierError } from '../carriers/types.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow, ShipmentRow } from '../db/schema.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { ingestEvents, lockedForFold } from './ingest.js';
+import { findShipment } from './service.js';
+
+export type RefreshOutcome =
+  | { shipment: ShipmentRow; found: true; stored: number; duplicates: number }
+  | { shipment: ShipmentRow; found: false; message: string };
+
+export async function refreshShipment(deps: Deps, brand: BrandRow, shipmentId: string): Promise<RefreshOutcome> {
+  const shipment = await findShipment(deps, brand.id, shipmentId);
+  const { adapter, ctx } = await connectedCarrier(deps, brand.id, shipment.carrier);
+  const answer = await adapter.track(ctx, [shipment.tracking_number]);
+  if (!answer.ok) throw appErrorOf(adapter.name, answer.error);
+  const result = answer.value.find((r) => r.trackingNumber.toUpperCase() === shipment.tracking_number) ?? answer.value[0];
+  if (!result || !result.found) return { shipment, found: false, message: result && !result.found ? result.message : `${adapter.name} returned nothing for ${shipment.tracking_number}` };
+
+  const now = deps.clock.now();
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipment.id), deps.dialect).executeTakeFirst();
+    if (!locked) throw notFound(`shipment ${shipmentId}`);
+    const [done] = await ingestEvents(trx, now, [{ shipment: locked, source: 'carrier_poll', events: result.events, estimatedDelivery: result.estimatedDelivery ?? null }]);
+    return { shipment: locked, outcome: done! };
+  });
+  if (outcome.outcome.stored) deps.metrics.eventsStored.inc({ source: 'carrier_poll' }, outcome.outcome.stored);
+  if (outcome.outcome.statusChanged) deps.notifyJobsEnqueued();
+  return { shipment: outcome.shipment, found: true, stored: outcome.outcome.stored, duplicates: outcome.outcome.duplicates };
+}
+
+function appErrorOf(carrierName: string, error: CarrierError): AppError {
+  const said = `${carrierName}: ${carrierMessage(error)}`;
+  switch (error.code) {
+    case 'rate_limited':
+      return new AppError('rate_limited', `${said}; try again later`, undefined, error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : undefined);
+    case 'unavailable':
+    case 'timeout':
+      return new AppError('unavailable', `${carrierName} did not answer in time or is down (${error.message}); try again later`);
+    default:
+      return new AppError('carrier_error', said);
+  }
+}
