@@ -44,7 +44,7 @@ async function measureVariant(variant, request) {
 
 async function main() {
   if (settings.wantsHelp) return void console.log('node bench/http-layers.js  (see bench/README.md)');
-  await printHeader("HTTP layers: the bare server with Waybill's layers added one at a time (no database)", [`${settings.connections} connections`]);
+  await printHeader("HTTP layers: the bare server with Waybill's layers added one at a time (no database)", [`${settings.connections} connections`], { databases: false });
   const post = singleEventRequest('wb_not_checked_here', 100_000);
   const variants = [];
   for (const variant of POST_VARIANTS) variants.push(await measureVariant(variant, post));

@@ -4,6 +4,7 @@
 //   ingest-single.js     POST /v1/shipments/{id}/events, one event per request, vs the ceiling
 //   ingest-batch.js      POST /v1/events/batch, 1,000 events per request, events/s
 //   reads.js             GET /v1/shipments/{id} among 1,000,000 shipments: ratio, p99, RSS
+//   http-layers.js       diagnostic: the bare server plus Waybill's HTTP layers one by one (no database)
 //
 //   npm run bench                                  (builds first, then this)
 //   node bench/run-all.js [--sqlite-only | --postgres-only] [--only ingest-single,reads]
@@ -19,9 +20,16 @@ import { TARGETS } from './lib/config.js';
 import { int, mb, ms, pct, verdict } from './lib/report.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads'];
+const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'http-layers'];
 
 function parseArgs(argv) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log('node bench/run-all.js [--sqlite-only | --postgres-only] [--only ' + SCRIPTS.join(',') + ']  (see bench/README.md)');
+    process.exit(0);
+  }
+  const known = new Set(['--sqlite-only', '--postgres-only', '--only']);
+  const stray = argv.filter((arg, i) => !known.has(arg) && argv[i - 1] !== '--only');
+  if (stray.length) throw new Error(`unknown option(s) ${stray.join(' ')}; try --help`);
   const databaseFlags = argv.filter((arg) => arg === '--sqlite-only' || arg === '--postgres-only');
   const onlyIndex = argv.indexOf('--only');
   const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : SCRIPTS;
@@ -68,7 +76,7 @@ async function runTrackingNumbers() {
 function summarise(benchmark, results) {
   const lines = [];
   for (const [dialect, r] of Object.entries(results)) {
-    const head = `${benchmark.padEnd(14)} ${dialect.padEnd(9)}`;
+    const head = `${benchmark.padEnd(14)} ${dialect.padEnd(9)}`; // "none" for http-layers
     if (r.error) {
       lines.push(`${head} FAILED: ${r.error}`);
       continue;
@@ -77,6 +85,8 @@ function summarise(benchmark, results) {
       lines.push(`${head} ${int(r.waybill.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} req/s = ${pct(r.ratio)} (target ≥ ${pct(TARGETS.singleIngestRatio)}): ${verdict(r.met)}; p99 ${ms(r.waybill.latencyMs.p99)}; in-process ${int(r.inProcess.perSecond)}/s`);
     } else if (benchmark === 'ingest-batch') {
       lines.push(`${head} ${int(r.http.eventsPerSecond)} events/s over HTTP (target ≥ ${int(TARGETS.batchEventsPerSecond)}): ${verdict(r.met)}; in-process ingestBatch ${int(r.inProcess.eventsPerSecond)} events/s`);
+    } else if (benchmark === 'http-layers') {
+      lines.push(`${benchmark.padEnd(14)} server CPU per request: ${r.variants.map((v) => `${v.name} ${ms(v.serverCpu?.msPerRequest)}`).join(' · ')}`);
     } else if (benchmark === 'reads') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 50%: ${verdict(r.checks.throughput)}); ` +

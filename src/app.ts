@@ -10,6 +10,7 @@ import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
 import { randomToken } from './lib/crypto.js';
+import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createPublicPages } from './web/pages.js';
 
 export const OPENAPI_INFO = {
@@ -71,6 +72,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
 
+  app.route('/', createNotificationWebhooks(deps));
   app.route('/', createPublicPages(deps, { startPage: options.startPage }));
   return app;
 }

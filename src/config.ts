@@ -17,6 +17,11 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   /** How many job-worker loops run in this process (0 disables the worker, e.g. for API-only nodes). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+  /** Where email goes: smtp://host:587 or smtps://user:pass@host:465. Unset: emails are captured, not sent. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' }).optional(),
+  /** The sender when a brand has not set its own. */
+  EMAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@waybill.localhost'),
+  TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
 });
 
 export type Config = {
@@ -30,6 +35,9 @@ export type Config = {
   trackingLinkTtlDays: number;
   maxBodyBytes: number;
   workerConcurrency: number;
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  twilioApiBase: string;
 };
 
 export class ConfigError extends Error {}
@@ -54,6 +62,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trackingLinkTtlDays: e.TRACKING_LINK_TTL_DAYS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    twilioApiBase: e.TWILIO_API_BASE.replace(/\/$/, ''),
   };
 }
 

@@ -6,6 +6,7 @@ import { type DbHandle, openDatabase } from './db/connect.js';
 import { type Keyring, deriveKeyring } from './lib/crypto.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createMessaging, type Messaging } from './notifications/messaging.js';
 
 export type Deps = {
   db: DbHandle['db'];
@@ -18,27 +19,36 @@ export type Deps = {
   fetch: typeof fetch;
   /** Called after this process enqueues jobs, so an idle in-process worker wakes at once. */
   notifyJobsEnqueued: () => void;
+  /** Email and SMS providers. */
+  messaging: Messaging;
   /** OAuth tokens of carrier accounts, shared by every call this process makes. */
   tokenCache: TokenCache;
   close(): Promise<void>;
 };
 
-export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metrics'>> & { handle?: DbHandle };
+export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metrics'>> & { handle?: DbHandle; captureMessages?: boolean };
 
 export function createDeps(config: Config, secretKey: string, overrides: DepsOverrides = {}): Deps {
   const handle = overrides.handle ?? openDatabase(config.databaseUrl);
+  const keys = deriveKeyring(secretKey);
+  const fetchImpl = overrides.fetch ?? globalThis.fetch;
+  const messaging = createMessaging({ smtpUrl: config.smtpUrl, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });
   const deps: Deps = {
     db: handle.db,
     dialect: handle.dialect,
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? pino({ level: config.logLevel, redact: ['*.apiKey', '*.credentials', '*.clientSecret', 'req.headers.authorization'] }),
     config,
-    keys: deriveKeyring(secretKey),
+    keys,
+    messaging,
     metrics: overrides.metrics ?? createMetrics({ defaultMetrics: true }),
-    fetch: overrides.fetch ?? globalThis.fetch,
+    fetch: fetchImpl,
     notifyJobsEnqueued: () => {},
     tokenCache: memoryTokenCache(),
-    close: () => handle.close(),
+    close: async () => {
+      messaging.close();
+      await handle.close();
+    },
   };
   return deps;
 }

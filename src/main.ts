@@ -249,6 +249,9 @@ export async function startServer(
   ]);
   const deps = createDeps(config, secretKey, options.depsOverrides);
   await migrateToLatest(deps.db);
+  // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
+  const { preloadCities } = await import('./carriers/simulated/cities.js');
+  preloadCities();
   const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
   const worker =
     concurrency > 0

@@ -11,10 +11,14 @@ const number = (name, fallback) => {
 };
 
 const args = process.argv.slice(2);
-for (const arg of args) {
-  if (!['--sqlite-only', '--postgres-only', '--help', '-h'].includes(arg)) throw new Error(`unknown option ${arg}; options: --sqlite-only, --postgres-only`);
+
+/** For the benchmark scripts (run-all.js has options of its own). */
+export function checkArgs() {
+  for (const arg of args) {
+    if (!['--sqlite-only', '--postgres-only', '--help', '-h'].includes(arg)) throw new Error(`unknown option ${arg}; options: --sqlite-only, --postgres-only`);
+  }
+  if (args.includes('--sqlite-only') && args.includes('--postgres-only')) throw new Error('--sqlite-only and --postgres-only exclude each other');
 }
-if (args.includes('--sqlite-only') && args.includes('--postgres-only')) throw new Error('--sqlite-only and --postgres-only exclude each other');
 
 export const settings = Object.freeze({
   /** Which databases to run against. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { settings } from './config.js';
+import { checkArgs, settings } from './config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WAYBILL_BIN = fileURLToPath(new URL('../../bin/waybill.js', import.meta.url));
@@ -65,6 +65,7 @@ export async function runBenchmark(main) {
   const watchdog = setTimeout(() => finish(1, `time limit of ${settings.timeoutSeconds} s reached (BENCH_TIMEOUT_SECONDS): stopping`), settings.timeoutSeconds * 1000);
   watchdog.unref();
   try {
+    checkArgs();
     const code = await main();
     await finish(code ?? 0);
   } catch (error) {

@@ -1,4 +1,5 @@
 // Printing figures, and handing them to run-all.js (one JSON line per script in BENCH_RESULT_FILE).
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { settings } from './config.js';
@@ -8,6 +9,17 @@ export const ms = (value) => (value === null || value === undefined ? 'n/a' : `$
 export const pct = (value) => `${(value * 100).toFixed(1)}%`;
 export const mb = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(0)} MB`);
 export const verdict = (met) => (met ? 'MET' : 'MISSED');
+
+/** The commit measured, and whether src/ had uncommitted changes (dist/ is built from it). */
+export function codeVersion() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: new URL('../../', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted file(s) in src/` : ''}`;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
 
 /** Share of the machine's CPU time spent over one second (before we start anything: other load). */
 async function cpuBusyShare() {
@@ -27,9 +39,9 @@ async function cpuBusyShare() {
 }
 
 /** The header every script prints: what runs where, with which settings, and how busy the machine was. */
-export async function printHeader(title, extra = []) {
+export async function printHeader(title, extra = [], { databases = true } = {}) {
   console.log(`\n=== ${title} ===`);
-  console.log(`${new Date().toISOString()} · node ${process.version} · ${settings.cpus} CPUs (${os.cpus()[0]?.model ?? 'unknown'}) · ${settings.dialects.join(' + ')}`);
+  console.log(`${new Date().toISOString()} · commit ${codeVersion()} · node ${process.version} · ${settings.cpus} CPUs (${os.cpus()[0]?.model ?? 'unknown'})${databases ? ` · ${settings.dialects.join(' + ')}` : ''}`);
   const busy = await cpuBusyShare();
   if (busy !== null) console.log(`CPU busy before the run (other processes): ${pct(busy)}${busy > 0.1 ? '  ← something else is using the CPU: figures will be lower and noisier' : ''}`);
   console.log(`runs of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up · server WORKER_CONCURRENCY=${settings.workerConcurrency}${extra.length ? ` · ${extra.join(' · ')}` : ''}`);
@@ -49,6 +61,7 @@ export function publish(benchmark, results) {
 }
 
 const publicSettings = () => ({
+  commit: codeVersion(),
   seconds: settings.seconds,
   warmupSeconds: settings.warmupSeconds,
   connections: settings.connections,

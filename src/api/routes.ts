@@ -3,6 +3,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getBrand } from '../brands/repo.js';
 import { registerCarrierRoutes } from '../carriers/routes.js';
+import { registerNotificationRoutes } from '../notifications/routes.js';
+import { registerImportRoutes } from '../imports/routes.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -217,6 +219,8 @@ export function createApi(deps: Deps) {
   );
 
   registerCarrierRoutes(api, deps);
+  registerImportRoutes(api, deps);
+  registerNotificationRoutes(api, deps);
   return api;
 }
 

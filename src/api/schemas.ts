@@ -35,6 +35,7 @@ export const CustomerSchema = z
       .string()
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag such as en, es or fr-CA' })
       .optional(),
+    smsConsent: z.boolean().optional().openapi({ description: 'The customer agreed to receive SMS updates (required before any SMS is sent)' }),
   })
   .openapi('Customer');
 

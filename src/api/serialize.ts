@@ -45,6 +45,7 @@ export function orderJson(row: OrderRow, shipments: ShipmentRow[], trackingPageU
       ...(row.customer_phone ? { phone: row.customer_phone } : {}),
       ...(row.customer_name ? { name: row.customer_name } : {}),
       ...(row.customer_locale ? { locale: row.customer_locale } : {}),
+      ...(row.customer_sms_consent ? { smsConsent: true } : {}),
     },
     destination: JSON.parse(row.destination),
     items: JSON.parse(row.items),

@@ -30,6 +30,7 @@ export interface OrderTable {
   customer_phone: string | null;
   customer_name: string | null;
   customer_locale: string | null;
+  customer_sms_consent: Generated<Bool>;
   destination: string; // JSON
   items: string; // JSON
   placed_at: string;
@@ -140,6 +141,53 @@ export interface CarrierConnectionTable {
   updated_at: string;
 }
 
+export interface MessageTable {
+  id: string;
+  brand_id: string;
+  order_id: string;
+  shipment_id: string | null;
+  milestone: string;
+  occurrence: string;
+  channel: string;
+  recipient: string | null;
+  dedupe_key: string;
+  state: string;
+  held_reason: string | null;
+  send_after: string | null;
+  context: string;
+  subject: string | null;
+  body_text: string | null;
+  provider: string | null;
+  provider_message_id: string | null;
+  provider_status: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+export interface ContactPreferenceTable {
+  brand_id: string;
+  channel: string;
+  address: string;
+  opted_out_at: string | null;
+  opted_in_at: string | null;
+  source: string;
+  updated_at: string;
+}
+
+export interface PersonalUpdateTable {
+  id: string;
+  brand_id: string;
+  order_id: string;
+  text: string;
+  image_url: string | null;
+  critical: Bool;
+  author: string | null;
+  created_at: string;
+}
+
 export interface Database {
   brands: BrandTable;
   api_keys: ApiKeyTable;
@@ -151,6 +199,9 @@ export interface Database {
   job_schedules: JobScheduleTable;
   idempotency_keys: IdempotencyKeyTable;
   carrier_connections: CarrierConnectionTable;
+  messages: MessageTable;
+  contact_preferences: ContactPreferenceTable;
+  personal_updates: PersonalUpdateTable;
 }
 
 export type BrandRow = Selectable<BrandTable>;
@@ -162,3 +213,4 @@ export type TrackingEventRow = Selectable<TrackingEventTable>;
 export type NewTrackingEvent = Insertable<TrackingEventTable>;
 export type JobRow = Selectable<JobTable>;
 export type CarrierConnectionRow = Selectable<CarrierConnectionTable>;
+export type MessageRow = Selectable<MessageTable>;

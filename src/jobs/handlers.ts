@@ -1,17 +1,19 @@
-// Which code runs each kind of job. Effects of a status change are fanned out here; the
-// notification and outgoing-webhook jobs of later work plug in as more entries.
+// Which code runs each kind of job. A status change's effects fan out from its outbox job:
+// customer messages now; outgoing webhooks will be one more call here.
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
+import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
+import { sendMessage } from '../notifications/send.js';
+import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { JobHandlers } from './worker.js';
 
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
     [SIMULATED_SCAN_JOB]: (payload) => runSimulatedScan(deps, payload),
-    // The outbox entry for every status change. Nothing consumes it yet beyond a log line:
-    // customer notifications and outgoing webhooks (later issues) will enqueue from here.
-    [STATUS_CHANGED_JOB]: async (payload) => {
-      deps.log.debug({ change: payload }, 'shipment status changed');
-    },
+    [STATUS_CHANGED_JOB]: (payload) => notifyStatusChanged(deps, payload as StatusChangedPayload),
+    [ORDER_CREATED_JOB]: (payload) => notifyOrderCreated(deps, payload as { orderId: string }),
+    [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
+    [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
   };
 }

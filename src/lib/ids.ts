@@ -12,6 +12,8 @@ export const ID_PREFIXES = {
   inbound: 'inb',
   job: 'job',
   connection: 'con',
+  message: 'msg',
+  update: 'upd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -6,7 +6,10 @@ import { AppError, notFound } from '../lib/errors.js';
 import { canonicalHash } from '../lib/crypto.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { DAY_MS } from '../lib/time.js';
+import { enqueueJob } from '../jobs/queue.js';
 import { signTrackingToken } from './tracking-links.js';
+
+export const ORDER_CREATED_JOB = 'order.created';
 
 export type CreateOrderOutcome = { order: OrderRow; created: boolean };
 
@@ -21,6 +24,7 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
     customer_phone: input.customer.phone ?? null,
     customer_name: input.customer.name ?? null,
     customer_locale: input.customer.locale ?? null,
+    customer_sms_consent: input.customer.smsConsent ? 1 : 0,
     destination: JSON.stringify(input.destination),
     items: JSON.stringify(input.items),
     placed_at: new Date(input.placedAt).toISOString(),
@@ -29,13 +33,22 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
     created_at: now,
     updated_at: now,
   };
-  const inserted = await deps.db
-    .insertInto('orders')
-    .values(row)
-    .onConflict((oc) => oc.columns(['brand_id', 'number']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { order: inserted, created: true };
+  // The order and the job announcing it are written together (the outbox): a confirmation
+  // message exists exactly when the order does.
+  const inserted = await deps.db.transaction().execute(async (trx) => {
+    const order = await trx
+      .insertInto('orders')
+      .values(row)
+      .onConflict((oc) => oc.columns(['brand_id', 'number']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (order) await enqueueJob(trx, deps.clock.now(), { kind: ORDER_CREATED_JOB, payload: { orderId: order.id, brandId: brand.id }, idempotencyKey: `order-created:${order.id}` });
+    return order;
+  });
+  if (inserted) {
+    deps.notifyJobsEnqueued();
+    return { order: inserted, created: true };
+  }
 
   // The number is taken: the same order sent again is answered with it; a different one is refused.
   const existing = await deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brand.id).where('number', '=', input.number).executeTakeFirstOrThrow();

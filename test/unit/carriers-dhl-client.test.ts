@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dhlAdapter } from '../../src/carriers/dhl/index.js';
 import { startDhlEmulator, type DhlEmulator, type DhlEmulatorShipment } from '../../src/carriers/dhl/emulator.js';
-import { memoryTokenCache, type CarrierContext } from '../../src/carriers/types.js';
+import type { CarrierContext } from '../../src/carriers/types.js';
 import { manualClock } from '../../src/lib/clock.js';
+import { carrierFixtures, testContext } from './helpers/carrier-tests.js';
 
 const API_KEY = 'waybill-dhl-test-key';
 const NUMBER = '00340434292135100124';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/carriers/dhl/${name}`, import.meta.url), 'utf8'));
+const fixture = carrierFixtures('dhl').json;
 
 const JOURNEY: DhlEmulatorShipment = {
   origin: { countryCode: 'DE', postalCode: '53113', addressLocality: 'Bonn' },
@@ -33,15 +33,7 @@ afterEach(async () => {
 });
 
 function context(overrides: Partial<CarrierContext> = {}): CarrierContext {
-  return {
-    credentials: { apiKey: API_KEY },
-    baseUrl: emulator.url,
-    fetch: globalThis.fetch,
-    clock: manualClock('2024-07-02T06:00:00Z'),
-    tokenCache: memoryTokenCache(),
-    timeoutMs: 2_000,
-    ...overrides,
-  };
+  return testContext({ credentials: { apiKey: API_KEY }, baseUrl: emulator.url, clock: manualClock('2024-07-02T06:00:00Z'), ...overrides });
 }
 
 describe('DHL adapter over HTTP', () => {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFedexEmulator, type FedexEmulator, type FedexEmulatorShipment } from '../../src/carriers/fedex/emulator.js';
 import { fedexAdapter } from '../../src/carriers/fedex/index.js';
-import { memoryTokenCache, type CarrierContext } from '../../src/carriers/types.js';
+import type { CarrierContext } from '../../src/carriers/types.js';
 import { manualClock } from '../../src/lib/clock.js';
+import { testContext } from './helpers/carrier-tests.js';
 
 const PARCEL = '776094337676';
 const journey: FedexEmulatorShipment = {
@@ -32,14 +33,7 @@ describe('FedEx adapter against the FedEx emulator', () => {
     clock = manualClock('2026-01-06T22:00:00Z');
     emulator = await startFedexEmulator({ clock, tokenTtlSeconds: 3599 });
     emulator.addShipment(PARCEL, journey);
-    ctx = {
-      credentials: { clientId: emulator.clientId, clientSecret: emulator.clientSecret },
-      baseUrl: emulator.url,
-      fetch: globalThis.fetch,
-      clock,
-      tokenCache: memoryTokenCache(),
-      timeoutMs: 2000,
-    };
+    ctx = testContext({ credentials: { clientId: emulator.clientId, clientSecret: emulator.clientSecret }, baseUrl: emulator.url, clock });
   });
   afterEach(() => emulator.close());
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startUpsEmulator, type UpsEmulator, type UpsEmulatorShipment } from '../../src/carriers/ups/emulator.js';
 import { upsAdapter } from '../../src/carriers/ups/index.js';
-import { memoryTokenCache, type CarrierContext } from '../../src/carriers/types.js';
+import type { CarrierContext } from '../../src/carriers/types.js';
 import { manualClock } from '../../src/lib/clock.js';
+import { testContext } from './helpers/carrier-tests.js';
 
 const PARCEL = '1Z5R89390357567127';
 const journey: UpsEmulatorShipment = {
@@ -23,14 +24,7 @@ describe('UPS adapter against the UPS emulator', () => {
     clock = manualClock('2026-01-06T12:00:00Z');
     emulator = await startUpsEmulator({ clock, tokenTtlSeconds: 3600 });
     emulator.addShipment(PARCEL, journey);
-    ctx = {
-      credentials: { clientId: emulator.clientId, clientSecret: emulator.clientSecret, transactionSrc: 'waybill-tests' },
-      baseUrl: emulator.url,
-      fetch: globalThis.fetch,
-      clock,
-      tokenCache: memoryTokenCache(),
-      timeoutMs: 2000,
-    };
+    ctx = testContext({ credentials: { clientId: emulator.clientId, clientSecret: emulator.clientSecret, transactionSrc: 'waybill-tests' }, baseUrl: emulator.url, clock });
   });
   afterEach(() => emulator.close());
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mapUpsActivityStatus, parseUpsTrackResponse, parseUpsTrackText } from '../../src/carriers/ups/parse.js';
@@ -14,9 +13,10 @@ import {
 } from '../../src/carriers/ups/status-codes.js';
 import type { TrackResult } from '../../src/carriers/types.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../src/shipments/vocabulary.js';
+import { carrierFixtures, isTypedOutcome, itNeverThrowsOnDamaged } from './helpers/carrier-tests.js';
 
-const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/carriers/ups/${name}`, import.meta.url), 'utf8');
-const fixture = (name: string): unknown => JSON.parse(fixtureText(name));
+const fixtures = carrierFixtures('ups');
+const { text: fixtureText, json: fixture } = fixtures;
 const TRACK_FIXTURES = [
   'ups_track_delivered.json',
   'ups_track_in_transit_reconstructed.json',
@@ -262,11 +262,6 @@ describe('parseUpsTrackResponse', () => {
 });
 
 describe('UPS parser robustness (property)', () => {
-  const isTypedOutcome = (result: ReturnType<typeof parseUpsTrackResponse>) =>
-    result.ok
-      ? result.value.every((r) => r.found === false || r.events.every((e) => SHIPMENT_STATUSES.includes(e.status)))
-      : result.error.code === 'bad_response' && result.error.retryable === false;
-
   it('never throws on random JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => isTypedOutcome(parseUpsTrackResponse(value, '1Z999'))),
@@ -281,48 +276,9 @@ describe('UPS parser robustness (property)', () => {
     fc.assert(fc.property(fc.oneof(envelope, withActivities), (value) => isTypedOutcome(parseUpsTrackResponse(value, '1Z999'))), { numRuns: 500 });
   });
 
-  for (const name of TRACK_FIXTURES) {
-    const text = fixtureText(name);
-    it(`never throws on truncated ${name}`, () => {
-      fc.assert(
-        fc.property(fc.nat({ max: text.length }), (cut) => isTypedOutcome(parseUpsTrackText(text.slice(0, cut), '1Z999'))),
-        { numRuns: 300 },
-      );
-    });
-    it(`never throws on ${name} with one part replaced or removed`, () => {
-      const original = JSON.parse(text) as unknown;
-      const allPaths = pathsOf(original);
-      fc.assert(
-        fc.property(fc.nat({ max: allPaths.length - 1 }), fc.option(fc.jsonValue(), { nil: undefined }), (index, replacement) =>
-          isTypedOutcome(parseUpsTrackResponse(replaceAt(original, allPaths[index]!, replacement), '1Z999')),
-        ),
-        { numRuns: 300 },
-      );
-    });
-  }
+  itNeverThrowsOnDamaged(TRACK_FIXTURES, {
+    fixtures,
+    parseText: (text) => parseUpsTrackText(text, '1Z999'),
+    parseBody: (body) => parseUpsTrackResponse(body, '1Z999'),
+  });
 });
-
-type Path = Array<string | number>;
-
-function pathsOf(value: unknown, prefix: Path = []): Path[] {
-  const here = prefix.length > 0 ? [prefix] : [];
-  if (Array.isArray(value)) return [...here, ...value.flatMap((item, i) => pathsOf(item, [...prefix, i]))];
-  if (value && typeof value === 'object') return [...here, ...Object.entries(value).flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
-  return here;
-}
-
-/** A copy of `value` with the part at `path` replaced, or removed when replacement is undefined. */
-function replaceAt(value: unknown, path: Path, replacement: unknown): unknown {
-  if (path.length === 0) return replacement;
-  const [head, ...rest] = path;
-  if (Array.isArray(value)) {
-    const copy = [...value];
-    if (rest.length === 0 && replacement === undefined) copy.splice(head as number, 1);
-    else copy[head as number] = replaceAt(copy[head as number], rest, replacement);
-    return copy;
-  }
-  const copy = { ...(value as Record<string, unknown>) };
-  if (rest.length === 0 && replacement === undefined) delete copy[head as string];
-  else copy[head as string] = replaceAt(copy[head as string], rest, replacement);
-  return copy;
-}

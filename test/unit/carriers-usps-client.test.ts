@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startUspsEmulator, type UspsEmulator, type UspsEmulatorEvent } from '../../src/carriers/usps/emulator.js';
 import { uspsAdapter } from '../../src/carriers/usps/index.js';
 import { memoryTokenCache, type CarrierContext, type TokenCache } from '../../src/carriers/types.js';
 import { manualClock } from '../../src/lib/clock.js';
+import { carrierFixtures, testContext } from './helpers/carrier-tests.js';
 
 const CLIENT_ID = 'waybill-test-key';
 const CLIENT_SECRET = 'waybill-test-secret';
 const NUMBER = '9400109104250532908587';
 const TOKEN_LIFETIME_SECONDS = 3600;
 
-const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/carriers/usps/${name}`, import.meta.url), 'utf8');
-const fixture = (name: string): unknown => JSON.parse(fixtureText(name));
+const { text: fixtureText, json: fixture } = carrierFixtures('usps');
 
 const JOURNEY: UspsEmulatorEvent[] = [
   { code: 'GX', at: '2025-05-01T14:00:00Z', city: 'AUSTIN', state: 'TX', zip: '78701', utcOffset: '-05:00' },
@@ -35,15 +34,7 @@ afterEach(async () => {
 });
 
 function context(overrides: Partial<CarrierContext> = {}): CarrierContext {
-  return {
-    credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-    baseUrl: emulator.url,
-    fetch: globalThis.fetch,
-    clock,
-    tokenCache,
-    timeoutMs: 2_000,
-    ...overrides,
-  };
+  return testContext({ credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, baseUrl: emulator.url, clock, tokenCache, ...overrides });
 }
 
 describe('USPS adapter over HTTP', () => {

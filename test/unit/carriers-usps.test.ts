@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonBody, parseUspsTracking } from '../../src/carriers/usps/parse.js';
 import { mapUspsEventCode, mapUspsEventText, mapUspsStatusCategory, USPS_EVENT_CODES } from '../../src/carriers/usps/status-codes.js';
-import type { CarrierError, TrackResult } from '../../src/carriers/types.js';
-import type { Result } from '../../src/lib/result.js';
-import { parseInstant } from '../../src/lib/time.js';
-import { AFTERSHIP_STATUS, EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../src/shipments/vocabulary.js';
+import { AFTERSHIP_STATUS, EXCEPTION_REASONS } from '../../src/shipments/vocabulary.js';
+import { carrierFixtures, expectTyped, foundResult, itStaysTypedOnDamaged } from './helpers/carrier-tests.js';
 
-const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/carriers/usps/${name}`, import.meta.url), 'utf8');
-const fixture = (name: string): unknown => JSON.parse(fixtureText(name));
+const fixtures = carrierFixtures('usps');
+const fixture = fixtures.json;
 
 const TRACKING_FIXTURES = [
   'usps_v3_tracking_detail_delivered.json',
@@ -23,14 +20,6 @@ const reference = fixture('usps_event_codes_reference.json') as {
   eventCodes: ReferenceCode[];
   statusCategories: { confirmed: string[]; expectedNotConfirmed: string[] };
 };
-
-function foundResult(result: Result<TrackResult[], CarrierError>): Extract<TrackResult, { found: true }> {
-  if (!result.ok) throw new Error(`expected a result, got ${result.error.code}: ${result.error.message}`);
-  expect(result.value).toHaveLength(1);
-  const [track] = result.value;
-  if (!track.found) throw new Error(`expected found, got not found: ${track.message}`);
-  return track;
-}
 
 describe('USPS status codes', () => {
   it.each(reference.eventCodes)('maps reference code $code ($normalized)', ({ code, normalized }) => {
@@ -212,77 +201,19 @@ describe('parseUspsTracking', () => {
 });
 
 describe('parseUspsTracking never throws', () => {
-  function expectTyped(result: Result<TrackResult[], CarrierError>): void {
-    if (!result.ok) {
-      expect(result.error.code).toBe('bad_response');
-      expect(result.error.retryable).toBe(false);
-      expect(typeof result.error.message).toBe('string');
-      return;
-    }
-    for (const track of result.value) {
-      expect(track.trackingNumber).toBe('9400109104250532908587');
-      if (!track.found) {
-        expect(typeof track.message).toBe('string');
-        continue;
-      }
-      for (const event of track.events) {
-        expect(SHIPMENT_STATUSES).toContain(event.status);
-        if (event.reason) expect(EXCEPTION_REASONS).toContain(event.reason);
-        if (event.occurredAt !== null) expect(parseInstant(event.occurredAt), event.occurredAt).not.toBeNull();
-      }
-      if (track.estimatedDelivery) {
-        expect(parseInstant(track.estimatedDelivery.from)).not.toBeNull();
-        expect(parseInstant(track.estimatedDelivery.to)).not.toBeNull();
-      }
-    }
-  }
-
-  const parseText = (text: string) => {
-    const body = decodeJsonBody(text);
-    return body.ok ? parseUspsTracking('9400109104250532908587', body.value) : body;
-  };
+  const NUMBER = '9400109104250532908587';
+  const parse = (body: unknown) => parseUspsTracking(NUMBER, body);
 
   it('on random JSON', () => {
-    fc.assert(fc.property(fc.jsonValue(), (body) => expectTyped(parseUspsTracking('9400109104250532908587', body))), { numRuns: 500 });
+    fc.assert(fc.property(fc.jsonValue(), (body) => expectTyped(parse(body), NUMBER)), { numRuns: 500 });
   });
 
-  it.each(TRACKING_FIXTURES)('on every truncation of %s', (name) => {
-    const text = fixtureText(name);
-    for (let length = 0; length <= text.length; length++) expectTyped(parseText(text.slice(0, length)));
-  });
-
-  it.each(TRACKING_FIXTURES)('on %s with random fields deleted or replaced', (name) => {
-    const original = fixture(name);
-    const paths = leafAndBranchPaths(original);
-    const mutation = fc.record({ path: fc.constantFrom(...paths), value: fc.option(fc.jsonValue(), { nil: undefined }) });
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-        const body = structuredClone(original);
-        for (const { path, value } of mutations) setPath(body, path, value);
-        expectTyped(parseUspsTracking('9400109104250532908587', body));
-      }),
-      { numRuns: 300 },
-    );
+  itStaysTypedOnDamaged(TRACKING_FIXTURES, NUMBER, {
+    fixtures,
+    parseText: (text) => {
+      const body = decodeJsonBody(text);
+      return body.ok ? parse(body.value) : body;
+    },
+    parseBody: parse,
   });
 });
-
-type Path = (string | number)[];
-
-function leafAndBranchPaths(value: unknown, prefix: Path = []): Path[] {
-  if (typeof value !== 'object' || value === null) return [prefix];
-  const children = Object.entries(value).flatMap(([key, child]) => leafAndBranchPaths(child, [...prefix, Array.isArray(value) ? Number(key) : key]));
-  return prefix.length ? [prefix, ...children] : children;
-}
-
-// `undefined` deletes the field (or array element).
-function setPath(root: unknown, path: Path, value: unknown): void {
-  let node = root as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) return;
-    node = node[key] as Record<string | number, unknown>;
-  }
-  const last = path[path.length - 1];
-  if (value !== undefined) node[last] = value;
-  else if (Array.isArray(node)) node.splice(Number(last), 1);
-  else delete node[last];
-}

@@ -4,9 +4,10 @@
 // statusCode + English text → status; `unknown` keeps the previous status; returns marked.
 import { z } from 'zod';
 import { err, ok, type Result } from '../../lib/result.js';
+import { formatAtOffset, parseWallClock, timeZoneOfCountry, wallClockToInstant } from '../local-time.js';
+import { badResponse, carrierSaid, decodeJson, orderChronologically, zodSummary } from '../parse-kit.js';
 import type { CarrierError, DeliveryWindow, EventLocation, TrackResult, TrackingEventInput } from '../types.js';
 import { mapDhlStatus, type StatusMapping } from './status-codes.js';
-import { formatAtOffset, parseWallClock, timeZoneOfCountry, wallClockToInstant } from './time-zones.js';
 
 const text = z.string().nullish();
 
@@ -50,10 +51,10 @@ export function readDhlProblem(body: unknown): DhlProblem | null {
 export function parseDhlTracking(trackingNumber: string, body: unknown): Result<TrackResult[], CarrierError> {
   const problem = readDhlProblem(body);
   if (problem?.status === 404) return ok([{ trackingNumber, found: false, message: problem.message }]);
-  if (problem) return err(badResponse(`DHL answered with a problem body: ${problem.message}`, problem));
+  if (problem) return err(badResponse(`DHL answered with a problem body: ${problem.message}`, carrierSaid(problem.title, problem.message)));
 
   const parsed = dhlTrackingBody.safeParse(body);
-  if (!parsed.success) return err(badResponse(`DHL tracking body did not match the Unified API shape: ${summarize(parsed.error)}`));
+  if (!parsed.success) return err(badResponse(`DHL tracking body did not match the Unified API shape: ${zodSummary(parsed.error)}`));
   const shipment = pickShipment(trackingNumber, parsed.data.shipments);
   if (!shipment) return ok([{ trackingNumber, found: false, message: 'DHL returned no shipment for this tracking number' }]);
 
@@ -69,13 +70,7 @@ export function parseDhlTracking(trackingNumber: string, body: unknown): Result<
 }
 
 /** The client reads bodies as text; a body that is not JSON is a bad response, never a throw. */
-export function decodeJsonBody(body: string): Result<unknown, CarrierError> {
-  try {
-    return ok(JSON.parse(body) as unknown);
-  } catch {
-    return err(badResponse(`DHL answered with a body that is not JSON (${body.length} bytes)`));
-  }
-}
+export const decodeJsonBody = (body: string): Result<unknown, CarrierError> => decodeJson(body, 'DHL');
 
 /**
  * Without `service` DHL may answer with several divisions' shipments: prefer the one whose id is
@@ -119,13 +114,6 @@ function toTrackingEvents(shipment: DhlShipment): TrackingEventInput[] {
       dedupeKey: null,
     };
   });
-}
-
-// DHL sends newest first; sort by time when every event has one, otherwise trust that order.
-function orderChronologically<T extends { at: Instant | null }>(newestFirst: T[]): T[] {
-  const oldestFirst = [...newestFirst].reverse();
-  if (oldestFirst.some((item) => item.at === null)) return oldestFirst;
-  return oldestFirst.sort((a, b) => a.at!.utcMs - b.at!.utcMs);
 }
 
 // ---- time ------------------------------------------------------------------------------------
@@ -203,19 +191,4 @@ function toLocation(place: DhlPlace): EventLocation | null {
 
 function compact(value: string): string {
   return value.replace(/\s+/g, '').toUpperCase();
-}
-
-function summarize(error: z.ZodError): string {
-  const message = z.prettifyError(error).replace(/\s+/g, ' ');
-  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
-}
-
-function badResponse(message: string, problem?: DhlProblem): CarrierError {
-  return {
-    code: 'bad_response',
-    message,
-    retryable: false,
-    ...(problem?.title ? { carrierCode: problem.title } : {}),
-    ...(problem ? { carrierMessage: problem.message } : {}),
-  };
 }

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../lib/result.js';
 import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
+import { carryStatusForward, firstZodIssue, readJson, sortOldestFirst, type DraftEvent } from '../parse-kit.js';
 import type { CarrierError, DeliveryWindow, EventLocation, TrackResult, TrackingEventInput } from '../types.js';
 import { FEDEX_DERIVED_CODES, FEDEX_EVENT_TYPES, type FedexCodeMapping } from './status-codes.js';
 
@@ -51,13 +52,8 @@ export function readFedexError(body: unknown): { code: string; message: string }
 
 /** The same as parseFedexTrackResponse, for a body still in text form (bad JSON → bad_response). */
 export function parseFedexTrackText(body: string, requested: readonly string[]): Result<TrackResult[], CarrierError> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return err(badResponse('the body is not JSON'));
-  }
-  return parseFedexTrackResponse(json, requested);
+  const json = readJson(body);
+  return json === undefined ? err(badResponse('the body is not JSON')) : parseFedexTrackResponse(json, requested);
 }
 
 /**
@@ -69,7 +65,7 @@ export function parseFedexTrackResponse(body: unknown, requested: readonly strin
   if (!parsed.success) {
     const fedexError = readFedexError(body);
     if (fedexError) return err({ ...badResponse('FedEx answered with an error'), carrierCode: fedexError.code, carrierMessage: fedexError.message });
-    return err(badResponse(describeIssue(parsed.error)));
+    return err(badResponse(firstZodIssue(parsed.error)));
   }
   const answered = parsed.data.output.completeTrackResults.map((complete, index) =>
     toTrackResult(complete.trackingNumber?.trim() || requested[index] || '', complete.trackResults ?? []),
@@ -113,9 +109,7 @@ function eventsOf(result: FedexTrackResult): TrackingEventInput[] {
   return carryStatusForward(sortOldestFirst(drafts.reverse()));
 }
 
-type Draft = Omit<TrackingEventInput, 'status'> & { status: ShipmentStatus | 'keep_previous' };
-
-function toDraft(scan: FedexScanEvent, attempted: boolean): Draft {
+function toDraft(scan: FedexScanEvent, attempted: boolean): DraftEvent {
   const eventType = scan.eventType?.trim().toUpperCase() ?? '';
   const exceptionCode = scan.exceptionCode?.trim() ?? '';
   const description = scan.eventDescription?.trim() ?? '';
@@ -137,7 +131,7 @@ function toDraft(scan: FedexScanEvent, attempted: boolean): Draft {
 }
 
 /** Without scans (FedEx can omit them), the latest status still says something. */
-function latestStatusOnly(result: FedexTrackResult, attempted: boolean): Draft[] {
+function latestStatusOnly(result: FedexTrackResult, attempted: boolean): DraftEvent[] {
   const latest = result.latestStatusDetail;
   if (!latest?.code && !latest?.derivedCode) return [];
   const code = latest.code?.trim().toUpperCase() ?? '';
@@ -206,26 +200,6 @@ function lookup<T>(table: Record<string, T>, key: string): T | undefined {
   return key !== '' && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-function carryStatusForward(drafts: Draft[]): TrackingEventInput[] {
-  let previous: Pick<TrackingEventInput, 'status' | 'reason' | 'delayed'> = { status: 'info_received', reason: null, delayed: false };
-  return drafts.map((draft) => {
-    const event: TrackingEventInput =
-      draft.status === 'keep_previous' ? { ...draft, status: previous.status, reason: previous.reason, delayed: previous.delayed } : { ...draft, status: draft.status };
-    previous = event;
-    return event;
-  });
-}
-
-/** Stable sort by instant; an event without a time stays right after the event before it. */
-function sortOldestFirst<T extends { occurredAt: string | null }>(events: T[]): T[] {
-  let carried = Number.NEGATIVE_INFINITY;
-  const keyed = events.map((event) => {
-    carried = instantOf(event.occurredAt) ?? carried;
-    return { event, key: carried };
-  });
-  return keyed.sort((a, b) => a.key - b.key).map((k) => k.event);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Time: FedEx sends ISO-8601 with the local offset; we keep it as sent. Without an offset the
 // time is ambiguous, so it becomes null (stored, never folded); FedEx has not been seen to do that.
@@ -277,10 +251,4 @@ function toLocation(location: z.infer<typeof fedexLocation> | null | undefined):
 
 function badResponse(detail: string): CarrierError {
   return { code: 'bad_response', message: `FedEx answered a tracking response Waybill cannot read: ${detail}`, retryable: false };
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'unexpected shape';
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }

@@ -8,8 +8,11 @@
 // "Not found" is data, not an error: TV1002 (invalid inquiry) and a 200 with warning TW0001.
 import { z } from 'zod';
 import { err, ok, type Result } from '../../lib/result.js';
+import { toIsoWithOffset } from '../../lib/time.js';
 import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
-import type { CarrierError, DeliveryWindow, EventLocation, TrackResult, TrackingEventInput } from '../types.js';
+import { offsetInZone, timeZoneOfCountry, timeZoneOfRegion, wallClockToInstant } from '../local-time.js';
+import { carryStatusForward, firstZodIssue, readJson, sortOldestFirst } from '../parse-kit.js';
+import type { CarrierError, DeliveryWindow, EventLocation, TrackResult } from '../types.js';
 import {
   UPS_ACTIVITY_TYPES,
   UPS_DELIVERY_DETAIL_CODES,
@@ -70,13 +73,8 @@ export const isUpsNotFoundCode = (code: string): boolean => UPS_NOT_FOUND_CODES.
 
 /** The same as parseUpsTrackResponse, for a body still in text form (bad JSON → bad_response). */
 export function parseUpsTrackText(body: string, inquiryNumber: string): Result<TrackResult[], CarrierError> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return err(badResponse('the body is not JSON'));
-  }
-  return parseUpsTrackResponse(json, inquiryNumber);
+  const json = readJson(body);
+  return json === undefined ? err(badResponse('the body is not JSON')) : parseUpsTrackResponse(json, inquiryNumber);
 }
 
 export function parseUpsTrackResponse(body: unknown, inquiryNumber: string): Result<TrackResult[], CarrierError> {
@@ -86,7 +84,7 @@ export function parseUpsTrackResponse(body: unknown, inquiryNumber: string): Res
     return err({ ...badResponse('UPS answered with an error'), carrierCode: upsError.code, carrierMessage: upsError.message });
   }
   const parsed = upsTrackResponse.safeParse(body);
-  if (!parsed.success) return err(badResponse(describeIssue(parsed.error)));
+  if (!parsed.success) return err(badResponse(firstZodIssue(parsed.error)));
 
   const shipments = parsed.data.trackResponse.shipment;
   if (shipments.length === 0) return ok([notFound(inquiryNumber, 'UPS returned no shipment for this number')]);
@@ -186,30 +184,6 @@ function carrierCodeOf(activity: UpsActivity): string | null {
   return parts.length > 0 ? parts.join('/') : null;
 }
 
-type Draft = Omit<TrackingEventInput, 'status'> & { status: ShipmentStatus | 'keep_previous' };
-
-/** keep_previous events take the status (and reason) of the event before them. */
-function carryStatusForward(drafts: Draft[]): TrackingEventInput[] {
-  let previous: Pick<TrackingEventInput, 'status' | 'reason' | 'delayed'> = { status: 'info_received', reason: null, delayed: false };
-  return drafts.map((draft) => {
-    const event: TrackingEventInput =
-      draft.status === 'keep_previous' ? { ...draft, status: previous.status, reason: previous.reason, delayed: previous.delayed } : { ...draft, status: draft.status };
-    previous = event;
-    return event;
-  });
-}
-
-/** Stable sort by instant; an event without a time stays right after the event before it. */
-function sortOldestFirst<T extends { occurredAt: string | null }>(events: T[]): T[] {
-  let carried = Number.NEGATIVE_INFINITY;
-  const keyed = events.map((event) => {
-    const at = event.occurredAt === null ? Number.NaN : Date.parse(event.occurredAt);
-    if (Number.isFinite(at)) carried = at;
-    return { event, key: carried };
-  });
-  return keyed.sort((a, b) => a.key - b.key).map((k) => k.event);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Location
 
@@ -258,8 +232,8 @@ function exactOrZoned(activity: UpsActivity): FirstPass {
   const gmt = readWall(activity.gmtDate, activity.gmtTime);
   if (gmt) {
     const utcMs = wallAsUtcMs(gmt);
-    const offset = parseOffset(activity.gmtOffset) ?? (zone ? zoneOffsetMinutes(zone, utcMs) : null) ?? 0;
-    return { kind: 'done', iso: formatWall(wallAt(utcMs + offset * 60_000), offset), offsetMinutes: offset };
+    const offset = parseOffset(activity.gmtOffset) ?? (zone ? offsetInZone(utcMs, zone) : null) ?? 0;
+    return { kind: 'done', iso: toIsoWithOffset(new Date(utcMs), offset), offsetMinutes: offset };
   }
   const local = readWall(activity.date, activity.time);
   if (!local) return { kind: 'done', iso: null, offsetMinutes: null };
@@ -278,7 +252,7 @@ function nearestOffset(times: FirstPass[], index: number): number | null {
 
 function countryMainZoneOffset(activity: UpsActivity, wall: Wall): number | null {
   const address = activity.location?.address;
-  const zone = MAIN_ZONE_OF_MULTI_ZONE_COUNTRY[countryCode(address?.countryCode) ?? countryCode(address?.country) ?? ''];
+  const zone = timeZoneOfCountry(countryCode(address?.countryCode) ?? countryCode(address?.country));
   return zone ? offsetAtLocalTime(zone, wall) : null;
 }
 
@@ -315,16 +289,8 @@ function wallAt(utcMs: number): Wall {
   };
 }
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
 function formatWall(w: Wall, offsetMinutes: number): string {
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${formatOffset(offsetMinutes)}`;
-}
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return toIsoWithOffset(new Date(wallAsUtcMs(w) - offsetMinutes * 60_000), offsetMinutes);
 }
 
 /** "-05:00", "-05.00" (Track Alert), "-0500", "+5" → minutes east of UTC. */
@@ -335,71 +301,13 @@ function parseOffset(raw: string | null | undefined): number | null {
   return minutes > 14 * 60 ? null : (match[1] === '-' ? -minutes : minutes);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
+/** The offset a wall-clock time had in a zone (DST changes included). */
+const offsetAtLocalTime = (zone: string, wall: Wall): number => wallClockToInstant(wallAsUtcMs(wall), zone).offsetMinutes;
 
-/** The zone's UTC offset at an instant, via Intl (null for a zone this runtime does not know). */
-function zoneOffsetMinutes(zone: string, utcMs: number): number | null {
-  if (!formatters.has(zone)) {
-    try {
-      formatters.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }));
-    } catch {
-      formatters.set(zone, null);
-    }
-  }
-  const name = formatters.get(zone)?.formatToParts(new Date(utcMs)).find((p) => p.type === 'timeZoneName')?.value;
-  if (name === undefined) return null;
-  return name === 'GMT' ? 0 : parseOffset(name.replace('GMT', ''));
+/** The zone of the address's US state, Canadian province or single-zone country. */
+function zoneOf(address: UpsAddress | null | undefined): string | null {
+  return timeZoneOfRegion(countryCode(address?.countryCode) ?? countryCode(address?.country), address?.stateProvince);
 }
-
-/** The offset a wall-clock time had in a zone (checked twice so DST changes land right). */
-function offsetAtLocalTime(zone: string, wall: Wall): number | null {
-  const asUtc = wallAsUtcMs(wall);
-  const guess = zoneOffsetMinutes(zone, asUtc);
-  if (guess === null) return null;
-  return zoneOffsetMinutes(zone, asUtc - guess * 60_000) ?? guess;
-}
-
-function zoneOf(address: UpsAddress | null | undefined): string | undefined {
-  const country = countryCode(address?.countryCode) ?? countryCode(address?.country) ?? '';
-  const region = address?.stateProvince?.trim().toUpperCase() ?? '';
-  if (country === 'US') return US_STATE_ZONES[region];
-  if (country === 'CA') return CA_PROVINCE_ZONES[region];
-  return SINGLE_ZONE_COUNTRIES[country];
-}
-
-// States spanning two zones use the zone most of their people live in (an hour off elsewhere).
-const US_STATE_ZONES: Record<string, string> = {
-  AL: 'America/Chicago', AK: 'America/Anchorage', AZ: 'America/Phoenix', AR: 'America/Chicago', CA: 'America/Los_Angeles',
-  CO: 'America/Denver', CT: 'America/New_York', DC: 'America/New_York', DE: 'America/New_York', FL: 'America/New_York',
-  GA: 'America/New_York', HI: 'Pacific/Honolulu', IA: 'America/Chicago', ID: 'America/Boise', IL: 'America/Chicago',
-  IN: 'America/Indiana/Indianapolis', KS: 'America/Chicago', KY: 'America/New_York', LA: 'America/Chicago', MA: 'America/New_York',
-  MD: 'America/New_York', ME: 'America/New_York', MI: 'America/Detroit', MN: 'America/Chicago', MO: 'America/Chicago',
-  MS: 'America/Chicago', MT: 'America/Denver', NC: 'America/New_York', ND: 'America/Chicago', NE: 'America/Chicago',
-  NH: 'America/New_York', NJ: 'America/New_York', NM: 'America/Denver', NV: 'America/Los_Angeles', NY: 'America/New_York',
-  OH: 'America/New_York', OK: 'America/Chicago', OR: 'America/Los_Angeles', PA: 'America/New_York', RI: 'America/New_York',
-  SC: 'America/New_York', SD: 'America/Chicago', TN: 'America/Chicago', TX: 'America/Chicago', UT: 'America/Denver',
-  VA: 'America/New_York', VT: 'America/New_York', WA: 'America/Los_Angeles', WI: 'America/Chicago', WV: 'America/New_York',
-  WY: 'America/Denver', PR: 'America/Puerto_Rico', VI: 'America/St_Thomas', GU: 'Pacific/Guam',
-};
-const CA_PROVINCE_ZONES: Record<string, string> = {
-  AB: 'America/Edmonton', BC: 'America/Vancouver', MB: 'America/Winnipeg', NB: 'America/Moncton', NL: 'America/St_Johns',
-  NS: 'America/Halifax', NT: 'America/Yellowknife', NU: 'America/Iqaluit', ON: 'America/Toronto', PE: 'America/Halifax',
-  QC: 'America/Toronto', SK: 'America/Regina', YT: 'America/Whitehorse',
-};
-const SINGLE_ZONE_COUNTRIES: Record<string, string> = {
-  GB: 'Europe/London', IE: 'Europe/Dublin', DE: 'Europe/Berlin', FR: 'Europe/Paris', NL: 'Europe/Amsterdam', BE: 'Europe/Brussels',
-  LU: 'Europe/Luxembourg', ES: 'Europe/Madrid', IT: 'Europe/Rome', AT: 'Europe/Vienna', CH: 'Europe/Zurich', DK: 'Europe/Copenhagen',
-  SE: 'Europe/Stockholm', NO: 'Europe/Oslo', FI: 'Europe/Helsinki', PL: 'Europe/Warsaw', CZ: 'Europe/Prague', SK: 'Europe/Bratislava',
-  HU: 'Europe/Budapest', RO: 'Europe/Bucharest', BG: 'Europe/Sofia', GR: 'Europe/Athens', HR: 'Europe/Zagreb', SI: 'Europe/Ljubljana',
-  EE: 'Europe/Tallinn', LV: 'Europe/Riga', LT: 'Europe/Vilnius', TR: 'Europe/Istanbul', IL: 'Asia/Jerusalem', AE: 'Asia/Dubai',
-  SA: 'Asia/Riyadh', IN: 'Asia/Kolkata', CN: 'Asia/Shanghai', HK: 'Asia/Hong_Kong', TW: 'Asia/Taipei', JP: 'Asia/Tokyo',
-  KR: 'Asia/Seoul', SG: 'Asia/Singapore', MY: 'Asia/Kuala_Lumpur', TH: 'Asia/Bangkok', VN: 'Asia/Ho_Chi_Minh', PH: 'Asia/Manila',
-  ZA: 'Africa/Johannesburg', CO: 'America/Bogota', PE: 'America/Lima', AR: 'America/Argentina/Buenos_Aires', PR: 'America/Puerto_Rico',
-};
-const MAIN_ZONE_OF_MULTI_ZONE_COUNTRY: Record<string, string> = {
-  US: 'America/New_York', CA: 'America/Toronto', MX: 'America/Mexico_City', BR: 'America/Sao_Paulo', AU: 'Australia/Sydney',
-  RU: 'Europe/Moscow', ID: 'Asia/Jakarta', PT: 'Europe/Lisbon', NZ: 'Pacific/Auckland', CL: 'America/Santiago',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Estimated delivery: RDD (rescheduled) before SDD (scheduled); deliveryTime gives the hours
@@ -426,10 +334,4 @@ function notFound(trackingNumber: string, message: string): TrackResult {
 
 function badResponse(detail: string): CarrierError {
   return { code: 'bad_response', message: `UPS answered a tracking response Waybill cannot read: ${detail}`, retryable: false };
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'unexpected shape';
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }

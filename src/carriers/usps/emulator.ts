@@ -2,22 +2,18 @@
 // token endpoint, Tracking v3 SUMMARY/DETAIL, USPS error bodies), for tests, the demo and
 // benchmarks. Control methods make it fail the way USPS does: 401, 429 + Retry-After, 5xx, slow
 // answers, malformed bodies. Shapes follow the reference fixtures; error texts are reconstructed.
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { ShipmentStatus } from '../../shipments/vocabulary.js';
+import { bearerTokens, injectionQueue, newestFirst, NOT_FOUND_ANSWER, retryAfterHeader, startJourneyEmulator, type EmulatorAnswer as Answer, type EmulatorRequest, type JourneyControls, type JourneyEmulatorOptions, type JourneyTools, type RecordedRequest } from '../emulator-kit.js';
+import { parseUtcOffset } from '../local-time.js';
 import { mapUspsEventCode, USPS_EVENT_CODES } from './status-codes.js';
 
-export type UspsEmulatorOptions = {
+export type UspsEmulatorOptions = JourneyEmulatorOptions & {
   clientId?: string; // default 'test-client-id'
   clientSecret?: string; // default 'test-client-secret'
   tokenLifetimeSeconds?: number; // default 28_800 (8 hours)
   clock?: Clock; // decides token expiry; default the system clock
-  host?: string; // default 127.0.0.1
-  port?: number; // default 0: any free port
-  latencyMs?: number;
-  maxRecordedRequests?: number; // `requests` keeps the latest ones; default 1000
 };
 
 export type UspsEmulatorEvent = {
@@ -46,33 +42,15 @@ export type UspsEmulatorFailure = {
   route?: 'tracking' | 'token'; // default 'tracking'
 };
 
-export type RecordedRequest = { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string; status: number };
+export type { RecordedRequest };
 
-export type UspsEmulator = {
-  url: string;
-  close(): Promise<void>;
-  /** Registers (or replaces) a parcel; the emulator builds USPS's payloads from its events. */
-  addShipment(trackingNumber: string, shipment: UspsEmulatorShipment | UspsEmulatorEvent[]): void;
-  /** Appends a scan to a registered parcel, as a journey moves on. */
-  addEvent(trackingNumber: string, event: UspsEmulatorEvent): void;
-  /** Serves this body verbatim with 200 (e.g. a recorded fixture). */
-  setResponse(trackingNumber: string, body: unknown): void;
+export type UspsEmulator = JourneyControls<UspsEmulatorEvent, UspsEmulatorShipment, { token: number; tracking: number; total: number }> & {
   failNext(failure: UspsEmulatorFailure): void;
-  /** The next tracking answers are 200 with a truncated JSON body. */
-  malformedNext(times?: number): void;
-  setLatency(ms: number): void;
   /** Every token issued so far stops working (the next tracking call gets 401). */
   revokeTokens(): void;
-  readonly counts: { readonly token: number; readonly tracking: number; readonly total: number };
-  /** The latest requests (up to `maxRecordedRequests`), oldest first. */
-  readonly requests: readonly RecordedRequest[];
-  resetCounts(): void;
 };
 
-// `raw` is sent verbatim (malformed bodies, plain-text 404s); otherwise `body` is sent as JSON.
-type Answer = { status: number; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> };
 type Route = 'token' | 'tracking' | 'other';
-type Entry = { kind: 'journey'; shipment: UspsEmulatorShipment } | { kind: 'raw'; body: unknown };
 
 const API_VERSION = '3.2.6';
 const TOKEN_PATH = '/oauth2/v3/token';
@@ -85,15 +63,9 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
   const clientSecret = options.clientSecret ?? 'test-client-secret';
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 28_800;
   const clock = options.clock ?? systemClock;
-  let latencyMs = options.latencyMs ?? 0;
-  const maxRecorded = Math.max(1, options.maxRecordedRequests ?? 1000);
-  let malformedRemaining = 0;
-  const pendingFailures: (UspsEmulatorFailure & { times: number; route: 'tracking' | 'token' })[] = [];
-  const shipments = new Map<string, Entry>();
-  const tokens = new Map<string, { expiresAt: number; scopes: string[] }>();
+  const failures = injectionQueue<UspsEmulatorFailure & { route: 'tracking' | 'token' }>();
+  const tokens = bearerTokens<{ scopes: string[] }>(clock);
   const counts = { token: 0, tracking: 0, total: 0 };
-  const requests: RecordedRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
 
   function issueToken(req: IncomingMessage, body: string): Answer {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -106,14 +78,11 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
       return oauthError(401, 'invalid_client', 'Client authentication failed.');
     }
     const scopes = (form.get('scope') ?? 'tracking').split(/\s+/).filter(Boolean);
-    const accessToken = randomBytes(24).toString('base64url');
-    const issuedAt = clock.now().getTime();
-    for (const [token, grant] of tokens) if (grant.expiresAt <= issuedAt) tokens.delete(token); // stay small in long runs
-    tokens.set(accessToken, { expiresAt: issuedAt + lifetimeSeconds * 1000, scopes });
+    const { token, issuedAt } = tokens.issue(lifetimeSeconds, { scopes });
     return {
       status: 200,
       body: {
-        access_token: accessToken,
+        access_token: token,
         token_type: 'Bearer',
         issued_at: issuedAt,
         expires_in: lifetimeSeconds,
@@ -125,10 +94,9 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     };
   }
 
-  function serveTracking(req: IncomingMessage, url: URL): Answer {
-    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const grant = token ? tokens.get(token) : undefined;
-    if (!grant || grant.expiresAt <= clock.now().getTime()) {
+  function serveTracking(req: IncomingMessage, url: URL, { shipments }: JourneyTools<UspsEmulatorEvent, UspsEmulatorShipment>): Answer {
+    const grant = tokens.check(req.headers.authorization);
+    if (!grant) {
       const refused = uspsError(401, 'UNAUTHORIZED', 'Unauthorized', 'The access token is missing, invalid or expired.');
       return { ...refused, headers: { 'www-authenticate': 'Bearer realm="https://api.usps.com"' } };
     }
@@ -138,100 +106,31 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
       return uspsError(400, 'INVALID_PARAMETER', 'Bad Request', `expand must be SUMMARY or DETAIL, not ${expand}.`, { parameter: 'expand', example: 'DETAIL' });
     }
     const trackingNumber = safeDecode(url.pathname.slice(TRACKING_PREFIX.length));
-    const entry = shipments.get(compact(trackingNumber));
+    const entry = shipments.get(trackingNumber);
     if (!entry) return notFound();
     if (entry.kind === 'raw') return { status: 200, body: entry.body };
     const shipment = entry.shipment;
     return { status: 200, body: expand === 'DETAIL' ? toTrackingDetails(trackingNumber, shipment) : toTrackingSummary(trackingNumber, shipment) };
   }
 
-  function answer(route: Route, req: IncomingMessage, url: URL, body: string): Answer {
-    if (route === 'other') return { status: 404, raw: 'Not Found', contentType: 'text/plain' };
-    const failure = takeFailure(route);
-    if (failure) return failureAnswer(route, failure);
-    if (route === 'token') return req.method === 'POST' ? issueToken(req, body) : oauthError(405, 'invalid_request', 'Use POST.');
-    if (req.method !== 'GET') return uspsError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', 'Use GET.');
-    const result = serveTracking(req, url);
-    if (result.status === 200 && malformedRemaining > 0) {
-      malformedRemaining--;
-      const text = JSON.stringify(result.body);
-      return { status: 200, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
-    }
-    return result;
-  }
-
-  function takeFailure(route: 'tracking' | 'token'): UspsEmulatorFailure | undefined {
-    const index = pendingFailures.findIndex((failure) => failure.route === route);
-    if (index < 0) return undefined;
-    const failure = pendingFailures[index];
-    if (--failure.times <= 0) pendingFailures.splice(index, 1);
-    return failure;
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://usps.emulator');
+  function answer({ req, method, url, body, oversized }: EmulatorRequest, tools: JourneyTools<UspsEmulatorEvent, UspsEmulatorShipment>): Answer {
     const route: Route = url.pathname === TOKEN_PATH ? 'token' : url.pathname.startsWith(TRACKING_PREFIX) ? 'tracking' : 'other';
     counts.total++;
     if (route !== 'other') counts[route]++;
-    const result = body === null ? uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.') : answer(route, req, url, body);
-    if (requests.length >= maxRecorded) requests.splice(0, requests.length - maxRecorded + 1);
-    requests.push({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])),
-      body: body ?? '',
-      status: result.status,
-    });
-    if (latencyMs > 0) await sleep(latencyMs, timers);
-    write(res, result);
+    if (oversized) return uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.');
+    if (route === 'other') return NOT_FOUND_ANSWER;
+    const failure = failures.take((f) => f.route === route);
+    if (failure) return failureAnswer(route, failure);
+    if (route === 'token') return method === 'POST' ? issueToken(req, body) : oauthError(405, 'invalid_request', 'Use POST.');
+    if (method !== 'GET') return uspsError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', 'Use GET.');
+    return tools.maybeMalformed(serveTracking(req, url, tools));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-
+  const emulator = await startJourneyEmulator({ ...options, maxBodyBytes: MAX_BODY_BYTES }, counts, answer);
   return {
-    url: `http://${address}:${port}`,
-    close: () => closeServer(server, timers),
-    addShipment(trackingNumber, shipment) {
-      const copy = Array.isArray(shipment) ? { events: [...shipment] } : { ...shipment, events: [...shipment.events] };
-      shipments.set(compact(trackingNumber), { kind: 'journey', shipment: copy });
-    },
-    addEvent(trackingNumber, event) {
-      const entry = shipments.get(compact(trackingNumber));
-      if (entry?.kind === 'journey') entry.shipment.events.push(event);
-      else shipments.set(compact(trackingNumber), { kind: 'journey', shipment: { events: [event] } });
-    },
-    setResponse(trackingNumber, body) {
-      shipments.set(compact(trackingNumber), { kind: 'raw', body });
-    },
-    failNext(failure) {
-      pendingFailures.push({ ...failure, times: failure.times ?? 1, route: failure.route ?? 'tracking' });
-    },
-    malformedNext(times = 1) {
-      malformedRemaining += times;
-    },
-    setLatency(ms) {
-      latencyMs = ms;
-    },
-    revokeTokens() {
-      tokens.clear();
-    },
-    counts,
-    requests,
-    resetCounts() {
-      counts.token = counts.tracking = counts.total = 0;
-      requests.length = 0;
-    },
+    ...emulator,
+    failNext: (failure) => failures.add({ ...failure, route: failure.route ?? 'tracking' }, failure.times ?? 1),
+    revokeTokens: tokens.revokeAll,
   };
 }
 
@@ -348,8 +247,7 @@ const FAILURE_TEXT: Record<UspsEmulatorFailure['status'], [code: string, title: 
 function failureAnswer(route: 'tracking' | 'token', failure: UspsEmulatorFailure): Answer {
   const [code, title, detail, oauth] = FAILURE_TEXT[failure.status];
   const base = route === 'token' ? oauthError(failure.status, oauth, detail) : uspsError(failure.status, code, title, detail);
-  const headers: Record<string, string> = {};
-  if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter);
+  const headers = retryAfterHeader(failure.retryAfter);
   if (failure.status === 401 && route === 'tracking') headers['www-authenticate'] = 'Bearer realm="https://api.usps.com", error="invalid_token"';
   return { ...base, headers };
 }
@@ -360,14 +258,7 @@ function eventText(event: UspsEmulatorEvent): string {
   return event.text ?? (USPS_EVENT_CODES as Record<string, { description: string }>)[event.code]?.description ?? `USPS scan ${event.code}`;
 }
 
-function newestFirst(events: UspsEmulatorEvent[]): UspsEmulatorEvent[] {
-  return [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
-}
-
-function parseOffsetMinutes(offset: string): number {
-  const m = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(offset.trim());
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
-}
+const parseOffsetMinutes = (offset: string): number => parseUtcOffset(offset) ?? 0;
 
 function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
@@ -375,51 +266,10 @@ function formatOffset(minutes: number): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const compact = (trackingNumber: string) => trackingNumber.replace(/\s+/g, '').toUpperCase();
-
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
     return segment;
   }
-}
-
-function write(res: ServerResponse, result: Answer): void {
-  if (res.destroyed) return;
-  const payload = result.raw ?? JSON.stringify(result.body);
-  res.writeHead(result.status, { 'content-type': result.contentType ?? 'application/json', ...result.headers });
-  res.end(payload);
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      resolve();
-    }, ms);
-    timers.add(timer);
-  });
-}
-
-function closeServer(server: ReturnType<typeof createServer>, timers: Set<NodeJS.Timeout>): Promise<void> {
-  for (const timer of timers) clearTimeout(timer);
-  timers.clear();
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -1,6 +1,7 @@
 // The USPS adapter: Tracking API v3 (apis.usps.com) with OAuth client credentials.
 import { z } from 'zod';
-import { err, ok, type Result } from '../../lib/result.js';
+import type { Result } from '../../lib/result.js';
+import { readCredentials, withCredentials } from '../client-kit.js';
 import type { CarrierAdapter, CarrierContext, CarrierError } from '../types.js';
 import { trackUsps, verifyUspsCredentials, type UspsCredentials } from './client.js';
 
@@ -16,19 +17,10 @@ export const uspsAdapter = {
   credentialsSchema: uspsCredentialsSchema,
   defaultBaseUrl: 'https://apis.usps.com', // test environment (TEM): https://apis-tem.usps.com
   maxBatchSize: 1, // GET /tracking/v3/tracking/{trackingNumber}: one number per call
-  async track(ctx, trackingNumbers) {
-    const credentials = readCredentials(ctx);
-    return credentials.ok ? trackUsps(ctx, credentials.value, trackingNumbers) : credentials;
-  },
-  async verifyCredentials(ctx) {
-    const credentials = readCredentials(ctx);
-    return credentials.ok ? verifyUspsCredentials(ctx, credentials.value) : credentials;
-  },
+  ...withCredentials(readUspsCredentials, { track: trackUsps, verify: verifyUspsCredentials }),
 } satisfies CarrierAdapter;
 
 // The context's credentials were validated on save; parsing again gives them a type.
-function readCredentials(ctx: CarrierContext): Result<UspsCredentials, CarrierError> {
-  const parsed = uspsCredentialsSchema.safeParse(ctx.credentials);
-  if (parsed.success) return ok(parsed.data);
-  return err({ code: 'auth_failed', message: `USPS credentials are incomplete: ${z.prettifyError(parsed.error)}`, retryable: false });
+function readUspsCredentials(ctx: CarrierContext): Result<UspsCredentials, CarrierError> {
+  return readCredentials(ctx, uspsCredentialsSchema, (error) => `USPS credentials are incomplete: ${z.prettifyError(error)}`);
 }

@@ -4,6 +4,8 @@
 // a delivery that ends a return becomes `returned`.
 import { z } from 'zod';
 import { err, ok, type Result } from '../../lib/result.js';
+import { formatAtOffset, parseUtcOffset, parseWallClock } from '../local-time.js';
+import { badResponse, carrierSaid, decodeJson, orderChronologically, zodSummary } from '../parse-kit.js';
 import type { CarrierError, DeliveryWindow, EventLocation, TrackResult, TrackingEventInput } from '../types.js';
 import { mapUspsEventCode, mapUspsEventText, mapUspsStatusCategory, type StatusMapping } from './status-codes.js';
 
@@ -66,10 +68,10 @@ const isNotFound = (error: UspsErrorInfo): boolean =>
 export function parseUspsTracking(trackingNumber: string, body: unknown): Result<TrackResult[], CarrierError> {
   const error = readUspsError(body);
   if (error && isNotFound(error)) return ok([{ trackingNumber, found: false, message: error.message }]);
-  if (error) return err(badResponse(`USPS answered with an error body: ${error.message}`, error));
+  if (error) return err(badResponse(`USPS answered with an error body: ${error.message}`, carrierSaid(error.carrierCode, error.message)));
 
   const parsed = uspsTrackingDetails.safeParse(body);
-  if (!parsed.success) return err(badResponse(`USPS tracking body did not match TrackingDetails: ${summarize(parsed.error)}`));
+  if (!parsed.success) return err(badResponse(`USPS tracking body did not match TrackingDetails: ${zodSummary(parsed.error)}`));
   const details = parsed.data;
 
   const events = toTrackingEvents(details);
@@ -86,13 +88,7 @@ export function parseUspsTracking(trackingNumber: string, body: unknown): Result
 }
 
 /** The client reads bodies as text; a body that is not JSON is a bad response, never a throw. */
-export function decodeJsonBody(body: string): Result<unknown, CarrierError> {
-  try {
-    return ok(JSON.parse(body) as unknown);
-  } catch {
-    return err(badResponse(`USPS answered with a body that is not JSON (${body.length} bytes)`));
-  }
-}
+export const decodeJsonBody = (body: string): Result<unknown, CarrierError> => decodeJson(body, 'USPS');
 
 function toTrackingEvents(details: UspsTrackingDetails): TrackingEventInput[] {
   const timed = (details.trackingEvents ?? []).map((event) => ({ event, at: toInstant(event) }));
@@ -127,13 +123,6 @@ function toTrackingEvent(event: UspsTrackingEvent, at: Instant | null, categoryF
   };
 }
 
-// USPS sends newest first; sort by time when every event has one, otherwise trust that order.
-function orderChronologically<T extends { at: Instant | null }>(newestFirst: T[]): T[] {
-  const oldestFirst = [...newestFirst].reverse();
-  if (oldestFirst.some((item) => item.at === null)) return oldestFirst;
-  return oldestFirst.sort((a, b) => a.at!.utcMs - b.at!.utcMs);
-}
-
 const DELIVERY_TO_SENDER = /original sender|return(ed)? to sender/i;
 
 /** A delivery after a return-to-sender scan (or worded as one) is the parcel back home: `returned`. */
@@ -149,7 +138,6 @@ function markDeliveriesToSender(events: TrackingEventInput[]): TrackingEventInpu
 // ---- time ------------------------------------------------------------------------------------
 
 type Instant = { utcMs: number; offsetMinutes: number };
-type WallClock = { wallMs: number; offsetMinutes: number | null }; // wall time read as if it were UTC
 
 /**
  * When the event happened, kept in the offset where it happened. GMTTimestamp + GMTOffset when
@@ -164,42 +152,6 @@ function toInstant(event: UspsTrackingEvent): Instant | null {
   const localOffset = local?.offsetMinutes ?? offset;
   if (!local || localOffset === null) return null;
   return { utcMs: local.wallMs - localOffset * 60_000, offsetMinutes: localOffset };
-}
-
-const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?$/i;
-
-function parseWallClock(value: string): WallClock | null {
-  const m = WALL_CLOCK.exec(value.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
-  const wallMs = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.round(Number(`0.${frac}`) * 1000));
-  const check = new Date(wallMs);
-  if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) return null;
-  const offsetMinutes = zone ? parseUtcOffset(zone) : null;
-  if (zone && offsetMinutes === null) return null;
-  return { wallMs, offsetMinutes };
-}
-
-function parseUtcOffset(value: string): number | null {
-  const v = value.trim();
-  if (/^z$/i.test(v)) return 0;
-  const m = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(v);
-  if (!m || +m[2] > 14 || +(m[3] ?? 0) > 59) return null;
-  return (m[1] === '-' ? -1 : 1) * (+m[2] * 60 + +(m[3] ?? 0));
-}
-
-function formatAtOffset(utcMs: number, offsetMinutes: number): string {
-  const wall = new Date(utcMs + offsetMinutes * 60_000).toISOString(); // 2024-11-22T13:58:40.000Z
-  const base = wall.endsWith('.000Z') ? wall.slice(0, 19) : wall.slice(0, 23);
-  return base + formatOffset(offsetMinutes);
-}
-
-function formatOffset(offsetMinutes: number): string {
-  if (offsetMinutes === 0) return 'Z';
-  const abs = Math.abs(offsetMinutes);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
 function offsetOf(iso: string): number | null {
@@ -293,19 +245,4 @@ function cleanMailClass(value: string): string | null {
 function clean(value: string | null | undefined): string | null {
   const trimmed = value?.trim();
   return trimmed ? trimmed : null;
-}
-
-function summarize(error: z.ZodError): string {
-  const message = z.prettifyError(error).replace(/\s+/g, ' ');
-  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
-}
-
-function badResponse(message: string, carrier?: UspsErrorInfo): CarrierError {
-  return {
-    code: 'bad_response',
-    message,
-    retryable: false,
-    ...(carrier?.carrierCode ? { carrierCode: carrier.carrierCode } : {}),
-    ...(carrier ? { carrierMessage: carrier.message } : {}),
-  };
 }

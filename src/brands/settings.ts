@@ -1,0 +1,67 @@
+// What a brand configures, kept as JSON on the brand row and validated here: where it ships
+// from, how its messages look and read, which milestones go out on which channel, and its SMS
+// account (the auth token encrypted like carrier credentials).
+import { z } from '@hono/zod-openapi';
+import type { BrandRow } from '../db/schema.js';
+import { MILESTONES, type NotificationSettings } from '../notifications/types.js';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day such as 08:00' });
+const window = z.object({ start: time, end: time }).refine((w) => w.start < w.end, { message: 'start must be before end (windows cannot cross midnight)' });
+const color = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'must be a colour such as #1f7a4d' });
+
+export const OverridesSchema = z.object({ subject: z.string().max(300).optional(), heading: z.string().max(300).optional(), body: z.string().max(5000).optional(), sms: z.string().max(480).optional() });
+
+export const BrandSettingsPatchSchema = z
+  .object({
+    origin: z.object({ city: z.string().min(1).max(100), region: z.string().max(100).optional(), country: z.string().regex(/^[A-Z]{2}$/) }).optional(),
+    sender: z.object({ name: z.string().min(1).max(100).optional(), email: z.email().optional(), replyTo: z.email().optional() }).optional(),
+    look: z
+      .object({ logoUrl: z.url().optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: z.url().optional() })
+      .optional(),
+    notifications: z
+      .object({
+        channels: z.partialRecord(z.enum(MILESTONES), z.object({ email: z.boolean().optional(), sms: z.boolean().optional() })).optional(),
+        writtenByPerson: z.array(z.enum(MILESTONES)).optional(),
+        smsWindow: window.optional(),
+        smsWindowByRegion: z.record(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be a country (US) or region (US-AZ)' }), window).optional(),
+        smsCapPerShipment: z.number().int().min(0).max(20).optional(),
+        defaultLocale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+      })
+      .optional(),
+    templates: z.partialRecord(z.enum(MILESTONES), OverridesSchema).optional(),
+  })
+  .openapi('BrandSettings');
+export type BrandSettingsPatch = z.infer<typeof BrandSettingsPatchSchema>;
+
+export type SmsAccount = { accountSid: string; authToken: string /* encrypted */; from: string };
+
+export type BrandSettings = BrandSettingsPatch & { sms?: SmsAccount };
+
+export const settingsOf = (brand: Pick<BrandRow, 'settings'>): BrandSettings => JSON.parse(brand.settings) as BrandSettings;
+
+/** Brand choices laid over the defaults, one level deep for the per-milestone channel switches. */
+export function notificationSettingsOf(brand: Pick<BrandRow, 'settings'>, defaults: NotificationSettings): NotificationSettings {
+  const own = settingsOf(brand).notifications ?? {};
+  const channels = { ...defaults.channels } as NotificationSettings['channels'];
+  for (const [milestone, switches] of Object.entries(own.channels ?? {})) {
+    const key = milestone as keyof NotificationSettings['channels'];
+    channels[key] = { ...defaults.channels[key], ...switches };
+  }
+  return {
+    ...defaults,
+    ...own,
+    channels,
+    smsWindow: (own.smsWindow as NotificationSettings['smsWindow']) ?? defaults.smsWindow,
+    smsWindowByRegion: { ...defaults.smsWindowByRegion, ...(own.smsWindowByRegion as NotificationSettings['smsWindowByRegion']) },
+  };
+}
+
+/** Merges a patch into the stored settings (objects merge, values replace). */
+export function mergeSettings(current: BrandSettings, patch: BrandSettingsPatch): BrandSettings {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    const existing = merged[key];
+    merged[key] = value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' ? { ...(existing as object), ...value } : value;
+  }
+  return merged as BrandSettings;
+}

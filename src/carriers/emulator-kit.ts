@@ -1,0 +1,288 @@
+// Plumbing the carrier emulators share: a JSON HTTP server on loopback with a bounded request log
+// and artificial latency, queued one-shot behaviours (failNext, malformedNext), bearer tokens on the
+// emulator's clock, and a book of parcels built from events. Each emulator keeps its own routes,
+// payloads and error bodies. For tests, the demo and benchmarks: no test-framework imports.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../lib/clock.js';
+
+/** What an emulator answers: `body` sent as JSON, or `raw` verbatim (truncated bodies, plain-text 404s). */
+export type EmulatorAnswer = { status: number; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> };
+
+export const jsonAnswer = (status: number, body: unknown, headers?: Record<string, string>): EmulatorAnswer => ({ status, body, ...(headers ? { headers } : {}) });
+
+/** The plain-text 404 of a path the emulator does not serve. */
+export const NOT_FOUND_ANSWER: EmulatorAnswer = { status: 404, raw: 'Not Found', contentType: 'text/plain' };
+
+/** A 200 whose JSON body stops halfway, as a broken connection or proxy would leave it. */
+export function truncatedAnswer(body: unknown): EmulatorAnswer {
+  const text = JSON.stringify(body);
+  return { status: 200, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+}
+
+export const retryAfterHeader = (retryAfter: number | string | undefined): Record<string, string> =>
+  retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+
+export type RecordedRequest = { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string; status: number };
+
+/** One request as the emulator's `answer` sees it; `oversized` when the body passed maxBodyBytes (it is then ''). */
+export type EmulatorRequest = { req: IncomingMessage; method: string; url: URL; body: string; oversized: boolean };
+
+export type EmulatorServerOptions = {
+  host?: string; // default 127.0.0.1
+  port?: number; // default 0: any free port
+  latencyMs?: number;
+  logLimit?: number; // how many requests the log keeps, the latest ones; default 1000
+  maxBodyBytes?: number; // default: no limit
+  /** Headers sent with every answer, e.g. DHL's content-language. */
+  headers?: Record<string, string>;
+  /** What to answer when the emulator itself throws; default a bare 500. */
+  crashAnswer?: () => EmulatorAnswer;
+};
+
+export type EmulatorServer = {
+  url: string;
+  /** The latest requests, oldest first, each with the status it was answered with. */
+  log: RecordedRequest[];
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts the server. Each request is read whole, answered by `answer`, logged, held for the
+ * current latency, then written (unless the client gave up waiting).
+ */
+export async function startEmulatorServer(options: EmulatorServerOptions, answer: (request: EmulatorRequest) => EmulatorAnswer): Promise<EmulatorServer> {
+  const log: RecordedRequest[] = [];
+  const logLimit = options.logLimit ?? 1000;
+  const timers = new Set<NodeJS.Timeout>();
+  let latencyMs = options.latencyMs ?? 0;
+  const write = (res: ServerResponse, result: EmulatorAnswer) => writeAnswer(res, result, options.headers);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body, oversized } = await readBody(req, options.maxBodyBytes ?? Number.POSITIVE_INFINITY);
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    const result = answer({ req, method, url, body, oversized });
+    log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: flatHeaders(req), body, status: result.status });
+    if (log.length > logLimit) log.splice(0, log.length - logLimit);
+    if (latencyMs > 0) await sleep(latencyMs, timers);
+    write(res, result);
+  }
+
+  const server = createServer((req, res) => {
+    res.on('error', () => {}); // a client that hung up is not the emulator's problem
+    handle(req, res).catch(() => {
+      if (!res.headersSent) write(res, options.crashAnswer?.() ?? { status: 500, raw: '' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${address}:${port}`,
+    log,
+    setLatency: (ms) => void (latencyMs = ms),
+    close() {
+      for (const timer of timers) clearTimeout(timer); // answers still held back are never sent
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function writeAnswer(res: ServerResponse, result: EmulatorAnswer, common: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  const payload = result.raw ?? JSON.stringify(result.body);
+  res.writeHead(result.status, { 'content-type': result.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload), ...common, ...result.headers });
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: string; oversized: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBytes ? { body: '', oversized: true } : { body: Buffer.concat(chunks).toString('utf8'), oversized: false }));
+    req.on('error', reject);
+  });
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+}
+
+function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queued behaviours, tokens, parcels
+
+export type InjectionQueue<T> = {
+  /** Queues `value` for the next `times` requests it matches. */
+  add(value: T, times?: number): void;
+  /** The oldest queued value that `matches` accepts, counted as used once. */
+  take(matches?: (value: T) => boolean): T | undefined;
+};
+
+/** One-shot behaviours queued by failNext / malformedNext, served oldest first. */
+export function injectionQueue<T>(): InjectionQueue<T> {
+  const queue: Array<{ value: T; times: number }> = [];
+  return {
+    add: (value, times = 1) => void queue.push({ value, times }),
+    take(matches = () => true) {
+      const index = queue.findIndex((entry) => matches(entry.value));
+      if (index === -1) return undefined;
+      const entry = queue[index]!;
+      if (--entry.times <= 0) queue.splice(index, 1);
+      return entry.value;
+    },
+  };
+}
+
+export type BearerTokens<G> = {
+  /** Issues a token that lives `lifetimeSeconds` on the emulator's clock. */
+  issue(lifetimeSeconds: number, grant: G): { token: string; issuedAt: number };
+  /** The grant behind an `Authorization: Bearer …` header, if the token is known and alive. */
+  check(authorization: string | undefined): G | undefined;
+  /** Forgets every token, as if the carrier revoked them. */
+  revokeAll(): void;
+};
+
+export function bearerTokens<G>(clock: Clock): BearerTokens<G> {
+  const grants = new Map<string, { grant: G; expiresAt: number }>();
+  return {
+    issue(lifetimeSeconds, grant) {
+      const issuedAt = clock.now().getTime();
+      for (const [token, entry] of grants) if (entry.expiresAt <= issuedAt) grants.delete(token); // stay small in long runs
+      const token = randomBytes(24).toString('base64url');
+      grants.set(token, { grant, expiresAt: issuedAt + lifetimeSeconds * 1000 });
+      return { token, issuedAt };
+    },
+    check(authorization) {
+      const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
+      const entry = token === undefined ? undefined : grants.get(token);
+      return entry && entry.expiresAt > clock.now().getTime() ? entry.grant : undefined;
+    },
+    revokeAll: () => grants.clear(),
+  };
+}
+
+/** Tracking numbers as emulators file them: no spaces, upper case. */
+export const compactNumber = (trackingNumber: string): string => trackingNumber.replace(/\s+/g, '').toUpperCase();
+
+/** Events newest first, as carriers list them. */
+export const newestFirst = <E extends { at: string | Date }>(events: readonly E[]): E[] =>
+  [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
+
+export type ShipmentBookEntry<S> = { kind: 'journey'; shipment: S } | { kind: 'raw'; body: unknown };
+
+export type ShipmentBook<E, S> = {
+  /** Registers (or replaces) a parcel; a bare list of events is a shipment with nothing else known. */
+  add(trackingNumber: string, shipment: S | E[]): void;
+  addEvent(trackingNumber: string, event: E): void;
+  setRaw(trackingNumber: string, body: unknown): void;
+  get(trackingNumber: string): ShipmentBookEntry<S> | undefined;
+};
+
+/** Parcels an emulator serves: a journey of events that grows as it moves on, or a recorded body served verbatim. */
+export function shipmentBook<E, S extends { events: E[] }>(): ShipmentBook<E, S> {
+  const entries = new Map<string, ShipmentBookEntry<S>>();
+  return {
+    add(trackingNumber, shipment) {
+      const copy = Array.isArray(shipment) ? ({ events: [...shipment] } as S) : { ...shipment, events: [...shipment.events] };
+      entries.set(compactNumber(trackingNumber), { kind: 'journey', shipment: copy });
+    },
+    addEvent(trackingNumber, event) {
+      const entry = entries.get(compactNumber(trackingNumber));
+      if (entry?.kind === 'journey') entry.shipment.events.push(event);
+      else entries.set(compactNumber(trackingNumber), { kind: 'journey', shipment: { events: [event] } as S });
+    },
+    setRaw: (trackingNumber, body) => void entries.set(compactNumber(trackingNumber), { kind: 'raw', body }),
+    get: (trackingNumber) => entries.get(compactNumber(trackingNumber)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Journey emulators (USPS, DHL): parcels from a shipment book, counted requests, malformed bodies
+
+export type JourneyEmulatorOptions = {
+  host?: string; // default 127.0.0.1
+  port?: number; // default 0: any free port
+  latencyMs?: number;
+  maxRecordedRequests?: number; // `requests` keeps the latest ones; default 1000
+};
+
+export type JourneyControls<E, S, C extends Record<string, number>> = {
+  url: string;
+  close(): Promise<void>;
+  /** Registers (or replaces) a parcel; the emulator builds the carrier's payloads from its events. */
+  addShipment(trackingNumber: string, shipment: S | E[]): void;
+  /** Appends an event to a registered parcel, as a journey moves on. */
+  addEvent(trackingNumber: string, event: E): void;
+  /** Serves this body verbatim with 200 (e.g. a recorded fixture). */
+  setResponse(trackingNumber: string, body: unknown): void;
+  /** The next tracking answers are 200 with a truncated JSON body. */
+  malformedNext(times?: number): void;
+  setLatency(ms: number): void;
+  readonly counts: Readonly<C>;
+  /** The latest requests (up to `maxRecordedRequests`), oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  resetCounts(): void;
+};
+
+export type JourneyTools<E, S> = {
+  shipments: ShipmentBook<E, S>;
+  /** A 200 tracking answer as it is, or cut short while malformedNext has some queued. */
+  maybeMalformed(result: EmulatorAnswer): EmulatorAnswer;
+};
+
+/** Starts an emulator that serves journeys; `answer` counts in `counts`, which resetCounts zeroes with the log. */
+export async function startJourneyEmulator<E, S extends { events: E[] }, C extends Record<string, number>>(
+  options: JourneyEmulatorOptions & Pick<EmulatorServerOptions, 'maxBodyBytes' | 'headers'>,
+  counts: C,
+  answer: (request: EmulatorRequest, tools: JourneyTools<E, S>) => EmulatorAnswer,
+): Promise<JourneyControls<E, S, C>> {
+  const shipments = shipmentBook<E, S>();
+  const malformed = injectionQueue<true>();
+  const tools: JourneyTools<E, S> = {
+    shipments,
+    maybeMalformed: (result) => (result.status === 200 && malformed.take() ? truncatedAnswer(result.body) : result),
+  };
+  const { host, port, latencyMs, maxBodyBytes, headers } = options;
+  const logLimit = Math.max(1, options.maxRecordedRequests ?? 1000);
+  const server = await startEmulatorServer({ host, port, latencyMs, logLimit, maxBodyBytes, headers }, (request) => answer(request, tools));
+  return {
+    url: server.url,
+    close: server.close,
+    addShipment: shipments.add,
+    addEvent: shipments.addEvent,
+    setResponse: shipments.setRaw,
+    malformedNext: (times = 1) => malformed.add(true, times),
+    setLatency: server.setLatency,
+    counts,
+    requests: server.log,
+    resetCounts() {
+      for (const key of Object.keys(counts)) (counts as Record<string, number>)[key] = 0;
+      server.log.length = 0;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// `waybill import FILE.csv --brand BRAND_ID [--json] [--progress]`: the same import as the API,
+// run directly against DATABASE_URL. Exit status: 0 every row loaded (or was already there),
+// 1 some rows failed, 2 the file or the arguments were refused.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { getBrand } from '../brands/repo.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { systemClock } from '../lib/clock.js';
+import { decodeCsvBytes } from './parse-csv.js';
+import { createProgressBar } from './progress-bar.js';
+import { type ImportReport, importRows, prepareImport } from './run-import.js';
+
+export const IMPORT_USAGE = `Usage: waybill import FILE.csv --brand BRAND_ID [--json] [--progress]
+
+Loads a CSV of tracking numbers for one brand straight into DATABASE_URL (no server needed).
+Columns (the first line names them; case and punctuation do not matter):
+  order number      required: the number of an order the brand already has
+  tracking number   required
+  carrier           optional: detected from the tracking number when empty
+  status            optional: e.g. in_transit, "Out for delivery", delivered
+Comma, semicolon and tab separated files are read. Bad rows are reported by line; good rows load
+anyway. Loading the same file again changes nothing. See docs/csv-import.md.
+
+Options:
+  --brand BRAND_ID  the brand the orders belong to (required)
+  --json            print the report as JSON: { rows, created, updated, unchanged, failed, errors }
+  --progress        draw the progress bar on stderr even when it is not a terminal
+
+Exit status: 0 all rows loaded or unchanged, 1 some rows failed, 2 the file or the arguments
+were refused.`;
+
+/** Files with more data rows than this get a progress bar on a terminal. */
+const PROGRESS_BAR_FROM_ROWS = 1000;
+
+export type ImportCommandIo = {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+};
+
+class UsageError extends Error {}
+
+export async function runImportCommand(args: string[], env: Record<string, string | undefined>, io: ImportCommandIo = process): Promise<number> {
+  try {
+    return await importCommand(args, env, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr.write(`waybill: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function importCommand(args: string[], env: Record<string, string | undefined>, io: ImportCommandIo): Promise<number> {
+  let values: { brand?: string; json?: boolean; progress?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { brand: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; try: waybill import --help`);
+  }
+  if (values.help) {
+    io.stdout.write(`${IMPORT_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`name one CSV file (got ${positionals.length}), e.g. waybill import tracking.csv --brand brd_…`);
+  if (!values.brand) throw new UsageError('--brand is required: the id of the brand whose orders the file names (brd_…)');
+  const file = positionals[0]!;
+  const config = loadConfig(env);
+
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  const prepared = prepareImport(decodeCsvBytes(bytes));
+  if (!prepared.ok) throw new UsageError(`${file} was refused: ${prepared.error.message}`);
+  const checks = prepared.value;
+
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(handle.db);
+    const brand = await getBrand(handle.db, values.brand);
+    if (!brand) throw new UsageError(`there is no brand ${values.brand} in the database (DATABASE_URL)`);
+
+    const showBar = values.progress === true || (io.stderr.isTTY === true && checks.length > PROGRESS_BAR_FROM_ROWS);
+    const bar = showBar ? createProgressBar(io.stderr, checks.length) : null;
+    const report = await importRows({ db: handle.db, dialect: handle.dialect, clock: systemClock }, brand.id, checks, {
+      onProgress: (processed) => bar?.update(processed),
+    });
+    bar?.finish();
+
+    io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : reportText(report, file, brand.name));
+    return report.failed > 0 ? 1 : 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+/** The report for people: the counts, then each failed row. */
+export function reportText(report: ImportReport, file: string, brandName: string): string {
+  const counts = (['created', 'updated', 'unchanged', 'failed'] as const).map((key) => `  ${key.padEnd(10)} ${formatCount(report[key]).padStart(9)}`);
+  const lines = [`Imported ${file} for ${brandName}: ${formatCount(report.rows)} rows`, ...counts];
+  if (report.errors.length > 0) {
+    lines.push('', 'Rows that failed:');
+    for (const error of report.errors) lines.push(`  line ${error.line}: ${error.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

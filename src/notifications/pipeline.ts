@@ -1,0 +1,175 @@
+// From what happened to the messages that will go out. A trigger (an order created, a shipment's
+// status change, a person's update) is turned into decisions by the pure policy; each decision
+// becomes one row in `messages` (its dedupe key unique: one message per subject, milestone,
+// occurrence, channel and recipient, however often the trigger repeats) and, when it is to be
+// sent, a send job — row and job in one transaction.
+import { notificationSettingsOf } from '../brands/settings.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow, OrderRow, ShipmentRow } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
+import { enqueueJobs, type NewJob } from '../jobs/queue.js';
+import { viewOfRow } from '../shipments/ingest.js';
+import type { ShipmentStatusView } from '../shipments/status.js';
+import { STAGE_ORDER, type ShipmentStatus } from '../shipments/vocabulary.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationTrigger } from './policy/decide.js';
+
+export const SEND_MESSAGE_JOB = 'message.send';
+export const PERSONAL_UPDATE_JOB = 'order.personal_update';
+
+export type StatusChangedPayload = { shipmentId: string; brandId: string; orderId: string; from: ShipmentStatusView; to: ShipmentStatusView; headEventId: string | null };
+
+const load = async (deps: Deps, orderId: string) => {
+  const order = await deps.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  const brand = order ? await deps.db.selectFrom('brands').selectAll().where('id', '=', order.brand_id).executeTakeFirst() : undefined;
+  return order && brand ? { order, brand } : null;
+};
+
+export async function notifyOrderCreated(deps: Deps, payload: { orderId: string }): Promise<void> {
+  const loaded = await load(deps, payload.orderId);
+  if (!loaded) return;
+  await decideAndRecord(deps, { ...loaded, shipment: null, trigger: { kind: 'order_created', orderId: payload.orderId } });
+}
+
+export async function notifyPersonalUpdate(deps: Deps, payload: { orderId: string; updateId: string; critical: boolean }): Promise<void> {
+  const loaded = await load(deps, payload.orderId);
+  if (!loaded) return;
+  await decideAndRecord(deps, { ...loaded, shipment: null, trigger: { kind: 'personal_update', ...payload } });
+}
+
+/**
+ * A status change that a newer event has already rolled back (the shipment is now at an earlier
+ * stage than the change reached) announces nothing; a change overtaken by progress still does.
+ */
+export const rolledBack = (reached: ShipmentStatus, now: ShipmentStatus): boolean => STAGE_ORDER[now] < STAGE_ORDER[reached];
+
+export async function notifyStatusChanged(deps: Deps, payload: StatusChangedPayload): Promise<void> {
+  const shipment = await deps.db.selectFrom('shipments').selectAll().where('id', '=', payload.shipmentId).executeTakeFirst();
+  const loaded = await load(deps, payload.orderId);
+  if (!shipment || !loaded) return;
+  if (rolledBack(payload.to.status, viewOfRow(shipment).status)) return;
+  const siblings = await deps.db.selectFrom('shipments').select(['status', 'direction']).where('order_id', '=', shipment.order_id).execute();
+  const outbound = siblings.filter((s) => s.direction === 'outbound');
+  const attempts = await deps.db
+    .selectFrom('tracking_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('shipment_id', '=', shipment.id)
+    .where('status', '=', 'attempt_failed')
+    .executeTakeFirstOrThrow();
+  const head = payload.headEventId
+    ? await deps.db.selectFrom('tracking_events').select(['occurred_at', 'occurred_at_raw']).where('id', '=', payload.headEventId).executeTakeFirst()
+    : undefined;
+  const trigger: NotificationTrigger = {
+    kind: 'status_changed',
+    shipmentId: shipment.id,
+    orderId: shipment.order_id,
+    direction: shipment.direction as 'outbound' | 'return',
+    from: payload.from,
+    to: payload.to,
+    headEventId: payload.headEventId ?? '',
+    occurredAt: head?.occurred_at_raw ?? head?.occurred_at ?? deps.clock.now().toISOString(),
+    shipBy: loaded.order.ship_by,
+    estimatedDelivery: shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null,
+    allOutboundDelivered: outbound.length > 0 && outbound.every((s) => s.status === 'delivered'),
+    outboundShipmentCount: outbound.length,
+    attemptNumber: Math.max(1, Number(attempts.n) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
+  };
+  await decideAndRecord(deps, { ...loaded, shipment, trigger });
+}
+
+type Subject = { brand: BrandRow; order: OrderRow; shipment: ShipmentRow | null; trigger: NotificationTrigger };
+
+export async function decideAndRecord(deps: Deps, { brand, order, shipment, trigger }: Subject): Promise<NotificationDecision[]> {
+  const now = deps.clock.now();
+  const recipient = await recipientOf(deps, brand.id, order);
+  const sent = await deps.db.selectFrom('messages').select('dedupe_key').where('order_id', '=', order.id).where('state', 'not in', ['held', 'dropped']).execute();
+  const smsSent = shipment
+    ? await deps.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('shipment_id', '=', shipment.id)
+        .where('channel', '=', 'sms')
+        .where('state', 'in', ['pending', 'sending', 'sent', 'delivered'])
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
+  const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode: string; country: string };
+  const smsAccount = deps.messaging.smsFor(brand);
+  const decisions = decideNotifications({
+    trigger,
+    settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS),
+    recipient,
+    alreadySent: new Set(sent.map((m) => m.dedupe_key)),
+    smsSentForShipment: Number(smsSent.n),
+    now,
+    destination,
+  }).map((decision) => (decision.channel === 'sms' && decision.send && !smsAccount ? { ...decision, send: false, heldReason: 'channel_not_configured' as const } : decision));
+
+  const at = now.toISOString();
+  const rows = decisions
+    .filter((d) => d.heldReason !== 'already_sent' && d.heldReason !== 'not_for_sms')
+    .map((d) => ({
+      id: newId('message'),
+      brand_id: brand.id,
+      order_id: order.id,
+      shipment_id: shipment?.id ?? null,
+      milestone: d.milestone,
+      occurrence: d.occurrence,
+      channel: d.channel,
+      recipient: d.recipient,
+      dedupe_key: d.dedupeKey,
+      state: d.send ? 'pending' : 'held',
+      held_reason: d.heldReason ?? null,
+      send_after: d.sendAfter ?? null,
+      context: JSON.stringify(contextOf(trigger)),
+      subject: null,
+      body_text: null,
+      provider: null,
+      provider_message_id: null,
+      provider_status: null,
+      attempts: 0,
+      last_error: null,
+      created_at: at,
+      sent_at: null,
+      updated_at: at,
+    }));
+  if (rows.length === 0) return decisions;
+  await deps.db.transaction().execute(async (trx) => {
+    const inserted = await trx.insertInto('messages').values(rows).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning(['id', 'state', 'send_after']).execute();
+    const jobs: NewJob[] = inserted
+      .filter((m) => m.state === 'pending')
+      .map((m) => ({ kind: SEND_MESSAGE_JOB, payload: { messageId: m.id }, runAt: m.send_after ? new Date(m.send_after) : now, maxAttempts: 8, idempotencyKey: `send:${m.id}` }));
+    await enqueueJobs(trx, now, jobs);
+  });
+  deps.notifyJobsEnqueued();
+  return decisions;
+}
+
+/** What the message needs to say beyond the order itself. */
+function contextOf(trigger: NotificationTrigger): Record<string, unknown> {
+  switch (trigger.kind) {
+    case 'personal_update':
+      return { updateId: trigger.updateId };
+    case 'status_changed':
+      return { status: trigger.to.status, reason: trigger.to.reason, attemptNumber: trigger.attemptNumber };
+    default:
+      return {};
+  }
+}
+
+export async function recipientOf(deps: Deps, brandId: string, order: OrderRow) {
+  const email = order.customer_email.toLowerCase();
+  const prefs = await deps.db
+    .selectFrom('contact_preferences')
+    .selectAll()
+    .where('brand_id', '=', brandId)
+    .where((eb) => eb.or([eb.and([eb('channel', '=', 'email'), eb('address', '=', email)]), eb.and([eb('channel', '=', 'sms'), eb('address', '=', order.customer_phone ?? '')])]))
+    .execute();
+  const optedOut = (channel: string) => prefs.some((p) => p.channel === channel && p.opted_out_at !== null);
+  return {
+    email: order.customer_email,
+    phone: order.customer_phone,
+    emailOptedOut: optedOut('email'),
+    smsOptedOut: optedOut('sms'),
+    smsConsent: order.customer_sms_consent === 1,
+    timeZone: null,
+  };
+}

@@ -1,0 +1,419 @@
+// The notification policy, pure: given what happened (a trigger), the brand's settings, the
+// recipient and what already went out, decide for every milestone and channel whether a
+// message goes, when, and if not, why not. No I/O; the sending jobs act on the decisions and
+// the database enforces the dedupe key unique.
+import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { DAY_MS, parseInstant, wallClockOf } from '../../lib/time.js';
+import type { ShipmentStatusView } from '../../shipments/status.js';
+import { isTerminal, type ShipmentDirection, type ShipmentStatus } from '../../shipments/vocabulary.js';
+import { type Channel, CHANNELS, type HeldReason, type Milestone, MILESTONES, type NotificationSettings } from '../types.js';
+import { countryCode, type Destination, recipientTimeZone, regionKeyOf, singleZoneOfCountry, zonesOfCountry } from './recipient-zone.js';
+import { isInsideWindow, isKnownTimeZone, nextAllowedSendTime, nextAllowedSendTimeInAll, type SmsWindow } from './sms-window.js';
+
+// ---- Triggers ----
+
+export type EstimateWindow = { from: string; to: string };
+
+export type OrderCreatedTrigger = { kind: 'order_created'; orderId: string };
+/** Hybrid mode: a person wrote an update. SMS only when they marked it critical. */
+export type PersonalUpdateTrigger = { kind: 'personal_update'; orderId: string; updateId: string; critical: boolean };
+export type ReturnApprovedTrigger = { kind: 'return_approved'; orderId: string; returnId: string };
+export type RefundIssuedTrigger = { kind: 'refund_issued'; orderId: string; refundId: string };
+
+export type StatusChangedTrigger = {
+  kind: 'status_changed';
+  shipmentId: string;
+  orderId: string;
+  direction: ShipmentDirection;
+  from: ShipmentStatusView;
+  to: ShipmentStatusView;
+  headEventId: string;
+  /** When the change happened (the head event's time), ISO with offset. */
+  occurredAt: string;
+  /** The order's ship-by: a day ("2026-03-05") or an instant. */
+  shipBy?: string | null;
+  estimatedDelivery?: EstimateWindow | null;
+  previousEstimate?: EstimateWindow | null;
+  /** Every outbound shipment of the order is now delivered. */
+  allOutboundDelivered?: boolean;
+  /** How many outbound shipments the order has; all_delivered only makes sense for more than one. Unknown: assumed split. */
+  outboundShipmentCount?: number;
+  /** Which delivery attempt this change belongs to (1 = the first): the one under way or the one that failed. */
+  attemptNumber?: number;
+};
+
+/** At most one email a day while in transit. */
+export type TransitDigestTrigger = { kind: 'transit_digest'; shipmentId: string; day: string; hub: string };
+/** Waybill's own estimate says the parcel is late, or it has had no scan for too long. */
+export type EstimateAlertTrigger = { kind: 'late_by_estimate' | 'stalled'; shipmentId: string; since: string };
+
+export type NotificationTrigger =
+  | OrderCreatedTrigger
+  | PersonalUpdateTrigger
+  | ReturnApprovedTrigger
+  | RefundIssuedTrigger
+  | StatusChangedTrigger
+  | TransitDigestTrigger
+  | EstimateAlertTrigger;
+
+export type NotificationRecipient = {
+  email: string | null;
+  phone: string | null;
+  emailOptedOut: boolean;
+  smsOptedOut: boolean;
+  smsConsent: boolean;
+  /** IANA zone when known; else worked out from the destination (recipient-zone.ts). */
+  timeZone: string | null;
+};
+
+export type DecideInput = {
+  trigger: NotificationTrigger;
+  settings: NotificationSettings;
+  recipient: NotificationRecipient;
+  /** Dedupe keys of messages that already went out. */
+  alreadySent: ReadonlySet<string>;
+  /** SMS already sent for this shipment (the per-shipment cap). */
+  smsSentForShipment: number;
+  now: Date;
+  /** Where the parcel goes: the recipient's zone and the regional SMS window come from it. */
+  destination?: Destination | null;
+};
+
+export type NotificationDecision = {
+  milestone: Milestone;
+  channel: Channel;
+  /** The shipment id, or the order id for order-level milestones. */
+  subject: string;
+  occurrence: string;
+  /** The normalized address (lower-case email, E.164 phone); the raw text when invalid; null when none. */
+  recipient: string | null;
+  send: boolean;
+  heldReason?: HeldReason;
+  /** SMS in quiet hours: send, but not before this instant (ISO). */
+  sendAfter?: string;
+  dedupeKey: string;
+};
+
+// ---- Defaults ----
+
+/** Milestones that may ever go by SMS: the critical moments. Everything else is email only. */
+export const SMS_MILESTONES: readonly Milestone[] = [
+  'shipped',
+  'out_for_delivery',
+  'delivered',
+  'attempt_failed',
+  'available_for_pickup',
+  'exception',
+  'personal_update',
+];
+// A person's update goes by SMS only when marked critical, so the switch can default to on.
+const SMS_ON_BY_DEFAULT: readonly Milestone[] = ['shipped', 'out_for_delivery', 'attempt_failed', 'personal_update'];
+
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = deepFreeze({
+  channels: Object.fromEntries(MILESTONES.map((milestone) => [milestone, { email: true, sms: SMS_ON_BY_DEFAULT.includes(milestone) }])),
+  writtenByPerson: [],
+  smsWindow: { start: '08:00', end: '21:00' },
+  smsWindowByRegion: {},
+  smsCapPerShipment: 4,
+  defaultLocale: 'en',
+});
+
+/** Shared by every brand without settings of its own: nobody may change it by accident. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
+
+/** An email unsubscribe does not stop these: the receipt, the return label and the refund receipt. */
+const ESSENTIAL_EMAILS: readonly Milestone[] = ['order_confirmed', 'return_approved', 'refund_issued'];
+
+// ---- The decision ----
+
+export function decideNotifications(input: DecideInput): NotificationDecision[] {
+  const context = contextOf(input);
+  return plannedMessages(input.trigger).flatMap((planned) => CHANNELS.map((channel) => decideChannel(planned, channel, context)));
+}
+
+/** A message the trigger calls for, before channels and people are considered. */
+export type PlannedMessage = {
+  milestone: Milestone;
+  subject: string;
+  occurrence: string;
+  /** Counts towards the per-shipment SMS cap. */
+  perShipment: boolean;
+  /** personal_update only goes by SMS when a person marked it critical. */
+  critical?: boolean;
+};
+
+export function plannedMessages(trigger: NotificationTrigger): PlannedMessage[] {
+  const forOrder = (milestone: Milestone, orderId: string, occurrence = 'first', critical?: boolean): PlannedMessage => ({
+    milestone,
+    subject: orderId,
+    occurrence,
+    perShipment: false,
+    ...(critical === undefined ? {} : { critical }),
+  });
+  switch (trigger.kind) {
+    case 'order_created':
+      return [forOrder('order_confirmed', trigger.orderId)];
+    case 'personal_update':
+      return [forOrder('personal_update', trigger.orderId, trigger.updateId, trigger.critical)];
+    case 'return_approved': // an order can have several returns and refunds: each is its own message
+      return [forOrder('return_approved', trigger.orderId, trigger.returnId)];
+    case 'refund_issued':
+      return [forOrder('refund_issued', trigger.orderId, trigger.refundId)];
+    case 'transit_digest':
+      return [forShipment(trigger.shipmentId, 'in_transit_digest', trigger.day)];
+    case 'late_by_estimate':
+    case 'stalled':
+      return [forShipment(trigger.shipmentId, 'delayed', `since-${compactInstant(trigger.since)}`)];
+    case 'status_changed':
+      return statusChangeMessages(trigger);
+  }
+}
+
+const forShipment = (shipmentId: string, milestone: Milestone, occurrence = 'first'): PlannedMessage => ({
+  milestone,
+  subject: shipmentId,
+  occurrence,
+  perShipment: true,
+});
+
+function statusChangeMessages(change: StatusChangedTrigger): PlannedMessage[] {
+  // A newer event took the parcel out of delivered (or another end state): the carrier corrected
+  // itself. The merchant sees it; the customer hears nothing new until the parcel settles.
+  if (change.to.correction && isTerminal(change.from.status)) return [];
+  return change.direction === 'return' ? returnMessages(change) : outboundMessages(change);
+}
+
+function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
+  const { from, to, shipmentId } = change;
+  const entered = (status: ShipmentStatus): boolean => to.status === status && from.status !== status;
+  const planned: PlannedMessage[] = [];
+
+  // "Shipped" when the label exists (info_received), or at the first scan if there never was a label event.
+  if (from.status === 'pending' && (to.status === 'info_received' || to.status === 'in_transit')) {
+    planned.push(forShipment(shipmentId, 'shipped'));
+    if (shippedEarly(change.occurredAt, change.shipBy)) planned.push(forShipment(shipmentId, 'shipped_early'));
+  }
+  const delay = delayOccurrence(change);
+  if (delay) planned.push(forShipment(shipmentId, 'delayed', delay));
+  if (entered('out_for_delivery')) planned.push(forShipment(shipmentId, 'out_for_delivery', attemptOccurrence(change.attemptNumber)));
+  if (entered('available_for_pickup')) planned.push(forShipment(shipmentId, 'available_for_pickup'));
+  // A second failure can follow the first with no scan in between: the attempt number tells them apart.
+  if (to.status === 'attempt_failed' && (from.status !== 'attempt_failed' || (change.attemptNumber ?? 1) > 1)) {
+    planned.push(forShipment(shipmentId, 'attempt_failed', attemptOccurrence(change.attemptNumber)));
+  }
+  // The parcel heading back to the sender is an exception for the customer waiting for it.
+  const inException = to.status === 'exception' || to.status === 'returning_to_sender';
+  if (inException && (from.status !== to.status || from.reason !== to.reason)) {
+    planned.push(forShipment(shipmentId, 'exception', `since-${compactInstant(change.occurredAt)}`));
+  }
+  if (entered('delivered')) {
+    planned.push(forShipment(shipmentId, 'delivered'));
+    if (change.allOutboundDelivered && (change.outboundShipmentCount ?? 2) > 1) {
+      planned.push({ milestone: 'all_delivered', subject: change.orderId, occurrence: 'first', perShipment: false });
+    }
+  }
+  return planned;
+}
+
+function returnMessages(change: StatusChangedTrigger): PlannedMessage[] {
+  const { from, to, shipmentId } = change;
+  const received = (status: ShipmentStatus): boolean => status === 'delivered' || status === 'returned';
+  if (to.status === 'in_transit' && (from.status === 'pending' || from.status === 'info_received')) {
+    return [forShipment(shipmentId, 'return_in_transit')];
+  }
+  if (received(to.status) && !received(from.status)) return [forShipment(shipmentId, 'return_received')];
+  return [];
+}
+
+/**
+ * A delay is new when the estimate moves to a later day (one message per revised date) or when
+ * the delayed flag turns on (one message per episode, named by when it began).
+ */
+function delayOccurrence(change: StatusChangedTrigger): string | null {
+  if (isTerminal(change.to.status)) return null;
+  const revisedDay = laterEstimateDay(change.previousEstimate, change.estimatedDelivery);
+  if (revisedDay) return `until-${revisedDay}`;
+  if (!change.from.delayed && change.to.delayed) return `since-${compactInstant(change.occurredAt)}`;
+  return null;
+}
+
+const DAY_PREFIX = /^\d{4}-\d{2}-\d{2}/;
+function laterEstimateDay(previous: EstimateWindow | null | undefined, next: EstimateWindow | null | undefined): string | null {
+  const before = previous?.to.match(DAY_PREFIX)?.[0];
+  const after = next?.to.match(DAY_PREFIX)?.[0];
+  return before && after && after > before ? after : null;
+}
+
+/** Shipped at least a day before the ship-by: a calendar day for a date, 24 hours for an instant. */
+function shippedEarly(occurredAt: string, shipBy: string | null | undefined): boolean {
+  if (!shipBy) return false;
+  const shipped = parseInstant(occurredAt);
+  if (!shipped) return false;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(shipBy)) {
+    const shippedDay = wallClockOf(occurredAt).wall.toISOString().slice(0, 10); // the day on the sender's clock
+    return Date.parse(shipBy) - Date.parse(shippedDay) >= DAY_MS;
+  }
+  const deadline = parseInstant(shipBy);
+  return deadline !== null && deadline.getTime() - shipped.getTime() >= DAY_MS;
+}
+
+const attemptOccurrence = (attemptNumber: number | undefined): string =>
+  attemptNumber !== undefined && attemptNumber > 1 ? `attempt-${attemptNumber}` : 'first';
+
+/** "2026-03-01T10:00:00Z" → "20260301T100000Z": no colons inside a colon-separated dedupe key. */
+function compactInstant(value: string): string {
+  const instant = parseInstant(value);
+  return instant ? instant.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '') : value.replace(/:/g, '');
+}
+
+// ---- Channels and people ----
+
+type Contact = { kind: 'none' } | { kind: 'invalid'; address: string } | { kind: 'valid'; address: string };
+
+type Context = {
+  settings: NotificationSettings;
+  recipient: NotificationRecipient;
+  alreadySent: ReadonlySet<string>;
+  email: Contact;
+  phone: Contact;
+  smsSentForShipment: number;
+  /** SMS this call already decided to send: they count towards the cap too. */
+  smsQueued: number;
+  quietHoursEnd: () => Date | null;
+};
+
+function contextOf(input: DecideInput): Context {
+  const phone = phoneContact(input.recipient.phone);
+  let quietHoursEnd: Date | null | undefined;
+  return {
+    settings: input.settings,
+    recipient: input.recipient,
+    alreadySent: input.alreadySent,
+    email: emailContact(input.recipient.email),
+    phone,
+    smsSentForShipment: input.smsSentForShipment,
+    smsQueued: 0,
+    quietHoursEnd: () => (quietHoursEnd === undefined ? (quietHoursEnd = smsQuietUntil(input, phone)) : quietHoursEnd),
+  };
+}
+
+function decideChannel(planned: PlannedMessage, channel: Channel, context: Context): NotificationDecision {
+  const contact = channel === 'email' ? context.email : context.phone;
+  const recipient = contact.kind === 'none' ? null : contact.address;
+  const dedupeKey = `${planned.subject}:${planned.milestone}:${planned.occurrence}:${channel}:${recipient ?? ''}`;
+  const decision = { milestone: planned.milestone, channel, subject: planned.subject, occurrence: planned.occurrence, recipient, dedupeKey };
+
+  const held = heldReason(planned, channel, contact, dedupeKey, context);
+  if (held) return { ...decision, send: false, heldReason: held };
+  if (channel === 'email') return { ...decision, send: true };
+
+  if (planned.perShipment) context.smsQueued += 1;
+  const quietUntil = context.quietHoursEnd();
+  return quietUntil ? { ...decision, send: true, heldReason: 'quiet_hours', sendAfter: quietUntil.toISOString() } : { ...decision, send: true };
+}
+
+/** The first reason not to send, in order: the brand's choices, the address, dedupe, the customer's consent, the cap. */
+function heldReason(planned: PlannedMessage, channel: Channel, contact: Contact, dedupeKey: string, context: Context): HeldReason | null {
+  const { settings, recipient } = context;
+  const { milestone } = planned;
+  if (channel === 'sms' && !smsEligible(planned)) return 'not_for_sms';
+  if (!channelEnabled(settings, milestone, channel)) return 'milestone_off';
+  if (milestone !== 'personal_update' && settings.writtenByPerson.includes(milestone)) return 'written_by_person';
+  if (contact.kind === 'none') return 'no_contact';
+  if (contact.kind === 'invalid') return 'invalid_contact';
+  if (context.alreadySent.has(dedupeKey)) return 'already_sent';
+  if (channel === 'email') return recipient.emailOptedOut && !ESSENTIAL_EMAILS.includes(milestone) ? 'opted_out' : null;
+  if (recipient.smsOptedOut) return 'opted_out';
+  if (!recipient.smsConsent) return 'no_consent';
+  if (planned.perShipment && context.smsSentForShipment + context.smsQueued >= settings.smsCapPerShipment) return 'sms_cap';
+  return null;
+}
+
+const smsEligible = (planned: PlannedMessage): boolean =>
+  SMS_MILESTONES.includes(planned.milestone) && (planned.milestone !== 'personal_update' || planned.critical === true);
+
+export function channelEnabled(settings: NotificationSettings, milestone: Milestone, channel: Channel): boolean {
+  return settings.channels[milestone]?.[channel] ?? DEFAULT_NOTIFICATION_SETTINGS.channels[milestone]?.[channel] ?? false;
+}
+
+// A sane address: something@domain.tld, no spaces, labels of letters, digits and inner hyphens.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+function emailContact(raw: string | null): Contact {
+  const address = raw?.trim() ?? '';
+  if (!address) return { kind: 'none' };
+  const wellFormed = EMAIL.test(address) && !address.includes('..') && !address.startsWith('.') && !address.split('@')[0]!.endsWith('.');
+  return wellFormed ? { kind: 'valid', address: address.toLowerCase() } : { kind: 'invalid', address };
+}
+
+/** Phones must be international (+country code) and valid for their country; kept as E.164. */
+function phoneContact(raw: string | null): Contact {
+  const number = raw?.trim() ?? '';
+  if (!number) return { kind: 'none' };
+  const parsed = isValidPhoneNumber(number) ? parsePhoneNumberFromString(number) : undefined;
+  return parsed ? { kind: 'valid', address: parsed.number } : { kind: 'invalid', address: number };
+}
+
+// ---- Quiet hours ----
+
+/**
+ * When the SMS window next opens for this recipient, or null to send now. The clock is, in order:
+ * the recipient's own zone; the destination's (postal code, state, single-zone country); the
+ * phone number's country when it keeps one clock. For a country of several zones (a US phone
+ * with no address) the window must hold in all of them: the strictest reading. With no country
+ * at all, we send now: an order-tracking text late is worse than one at an unknown hour, and
+ * every order we hold has at least a destination country.
+ */
+function smsQuietUntil(input: DecideInput, phone: Contact): Date | null {
+  const phoneCountry = phone.kind === 'valid' ? (parsePhoneNumberFromString(phone.address)?.country ?? null) : null;
+  const country = countryCode(input.destination?.country) ?? phoneCountry;
+  const window = smsWindowFor(input.settings, input.destination, country);
+  const zone =
+    (input.recipient.timeZone && isKnownTimeZone(input.recipient.timeZone) ? input.recipient.timeZone : null) ??
+    recipientTimeZone(input.destination) ??
+    (phoneCountry ? singleZoneOfCountry(phoneCountry) : null);
+  const opens = zone ? nextAllowedSendTime(input.now, zone, window) : country ? opensInEveryZone(input.now, zonesOfCountry(country), window) : null;
+  return opens && opens.getTime() > input.now.getTime() ? opens : null;
+}
+
+/** The first moment inside the window in every zone; if none is shared, the one that suits the most zones. */
+function opensInEveryZone(now: Date, zones: string[], window: SmsWindow): Date | null {
+  if (zones.length === 0) return null;
+  const shared = nextAllowedSendTimeInAll(now, zones, window);
+  if (shared) return shared;
+  const candidates = zones.map((zone) => nextAllowedSendTime(now, zone, window)).sort((a, b) => a.getTime() - b.getTime());
+  const suited = (instant: Date): number => zones.filter((zone) => isInsideWindow(instant, zone, window)).length;
+  return candidates.reduce((best, candidate) => (suited(candidate) > suited(best) ? candidate : best));
+}
+
+/** The brand's window for the destination's region ("US-AZ"), else its country ("CA"), else the default. */
+export function smsWindowFor(settings: NotificationSettings, destination: Destination | null | undefined, country: string | null): SmsWindow {
+  const region = regionKeyOf(destination);
+  return (region && settings.smsWindowByRegion[region]) || (country && settings.smsWindowByRegion[country]) || settings.smsWindow;
+}
+
+// ---- Overtaken ----
+
+/** Which newer milestones make a waiting one pointless ("out for delivery" once it is delivered). */
+const OVERTAKEN_BY: Partial<Record<Milestone, readonly Milestone[]>> = {
+  shipped: ['out_for_delivery', 'delivered', 'attempt_failed', 'available_for_pickup'],
+  shipped_early: ['out_for_delivery', 'delivered', 'attempt_failed', 'available_for_pickup'],
+  delayed: ['out_for_delivery', 'delivered', 'available_for_pickup'],
+  out_for_delivery: ['delivered', 'attempt_failed', 'available_for_pickup', 'exception'],
+  attempt_failed: ['delivered', 'available_for_pickup'],
+  available_for_pickup: ['delivered'],
+  exception: ['delivered'],
+  return_in_transit: ['return_received'],
+};
+
+/**
+ * An SMS waiting for its window is dropped (held 'overtaken') when a newer milestone of the same
+ * shipment makes it pointless. `newer.shipmentId`, when given, must match.
+ */
+export function isOvertaken(pending: { milestone: Milestone; shipmentId: string }, newer: { milestone: Milestone; shipmentId?: string }): boolean {
+  if (newer.shipmentId !== undefined && newer.shipmentId !== pending.shipmentId) return false;
+  return OVERTAKEN_BY[pending.milestone]?.includes(newer.milestone) ?? false;
+}

@@ -1,0 +1,176 @@
+// Sending one message (the `message.send` job). The row moves pending → sending → sent, each step
+// committed, so a crash can only repeat the provider call that was in flight (the crash window
+// is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
+// Consent is checked again right before sending, so a STOP stops the very next message.
+import { settingsOf } from '../brands/settings.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
+import { JobFailure } from '../jobs/worker.js';
+import { DAY_MS, wallClockOf } from '../lib/time.js';
+import { trackingPageUrl } from '../orders/service.js';
+import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
+import { isOvertaken } from './policy/decide.js';
+import type { ProviderError } from './providers/types.js';
+import { renderMessage } from './templates/index.js';
+import type { MessageInput } from './templates/types.js';
+import type { Milestone } from './types.js';
+import { unsubscribeUrl } from './unsubscribe.js';
+
+export async function sendMessage(deps: Deps, payload: { messageId: string }): Promise<void> {
+  const message = await deps.db.selectFrom('messages').selectAll().where('id', '=', payload.messageId).executeTakeFirst();
+  if (!message || (message.state !== 'pending' && message.state !== 'sending')) return; // done already, or held
+  const order = await deps.db.selectFrom('orders').selectAll().where('id', '=', message.order_id).executeTakeFirstOrThrow();
+  const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', message.brand_id).executeTakeFirstOrThrow();
+
+  const stop = await reasonToStop(deps, message);
+  if (stop) return settle(deps, message, { state: stop === 'overtaken' ? 'dropped' : 'held', held_reason: stop });
+
+  const input = await messageInput(deps, brand, order, message);
+  const rendered = await renderMessage(input);
+  await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
+
+  const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
+  if (result.ok) {
+    await settle(deps, message, { state: 'sent', provider: result.value.provider, provider_message_id: result.value.id, provider_status: result.value.status ?? null, sent_at: deps.clock.now().toISOString(), last_error: null });
+    return;
+  }
+  await recordFailure(deps, brand, message, result.error);
+}
+
+type SendOutcome = { ok: true; value: { provider: string; id: string; status?: string } } | { ok: false; error: ProviderError };
+
+async function sendEmail(deps: Deps, brand: BrandRow, message: MessageRow, email: Awaited<ReturnType<typeof renderMessage>>['email'], input: MessageInput): Promise<SendOutcome> {
+  const sender = settingsOf(brand).sender ?? {};
+  const provider = deps.messaging.email;
+  const result = await provider.send({
+    from: { name: email.fromName, address: sender.email ?? deps.config.emailFrom },
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+    to: message.recipient!,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    ...(input.links.unsubscribe && message.milestone !== 'order_confirmed' ? { listUnsubscribe: { url: input.links.unsubscribe } } : {}),
+    idempotencyKey: message.id,
+  });
+  return result.ok ? { ok: true, value: { provider: provider.name, id: result.value.providerMessageId } } : result;
+}
+
+async function sendSms(deps: Deps, brand: BrandRow, message: MessageRow, body: string): Promise<SendOutcome> {
+  const account = deps.messaging.smsFor(brand);
+  if (!account) return { ok: false, error: { code: 'invalid', message: 'the brand has no SMS account', retryable: false } };
+  const result = await account.provider.send({
+    from: account.from,
+    to: message.recipient!,
+    body,
+    statusCallbackUrl: `${deps.config.publicUrl}/webhooks/twilio/${brand.id}/status`,
+    idempotencyKey: message.id,
+  });
+  return result.ok ? { ok: true, value: { provider: account.provider.name, id: result.value.providerMessageId, status: result.value.status } } : result;
+}
+
+async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, error: ProviderError): Promise<void> {
+  if (error.code === 'opted_out' && message.recipient) await recordOptOut(deps, brand.id, message.channel, message.recipient, 'provider_error');
+  if (!error.retryable) {
+    await settle(deps, message, { state: 'failed', held_reason: error.code === 'opted_out' ? 'opted_out' : null, last_error: `${error.code}: ${error.message}` });
+    return;
+  }
+  // Back to pending, so the job's retry (with backoff, or the provider's Retry-After) sends it.
+  await settle(deps, message, { state: 'pending', last_error: `${error.code}: ${error.message}` });
+  throw new JobFailure(`${error.code}: ${error.message}`, true, error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined);
+}
+
+async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow>): Promise<void> {
+  await deps.db.updateTable('messages').set({ ...patch, updated_at: deps.clock.now().toISOString() }).where('id', '=', message.id).execute();
+  Object.assign(message, patch);
+}
+
+/** Why a pending message must not go now after all: the customer opted out, or it was overtaken. */
+async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out' | 'overtaken' | null> {
+  if (message.recipient) {
+    const pref = await deps.db
+      .selectFrom('contact_preferences')
+      .select('opted_out_at')
+      .where('brand_id', '=', message.brand_id)
+      .where('channel', '=', message.channel)
+      .where('address', '=', message.recipient.toLowerCase())
+      .executeTakeFirst();
+    const essential = message.channel === 'email' && ['order_confirmed', 'return_approved', 'refund_issued'].includes(message.milestone);
+    if (pref?.opted_out_at && !essential) return 'opted_out';
+  }
+  // An SMS that waited for its window is pointless once a newer milestone of the same parcel went out.
+  if (message.channel === 'sms' && message.send_after && message.shipment_id) {
+    const newer = await deps.db
+      .selectFrom('messages')
+      .select('milestone')
+      .where('shipment_id', '=', message.shipment_id)
+      .where('channel', '=', 'sms')
+      .where('created_at', '>', message.created_at)
+      .where('state', 'in', ['pending', 'sending', 'sent', 'delivered'])
+      .execute();
+    if (newer.some((n) => isOvertaken({ milestone: message.milestone as Milestone, shipmentId: message.shipment_id! }, { milestone: n.milestone as Milestone, shipmentId: message.shipment_id! }))) return 'overtaken';
+  }
+  return null;
+}
+
+export async function recordOptOut(deps: Deps, brandId: string, channel: string, address: string, source: string): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.db
+    .insertInto('contact_preferences')
+    .values({ brand_id: brandId, channel, address: address.toLowerCase(), opted_out_at: at, opted_in_at: null, source, updated_at: at })
+    .onConflict((oc) => oc.columns(['brand_id', 'channel', 'address']).doUpdateSet({ opted_out_at: at, source, updated_at: at }))
+    .execute();
+}
+
+export async function recordOptIn(deps: Deps, brandId: string, channel: string, address: string, source: string): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.db
+    .insertInto('contact_preferences')
+    .values({ brand_id: brandId, channel, address: address.toLowerCase(), opted_out_at: null, opted_in_at: at, source, updated_at: at })
+    .onConflict((oc) => oc.columns(['brand_id', 'channel', 'address']).doUpdateSet({ opted_out_at: null, opted_in_at: at, source, updated_at: at }))
+    .execute();
+}
+
+/** Everything the template needs, read fresh at send time. */
+async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Promise<MessageInput> {
+  const settings = settingsOf(brand);
+  const look = settings.look ?? {};
+  const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
+  const items = JSON.parse(order.items) as Array<{ name: string; quantity: number; price?: number }>;
+  const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number };
+  const update = context.updateId ? await deps.db.selectFrom('personal_updates').selectAll().where('id', '=', context.updateId).executeTakeFirst() : undefined;
+  const lastEvent = shipment
+    ? await deps.db.selectFrom('tracking_events').select('location').where('shipment_id', '=', shipment.id).where('location', 'is not', null).orderBy('occurred_at', 'desc').limit(1).executeTakeFirst()
+    : undefined;
+  const page = trackingPageUrl(deps, brand, order);
+  const lastLocation = lastEvent?.location ? (JSON.parse(lastEvent.location) as { city?: string; region?: string }) : null;
+  const total = items.every((i) => i.price !== undefined) ? items.reduce((sum, i) => sum + (i.price ?? 0) * i.quantity, 0) : undefined;
+  return {
+    milestone: message.milestone as Milestone,
+    locale: order.customer_locale ?? settings.notifications?.defaultLocale ?? 'en',
+    brand: { name: brand.name, ...look, ...(settings.sender?.name ? { senderName: settings.sender.name } : {}), ...(settings.sender?.replyTo ? { replyTo: settings.sender.replyTo } : {}) },
+    order: { number: order.number, items, ...(total !== undefined ? { total, currency: 'USD' } : {}), ...(order.customer_name ? { customerFirstName: order.customer_name.split(/\s+/)[0] } : {}) },
+    ...(shipment
+      ? {
+          shipment: {
+            carrier: shipment.carrier,
+            trackingNumber: shipment.tracking_number,
+            status: shipment.status as ShipmentStatus,
+            ...(shipment.reason ? { reason: shipment.reason as ExceptionReason } : {}),
+            ...(shipment.estimated_from && shipment.estimated_to ? { estimatedDelivery: windowText(shipment.estimated_from, shipment.estimated_to) } : {}),
+            ...(lastLocation?.city ? { lastLocation: [lastLocation.city, lastLocation.region].filter(Boolean).join(', ') } : {}),
+            ...(context.attemptNumber ? { attemptNumber: context.attemptNumber } : {}),
+          },
+        }
+      : {}),
+    links: { trackingPage: page, ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}) },
+    ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
+    ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
+  };
+}
+
+/** "Tue, Mar 10 – Thu, Mar 12" on the destination's clock (the window carries its offset). */
+function windowText(from: string, to: string): string {
+  const day = (iso: string) => new Intl.DateTimeFormat('en', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(wallClockOf(iso).wall);
+  const [a, b] = [day(from), day(to)];
+  return a === b || Date.parse(to) - Date.parse(from) < DAY_MS / 2 ? b : `${a} – ${b}`;
+}

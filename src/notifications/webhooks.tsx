@@ -1,0 +1,140 @@
+/** @jsxImportSource hono/jsx */
+// Public endpoints that providers and customers reach: Twilio's delivery callbacks and inbound
+// SMS (STOP, START, HELP), and the one-click email unsubscribe. Every webhook is verified on its
+// exact bytes, stored in the inbox under its own id, then processed idempotently.
+import { Hono } from 'hono';
+import type { AppEnv } from '../api/context.js';
+import { getBrand } from '../brands/repo.js';
+import { settingsOf } from '../brands/settings.js';
+import type { Deps } from '../deps.js';
+import { decryptSecret } from '../lib/crypto.js';
+import { newId } from '../lib/ids.js';
+import { Layout } from '../web/pages.js';
+import { classifySmsKeyword } from './policy/opt-out.js';
+import { parseTwilioForm, parseTwilioInboundSms, parseTwilioStatusCallback, verifyTwilioSignature } from './providers/twilio.js';
+import { recordOptIn, recordOptOut } from './send.js';
+import { readUnsubscribeToken } from './unsubscribe.js';
+
+const twiml = (message?: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Response>${message ? `<Message>${message.replace(/[<>&]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</Message>` : ''}</Response>`;
+
+export function createNotificationWebhooks(deps: Deps) {
+  const hooks = new Hono<AppEnv>();
+
+  /** The brand, its Twilio auth token, and the request's params once its signature holds. */
+  async function verifiedTwilioRequest(brandId: string, path: string, rawBody: string, signature: string | undefined) {
+    const brand = await getBrand(deps.db, brandId);
+    const account = brand ? settingsOf(brand).sms : undefined;
+    if (!brand || !account) return null;
+    const params = parseTwilioForm(rawBody);
+    const valid = verifyTwilioSignature({ url: `${deps.config.publicUrl}${path}`, params, signature, authToken: decryptSecret(deps.keys.credentials, account.authToken) });
+    return valid ? { brand, params } : null;
+  }
+
+  /** Stores the delivery once; answers whether this process should (still) handle it. */
+  async function storeInbound(source: string, eventId: string, brandId: string, headers: Record<string, string>, body: string): Promise<boolean> {
+    const now = deps.clock.now().toISOString();
+    const inserted = await deps.db
+      .insertInto('inbound_events')
+      .values({ id: newId('inbound'), source, source_event_id: eventId, brand_id: brandId, received_at: now, headers: JSON.stringify(headers), body, state: 'received', processed_at: null, error: null })
+      .onConflict((oc) => oc.columns(['source', 'source_event_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return true;
+    const existing = await deps.db.selectFrom('inbound_events').select('state').where('source', '=', source).where('source_event_id', '=', eventId).executeTakeFirst();
+    return existing?.state !== 'processed';
+  }
+
+  const markProcessed = (source: string, eventId: string) =>
+    deps.db.updateTable('inbound_events').set({ state: 'processed', processed_at: deps.clock.now().toISOString() }).where('source', '=', source).where('source_event_id', '=', eventId).execute();
+
+  hooks.post('/webhooks/twilio/:brandId/status', async (c) => {
+    const raw = await c.req.text();
+    const verified = await verifiedTwilioRequest(c.req.param('brandId'), c.req.path, raw, c.req.header('x-twilio-signature'));
+    if (!verified) return c.text('signature not valid', 403);
+    const parsed = parseTwilioStatusCallback(verified.params);
+    if (!parsed.ok) return c.text(`bad callback: ${parsed.error.field} ${parsed.error.problem}`, 400);
+    const { providerMessageId, status, errorCode } = parsed.value;
+    const eventId = `${providerMessageId}:${status}`;
+    if (await storeInbound('twilio_status', eventId, verified.brand.id, { 'x-twilio-signature': c.req.header('x-twilio-signature') ?? '' }, raw)) {
+      const finalState = status === 'delivered' ? 'delivered' : status === 'failed' || status === 'undelivered' ? 'failed' : null;
+      const message = await deps.db.selectFrom('messages').selectAll().where('provider_message_id', '=', providerMessageId).where('brand_id', '=', verified.brand.id).executeTakeFirst();
+      if (message) {
+        await deps.db
+          .updateTable('messages')
+          .set({ provider_status: status, ...(finalState ? { state: finalState } : {}), ...(errorCode ? { last_error: `twilio ${errorCode}` } : {}), updated_at: deps.clock.now().toISOString() })
+          .where('id', '=', message.id)
+          .execute();
+        if (String(errorCode) === '21610' && message.recipient) await recordOptOut(deps, verified.brand.id, 'sms', message.recipient, 'provider_error');
+      }
+      await markProcessed('twilio_status', eventId);
+    }
+    return c.body(null, 204);
+  });
+
+  hooks.post('/webhooks/twilio/:brandId/inbound', async (c) => {
+    const raw = await c.req.text();
+    const verified = await verifiedTwilioRequest(c.req.param('brandId'), c.req.path, raw, c.req.header('x-twilio-signature'));
+    if (!verified) return c.text('signature not valid', 403);
+    const parsed = parseTwilioInboundSms(verified.params);
+    if (!parsed.ok) return c.text(`bad message: ${parsed.error.field} ${parsed.error.problem}`, 400);
+    const sms = parsed.value;
+    const brand = verified.brand;
+    const fresh = await storeInbound('twilio_inbound', sms.messageSid, brand.id, {}, raw);
+    const keyword = classifySmsKeyword(sms.body);
+    // STOP takes effect for the very next message, known number or not.
+    if (fresh && keyword === 'opt_out') await recordOptOut(deps, brand.id, 'sms', sms.from, 'sms_keyword');
+    if (fresh && keyword === 'opt_in') await recordOptIn(deps, brand.id, 'sms', sms.from, 'sms_keyword');
+    if (fresh) await markProcessed('twilio_inbound', sms.messageSid);
+    const look = settingsOf(brand).look ?? {};
+    const contact = [look.supportEmail, look.supportUrl].filter(Boolean).join(' or ');
+    const reply =
+      keyword === 'help'
+        ? `${brand.name}: order updates by text. Reply STOP to stop, START to resume.${contact ? ` Help: ${contact}` : ''}`
+        : undefined;
+    return c.body(twiml(reply), 200, { 'content-type': 'text/xml' });
+  });
+
+  const unsubscribePage = (title: string, text: string, form?: string) => {
+    const page = (
+      <Layout title={title}>
+        <main>
+          <div class="card">
+            <h1>{title}</h1>
+            <p>{text}</p>
+            {form ? (
+              <form method="post" action={form}>
+                <button type="submit">Unsubscribe</button>
+              </form>
+            ) : null}
+          </div>
+        </main>
+      </Layout>
+    );
+    return `<!doctype html>${page}`;
+  };
+
+  hooks.get('/u/:token', async (c) => {
+    const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
+    const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
+    if (!target || !brand) return c.html(unsubscribePage('This link is not valid', 'Please use the link in your most recent email.'), 404);
+    return c.html(unsubscribePage(`Unsubscribe from ${brand.name} updates?`, `We will stop sending optional emails to ${maskEmail(target.address)}. Receipts and return labels still arrive.`, c.req.path));
+  });
+
+  // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here; the page's button posts too.
+  hooks.post('/u/:token', async (c) => {
+    const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
+    const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
+    if (!target || !brand) return c.html(unsubscribePage('This link is not valid', 'Please use the link in your most recent email.'), 404);
+    await recordOptOut(deps, brand.id, 'email', target.address, 'unsubscribe_link');
+    return c.html(unsubscribePage('You are unsubscribed', `${brand.name} will not send you optional emails any more.`));
+  });
+
+  return hooks;
+}
+
+/** a***@example.com: enough for the customer to recognise, not enough to learn the address. */
+export function maskEmail(address: string): string {
+  const [local = '', domain = ''] = address.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}

@@ -1,0 +1,277 @@
+// Customer messages end to end: real MIME over SMTP to a local SMTP server, SMS through the
+// Twilio emulator, callbacks and STOP signed like Twilio's, exactly once, within the window.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../../src/notifications/providers/twilio-emulator.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+import { freePort } from '../harness/process.js';
+
+type Mail = { to: string[]; raw: string };
+let t: TestContext;
+let twilio: TwilioEmulator;
+let smtp: SMTPServer;
+const mails: Mail[] = [];
+let closeHttp: () => void;
+const BRAND_NUMBER = '+15005550006';
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  twilio = await startTwilioEmulator();
+  const port = await freePort();
+  t = await createTestContext({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TWILIO_API_BASE: twilio.url, PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
+  closeHttp = () => server.close();
+  const account = await t.request('PUT', '/v1/brand/sms-account', { accountSid: EMULATOR_ACCOUNT.accountSid, authToken: EMULATOR_ACCOUNT.authToken, from: BRAND_NUMBER });
+  expect(account.status).toBe(200);
+});
+
+afterAll(async () => {
+  closeHttp?.();
+  await twilio?.close();
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await t?.close();
+});
+
+beforeEach(() => {
+  mails.length = 0;
+  twilio.reset();
+});
+
+let phoneCounter = 0;
+const nextPhone = () => `+1415555${String(1000 + (phoneCounter += 1)).slice(-4)}`;
+
+async function placeOrder(overrides: Record<string, unknown> = {}) {
+  const phone = nextPhone();
+  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email: `buyer${phoneCounter}@example.com`, name: 'Ada Lovelace', phone, smsConsent: true, locale: 'en' }, ...overrides });
+  const res = await t.request('POST', '/v1/orders', body);
+  expect(res.status).toBe(201);
+  return { order: res.json, body, phone };
+}
+
+const messagesOf = async (orderId: string) => (await t.request('GET', `/v1/orders/${orderId}/messages`)).json.data as Array<Record<string, any>>;
+
+describe('the order confirmation', () => {
+  it('arrives by email over SMTP with the receipt and the status-page link, and never a tracking number', async () => {
+    // 15:00 UTC is mid-morning in Texas: nothing waits for a window.
+    const { order, body } = await placeOrder();
+    await t.worker.drain();
+    const mail = mails.find((m) => m.to.includes(body.customer.email));
+    expect(mail).toBeDefined();
+    expect(mail!.raw).toMatch(/^Subject: .*/m);
+    expect(mail!.raw).toContain('multipart/alternative');
+    expect(mail!.raw).toContain('text/plain');
+    expect(mail!.raw).toContain('text/html');
+    const unfolded = mail!.raw.replace(/=\r?\n/g, '');
+    expect(unfolded).toContain(new URL(order.trackingPageUrl).pathname);
+    expect(unfolded).toContain(body.number);
+    const log = await messagesOf(order.id);
+    const email = log.find((m) => m.milestone === 'order_confirmed' && m.channel === 'email');
+    expect(email).toMatchObject({ state: 'sent', recipient: body.customer.email, provider: 'smtp', attempts: 1 });
+    // Never an SMS for the confirmation.
+    expect(log.filter((m) => m.milestone === 'order_confirmed' && m.channel === 'sms' && m.state !== 'held')).toEqual([]);
+  });
+});
+
+describe('shipped, by email and SMS, exactly once', () => {
+  it('goes out when the label exists, once however often the change is replayed', async () => {
+    const { order, phone } = await placeOrder();
+    await t.worker.drain();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    await t.worker.drain();
+    let log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'shipped').map((m) => [m.channel, m.state])).toEqual(expect.arrayContaining([['email', 'sent'], ['sms', 'sent']]));
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+    expect(twilio.messages[0]!.body).toContain('Test Brand');
+
+    // Replay every status-change job: no second message.
+    await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('kind', '=', 'shipment.status_changed').execute();
+    await t.worker.drain();
+    log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'shipped' && m.channel === 'sms')).toHaveLength(1);
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+    void shipment;
+  });
+
+  it('records Twilio’s delivery callback, checked with X-Twilio-Signature, and refuses a forged one', async () => {
+    const { order } = await placeOrder();
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.state === 'sent')!;
+    const sent = twilio.messages.find((m) => m.to === sms.recipient)!;
+    const delivery = await twilio.sendStatusCallback(sent.sid, 'delivered');
+    expect(delivery.responseStatus).toBe(204);
+    expect((await messagesOf(order.id)).find((m) => m.id === sms.id)).toMatchObject({ state: 'delivered', providerStatus: 'delivered' });
+
+    const forged = await fetch(sent.statusCallback!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, body: `MessageSid=${sent.sid}&MessageStatus=failed` });
+    expect(forged.status).toBe(403);
+    expect((await messagesOf(order.id)).find((m) => m.id === sms.id)!.state).toBe('delivered');
+  });
+});
+
+describe('consent and the law', () => {
+  it('honours STOP for the very next message, and START again', async () => {
+    const { order, phone } = await placeOrder();
+    await t.worker.drain();
+    const stop = await twilio.sendInboundSms({ url: `${t.deps.config.publicUrl}/webhooks/twilio/${t.brand.id}/inbound`, from: phone, to: BRAND_NUMBER, body: ' Stop ' });
+    expect(stop.responseStatus).toBe(200);
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const shipped = (await messagesOf(order.id)).filter((m) => m.milestone === 'shipped');
+    expect(shipped.find((m) => m.channel === 'sms')).toMatchObject({ state: 'held', heldReason: 'opted_out' });
+    expect(shipped.find((m) => m.channel === 'email')).toMatchObject({ state: 'sent' });
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+
+    const help = await twilio.sendInboundSms({ url: `${t.deps.config.publicUrl}/webhooks/twilio/${t.brand.id}/inbound`, from: phone, to: BRAND_NUMBER, body: 'HELP' });
+    expect(help.responseStatus).toBe(200);
+    expect(help.responseBody).toContain('Reply STOP');
+    const start = await twilio.sendInboundSms({ url: `${t.deps.config.publicUrl}/webhooks/twilio/${t.brand.id}/inbound`, from: phone, to: BRAND_NUMBER, body: 'START' });
+    expect(start.responseStatus).toBe(200);
+    const pref = await t.deps.db.selectFrom('contact_preferences').selectAll().where('address', '=', phone).executeTakeFirstOrThrow();
+    expect(pref.opted_out_at).toBeNull();
+  });
+
+  it('records a STOP from a number it has never texted, and refuses an unsigned one', async () => {
+    const stranger = '+14155559876';
+    const res = await twilio.sendInboundSms({ url: `${t.deps.config.publicUrl}/webhooks/twilio/${t.brand.id}/inbound`, from: stranger, to: BRAND_NUMBER, body: 'STOP' });
+    expect(res.responseStatus).toBe(200);
+    expect((await t.deps.db.selectFrom('contact_preferences').selectAll().where('address', '=', stranger).executeTakeFirstOrThrow()).opted_out_at).not.toBeNull();
+    const forged = await fetch(`${t.deps.config.publicUrl}/webhooks/twilio/${t.brand.id}/inbound`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'From=%2B14155550000&Body=START&MessageSid=SMx' });
+    expect(forged.status).toBe(403);
+  });
+
+  it('marks a number opted out when Twilio answers 21610', async () => {
+    const { order, phone } = await placeOrder();
+    twilio.markOptedOut(phone);
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+    expect(sms).toMatchObject({ state: 'failed', heldReason: 'opted_out' });
+    const pref = await t.deps.db.selectFrom('contact_preferences').selectAll().where('address', '=', phone).executeTakeFirstOrThrow();
+    expect(pref).toMatchObject({ source: 'provider_error' });
+  });
+
+  it('holds SMS without consent, and waits for the window at night', async () => {
+    const noConsent = await placeOrder();
+    await t.deps.db.updateTable('orders').set({ customer_sms_consent: 0 }).where('id', '=', noConsent.order.id).execute();
+    await t.request('POST', `/v1/orders/${noConsent.order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    expect((await messagesOf(noConsent.order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')).toMatchObject({ state: 'held', heldReason: 'no_consent' });
+
+    // 09:00 UTC is 03:00 in Austin: the SMS waits until 08:00 local, the email does not.
+    t.clock.set('2026-03-10T09:00:00Z');
+    const night = await placeOrder();
+    await t.request('POST', `/v1/orders/${night.order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const waiting = (await messagesOf(night.order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours', sendAfter: '2026-03-10T13:00:00.000Z' });
+    expect(twilio.messages.filter((m) => m.to === night.phone)).toEqual([]);
+    t.clock.set('2026-03-10T13:00:01Z');
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === night.phone)).toHaveLength(1);
+  });
+
+  it('unsubscribes by the one-click link in the email (RFC 8058) and still sends receipts', async () => {
+    const { order, body } = await placeOrder();
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const shippedMail = mails.find((m) => m.to.includes(body.customer.email) && /List-Unsubscribe-Post: List-Unsubscribe=One-Click/.test(m.raw));
+    expect(shippedMail).toBeDefined();
+    const url = /List-Unsubscribe: <([^>]+)>/.exec(shippedMail!.raw.replace(/\r?\n\s+/g, ' '))![1]!;
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    const pref = await t.deps.db.selectFrom('contact_preferences').selectAll().where('address', '=', body.customer.email).executeTakeFirstOrThrow();
+    expect(pref.opted_out_at).not.toBeNull();
+    const tampered = await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST' });
+    expect(tampered.status).toBe(404);
+  });
+});
+
+describe('failures and the dead-letter list', () => {
+  it('retries a provider outage with backoff and sends once it recovers', async () => {
+    const { order, phone } = await placeOrder();
+    twilio.failNext({ status: 503, times: 1 });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    let sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms')!;
+    expect(sms).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(sms.lastError).toMatch(/unavailable/);
+    t.clock.advance(60_000);
+    await t.worker.drain();
+    sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms')!;
+    expect(sms).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+  });
+
+  it('fails a rejected number without retrying, and lets the brand retry it', async () => {
+    const { order, phone } = await placeOrder();
+    twilio.rejectNumber(phone, 21211);
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms')!;
+    expect(sms).toMatchObject({ state: 'failed' });
+    const dead = await t.request('GET', '/v1/messages?state=failed');
+    expect(dead.json.data.map((m: { id: string }) => m.id)).toContain(sms.id);
+    const retry = await t.request('POST', `/v1/messages/${sms.id}/retry`);
+    expect(retry.json.state).toBe('pending');
+    twilio.reset();
+    await t.worker.drain();
+    expect((await messagesOf(order.id)).find((m) => m.id === sms.id)!.state).toBe('sent');
+    expect((await t.request('POST', `/v1/messages/${sms.id}/retry`)).status).toBe(409);
+  });
+
+  it('holds back an invalid email address with the reason, without failing the rest', async () => {
+    const { order } = await placeOrder();
+    await t.deps.db.updateTable('orders').set({ customer_email: 'not-an-address' }).where('id', '=', order.id).execute();
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const shipped = (await messagesOf(order.id)).filter((m) => m.milestone === 'shipped');
+    expect(shipped.find((m) => m.channel === 'email')).toMatchObject({ state: 'held', heldReason: 'invalid_contact' });
+    expect(shipped.find((m) => m.channel === 'sms')).toMatchObject({ state: 'sent' });
+  });
+});
+
+describe('hybrid mode and previews', () => {
+  it('sends a person’s update by email, and by SMS only when marked critical', async () => {
+    const { order, phone } = await placeOrder();
+    await t.worker.drain();
+    const plain = await t.request('POST', `/v1/orders/${order.id}/updates`, { text: 'Your table left the workshop today.' });
+    expect(plain.status).toBe(201);
+    const critical = await t.request('POST', `/v1/orders/${order.id}/updates`, { text: 'Please confirm your delivery slot.', critical: true });
+    await t.worker.drain();
+    const updates = (await messagesOf(order.id)).filter((m) => m.milestone === 'personal_update');
+    expect(updates.filter((m) => m.channel === 'email' && m.state === 'sent')).toHaveLength(2);
+    expect(updates.filter((m) => m.channel === 'sms' && m.state === 'sent')).toHaveLength(1);
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+    expect(updates.filter((m) => m.channel === 'email').map((m) => m.body).join(' ')).toContain('confirm your delivery slot');
+    void critical;
+  });
+
+  it('previews any template, and refuses overrides with unknown placeholders', async () => {
+    const preview = await t.request('GET', '/v1/notifications/preview?milestone=delivered&locale=fr');
+    expect(preview.status).toBe(200);
+    expect(preview.json.subject).toMatch(/\S/);
+    expect(preview.json.html).toContain('<html');
+    const bad = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'Hi {{customer.shoeSize}}' } } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details[0]).toMatchObject({ field: 'templates.shipped.subject' });
+    const good = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'On its way: {{order.number}}' } } });
+    expect(good.status).toBe(200);
+    const injected = await t.request('GET', '/v1/notifications/preview?milestone=shipped');
+    expect(injected.json.subject).toMatch(/^On its way: /);
+  });
+});
