@@ -5,6 +5,7 @@
 //   ingest-batch.js      POST /v1/events/batch, 1,000 events per request, events/s
 //   reads.js             GET /v1/shipments/{id} among 1,000,000 shipments: ratio, p99, RSS
 //   http-layers.js       diagnostic: the bare server plus Waybill's HTTP layers one by one (no database)
+//   ingest-breakdown.js  diagnostic: a 1,000-event batch's database work step by step, in-process
 //
 //   npm run bench                                  (builds first, then this)
 //   node bench/run-all.js [--sqlite-only | --postgres-only] [--only ingest-single,reads]
@@ -20,7 +21,7 @@ import { TARGETS } from './lib/config.js';
 import { int, mb, ms, pct, verdict } from './lib/report.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'http-layers'];
+const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'http-layers', 'ingest-breakdown'];
 
 function parseArgs(argv) {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -87,6 +88,8 @@ function summarise(benchmark, results) {
       lines.push(`${head} ${int(r.http.eventsPerSecond)} events/s over HTTP (target ≥ ${int(TARGETS.batchEventsPerSecond)}): ${verdict(r.met)}; in-process ingestBatch ${int(r.inProcess.eventsPerSecond)} events/s`);
     } else if (benchmark === 'http-layers') {
       lines.push(`${benchmark.padEnd(14)} server CPU per request: ${r.variants.map((v) => `${v.name} ${ms(v.serverCpu?.msPerRequest)}`).join(' · ')}`);
+    } else if (benchmark === 'ingest-breakdown') {
+      lines.push(`${head} per 1,000-event batch (wall): ingestBatch ${ms(r.ingestBatch.wallMs)} · 1,000 × UPDATE ${ms(r.updateEachShipment.wallMs)} · set-based UPDATE ${ms(r.updateSetBased.wallMs)} · INSERT events ${ms(r.insertEvents.wallMs)}`);
     } else if (benchmark === 'reads') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 50%: ${verdict(r.checks.throughput)}); ` +

@@ -10,6 +10,7 @@ import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
 import { randomToken } from './lib/crypto.js';
+import { renderDemoMessages } from './demo/messages-page.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createPublicPages } from './web/pages.js';
 
@@ -24,7 +25,7 @@ export const OPENAPI_INFO = {
   servers: [{ url: '/v1' }],
 };
 
-export function createApp(deps: Deps, options: { startPage?: Parameters<typeof createPublicPages>[1]['startPage'] } = {}) {
+export function createApp(deps: Deps, options: { startPage?: Parameters<typeof createPublicPages>[1]['startPage']; demoPages?: boolean } = {}) {
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
@@ -73,6 +74,8 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
 
   app.route('/', createNotificationWebhooks(deps));
+  // Only the demo shows captured messages: they hold customers' addresses.
+  if (options.demoPages) app.get('/demo/messages', (c) => c.html(renderDemoMessages(deps)));
   app.route('/', createPublicPages(deps, { startPage: options.startPage }));
   return app;
 }

@@ -237,7 +237,7 @@ export type RunningServer = { deps: Deps; worker: Worker | null; url: string; st
 export async function startServer(
   config: Config,
   secretKey: string,
-  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; leaseMs?: number },
+  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number },
 ): Promise<RunningServer> {
   const [{ serve: serveHttp }, { createApp }, { createDeps }, { migrateToLatest }, { jobHandlers }, { createWorker }] = await Promise.all([
     import('@hono/node-server'),
@@ -263,7 +263,7 @@ export async function startServer(
   }
   let server: import('node:http').Server | null = null;
   if (options.withHttp) {
-    const app = createApp(deps, { startPage: options.startPage });
+    const app = createApp(deps, { startPage: options.startPage, demoPages: options.demoPages });
     await new Promise<void>((resolve) => {
       server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve()) as import('node:http').Server;
     });

@@ -14,6 +14,14 @@ export const OverridesSchema = z.object({ subject: z.string().max(300).optional(
 export const BrandSettingsPatchSchema = z
   .object({
     origin: z.object({ city: z.string().min(1).max(100), region: z.string().max(100).optional(), country: z.string().regex(/^[A-Z]{2}$/) }).optional(),
+    shipping: z
+      .object({
+        handlingDays: z.number().int().min(0).max(60).optional(),
+        cutoff: time.optional(),
+        defaultCarrier: z.string().min(2).max(32).optional(),
+        defaultService: z.string().min(1).max(64).optional(),
+      })
+      .optional(),
     sender: z.object({ name: z.string().min(1).max(100).optional(), email: z.email().optional(), replyTo: z.email().optional() }).optional(),
     look: z
       .object({ logoUrl: z.url().optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: z.url().optional() })
@@ -64,4 +72,16 @@ export function mergeSettings(current: BrandSettings, patch: BrandSettingsPatch)
     merged[key] = value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' ? { ...(existing as object), ...value } : value;
   }
   return merged as BrandSettings;
+}
+
+/** What the order-time estimate needs from the brand: defaults are one handling day, a 14:00 cut-off, ground. */
+export function shippingOf(brand: Pick<BrandRow, 'settings'>) {
+  const settings = settingsOf(brand);
+  return {
+    origin: settings.origin ?? { city: 'Columbus', region: 'OH', country: 'US' },
+    handlingDays: settings.shipping?.handlingDays ?? 1,
+    cutoff: settings.shipping?.cutoff ?? '14:00',
+    carrier: settings.shipping?.defaultCarrier ?? 'ups',
+    service: settings.shipping?.defaultService ?? 'ground',
+  };
 }

@@ -1,7 +1,8 @@
 // Plumbing the carrier emulators share: a JSON HTTP server on loopback with a bounded request log
-// and artificial latency, queued one-shot behaviours (failNext, malformedNext), bearer tokens on the
-// emulator's clock, and a book of parcels built from events. Each emulator keeps its own routes,
-// payloads and error bodies. For tests, the demo and benchmarks: no test-framework imports.
+// and artificial latency, queued one-shot behaviours (failNext, malformedNext) and bearer tokens on
+// the emulator's clock. Each emulator keeps its own routes, payloads and error bodies; the two
+// skeletons on top are ./oauth-emulator.ts (UPS, FedEx) and ./journey-emulator.ts (USPS, DHL).
+// For tests, the demo and benchmarks: no test-framework imports.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -134,7 +135,7 @@ function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Queued behaviours, tokens, parcels
+// Queued behaviours, tokens, events
 
 export type InjectionQueue<T> = {
   /** Queues `value` for the next `times` requests it matches. */
@@ -186,103 +187,6 @@ export function bearerTokens<G>(clock: Clock): BearerTokens<G> {
   };
 }
 
-/** Tracking numbers as emulators file them: no spaces, upper case. */
-export const compactNumber = (trackingNumber: string): string => trackingNumber.replace(/\s+/g, '').toUpperCase();
-
 /** Events newest first, as carriers list them. */
 export const newestFirst = <E extends { at: string | Date }>(events: readonly E[]): E[] =>
   [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
-
-export type ShipmentBookEntry<S> = { kind: 'journey'; shipment: S } | { kind: 'raw'; body: unknown };
-
-export type ShipmentBook<E, S> = {
-  /** Registers (or replaces) a parcel; a bare list of events is a shipment with nothing else known. */
-  add(trackingNumber: string, shipment: S | E[]): void;
-  addEvent(trackingNumber: string, event: E): void;
-  setRaw(trackingNumber: string, body: unknown): void;
-  get(trackingNumber: string): ShipmentBookEntry<S> | undefined;
-};
-
-/** Parcels an emulator serves: a journey of events that grows as it moves on, or a recorded body served verbatim. */
-export function shipmentBook<E, S extends { events: E[] }>(): ShipmentBook<E, S> {
-  const entries = new Map<string, ShipmentBookEntry<S>>();
-  return {
-    add(trackingNumber, shipment) {
-      const copy = Array.isArray(shipment) ? ({ events: [...shipment] } as S) : { ...shipment, events: [...shipment.events] };
-      entries.set(compactNumber(trackingNumber), { kind: 'journey', shipment: copy });
-    },
-    addEvent(trackingNumber, event) {
-      const entry = entries.get(compactNumber(trackingNumber));
-      if (entry?.kind === 'journey') entry.shipment.events.push(event);
-      else entries.set(compactNumber(trackingNumber), { kind: 'journey', shipment: { events: [event] } as S });
-    },
-    setRaw: (trackingNumber, body) => void entries.set(compactNumber(trackingNumber), { kind: 'raw', body }),
-    get: (trackingNumber) => entries.get(compactNumber(trackingNumber)),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Journey emulators (USPS, DHL): parcels from a shipment book, counted requests, malformed bodies
-
-export type JourneyEmulatorOptions = {
-  host?: string; // default 127.0.0.1
-  port?: number; // default 0: any free port
-  latencyMs?: number;
-  maxRecordedRequests?: number; // `requests` keeps the latest ones; default 1000
-};
-
-export type JourneyControls<E, S, C extends Record<string, number>> = {
-  url: string;
-  close(): Promise<void>;
-  /** Registers (or replaces) a parcel; the emulator builds the carrier's payloads from its events. */
-  addShipment(trackingNumber: string, shipment: S | E[]): void;
-  /** Appends an event to a registered parcel, as a journey moves on. */
-  addEvent(trackingNumber: string, event: E): void;
-  /** Serves this body verbatim with 200 (e.g. a recorded fixture). */
-  setResponse(trackingNumber: string, body: unknown): void;
-  /** The next tracking answers are 200 with a truncated JSON body. */
-  malformedNext(times?: number): void;
-  setLatency(ms: number): void;
-  readonly counts: Readonly<C>;
-  /** The latest requests (up to `maxRecordedRequests`), oldest first. */
-  readonly requests: readonly RecordedRequest[];
-  resetCounts(): void;
-};
-
-export type JourneyTools<E, S> = {
-  shipments: ShipmentBook<E, S>;
-  /** A 200 tracking answer as it is, or cut short while malformedNext has some queued. */
-  maybeMalformed(result: EmulatorAnswer): EmulatorAnswer;
-};
-
-/** Starts an emulator that serves journeys; `answer` counts in `counts`, which resetCounts zeroes with the log. */
-export async function startJourneyEmulator<E, S extends { events: E[] }, C extends Record<string, number>>(
-  options: JourneyEmulatorOptions & Pick<EmulatorServerOptions, 'maxBodyBytes' | 'headers'>,
-  counts: C,
-  answer: (request: EmulatorRequest, tools: JourneyTools<E, S>) => EmulatorAnswer,
-): Promise<JourneyControls<E, S, C>> {
-  const shipments = shipmentBook<E, S>();
-  const malformed = injectionQueue<true>();
-  const tools: JourneyTools<E, S> = {
-    shipments,
-    maybeMalformed: (result) => (result.status === 200 && malformed.take() ? truncatedAnswer(result.body) : result),
-  };
-  const { host, port, latencyMs, maxBodyBytes, headers } = options;
-  const logLimit = Math.max(1, options.maxRecordedRequests ?? 1000);
-  const server = await startEmulatorServer({ host, port, latencyMs, logLimit, maxBodyBytes, headers }, (request) => answer(request, tools));
-  return {
-    url: server.url,
-    close: server.close,
-    addShipment: shipments.add,
-    addEvent: shipments.addEvent,
-    setResponse: shipments.setRaw,
-    malformedNext: (times = 1) => malformed.add(true, times),
-    setLatency: server.setLatency,
-    counts,
-    requests: server.log,
-    resetCounts() {
-      for (const key of Object.keys(counts)) (counts as Record<string, number>)[key] = 0;
-      server.log.length = 0;
-    },
-  };
-}

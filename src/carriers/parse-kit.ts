@@ -1,5 +1,6 @@
 // Helpers the carrier parsers share: putting events in time order, carrying a status forward over
-// events that say nothing new, JSON decoding and zod summaries for `bad_response` messages.
+// events that say nothing new, JSON decoding, the carrier's own words on an error, and zod
+// summaries for `bad_response` messages.
 // PURE: no I/O, never throws.
 import { z } from 'zod';
 import { err, ok, type Result } from '../lib/result.js';

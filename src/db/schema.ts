@@ -31,6 +31,8 @@ export interface OrderTable {
   customer_name: string | null;
   customer_locale: string | null;
   customer_sms_consent: Generated<Bool>;
+  estimated_from: Generated<string | null>;
+  estimated_to: Generated<string | null>;
   destination: string; // JSON
   items: string; // JSON
   placed_at: string;

@@ -38,7 +38,9 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   let apiKey = '';
   const running: RunningServer = await startServer(config, secretKey, {
     withHttp: true,
-    depsOverrides: { clock },
+    // Messages are captured and shown at /demo/messages instead of being sent.
+    depsOverrides: { clock, captureMessages: true },
+    demoPages: true,
     // A job lease is counted on the demo clock, so it must stretch with it.
     leaseMs: 60_000 * demo.DEMO_SPEED,
     startPage: (deps) => renderDemoStartPage(deps, brand, apiKey),
@@ -62,6 +64,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
       '',
       `Waybill demo is running (a simulated day passes every ${Math.round((86_400 / demo.DEMO_SPEED) * 10) / 10} s).`,
       `  Start page:     ${config.publicUrl}/`,
+      `  Messages:       ${config.publicUrl}/demo/messages (every email and SMS the customers got)`,
       `  API reference:  ${config.publicUrl}/docs`,
       `  Demo API key:   ${apiKey}`,
       `  Try:            curl -H "Authorization: Bearer ${apiKey}" ${config.publicUrl}/v1/orders`,
@@ -110,7 +113,8 @@ async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hours
   const items = [DEMO_ITEMS[sequence % DEMO_ITEMS.length]!, ...(sequence % 3 === 0 ? [DEMO_ITEMS[(sequence + 2) % DEMO_ITEMS.length]!] : [])];
   const { order } = await createOrder(deps, brand, {
     number: `NW-${String(10000 + sequence)}`,
-    customer: { email: customer.email, name: customer.name, locale: customer.locale },
+    // Every demo customer agreed to texts, so the SMS side of the story shows too.
+    customer: { email: customer.email, name: customer.name, locale: customer.locale, phone: customer.phone, smsConsent: true },
     destination: customer.destination,
     items,
     placedAt: placedAt.toISOString(),

@@ -23,9 +23,20 @@ export function hasRealCalendarFields(value: string): boolean {
   return probe.getUTCMonth() === month! - 1 && probe.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
 }
 
+// Building an Intl.DateTimeFormat costs ~20× formatting with one, so one is kept per zone.
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** The UTC offset, in minutes, that `timeZone` observes at `date` (daylight saving included). */
 export function offsetMinutesAt(timeZone: string, date: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name = offsetFormatter(timeZone).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
 }

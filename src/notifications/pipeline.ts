@@ -3,7 +3,8 @@
 // becomes one row in `messages` (its dedupe key unique: one message per subject, milestone,
 // occurrence, channel and recipient, however often the trigger repeats) and, when it is to be
 // sent, a send job — row and job in one transaction.
-import { notificationSettingsOf } from '../brands/settings.js';
+import { notificationSettingsOf, shippingOf } from '../brands/settings.js';
+import { estimateDeliveryWindow } from '../estimates/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
@@ -27,6 +28,7 @@ const load = async (deps: Deps, orderId: string) => {
 export async function notifyOrderCreated(deps: Deps, payload: { orderId: string }): Promise<void> {
   const loaded = await load(deps, payload.orderId);
   if (!loaded) return;
+  if (!loaded.order.estimated_from) loaded.order = await promiseDeliveryWindow(deps, loaded.brand, loaded.order);
   await decideAndRecord(deps, { ...loaded, shipment: null, trigger: { kind: 'order_created', orderId: payload.orderId } });
 }
 
@@ -74,6 +76,29 @@ export async function notifyStatusChanged(deps: Deps, payload: StatusChangedPayl
     attemptNumber: Math.max(1, Number(attempts.n) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
   };
   await decideAndRecord(deps, { ...loaded, shipment, trigger });
+}
+
+/** The window the confirmation promises, from the brand's handling time and the transit table. */
+async function promiseDeliveryWindow(deps: Deps, brand: BrandRow, order: OrderRow): Promise<OrderRow> {
+  const shipping = shippingOf(brand);
+  const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode?: string; country: string };
+  try {
+    const estimate = estimateDeliveryWindow({
+      now: new Date(Math.max(Date.parse(order.placed_at), Date.parse(order.created_at))),
+      stage: 'order',
+      origin: shipping.origin,
+      destination,
+      brand: { handlingDays: shipping.handlingDays, cutoff: shipping.cutoff },
+      carrier: shipping.carrier,
+      service: shipping.service,
+    });
+    await deps.db.updateTable('orders').set({ estimated_from: estimate.window.from, estimated_to: estimate.window.to }).where('id', '=', order.id).execute();
+    return { ...order, estimated_from: estimate.window.from, estimated_to: estimate.window.to };
+  } catch (error) {
+    // An address the estimator cannot place still gets its confirmation, without a window.
+    deps.log.warn({ orderId: order.id, err: (error as Error).message }, 'no delivery estimate for order');
+    return order;
+  }
 }
 
 type Subject = { brand: BrandRow; order: OrderRow; shipment: ShipmentRow | null; trigger: NotificationTrigger };

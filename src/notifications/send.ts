@@ -6,7 +6,7 @@ import { settingsOf } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
-import { DAY_MS, wallClockOf } from '../lib/time.js';
+import { deliveryTimeZone, formatDeliveryWindow } from '../estimates/index.js';
 import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
 import { isOvertaken } from './policy/decide.js';
@@ -143,12 +143,15 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     : undefined;
   const page = trackingPageUrl(deps, brand, order);
   const lastLocation = lastEvent?.location ? (JSON.parse(lastEvent.location) as { city?: string; region?: string }) : null;
+  const locale = order.customer_locale ?? settings.notifications?.defaultLocale ?? 'en';
+  const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode?: string; country: string };
   const total = items.every((i) => i.price !== undefined) ? items.reduce((sum, i) => sum + (i.price ?? 0) * i.quantity, 0) : undefined;
   return {
     milestone: message.milestone as Milestone,
-    locale: order.customer_locale ?? settings.notifications?.defaultLocale ?? 'en',
+    locale,
     brand: { name: brand.name, ...look, ...(settings.sender?.name ? { senderName: settings.sender.name } : {}), ...(settings.sender?.replyTo ? { replyTo: settings.sender.replyTo } : {}) },
     order: { number: order.number, items, ...(total !== undefined ? { total, currency: 'USD' } : {}), ...(order.customer_name ? { customerFirstName: order.customer_name.split(/\s+/)[0] } : {}) },
+    ...(order.estimated_from && order.estimated_to ? { estimatedDelivery: windowText({ from: order.estimated_from, to: order.estimated_to }, locale, destination) } : {}),
     ...(shipment
       ? {
           shipment: {
@@ -156,7 +159,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
             trackingNumber: shipment.tracking_number,
             status: shipment.status as ShipmentStatus,
             ...(shipment.reason ? { reason: shipment.reason as ExceptionReason } : {}),
-            ...(shipment.estimated_from && shipment.estimated_to ? { estimatedDelivery: windowText(shipment.estimated_from, shipment.estimated_to) } : {}),
+            ...(shipment.estimated_from && shipment.estimated_to ? { estimatedDelivery: windowText({ from: shipment.estimated_from, to: shipment.estimated_to }, locale, destination) } : {}),
             ...(lastLocation?.city ? { lastLocation: [lastLocation.city, lastLocation.region].filter(Boolean).join(', ') } : {}),
             ...(context.attemptNumber ? { attemptNumber: context.attemptNumber } : {}),
           },
@@ -168,9 +171,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
   };
 }
 
-/** "Tue, Mar 10 – Thu, Mar 12" on the destination's clock (the window carries its offset). */
-function windowText(from: string, to: string): string {
-  const day = (iso: string) => new Intl.DateTimeFormat('en', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(wallClockOf(iso).wall);
-  const [a, b] = [day(from), day(to)];
-  return a === b || Date.parse(to) - Date.parse(from) < DAY_MS / 2 ? b : `${a} – ${b}`;
+/** "Tue, Mar 10 – Thu, Mar 12", in the customer's language, on the destination's calendar. */
+function windowText(window: { from: string; to: string }, locale: string, destination: Parameters<typeof deliveryTimeZone>[0]): string {
+  return formatDeliveryWindow(window, locale, deliveryTimeZone(destination));
 }

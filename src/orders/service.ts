@@ -25,6 +25,8 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
     customer_name: input.customer.name ?? null,
     customer_locale: input.customer.locale ?? null,
     customer_sms_consent: input.customer.smsConsent ? 1 : 0,
+    estimated_from: null,
+    estimated_to: null,
     destination: JSON.stringify(input.destination),
     items: JSON.stringify(input.items),
     placed_at: new Date(input.placedAt).toISOString(),

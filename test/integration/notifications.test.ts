@@ -82,6 +82,11 @@ describe('the order confirmation', () => {
     const log = await messagesOf(order.id);
     const email = log.find((m) => m.milestone === 'order_confirmed' && m.channel === 'email');
     expect(email).toMatchObject({ state: 'sent', recipient: body.customer.email, provider: 'smtp', attempts: 1 });
+    // The promised window: ordered Mon 2 Mar at 09:00 in Ohio, one handling day, UPS Ground to Texas.
+    const stored = await t.deps.db.selectFrom('orders').select(['estimated_from', 'estimated_to']).where('id', '=', order.id).executeTakeFirstOrThrow();
+    expect(stored.estimated_from! < stored.estimated_to!).toBe(true);
+    expect(stored.estimated_from! > '2026-03-03').toBe(true);
+    expect(email!.body).toMatch(/Mar \d+/);
     // Never an SMS for the confirmation.
     expect(log.filter((m) => m.milestone === 'order_confirmed' && m.channel === 'sms' && m.state !== 'held')).toEqual([]);
   });

@@ -2,7 +2,8 @@
 // speaking DHL's formats (shipments[] payloads, problem+json errors), for tests, the demo and
 // benchmarks. It checks the DHL-API-Key header, can enforce a daily quota, and control methods
 // make it fail the way DHL does. Shapes follow the reference fixtures; error texts are reconstructed.
-import { injectionQueue, newestFirst, NOT_FOUND_ANSWER, retryAfterHeader, startJourneyEmulator, type EmulatorAnswer as Answer, type EmulatorRequest, type JourneyControls, type JourneyEmulatorOptions, type JourneyTools, type RecordedRequest } from '../emulator-kit.js';
+import { injectionQueue, newestFirst, NOT_FOUND_ANSWER, retryAfterHeader, type EmulatorAnswer as Answer, type EmulatorRequest, type RecordedRequest } from '../emulator-kit.js';
+import { startJourneyEmulator, type JourneyControls, type JourneyEmulatorOptions, type JourneyTools } from '../journey-emulator.js';
 import { formatAtOffset, formatWallClock, offsetInZone, timeZoneOfCountry } from '../local-time.js';
 import type { DhlStatusCode } from './status-codes.js';
 

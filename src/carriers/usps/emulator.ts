@@ -5,7 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { ShipmentStatus } from '../../shipments/vocabulary.js';
-import { bearerTokens, injectionQueue, newestFirst, NOT_FOUND_ANSWER, retryAfterHeader, startJourneyEmulator, type EmulatorAnswer as Answer, type EmulatorRequest, type JourneyControls, type JourneyEmulatorOptions, type JourneyTools, type RecordedRequest } from '../emulator-kit.js';
+import { bearerTokens, injectionQueue, newestFirst, NOT_FOUND_ANSWER, retryAfterHeader, type EmulatorAnswer as Answer, type EmulatorRequest, type RecordedRequest } from '../emulator-kit.js';
+import { startJourneyEmulator, type JourneyControls, type JourneyEmulatorOptions, type JourneyTools } from '../journey-emulator.js';
 import { parseUtcOffset } from '../local-time.js';
 import { mapUspsEventCode, USPS_EVENT_CODES } from './status-codes.js';
 

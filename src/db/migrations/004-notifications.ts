@@ -5,6 +5,9 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Transactional SMS still needs the customer's consent; it comes with the order.
   await db.schema.alterTable('orders').addColumn('customer_sms_consent', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  // The window promised in the order confirmation (src/estimates), on the destination's clock.
+  await db.schema.alterTable('orders').addColumn('estimated_from', 'text').execute();
+  await db.schema.alterTable('orders').addColumn('estimated_to', 'text').execute();
 
   await db.schema
     .createTable('messages')

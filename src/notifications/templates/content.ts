@@ -127,7 +127,7 @@ function placeholderValues(input: MessageInput, text: LocaleText): PlaceholderVa
     'shipment.reason': reasonText(input, text),
     'shipment.lastLocation': shipment?.lastLocation,
     'shipment.attemptNumber': shipment?.attemptNumber === undefined ? undefined : String(shipment.attemptNumber),
-    estimatedDelivery: shipment?.estimatedDelivery,
+    estimatedDelivery: shipment?.estimatedDelivery ?? input.estimatedDelivery,
     'links.trackingPage': links.trackingPage,
     'links.shortTrackingPage': links.shortTrackingPage ?? links.trackingPage,
     'links.returnLabel': safeUrl(links.returnLabel),

@@ -65,6 +65,8 @@ export type MessageInput = {
   brand: BrandLook;
   order: OrderSummary;
   shipment?: ShipmentSummary;
+  /** The order's promised window, already formatted (the confirmation has no shipment yet). */
+  estimatedDelivery?: string;
   links: MessageLinks;
   /** At most 3 are shown, and only on shipped and delivered emails. */
   crossSells?: CrossSell[];
