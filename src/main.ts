@@ -17,6 +17,7 @@ Commands:
   brand create          create a brand and print its API key once
   carrier connect       connect a brand's UPS, FedEx, USPS or DHL account
   detect NUMBER...      recognise and validate tracking numbers
+  import FILE.csv       load tracking numbers from a CSV (--brand BRAND_ID)
 
 Run "waybill <command> --help" for a command's options. Configuration comes from environment
 variables (DATABASE_URL, PORT, PUBLIC_URL, SECRET_KEY, LOG_LEVEL, ...): see the README.`,
@@ -105,6 +106,10 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
   if (command === 'detect') {
     if (wantsHelp(rest)) return printUsage('detect');
     return detect(rest);
+  }
+  if (command === 'import') {
+    const { runImportCommand } = await import('./imports/cli.js');
+    return runImportCommand(rest, process.env);
   }
   if (!(command in USAGE) || command === 'main') throw new CliError(`unknown command "${command}"; try: waybill --help`);
   if (wantsHelp(rest)) return printUsage(command);
@@ -252,6 +257,7 @@ export async function startServer(
   // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
   const { preloadCities } = await import('./carriers/simulated/cities.js');
   preloadCities();
+  if (deps.messaging.captured && !options.demoPages) deps.log.warn('SMTP_URL is not set: customer emails are kept in memory, not sent');
   const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
   const worker =
     concurrency > 0

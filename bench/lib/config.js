@@ -46,6 +46,8 @@ export const settings = Object.freeze({
   postgresAdminUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   /** Hard limit for one benchmark script, after which it cleans up and exits with an error. */
   timeoutSeconds: number('BENCH_TIMEOUT_SECONDS', 1800),
+  /** Before each script, wait up to this long for other processes to leave the CPU idle (shared machines). */
+  waitForIdleSeconds: number('BENCH_WAIT_FOR_IDLE', 0),
   /** run-all.js sets this: each script appends its results as one JSON line. */
   resultFile: process.env.BENCH_RESULT_FILE || null,
   cpus: os.cpus().length,

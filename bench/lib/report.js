@@ -42,7 +42,13 @@ async function cpuBusyShare() {
 export async function printHeader(title, extra = [], { databases = true } = {}) {
   console.log(`\n=== ${title} ===`);
   console.log(`${new Date().toISOString()} · commit ${codeVersion()} · node ${process.version} · ${settings.cpus} CPUs (${os.cpus()[0]?.model ?? 'unknown'})${databases ? ` · ${settings.dialects.join(' + ')}` : ''}`);
-  const busy = await cpuBusyShare();
+  let busy = await cpuBusyShare();
+  // On a shared machine, optionally wait (up to BENCH_WAIT_FOR_IDLE seconds) for the others to finish.
+  const deadline = Date.now() + settings.waitForIdleSeconds * 1000;
+  while (busy !== null && busy > 0.1 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    busy = await cpuBusyShare();
+  }
   if (busy !== null) console.log(`CPU busy before the run (other processes): ${pct(busy)}${busy > 0.1 ? '  ← something else is using the CPU: figures will be lower and noisier' : ''}`);
   console.log(`runs of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up · server WORKER_CONCURRENCY=${settings.workerConcurrency}${extra.length ? ` · ${extra.join(' · ')}` : ''}`);
 }

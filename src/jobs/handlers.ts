@@ -2,6 +2,7 @@
 // customer messages now; outgoing webhooks will be one more call here.
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
+import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
@@ -15,5 +16,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [ORDER_CREATED_JOB]: (payload) => notifyOrderCreated(deps, payload as { orderId: string }),
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
     [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
+    [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
   };
 }

@@ -74,4 +74,17 @@ describe('the demo', () => {
     expect(moved.length).toBeGreaterThan(0);
     expect(after.size).toBeGreaterThan(before.size); // new orders keep arriving
   });
+
+  it('shows every email and text the customers received', async () => {
+    let html = '';
+    for (let i = 0; i < 40; i++) {
+      html = await (await fetch(`${demo.url}/demo/messages`)).text();
+      if (/<iframe/.test(html) && /class="sms"/.test(html)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(html).toContain('What the customers received');
+    expect(html).toMatch(/<iframe[^>]+srcdoc=/);
+    expect(html).toMatch(/class="sms">Northwind Outfitters/);
+  });
 });
+

@@ -19,9 +19,9 @@ let t: TestContext;
 let worker: Worker;
 beforeAll(async () => {
   t = await createTestContext();
-  // The import job for real; every other kind (a status change's notifications, …) completes at
-  // once: those are other tests' business, and 1,200 status changes' worth would swamp the timings.
-  // (The harness's t.worker cannot run imports until IMPORT_JOB is listed in src/jobs/handlers.ts.)
+  // Like t.worker, but only the import job does its work; every other kind (a status change's
+  // notifications, …) completes at once: those are other tests' business, and the thousands that
+  // these imports queue would swamp the timings.
   const otherKinds = Object.keys(jobHandlers(t.deps)).map((kind) => [kind, async () => {}] as const);
   worker = createWorker({
     db: t.deps.db,
@@ -164,6 +164,16 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     expect(await shipmentByNumber(n1)).toMatchObject({ carrier: 'ups', status: 'in_transit' });
     expect(await shipmentByNumber(n2)).toMatchObject({ carrier: 'ups', status: 'out_for_delivery' });
     expect(await shipmentByNumber(n3)).toMatchObject({ carrier: 'ups', status: 'delivered' });
+  });
+
+  it("reads Excel's UTF-16 \"Unicode text\" export (tab-separated), with a stray quote in an ignored column", async () => {
+    await createOrders('U-1');
+    const number = upsNumber();
+    const text = `Order Number\tTracking Number\tNotes\r\nU-1\t${number}\t12" box, fragile\r\n`;
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const res = await t.app.request('/v1/shipments/import', { method: 'POST', body: bytes, headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'text/csv' } });
+    expect(await res.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect(await shipmentByNumber(number)).toMatchObject({ carrier: 'ups', status: 'pending' });
   });
 
   it('detects semicolon and tab separators, and refuses another separator by name', async () => {
@@ -360,6 +370,16 @@ describe('large files: queued, processed by a job, polled', () => {
     expect(foreign.status).toBe(404);
     expect(foreign.json.error.code).toBe('not_found');
     expect((await t.request('GET', '/v1/imports/imp_01jd0000000000000000000000')).status).toBe(404);
+  });
+
+  it('is run by the application worker (the job kind is registered in jobHandlers)', async () => {
+    const numbers = Array.from({ length: 1001 }, (_, i) => `A-${i + 1}`);
+    await insertOrders(numbers);
+    const res = await importCsv(['order,tracking', ...numbers.map((n) => `${n},${upsNumber()}`)].join('\n'));
+    expect(res.status).toBe(202);
+    await t.worker.drain();
+    const done = await t.request('GET', `/v1/imports/${res.json.id}`);
+    expect(done.json).toMatchObject({ state: 'done', progress: { processed: 1001, total: 1001 }, report: { rows: 1001, created: 1001, failed: 0 } });
   });
 
   it('resumes after a crash at the first unfinished chunk, counting nothing twice', async () => {

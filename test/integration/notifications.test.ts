@@ -42,9 +42,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   closeHttp?.();
+  await t?.close(); // closes the SMTP connection pool first, so the server can stop at once
   await twilio?.close();
   await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-  await t?.close();
 });
 
 beforeEach(() => {
