@@ -152,6 +152,7 @@ async function renderOrderPage(deps: Deps, brandName: string, order: OrderRow): 
   const timelines = await Promise.all(shipments.map((s) => listEvents(deps, s.id)));
   const destination = JSON.parse(order.destination) as { city: string; region?: string; country: string };
   const items = JSON.parse(order.items) as Array<{ name: string; quantity: number }>;
+  const updates = await deps.db.selectFrom('personal_updates').selectAll().where('order_id', '=', order.id).orderBy('created_at', 'desc').execute();
   const page = (
     <Layout title={`Order ${order.number} — ${brandName}`}>
       <header>{brandName}</header>
@@ -163,6 +164,21 @@ async function renderOrderPage(deps: Deps, brandName: string, order: OrderRow): 
           </p>
           {shipments.length === 0 ? <p class="status">We are preparing your order. You will hear from us as soon as it ships.</p> : null}
         </div>
+        {updates.length > 0 ? (
+          <section class="card" aria-labelledby="updates">
+            <h2 id="updates">Updates from {brandName}</h2>
+            <ul class="timeline">
+              {updates.map((u) => (
+                <li>
+                  {u.text}
+                  {u.image_url ? <img src={u.image_url} alt="" width="320" style="max-width:100%;height:auto;display:block;margin-top:.5rem" loading="lazy" /> : null}
+                  <br />
+                  <span class="muted">{formatTime(u.created_at, locale)}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         {shipments.map((s, i) => (
           <ShipmentCard shipment={s} events={timelines[i]!} locale={locale} index={i} total={shipments.filter((x) => x.direction === 'outbound').length} />
         ))}

@@ -263,6 +263,8 @@ describe('hybrid mode and previews', () => {
     expect(updates.filter((m) => m.channel === 'sms' && m.state === 'sent')).toHaveLength(1);
     expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
     expect(updates.filter((m) => m.channel === 'email').map((m) => m.body).join(' ')).toContain('confirm your delivery slot');
+    const page = await (await t.app.request(new URL(order.trackingPageUrl).pathname)).text();
+    expect(page).toContain('Your table left the workshop today.');
     void critical;
   });
 
