@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import type { TrackingEventInput } from '../carriers/types.js';
 import type { Database, ShipmentRow } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { newId } from '../lib/ids.js';
+import { pendingShipmentRow } from '../shipments/rows.js';
 import { ok, type Result } from '../lib/result.js';
 import { ingestEvents, lockedForFold } from '../shipments/ingest.js';
 import type { ShipmentStatus } from '../shipments/vocabulary.js';
@@ -149,28 +149,7 @@ async function otherOrderErrors(trx: Transaction<Database>, clashes: ReadonlyArr
 }
 
 function newShipment(scope: ChunkScope, orderId: string, row: CheckedRow): ShipmentRow {
-  const now = scope.now.toISOString();
-  return {
-    id: newId('shipment'),
-    brand_id: scope.brandId,
-    order_id: orderId,
-    carrier: row.carrier,
-    service: null,
-    tracking_number: row.trackingNumber,
-    direction: 'outbound',
-    status: 'pending',
-    reason: null,
-    delayed: 0,
-    correction: 0,
-    fold_state: '{"head":null,"terminal":null,"delay":null}',
-    estimated_from: null,
-    estimated_to: null,
-    status_changed_at: null,
-    last_event_at: null,
-    event_count: 0,
-    created_at: now,
-    updated_at: now,
-  };
+  return pendingShipmentRow({ brandId: scope.brandId, orderId, carrier: row.carrier, trackingNumber: row.trackingNumber, now: scope.now });
 }
 
 /** Thrown when another process created one of this chunk's parcels first: the chunk is run again. */

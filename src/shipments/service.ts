@@ -10,9 +10,10 @@ import { detectTrackingNumber } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
-import { hasPrefix, newId } from '../lib/ids.js';
+import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
+import { pendingShipmentRow } from './rows.js';
 import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
 import { commandOccurredAt, decideCommand, type ShipmentCommand } from './status.js';
 import type { EventSource } from './vocabulary.js';
@@ -41,27 +42,7 @@ export async function createShipment(deps: Deps, brand: BrandRow, orderId: strin
   const trackingNumber = (input.trackingNumber ?? '').toUpperCase().replace(/\s+/g, '');
 
   return deps.db.transaction().execute(async (trx) => {
-    const shipment: ShipmentRow = {
-      id: newId('shipment'),
-      brand_id: brand.id,
-      order_id: order.id,
-      carrier,
-      service: input.service ?? null,
-      tracking_number: trackingNumber,
-      direction: input.direction,
-      status: 'pending',
-      reason: null,
-      delayed: 0,
-      correction: 0,
-      fold_state: '{"head":null,"terminal":null,"delay":null}',
-      estimated_from: null,
-      estimated_to: null,
-      status_changed_at: null,
-      last_event_at: null,
-      event_count: 0,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-    };
+    const shipment = pendingShipmentRow({ brandId: brand.id, orderId: order.id, carrier, trackingNumber, service: input.service, direction: input.direction, now });
     if (input.label) {
       const label = await createSimulatedLabel(trx, now, { brand, order, shipment, scenario: input.scenario });
       shipment.tracking_number = label.trackingNumber;

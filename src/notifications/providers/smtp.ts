@@ -8,7 +8,7 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { err, ok, type Result } from '../../lib/result.js';
-import type { EmailProvider, EmailSendResult, OutgoingEmail, ProviderError } from './types.js';
+import type { EmailProvider, OutgoingEmail, ProviderError } from './types.js';
 
 export type SmtpProviderOptions = {
   /** `smtp://host:587` (STARTTLS when offered), `smtps://user:pass@host:465`; query options as nodemailer reads them. */
