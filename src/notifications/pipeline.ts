@@ -126,7 +126,9 @@ export async function decideAndRecord(deps: Deps, { brand, order, shipment, trig
     smsSentForShipment: Number(smsSent.n),
     now,
     destination,
-  }).map((decision) => (decision.channel === 'sms' && decision.send && !smsAccount ? { ...decision, send: false, heldReason: 'channel_not_configured' as const } : decision));
+  })
+    .map((decision) => (decision.channel === 'sms' && decision.send && !smsAccount ? { ...decision, send: false, heldReason: 'channel_not_configured' as const } : decision))
+    .map((decision) => (decision.send && isStale(trigger, now) ? { ...decision, send: false, heldReason: 'stale' as const } : decision));
 
   const at = now.toISOString();
   const rows = decisions
@@ -167,6 +169,11 @@ export async function decideAndRecord(deps: Deps, { brand, order, shipment, trig
   deps.notifyJobsEnqueued();
   return decisions;
 }
+
+/** A status change this old is history being loaded, not news: it is recorded, not sent. */
+export const STALE_AFTER_MS = 72 * 3_600_000;
+const isStale = (trigger: NotificationTrigger, now: Date): boolean =>
+  trigger.kind === 'status_changed' && now.getTime() - Date.parse(trigger.occurredAt) > STALE_AFTER_MS;
 
 /** What the message needs to say beyond the order itself. */
 function contextOf(trigger: NotificationTrigger): Record<string, unknown> {

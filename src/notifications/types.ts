@@ -38,6 +38,7 @@ export const HELD_REASONS = [
   'overtaken', // a newer milestone made this one pointless before it went out
   'not_for_sms', // this milestone never goes by SMS
   'channel_not_configured', // the brand has no account for this channel (an SMS account)
+  'stale', // the news is days old (a backfill, a CSV of past shipments): telling the customer now would confuse
 ] as const;
 export type HeldReason = (typeof HELD_REASONS)[number];
 

@@ -282,3 +282,17 @@ describe('hybrid mode and previews', () => {
     expect(injected.json.subject).toMatch(/^On its way: /);
   });
 });
+
+describe('history is not news', () => {
+  it('records but does not send messages for status changes days old (a backfill)', async () => {
+    const { order } = await placeOrder();
+    await t.worker.drain();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: '1Z12345E0205271686' });
+    const old = new Date(t.clock.now().getTime() - 5 * 86_400_000).toISOString();
+    await t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: [{ status: 'delivered', occurredAt: old }] });
+    await t.worker.drain();
+    const delivered = (await messagesOf(order.id)).filter((m) => m.milestone === 'delivered');
+    expect(delivered.find((m) => m.channel === 'email')).toMatchObject({ state: 'held', heldReason: 'stale' });
+  });
+});
+
