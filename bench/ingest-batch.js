@@ -15,9 +15,9 @@ import { settings, TARGETS } from './lib/config.js';
 import { countOf } from './lib/databases.js';
 import { batchBodies, batchRequest } from './lib/events.js';
 import { openInProcess, runFor } from './lib/in-process.js';
-import { assertClean, cpuSeconds, runLoad } from './lib/load.js';
+import { assertClean, cpuSnapshot, runLoad } from './lib/load.js';
 import { runBenchmark, sampleRss, startWaybill } from './lib/processes.js';
-import { describeRun, int, mb, ms, printHeader, publish, verdict } from './lib/report.js';
+import { describeRun, int, mb, ms, pct, printHeader, publish, verdict } from './lib/report.js';
 import { anyFailed, forEachDatabase } from './lib/scenario.js';
 
 const storedEvents = (database) => countOf(database, "SELECT count(*) AS n FROM tracking_events WHERE source = 'api'");
@@ -46,17 +46,17 @@ async function measureHttp(database, apiKey, bodies) {
   return { ...run, eventsPerSecond: window.stored / window.seconds, window, completedEventsPerSecond: (run.ok * settings.batchSize) / run.seconds };
 }
 
-/** Events stored, and server CPU used, between `after` s and `after + seconds` s from now. */
+/** Events stored, and CPU used, between `after` s and `after + seconds` s from now. */
 async function countDuring(database, pid, after, seconds) {
   await sleep(after * 1000);
   const first = await storedEvents(database);
-  const cpuFirst = cpuSeconds(pid);
+  const cpu = cpuSnapshot(pid, { postgres: database.dialect === 'postgres' });
   const started = performance.now();
   await sleep(seconds * 1000);
   const last = await storedEvents(database);
   const elapsed = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(pid) - cpuFirst;
-  return { stored: last - first, seconds: elapsed, serverCores: cpu / elapsed, serverCpuMsPer1000Events: last > first ? (cpu * 1e6) / (last - first) : null };
+  const used = cpu.since(null);
+  return { stored: last - first, seconds: elapsed, ...used, serverCpuMsPer1000Events: last > first ? (used.cores * elapsed * 1e6) / (last - first) : null };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,7 +103,7 @@ async function main() {
     const bodies = batchBodies(settings.ingestShipments, settings.batchSize, settings.batchEventsPerShipment);
     const http = await measureHttp(database, apiKey, bodies);
     console.log(describeRun('waybill (HTTP, whole run)', http));
-    console.log(`HTTP: ${int(http.eventsPerSecond)} events/s stored (${int(http.window.stored)} events in a ${http.window.seconds.toFixed(1)} s window; server ${http.window.serverCores.toFixed(2)} cores, ${ms(http.window.serverCpuMsPer1000Events)} CPU per 1,000 events) · ${int(http.completedEventsPerSecond)} events/s by answered requests · server RSS peak ${mb(http.rss.peakMb)}`);
+    console.log(`HTTP: ${int(http.eventsPerSecond)} events/s stored (${int(http.window.stored)} events in a ${http.window.seconds.toFixed(1)} s window; server ${http.window.cores.toFixed(2)} cores, ${ms(http.window.serverCpuMsPer1000Events)} CPU per 1,000 events${http.window.postgresCores !== null ? `, postgres ${http.window.postgresCores.toFixed(2)} cores` : ''}, machine ${pct(http.window.machineBusy)} busy) · ${int(http.completedEventsPerSecond)} events/s by answered requests · server RSS peak ${mb(http.rss.peakMb)}`);
     const inProcess = await measureInProcess(database, brandId, bodies);
     const p = inProcess.perBatchMs;
     console.log(`in-process ingestBatch: ${int(inProcess.eventsPerSecond)} events/s (${int(inProcess.calls)} batches, ${settings.batchConnections} concurrent callers, mean ${ms(inProcess.latencyMs.mean)} per batch)`);

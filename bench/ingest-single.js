@@ -41,7 +41,7 @@ async function measureWaybill(database, request) {
   const rss = sampleRss(server.pid);
   let run;
   try {
-    run = await measure(server.baseUrl, request, { pid: server.pid });
+    run = await measure(server.baseUrl, request, { pid: server.pid, postgres: database.dialect === 'postgres' });
   } finally {
     run = { ...run, rss: rss.stop() };
     await server.stop();

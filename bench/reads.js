@@ -3,9 +3,11 @@
 // with i % 5 events (0 to 4, 2 on average). Seeded directly with SQL (see lib/seed.js).
 //
 // Runs, each after a warm-up: the ceiling (bare Hono app answering 200, same requests and
-// connections), Waybill flat out (its requests/s as a ratio of the ceiling), Waybill at a fixed
-// rate of half the ceiling's requests/s (the latency a client sees at that load), and, for the
-// analysis only, Waybill at half of its own flat-out rate (latency without queueing). The
+// connections, autocannon), Waybill flat out (autocannon; its requests/s as a ratio of the
+// ceiling), Waybill paced at half the ceiling's requests/s (open loop, evenly spaced requests:
+// the latency a client sees at that load, queueing included; skipped when Waybill cannot reach
+// that rate flat out, as its queue would only grow), and, for the analysis only, Waybill
+// paced at half of its own flat-out rate (latency when it is not saturated). The
 // server's RSS (VmRSS of its own process) is sampled all along. Targets: p99 ≤ 10 ms at ≥ 50% of
 // the ceiling's throughput, RSS ≤ 300 MB.
 //
@@ -54,14 +56,20 @@ async function measureWaybill(database, apiKey, request, halfCeiling) {
   const rss = sampleRss(server.pid);
   try {
     await checkOneShipment(server.baseUrl, apiKey);
-    const flatOut = await measure(server.baseUrl, request, { pid: server.pid });
+    const flatOut = await measure(server.baseUrl, request, { pid: server.pid, postgres: database.dialect === 'postgres' });
     assertClean(flatOut, 'waybill flat out');
-    const atHalf = await measure(server.baseUrl, request, { rate: halfCeiling, pid: server.pid });
-    assertClean(atHalf, 'waybill at half the ceiling');
+    // Paced at half the ceiling only if Waybill can sustain it flat out; otherwise the requests
+    // just queue up (latency grows without bound) and the target is missed by construction.
+    let atHalf = null;
+    if (flatOut.requestsPerSecond >= halfCeiling * 0.97) {
+      atHalf = await measure(server.baseUrl, request, { rate: halfCeiling, pid: server.pid, postgres: database.dialect === 'postgres' });
+      assertClean(atHalf, 'waybill at half the ceiling');
+    }
     // Not a target: the latency at half of what Waybill itself sustains, to tell per-request
     // cost from queueing when the target is missed.
     const halfOwn = Math.max(1, Math.round(flatOut.requestsPerSecond / 2));
-    const atHalfOwn = await measure(server.baseUrl, request, { rate: halfOwn, pid: server.pid });
+    const atHalfOwn = await measure(server.baseUrl, request, { rate: halfOwn, pid: server.pid, postgres: database.dialect === 'postgres' });
+    assertClean(atHalfOwn, 'waybill at half its own rate');
     return { flatOut, atHalf, atHalfOwn, halfOwn, rss: rss.stop() };
   } finally {
     rss.stop();
@@ -79,19 +87,24 @@ async function main() {
     const halfCeiling = Math.max(1, Math.round(ceiling.requestsPerSecond * TARGETS.readsRatio));
     const { flatOut, atHalf, atHalfOwn, halfOwn, rss } = await measureWaybill(database, apiKey, request, halfCeiling);
     console.log(describeRun('waybill flat out', flatOut));
-    console.log(describeRun(`waybill at ${int(halfCeiling)} req/s asked`, atHalf));
-    console.log(describeRun(`waybill at ${int(halfOwn)} req/s asked`, atHalfOwn));
+    if (atHalf) console.log(describeRun(`waybill paced at ${int(halfCeiling)} req/s`, atHalf));
+    else console.log(`waybill paced at ${int(halfCeiling)} req/s: not run, it answers only ${int(flatOut.requestsPerSecond)} req/s flat out`);
+    console.log(describeRun(`waybill paced at ${int(halfOwn)} req/s`, atHalfOwn));
     const ratio = flatOut.requestsPerSecond / ceiling.requestsPerSecond;
     // Met when Waybill keeps up with half the ceiling's rate and answers that load within the p99 bound.
-    const keptUp = atHalf.requestsPerSecond >= halfCeiling * 0.97;
+    const keptUp = atHalf !== null && atHalf.requestsPerSecond >= halfCeiling * 0.97;
     const checks = {
       throughput: ratio >= TARGETS.readsRatio && keptUp,
       p99: keptUp && atHalf.latencyMs.p99 <= TARGETS.readsP99Ms,
       rss: rss.peakMb <= TARGETS.readsRssMb,
     };
     console.log(`flat out: ${pct(ratio)} of the ceiling (target ≥ ${pct(TARGETS.readsRatio)}): ${verdict(checks.throughput)}`);
-    console.log(`p99 at ${int(atHalf.requestsPerSecond)} req/s achieved of ${int(halfCeiling)} asked: ${ms(atHalf.latencyMs.p99)} (target ≤ ${TARGETS.readsP99Ms} ms at ≥ 50% of the ceiling): ${verdict(checks.p99)}`);
-    console.log(`server RSS: peak ${mb(rss.peakMb)}, after the load ${mb(rss.lastMb)} (target ≤ ${TARGETS.readsRssMb} MB): ${verdict(checks.rss)}`);
+    console.log(
+      atHalf
+        ? `p99 paced at ${int(halfCeiling)} req/s (${int(atHalf.requestsPerSecond)} answered/s): ${ms(atHalf.latencyMs.p99)} (target ≤ ${TARGETS.readsP99Ms} ms at ≥ 50% of the ceiling): ${verdict(checks.p99)}`
+        : `p99 at ≥ 50% of the ceiling: ${verdict(false)} (that rate is beyond Waybill's throughput); p99 paced at ${int(halfOwn)} req/s: ${ms(atHalfOwn.latencyMs.p99)}`,
+    );
+    console.log(`server RSS: ${mb(rss.startMb)} idle after start-up, peak ${mb(rss.peakMb)}, after the load ${mb(rss.lastMb)} (target ≤ ${TARGETS.readsRssMb} MB): ${verdict(checks.rss)}`);
     return { ceiling, flatOut, atHalf, halfCeiling, atHalfOwn, halfOwn, ratio, rss, checks, met: Object.values(checks).every(Boolean) };
   });
   publish('reads', results);

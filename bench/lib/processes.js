@@ -188,9 +188,10 @@ export function rssMb(pid) {
   }
 }
 
-/** Samples a process's RSS every 200 ms until stopped; returns { peakMb, lastMb }. */
+/** Samples a process's RSS every 200 ms until stopped; returns { startMb, peakMb, lastMb }. */
 export function sampleRss(pid) {
-  let peakMb = rssMb(pid) ?? 0;
+  const startMb = rssMb(pid) ?? 0;
+  let peakMb = startMb;
   let lastMb = peakMb;
   const timer = setInterval(() => {
     const value = rssMb(pid);
@@ -206,7 +207,7 @@ export function sampleRss(pid) {
         lastMb = value;
         peakMb = Math.max(peakMb, value);
       }
-      return { peakMb, lastMb };
+      return { startMb, peakMb, lastMb };
     },
   };
 }

@@ -56,7 +56,8 @@ export async function printHeader(title, extra = [], { databases = true } = {}) 
 /** One line about a load run. */
 export function describeRun(label, run) {
   const l = run.latencyMs;
-  const cpu = run.serverCpu ? `  server ${run.serverCpu.cores.toFixed(2)} cores, ${ms(run.serverCpu.msPerRequest)} CPU/req` : '';
+  const c = run.serverCpu;
+  const cpu = c ? `  server ${c.cores.toFixed(2)} cores, ${ms(c.msPerRequest)} CPU/req${c.postgresCores !== null ? `, postgres ${c.postgresCores.toFixed(2)} cores` : ''}, machine ${pct(c.machineBusy)} busy` : '';
   return `${label.padEnd(28)} ${int(run.requestsPerSecond).padStart(9)} req/s  p50 ${ms(l.p50)}  p99 ${ms(l.p99)}  max ${ms(l.max)}${cpu}  (${int(run.ok)} ok, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.connections} conns)`;
 }
 

@@ -19,7 +19,7 @@ export async function forEachDatabase({ shipments, events }, measure) {
       database = await createBenchDatabase(dialect);
       const { brandId, apiKey } = await createBrand(database.url);
       const seeded = await seed(database, { brandId, shipments, events });
-      console.log(`seeded ${database.label}: ${int(seeded.orders)} orders, ${int(seeded.shipments)} shipments, ${int(seeded.events)} events in ${seeded.seconds.toFixed(1)} s`);
+      console.log(`seeded ${database.label}: ${int(seeded.orders)} orders, ${int(seeded.shipments)} shipments, ${int(seeded.events)} events in ${seeded.seconds.toFixed(1)} s (+ ${seeded.flushSeconds.toFixed(1)} s to flush to disk)`);
       results[dialect] = await measure({ database, brandId, apiKey, seeded });
     } catch (error) {
       console.error(`${dialect}: ${error.stack ?? error}`);

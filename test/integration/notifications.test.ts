@@ -296,3 +296,18 @@ describe('history is not news', () => {
   });
 });
 
+describe('a brand without an SMS account', () => {
+  it('holds texts with the reason, and still emails', async () => {
+    const { createBrand } = await import('../../src/brands/repo.js');
+    const { apiKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Email Only Co' });
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const order = await t.request('POST', '/v1/orders', orderBody({ placedAt: t.clock.now().toISOString(), customer: { email: 'solo@example.com', phone: nextPhone(), smsConsent: true } }), auth);
+    await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'simulated', label: true }, auth);
+    await t.worker.drain();
+    const log = (await t.request('GET', `/v1/orders/${order.json.id}/messages`, undefined, auth)).json.data as Array<Record<string, any>>;
+    const shipped = log.filter((m) => m.milestone === 'shipped');
+    expect(shipped.find((m) => m.channel === 'sms')).toMatchObject({ state: 'held', heldReason: 'channel_not_configured' });
+    expect(shipped.find((m) => m.channel === 'email')).toMatchObject({ state: 'sent' });
+  });
+});
+
