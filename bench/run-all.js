@@ -89,7 +89,10 @@ function summarise(benchmark, results) {
     } else if (benchmark === 'http-layers') {
       lines.push(`${benchmark.padEnd(14)} server CPU per request: ${r.variants.map((v) => `${v.name} ${ms(v.serverCpu?.msPerRequest)}`).join(' · ')}`);
     } else if (benchmark === 'ingest-breakdown') {
-      lines.push(`${head} per 1,000-event batch (wall): ingestBatch ${ms(r.ingestBatch.wallMs)} · 1,000 × UPDATE ${ms(r.updateEachShipment.wallMs)} · set-based UPDATE ${ms(r.updateSetBased.wallMs)} · INSERT events ${ms(r.insertEvents.wallMs)}`);
+      lines.push(
+        `${head} per 1,000-event batch (wall): ingestBatch ${ms(r.ingestBatch.wallMs)} · parse+validate ${ms(r.parseAndValidate.wallMs)} · SELECT ${ms(r.selectShipments.wallMs)} · ` +
+          `INSERT events ${ms(r.insertEvents.wallMs)} · upserts ${ms(r.saveFoldedUpsert.upsertOnlyWallMs)} (vs 1,000 × UPDATE ${ms(r.updateEachShipment.wallMs)})`,
+      );
     } else if (benchmark === 'reads') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 50%: ${verdict(r.checks.throughput)}); ` +

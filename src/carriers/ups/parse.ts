@@ -1,7 +1,8 @@
 // UPS Track API answers → TrackResult[]. PURE: no I/O, no clock, never throws.
 //
 // body ─ zod (only the fields we read) ─▶ one TrackResult per package ─▶ per activity:
-//   status   from the code tables (status-codes.ts), see mapUpsActivityStatus;
+//   status   from the code tables (status-codes.ts), see mapUpsActivityStatus; which table the
+//            2-letter codes are read in is chosen once per package (upsCodeTableOf);
 //   time     from gmtDate/gmtTime/gmtOffset, else local date+time in the place's time zone
 //            (resolveOffsets explains the fallbacks);
 //   events   oldest first; `keep_previous` events take the status of the event before them.
@@ -17,6 +18,8 @@ import {
   UPS_ACTIVITY_TYPES,
   UPS_DELIVERY_DETAIL_CODES,
   UPS_EXCEPTION_CODES,
+  UPS_FREIGHT_CODES,
+  UPS_MAIL_INNOVATIONS_CODES,
   UPS_MANIFEST_CODES,
   UPS_MOVEMENT_CODES,
   UPS_STATUS_CODES,
@@ -46,6 +49,8 @@ const upsPackage = z.object({
   deliveryTime: z.object({ type: text, startTime: text, endTime: text }).nullish(),
   packageAddress: z.array(z.object({ type: text, address: upsAddress.nullish() })).nullish(),
   service: z.object({ description: text }).nullish(),
+  // Only a hint for the code table: an odd shape is ignored rather than failing the whole answer.
+  alternateTrackingNumber: z.array(z.object({ number: text, type: text })).nullish().catch(null),
 });
 const upsShipment = z.object({
   inquiryNumber: text,
@@ -102,8 +107,9 @@ export function parseUpsTrackResponse(body: unknown, inquiryNumber: string): Res
 function toTrackResult(pkg: UpsPackage, inquiryNumber: string): TrackResult {
   const activities = pkg.activity ?? [];
   const times = resolveTimes(activities);
+  const table = upsCodeTableOf(pkg, inquiryNumber);
   const drafts = activities.map((activity, index) => ({
-    ...mapUpsActivityStatus(activity.status ?? {}),
+    ...mapUpsActivityStatus(activity.status ?? {}, table),
     occurredAt: times[index]!.iso,
     location: toLocation(activity.location?.address),
     carrierCode: carrierCodeOf(activity),
@@ -124,20 +130,65 @@ function toTrackResult(pkg: UpsPackage, inquiryNumber: string): TrackResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Which code table: Mail Innovations and Freight reuse 2-letter codes of the small-package tables
+// with other meanings (DL: "Driver Load" / "Delivery with Signature"), and an activity does not say
+// which table its code comes from. So the table is chosen per package from what the response says
+// about the package, never guessed from the code:
+//   Mail Innovations: the service description names Mail Innovations, or the number is a Mail
+//     Innovations one ("MI" + 6-digit mailer id + package id), or the package has no 1Z number but
+//     a USPS one (alternateTrackingNumber of type USPS_PIC, or a 22-digit IMpb number 92…–95…);
+//   freight: no 1Z number (Worldwide Express Freight and the like are small-package), and the
+//     service names TForce, LTL, "UPS Freight…" or air/ocean freight forwarding, or the number is a
+//     9-digit PRO number;
+//   anything else, SurePost / Ground Saver included: small package, as before. SurePost parcels
+//     also carry a USPS_PIC, but they are 1Z parcels whose post-office events have small-package
+//     codes of their own (X/YD…YM, X/1E, I/YF…), which the Mail Innovations table would misread.
+
+/** The appendix table a package's 2-letter codes are read in. */
+export type UpsCodeTable = 'small_package' | 'mail_innovations' | 'freight';
+
+const MAIL_INNOVATIONS_SERVICE = /mail\s*innovations/i;
+const MAIL_INNOVATIONS_NUMBER = /^MI\d{6}[A-Z0-9]{1,22}$/i;
+const USPS_IMPB_NUMBER = /^9[2-5]\d{20}$/;
+const FREIGHT_SERVICE = /\b(?:tforce|ltl)\b|^ups freight\b|\b(?:air|ocean) freight\b/i;
+const PRO_NUMBER = /^\d{9}$/;
+const SMALL_PACKAGE_NUMBER = /^1Z[A-Z0-9]{16}$/i;
+
+type PackageHints = Pick<UpsPackage, 'trackingNumber' | 'service' | 'alternateTrackingNumber'>;
+
+/** Which table to read this package's codes in (see above); `inquiryNumber` is the shipment's. */
+export function upsCodeTableOf(pkg: PackageHints, inquiryNumber?: string | null): UpsCodeTable {
+  const service = pkg.service?.description?.trim() ?? '';
+  const numbers = [pkg.trackingNumber, inquiryNumber].map((n) => n?.replace(/\s+/g, '') ?? '').filter(Boolean);
+  const smallPackageNumber = numbers.some((n) => SMALL_PACKAGE_NUMBER.test(n));
+  const uspsNumber =
+    numbers.some((n) => USPS_IMPB_NUMBER.test(n)) || (pkg.alternateTrackingNumber ?? []).some((alt) => alt.type?.trim().toUpperCase() === 'USPS_PIC');
+  if (MAIL_INNOVATIONS_SERVICE.test(service) || numbers.some((n) => MAIL_INNOVATIONS_NUMBER.test(n)) || (uspsNumber && !smallPackageNumber)) {
+    return 'mail_innovations';
+  }
+  if (!smallPackageNumber && (FREIGHT_SERVICE.test(service) || numbers.some((n) => PRO_NUMBER.test(n)))) return 'freight';
+  return 'small_package';
+}
+
+// ---------------------------------------------------------------------------------------------
 // Status
 
 type ResolvedMapping = { status: ShipmentStatus | 'keep_previous'; reason: ExceptionReason | null; delayed: boolean };
 
 /**
- * The meaning of one activity status: the 3-digit number first, then the 2-letter code in the
- * table of its type, then the type letter. The 2-letter code also supplies the reason when it
- * agrees on the status (it is finer: "46 Delay" + "DJ severe weather" → delayed by weather).
+ * The meaning of one activity status: the 3-digit number first, then the 2-letter code (in the
+ * package's product table, else the small-package table of its type), then the type letter. The
+ * 2-letter code also supplies the reason when it agrees on the status (it is finer: "46 Delay" +
+ * "DJ severe weather" → delayed by weather).
  * Unknown everything → keep_previous: an unknown code must not move the parcel.
  */
-export function mapUpsActivityStatus(status: { type?: string | null; code?: string | null; statusCode?: string | null }): ResolvedMapping {
+export function mapUpsActivityStatus(
+  status: { type?: string | null; code?: string | null; statusCode?: string | null },
+  table: UpsCodeTable = 'small_package',
+): ResolvedMapping {
   const type = status.type?.trim().toUpperCase() ?? '';
   const byNumber = lookup(UPS_STATUS_CODES, statusNumberKey(status.statusCode));
-  const byCode = codeMeaning(type, status.code?.trim().toUpperCase() ?? '');
+  const byCode = codeMeaning(type, status.code?.trim().toUpperCase() ?? '', table);
   const byType = lookup(UPS_ACTIVITY_TYPES, type);
 
   const numberIsBareException = byNumber?.status === 'exception' && byNumber.reason === 'other';
@@ -149,8 +200,25 @@ export function mapUpsActivityStatus(status: { type?: string | null; code?: stri
   return { status: primary.status, reason: reason ?? null, delayed };
 }
 
-function codeMeaning(type: string, code: string): UpsCodeMapping | undefined {
+const PRODUCT_TABLES: Record<UpsCodeTable, Record<string, UpsCodeMapping> | undefined> = {
+  small_package: undefined,
+  mail_innovations: UPS_MAIL_INNOVATIONS_CODES,
+  freight: UPS_FREIGHT_CODES,
+};
+
+/**
+ * A Mail Innovations or freight package reads its codes in its product's table; a code that table
+ * does not have, and type U (Track Alert updates, not a product's own codes), are read in the
+ * small-package tables as before.
+ */
+function codeMeaning(type: string, code: string, table: UpsCodeTable): UpsCodeMapping | undefined {
   if (!code) return undefined;
+  const productTable: Record<string, UpsCodeMapping> | undefined = PRODUCT_TABLES[table];
+  const product = type !== 'U' && productTable ? lookup(productTable, code) : undefined;
+  return product ?? smallPackageCodeMeaning(type, code);
+}
+
+function smallPackageCodeMeaning(type: string, code: string): UpsCodeMapping | undefined {
   switch (type) {
     case 'X':
       return lookup(UPS_EXCEPTION_CODES, code);

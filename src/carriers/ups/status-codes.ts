@@ -4,15 +4,22 @@
 // unique *within* its type (`status.code`), and a 3-digit status/description code
 // (`status.statusCode`, "011"). parse.ts reads them in that order of trust:
 //   1. UPS_STATUS_CODES by the 3-digit number: UPS's own customer-facing status, the preferred key;
-//   2. the 2-letter code in the table of its type (X and D → exception table, then DIALS for D;
-//      I → movement; M/MV → manifest; U → updates), which also supplies the finer reason;
+//   2. the 2-letter code: for a Mail Innovations or freight package first in that product's table;
+//      otherwise (and for codes that table lacks) in the small-package table of its type (X and D →
+//      exception table, then DIALS for D; I → movement; M/MV → manifest; U → updates). It also
+//      supplies the finer reason;
 //   3. UPS_ACTIVITY_TYPES by the letter alone.
 // A bare "Exception" number (reason `other`) defers to the 2-letter code, which says what happened.
 //
 // Sources: the UPS tracking appendix tables (copied to test/fixtures/carriers/ups/). Status numbers
 // follow the recommendation in Waybill's carrier reference; the 2-letter tables were classified by
-// hand from UPS's customer-facing text (comment on each line). Freight (TForce) and Mail Innovations
-// tables are not mapped: see README.md.
+// hand from UPS's customer-facing text (comment on each line).
+//
+// Mail Innovations and Freight have tables of their own (UPS_MAIL_INNOVATIONS_CODES, UPS_FREIGHT_CODES)
+// whose 2-letter codes collide with the small-package ones (DL is "Driver Load" for a 1Z parcel and
+// "Delivery with Signature" for Mail Innovations). An activity never says which table its code is
+// from, so parse.ts picks the table per package from what the response says about the package
+// (upsCodeTableOf), never from the code itself: see README.md.
 import type { ExceptionReason, ShipmentStatus } from '../../shipments/vocabulary.js';
 
 /**
@@ -34,6 +41,7 @@ const OUT_FOR_DELIVERY = { status: 'out_for_delivery' } as const;
 const AVAILABLE_FOR_PICKUP = { status: 'available_for_pickup' } as const;
 const DELIVERED = { status: 'delivered' } as const;
 const ATTEMPT_FAILED = { status: 'attempt_failed' } as const;
+const ATTEMPT_FAILED_ADDRESS_PROBLEM = { status: 'attempt_failed', reason: 'address_problem' } as const;
 const ATTEMPT_FAILED_BUSINESS_CLOSED = { status: 'attempt_failed', reason: 'business_closed' } as const;
 const ATTEMPT_FAILED_HELD_FOR_PAYMENT = { status: 'attempt_failed', reason: 'held_for_payment' } as const;
 const ATTEMPT_FAILED_NO_ACCESS = { status: 'attempt_failed', reason: 'no_access' } as const;
@@ -57,6 +65,7 @@ const DELAYED_BY_CARRIER = { status: 'in_transit', delayed: true, reason: 'carri
 const DELAYED_CUSTOMS_HOLD = { status: 'in_transit', delayed: true, reason: 'customs_hold' } as const;
 const DELAYED_HELD_AT_CARRIER = { status: 'in_transit', delayed: true, reason: 'held_at_carrier' } as const;
 const DELAYED_MISSED_CONNECTION = { status: 'in_transit', delayed: true, reason: 'missed_connection' } as const;
+const DELAYED_OTHER = { status: 'in_transit', delayed: true, reason: 'other' } as const;
 const DELAYED_WEATHER = { status: 'in_transit', delayed: true, reason: 'weather' } as const;
 const RETURNING = { status: 'returning_to_sender' } as const;
 const RETURNING_ADDRESS_PROBLEM = { status: 'returning_to_sender', reason: 'address_problem' } as const;
@@ -65,7 +74,9 @@ const RETURNING_CUSTOMS_HOLD = { status: 'returning_to_sender', reason: 'customs
 const RETURNING_DAMAGED = { status: 'returning_to_sender', reason: 'damaged' } as const;
 const RETURNING_LOST = { status: 'returning_to_sender', reason: 'lost' } as const;
 const RETURNING_PROHIBITED_ITEM = { status: 'returning_to_sender', reason: 'prohibited_item' } as const;
+const RETURNING_RECIPIENT_MOVED = { status: 'returning_to_sender', reason: 'recipient_moved' } as const;
 const RETURNING_RECIPIENT_REFUSED = { status: 'returning_to_sender', reason: 'recipient_refused' } as const;
+const RETURNING_RECIPIENT_UNAVAILABLE = { status: 'returning_to_sender', reason: 'recipient_unavailable' } as const;
 const RETURNED = { status: 'returned' } as const;
 const CANCELLED = { status: 'cancelled' } as const;
 const KEEP_PREVIOUS = { status: 'keep_previous' } as const;
@@ -1151,4 +1162,512 @@ export const UPS_DELIVERY_DETAIL_CODES = {
   'ZH': DELIVERED, // Superintendent
   'ZI': AVAILABLE_FOR_PICKUP, // Left At UPS Retail Location
   'ZQ': AVAILABLE_FOR_PICKUP, // Your Pkg Is Being Held For Collection
+} as const satisfies Record<string, UpsCodeMapping>;
+
+/**
+ * Mail Innovations shipping-event codes (appendix "CRD TSEVSDS - Mail Innovations"), read for
+ * packages that upsCodeTableOf recognises as Mail Innovations (not SurePost: its 1Z parcels have
+ * small-package codes for their post-office events). The appendix's second column says who
+ * reported the event (VT: UPS Mail Innovations, IC: USPS, H6: UPS Access Point and international
+ * partners, A4: international postal carrier); it is not sent with an activity and does not change
+ * the meaning. PX is listed twice (H6 and IC) with the same text.
+ */
+export const UPS_MAIL_INNOVATIONS_CODES = {
+  '00': DELAYED_BY_CARRIER, // Processing Exception, Other Delay
+  '1A': OUT_FOR_DELIVERY, // Package out for post office delivery
+  '1B': IN_TRANSIT, // Package sorted by post office
+  '1C': AVAILABLE_FOR_PICKUP, // Available for Pickup
+  '1D': AVAILABLE_FOR_PICKUP, // Package available for pick-up at post office
+  '1E': DELIVERED, // Package picked-up by agent at post office
+  '1F': RETURNING, // Package returned to sender by post office. Contact sender for further assistance…
+  '1G': DELIVERED, // Package picked-up by agent or addressee at post office.
+  '2N': KEEP_PREVIOUS, // Electronic Shipment Information Received for Package by Post Office
+  '2O': IN_TRANSIT, // Shipment Acceptance at Post Office
+  'AU': AVAILABLE_FOR_PICKUP, // Hold for Pickup at UPS Mail Innovations facility
+  'DL': DELIVERED, // Delivery with Signature
+  'DM': IN_TRANSIT, // Redelivery scheduled
+  'DN': AVAILABLE_FOR_PICKUP, // Available for Redelivery or Pickup
+  'DO': ATTEMPT_FAILED_NO_ACCESS, // Delivery Attempted: No Access to Delivery Location
+  'DP': KEEP_PREVIOUS, // Reminder to Schedule Redelivery of your item
+  'DQ': IN_TRANSIT, // Accepted at USPS Destination Sort Facility
+  'DR': IN_TRANSIT, // Departed USPS Facility
+  'DS': IN_TRANSIT, // Sorted at UPS Facility
+  'DU': ATTEMPT_FAILED_NO_ACCESS, // Notice Left: Receptacle Blocked
+  'DV': ATTEMPT_FAILED, // Notice Left: Receptacle Full/Item Oversized
+  'DW': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // Notice Left: No Secure Location Available
+  'DX': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // Notice Left: No Authorized Recipient Available
+  'DY': IN_TRANSIT, // Departed USPS Facility
+  'DZ': IN_TRANSIT, // Arrived at USPS Facility
+  'EA': DELAYED_WEATHER, // Delivery Exception, Local Weather Delay
+  'EB': DELAYED_BY_CARRIER, // Rescheduled to Next Delivery Day
+  'EC': ATTEMPT_FAILED_NO_ACCESS, // Delivery Exception, Animal Interference
+  'ED': AVAILABLE_FOR_PICKUP, // Held at Post Office, At Customer Request
+  'EE': EXCEPTION_ADDRESS_PROBLEM, // Insufficient Address
+  'EF': EXCEPTION_RECIPIENT_MOVED, // Forward Expired
+  'EG': EXCEPTION_ADDRESS_PROBLEM, // Addressee Unknown
+  'EH': EXCEPTION_RECIPIENT_MOVED, // Vacant
+  'EI': RETURNING_RECIPIENT_UNAVAILABLE, // Unclaimed/Being Returned to Sender
+  'EJ': RETURNING, // Return To Sender
+  'EK': RETURNING, // Return To Sender
+  'EL': OUT_FOR_DELIVERY, // Out for Delivery or Out for Redelivery
+  'EM': ATTEMPT_FAILED, // Notice Left
+  'EN': IN_TRANSIT, // USPS in Possession of Item
+  'F4': DELIVERED, // Package Delivered to Customer
+  'KP': RETURNING_RECIPIENT_UNAVAILABLE, // Package returned to sender/not picked up
+  'ML': INFO_RECEIVED, // Order information received
+  'MP': INFO_RECEIVED, // Order information received
+  'MQ': IN_TRANSIT, // Order Shipped
+  'MR': IN_TRANSIT, // In Transit to United States
+  'MS': IN_TRANSIT, // Arrival in United States; Pending Clearance
+  'MT': DELAYED_BY_CARRIER, // Rescheduled to next delivery day
+  'MU': IN_TRANSIT, // In Transit to Mail Innovations
+  'MV': IN_TRANSIT, // Shipment tendered to Mail Innovations
+  'MW': IN_TRANSIT, // Departure from Origin Mail Innovations Facility
+  'MX': IN_TRANSIT, // In Transit to International Processing Facility
+  'MY': IN_TRANSIT, // In Transit
+  'MZ': IN_TRANSIT, // Arrival in United States
+  'OF': IN_TRANSIT, // Departure Scan: Enroute to customer
+  'P0': AVAILABLE_FOR_PICKUP, // Package Delivered to UPS Access Point™
+  'P1': DELIVERED, // Delivered
+  'P2': IN_TRANSIT, // Package Arrived in Destination Country
+  'P3': IN_TRANSIT, // Package in Local Delivery System
+  'P4': IN_TRANSIT, // Package with Customs for Clearance
+  'P5': IN_TRANSIT, // Package Cleared by Customs Office
+  'P6': ATTEMPT_FAILED, // Delivery Attempted
+  'P7': IN_TRANSIT, // Exported and In Transit to Country of Destination
+  'P8': IN_TRANSIT, // In Transit
+  'P9': OUT_FOR_DELIVERY, // Out for Delivery
+  'PA': IN_TRANSIT, // Package Received at Export Site
+  'PB': IN_TRANSIT, // Processed Through a Transit Hub
+  'PC': AVAILABLE_FOR_PICKUP, // Package is Awaiting Customer Pick Up from UPS Access Point™
+  'PD': DELAYED_CUSTOMS_HOLD, // Customs Clearance Delay
+  'PE': AVAILABLE_FOR_PICKUP, // Package Remains at UPS Access Point™ and is Reaching Final Day for Retrieval by…
+  'PF': INFO_RECEIVED, // Export Site has received Package Details from UPS
+  'PG': EXCEPTION_RECIPIENT_REFUSED, // Package Refused by Customer
+  'PH': EXCEPTION_DAMAGED, // Package was Damaged at UPS Access Point™ and returned to UPS
+  'PI': EXCEPTION_ADDRESS_PROBLEM, // Incorrect Address
+  'PJ': RETURNING_RECIPIENT_UNAVAILABLE, // Returned to Shipper - No Pickup from UPS Access Point™
+  'PK': EXCEPTION_CUSTOMS_HOLD, // Customs Hold for Inspection
+  'PL': EXCEPTION_RECIPIENT_REFUSED, // Package Refused by Receiver
+  'PM': DELAYED_BY_CARRIER, // Delivery Delay
+  'PN': EXCEPTION_ADDRESS_PROBLEM, // Incorrect Address
+  'PO': EXCEPTION_CUSTOMS_HOLD, // Customs Requiring Information, contact UPS
+  'PP': DELIVERED, // Package Retrieved from UPS Access Point™
+  'PQ': RETURNING_CUSTOMS_HOLD, // Returned to Shipper - No Tax ID
+  'PR': RETURNING_PROHIBITED_ITEM, // Returned to Shipper - Banned Content
+  'PS': RETURNING_ADDRESS_PROBLEM, // Returned to Shipper - Incorrect Address
+  'PT': RETURNING, // Returned to Shipper - Undeliverable
+  'PU': EXCEPTION_RECIPIENT_REFUSED, // Package Refused
+  'PV': RETURNING, // Returned to Shipper
+  'PW': RETURNING, // Returned to Shipper
+  'PX': EXCEPTION_DAMAGED, // Package Damaged
+  'PY': DELAYED_WEATHER, // Delivery Delay due to Weather
+  'Q0': KEEP_PREVIOUS, // Electronic Shipment Information Received for Package by international carrier
+  'Q1': IN_TRANSIT, // Shipment Acceptance at international carrier
+  'Q2': IN_TRANSIT, // Package arrived at international carrier
+  'Q3': IN_TRANSIT, // Package processed by international carrier
+  'Q4': IN_TRANSIT, // Package departed international carrier facility
+  'Q5': EXCEPTION_OTHER, // Package rejected by international carrier
+  'Q6': IN_TRANSIT, // Package arrived at foreign customs office
+  'Q7': IN_TRANSIT, // Package cleared by foreign customs office
+  'Q8': EXCEPTION_PROHIBITED_ITEM, // Package retained by foreign customs office because it contained prohibited items
+  'Q9': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it contain items subject to r…
+  'QA': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it did not contain an invoice
+  'QB': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it contained an inappropriate…
+  'QC': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it was missing a Certificate…
+  'QD': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it contained an inappropriate…
+  'QE': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it did not contain the custom…
+  'QF': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it contained High Value Goods…
+  'QG': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because import information is require…
+  'QH': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office due because broker item identificatio…
+  'QI': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because an import/VAT number is requi…
+  'QJ': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because a certificate of returned goo…
+  'QK': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because the bank requested a Document…
+  'QL': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it contained incomplete consi…
+  'QM': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office because it was handed over to the cus…
+  'QN': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office for unspecified reasons
+  'QP': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office for proof of purchase/value by addres…
+  'QQ': EXCEPTION_CUSTOMS_HOLD, // Package retained by foreign customs office for unspecified reasons
+  'QR': EXCEPTION_DAMAGED, // Package was found damaged by a international carrier
+  'QS': ATTEMPT_FAILED, // Package delivery was attempted
+  'QT': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // Package delivery was attempted and a message was left for the addressee
+  'QU': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // Package delivery was attempted but the addressee was unavailable
+  'QV': EXCEPTION_DAMAGED, // Package delivery was attempted but the item was damaged
+  'QW': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // Package delivery was attempted but the addressee requested a later delivery time
+  'QX': EXCEPTION_RECIPIENT_REFUSED, // Package delivery was attempted but was refused by the addressee
+  'QY': EXCEPTION_HELD_AT_CARRIER, // Package being held by international carrier
+  'QZ': EXCEPTION_RECIPIENT_MOVED, // Package being held by international carrier because the addressee has moved
+  'R0': EXCEPTION_ADDRESS_PROBLEM, // Package being held by international carrier because the addressee could not be l…
+  'R1': AVAILABLE_FOR_PICKUP, // Package being held by international carrier because addressee requested pickup
+  'R2': EXCEPTION_RECIPIENT_UNAVAILABLE, // Package being held by international carrier because addressee was unavailable
+  'R3': EXCEPTION_DAMAGED, // Package being held by international carrier because the item is damaged
+  'R4': EXCEPTION_HELD_AT_CARRIER, // Package being held by international carrier because of extraordinary circumstanc…
+  'R5': EXCEPTION_ADDRESS_PROBLEM, // Package being held by international carrier because it has an incorrect address
+  'R6': IN_TRANSIT, // Package being held by international carrier because addressee requested later de…
+  'R7': EXCEPTION_HELD_FOR_PAYMENT, // Package being held by international carrier because payment of charges are neces…
+  'R8': EXCEPTION_PROHIBITED_ITEM, // Package being held by international carrier because it contains prohibited conte…
+  'R9': EXCEPTION_LOST, // Package was lost
+  'RA': EXCEPTION_RECIPIENT_UNAVAILABLE, // Package was left unclaimed by the addressee
+  'RB': OUT_FOR_DELIVERY, // Out for delivery
+  'RC': OUT_FOR_DELIVERY, // Package is out for delivery but payment of charges is required
+  'RD': OUT_FOR_DELIVERY, // Package is out for delivery; Force Majeure
+  'RE': OUT_FOR_DELIVERY, // Out for delivery
+  'RF': ATTEMPT_FAILED, // Package delivery was missed
+  'RG': ATTEMPT_FAILED_OTHER, // Package delivery was missed due to extraordinary circumstances
+  'RH': ATTEMPT_FAILED_ADDRESS_PROBLEM, // Package delivery was missed due to an incorrect address
+  'RI': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // Package delivery was missed due to unavailable addressee or closed office
+  'RJ': EXCEPTION_ADDRESS_PROBLEM, // Package was not delivered due to an incomplete address
+  'RK': EXCEPTION_ADDRESS_PROBLEM, // Package was not delivered due to an incorrect address
+  'RL': EXCEPTION_PROHIBITED_ITEM, // Package was not delivered because it contained prohibited contents
+  'RM': EXCEPTION_ADDRESS_PROBLEM, // Package was not delivered because the addressee is unknown
+  'RN': DELAYED_MISSED_CONNECTION, // Package was incorrectly sorted to the wrong destination
+  'RP': AVAILABLE_FOR_PICKUP, // Package requires pickup from post office
+  'RQ': DELIVERED, // Delivered
+  'RR': EXCEPTION_ADDRESS_PROBLEM, // Package is undeliverable as addressed
+  'RS': EXCEPTION_OTHER, // Package was seized and/or destroyed
+  'RT': EXCEPTION_RECIPIENT_MOVED, // Package was seized and/or destroyed because the addressee moved
+  'RU': EXCEPTION_RECIPIENT_UNAVAILABLE, // Package was seized and/or destroyed because the addressee was unavailable
+  'RV': EXCEPTION_RECIPIENT_REFUSED, // Package was seized and/or destroyed because the customs taxes were refused
+  'RW': EXCEPTION_OTHER, // Package was seized and/or destroyed due to extraordinary circumstances
+  'RX': EXCEPTION_ADDRESS_PROBLEM, // Package was seized and/or destroyed because the address was incomplete
+  'RY': EXCEPTION_ADDRESS_PROBLEM, // Package was seized and/or destroyed because the address was incorrect
+  'RZ': EXCEPTION_DAMAGED, // Package was seized and/or destroyed because the item was damaged
+  'S0': EXCEPTION_RECIPIENT_REFUSED, // Package was seized and/or destroyed because the addressee refused it
+  'S1': EXCEPTION_PROHIBITED_ITEM, // Package was seized and/or destroyed because it contained prohibited content
+  'S2': EXCEPTION_RECIPIENT_UNAVAILABLE, // Package was seized and/or destroyed because it was left unclaimed
+  'S3': EXCEPTION_ADDRESS_PROBLEM, // Package was seized and/or destroyed because the addressee is unknown
+  'S4': IN_TRANSIT, // Package was forwarded to the addressee's address that is on file with the post o…
+  'S5': DELAYED_ADDRESS_PROBLEM, // Package was received with an incorrect address and was forwarded to the address…
+  'S6': DELAYED_MISSED_CONNECTION, // Package was missorted and was forwarded to the addressee's address that is on fi…
+  'S7': IN_TRANSIT, // The addressee has moved and the package was forwarded to the addressee's address…
+  'S8': IN_TRANSIT, // Package was forwarded to the addressee's address that is on file with the post o…
+  'S9': RETURNING, // Package returned to sender by international carrier
+  'SA': RETURNING_RECIPIENT_MOVED, // Package returned to sender by international carrier because the addressee has mo…
+  'SB': RETURNING_RECIPIENT_UNAVAILABLE, // Package returned to sender by international carrier because the addressee was un…
+  'SC': RETURNING_RECIPIENT_REFUSED, // Package returned to sender by international carrier because the addressee refuse…
+  'SD': RETURNING, // Package returned to sender by international carrier because of extraordinary cir…
+  'SE': RETURNING_ADDRESS_PROBLEM, // Package returned to sender by international carrier because the addressee's addr…
+  'SF': RETURNING_ADDRESS_PROBLEM, // Package returned to sender by international carrier because the addressee's addr…
+  'SG': RETURNING_DAMAGED, // Package returned to sender by international carrier because the item was damaged…
+  'SH': RETURNING_RECIPIENT_REFUSED, // Package returned to sender by international carrier because the item was refused…
+  'SI': RETURNING_PROHIBITED_ITEM, // Package returned to sender by international carrier because it contained prohibi…
+  'SJ': RETURNING_RECIPIENT_UNAVAILABLE, // Package returned to sender by international carrier because it remained unclaime…
+  'SK': RETURNING_ADDRESS_PROBLEM, // Package returned to sender by international carrier because the address is unkno…
+  'SL': RETURNING, // International carrier is preparing package return
+  'SM': RETURNING, // International carrier is processing package return
+  'SN': DELAYED_MISSED_CONNECTION, // Package en route; international carrier misrouted
+  'SO': AVAILABLE_FOR_PICKUP, // Package has arrived at destination pick-up point
+  'SP': RETURNING, // Return is out for delivery by post office
+  'SQ': RETURNED, // Return delivered to sender
+  'SR': ATTEMPT_FAILED_RECIPIENT_UNAVAILABLE, // No authorized addressee is available at destination
+  'VS': IN_TRANSIT, // Shipment tendered to UPS Mail Innovations
+  'XA': IN_TRANSIT, // Accepted by post office
+  'XD': RETURNING_DAMAGED, // Package Damaged: Returned to Sender
+  'XO': RETURNING, // Package Returned to Sender
+  'YC': DELIVERED, // Delivered
+  'YD': AVAILABLE_FOR_PICKUP, // Held at Post Office, At Customer Request
+  'YE': EXCEPTION_RECIPIENT_REFUSED, // Refused
+  'YF': EXCEPTION_ADDRESS_PROBLEM, // Unable to deliver, problem with address
+  'YG': IN_TRANSIT, // Forwarded
+  'YH': IN_TRANSIT, // Arrived at Post Office
+  'YI': IN_TRANSIT, // Arrived at USPS Facility
+  'YJ': EXCEPTION_ADDRESS_PROBLEM, // No Such Number
+  'YK': EXCEPTION_RECIPIENT_MOVED, // Moved, Left no Address
+  'YL': EXCEPTION_LOST, // Dead Mail: Disposed by Post Office
+  'YM': EXCEPTION_LOST, // Dead Mail: Sent to Mail Recovery Center
+  'ZM': ATTEMPT_FAILED_NO_ACCESS, // Delivery Attempted: No Access to Delivery Location
+  'ZN': IN_TRANSIT, // Dispatched from USPS Intl Service Center
+  'ZR': IN_TRANSIT, // Depature Scan: Enroute to USPS
+  'ZS': IN_TRANSIT, // Package received for processing
+  'ZT': IN_TRANSIT, // Package processed
+  'ZU': IN_TRANSIT, // Departed UPS Facility
+  'ZV': IN_TRANSIT, // Arrived at UPS Facility
+  'ZW': IN_TRANSIT, // Postage Paid/Ready for destination post office entry
+  'ZX': IN_TRANSIT, // Package transferred to post office. No further tracking information will be avai…
+  'ZY': IN_TRANSIT, // Shipment Delivered to USPS, Package Acceptance Pending
+  'ZZ': IN_TRANSIT, // Arrived at USPS Facility
+} as const satisfies Record<string, UpsCodeMapping>;
+
+/**
+ * UPS Freight / TForce Freight and UPS freight-forwarding codes, read for packages that
+ * upsCodeTableOf recognises as freight. Two appendix tables in one, as their keys cannot meet:
+ * the forwarding activity codes are three digits with their leading zeros ("012" Delivered, not the
+ * status number 12), the freight exception codes two characters ("01", "DP").
+ */
+export const UPS_FREIGHT_CODES = {
+  // CRD TCFRATY - Freight Forwarding Activity
+  '000': PENDING, // Data Not Available
+  '001': INFO_RECEIVED, // Shipment/Forwarding Information Received
+  '002': IN_TRANSIT, // Received into UPS possession
+  '003': INFO_RECEIVED, // Date Available to Ship
+  '004': KEEP_PREVIOUS, // ETD from Load Port
+  '005': IN_TRANSIT, // Departure
+  '006': KEEP_PREVIOUS, // ETA at Port of Discharge
+  '007': IN_TRANSIT, // Confirmed Arrival
+  '009': IN_TRANSIT, // Cleared Customs
+  '010': IN_TRANSIT, // Tendered to Clients Nominated Carrier
+  '011': OUT_FOR_DELIVERY, // Out for Delivery
+  '012': DELIVERED, // Delivered
+  '013': EXCEPTION_OTHER, // Exception
+  '014': CANCELLED, // Shipment Information Voided
+  '015': IN_TRANSIT, // Origin
+  '016': IN_TRANSIT, // Destination
+  '017': IN_TRANSIT, // Pickup
+  '020': IN_TRANSIT, // Appointment Made
+  '022': IN_TRANSIT, // Wrapped
+  '027': IN_TRANSIT, // Cleared Customs
+  '028': IN_TRANSIT, // Departed Transit Leg
+  '029': IN_TRANSIT, // Arrived Transit Leg
+  '030': IN_TRANSIT, // On Hand at Destination
+  '031': IN_TRANSIT, // Arrived at Destination Country
+  '032': KEEP_PREVIOUS, // Docs to Outside Broker
+  '033': KEEP_PREVIOUS, // ISF Data Accepted (Error Free)
+  '034': KEEP_PREVIOUS, // ISF Data Accepted with Warning
+  '035': KEEP_PREVIOUS, // ISF Matched to AMS Bill on File
+  '036': KEEP_PREVIOUS, // Revised Door ETA
+  '037': INFO_RECEIVED, // Booking Received from Client
+  '038': INFO_RECEIVED, // Collection Order Issued
+  '039': INFO_RECEIVED, // File Opened
+  '040': IN_TRANSIT, // Confirmed Arrival at Final Carrier B/L Point
+  '041': KEEP_PREVIOUS, // Documents to client's broker or consignee
+  '042': KEEP_PREVIOUS, // Documents turned over to UPS broker
+  '043': IN_TRANSIT, // Shipment in Customs
+  '044': IN_TRANSIT, // Entered Into Warehouse for Storage
+  '045': KEEP_PREVIOUS, // Documents received from shipper
+  '046': IN_TRANSIT, // On hand at origin location
+  '047': KEEP_PREVIOUS, // Documents faxed or sent to destination
+  '048': IN_TRANSIT, // Available for final distribution
+  '049': IN_TRANSIT, // Shipment has arrived at a Service Center
+  '050': DELIVERED, // Shipment has been delivered to consignee
+  '051': IN_TRANSIT, // Shipment has been picked up
+  '052': IN_TRANSIT, // Shipment is at a UPS Freight location
+  '053': EXCEPTION_OTHER, // Shortage noted at receipt from customer
+  '054': IN_TRANSIT, // A delivery appointment has been scheduled with the consignee
+  '055': OUT_FOR_DELIVERY, // A trailer containing this shipment has been dropped/placed at the consignee's lo…
+  '056': IN_TRANSIT, // Registered with clearing agency; shipment release pending clearing agency review
+  '057': OUT_FOR_DELIVERY, // Shipment has arrived at the consignee location
+  '058': EXCEPTION_LOST, // Shortage noted at receipt from advance carrier
+  '059': INFO_RECEIVED, // Trailer dropped at pickup location
+  '060': OUT_FOR_DELIVERY, // Trailer dropped at delivery location
+  '061': INFO_RECEIVED, // Arrival at pickup location
+  '062': IN_TRANSIT, // First rail transfer
+  '063': IN_TRANSIT, // Second rail transfer
+  '065': IN_TRANSIT, // Third rail transfer
+  '066': IN_TRANSIT, // Fourth rail transfer
+  '067': IN_TRANSIT, // First in transit border clearance
+  '068': IN_TRANSIT, // Second in transit border clearance
+  '069': IN_TRANSIT, // Third in transit border clearance
+  '070': IN_TRANSIT, // Fourth in transit border clearance
+  '072': INFO_RECEIVED, // Planned pickup date
+  '073': KEEP_PREVIOUS, // Departed Delivery Location
+  '074': INFO_RECEIVED, // Arrived at Pick-Up Location
+  '080': IN_TRANSIT, // Confirmed Gateway Departure
+  // VCAT - Freight Exception Codes
+  '01': DELAYED_BY_CARRIER, // A breakdown / mechanical failure occurred which may result in a service delay
+  '02': ATTEMPT_FAILED, // Delivery attempted. Freight brought back
+  '03': KEEP_PREVIOUS, // A loss of visibility has occurred causing interruption in the flow of informatio…
+  '04': DELAYED_BY_CARRIER, // An incident has occurred which may result in a service delay
+  '05': DELAYED_WEATHER, // Adverse weather conditions occurred which may result in a service delay
+  '06': EXCEPTION_DAMAGED, // Shipment damage noted while in transit
+  '07': IN_TRANSIT, // Appointment is required before delivery
+  '08': KEEP_PREVIOUS, // Arrangements for appointment attempted
+  '09': AVAILABLE_FOR_PICKUP, // As requested, the receiver will pickup at a TForce Freight facility.
+  '10': DELIVERED, // Consignee refused part of shipment; balance delivered
+  '11': EXCEPTION_CUSTOMS_HOLD, // Customs must release shipment prior to delivery
+  '12': DELIVERED, // Damage noted at delivery; consignee received shipment
+  '14': EXCEPTION_DAMAGED, // Damage noted at receipt from advance carrier
+  '15': EXCEPTION_DAMAGED, // Damage noted at receipt from shipper
+  '16': EXCEPTION_LOST, // Shortage noted at receipt from advance carrier
+  '17': EXCEPTION_OTHER, // Shortage noted at receipt from customer
+  '18': DELAYED_BY_CARRIER, // A delay at service center may result in a service delay
+  '19': DELAYED_BY_CARRIER, // An incident has occurred which may result in a service delay
+  '20': DELAYED_OTHER, // Special consignee requirements may result in a service delay
+  '21': IN_TRANSIT, // Freight has been placed in consolidation status per consignee instructions
+  '22': DELAYED_BY_CARRIER, // Shipment may be delayed
+  '24': EXCEPTION_CUSTOMS_HOLD, // Hold per broker instructions
+  '25': EXCEPTION_OTHER, // Incomplete or missing documentation must be obtained. TForce Freight is attempti…
+  '26': EXCEPTION_CUSTOMS_HOLD, // No broker has been assigned
+  '27': EXCEPTION_DAMAGED, // Over short and damaged
+  '28': DELIVERED, // Overage noted at delivery; customer received overage
+  '29': IN_TRANSIT, // Overage noted at receipt from customer
+  '30': IN_TRANSIT, // Overage noted at receipt from advanced carrier
+  '31': DELIVERED, // Shortage noted at delivery; customer received balance
+  '32': DELAYED_BY_CARRIER, // Shipment delayed, hazardous material load conflict
+  '33': EXCEPTION_HELD_AT_CARRIER, // Shipment is at TForce Freight location waiting for disposition from customer
+  '34': EXCEPTION_LOST, // Shipment recorded but cannot be found. Attempting to locate
+  '35': EXCEPTION_CUSTOMS_HOLD, // Shipment was seized by customs - contact destination brokerage for more detail
+  '36': EXCEPTION_LOST, // Shortage noted while in-transit
+  '38': DELAYED_BY_CARRIER, // The address is in a remote area and deliveries are not made daily
+  '39': DELAYED_BY_CARRIER, // The shipment is delayed
+  '40': DELAYED_BY_CARRIER, // The service area is inaccessible; a delay may result
+  '41': DELAYED_BY_CARRIER, // Airline backlog
+  '42': KEEP_PREVIOUS, // Change in estimated date of arrival at destination port
+  '43': DELAYED_BY_CARRIER, // Aircraft downgrade
+  '44': DELAYED_BY_CARRIER, // Airline error
+  '45': DELAYED_BY_CARRIER, // Act of God/Force Majeure
+  '46': DELAYED_CUSTOMS_HOLD, // Consulate delay
+  '47': EXCEPTION_OTHER, // Customer information discrepancy
+  '48': DELAYED_BY_CARRIER, // Documents late from carrier
+  '49': DELAYED_MISSED_CONNECTION, // Missed established cut-off
+  '50': KEEP_PREVIOUS, // Pick-up cancelled
+  '51': KEEP_PREVIOUS, // Carrier split shipment
+  '52': DELAYED_OTHER, // Late documents from consignee
+  '53': IN_TRANSIT, // Consignee delayed delivery
+  '54': EXCEPTION_PROHIBITED_ITEM, // Dangerous goods refusal
+  '55': DELAYED_BY_CARRIER, // Holiday
+  '56': EXCEPTION_CUSTOMS_HOLD, // AMS shipper data incomplete
+  '57': DELAYED_OTHER, // Late documents from shipper
+  '58': EXCEPTION_HELD_FOR_PAYMENT, // Pending duties
+  '59': KEEP_PREVIOUS, // Early loading by shipper
+  '60': IN_TRANSIT, // Exception override
+  '61': EXCEPTION_CUSTOMS_HOLD, // Customs or other government hold/delay
+  '62': DELAYED_BY_CARRIER, // Equipment not available
+  '63': DELIVERED, // Final delivery of split/partial shipment
+  '64': DELAYED_BY_CARRIER, // Airline flight crew out of hours
+  '65': EXCEPTION_LABEL_PROBLEM, // Shipment mislabeled by shipper
+  '66': IN_TRANSIT, // Consignee delayed delivery
+  '67': DELAYED_BY_CARRIER, // Ground handler delay
+  '68': IN_TRANSIT, // AMS hold released
+  '69': EXCEPTION_HELD_AT_CARRIER, // Held for security reasons
+  '70': DELAYED_BY_CARRIER, // Lost documents
+  '71': DELAYED_MISSED_CONNECTION, // Late for lock out
+  '72': DELAYED_MISSED_CONNECTION, // Late pier delivery
+  '73': DELAYED_BY_CARRIER, // Late document turnover
+  '74': EXCEPTION_OTHER, // Missing data
+  '75': EXCEPTION_OTHER, // No ocean bill of lading
+  '76': INFO_RECEIVED, // Shipment not ready for pick-up
+  '77': KEEP_PREVIOUS, // Change in estimated date of departure from origin port
+  '78': EXCEPTION_OTHER, // Other
+  '79': EXCEPTION_OTHER, // Oversized cargo
+  '80': EXCEPTION_DAMAGED, // Pallet collapsed
+  '81': EXCEPTION_OTHER, // Piece count discrepancy
+  '82': DELAYED_BY_CARRIER, // Picking/load error
+  '83': IN_TRANSIT, // Cargo reconsigned in transit
+  '84': EXCEPTION_CUSTOMS_HOLD, // AMS carrier rejected
+  '85': IN_TRANSIT, // Shipment diverted at shipper/consignee request
+  '86': RETURNING_CANCELLED_BY_SENDER, // Shipment returned, shipper request/authorized
+  '87': DELAYED_BY_CARRIER, // S.S. line error
+  '88': DELAYED_BY_CARRIER, // Truck cancelled
+  '89': DELAYED_BY_CARRIER, // Trucker pickup/delivery late
+  '90': DELAYED_BY_CARRIER, // Trade lane exception
+  '91': DELAYED_MISSED_CONNECTION, // Vessel/flight delayed
+  '92': DELAYED_BY_CARRIER, // Aircraft weight and balance
+  '93': KEEP_PREVIOUS, // Weight discrepancy
+  '94': DELAYED_BY_CARRIER, // Weekend
+  '95': EXCEPTION_HELD_AT_CARRIER, // Shipment on hold
+  '96': DELAYED_MISSED_CONNECTION, // Shipment misrouted
+  '97': EXCEPTION_DAMAGED, // Airline damaged cargo
+  '98': DELAYED_BY_CARRIER, // IT systems failure
+  '99': EXCEPTION_CUSTOMS_HOLD, // Customs or other government hold/delay
+  'A1': EXCEPTION_CUSTOMS_HOLD, // Customs or other government hold/delay
+  'A2': EXCEPTION_CUSTOMS_HOLD, // Held at export customs
+  'A3': EXCEPTION_CUSTOMS_HOLD, // Held at customs
+  'A4': DELAYED_BY_CARRIER, // Shipment not booked
+  'A5': EXCEPTION_OTHER, // Pending resolution
+  'AR': DELAYED_BY_CARRIER, // Aircraft rerouted
+  'AS': KEEP_PREVIOUS, // U.S. export filing (AES) submitted
+  'B3': EXCEPTION_OTHER, // Phone number disconnected. TForce Freight is attempting to obtain appointment in…
+  'B4': EXCEPTION_OTHER, // Phone number not listed. TForce Freight is attempting to obtain appointment info…
+  'B6': KEEP_PREVIOUS, // Left message. TForce Freight is attempting to obtain appointment information
+  'B7': KEEP_PREVIOUS, // Line busy. TForce Freight is attempting to obtain appointment information
+  'B8': KEEP_PREVIOUS, // No answer. TForce Freight is attempting to obtain appointment information
+  'B9': KEEP_PREVIOUS, // Sent email. TForce Freight is attempting to obtain appointment information
+  'BL': DELAYED_BY_CARRIER, // Bumped due to passenger load
+  'BM': DELAYED_BY_CARRIER, // Bumped due to mail
+  'BP': DELAYED_BY_CARRIER, // Bumped due to perishables
+  'BW': DELAYED_WEATHER, // Bad weather
+  'C0': EXCEPTION_OTHER, // Wrong phone number provided. TForce Freight is attempting to obtain appointment…
+  'C3': DELAYED_BY_CARRIER, // TForce Freight will attempt delivery on next business day
+  'C7': IN_TRANSIT, // Registered with clearing agency. Shipment release pending clearing agency review
+  'D1': EXCEPTION_RECIPIENT_REFUSED, // The consignee did not want the order and refused this delivery
+  'D2': IN_TRANSIT, // Partial delivery
+  'D3': DELAYED_BY_CARRIER, // Airline booking not honored
+  'D4': EXCEPTION_RECIPIENT_REFUSED, // Shipment refused - damaged or short
+  'D5': EXCEPTION_RECIPIENT_REFUSED, // Consignee refused freight
+  'DE': IN_TRANSIT, // Delivery appointment scheduled
+  'DG': EXCEPTION_PROHIBITED_ITEM, // Dangerous goods refusal
+  'DH': DELAYED_BY_CARRIER, // Holiday
+  'DP': EXCEPTION_OTHER, // Pending corrected documents
+  'DX': KEEP_PREVIOUS, // Delivery comment
+  'E1': IN_TRANSIT, // The address has been corrected. The delivery has been rescheduled
+  'E2': IN_TRANSIT, // Delivery rescheduled
+  'E4': IN_TRANSIT, // Released by clearing agency. Now in-transit for delivery
+  'E5': IN_TRANSIT, // Shipment to be redelivered to consignee
+  'E6': IN_TRANSIT, // Shipment has been reconsigneed to another destination
+  'E7': EXCEPTION_RECIPIENT_REFUSED, // Shipment refused by the shipper and the consignee, on hand at a TForce Freight f…
+  'E8': KEEP_PREVIOUS, // Package damage, contents intact
+  'E9': DELIVERED, // Damage noted by consignee, partial receipt accepted
+  'EC': EXCEPTION_CUSTOMS_HOLD, // Held for export customs reasons
+  'EF': DELAYED_BY_CARRIER, // Equipment malfunction
+  'EX': IN_TRANSIT, // Export customs released
+  'F1': IN_TRANSIT, // Overage noted while in-transit
+  'F2': EXCEPTION_HELD_AT_CARRIER, // Waiting for disposition from customer
+  'F3': DELAYED_BY_CARRIER, // Civil unrest delay
+  'FX': DELAYED_BY_CARRIER, // Flight cancelled
+  'G1': KEEP_PREVIOUS, // U.S. Import Security Filing accepted, pending AMS match
+  'G2': KEEP_PREVIOUS, // U.S. Import Security Filing accepted, pending AMS match
+  'G3': KEEP_PREVIOUS, // U.S. ISF to be cancelled in 10 days - AMS bill not on file
+  'G4': EXCEPTION_CUSTOMS_HOLD, // U.S. Import Security Filing has been cancelled
+  'G5': EXCEPTION_CUSTOMS_HOLD, // U.S. Import Security Filing data rejected with errors
+  'GD': DELAYED_BY_CARRIER, // Gateway delay
+  'HA': DELAYED_BY_CARRIER, // A transportation accident has delayed delivery
+  'HC': EXCEPTION_CUSTOMS_HOLD, // Customs or other government hold/delay
+  'HD': DELAYED_BY_CARRIER, // Delayed at logistics center
+  'HE': DELAYED_BY_CARRIER, // Awaiting documents from carrier
+  'HF': EXCEPTION_OTHER, // Shipment confiscated
+  'HG': KEEP_PREVIOUS, // Penalty levied
+  'HN': DELAYED_BY_CARRIER, // Holiday
+  'HU': IN_TRANSIT, // Hold for consolidation
+  'I1': EXCEPTION_OTHER, // Late/missing Information from shipper
+  'I2': EXCEPTION_CUSTOMS_HOLD, // U.S. ISF late/missing information from Importer of Record
+  'I3': DELAYED_BY_CARRIER, // Late/missing information from carrier
+  'I4': DELAYED_BY_CARRIER, // Data entry error
+  'I5': DELAYED_BY_CARRIER, // SCS late filing
+  'I6': DELAYED_BY_CARRIER, // Shipment is delayed due to congestion at Port
+  'IA': EXCEPTION_ADDRESS_PROBLEM, // Outside delivery zone
+  'IC': EXCEPTION_OTHER, // Altered equipment seals
+  'IE': ATTEMPT_FAILED, // Unsuccessful delivery attempt
+  'IF': EXCEPTION_OTHER, // Incomplete shipping instructions
+  'IG': EXCEPTION_OTHER, // Consignee information requested
+  'IH': EXCEPTION_HELD_FOR_PAYMENT, // Payment not received
+  'II': EXCEPTION_RECIPIENT_REFUSED, // Payment refused
+  'IJ': DELAYED_BY_CARRIER, // Airline error at destination
+  'IK': DELAYED_BY_CARRIER, // Forwarder error
+  'IL': DELAYED_BY_CARRIER, // Airline error at destination
+  'IM': DELAYED_BY_CARRIER, // Exceeds allocation
+  'IN': DELAYED_BY_CARRIER, // Bad traffic
+  'IO': DELAYED_BY_CARRIER, // Vehicle accident
+  'IP': DELAYED_BY_CARRIER, // Holiday
+  'IQ': EXCEPTION_OTHER, // Incorrect documents
+  'IS': KEEP_PREVIOUS, // U.S. Importer Security Filing data accepted with warning
+  'IT': DELAYED_CUSTOMS_HOLD, // U.S. Homeland Security delay
+  'LC': EXCEPTION_LOST, // Lost/missing cargo
+  'LD': DELAYED_BY_CARRIER, // Lost/missing/late documents
+  'MB': DELAYED_BY_CARRIER, // Aircraft mechanical
+  'MR': DELAYED_MISSED_CONNECTION, // Misrouted by carrier
+  'MS': DELAYED_BY_CARRIER, // Miscellaneous delay
+  'PS': EXCEPTION_LOST, // Lost/missing cargo
+  'RF': EXCEPTION_RECIPIENT_REFUSED, // Consignee refused freight
+  'SA': DELAYED_BY_CARRIER, // Booking space not confirmed
+  'SC': CANCELLED, // Shipment cancelled
+  'TE': KEEP_PREVIOUS, // Temperature excursion external
+  'TI': KEEP_PREVIOUS, // Temperature excursion internal
+  'TM': DELAYED_BY_CARRIER, // Truck mechanical
+  'U2': DELAYED_BY_CARRIER, // Special equipment/handling required
+  'U3': KEEP_PREVIOUS, // Tracking number unknown
+  'U4': DELAYED_BY_CARRIER, // Transit delay
+  'U6': EXCEPTION_HELD_AT_CARRIER, // Free time expired
+  'UF': ATTEMPT_FAILED_BUSINESS_CLOSED, // Delivery location closed
+  'UG': EXCEPTION_ADDRESS_PROBLEM, // Address validation requested
+  'UH': EXCEPTION_HELD_FOR_PAYMENT, // Credit approval requested
+  'UI': IN_TRANSIT, // Delivery appointment required
+  'UJ': EXCEPTION_DAMAGED, // Damaged in transit
+  'UK': IN_TRANSIT, // Delivery appointment required
+  'UL': DELAYED_BY_CARRIER, // Delayed departure
+  'UM': DELAYED_BY_CARRIER, // Train derailment
+  'UN': EXCEPTION_ADDRESS_PROBLEM, // Incorrect pick-up address
+  'UQ': DELAYED_BY_CARRIER, // Mechanical inspection requested
+  'UX': EXCEPTION_LOST, // Theft in transit
+  'UY': EXCEPTION_RECIPIENT_REFUSED, // Refused without reason
+  'UZ': DELAYED_BY_CARRIER, // Shunted to siding
 } as const satisfies Record<string, UpsCodeMapping>;
