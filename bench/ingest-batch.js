@@ -103,7 +103,10 @@ async function main() {
     const bodies = batchBodies(settings.ingestShipments, settings.batchSize, settings.batchEventsPerShipment);
     const http = await measureHttp(database, apiKey, bodies);
     console.log(describeRun('waybill (HTTP, whole run)', http));
-    console.log(`HTTP: ${int(http.eventsPerSecond)} events/s stored (${int(http.window.stored)} events in a ${http.window.seconds.toFixed(1)} s window; server ${http.window.cores.toFixed(2)} cores, ${ms(http.window.serverCpuMsPer1000Events)} CPU per 1,000 events${http.window.postgresCores !== null ? `, postgres ${http.window.postgresCores.toFixed(2)} cores` : ''}, machine ${pct(http.window.machineBusy)} busy) · ${int(http.completedEventsPerSecond)} events/s by answered requests · server RSS peak ${mb(http.rss.peakMb)}`);
+    const w = http.window;
+    const postgres = w.postgresCores !== null ? `, postgres ${w.postgresCores.toFixed(2)} cores` : '';
+    console.log(`HTTP: ${int(http.eventsPerSecond)} events/s stored (${int(w.stored)} events in a ${w.seconds.toFixed(1)} s window) · ${int(http.completedEventsPerSecond)} events/s by answered requests`);
+    console.log(`      server ${w.cores.toFixed(2)} cores, ${ms(w.serverCpuMsPer1000Events)} CPU per 1,000 events${postgres}, machine ${pct(w.machineBusy)} busy · server RSS peak ${mb(http.rss.peakMb)}`);
     const inProcess = await measureInProcess(database, brandId, bodies);
     const p = inProcess.perBatchMs;
     console.log(`in-process ingestBatch: ${int(inProcess.eventsPerSecond)} events/s (${int(inProcess.calls)} batches, ${settings.batchConnections} concurrent callers, mean ${ms(inProcess.latencyMs.mean)} per batch)`);

@@ -84,6 +84,7 @@ async function main() {
     const ratio = waybill.requestsPerSecond / ceiling.requestsPerSecond;
     const met = ratio >= TARGETS.singleIngestRatio;
     console.log(`stored ${int(waybill.stored)} events for ${int(waybill.answered)} 2xx answers · server RSS peak ${mb(waybill.rss.peakMb)}`);
+    if (waybill.stored < waybill.answered) console.log('WARNING: fewer events stored than requests answered: some requests did not store their event');
     const inProcess = await measureInProcess(database, brandId);
     console.log(`in-process postShipmentEvents: ${int(inProcess.perSecond)} calls/s (${settings.connections} concurrent callers, mean ${ms(inProcess.latencyMs.mean)}, p99 ${ms(inProcess.latencyMs.p99)})`);
     console.log(`ratio ${pct(ratio)} of the ceiling (target ≥ ${pct(TARGETS.singleIngestRatio)}): ${verdict(met)}`);

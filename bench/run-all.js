@@ -6,6 +6,7 @@
 //   reads.js             GET /v1/shipments/{id} among 1,000,000 shipments: ratio, p99, RSS
 //   http-layers.js       diagnostic: the bare server plus Waybill's HTTP layers one by one (no database)
 //   ingest-breakdown.js  diagnostic: a 1,000-event batch's database work step by step, in-process
+//   sqlite-statements.js diagnostic: reads and writes in-process with and without a statement cache
 //
 //   npm run bench                                  (builds first, then this)
 //   node bench/run-all.js [--sqlite-only | --postgres-only] [--only ingest-single,reads]
@@ -21,7 +22,7 @@ import { TARGETS } from './lib/config.js';
 import { int, mb, ms, pct, verdict } from './lib/report.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'http-layers', 'ingest-breakdown'];
+const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'http-layers', 'ingest-breakdown', 'sqlite-statements'];
 
 function parseArgs(argv) {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -93,6 +94,9 @@ function summarise(benchmark, results) {
         `${head} per 1,000-event batch (wall): ingestBatch ${ms(r.ingestBatch.wallMs)} · parse+validate ${ms(r.parseAndValidate.wallMs)} · SELECT ${ms(r.selectShipments.wallMs)} · ` +
           `INSERT events ${ms(r.insertEvents.wallMs)} · upserts ${ms(r.saveFoldedUpsert.upsertOnlyWallMs)} (vs 1,000 × UPDATE ${ms(r.updateEachShipment.wallMs)})`,
       );
+    } else if (benchmark === 'sqlite-statements') {
+      const line = (k) => `reads ${int(r[k].reads.perSecond)}/s (${int(r[k].reads.cpuMicrosPerCall)} µs CPU), writes ${int(r[k].writes.perSecond)}/s (${int(r[k].writes.cpuMicrosPerCall)} µs CPU)`;
+      lines.push(`${head} in-process, as connect.ts: ${line('asIs')} · with a statement cache: ${line('cached')}`);
     } else if (benchmark === 'reads') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 50%: ${verdict(r.checks.throughput)}); ` +

@@ -29,7 +29,8 @@ export type Deps = {
 export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metrics'>> & { handle?: DbHandle; captureMessages?: boolean };
 
 export function createDeps(config: Config, secretKey: string, overrides: DepsOverrides = {}): Deps {
-  const handle = overrides.handle ?? openDatabase(config.databaseUrl);
+  const log = overrides.log ?? pino({ level: config.logLevel, redact: ['*.apiKey', '*.credentials', '*.clientSecret', 'req.headers.authorization'] });
+  const handle = overrides.handle ?? openDatabase(config.databaseUrl, { onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed') });
   const keys = deriveKeyring(secretKey);
   const fetchImpl = overrides.fetch ?? globalThis.fetch;
   const messaging = createMessaging({ smtpUrl: config.smtpUrl, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });
@@ -37,7 +38,7 @@ export function createDeps(config: Config, secretKey: string, overrides: DepsOve
     db: handle.db,
     dialect: handle.dialect,
     clock: overrides.clock ?? systemClock,
-    log: overrides.log ?? pino({ level: config.logLevel, redact: ['*.apiKey', '*.credentials', '*.clientSecret', 'req.headers.authorization'] }),
+    log,
     config,
     keys,
     messaging,

@@ -10,10 +10,13 @@ import type { Database } from './schema.js';
 export type Db = Kysely<Database>;
 export type DbHandle = { db: Db; dialect: 'sqlite' | 'postgres'; close(): Promise<void> };
 
-export function openDatabase(databaseUrl: string, options: { poolSize?: number } = {}): DbHandle {
+export function openDatabase(databaseUrl: string, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): DbHandle {
   const dialect = dialectOf(databaseUrl);
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection that PostgreSQL closes (a restart, a dropped database) must not crash the
+    // process: the pool discards it and the next query opens a new one.
+    pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, close: () => db.destroy() };
   }

@@ -31,7 +31,9 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   const demo = parsed.data;
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
   if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
-  const secretKey = config.secretKey ?? demoSecret(path.dirname(path.resolve(demo.DEMO_DATABASE_URL)));
+  // The generated key lives beside a SQLite demo database, or in ./data when the demo runs on PostgreSQL.
+  const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(demo.DEMO_DATABASE_URL)) : path.resolve('data');
+  const secretKey = config.secretKey ?? demoSecret(secretFolder);
 
   const clock = acceleratedClock(demo.DEMO_SPEED);
   let brand: BrandRow | undefined;
