@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // /demo/messages: every email and SMS the demo's customers received, as they would see them —
 // rendered emails side by side with SMS bubbles. Mounted only by `waybill demo`.
+import { raw } from 'hono/html';
 import type { Deps } from '../deps.js';
 import { Layout } from '../web/pages.js';
 
@@ -21,7 +22,7 @@ export function renderDemoMessages(deps: Deps): string {
         Waybill demo · <a href="/">parcels</a> · messages
       </header>
       <main class="wide">
-        <style>{STYLE}</style>
+        <style>{raw(STYLE)}</style>
         <div class="card">
           <h1>What the customers received</h1>
           <p>

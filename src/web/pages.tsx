@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // Public pages: the order's tracking page at /t/{token} and the start page at /.
 // Server-rendered, no script, no third-party asset; nothing personal beyond the city.
+import { raw } from 'hono/html';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../api/context.js';
@@ -32,7 +33,7 @@ function Layout({ title, children, refreshSeconds }: { title: string; children: 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {refreshSeconds ? <meta http-equiv="refresh" content={String(refreshSeconds)} /> : null}
         <title>{title}</title>
-        <style>{CSS}</style>
+        <style>{raw(CSS)}</style>
       </head>
       <body>{children}</body>
     </html>
