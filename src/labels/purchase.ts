@@ -13,6 +13,7 @@ import type { BrandRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { AppError, type FieldProblem } from '../lib/errors.js';
 import { type CarrierChoice, chooseCarrier, type ShipmentFacts } from './choice.js';
 import { activeRoutingRules } from './rules-store.js';
+import { buyCarrierLabel } from './carrier-purchase.js';
 import { buySimulatedLabel } from './simulated.js';
 import { toOunces } from './units.js';
 import { type LabelDraft, type LabelRules, validateLabel } from './validate.js';
@@ -65,7 +66,7 @@ export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: Or
   const valid = validateLabel(draft, rules);
   if (!valid.ok) throw labelProblems(draft.carrierName, valid.error);
   if (choice.carrier === 'simulated') return buySimulatedLabel(deps, { brand, order, label: valid.value, choice, direction, scenario: input.scenario });
-  throw new AppError('validation_failed', `${draft.carrierName} labels are not sold through Waybill yet`, [{ field: 'carrier', problem: 'only the simulated carrier sells labels so far' }]);
+  return buyCarrierLabel(deps, { brand, order, label: valid.value, choice, direction });
 }
 
 async function decideCarrier(deps: Deps, brand: BrandRow, input: CreateShipmentInput, facts: ShipmentFacts): Promise<CarrierChoice> {

@@ -1,12 +1,15 @@
-// /v1 routes about labels: downloading a shipment's label (PDF or ZPL).
+// /v1 routes about labels: downloading a shipment's label (PDF or ZPL) and voiding it.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema } from '../api/schemas.js';
+import { ErrorSchema, ShipmentSchema } from '../api/schemas.js';
+import { shipmentJson } from '../api/serialize.js';
 import { LABEL_FORMATS } from '../carriers/label-types.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findShipment } from '../shipments/service.js';
 import { documentFormats, findShipmentPurchase, readLabelDocument } from './store.js';
+import { shipmentLabelSummary } from './summary.js';
+import { voidShipmentLabel } from './void.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const security = [{ apiKey: [] }];
@@ -47,6 +50,29 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
         'content-disposition': `${format === 'pdf' ? 'inline' : 'attachment'}; filename="${document.filename}"`,
         'cache-control': 'private, no-store',
       }) as never;
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/shipments/{shipmentId}/void',
+      tags: ['Labels'],
+      summary: 'Void the shipment’s label at the carrier and cancel the shipment (refused once the carrier has the parcel, with its reason)',
+      security,
+      request: { params: ShipmentParam },
+      responses: {
+        200: json(ShipmentSchema, 'The shipment, cancelled, with its voided label'),
+        409: json(ErrorSchema, 'No label to void, the parcel is already moving, or the carrier refused (its reason is quoted in details)'),
+        503: json(ErrorSchema, 'The carrier did not answer; the label is still valid'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const brand = c.get('brand');
+      const shipment = await voidShipmentLabel(deps, brand, c.req.valid('param').shipmentId!);
+      deps.notifyJobsEnqueued();
+      return c.json({ ...shipmentJson(shipment), label: await shipmentLabelSummary(deps, brand.id, shipment.id) } as never, 200);
     },
   );
 }
