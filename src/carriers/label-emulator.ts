@@ -82,6 +82,15 @@ export function labelBook(): LabelBook {
   };
 }
 
+/** A request body as JSON, or undefined when it is not JSON (each emulator answers that in its own words). */
+export function parseJsonBody<T>(body: string): T | undefined {
+  try {
+    return JSON.parse(body) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 // ---- Tracking numbers that pass each carrier's check digit ------------------------------------
 
 /** 1Z + shipper number (6) + service (2) + package (7) + mod-10 check (odd positions doubled). */

@@ -58,7 +58,7 @@ describe('UPS labels through the API', () => {
     const orderId = await newOrder();
     const zpl = await buy(orderId, { labelFormat: 'zpl' });
     expect(zpl.status).toBe(201);
-    const text = await t.app.request(zpl.json.label.downloads.zpl, { headers: { authorization: `Bearer ${t.apiKey}` } }).then((r) => r.text());
+    const text = await (await t.app.request(zpl.json.label.downloads.zpl, { headers: { authorization: `Bearer ${t.apiKey}` } })).text();
     expect(text).toContain(zpl.json.trackingNumber);
     const back = await buy(orderId, { direction: 'return' });
     expect(back.status).toBe(201);

@@ -5,7 +5,7 @@
 // reference) are this emulator's stand-ins for UPS's wording.
 import bwipjs from 'bwip-js';
 import { jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from '../emulator-kit.js';
-import { type LabelBook, upsTrackingNumber, emulatedLabelDocument } from '../label-emulator.js';
+import { type LabelBook, upsTrackingNumber, emulatedLabelDocument, parseJsonBody } from '../label-emulator.js';
 import { UPS_SERVICES } from './label-format.js';
 
 export const UPS_SHIP_PATH = /^\/api\/shipments\/v\d+\/ship$/;
@@ -44,7 +44,7 @@ export function upsLabelRoutes(book: LabelBook, shipperNumber: string, now: () =
   }
 
   async function ship(body: string): Promise<EmulatorAnswer> {
-    const request = parse<ShipBody>(body)?.ShipmentRequest;
+    const request = parseJsonBody<ShipBody>(body)?.ShipmentRequest;
     const shipment = request?.Shipment;
     if (!request || !shipment) return jsonAnswer(400, upsError('120001', 'Missing or invalid ShipmentRequest'));
     if (shipment.Shipper?.ShipperNumber !== shipperNumber) return jsonAnswer(400, upsError('120100', 'Missing or invalid shipper number'));
@@ -89,7 +89,7 @@ export function upsLabelRoutes(book: LabelBook, shipperNumber: string, now: () =
   }
 
   async function recover(body: string): Promise<EmulatorAnswer> {
-    const request = parse<{ LabelRecoveryRequest?: { LabelSpecification?: { LabelImageFormat?: { Code?: string } }; TrackingNumber?: string; ReferenceValues?: { ReferenceNumber?: { Value?: string }; ShipperNumber?: string } } }>(body)?.LabelRecoveryRequest;
+    const request = parseJsonBody<{ LabelRecoveryRequest?: { LabelSpecification?: { LabelImageFormat?: { Code?: string } }; TrackingNumber?: string; ReferenceValues?: { ReferenceNumber?: { Value?: string }; ShipperNumber?: string } } }>(body)?.LabelRecoveryRequest;
     const reference = request?.ReferenceValues?.ReferenceNumber?.Value;
     const label = request?.TrackingNumber ? book.byTracking(request.TrackingNumber) : reference && request?.ReferenceValues?.ShipperNumber === shipperNumber ? book.byReference(reference) : undefined;
     if (!label || label.voided) return jsonAnswer(400, upsError('190202', 'No packages found for the given reference or tracking number'));
@@ -114,14 +114,6 @@ export function upsLabelRoutes(book: LabelBook, shipperNumber: string, now: () =
     if (UPS_RECOVERY_PATH.test(url.pathname) && method === 'POST') return recover(body);
     return jsonAnswer(405, upsError('10405', `Method ${method} is not allowed on ${url.pathname}`));
   };
-}
-
-function parse<T>(body: string): T | undefined {
-  try {
-    return JSON.parse(body) as T;
-  } catch {
-    return undefined;
-  }
 }
 
 function sheet(trackingNumber: string, to: Party, from: Party, service: string) {
