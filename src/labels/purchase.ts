@@ -4,28 +4,17 @@
 import type { CreateShipmentInput } from '../api/schemas.js';
 import { getBrand } from '../brands/repo.js';
 import { settingsOf } from '../brands/settings.js';
-import type { LabelCapability, LabelFormat, ServiceLevel } from '../carriers/label-types.js';
+import type { LabelFormat } from '../carriers/label-types.js';
 import { carrierAdapter } from '../carriers/registry.js';
-import { SIMULATED_DEFAULT_WEIGHT, SIMULATED_LABELS } from '../carriers/simulated/labels.js';
+import { SIMULATED_DEFAULT_WEIGHT } from '../carriers/simulated/labels.js';
 import { DEFAULT_ORIGIN } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { AppError, type FieldProblem } from '../lib/errors.js';
-import { type CarrierChoice, chooseCarrier, type ShipmentFacts } from './choice.js';
-import { activeRoutingRules } from './rules-store.js';
+import { decideCarrier, labelCarriers, labelRulesOf, shipmentFacts } from './decide.js';
 import { buyCarrierLabel } from './carrier-purchase.js';
 import { buySimulatedLabel } from './simulated.js';
-import { toOunces } from './units.js';
-import { type LabelDraft, type LabelRules, validateLabel } from './validate.js';
-
-/** Carriers Waybill buys labels from: the simulated one and every adapter with the labels capability. */
-export const labelCarriers = (): string[] => ['simulated', ...['ups', 'fedex', 'usps', 'dhl'].filter((code) => carrierAdapter(code)?.labels)];
-
-export function labelRulesOf(carrier: string): (LabelRules & Pick<LabelCapability, 'defaultServices'>) | null {
-  if (carrier === 'simulated') return { ...SIMULATED_LABELS, phoneRequired: false, streetRequired: false };
-  const capability = carrierAdapter(carrier)?.labels;
-  return capability ? { ...capability, phoneRequired: carrier !== 'usps', streetRequired: true } : null;
-}
+import { type LabelDraft, validateLabel } from './validate.js';
 
 export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: OrderRow, input: CreateShipmentInput): Promise<ShipmentRow> {
   // The authenticated brand may be seconds old; addresses and rules must be the ones just saved.
@@ -34,15 +23,8 @@ export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: Or
   const destination = JSON.parse(order.destination) as LabelDraft['destination'];
   const direction = input.direction ?? 'outbound';
   const parcel = input.parcel ?? settings.shipping?.defaultParcel;
-  const facts: ShipmentFacts = {
-    country: destination.country,
-    region: destination.region ?? null,
-    postalCode: destination.postalCode,
-    weightOz: parcel?.weight ? toOunces(parcel.weight) : null,
-    serviceLevel: input.serviceLevel ?? 'standard',
-    direction,
-  };
-  const choice = await decideCarrier(deps, brand, input, facts);
+  const facts = shipmentFacts({ destination, parcel, serviceLevel: input.serviceLevel, direction });
+  const choice = await decideCarrier(deps, brand, { carrier: input.carrier, service: input.service }, facts);
   const rules = labelRulesOf(choice.carrier);
   if (!rules) {
     throw new AppError('validation_failed', `Waybill cannot buy ${choice.carrier} labels (it can buy: ${labelCarriers().join(', ')}); send the trackingNumber of a label you bought elsewhere`, [
@@ -67,19 +49,6 @@ export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: Or
   if (!valid.ok) throw labelProblems(draft.carrierName, valid.error);
   if (choice.carrier === 'simulated') return buySimulatedLabel(deps, { brand, order, label: valid.value, choice, direction, scenario: input.scenario });
   return buyCarrierLabel(deps, { brand, order, label: valid.value, choice, direction });
-}
-
-async function decideCarrier(deps: Deps, brand: BrandRow, input: CreateShipmentInput, facts: ShipmentFacts): Promise<CarrierChoice> {
-  const settings = settingsOf(brand);
-  const chosen = chooseCarrier({
-    named: { carrier: input.carrier, service: input.service },
-    facts,
-    rules: input.carrier ? [] : await activeRoutingRules(deps, brand.id),
-    defaults: { carrier: settings.shipping?.defaultCarrier, service: settings.shipping?.defaultService },
-    serviceFor: (carrier, level: ServiceLevel) => labelRulesOf(carrier)?.defaultServices[level] ?? null,
-  });
-  if (!chosen.ok) throw new AppError('validation_failed', chosen.error.map((p) => p.problem).join('; '), chosen.error);
-  return chosen.value;
 }
 
 function labelProblems(carrierName: string, problems: FieldProblem[]): AppError {

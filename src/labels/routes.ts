@@ -1,4 +1,5 @@
-// /v1 routes about labels: downloading a shipment's label (PDF or ZPL) and voiding it.
+// /v1 routes about labels: downloading a shipment's label (PDF or ZPL), voiding it, and (in
+// ./rules-routes.ts) the routing rules that choose the carrier.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
 import { ErrorSchema, ShipmentSchema } from '../api/schemas.js';
@@ -10,6 +11,7 @@ import { findShipment } from '../shipments/service.js';
 import { documentFormats, findShipmentPurchase, readLabelDocument } from './store.js';
 import { shipmentLabelSummary } from './summary.js';
 import { voidShipmentLabel } from './void.js';
+import { registerRoutingRuleRoutes } from './rules-routes.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const security = [{ apiKey: [] }];
@@ -18,6 +20,7 @@ const ShipmentParam = z.object({ shipmentId: z.string().max(64).openapi({ param:
 const binary = z.string().openapi({ format: 'binary' });
 
 export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
+  registerRoutingRuleRoutes(api, deps);
   api.openapi(
     createRoute({
       method: 'get',

@@ -48,7 +48,8 @@ export function validateLabel(draft: LabelDraft, rules: LabelRules): Result<Vali
   };
   // Carriers that demand a phone for the recipient take the brand's when the customer gave none.
   if (rules.phoneRequired && !customer.phone && warehouse?.phone) customer.phone = warehouse.phone;
-  checkAddress(customer, 'order.destination', rules, problems);
+  // Without a ship-from address that problem comes first; the phone is asked for once there is one.
+  checkAddress(customer, 'order.destination', warehouse ? rules : { ...rules, phoneRequired: false }, problems);
   if (draft.brand.returnTo) checkAddress(returnTo!, 'brand.returnTo', rules, problems);
 
   if (rules.destinations && !rules.destinations.includes(customer.country)) {
@@ -106,7 +107,9 @@ function checkAddress(address: PostalAddress, path: string, rules: LabelRules, p
   if (rules.streetRequired && REGION_REQUIRED.has(address.country) && !/^[A-Z]{2}$/i.test(address.region ?? '')) {
     problems.push({ field: `${path}.region`, problem: `must be the two-letter ${address.country === 'US' ? 'state' : 'province'} code` });
   }
-  if (rules.phoneRequired && blank(address.phone)) problems.push({ field: `${path}.phone`, problem: 'is required by this carrier' });
+  if (rules.phoneRequired && blank(address.phone)) {
+    problems.push({ field: `${path}.phone`, problem: path === 'order.destination' ? 'is required by this carrier (the ship-from phone stands in when the customer gave none)' : 'is required by this carrier' });
+  }
 }
 
 function checkParcel(draft: LabelDraft, rules: LabelRules, problems: FieldProblem[]): Parcel | null {
