@@ -110,6 +110,36 @@ describe('simulated carrier labels', () => {
     expect((await download('shp_01jd0000000000000000000000')).status).toBe(404);
   });
 
+  it('voids a simulated label: the shipment is cancelled and its journey stops', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
+    const pending = () => t.deps.db.selectFrom('jobs').select('id').where('state', '=', 'queued').where('idempotency_key', 'like', `sim:${shipment.id}:%`).execute();
+    expect((await pending()).length).toBeGreaterThan(0);
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/void`);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'cancelled', label: { status: 'voided' } });
+    expect(await pending()).toEqual([]);
+    t.clock.advance(30 * 86_400_000);
+    await t.worker.drain();
+    expect((await t.request('GET', `/v1/shipments/${shipment.id}`)).json.status).toBe('cancelled');
+    expect(await loadShipmentLabel(t.deps, t.brand.id, shipment.id, 'pdf')).toBeNull();
+  });
+
+  it('refuses to void once the simulated carrier has the parcel, and a shipment without a label', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
+    t.clock.advance(3 * 86_400_000);
+    await t.worker.drain();
+    expect((await t.request('GET', `/v1/shipments/${shipment.id}`)).json.status).not.toBe('info_received');
+    const refused = await t.request('POST', `/v1/shipments/${shipment.id}/void`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_transition', message: expect.stringMatching(/^cannot void the label: cannot cancel a shipment that is/) });
+    const manual = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', trackingNumber: '1Z12345E0205271693' })).json;
+    const none = await t.request('POST', `/v1/shipments/${manual.id}/void`);
+    expect(none.status).toBe(409);
+    expect(none.json.error.message).toMatch(/no label bought through Waybill/);
+  });
+
   it('refuses a bad format and a parcel over the limit, naming the field', async () => {
     const orderId = await newOrder();
     const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true })).json;
