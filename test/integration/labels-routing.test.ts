@@ -77,4 +77,12 @@ describe('routing rules', () => {
     expect((await t.request('DELETE', `/v1/routing-rules/${proposal.id}`)).status).toBe(404);
     expect((await explain()).json.service).toBe('express');
   });
+
+  it('are described in /openapi.json with the label routes, and on the reference page', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/shipments/{shipmentId}/label', '/shipments/{shipmentId}/void', '/routing-rules', '/routing-rules/{ruleId}', '/routing-rules/{ruleId}/accept', '/routing-rules/explain']));
+    expect(Object.keys(doc.paths['/shipments/{shipmentId}/label']!.get!.responses!['200']!.content!)).toEqual(['application/pdf', 'application/zpl']);
+    const html = await (await t.app.request('/docs')).text();
+    expect(html).toContain('/v1/routing-rules/explain');
+  });
 });
