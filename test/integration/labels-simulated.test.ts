@@ -140,6 +140,18 @@ describe('simulated carrier labels', () => {
     expect(none.json.error.message).toMatch(/no label bought through Waybill/);
   });
 
+  it('keeps the brand’s addresses and default parcel in its settings, refusing incomplete ones by field', async () => {
+    const bad = await t.request('PATCH', '/v1/brand/settings', { shipFrom: { name: 'Desk', city: 'Columbus', postalCode: '43215', country: 'USA' }, shipping: { defaultParcel: { weight: { value: -1, unit: 'lb' } } } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['shipFrom.country', 'shipFrom.line1', 'shipping.defaultParcel.weight.value']);
+    const good = await t.request('PATCH', '/v1/brand/settings', { shipping: { defaultParcel: { weight: { value: 20, unit: 'oz' } }, labelFormat: 'zpl' } });
+    expect(good.status).toBe(200);
+    expect(good.json).toMatchObject({ shipFrom: WAREHOUSE, returnTo: RETURNS, shipping: { labelFormat: 'zpl' } });
+    const shipment = (await t.request('POST', `/v1/orders/${await newOrder()}/shipments`, { carrier: 'simulated', label: true })).json;
+    expect(pdfText((await download(shipment.id)).body)).toContain('1 LB 4 OZ');
+    await t.request('PATCH', '/v1/brand/settings', { shipping: { labelFormat: 'pdf' } });
+  });
+
   it('refuses a bad format and a parcel over the limit, naming the field', async () => {
     const orderId = await newOrder();
     const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true })).json;
