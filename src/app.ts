@@ -11,6 +11,8 @@ import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
 import { randomToken } from './lib/crypto.js';
 import { renderDemoMessages } from './demo/messages-page.js';
+import { serveDemoLabel } from './demo/labels.js';
+import { DEMO_BRAND_ID } from './demo/demo.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createPublicPages } from './web/pages.js';
 
@@ -76,6 +78,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.route('/', createNotificationWebhooks(deps));
   // Only the demo shows captured messages: they hold customers' addresses.
   if (options.demoPages) app.get('/demo/messages', (c) => c.html(renderDemoMessages(deps)));
+  if (options.demoPages) app.get('/demo/labels/:file', (c) => serveDemoLabel(deps, DEMO_BRAND_ID, c));
   app.route('/', createPublicPages(deps, { startPage: options.startPage }));
   return app;
 }

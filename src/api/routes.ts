@@ -5,6 +5,8 @@ import { getBrand } from '../brands/repo.js';
 import { registerCarrierRoutes } from '../carriers/routes.js';
 import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
+import { registerLabelRoutes } from '../labels/routes.js';
+import { shipmentLabelSummary } from '../labels/summary.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -114,7 +116,7 @@ export function createApi(deps: Deps) {
       method: 'post',
       path: '/orders/{orderId}/shipments',
       tags: ['Shipments'],
-      summary: 'Add a shipment to an order: a carrier and tracking number, or a label from the simulated carrier',
+      summary: 'Add a shipment to an order: a carrier and tracking number, or label: true to buy a label (the carrier named, or chosen by the brand’s routing rules)',
       security,
       request: { params: OrderIdParam, ...body(CreateShipmentSchema) },
       responses: { 201: json(ShipmentSchema, 'Created'), 409: json(ErrorSchema, 'Tracking number already used'), ...errors },
@@ -122,7 +124,7 @@ export function createApi(deps: Deps) {
     async (c) => {
       const shipment = await createShipment(deps, c.get('brand'), c.req.valid('param').orderId!, c.req.valid('json'));
       deps.notifyJobsEnqueued();
-      return reply(c, shipmentJson(shipment), 201);
+      return reply(c, { ...shipmentJson(shipment), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) }, 201);
     },
   );
 
@@ -154,7 +156,7 @@ export function createApi(deps: Deps) {
     }),
     async (c) => {
       const shipment = await findShipment(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
-      return reply(c, shipmentJson(shipment, await listEvents(deps, shipment.id)));
+      return reply(c, { ...shipmentJson(shipment, await listEvents(deps, shipment.id)), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) });
     },
   );
 
@@ -221,6 +223,7 @@ export function createApi(deps: Deps) {
   registerCarrierRoutes(api, deps);
   registerImportRoutes(api, deps);
   registerNotificationRoutes(api, deps);
+  registerLabelRoutes(api, deps);
   return api;
 }
 

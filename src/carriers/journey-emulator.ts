@@ -70,7 +70,7 @@ export type JourneyTools<E, S> = {
 export async function startJourneyEmulator<E, S extends { events: E[] }, C extends Record<string, number>>(
   options: JourneyEmulatorOptions & Pick<EmulatorServerOptions, 'maxBodyBytes' | 'headers'>,
   counts: C,
-  answer: (request: EmulatorRequest, tools: JourneyTools<E, S>) => EmulatorAnswer,
+  answer: (request: EmulatorRequest, tools: JourneyTools<E, S>) => EmulatorAnswer | Promise<EmulatorAnswer>,
 ): Promise<JourneyControls<E, S, C>> {
   const shipments = shipmentBook<E, S>();
   const malformed = injectionQueue<true>();

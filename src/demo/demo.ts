@@ -15,6 +15,7 @@ import type { BrandRow } from '../db/schema.js';
 import type { RunningServer, startServer as StartServer } from '../main.js';
 import { DEMO_CUSTOMERS, DEMO_ITEMS, DEMO_SCENARIOS } from './data.js';
 import { renderDemoStartPage } from './start-page.js';
+import { setUpDemoShipping } from './labels.js';
 
 const DemoEnv = z.object({
   DEMO_DATABASE_URL: z.string().min(1).default('./data/demo.db'),
@@ -50,6 +51,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   const { deps } = running;
   if (config.dialect === 'postgres') await removeDemoBrand(deps);
   ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
+  brand = await setUpDemoShipping(deps, brand);
   await seedDemoOrders(deps, brand);
   deps.notifyJobsEnqueued();
 
@@ -86,6 +88,10 @@ function removeSqliteFiles(file: string): void {
 /** On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. */
 async function removeDemoBrand(deps: Deps): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
+    const purchases = trx.selectFrom('label_purchases').select('id').where('brand_id', '=', DEMO_BRAND_ID);
+    await trx.deleteFrom('label_documents').where('purchase_id', 'in', purchases).execute();
+    await trx.deleteFrom('label_purchases').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('routing_rules').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();
@@ -126,5 +132,7 @@ async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hours
   const labelClock = { ...deps, clock: { now: () => new Date(placedAt.getTime() + 3_600_000) } };
   // Customs holds happen only abroad; the customer in Canada gets one.
   const scenario = customer.destination.country === 'US' ? DEMO_SCENARIOS[sequence % DEMO_SCENARIOS.length] : 'customs_hold';
-  await createShipment(labelClock, brand, order.id, { carrier: 'simulated', label: true, direction: 'outbound', scenario });
+  // No carrier named: the brand's routing rule or its default (the simulated carrier) chooses, and
+  // the label (a real 4×6 PDF) is stored with the shipment.
+  await createShipment(labelClock, brand, order.id, { label: true, direction: 'outbound', scenario });
 }

@@ -7,6 +7,7 @@ import { trackingPageUrl } from '../orders/service.js';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../shipments/vocabulary.js';
 import { Layout } from '../web/pages.js';
 import { STATUS_TEXT } from '../web/status-text.js';
+import { demoLabelPath } from './labels.js';
 
 export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefined, apiKey: string): Promise<string> {
   if (!brand) return '<!doctype html><title>Waybill demo</title><p>The demo is starting…</p>';
@@ -29,7 +30,7 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
           <p>
             Demo time: <strong>{new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(now)} UTC</strong>. A
             simulated carrier moves each parcel through its journey; this page refreshes every 5 seconds. Open any order to see the page its
-            customer sees.
+            customer sees, or its label: a 4×6 PDF whose barcode scans to the tracking number.
           </p>
           <p class="muted">
             API: <a href="/docs">reference</a> · demo key <code>{apiKey}</code>
@@ -49,6 +50,7 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
                         <td><a href={trackingPageUrl(deps, brand, o)}>{o.number}</a></td>
                         <td>{JSON.parse(o.destination).city}</td>
                         <td class="muted">{shipment ? `${shipment.tracking_number}${shipment.delayed ? ' · late' : ''}` : 'no label yet'}</td>
+                        <td>{shipment ? <a href={demoLabelPath(shipment.id)}>label (PDF)</a> : ''}</td>
                       </tr>
                     );
                   })}

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
 import { type Server, startWaybill } from '../harness/process.js';
+import { pdfText, scanPdfBarcodes } from '../unit/helpers/scan-label.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>> | null = null;
 let dir: string;
@@ -59,6 +60,21 @@ describe('the demo', () => {
     const page = await fetch(link!);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Northwind Outfitters');
+  });
+
+  it('links each shipped order’s label: a real 4×6 PDF whose barcode scans to the tracking number', async () => {
+    const html = await (await fetch(`${demo.url}/`)).text();
+    const link = /href="(\/demo\/labels\/shp_[^"]+\.pdf)"/.exec(html)?.[1];
+    expect(link).toBeTruthy();
+    const res = await fetch(`${demo.url}${link}`);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = new Uint8Array(await res.arrayBuffer());
+    const apiKey = /Demo API key:\s+(\S+)/.exec(demo.output())![1];
+    const shipmentId = /labels\/(shp_[^.]+)\.pdf/.exec(link!)![1];
+    const shipment = await (await fetch(`${demo.url}/v1/shipments/${shipmentId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+    expect(shipment.label).toMatchObject({ status: 'bought', formats: ['pdf', 'zpl'] });
+    expect(scanPdfBarcodes(pdf)).toEqual([shipment.trackingNumber]);
+    expect(pdfText(pdf)).toContain('NORTHWIND SHIPPING DESK');
   });
 
   it('moves parcels while you watch', async () => {

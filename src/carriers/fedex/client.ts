@@ -39,7 +39,7 @@ export async function trackFedex(ctx: CarrierContext, trackingNumbers: string[])
 export async function verifyFedexCredentials(ctx: CarrierContext): Promise<Result<void, CarrierError>> {
   const credentials = readFedexCredentials(ctx);
   if (!credentials.ok) return credentials;
-  const token = await tokens.renew(ctx, credentials.value);
+  const token = await fedexTokens.renew(ctx, credentials.value);
   return token.ok ? ok(undefined) : token;
 }
 
@@ -50,7 +50,7 @@ export function chunksOf<T>(items: readonly T[], size: number): T[][] {
 }
 
 async function trackChunk(ctx: CarrierContext, credentials: FedexCredentials, numbers: string[]): Promise<Result<TrackResult[], CarrierError>> {
-  const answer = await tokens.withToken(ctx, credentials, (token) => requestTracking(ctx, numbers, token));
+  const answer = await fedexTokens.withToken(ctx, credentials, (token) => requestTracking(ctx, numbers, token));
   if (!answer.ok) return answer;
   if (answer.value.status === 200) return parseFedexTrackText(answer.value.text, numbers);
   return err(fedexHttpError(answer.value, ctx.clock.now()));
@@ -76,7 +76,7 @@ function requestTracking(ctx: CarrierContext, numbers: string[], token: string) 
 // ---------------------------------------------------------------------------------------------
 // Token: client id and secret in a form body.
 
-const tokens = clientCredentialsTokens<FedexCredentials>({
+export const fedexTokens = clientCredentialsTokens<FedexCredentials>({
   cacheKeyPrefix: 'fedex', // a sandbox token is useless in production: the key includes the base URL
   requestToken(ctx, credentials) {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret }).toString();
@@ -87,11 +87,11 @@ const tokens = clientCredentialsTokens<FedexCredentials>({
 });
 
 /** HTTP status → CarrierError, keeping FedEx's own code and text for the merchant. */
-function fedexHttpError(answer: HttpAnswer, now: Date): CarrierError {
+export function fedexHttpError(answer: HttpAnswer, now: Date): CarrierError {
   const fedexError = readFedexError(readJson(answer.text));
   return carrierErrorFromResponse(answer, now, FEDEX_STATUS, fedexError ? { carrierCode: fedexError.code, carrierMessage: fedexError.message } : {});
 }
 
-function readFedexCredentials(ctx: CarrierContext): Result<FedexCredentials, CarrierError> {
+export function readFedexCredentials(ctx: CarrierContext): Result<FedexCredentials, CarrierError> {
   return readCredentials(ctx, fedexCredentialsSchema, () => 'FedEx credentials are incomplete: API key and secret key are required');
 }

@@ -6,11 +6,15 @@
 // ISO times with offsets, "not found" inside a 200), refuses what FedEx refuses with FedEx's error
 // body (more than 30 numbers, JSON where a form is required, bad token), and can be told to fail:
 // failNext (401/403/429/5xx, Retry-After), setLatency, malformedNext. It counts requests.
+// It also sells labels (Ship API: create, cancel, find by reference; see ./label-emulator.ts).
 // Error codes are FedEx's where the reference names them (NOT.AUTHORIZED.ERROR,
 // TRACKING.TRACKINGNUMBER.NOTFOUND/EMPTY, FORBIDDEN.ERROR); the limit code is this emulator's.
 import { randomUUID } from 'node:crypto';
 import { jsonAnswer, newestFirst, type EmulatorAnswer, type EmulatorRequest, type RecordedRequest } from '../emulator-kit.js';
 import { startOAuthEmulator, type OAuthEmulator, type OAuthEmulatorFailure, type OAuthEmulatorOptions, type OAuthEmulatorState } from '../oauth-emulator.js';
+import { labelBook, type LabelBookControls } from '../label-emulator.js';
+import { systemClock } from '../../lib/clock.js';
+import { FEDEX_CANCEL_PATH, FEDEX_REFERENCE_PATH, FEDEX_SHIP_PATH, fedexLabelRoutes } from './label-emulator.js';
 
 export const FEDEX_EMULATOR_MAX_NUMBERS = 30;
 
@@ -35,8 +39,8 @@ export type FedexEmulatorShipment = {
 };
 
 export type FedexEmulatorFailure = OAuthEmulatorFailure;
-/** tokenTtlSeconds defaults to 3599, as FedEx's. */
-export type FedexEmulatorOptions = OAuthEmulatorOptions;
+/** tokenTtlSeconds defaults to 3599, as FedEx's; accountNumber (the account labels are billed to) to 740561073. */
+export type FedexEmulatorOptions = OAuthEmulatorOptions & { accountNumber?: string };
 export type FedexEmulatorRequest = RecordedRequest;
 export type FedexEmulatorState = OAuthEmulatorState & {
   /** How many numbers each accepted track request carried, in order. */
@@ -45,12 +49,19 @@ export type FedexEmulatorState = OAuthEmulatorState & {
 
 export type FedexEmulator = OAuthEmulator & {
   state: FedexEmulatorState;
+  /** The account labels must be billed to. */
+  accountNumber: string;
+  /** The Ship API's side: labels sold, and the ways it can go wrong on demand. */
+  labels: LabelBookControls;
   addShipment(trackingNumber: string, shipment: FedexEmulatorShipment): void;
 };
 
 export async function startFedexEmulator(options: FedexEmulatorOptions = {}): Promise<FedexEmulator> {
   const numbersPerTrackRequest: number[] = [];
   const shipments = new Map<string, FedexEmulatorShipment>();
+  const accountNumber = options.accountNumber ?? '740561073';
+  const book = labelBook();
+  const clock = options.clock ?? systemClock;
 
   function serveTracking({ req, body }: EmulatorRequest, authorized: (authorization: string | undefined) => boolean): EmulatorAnswer {
     if (!authorized(req.headers.authorization)) {
@@ -86,6 +97,7 @@ export async function startFedexEmulator(options: FedexEmulatorOptions = {}): Pr
       routeOf(method, path) {
         if (method === 'POST' && path === '/oauth/token') return 'token';
         if (method === 'POST' && path === '/track/v1/trackingnumbers') return 'track';
+        if (path === FEDEX_SHIP_PATH || path === FEDEX_CANCEL_PATH || path === FEDEX_REFERENCE_PATH) return 'label';
         return undefined;
       },
       refuseToken({ req, body }, { clientId, clientSecret }) {
@@ -99,6 +111,7 @@ export async function startFedexEmulator(options: FedexEmulatorOptions = {}): Pr
       },
       tokenBody: ({ token, ttlSeconds }) => ({ access_token: token, token_type: 'bearer', expires_in: ttlSeconds, scope: 'CXS-TP' }),
       track: serveTracking,
+      label: fedexLabelRoutes(book, accountNumber, () => clock.now()),
       unknown: () => jsonAnswer(404, fedexError('NOT.FOUND.ERROR', 'The resource you requested is no longer available. Please modify your request and try again.')),
       failureBody: (status) => fedexError(...failureText(status)),
       truncatedBody: '{"transactionId":"x","output":{"completeTrackResults":[{"tracking',
@@ -109,6 +122,8 @@ export async function startFedexEmulator(options: FedexEmulatorOptions = {}): Pr
 
   return {
     ...emulator,
+    accountNumber,
+    labels: book,
     addShipment: (trackingNumber, shipment) => {
       shipment.events.forEach((e) => checkIso(e.at));
       shipments.set(trackingNumber.toUpperCase(), shipment);

@@ -55,19 +55,24 @@ function readTrackingAnswer(trackingNumber: string, answer: HttpAnswer, now: Dat
 
 // ---- OAuth token -----------------------------------------------------------------------------
 
-const tokens = clientCredentialsTokens<UspsCredentials>({
-  cacheKeyPrefix: 'usps',
-  requestToken(ctx, credentials) {
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-      scope: 'tracking',
-    });
-    const init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() };
-    return requestTokenGrant(ctx, 'USPS', `${baseUrlOf(ctx)}${TOKEN_PATH}`, init, (answer) => toTokenError(answer, ctx.clock.now()));
-  },
-});
+/** Tokens for one scope ('tracking'; 'labels payments' for the label client), cached apart from each other. */
+export function uspsTokensFor(scope: string, cacheKeyPrefix: string) {
+  return clientCredentialsTokens<UspsCredentials>({
+    cacheKeyPrefix,
+    requestToken(ctx, credentials) {
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        scope,
+      });
+      const init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() };
+      return requestTokenGrant(ctx, 'USPS', `${baseUrlOf(ctx)}${TOKEN_PATH}`, init, (answer) => toTokenError(answer, ctx.clock.now()));
+    },
+  });
+}
+
+const tokens = uspsTokensFor('tracking', 'usps');
 
 // The token endpoint answers with RFC 6749's error body, not USPS's own.
 const oauthErrorBody = z.object({ error: z.string(), error_description: z.string().nullish() });
@@ -86,7 +91,7 @@ function toTokenError(answer: HttpAnswer, now: Date): CarrierError {
 }
 
 /** Maps a non-2xx tracking (or token) answer; USPS's own code and message are kept verbatim. */
-function toCarrierError(answer: HttpAnswer, now: Date): CarrierError {
+export function toCarrierError(answer: HttpAnswer, now: Date): CarrierError {
   const body = decodeJsonBody(answer.text);
   const info = body.ok ? readUspsError(body.value) : null;
   return carrierErrorFromResponse(answer, now, USPS_STATUS, info ? carrierSaid(info.carrierCode, info.message) : {});

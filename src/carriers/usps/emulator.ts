@@ -2,6 +2,7 @@
 // token endpoint, Tracking v3 SUMMARY/DETAIL, USPS error bodies), for tests, the demo and
 // benchmarks. Control methods make it fail the way USPS does: 401, 429 + Retry-After, 5xx, slow
 // answers, malformed bodies. Shapes follow the reference fixtures; error texts are reconstructed.
+// It also sells labels (Labels v3 paid through Payments v3; see ./label-emulator.ts).
 import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { ShipmentStatus } from '../../shipments/vocabulary.js';
@@ -9,12 +10,16 @@ import { bearerTokens, injectionQueue, newestFirst, NOT_FOUND_ANSWER, retryAfter
 import { startJourneyEmulator, type JourneyControls, type JourneyEmulatorOptions, type JourneyTools } from '../journey-emulator.js';
 import { parseUtcOffset } from '../local-time.js';
 import { mapUspsEventCode, USPS_EVENT_CODES } from './status-codes.js';
+import { labelBook, type LabelBookControls } from '../label-emulator.js';
+import { uspsLabelRoutes, type UspsPaymentAccount } from './label-emulator.js';
 
 export type UspsEmulatorOptions = JourneyEmulatorOptions & {
   clientId?: string; // default 'test-client-id'
   clientSecret?: string; // default 'test-client-secret'
   tokenLifetimeSeconds?: number; // default 28_800 (8 hours)
   clock?: Clock; // decides token expiry; default the system clock
+  /** The payment account labels are paid from (Payments v3 accepts only this one). */
+  paymentAccount?: UspsPaymentAccount;
 };
 
 export type UspsEmulatorEvent = {
@@ -49,6 +54,9 @@ export type UspsEmulator = JourneyControls<UspsEmulatorEvent, UspsEmulatorShipme
   failNext(failure: UspsEmulatorFailure): void;
   /** Every token issued so far stops working (the next tracking call gets 401). */
   revokeTokens(): void;
+  paymentAccount: UspsPaymentAccount;
+  /** Labels v3's side: labels sold, and the ways it can go wrong on demand. */
+  labels: LabelBookControls;
 };
 
 type Route = 'token' | 'tracking' | 'other';
@@ -67,6 +75,9 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
   const failures = injectionQueue<UspsEmulatorFailure & { route: 'tracking' | 'token' }>();
   const tokens = bearerTokens<{ scopes: string[] }>(clock);
   const counts = { token: 0, tracking: 0, total: 0 };
+  const paymentAccount = options.paymentAccount ?? { crid: '56982563', mid: '902345678', accountNumber: '1000012345' };
+  const book = labelBook();
+  const labelRoutes = uspsLabelRoutes(book, paymentAccount, () => clock.now(), (req) => tokens.check(req.headers.authorization)?.scopes, uspsError);
 
   function issueToken(req: IncomingMessage, body: string): Answer {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -114,11 +125,13 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     return { status: 200, body: expand === 'DETAIL' ? toTrackingDetails(trackingNumber, shipment) : toTrackingSummary(trackingNumber, shipment) };
   }
 
-  function answer({ req, method, url, body, oversized }: EmulatorRequest, tools: JourneyTools<UspsEmulatorEvent, UspsEmulatorShipment>): Answer {
+  function answer(request: EmulatorRequest, tools: JourneyTools<UspsEmulatorEvent, UspsEmulatorShipment>): Answer | Promise<Answer> {
+    const { req, method, url, body, oversized } = request;
     const route: Route = url.pathname === TOKEN_PATH ? 'token' : url.pathname.startsWith(TRACKING_PREFIX) ? 'tracking' : 'other';
     counts.total++;
     if (route !== 'other') counts[route]++;
     if (oversized) return uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.');
+    if (url.pathname.startsWith('/labels/v3/') || url.pathname.startsWith('/payments/v3/')) return labelRoutes(request);
     if (route === 'other') return NOT_FOUND_ANSWER;
     const failure = failures.take((f) => f.route === route);
     if (failure) return failureAnswer(route, failure);
@@ -132,6 +145,8 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     ...emulator,
     failNext: (failure) => failures.add({ ...failure, route: failure.route ?? 'tracking' }, failure.times ?? 1),
     revokeTokens: tokens.revokeAll,
+    paymentAccount,
+    labels: book,
   };
 }
 

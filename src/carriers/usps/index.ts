@@ -4,11 +4,14 @@ import type { Result } from '../../lib/result.js';
 import { readCredentials, withCredentials } from '../client-kit.js';
 import type { CarrierAdapter, CarrierContext, CarrierError } from '../types.js';
 import { trackUsps, verifyUspsCredentials, type UspsCredentials } from './client.js';
+import { USPS_PAYMENT_FIELDS, uspsLabels } from './labels.js';
 
 /** The consumer key and secret of an app registered on developers.usps.com. */
 export const uspsCredentialsSchema = z.object({
   clientId: z.string().trim().min(1, 'clientId (USPS consumer key) is required'),
   clientSecret: z.string().trim().min(1, 'clientSecret (USPS consumer secret) is required'),
+  // Labels only: the brand's payment account (./labels.ts).
+  ...USPS_PAYMENT_FIELDS,
 });
 
 export const uspsAdapter = {
@@ -18,6 +21,7 @@ export const uspsAdapter = {
   defaultBaseUrl: 'https://apis.usps.com', // test environment (TEM): https://apis-tem.usps.com
   maxBatchSize: 1, // GET /tracking/v3/tracking/{trackingNumber}: one number per call
   ...withCredentials(readUspsCredentials, { track: trackUsps, verify: verifyUspsCredentials }),
+  labels: uspsLabels, // Labels v3 + Payments v3, with the brand's payment account
 } satisfies CarrierAdapter;
 
 // The context's credentials were validated on save; parsing again gives them a type.

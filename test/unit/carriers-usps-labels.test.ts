@@ -1,0 +1,82 @@
+// USPS labels (Labels v3, paid through Payments v3) against the USPS emulator.
+import { describe, expect, it } from 'vitest';
+import { startUspsEmulator } from '../../src/carriers/usps/emulator.js';
+import { uspsAdapter } from '../../src/carriers/usps/index.js';
+import { uspsLabels } from '../../src/carriers/usps/labels.js';
+import { manualClock } from '../../src/lib/clock.js';
+import { testContext } from './helpers/carrier-tests.js';
+import { labelClientSuite, labelRequest } from './helpers/label-client-tests.js';
+
+async function start() {
+  const clock = manualClock('2026-03-02T15:00:00Z');
+  const emulator = await startUspsEmulator({ clock });
+  const credentials = { clientId: 'test-client-id', clientSecret: 'test-client-secret', ...emulator.paymentAccount };
+  const ctx = testContext({ credentials, baseUrl: emulator.url, clock });
+  return { ctx, labels: emulator.labels, close: emulator.close, emulator, clock };
+}
+
+labelClientSuite({ carrier: 'usps', capability: uspsLabels, service: 'ground_advantage', start });
+
+describe('USPS label requests', () => {
+  it('authorize payment once with the brand’s account (PAYER and LABEL_OWNER), then send it with every label', async () => {
+    const { ctx, emulator, close } = await start();
+    try {
+      const request = labelRequest({ service: 'priority_mail' });
+      expect((await uspsLabels.createLabel(ctx, request)).ok).toBe(true);
+      expect((await uspsLabels.createLabel(ctx, labelRequest({ service: 'priority_mail' }))).ok).toBe(true);
+      const payments = emulator.requests.filter((r) => r.path === '/payments/v3/payment-authorization');
+      expect(payments).toHaveLength(1);
+      const roles = JSON.parse(payments[0]!.body).roles;
+      expect(roles.map((r: { roleName: string }) => r.roleName)).toEqual(['PAYER', 'LABEL_OWNER']);
+      expect(roles[0]).toMatchObject({ CRID: emulator.paymentAccount.crid, MID: emulator.paymentAccount.mid, accountType: 'EPS', accountNumber: emulator.paymentAccount.accountNumber });
+      const label = emulator.requests.find((r) => r.path === '/labels/v3/label')!;
+      expect(label.headers['x-payment-authorization-token']).toMatch(/\S/);
+      expect(label.headers['x-idempotency-key']).toBe(request.reference);
+      const body = JSON.parse(label.body);
+      expect(body.packageDescription).toMatchObject({ mailClass: 'PRIORITY_MAIL', weightUOM: 'lb', weight: 2.25, dimensionsUOM: 'in', length: 12, mailingDate: '2026-03-02' });
+      expect(body.toAddress).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', ZIPCode: '78701', state: 'TX' });
+      expect(body.imageInfo).toMatchObject({ imageType: 'PDF', labelType: '4X6LABEL' });
+    } finally {
+      await close();
+    }
+  });
+
+  it('send a return through /labels/v3/return-label', async () => {
+    const { ctx, emulator, close } = await start();
+    try {
+      const outbound = labelRequest();
+      const bought = await uspsLabels.createLabel(ctx, labelRequest({ service: 'ground_advantage', direction: 'return', shipFrom: outbound.shipTo, shipTo: outbound.shipFrom }));
+      expect(bought.ok).toBe(true);
+      expect(emulator.requests.some((r) => r.path === '/labels/v3/return-label')).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('refuse without a payment account, naming what is missing, and make no call', async () => {
+    const { ctx, emulator, close } = await start();
+    try {
+      const trackingOnly = { ...ctx, credentials: { clientId: 'test-client-id', clientSecret: 'test-client-secret' } };
+      expect(uspsLabels.accountProblem?.(trackingOnly)).toMatch(/crid, mid, accountNumber/);
+      expect((await uspsLabels.createLabel(trackingOnly, labelRequest({ service: 'ground_advantage' }))).ok).toBe(false);
+      expect(emulator.labels.requests).toBe(0);
+      expect(uspsAdapter.credentialsSchema.safeParse({ clientId: 'a', clientSecret: 'b' }).success).toBe(true);
+      expect(uspsAdapter.credentialsSchema.safeParse({ clientId: 'a', clientSecret: 'b', mid: '12' }).success).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
+  it('pass on USPS’s refusal of a payment account it does not know', async () => {
+    const { ctx, emulator, close } = await start();
+    try {
+      const wrong = { ...ctx, credentials: { ...(ctx.credentials as object), accountNumber: '999' } };
+      const refused = await uspsLabels.createLabel(wrong, labelRequest({ service: 'ground_advantage' }));
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error).toMatchObject({ code: 'auth_failed', carrierCode: 'PAYMENT_ACCOUNT_INVALID' });
+      expect(emulator.labels.sold).toHaveLength(0);
+    } finally {
+      await close();
+    }
+  });
+});
