@@ -14,6 +14,8 @@ export const ID_PREFIXES = {
   connection: 'con',
   message: 'msg',
   update: 'upd',
+  return: 'ret',
+  click: 'clk',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
