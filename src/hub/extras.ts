@@ -1,5 +1,6 @@
-// What a tracking page shows beside the tracking itself: products the customer may like, and
-// whether a return can be started. Filled in by the catalogue and returns modules.
+// What a tracking page shows beside the tracking itself: products the customer may like (with
+// tracked links), and whether a return can be started from it.
+import { crossSellLinks } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { HubLanguage } from './i18n/index.js';
 import type { PageOrder, PageShipment } from './order-data.js';
@@ -7,6 +8,11 @@ import type { ProductCard } from './pages/order-page.js';
 
 export type PageExtras = { crossSells: ProductCard[]; canReturn: boolean };
 
-export async function pageExtras(_deps: Deps, _input: { order: PageOrder; shipments: PageShipment[]; language: HubLanguage; base: string }): Promise<PageExtras> {
-  return { crossSells: [], canReturn: false };
+export async function pageExtras(deps: Deps, input: { order: PageOrder; shipments: PageShipment[]; language: HubLanguage; base: string }): Promise<PageExtras> {
+  const { order } = input;
+  const links = await crossSellLinks(deps, { id: order.brand_id, settings: order.settings }, order, { source: 'page', base: '', language: input.language });
+  return {
+    crossSells: links.map((l) => ({ title: l.product.title, price: l.price, imageUrl: l.product.imageUrl, href: l.href })),
+    canReturn: false,
+  };
 }

@@ -29,6 +29,7 @@ import { renderOrderPage } from './pages/order-page.js';
 import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
 import { buildOrderView, shipmentView } from './view.js';
 import { pageExtras } from './extras.js';
+import { followClick } from '../catalogue/cross-sells.js';
 
 const PAGE_HEADERS = {
   'cache-control': 'private, no-store',
@@ -186,6 +187,13 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     await waitForFloor(started, floorMs);
     return c.redirect(`/t/${token}${c.req.query('lang') ? `?lang=${encodeURIComponent(c.req.query('lang')!)}` : ''}`, 303);
   };
+
+  // A cross-sell click: recorded, then on to the shop's product page.
+  pages.get('/r/:token', async (c) => {
+    const target = await followClick(deps, c.req.param('token'));
+    if (!target) return c.text('This link is not valid.', 404, { 'cache-control': 'no-store' });
+    return c.redirect(target.url, 302);
+  });
 
   pages.get('/track/:slug', showLookup);
   pages.post('/track/:slug', submitLookup);

@@ -1,6 +1,7 @@
 // Which code runs each kind of job. A status change's effects fan out from its outbox job:
 // customer messages now; outgoing webhooks will be one more call here.
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
+import { countOrder } from '../catalogue/together.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
@@ -13,7 +14,10 @@ export function jobHandlers(deps: Deps): JobHandlers {
   return {
     [SIMULATED_SCAN_JOB]: (payload) => runSimulatedScan(deps, payload),
     [STATUS_CHANGED_JOB]: (payload) => notifyStatusChanged(deps, payload as StatusChangedPayload),
-    [ORDER_CREATED_JOB]: (payload) => notifyOrderCreated(deps, payload as { orderId: string }),
+    [ORDER_CREATED_JOB]: async (payload) => {
+      await notifyOrderCreated(deps, payload as { orderId: string });
+      await countOrder(deps, (payload as { orderId: string }).orderId); // bought together, cross-sell attribution
+    },
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
     [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),

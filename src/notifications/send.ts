@@ -3,6 +3,7 @@
 // is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { settingsOf } from '../brands/settings.js';
+import { emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -166,6 +167,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
         }
       : {}),
     links: { trackingPage: page, ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}) },
+    ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
   };

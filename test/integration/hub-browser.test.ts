@@ -193,4 +193,31 @@ describe('the tracking page in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'lookup-desktop.png'), fullPage: true });
     await context.close();
   });
+
+  it('records a cross-sell click and opens the shop’s product page', async () => {
+    const icon = (color: string) => `data:image/svg+xml;base64,${Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="300" height="300" fill="${color}"/></svg>`).toString('base64')}`;
+    await t.request('PUT', '/v1/catalogue/products', {
+      products: [
+        { id: 'NW-CAP-05', title: 'Canvas cap', price: 22, url: 'https://northwind.example/cap', imageUrl: icon('#c9a227'), tags: ['hats'] },
+        { id: 'NW-BTL-06', title: 'Steel bottle', price: 30, url: 'https://northwind.example/bottle', imageUrl: icon('#3b6e8f') },
+        { id: 'NW-JKT-04', title: 'Packable rain jacket', price: 129, url: 'https://northwind.example/jacket' },
+      ],
+    });
+    const { order } = await deliveredOrder();
+    const context = await customer(PHONE);
+    const page = await context.newPage();
+    await page.route('https://northwind.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Northwind shop</title><h1>Shop</h1>' }));
+    await page.goto(`${base}${new URL(order.trackingPageUrl).pathname}`);
+    const cards = page.locator('ul.xs a');
+    expect(await cards.count()).toBe(2); // never the jacket that was bought
+    expect(await page.locator('ul.xs .t').allTextContents()).not.toContain('Packable rain jacket');
+    await page.screenshot({ path: path.join(SHOTS, 'tracking-page-cross-sells-phone.png'), fullPage: true });
+    await page.locator('ul.xs a', { hasText: 'Canvas cap' }).click();
+    await page.waitForURL(/northwind\.example\/cap/);
+    expect(new URL(page.url()).searchParams.get('utm_source')).toBe('waybill');
+    await context.close();
+    const clicks = await t.deps.db.selectFrom('cross_sell_clicks').selectAll().where('order_id', '=', order.id).execute();
+    expect(clicks.map((c) => [c.product_id, c.source])).toEqual([['NW-CAP-05', 'page']]);
+    expect(await axeViolations(`${base}${new URL(order.trackingPageUrl).pathname}`)).toEqual([]);
+  });
 });
