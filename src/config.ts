@@ -22,6 +22,8 @@ const envSchema = z.object({
   /** The sender when a brand has not set its own. */
   EMAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@waybill.localhost'),
   TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  /** How long a carrier API call (tracking, labels) may take before Waybill gives up on it. */
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 
 export type Config = {
@@ -38,6 +40,7 @@ export type Config = {
   smtpUrl: string | undefined;
   emailFrom: string;
   twilioApiBase: string;
+  carrierTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -65,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     twilioApiBase: e.TWILIO_API_BASE.replace(/\/$/, ''),
+    carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
   };
 }
 

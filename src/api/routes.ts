@@ -7,6 +7,8 @@ import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
 import { registerThemeRoutes } from '../hub/theme-routes.js';
 import { registerCatalogueRoutes } from '../catalogue/routes.js';
+import { registerLabelRoutes } from '../labels/routes.js';
+import { shipmentLabelSummary } from '../labels/summary.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -116,7 +118,7 @@ export function createApi(deps: Deps) {
       method: 'post',
       path: '/orders/{orderId}/shipments',
       tags: ['Shipments'],
-      summary: 'Add a shipment to an order: a carrier and tracking number, or a label from the simulated carrier',
+      summary: 'Add a shipment to an order: a carrier and tracking number, or label: true to buy a label (the carrier named, or chosen by the brand’s routing rules)',
       security,
       request: { params: OrderIdParam, ...body(CreateShipmentSchema) },
       responses: { 201: json(ShipmentSchema, 'Created'), 409: json(ErrorSchema, 'Tracking number already used'), ...errors },
@@ -124,7 +126,7 @@ export function createApi(deps: Deps) {
     async (c) => {
       const shipment = await createShipment(deps, c.get('brand'), c.req.valid('param').orderId!, c.req.valid('json'));
       deps.notifyJobsEnqueued();
-      return reply(c, shipmentJson(shipment), 201);
+      return reply(c, { ...shipmentJson(shipment), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) }, 201);
     },
   );
 
@@ -156,7 +158,7 @@ export function createApi(deps: Deps) {
     }),
     async (c) => {
       const shipment = await findShipment(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
-      return reply(c, shipmentJson(shipment, await listEvents(deps, shipment.id)));
+      return reply(c, { ...shipmentJson(shipment, await listEvents(deps, shipment.id)), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) });
     },
   );
 
@@ -225,6 +227,7 @@ export function createApi(deps: Deps) {
   registerNotificationRoutes(api, deps);
   registerThemeRoutes(api, deps);
   registerCatalogueRoutes(api, deps);
+  registerLabelRoutes(api, deps);
   return api;
 }
 

@@ -5,6 +5,8 @@ import { hasRealCalendarFields } from '../lib/time.js';
 import { hasControlCharacters } from '../shipments/events.js';
 import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../shipments/vocabulary.js';
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
+import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';
+import { LabelSummarySchema } from '../labels/summary.js';
 
 const text = (max: number) =>
   z
@@ -117,7 +119,10 @@ export const CreateShipmentSchema = z
     trackingNumber: text(64).optional(),
     service: text(64).optional(),
     direction: z.enum(SHIPMENT_DIRECTIONS).default('outbound'),
-    label: z.boolean().optional().openapi({ description: 'Buy a label from the carrier; the label creates the tracking number (simulated carrier)' }),
+    label: z.boolean().optional().openapi({ description: 'Buy a label: the label creates the tracking number. Without a carrier, the brand’s routing rules (then its default carrier) choose' }),
+    parcel: ParcelSchema.optional().openapi({ description: 'Labels: weight (every carrier) and dimensions (USPS); the brand’s shipping.defaultParcel when left out' }),
+    labelFormat: LabelFormatSchema.optional().openapi({ description: 'Labels: pdf or zpl; the brand’s shipping.labelFormat, else pdf' }),
+    serviceLevel: ServiceLevelSchema.optional().openapi({ description: 'Labels: economy, standard (default) or express, for routing rules and the carrier’s default service' }),
     scenario: z
       .enum(['happy', 'delayed', 'stalled', 'failed_attempt', 'exception', 'return_to_sender', 'customs_hold'])
       .optional()
@@ -160,6 +165,7 @@ export const ShipmentSchema = z
     statusChangedAt: z.string().nullable(),
     createdAt: z.string(),
     events: z.array(EventSchema).optional(),
+    label: LabelSummarySchema.nullable().optional().openapi({ description: 'The label bought through Waybill (create and get answers)' }),
   })
   .openapi('Shipment');
 

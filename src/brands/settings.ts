@@ -3,6 +3,7 @@
 // account (the auth token encrypted like carrier credentials).
 import { z } from '@hono/zod-openapi';
 import type { BrandRow } from '../db/schema.js';
+import { LabelFormatSchema, ParcelSchema, PostalAddressSchema } from '../labels/schemas.js';
 import { MILESTONES, type NotificationSettings } from '../notifications/types.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day such as 08:00' });
@@ -20,8 +21,15 @@ export const BrandSettingsPatchSchema = z
         cutoff: time.optional(),
         defaultCarrier: z.string().min(2).max(32).optional(),
         defaultService: z.string().min(1).max(64).optional(),
+        /** The parcel labels use when a shipment does not describe its own. */
+        defaultParcel: ParcelSchema.optional(),
+        labelFormat: LabelFormatSchema.optional(),
       })
       .optional(),
+    /** The warehouse address printed on labels (and the account's shipper address). */
+    shipFrom: PostalAddressSchema.optional(),
+    /** Where return labels send parcels; the ship-from address when not set. */
+    returnTo: PostalAddressSchema.optional(),
     sender: z.object({ name: z.string().min(1).max(100).optional(), email: z.email().optional(), replyTo: z.email().optional() }).optional(),
     look: z
       .object({ logoUrl: z.url().optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: z.url().optional() })

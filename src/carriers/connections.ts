@@ -33,7 +33,7 @@ export function adapterOrRefuse(carrier: string): CarrierAdapter {
 }
 
 export function carrierContext(deps: Deps, adapter: CarrierAdapter, credentials: unknown, baseUrl: string | null): CarrierContext {
-  return { credentials, baseUrl: baseUrl ?? adapter.defaultBaseUrl, fetch: deps.fetch, clock: deps.clock, tokenCache: deps.tokenCache, timeoutMs: 15_000 };
+  return { credentials, baseUrl: baseUrl ?? adapter.defaultBaseUrl, fetch: deps.fetch, clock: deps.clock, tokenCache: deps.tokenCache, timeoutMs: deps.config.carrierTimeoutMs };
 }
 
 /** What the carrier said, in its own words where it gave any. */

@@ -8,8 +8,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lib/clock.js';
 
-/** What an emulator answers: `body` sent as JSON, or `raw` verbatim (truncated bodies, plain-text 404s). */
-export type EmulatorAnswer = { status: number; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> };
+/**
+ * What an emulator answers: `body` sent as JSON, or `raw` verbatim (truncated bodies, plain-text 404s).
+ * `delayMs` holds this one answer back (a carrier that charged, then answers too late).
+ */
+export type EmulatorAnswer = { status: number; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string>; delayMs?: number };
 
 export const jsonAnswer = (status: number, body: unknown, headers?: Record<string, string>): EmulatorAnswer => ({ status, body, ...(headers ? { headers } : {}) });
 
@@ -54,7 +57,7 @@ export type EmulatorServer = {
  * Starts the server. Each request is read whole, answered by `answer`, logged, held for the
  * current latency, then written (unless the client gave up waiting).
  */
-export async function startEmulatorServer(options: EmulatorServerOptions, answer: (request: EmulatorRequest) => EmulatorAnswer): Promise<EmulatorServer> {
+export async function startEmulatorServer(options: EmulatorServerOptions, answer: (request: EmulatorRequest) => EmulatorAnswer | Promise<EmulatorAnswer>): Promise<EmulatorServer> {
   const log: RecordedRequest[] = [];
   const logLimit = options.logLimit ?? 1000;
   const timers = new Set<NodeJS.Timeout>();
@@ -65,10 +68,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions, answer
     const { body, oversized } = await readBody(req, options.maxBodyBytes ?? Number.POSITIVE_INFINITY);
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
-    const result = answer({ req, method, url, body, oversized });
+    const result = await answer({ req, method, url, body, oversized });
     log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: flatHeaders(req), body, status: result.status });
     if (log.length > logLimit) log.splice(0, log.length - logLimit);
     if (latencyMs > 0) await sleep(latencyMs, timers);
+    if (result.delayMs) await sleep(result.delayMs, timers);
     write(res, result);
   }
 

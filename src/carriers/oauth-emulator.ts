@@ -14,7 +14,8 @@ import {
   type RecordedRequest,
 } from './emulator-kit.js';
 
-export type OAuthEmulatorRoute = 'token' | 'track';
+/** `label`: the carrier's shipping (label) API, for emulators that speak it. */
+export type OAuthEmulatorRoute = 'token' | 'track' | 'label';
 
 export type OAuthEmulatorOptions = {
   clientId?: string;
@@ -36,6 +37,7 @@ export type OAuthEmulatorFailure = {
 };
 
 export type OAuthEmulatorState = {
+  /** Label requests are counted by the emulator's label book, not here. */
   requests: { token: number; track: number; total: number };
   tokensIssued: number;
   /** Method, path, query, headers, body and the status each request was answered with. */
@@ -65,6 +67,8 @@ export type OAuthEmulatorCarrier = {
   tokenBody(issued: { token: string; issuedAt: number; ttlSeconds: number; clientId: string }): unknown;
   /** Answers a track request; `authorized` says whether its bearer token is known and alive. */
   track(request: EmulatorRequest, authorized: (authorization: string | undefined) => boolean): EmulatorAnswer;
+  /** Answers a label request (ship, void, recover), when routeOf names one. */
+  label?(request: EmulatorRequest, authorized: (authorization: string | undefined) => boolean): EmulatorAnswer | Promise<EmulatorAnswer>;
   /** Answers a path the emulator does not serve. */
   unknown(request: EmulatorRequest): EmulatorAnswer;
   /** The carrier's error body for a failNext status, and for the emulator's own failure (500). */
@@ -85,15 +89,16 @@ export async function startOAuthEmulator<X extends object = object>(
   const failures = injectionQueue<{ status: number; retryAfter?: number | string; on: OAuthEmulatorRoute | 'any' }>();
   const malformed = injectionQueue<OAuthEmulatorRoute>();
 
-  function answer(request: EmulatorRequest): EmulatorAnswer {
+  function answer(request: EmulatorRequest): EmulatorAnswer | Promise<EmulatorAnswer> {
     const route = carrier.routeOf(request.method, request.url.pathname);
     state.requests.total++;
-    if (route) state.requests[route]++;
+    if (route === 'token' || route === 'track') state.requests[route]++;
     // An 'any' failure also answers a path the emulator does not serve.
     const failure = failures.take((f) => f.on === 'any' || f.on === route);
     if (failure) return jsonAnswer(failure.status, carrier.failureBody(failure.status), retryAfterHeader(failure.retryAfter));
     if (route && malformed.take((on) => on === route)) return { status: 200, raw: carrier.truncatedBody };
     if (route === 'track') return carrier.track(request, (authorization) => tokens.check(authorization) !== undefined);
+    if (route === 'label' && carrier.label) return carrier.label(request, (authorization) => tokens.check(authorization) !== undefined);
     if (route !== 'token') return carrier.unknown(request);
     const refusal = carrier.refuseToken(request, client);
     if (refusal) return refusal;

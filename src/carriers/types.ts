@@ -1,6 +1,7 @@
 // What every carrier adapter speaks. An adapter is a plain object: `client.ts` does I/O,
 // `parse.ts` is pure, `status-codes.ts` is a table; one line registers it in `registry.ts`.
 import type { z } from 'zod';
+import type { LabelCapability } from './label-types.js';
 import type { Clock } from '../lib/clock.js';
 import type { Result } from '../lib/result.js';
 import type { EventSource, ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
@@ -58,6 +59,8 @@ export type CarrierError = {
   /** The carrier's own error code and text, shown to the merchant verbatim. */
   carrierCode?: string;
   carrierMessage?: string;
+  /** The request field the carrier objected to, where its answer says (e.g. shipTo.postalCode). */
+  field?: string;
 };
 
 export type TrackResult =
@@ -90,6 +93,8 @@ export type CarrierAdapter = {
   track(ctx: CarrierContext, trackingNumbers: string[]): Promise<Result<TrackResult[], CarrierError>>;
   /** Checks credentials (usually by fetching a token) so a connection can be "connected" on save. */
   verifyCredentials?(ctx: CarrierContext): Promise<Result<void, CarrierError>>;
+  /** Label purchase, void and recovery (./label-types.ts), for carriers whose label API Waybill speaks. */
+  labels?: LabelCapability;
 };
 
 export function memoryTokenCache(): TokenCache {

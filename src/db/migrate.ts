@@ -6,6 +6,7 @@ import * as carrierConnections from './migrations/002-carrier-connections.js';
 import * as imports from './migrations/003-imports.js';
 import * as notifications from './migrations/004-notifications.js';
 import * as hub from './migrations/005-hub.js';
+import * as labels from './migrations/007-labels.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003-imports': imports,
   '004-notifications': notifications,
   '005-hub': hub,
+  '007-labels': labels,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

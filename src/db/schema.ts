@@ -190,6 +190,54 @@ export interface PersonalUpdateTable {
   created_at: string;
 }
 
+export interface LabelPurchaseTable {
+  id: string;
+  brand_id: string;
+  order_id: string;
+  shipment_id: string;
+  carrier: string;
+  service: string;
+  direction: string;
+  format: string;
+  state: string; // requesting | unknown | bought | failed | voided
+  fingerprint: string;
+  open_fingerprint: string | null;
+  request: string; // JSON
+  choice: string; // JSON
+  tracking_number: string | null;
+  carrier_reference: string | null;
+  charge: string | null; // JSON
+  calls: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  bought_at: string | null;
+  voided_at: string | null;
+}
+
+export interface LabelDocumentTable {
+  purchase_id: string;
+  format: string;
+  content_type: string;
+  body: string; // base64
+  created_at: string;
+}
+
+export interface RoutingRuleTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  priority: number;
+  status: string; // active | proposed | disabled
+  conditions: string; // JSON
+  carrier: string;
+  service: string;
+  source: string; // brand | advice
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   brands: BrandTable;
   api_keys: ApiKeyTable;
@@ -214,6 +262,9 @@ export interface Database {
   cross_sell_clicks: CrossSellClickTable;
   cross_sell_attributions: CrossSellAttributionTable;
   returns: ReturnTable;
+  label_purchases: LabelPurchaseTable;
+  label_documents: LabelDocumentTable;
+  routing_rules: RoutingRuleTable;
 }
 
 // ---- The branded hub (migration 005) ----
@@ -333,3 +384,5 @@ export type NewTrackingEvent = Insertable<TrackingEventTable>;
 export type JobRow = Selectable<JobTable>;
 export type CarrierConnectionRow = Selectable<CarrierConnectionTable>;
 export type MessageRow = Selectable<MessageTable>;
+export type LabelPurchaseRow = Selectable<LabelPurchaseTable>;
+export type RoutingRuleRow = Selectable<RoutingRuleTable>;

@@ -86,6 +86,10 @@ function removeSqliteFiles(file: string): void {
 /** On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. */
 async function removeDemoBrand(deps: Deps): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
+    const purchases = trx.selectFrom('label_purchases').select('id').where('brand_id', '=', DEMO_BRAND_ID);
+    await trx.deleteFrom('label_documents').where('purchase_id', 'in', purchases).execute();
+    await trx.deleteFrom('label_purchases').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('routing_rules').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();

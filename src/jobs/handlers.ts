@@ -4,6 +4,8 @@ import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runt
 import { countOrder } from '../catalogue/together.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
+import { LABEL_RECONCILE_JOB } from '../labels/carrier-purchase.js';
+import { reconcileLabelPurchase } from '../labels/reconcile.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
@@ -21,5 +23,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
     [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
+    [LABEL_RECONCILE_JOB]: (payload) => reconcileLabelPurchase(deps, payload),
   };
 }

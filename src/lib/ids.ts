@@ -16,6 +16,8 @@ export const ID_PREFIXES = {
   update: 'upd',
   return: 'ret',
   click: 'clk',
+  label: 'lbl',
+  rule: 'rul',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

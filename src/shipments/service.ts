@@ -1,17 +1,17 @@
-// Shipments: create (with a tracking number, or with a label that creates one), read with the
+// Shipments: create (with a tracking number, or with a label bought through src/labels), read with the
 // timeline, post events (people and stores), batch events (keyed by carrier + tracking number)
 // and commands. Every event goes through ingestEvents.
 import type { z } from '@hono/zod-openapi';
 import type { BatchEventsSchema, CreateShipmentInput, PostEventsSchema } from '../api/schemas.js';
 import type { TrackingEventInput } from '../carriers/types.js';
 import { isKnownCarrier, KNOWN_CARRIERS } from '../carriers/registry.js';
-import { createSimulatedLabel } from '../carriers/simulated/runtime.js';
 import { detectTrackingNumber } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
 import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
+import { purchaseLabel } from '../labels/purchase.js';
 import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
 import { pendingShipmentRow } from './rows.js';
 import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
@@ -23,18 +23,12 @@ export async function createShipment(deps: Deps, brand: BrandRow, orderId: strin
   if (!input.label && !input.trackingNumber) {
     throw new AppError('validation_failed', 'a shipment needs a trackingNumber, or label: true to buy one', [{ field: 'trackingNumber', problem: 'is required unless label is true' }]);
   }
-  if (input.label && !input.carrier) {
-    throw new AppError('validation_failed', 'name the carrier to buy the label from', [{ field: 'carrier', problem: 'is required when label is true' }]);
-  }
-  const carrier = input.carrier ? input.carrier.toLowerCase() : carrierFromNumber(input.trackingNumber ?? '');
-  if (!isKnownCarrier(carrier)) {
+  if (input.carrier && !isKnownCarrier(input.carrier.toLowerCase())) {
     throw new AppError('validation_failed', `unknown carrier "${input.carrier}"`, [{ field: 'carrier', problem: `must be one of: ${KNOWN_CARRIERS.join(', ')}` }]);
   }
-  if (input.label && carrier !== 'simulated') {
-    throw new AppError('validation_failed', `buying labels from ${carrier} is not available yet; send the trackingNumber of a label you bought`, [
-      { field: 'label', problem: 'only the simulated carrier sells labels so far' },
-    ]);
-  }
+  // A label is bought (the carrier chosen, the parcel checked, the purchase recorded) in src/labels.
+  if (input.label) return purchaseLabel(deps, brand, order, input);
+  const carrier = input.carrier ? input.carrier.toLowerCase() : carrierFromNumber(input.trackingNumber ?? '');
   if (input.scenario && carrier !== 'simulated') {
     throw new AppError('validation_failed', 'scenario applies to the simulated carrier only', [{ field: 'scenario', problem: 'only for carrier simulated' }]);
   }
@@ -43,14 +37,6 @@ export async function createShipment(deps: Deps, brand: BrandRow, orderId: strin
 
   return deps.db.transaction().execute(async (trx) => {
     const shipment = pendingShipmentRow({ brandId: brand.id, orderId: order.id, carrier, trackingNumber, service: input.service, direction: input.direction, now });
-    if (input.label) {
-      const label = await createSimulatedLabel(trx, now, { brand, order, shipment, scenario: input.scenario });
-      shipment.tracking_number = label.trackingNumber;
-      shipment.service = shipment.service ?? label.service;
-      await trx.insertInto('shipments').values(shipment).execute();
-      await ingestEvents(trx, now, [{ shipment, source: 'simulated', events: [label.labelEvent], estimatedDelivery: label.estimatedDelivery }]);
-      return shipment;
-    }
     const inserted = await trx
       .insertInto('shipments')
       .values(shipment)

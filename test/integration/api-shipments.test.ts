@@ -71,9 +71,10 @@ describe('shipments', () => {
     const missing = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups' });
     expect(missing.status).toBe(422);
     expect(missing.json.error.details[0]).toMatchObject({ field: 'trackingNumber' });
-    const label = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', label: true });
+    const label = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ontrac', label: true });
     expect(label.status).toBe(422);
-    expect(label.json.error.details[0]).toMatchObject({ field: 'label' });
+    expect(label.json.error.details[0]).toMatchObject({ field: 'carrier' });
+    expect(label.json.error.message).toMatch(/cannot buy ontrac labels/);
   });
 
   it('refuses the same carrier and tracking number twice with 409', async () => {

@@ -29,15 +29,24 @@ export type SimulatedLabel = {
   estimatedDelivery: DeliveryWindow;
 };
 
+type Place = { city: string; region?: string | null; country: string };
+
+/** A new simulated tracking number, drawn at random (the database's unique index catches a repeat). */
+export const newSimulatedTrackingNumber = (): string => makeTrackingNumber(randomInt(0, 2 ** 48 - 1));
+
+/**
+ * Sells a label: plans the journey and enqueues its scans. The parcel goes from the brand's origin
+ * to the order's destination, unless `route` says otherwise (a return goes from the customer back).
+ */
 export async function createSimulatedLabel(
   trx: Transaction<Database>,
   now: Date,
-  input: { brand: BrandRow; order: OrderRow; shipment: ShipmentRow; scenario?: Scenario },
+  input: { brand: BrandRow; order: OrderRow; shipment: ShipmentRow; scenario?: Scenario; trackingNumber?: string; route?: { from: Place; to: Place } },
 ): Promise<SimulatedLabel> {
   const settings = JSON.parse(input.brand.settings) as { origin?: typeof DEFAULT_ORIGIN };
-  const origin = settings.origin ?? DEFAULT_ORIGIN;
-  const destination = JSON.parse(input.order.destination) as { city: string; region?: string; country: string };
-  const trackingNumber = makeTrackingNumber(randomInt(0, 2 ** 48 - 1));
+  const origin = input.route?.from ?? settings.origin ?? DEFAULT_ORIGIN;
+  const destination = input.route?.to ?? (JSON.parse(input.order.destination) as Place);
+  const trackingNumber = input.trackingNumber ?? newSimulatedTrackingNumber();
   if (input.scenario === 'customs_hold' && destination.country === origin.country) {
     throw new AppError('validation_failed', `a customs hold needs an international parcel, but this one ships within ${origin.country}`, [
       { field: 'scenario', problem: 'customs_hold needs a destination abroad' },

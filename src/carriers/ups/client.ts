@@ -29,7 +29,7 @@ export type UpsCredentials = z.infer<typeof upsCredentialsSchema>;
 
 export const UPS_PRODUCTION_URL = 'https://onlinetools.ups.com';
 export const UPS_TEST_URL = 'https://wwwcie.ups.com';
-const DEFAULT_TRANSACTION_SRC = 'waybill';
+export const DEFAULT_TRANSACTION_SRC = 'waybill';
 const UPS_STATUS: StatusPolicy = { carrier: 'UPS', wording: PLAIN_WORDING, timeoutOn408: true };
 
 export async function trackUps(ctx: CarrierContext, trackingNumbers: string[]): Promise<Result<TrackResult[], CarrierError>> {
@@ -43,12 +43,12 @@ export async function trackUps(ctx: CarrierContext, trackingNumbers: string[]): 
 export async function verifyUpsCredentials(ctx: CarrierContext): Promise<Result<void, CarrierError>> {
   const credentials = readUpsCredentials(ctx);
   if (!credentials.ok) return credentials;
-  const token = await tokens.renew(ctx, credentials.value);
+  const token = await upsTokens.renew(ctx, credentials.value);
   return token.ok ? ok(undefined) : token;
 }
 
 async function trackOne(ctx: CarrierContext, credentials: UpsCredentials, trackingNumber: string): Promise<Result<TrackResult[], CarrierError>> {
-  const answer = await tokens.withToken(ctx, credentials, (token) => requestDetails(ctx, credentials, trackingNumber, token));
+  const answer = await upsTokens.withToken(ctx, credentials, (token) => requestDetails(ctx, credentials, trackingNumber, token));
   if (!answer.ok) return answer;
   return readDetailsAnswer(answer.value, trackingNumber, ctx.clock.now());
 }
@@ -80,7 +80,7 @@ function readDetailsAnswer(answer: HttpAnswer, trackingNumber: string, now: Date
 // ---------------------------------------------------------------------------------------------
 // Token: Basic auth with the client id and secret, a form body, x-merchant-id when known.
 
-const tokens = clientCredentialsTokens<UpsCredentials>({
+export const upsTokens = clientCredentialsTokens<UpsCredentials>({
   cacheKeyPrefix: 'ups', // a CIE token is useless in production: the key includes the base URL
   requestToken(ctx, credentials) {
     const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
@@ -93,11 +93,11 @@ const tokens = clientCredentialsTokens<UpsCredentials>({
 });
 
 /** HTTP status → CarrierError, keeping UPS's own code and text for the merchant. */
-function upsHttpError(answer: HttpAnswer, now: Date): CarrierError {
+export function upsHttpError(answer: HttpAnswer, now: Date): CarrierError {
   const upsError = readUpsError(readJson(answer.text));
   return carrierErrorFromResponse(answer, now, UPS_STATUS, upsError ? { carrierCode: upsError.code, carrierMessage: upsError.message } : {});
 }
 
-function readUpsCredentials(ctx: CarrierContext): Result<UpsCredentials, CarrierError> {
+export function readUpsCredentials(ctx: CarrierContext): Result<UpsCredentials, CarrierError> {
   return readCredentials(ctx, upsCredentialsSchema, () => 'UPS credentials are incomplete: client ID and client secret are required');
 }

@@ -5,10 +5,14 @@
 // registered with addShipment (shaped like UPS's answers: activity newest first, local
 // date/time plus GMT fields), refuses what UPS refuses with UPS's error body, and can be told to
 // fail: failNext (401/403/429/5xx, Retry-After), setLatency, malformedNext. It counts requests.
+// It also sells labels (Shipping API: ship, void, Label Recovery; see ./label-emulator.ts).
 // Error codes are UPS's where the reference names them (TV1002, TW0001, VSS002, VSS004, 250002);
 // the others (10400, 10401, 10429, 105xx) are this emulator's, in UPS's error shape.
 import { jsonAnswer, newestFirst, type EmulatorAnswer, type EmulatorRequest, type RecordedRequest } from '../emulator-kit.js';
 import { startOAuthEmulator, type OAuthEmulator, type OAuthEmulatorFailure, type OAuthEmulatorOptions, type OAuthEmulatorState } from '../oauth-emulator.js';
+import { labelBook, type LabelBookControls } from '../label-emulator.js';
+import { systemClock } from '../../lib/clock.js';
+import { UPS_RECOVERY_PATH, UPS_SHIP_PATH, UPS_VOID_PATH, upsLabelRoutes } from './label-emulator.js';
 
 export type UpsEmulatorActivity = {
   /** ISO-8601 with offset; the emulator writes UPS's local date/time and GMT fields from it. */
@@ -30,12 +34,16 @@ export type UpsEmulatorShipment = {
 };
 
 export type UpsEmulatorFailure = OAuthEmulatorFailure;
-/** tokenTtlSeconds defaults to 14 399 (UPS tokens live about 4 h). */
-export type UpsEmulatorOptions = OAuthEmulatorOptions;
+/** tokenTtlSeconds defaults to 14 399 (UPS tokens live about 4 h); accountNumber (the shipper number labels are billed to) to W4Y8L1. */
+export type UpsEmulatorOptions = OAuthEmulatorOptions & { accountNumber?: string };
 export type UpsEmulatorRequest = RecordedRequest;
 export type UpsEmulatorState = OAuthEmulatorState;
 
 export type UpsEmulator = OAuthEmulator & {
+  /** The shipper number labels must be billed to. */
+  accountNumber: string;
+  /** The Shipping API's side: labels sold, and the ways it can go wrong on demand. */
+  labels: LabelBookControls;
   addShipment(trackingNumber: string, shipment: UpsEmulatorShipment): void;
   /** Answer this exact body (200) for a number, e.g. a recorded fixture. */
   setRawResponse(trackingNumber: string, body: unknown): void;
@@ -46,6 +54,9 @@ const DETAILS_PATH = '/api/track/v1/details/';
 
 export async function startUpsEmulator(options: UpsEmulatorOptions = {}): Promise<UpsEmulator> {
   const shipments = new Map<string, unknown>(); // number → 200 body
+  const accountNumber = options.accountNumber ?? 'W4Y8L1';
+  const book = labelBook();
+  const clock = options.clock ?? systemClock;
 
   function serveTracking({ req, url }: EmulatorRequest, authorized: (authorization: string | undefined) => boolean): EmulatorAnswer {
     if (!req.headers.transid) return jsonAnswer(400, upsError('VSS002', 'Missing transId'));
@@ -64,6 +75,7 @@ export async function startUpsEmulator(options: UpsEmulatorOptions = {}): Promis
       routeOf(method, path) {
         if (method === 'POST' && path === TOKEN_PATH) return 'token';
         if (method === 'GET' && path.startsWith(DETAILS_PATH)) return 'track';
+        if (UPS_SHIP_PATH.test(path) || UPS_VOID_PATH.test(path) || UPS_RECOVERY_PATH.test(path)) return 'label';
         return undefined;
       },
       refuseToken({ req, body }, { clientId, clientSecret }) {
@@ -88,6 +100,7 @@ export async function startUpsEmulator(options: UpsEmulatorOptions = {}): Promis
         status: 'approved',
       }),
       track: serveTracking,
+      label: upsLabelRoutes(book, accountNumber, () => clock.now()),
       unknown: ({ method, url }) => jsonAnswer(404, upsError('10404', `No UPS resource at ${method} ${url.pathname}`)),
       failureBody: (status) => upsError(...failureText(status)),
       truncatedBody: '{"trackResponse":{"shipment":[{"inquiryNumber":"1Z',
@@ -97,6 +110,8 @@ export async function startUpsEmulator(options: UpsEmulatorOptions = {}): Promis
 
   return {
     ...emulator,
+    accountNumber,
+    labels: book,
     addShipment: (trackingNumber, shipment) => void shipments.set(trackingNumber.toUpperCase(), renderTrackResponse(trackingNumber, shipment)),
     setRawResponse: (trackingNumber, body) => void shipments.set(trackingNumber.toUpperCase(), body),
   };

@@ -1,0 +1,60 @@
+// Settles label purchases nobody came back for. Every attempt enqueues this job for a quarter of an
+// hour after it began; by then it is usually `bought` or `failed` and the job does nothing. An
+// attempt still `unknown` (the carrier never answered, and the same request never came again) is
+// asked about: a label the carrier sold under our reference is voided (nobody has it to print; an
+// idempotent carrier is asked with the same key, which hands back the label it sold or sells it
+// now, and then voids it), and an attempt with no label is closed as failed. A label that cannot be
+// voided any more becomes the shipment it was meant to be.
+import type { Deps } from '../deps.js';
+import { carrierMessage } from '../carriers/connections.js';
+import { JobFailure } from '../jobs/worker.js';
+import type { BoughtLabel } from '../carriers/label-types.js';
+import { outcomeUnknown } from '../carriers/label-kit.js';
+import { claimAttempt, completePurchase, labelAccount, labelRequestOf, settleAttempt } from './carrier-purchase.js';
+
+const RETRY_MS = 5 * 60_000;
+
+export async function reconcileLabelPurchase(deps: Deps, payload: unknown): Promise<void> {
+  const purchaseId = (payload as { purchaseId?: unknown } | null)?.purchaseId;
+  if (typeof purchaseId !== 'string') throw new JobFailure('label reconcile job without a purchaseId', false);
+  const row = await deps.db.selectFrom('label_purchases').selectAll().where('id', '=', purchaseId).executeTakeFirst();
+  if (!row || (row.state !== 'unknown' && row.state !== 'requesting')) return; // settled already
+  const now = deps.clock.now();
+  if (row.state === 'requesting' && Date.parse(row.updated_at) > now.getTime() - RETRY_MS) throw new JobFailure(`purchase ${row.id} is being bought right now`, true, RETRY_MS);
+  const order = await deps.db.selectFrom('orders').select('number').where('id', '=', row.order_id).executeTakeFirstOrThrow();
+  const { adapter, capability, ctx } = await labelAccount(deps, row.brand_id, row.carrier);
+  const claimed = await claimAttempt(deps, row, now);
+  if (!claimed) throw new JobFailure(`purchase ${row.id} was taken by a retry`, true, RETRY_MS);
+  const request = labelRequestOf(claimed, order.number);
+
+  let found: BoughtLabel | null;
+  if (capability.idempotent) {
+    const replay = await capability.createLabel(ctx, request);
+    if (!replay.ok && outcomeUnknown(replay.error)) return stillUnknown(deps, row.id, carrierMessage(replay.error));
+    found = replay.ok ? replay.value : null;
+  } else {
+    const recovered = await capability.recoverLabel(ctx, request);
+    if (!recovered.ok) return stillUnknown(deps, row.id, carrierMessage(recovered.error));
+    found = recovered.value;
+  }
+  if (!found) {
+    await settleAttempt(deps, row.id, { state: 'failed', error: `${adapter.name} sold no label for this attempt` });
+    return;
+  }
+  const voided = await capability.voidLabel(ctx, { trackingNumber: found.trackingNumber, carrierReference: found.carrierReference ?? null, reference: row.id, shipDate: request.shipDate });
+  if (voided.ok) {
+    await settleAttempt(deps, row.id, { state: 'voided', error: `${adapter.name} sold label ${found.trackingNumber} while the request went unanswered and nobody collected it: voided`, trackingNumber: found.trackingNumber });
+    return;
+  }
+  if (voided.error.code === 'bad_request') {
+    await completePurchase(deps, claimed, found, adapter.name);
+    deps.notifyJobsEnqueued();
+    return;
+  }
+  return stillUnknown(deps, row.id, carrierMessage(voided.error));
+}
+
+async function stillUnknown(deps: Deps, id: string, message: string): Promise<never> {
+  await settleAttempt(deps, id, { state: 'unknown', error: message });
+  throw new JobFailure(`the carrier still gives no answer about purchase ${id}: ${message}`, true, RETRY_MS);
+}

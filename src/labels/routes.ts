@@ -1,0 +1,78 @@
+// /v1 routes about labels: downloading a shipment's label (PDF or ZPL) and voiding it.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../api/context.js';
+import { ErrorSchema, ShipmentSchema } from '../api/schemas.js';
+import { shipmentJson } from '../api/serialize.js';
+import { LABEL_FORMATS } from '../carriers/label-types.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { findShipment } from '../shipments/service.js';
+import { documentFormats, findShipmentPurchase, readLabelDocument } from './store.js';
+import { shipmentLabelSummary } from './summary.js';
+import { voidShipmentLabel } from './void.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const security = [{ apiKey: [] }];
+const errors = { 401: json(ErrorSchema, 'Missing or wrong API key'), 404: json(ErrorSchema, 'Not found'), 422: json(ErrorSchema, 'Validation failed') };
+const ShipmentParam = z.object({ shipmentId: z.string().max(64).openapi({ param: { name: 'shipmentId', in: 'path' }, example: 'shp_01jd0000000000000000000000' }) });
+const binary = z.string().openapi({ format: 'binary' });
+
+export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/shipments/{shipmentId}/label',
+      tags: ['Labels'],
+      summary: 'Download the shipment’s label: a 4×6 PDF or ZPL for thermal printers',
+      security,
+      request: { params: ShipmentParam, query: z.object({ format: z.enum(LABEL_FORMATS).default('pdf') }) },
+      responses: {
+        200: { description: 'The label', content: { 'application/pdf': { schema: binary }, 'application/zpl': { schema: binary } } },
+        409: json(ErrorSchema, 'The label was voided: it must not be printed'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const brand = c.get('brand');
+      const { shipmentId } = c.req.valid('param');
+      const { format } = c.req.valid('query');
+      const shipment = await findShipment(deps, brand.id, shipmentId!);
+      const purchase = await findShipmentPurchase(deps.db, brand.id, shipment.id);
+      if (!purchase) throw notFound(`a label for shipment ${shipment.id} (its tracking number was not bought through Waybill)`);
+      if (purchase.state === 'voided') throw new AppError('conflict', `the label of shipment ${shipment.id} was voided at ${purchase.voided_at}; it must not be printed`);
+      const document = await readLabelDocument(deps.db, purchase, format);
+      if (!document) {
+        const formats = await documentFormats(deps.db, purchase.id);
+        throw new AppError('not_found', `the ${purchase.carrier} label of shipment ${shipment.id} was bought as ${formats.join(' and ')}; there is no ${format} version`);
+      }
+      return c.body(Buffer.from(document.body), 200, {
+        'content-type': document.contentType,
+        'content-disposition': `${format === 'pdf' ? 'inline' : 'attachment'}; filename="${document.filename}"`,
+        'cache-control': 'private, no-store',
+      }) as never;
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/shipments/{shipmentId}/void',
+      tags: ['Labels'],
+      summary: 'Void the shipment’s label at the carrier and cancel the shipment (refused once the carrier has the parcel, with its reason)',
+      security,
+      request: { params: ShipmentParam },
+      responses: {
+        200: json(ShipmentSchema, 'The shipment, cancelled, with its voided label'),
+        409: json(ErrorSchema, 'No label to void, the parcel is already moving, or the carrier refused (its reason is quoted in details)'),
+        503: json(ErrorSchema, 'The carrier did not answer; the label is still valid'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const brand = c.get('brand');
+      const shipment = await voidShipmentLabel(deps, brand, c.req.valid('param').shipmentId!);
+      deps.notifyJobsEnqueued();
+      return c.json({ ...shipmentJson(shipment), label: await shipmentLabelSummary(deps, brand.id, shipment.id) } as never, 200);
+    },
+  );
+}

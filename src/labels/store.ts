@@ -1,0 +1,54 @@
+// Labels at rest: the purchase row (what was bought, from whom, in what state) and its documents
+// (PDF, ZPL) stored as base64 beside it. `loadShipmentLabel` is how the rest of Waybill (the API,
+// the returns portal) gets a printable label.
+import type { Kysely, Transaction } from 'kysely';
+import { LABEL_CONTENT_TYPES, type LabelDocument, type LabelFormat } from '../carriers/label-types.js';
+import type { Database, LabelPurchaseRow } from '../db/schema.js';
+import { hasPrefix } from '../lib/ids.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export type ShipmentLabel = { contentType: string; body: Uint8Array; filename: string };
+
+export async function saveLabelDocuments(db: Executor, purchaseId: string, documents: readonly LabelDocument[], now: Date): Promise<void> {
+  if (documents.length === 0) return;
+  await db
+    .insertInto('label_documents')
+    .values(documents.map((d) => ({ purchase_id: purchaseId, format: d.format, content_type: d.contentType, body: Buffer.from(d.body).toString('base64'), created_at: now.toISOString() })))
+    .onConflict((oc) => oc.columns(['purchase_id', 'format']).doNothing())
+    .execute();
+}
+
+/** The shipment's label purchase (the bought or voided one), if it has one. */
+export async function findShipmentPurchase(db: Executor, brandId: string, shipmentId: string): Promise<LabelPurchaseRow | undefined> {
+  if (!hasPrefix(shipmentId, 'shipment')) return undefined;
+  return db
+    .selectFrom('label_purchases')
+    .selectAll()
+    .where('brand_id', '=', brandId)
+    .where('shipment_id', '=', shipmentId)
+    .where('state', 'in', ['bought', 'voided'])
+    .executeTakeFirst();
+}
+
+export async function documentFormats(db: Executor, purchaseId: string): Promise<LabelFormat[]> {
+  const rows = await db.selectFrom('label_documents').select('format').where('purchase_id', '=', purchaseId).orderBy('format').execute();
+  return rows.map((r) => r.format as LabelFormat);
+}
+
+export async function readLabelDocument(db: Executor, purchase: Pick<LabelPurchaseRow, 'id' | 'tracking_number' | 'direction'>, format: LabelFormat): Promise<ShipmentLabel | null> {
+  const row = await db.selectFrom('label_documents').selectAll().where('purchase_id', '=', purchase.id).where('format', '=', format).executeTakeFirst();
+  if (!row) return null;
+  const kind = purchase.direction === 'return' ? 'return-label' : 'label';
+  return { contentType: row.content_type || LABEL_CONTENT_TYPES[format], body: new Uint8Array(Buffer.from(row.body, 'base64')), filename: `${kind}-${purchase.tracking_number}.${format}` };
+}
+
+/**
+ * The printable label of a shipment in `format`, or null when the shipment is not the brand's, has
+ * no label, its label was voided (it must not be printed), or it was not bought in that format.
+ */
+export async function loadShipmentLabel(deps: { db: Kysely<Database> }, brandId: string, shipmentId: string, format: LabelFormat): Promise<ShipmentLabel | null> {
+  const purchase = await findShipmentPurchase(deps.db, brandId, shipmentId);
+  if (!purchase || purchase.state !== 'bought') return null;
+  return readLabelDocument(deps.db, purchase, format);
+}

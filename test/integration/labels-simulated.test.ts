@@ -1,0 +1,126 @@
+// Labels from the simulated carrier through the API: a real 4×6 PDF (and ZPL) stored with the
+// shipment and downloadable, the shipment at info_received with "shipped" sent, return labels from
+// the customer back to the brand, and loadShipmentLabel for the rest of Waybill.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrand } from '../../src/brands/repo.js';
+import { loadShipmentLabel } from '../../src/labels/index.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+import { pdfText, scanPdfBarcodes } from '../unit/helpers/scan-label.js';
+
+let t: TestContext;
+const WAREHOUSE = { name: 'Test Brand Warehouse', line1: '500 W Broad St', city: 'Columbus', region: 'OH', postalCode: '43215', country: 'US', phone: '+16145550100' };
+const RETURNS = { name: 'Test Brand Returns', line1: '77 Dock Rd', city: 'Indianapolis', region: 'IN', postalCode: '46201', country: 'US' };
+
+beforeAll(async () => {
+  t = await createTestContext();
+  const saved = await t.request('PATCH', '/v1/brand/settings', { shipFrom: WAREHOUSE, returnTo: RETURNS });
+  expect(saved.status).toBe(200);
+});
+afterAll(async () => t?.close());
+
+async function newOrder() {
+  const res = await t.request('POST', '/v1/orders', orderBody());
+  expect(res.status).toBe(201);
+  return res.json.id as string;
+}
+
+async function download(shipmentId: string, format?: string) {
+  const res = await t.app.request(`/v1/shipments/${shipmentId}/label${format ? `?format=${format}` : ''}`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+  return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) };
+}
+
+describe('simulated carrier labels', () => {
+  it('buys a label: the tracking number is born with it, the shipment is info_received, and the answer describes the label', async () => {
+    const orderId = await newOrder();
+    const res = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, parcel: { weight: { value: 2.25, unit: 'lb' } } });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ carrier: 'simulated', service: 'ground', direction: 'outbound', status: 'info_received' });
+    expect(res.json.trackingNumber).toMatch(/^SIM\d{13}$/);
+    expect(res.json.label).toMatchObject({ status: 'bought', carrier: 'simulated', service: 'ground', formats: ['pdf', 'zpl'] });
+    expect(res.json.label.carrierChoice).toMatchObject({ decidedBy: 'request', rule: null });
+    expect(res.json.label.downloads.pdf).toBe(`/v1/shipments/${res.json.id}/label?format=pdf`);
+    const again = await t.request('GET', `/v1/shipments/${res.json.id}`);
+    expect(again.json.label.id).toBe(res.json.label.id);
+  });
+
+  it('serves the PDF: 4×6, addresses, service, weight, and a barcode that scans to the tracking number', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, parcel: { weight: { value: 36, unit: 'oz' } } })).json;
+    const pdf = await download(shipment.id);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toBe(`inline; filename="label-${shipment.trackingNumber}.pdf"`);
+    expect(scanPdfBarcodes(pdf.body)).toEqual([shipment.trackingNumber]);
+    const text = pdfText(pdf.body);
+    for (const expected of ['TEST BRAND WAREHOUSE', '500 W BROAD ST', 'ADA LOVELACE', '1 INFINITE LOOP', 'AUSTIN, TX 78701', 'GROUND', '2 LB 4 OZ']) expect(text).toContain(expected);
+  });
+
+  it('serves the ZPL for thermal printers', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true })).json;
+    const zpl = await download(shipment.id, 'zpl');
+    expect(zpl.status).toBe(200);
+    expect(zpl.headers.get('content-type')).toBe('application/zpl');
+    const text = new TextDecoder().decode(zpl.body);
+    expect(text).toMatch(new RegExp(`\\^BCN,\\d+,N,N,N\\^FD${shipment.trackingNumber}\\^FS`));
+    expect(text).toContain('ADA LOVELACE');
+  });
+
+  it('sends "shipped" at once, because the label moved the shipment to info_received', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
+    await t.worker.drain();
+    const messages = await t.deps.db.selectFrom('messages').select(['milestone', 'channel']).where('shipment_id', '=', shipment.id).execute();
+    expect(messages.map((m) => m.milestone)).toContain('shipped');
+  });
+
+  it('buys a return label: from the customer to the brand’s return address, a new tracking number, no "shipped" message', async () => {
+    const orderId = await newOrder();
+    const outbound = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true })).json;
+    const res = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, direction: 'return' });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ direction: 'return', status: 'info_received' });
+    expect(res.json.trackingNumber).not.toBe(outbound.trackingNumber);
+
+    const label = await loadShipmentLabel(t.deps, t.brand.id, res.json.id, 'pdf');
+    expect(label).toMatchObject({ contentType: 'application/pdf', filename: `return-label-${res.json.trackingNumber}.pdf` });
+    expect(scanPdfBarcodes(label!.body)).toEqual([res.json.trackingNumber]);
+    const text = pdfText(label!.body);
+    expect(text).toContain('RETURN');
+    expect(text.indexOf('ADA LOVELACE')).toBeLessThan(text.indexOf('TEST BRAND RETURNS'));
+    expect(text).toContain('INDIANAPOLIS, IN 46201');
+
+    // The return parcel's journey runs from the customer's city to the return address.
+    const events = await t.request('GET', `/v1/shipments/${res.json.id}`);
+    expect(events.json.events[0].location.city).toBe('Austin');
+    await t.worker.drain();
+    const milestones = await t.deps.db.selectFrom('messages').select('milestone').where('shipment_id', '=', res.json.id).execute();
+    expect(milestones.map((m) => m.milestone)).not.toContain('shipped');
+  });
+
+  it('loadShipmentLabel answers null for another brand, a shipment without a label, and a malformed id', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true })).json;
+    const other = await createBrand(t.deps.db, t.clock.now(), { name: 'Other' });
+    expect(await loadShipmentLabel(t.deps, other.brand.id, shipment.id, 'pdf')).toBeNull();
+    expect(await loadShipmentLabel(t.deps, t.brand.id, 'not-an-id', 'pdf')).toBeNull();
+    const manual = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', trackingNumber: '1Z12345E0205271686' })).json;
+    expect(await loadShipmentLabel(t.deps, t.brand.id, manual.id, 'pdf')).toBeNull();
+    expect((await download(manual.id)).status).toBe(404);
+    expect((await download('shp_01jd0000000000000000000000')).status).toBe(404);
+  });
+
+  it('refuses a bad format and a parcel over the limit, naming the field', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true })).json;
+    const bad = await t.request('GET', `/v1/shipments/${shipment.id}/label?format=png`);
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details[0].field).toBe('format');
+    const heavy = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, parcel: { weight: { value: 400, unit: 'lb' } } });
+    expect(heavy.status).toBe(422);
+    expect(heavy.json.error.details).toEqual([expect.objectContaining({ field: 'parcel.weight' })]);
+    const service = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, service: 'teleport' });
+    expect(service.status).toBe(422);
+    expect(service.json.error.details[0]).toMatchObject({ field: 'service' });
+  });
+});
