@@ -7,6 +7,7 @@ import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
 import { registerThemeRoutes } from '../hub/theme-routes.js';
 import { registerCatalogueRoutes } from '../catalogue/routes.js';
+import { registerReturnRoutes } from '../returns/routes.js';
 import { registerLabelRoutes } from '../labels/routes.js';
 import { shipmentLabelSummary } from '../labels/summary.js';
 import type { Deps } from '../deps.js';
@@ -227,6 +228,7 @@ export function createApi(deps: Deps) {
   registerNotificationRoutes(api, deps);
   registerThemeRoutes(api, deps);
   registerCatalogueRoutes(api, deps);
+  registerReturnRoutes(api, deps);
   registerLabelRoutes(api, deps);
   return api;
 }

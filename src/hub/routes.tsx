@@ -30,6 +30,7 @@ import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
 import { buildOrderView, shipmentView } from './view.js';
 import { pageExtras } from './extras.js';
 import { followClick } from '../catalogue/cross-sells.js';
+import { registerReturnPortal } from '../returns/portal.js';
 
 const PAGE_HEADERS = {
   'cache-control': 'private, no-store',
@@ -98,7 +99,9 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const base = `/t/${c.req.param('token')}`;
     const extras = await pageExtras(deps, { order, shipments, language, base });
     count(deps, order.brand_id, 'page_view');
-    const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, ...extras });
+    const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
+    const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : ''}`.trim() : undefined;
+    const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, notice, ...extras });
     return c.html(html, 200, PAGE_HEADERS);
   });
 
@@ -193,6 +196,17 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const target = await followClick(deps, c.req.param('token'));
     if (!target) return c.text('This link is not valid.', 404, { 'cache-control': 'no-store' });
     return c.redirect(target.url, 302);
+  });
+
+  registerReturnPortal(pages, deps, {
+    order: async (c) => {
+      const resolved = await resolveToken(deps, c, c.req.param('token') ?? '');
+      if (resolved.verdict !== 'valid') return linkProblem(c, resolved);
+      const { order } = resolved;
+      const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
+      const language = languageFor(c, theme, order.customer_locale);
+      return { order, language, frame: (title: string) => ({ theme, language, title: `${title} · ${theme.brandName}`, path: c.req.path }) };
+    },
   });
 
   pages.get('/track/:slug', showLookup);

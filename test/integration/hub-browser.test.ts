@@ -220,4 +220,37 @@ describe('the tracking page in Chromium', () => {
     expect(clicks.map((c) => [c.product_id, c.source])).toEqual([['NW-CAP-05', 'page']]);
     expect(await axeViolations(`${base}${new URL(order.trackingPageUrl).pathname}`)).toEqual([]);
   });
+
+  it('takes a return from the tracking page to the label, without JavaScript', async () => {
+    await t.request('PUT', '/v1/returns/policy', { enabled: true, windowDays: 30, approval: 'automatic' });
+    const { order } = await deliveredOrder({ customer: { email: 'back@example.com', locale: 'en' } });
+    t.clock.advance(14 * DAY);
+    await t.worker.drain();
+    const url = `${base}${new URL(order.trackingPageUrl).pathname}`;
+    const context = await customer(PHONE);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Return items' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Return items');
+    expect(await axeViolations(page.url())).toEqual([]);
+    await page.getByLabel('How many Merino hiking socks (3 pack)').fill('1');
+    await page.getByLabel('Why are you returning them?').selectOption('wrong_size');
+    await page.screenshot({ path: path.join(SHOTS, 'return-form-phone.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Request return' }).click();
+    expect(await page.locator('[role=status]').first().textContent()).toMatch(/Your return R-[0-9A-Z]{8} has been requested\. Your return is approved/);
+    await page.getByRole('link', { name: 'Show the return label' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Return label');
+    const trackingNumber = (await page.locator('.label .tn').textContent())!;
+    expect(trackingNumber).toMatch(/^SIM\d+$/);
+    expect(await page.locator('.label svg[role=img]').getAttribute('aria-label')).toBe(trackingNumber);
+    await page.screenshot({ path: path.join(SHOTS, 'return-label-phone.png'), fullPage: true });
+    const download = await page.getByRole('link', { name: 'Download the label (PDF)' }).getAttribute('href');
+    const pdf = await fetch(`${base}${download}`);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const labelUrl = page.url();
+    await context.close();
+    expect(await axeViolations(labelUrl)).toEqual([]);
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect(ret).toMatchObject({ state: 'approved', shipment: { trackingNumber } });
+  });
 });

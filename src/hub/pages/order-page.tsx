@@ -16,6 +16,8 @@ export type OrderPageProps = {
   /** The page's own path (its token), for the return links. */
   base: string;
   canReturn: boolean;
+  /** A one-off line at the top (after a return was asked for). */
+  notice?: string;
 };
 
 function Stages({ text, shipment }: { text: HubText; shipment: ShipmentView }) {
@@ -144,6 +146,11 @@ export function renderOrderPage(props: OrderPageProps): string {
   const { text } = view;
   return htmlDocument(
     <HubLayout frame={frame}>
+      {props.notice ? (
+        <p class="card" role="status">
+          <strong>{props.notice}</strong>
+        </p>
+      ) : null}
       <div class="card">
         <h1>{fill(text.orderTitle, { number: view.number })}</h1>
         <p class="muted">
