@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
+import { registerHotRoutes } from './api/hot-routes.js';
 import { renderApiReference } from './api/reference-page.js';
 import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
@@ -34,9 +35,9 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
     const started = performance.now();
     await next();
     c.res.headers.set('x-request-id', requestId);
-    deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
-    deps.metrics.httpDuration.observe({ method: c.req.method }, (performance.now() - started) / 1000);
+    deps.metrics.recordHttp(c.req.method, c.res.status, (performance.now() - started) / 1000);
   });
+  registerHotRoutes(app, deps); // before every other handler that matches /v1
 
   app.onError((error, c) => {
     const requestId = c.get('requestId') ?? 'unknown';
