@@ -6,7 +6,6 @@ import { registerCarrierRoutes } from '../carriers/routes.js';
 import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
 import type { Deps } from '../deps.js';
-import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
 import { listOrders, listShipments, shipmentsOfOrders } from '../orders/queries.js';
 import { createShipment, findShipmentWithEvents, ingestBatch, postShipmentEvents, runShipmentCommand } from '../shipments/service.js';
