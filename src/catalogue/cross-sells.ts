@@ -21,17 +21,20 @@ type OrderLike = { id: string; items: string };
 const SOURCE_CODE: Record<Source, string> = { page: 'p', email: 'e' };
 const SOURCE_OF: Record<string, Source> = { p: 'page', e: 'email' };
 
-const signature = (key: Buffer, brandId: string, orderId: string, productId: string, source: string) => hmacBase64Url(key, `click|${brandId}|${orderId}|${productId}|${source}`).slice(0, 22);
+// One signature per order and place (page or email), so a page of four products signs once; the
+// product rides beside it. A valid token can only record clicks for its own order.
+const signature = (key: Buffer, brandId: string, orderId: string, source: string) => hmacBase64Url(key, `click|${brandId}|${orderId}|${source}`).slice(0, 22);
+
+const linkPrefix = (key: Buffer, brandId: string, orderId: string, source: Source) => `${orderId}.${SOURCE_CODE[source]}.${signature(key, brandId, orderId, SOURCE_CODE[source])}`;
 
 export function clickToken(key: Buffer, brandId: string, orderId: string, productId: string, source: Source): string {
-  const code = SOURCE_CODE[source];
-  return `${orderId}.${Buffer.from(productId).toString('base64url')}.${code}.${signature(key, brandId, orderId, productId, code)}`;
+  return `${linkPrefix(key, brandId, orderId, source)}.${Buffer.from(productId).toString('base64url')}`;
 }
 
 export function readClickToken(token: string): { orderId: string; productId: string; source: Source; sig: string; code: string } | null {
   const parts = token.split('.');
   if (parts.length !== 4) return null;
-  const [orderId, product, code, sig] = parts as [string, string, string, string];
+  const [orderId, code, sig, product] = parts as [string, string, string, string];
   if (!/^ord_[0-9a-z]{26}$/.test(orderId) || !SOURCE_OF[code] || !/^[\w-]{1,200}$/.test(product)) return null;
   return { orderId, productId: Buffer.from(product, 'base64url').toString('utf8'), source: SOURCE_OF[code]!, sig, code };
 }
@@ -52,11 +55,13 @@ export type ProductLink = { product: CatalogueProduct; href: string; price: stri
 /** Recommendations with their tracked links; each one shown counts as an impression. */
 export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number }): Promise<ProductLink[]> {
   const products = await recommendationsFor(deps, brand, order, options.limit);
+  if (products.length === 0) return [];
+  const prefix = `${options.base}/r/${linkPrefix(deps.keys['tracking-links'], brand.id, order.id, options.source)}.`;
   return products.map((product) => {
     count(deps, brand.id, 'impression', { productId: product.id, source: options.source });
     return {
       product,
-      href: `${options.base}/r/${clickToken(deps.keys['tracking-links'], brand.id, order.id, product.id, options.source)}`,
+      href: `${prefix}${Buffer.from(product.id).toString('base64url')}`,
       price: product.price === null ? null : formatMoney(product.price, product.currency, options.language),
     };
   });
@@ -67,7 +72,7 @@ export async function followClick(deps: Deps, token: string): Promise<{ url: str
   const claims = readClickToken(token);
   if (!claims) return null;
   const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'customer_email']).where('id', '=', claims.orderId).executeTakeFirst();
-  if (!order || !constantTimeEqual(signature(deps.keys['tracking-links'], order.brand_id, order.id, claims.productId, claims.code), claims.sig)) return null;
+  if (!order || !constantTimeEqual(signature(deps.keys['tracking-links'], order.brand_id, order.id, claims.code), claims.sig)) return null;
   const product = await findProduct(deps, order.brand_id, claims.productId);
   if (!product) return null;
   await deps.db

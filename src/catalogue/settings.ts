@@ -12,5 +12,14 @@ export const CrossSellSettingsSchema = z
   .openapi('CrossSellSettings');
 export type CrossSellSettings = z.infer<typeof CrossSellSettingsSchema>;
 
-export const crossSellSettingsOf = (brand: Pick<BrandRow, 'settings'>): CrossSellSettings =>
-  CrossSellSettingsSchema.parse((JSON.parse(brand.settings) as { crossSells?: unknown }).crossSells ?? {});
+const parsed = new Map<string, CrossSellSettings>();
+/** The brand's cross-sell settings (defaults filled in), parsed once per settings version: pages ask on every view. */
+export function crossSellSettingsOf(brand: Pick<BrandRow, 'settings'>): CrossSellSettings {
+  let settings = parsed.get(brand.settings);
+  if (!settings) {
+    settings = CrossSellSettingsSchema.parse((JSON.parse(brand.settings) as { crossSells?: unknown }).crossSells ?? {});
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(brand.settings, settings);
+  }
+  return settings;
+}

@@ -26,7 +26,8 @@ function pendingOf(deps: Deps): Pending {
 export function count(deps: Deps, brandId: string, metric: Metric, options: { productId?: string; source?: Source; by?: number } = {}): void {
   const p = pendingOf(deps);
   const day = deps.clock.now().toISOString().slice(0, 10);
-  const key = JSON.stringify([brandId, day, metric, options.productId ?? '', options.source ?? 'page']);
+  // Brand ids, days, metrics and sources hold no '\n'; the product id goes last and is kept whole.
+  const key = `${brandId}\n${day}\n${metric}\n${options.source ?? 'page'}\n${options.productId ?? ''}`;
   p.counts.set(key, (p.counts.get(key) ?? 0) + (options.by ?? 1));
   if (p.counts.size >= FLUSH_AT_KEYS) void flushCounters(deps).catch((error) => deps.log.warn({ err: error }, 'counters not written'));
   else if (!p.timer) {
@@ -46,8 +47,9 @@ export async function flushCounters(deps: Deps): Promise<void> {
   const counts = p.counts;
   p.counts = new Map();
   const rows = [...counts].map(([key, value]) => {
-    const [brand_id, day, metric, product_id, source] = JSON.parse(key) as string[];
-    return { brand_id: brand_id!, day: day!, metric: metric!, product_id: product_id!, source: source!, value };
+    const [brand_id, day, metric, source] = key.split('\n', 4) as [string, string, string, string];
+    const product_id = key.slice(brand_id.length + day.length + metric.length + source.length + 4);
+    return { brand_id, day, metric, product_id, source, value };
   });
   p.flushing = (async () => {
     try {

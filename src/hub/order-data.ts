@@ -1,7 +1,9 @@
 // What one tracking page needs, in two indexed queries: the order with its brand, its personal
 // updates and its returns (one row, the lists aggregated as JSON), then its shipments with their
-// events (one join). Plain SQL: this is the hub's hot path.
+// events (one join). This is the hub's hot path: the SQL is written out once per dialect and runs
+// on the connections' cached (SQLite) or named (PostgreSQL) statements, without query building.
 import { sql } from 'kysely';
+import { runNamed } from '../db/direct.js';
 import type { Deps } from '../deps.js';
 import type { Bool } from '../db/schema.js';
 
@@ -60,22 +62,39 @@ export type PageShipmentRow = {
 export type PageEvent = { status: string; reason: string | null; carrierText: string | null; location: string | null; occurredAt: string | null; occurredAtRaw: string | null };
 export type PageShipment = Omit<PageShipmentRow, 'e_status' | 'e_reason' | 'carrier_text' | 'location' | 'occurred_at' | 'occurred_at_raw'> & { events: PageEvent[] };
 
-const ORDER_COLUMNS = sql.raw(
-  'o.id, o.brand_id, o.number, o.customer_email, o.customer_locale, o.destination, o.items, o.placed_at, o.estimated_from, o.estimated_to, o.created_at, b.name AS brand_name, b.link_key_version, b.settings',
-);
+const ORDER_COLUMNS =
+  'o.id, o.brand_id, o.number, o.customer_email, o.customer_locale, o.destination, o.items, o.placed_at, o.estimated_from, o.estimated_to, o.created_at, b.name AS brand_name, b.link_key_version, b.settings';
+
+/** The page's SQL, written out once per dialect (src/db/direct.ts runs it on cached or named statements). */
+export const PAGE_SQL = {
+  sqlite: {
+    order: `SELECT ${ORDER_COLUMNS},
+      (SELECT json_group_array(json_array(u.text, u.image_url, u.created_at)) FROM (SELECT * FROM personal_updates WHERE order_id = o.id ORDER BY created_at DESC) u) AS updates,
+      (SELECT json_group_array(json_array(r.id, r.rma, r.state, r.items, r.reason, r.shipment_id, r.rejection_reason, r.refund_amount, r.refund_currency, r.created_at)) FROM (SELECT * FROM returns WHERE order_id = o.id ORDER BY id) r) AS returns
+      FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = ?`,
+    shipments: `SELECT ${'s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw'}
+      FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id WHERE s.order_id = ? ORDER BY s.id, e.occurred_at IS NULL, e.occurred_at, e.id`,
+  },
+  postgres: {
+    order: {
+      name: 'waybill_hub_page_order',
+      text: `SELECT ${ORDER_COLUMNS},
+        (SELECT json_agg(json_build_array(u.text, u.image_url, u.created_at) ORDER BY u.created_at DESC)::text FROM personal_updates u WHERE u.order_id = o.id) AS updates,
+        (SELECT json_agg(json_build_array(r.id, r.rma, r.state, r.items, r.reason, r.shipment_id, r.rejection_reason, r.refund_amount, r.refund_currency, r.created_at) ORDER BY r.id)::text FROM returns r WHERE r.order_id = o.id) AS returns
+        FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = $1`,
+    },
+    shipments: {
+      name: 'waybill_hub_page_shipments',
+      text: `SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw
+        FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id WHERE s.order_id = $1 ORDER BY s.id, e.occurred_at IS NULL, e.occurred_at, e.id`,
+    },
+  },
+} as const;
 
 export async function loadPageOrder(deps: Deps, orderId: string): Promise<PageOrder | undefined> {
-  const query =
-    deps.dialect === 'postgres'
-      ? sql<PageOrder>`SELECT ${ORDER_COLUMNS},
-          (SELECT json_agg(json_build_array(u.text, u.image_url, u.created_at) ORDER BY u.created_at DESC)::text FROM personal_updates u WHERE u.order_id = o.id) AS updates,
-          (SELECT json_agg(json_build_array(r.id, r.rma, r.state, r.items, r.reason, r.shipment_id, r.rejection_reason, r.refund_amount, r.refund_currency, r.created_at) ORDER BY r.id)::text FROM returns r WHERE r.order_id = o.id) AS returns
-        FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = ${orderId}`
-      : sql<PageOrder>`SELECT ${ORDER_COLUMNS},
-          (SELECT json_group_array(json_array(u.text, u.image_url, u.created_at)) FROM (SELECT * FROM personal_updates WHERE order_id = o.id ORDER BY created_at DESC) u) AS updates,
-          (SELECT json_group_array(json_array(r.id, r.rma, r.state, r.items, r.reason, r.shipment_id, r.rejection_reason, r.refund_amount, r.refund_currency, r.created_at)) FROM (SELECT * FROM returns WHERE order_id = o.id ORDER BY id) r) AS returns
-        FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = ${orderId}`;
-  const { rows } = await query.execute(deps.db);
+  const direct = deps.direct;
+  if (direct.dialect === 'sqlite') return direct.exclusive(() => direct.statements.prepare(PAGE_SQL.sqlite.order).get(orderId) as PageOrder | undefined);
+  const { rows } = await runNamed<PageOrder>(direct.pool, PAGE_SQL.postgres.order, [orderId]);
   return rows[0];
 }
 
@@ -101,18 +120,21 @@ export function returnsOf(order: PageOrder): PageReturn[] {
   }));
 }
 
-const SHIPMENT_COLUMNS = sql.raw(
-  's.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw',
-);
+/** An order's shipments (oldest first), each with its events (oldest first; events without a time last). */
+export async function loadPageShipments(deps: Deps, orderId: string): Promise<PageShipment[]> {
+  const direct = deps.direct;
+  if (direct.dialect === 'sqlite') return groupShipments(await direct.exclusive(() => direct.statements.prepare(PAGE_SQL.sqlite.shipments).all(orderId) as PageShipmentRow[]));
+  const { rows } = await runNamed<PageShipmentRow>(direct.pool, PAGE_SQL.postgres.shipments, [orderId]);
+  return groupShipments(rows);
+}
 
-/** Shipments (oldest first) each with its events (oldest first; events without a time last). */
-export async function loadPageShipments(deps: Deps, where: { orderId: string } | { brandId: string; trackingNumber: string; carriers: readonly string[] }): Promise<PageShipment[]> {
-  const filter =
-    'orderId' in where
-      ? sql`s.order_id = ${where.orderId}`
-      : sql`s.carrier IN (${sql.join(where.carriers.map((c) => sql`${c}`))}) AND s.tracking_number = ${where.trackingNumber} AND s.brand_id = ${where.brandId}`;
-  const { rows } = await sql<PageShipmentRow>`SELECT ${SHIPMENT_COLUMNS} FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id
-    WHERE ${filter} ORDER BY s.id, CASE WHEN e.occurred_at IS NULL THEN 1 ELSE 0 END, e.occurred_at, e.id`.execute(deps.db);
+/** The parcels with this tracking number among the brand's (any carrier it could be). */
+export async function loadShipmentsByNumber(deps: Deps, where: { brandId: string; trackingNumber: string; carriers: readonly string[] }): Promise<PageShipment[]> {
+  const { rows } = await sql<PageShipmentRow>`SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at,
+      e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw
+    FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id
+    WHERE s.carrier IN (${sql.join(where.carriers.map((c) => sql`${c}`))}) AND s.tracking_number = ${where.trackingNumber} AND s.brand_id = ${where.brandId}
+    ORDER BY s.id, CASE WHEN e.occurred_at IS NULL THEN 1 ELSE 0 END, e.occurred_at, e.id`.execute(deps.db);
   return groupShipments(rows);
 }
 

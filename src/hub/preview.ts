@@ -19,7 +19,7 @@ export async function renderThemePreview(deps: Deps, brand: BrandRow, input: { t
     const found = await loadPageOrder(deps, input.orderId);
     if (!found || found.brand_id !== brand.id) throw notFound(`order ${input.orderId}`);
     order = found;
-    shipments = await loadPageShipments(deps, { orderId: order.id });
+    shipments = await loadPageShipments(deps, order.id);
   } else {
     ({ order, shipments } = sampleOrder(brand, now));
   }

@@ -23,7 +23,7 @@ import {
   TRACKING_CARRIERS,
   waitForFloor,
 } from './lookup.js';
-import { loadPageOrder, loadPageShipments, type PageOrder, returnsOf, updatesOf } from './order-data.js';
+import { loadPageOrder, loadPageShipments, loadShipmentsByNumber, type PageOrder, returnsOf, updatesOf } from './order-data.js';
 import { renderLookupPage } from './pages/lookup-page.js';
 import { renderOrderPage } from './pages/order-page.js';
 import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
@@ -94,7 +94,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const { order } = resolved;
     const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
     const language = languageFor(c, theme, order.customer_locale);
-    const shipments = await loadPageShipments(deps, { orderId: order.id });
+    const shipments = await loadPageShipments(deps, order.id);
     const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
     const base = `/t/${c.req.param('token')}`;
     const extras = await pageExtras(deps, { order, shipments, language, base });
@@ -111,7 +111,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const { order } = resolved;
     const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
     const language = languageFor(c, theme, order.customer_locale);
-    const shipments = await loadPageShipments(deps, { orderId: order.id });
+    const shipments = await loadPageShipments(deps, order.id);
     const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
     return c.json(publicJson(view, order), 200, { ...PAGE_HEADERS, 'access-control-allow-origin': '*' });
   });
@@ -163,7 +163,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     }
 
     if (byTracking) {
-      const shipments = await loadPageShipments(deps, { brandId: brand.id, trackingNumber: normalizeTrackingNumber(values.tracking), carriers: TRACKING_CARRIERS });
+      const shipments = await loadShipmentsByNumber(deps, { brandId: brand.id, trackingNumber: normalizeTrackingNumber(values.tracking), carriers: TRACKING_CARRIERS });
       if (shipments.length === 0) {
         await recordFailure(deps, keys, now);
         await waitForFloor(started, floorMs);

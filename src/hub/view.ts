@@ -91,15 +91,29 @@ export function shipmentView(s: PageShipment, options: { language: HubLanguage; 
 
 const deliveredAt = (s: PageShipment) => [...s.events].reverse().find((e) => e.status === 'delivered')?.occurredAt ?? null;
 
+type Located = { text: string; label: string; point: { lat: number; lon: number } | null };
+const locations = new Map<string, Located>();
+
+/** A scan's place as stored (JSON): its words and its point, worked out once per distinct place. */
+function located(raw: string): Located {
+  let hit = locations.get(raw);
+  if (!hit) {
+    const place = JSON.parse(raw) as Place;
+    hit = { text: placeText(place), label: place.city ?? placeText(place), point: geocode(place) };
+    if (locations.size > 50_000) locations.clear();
+    locations.set(raw, hit);
+  }
+  return hit;
+}
+
 function eventView(e: PageEvent, language: HubLanguage, zone: string): EventView {
-  const location = e.location ? (JSON.parse(e.location) as Place) : null;
   return {
     status: e.status,
     statusText: statusWords(language)[e.status as ShipmentStatus] ?? e.status,
     carrierText: e.carrierText,
     occurredAt: e.occurredAt,
     when: e.occurredAt ? formatTime(e.occurredAt, language, zone) : HUB_TEXT[language].timeUnknown,
-    place: placeText(location),
+    place: e.location ? located(e.location).text : '',
   };
 }
 
@@ -170,9 +184,8 @@ function at(frame: Frame, p: { lat: number; lon: number }) {
 
 function locatedEvent(e: PageEvent): Array<{ lat: number; lon: number; label: string }> {
   if (!e.location) return [];
-  const place = JSON.parse(e.location) as Place;
-  const point = geocode(place);
-  return point ? [{ ...point, label: place.city ?? placeText(place) }] : [];
+  const { point, label } = located(e.location);
+  return point ? [{ ...point, label }] : [];
 }
 
 function dedupe(points: Array<[number, number]>): Array<[number, number]> {

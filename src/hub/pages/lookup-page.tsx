@@ -4,7 +4,8 @@
 import type { HubText } from '../i18n/index.js';
 import type { ShipmentView } from '../view.js';
 import { HubLayout, htmlDocument, type PageFrame } from './layout.js';
-import { ShipmentCard } from './order-page.js';
+import { raw } from 'hono/html';
+import { shipmentCardHtml } from './order-page.js';
 
 export type LookupPageProps = {
   frame: PageFrame;
@@ -63,9 +64,7 @@ export function renderLookupPage(props: LookupPageProps): string {
       {props.parcels && props.parcels.length > 0 ? (
         <>
           <p class="muted" role="status">{text.trackingOnlyNote}</p>
-          {props.parcels.map((s) => (
-            <ShipmentCard text={text} shipment={s} />
-          ))}
+          {raw(props.parcels.map((s) => shipmentCardHtml(text, s)).join(''))}
         </>
       ) : null}
     </HubLayout>,

@@ -2,6 +2,8 @@
 // The order's tracking page: every parcel with its progress through the five stages, the window,
 // the history in plain language beside the carrier's own words, one map of where the parcels have
 // been, the brand's updates, returns, and products the customer may like. No script.
+import { raw } from 'hono/html';
+import { escapeHtml } from '../../notifications/templates/escape.js';
 import { fill, type HubText } from '../i18n/index.js';
 import { FRAME } from '../map.js';
 import type { MapView, OrderView, ReturnView, ShipmentView } from '../view.js';
@@ -20,87 +22,57 @@ export type OrderPageProps = {
   notice?: string;
 };
 
-function Stages({ text, shipment }: { text: HubText; shipment: ShipmentView }) {
-  return (
-    <ol class="stages" aria-label={text.progress}>
-      {text.stages.map((stage, i) => (
-        <li class={i <= shipment.stage ? 'done' : ''} aria-current={i === shipment.stage ? 'step' : undefined}>{stage}</li>
-      ))}
-    </ol>
-  );
+// The parcels and the map are the bulk of a busy page (ten parcels, dozens of scans): they are
+// written as strings with every value escaped, and the progress bar of each stage and language is
+// made once. The rest of the page is JSX.
+const stagesCache = new Map<string, string>();
+
+function stagesHtml(text: HubText, stage: number): string {
+  const key = `${text.languageName}|${stage}`;
+  let html = stagesCache.get(key);
+  if (!html) {
+    html = `<ol class="stages" aria-label="${escapeHtml(text.progress)}">${text.stages
+      .map((name, i) => `<li${i <= stage ? ' class="done"' : ''}${i === stage ? ' aria-current="step"' : ''}>${escapeHtml(name)}</li>`)
+      .join('')}</ol>`;
+    stagesCache.set(key, html);
+  }
+  return html;
 }
 
-export function ShipmentCard({ text, shipment }: { text: HubText; shipment: ShipmentView }) {
-  const headingId = `h-${shipment.id}`;
-  return (
-    <section class="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{shipment.heading}</h2>
-      <p class="status">{shipment.statusText}</p>
-      {shipment.reasonText ? <p class="warn">{shipment.reasonText}</p> : null}
-      {shipment.late ? <p class="warn">{text.runningLate}</p> : null}
-      {shipment.expected ? <p>{shipment.expected}</p> : null}
-      {shipment.delivered ? <p>{shipment.delivered}</p> : null}
-      {shipment.direction === 'outbound' ? <Stages text={text} shipment={shipment} /> : null}
-      <p class="muted">
-        {shipment.carrier} · <span translate="no">{shipment.trackingNumber}</span>
-      </p>
-      <h3>{text.history}</h3>
-      {shipment.events.length === 0 ? (
-        <p class="muted">{text.noEvents}</p>
-      ) : (
-        <ul class="timeline">
-          {shipment.events.map((e) => (
-            <li>
-              <strong>{e.statusText}</strong>
-              {e.carrierText ? (
-                <>
-                  <br />
-                  <span class="ct">
-                    {text.carrierSaid}: <q>{e.carrierText}</q>
-                  </span>
-                </>
-              ) : null}
-              <br />
-              <span class="muted">
-                {e.when}
-                {e.place ? ` · ${e.place}` : ''}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
+export function shipmentCardHtml(text: HubText, shipment: ShipmentView): string {
+  const id = `h-${escapeHtml(shipment.id)}`;
+  let html = `<section class="card" aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(shipment.heading)}</h2><p class="status">${escapeHtml(shipment.statusText)}</p>`;
+  if (shipment.reasonText) html += `<p class="warn">${escapeHtml(shipment.reasonText)}</p>`;
+  if (shipment.late) html += `<p class="warn">${escapeHtml(text.runningLate)}</p>`;
+  if (shipment.expected) html += `<p>${escapeHtml(shipment.expected)}</p>`;
+  if (shipment.delivered) html += `<p>${escapeHtml(shipment.delivered)}</p>`;
+  if (shipment.direction === 'outbound') html += stagesHtml(text, shipment.stage);
+  html += `<p class="muted">${escapeHtml(shipment.carrier)} · <span translate="no">${escapeHtml(shipment.trackingNumber)}</span></p><h3>${escapeHtml(text.history)}</h3>`;
+  if (shipment.events.length === 0) return `${html}<p class="muted">${escapeHtml(text.noEvents)}</p></section>`;
+  html += '<ul class="timeline">';
+  const carrierSaid = escapeHtml(text.carrierSaid);
+  for (const e of shipment.events) {
+    html += `<li><strong>${escapeHtml(e.statusText)}</strong>`;
+    if (e.carrierText) html += `<br><span class="ct">${carrierSaid}: <q>${escapeHtml(e.carrierText)}</q></span>`;
+    html += `<br><span class="muted">${escapeHtml(e.when)}${e.place ? ` · ${escapeHtml(e.place)}` : ''}</span></li>`;
+  }
+  return `${html}</ul></section>`;
 }
 
-export function MapFigure({ map, text }: { map: MapView; text: { mapCaption: string } }) {
-  return (
-    <figure>
-      <svg class="map" viewBox={`0 0 ${FRAME.width} ${FRAME.height}`} width={String(FRAME.width)} height={String(FRAME.height)} role="img" aria-labelledby="map-title">
-        <title id="map-title">{map.title}</title>
-        {map.tiles.map((t) => (
-          <image href={t.href} x={String(t.x)} y={String(t.y)} width={String(t.size)} height={String(t.size)} preserveAspectRatio="none" />
-        ))}
-        {map.land ? <path class="land" d={map.land} /> : null}
-        {map.routes.map((r) => (
-          <>
-            {r.plan ? <path class="plan" d={r.plan} /> : null}
-            <path class="route" d={r.d} stroke-dasharray={r.returning ? '2 6' : undefined} />
-            {r.stops.map(([x, y], i) => (
-              <circle cx={String(x)} cy={String(y)} r={i === r.stops.length - 1 ? '9' : '6'} class={i === r.stops.length - 1 ? 'here' : undefined} />
-            ))}
-          </>
-        ))}
-        {map.labels.map((l) => (
-          <text x={String(l.x)} y={String(l.y)} text-anchor="middle" font-weight={l.here ? '700' : undefined}>{l.text}</text>
-        ))}
-      </svg>
-      <figcaption>
-        {text.mapCaption}
-        {map.attribution ? ` · ${map.attribution}` : ''}
-      </figcaption>
-    </figure>
-  );
+export function mapFigureHtml(map: MapView, text: { mapCaption: string }): string {
+  let svg = `<svg class="map" viewBox="0 0 ${FRAME.width} ${FRAME.height}" width="${FRAME.width}" height="${FRAME.height}" role="img" aria-labelledby="map-title"><title id="map-title">${escapeHtml(map.title)}</title>`;
+  for (const t of map.tiles) svg += `<image href="${escapeHtml(t.href)}" x="${t.x}" y="${t.y}" width="${t.size}" height="${t.size}" preserveAspectRatio="none"/>`;
+  if (map.land) svg += `<path class="land" d="${map.land}"/>`;
+  for (const r of map.routes) {
+    if (r.plan) svg += `<path class="plan" d="${r.plan}"/>`;
+    svg += `<path class="route" d="${r.d}"${r.returning ? ' stroke-dasharray="2 6"' : ''}/>`;
+    r.stops.forEach(([x, y], i) => {
+      const last = i === r.stops.length - 1;
+      svg += `<circle cx="${x}" cy="${y}" r="${last ? 9 : 6}"${last ? ' class="here"' : ''}/>`;
+    });
+  }
+  for (const l of map.labels) svg += `<text x="${l.x}" y="${l.y}" text-anchor="middle"${l.here ? ' font-weight="700"' : ''}>${escapeHtml(l.text)}</text>`;
+  return `<figure>${svg}</svg><figcaption>${escapeHtml(text.mapCaption)}${map.attribution ? ` · ${escapeHtml(map.attribution)}` : ''}</figcaption></figure>`;
 }
 
 function ReturnsCard({ view, returns, base }: { view: OrderView; returns: ReturnView[]; base: string }) {
@@ -174,14 +146,8 @@ export function renderOrderPage(props: OrderPageProps): string {
           </ul>
         </section>
       ) : null}
-      {view.map ? (
-        <div class="card">
-          <MapFigure map={view.map} text={text} />
-        </div>
-      ) : null}
-      {view.shipments.map((s) => (
-        <ShipmentCard text={text} shipment={s} />
-      ))}
+      {view.map ? <div class="card">{raw(mapFigureHtml(view.map, text))}</div> : null}
+      {raw(view.shipments.map((s) => shipmentCardHtml(text, s)).join(''))}
       {view.returns.length > 0 ? <ReturnsCard view={view} returns={view.returns} base={base} /> : null}
       <section class="card" aria-labelledby="items">
         <h2 id="items">{text.inThisOrder}</h2>
