@@ -88,6 +88,14 @@ async function attribute(trx: Transaction<Database>, order: { id: string; brand_
   await trx.insertInto('cross_sell_attributions').values([...rows.values()]).onConflict((oc) => oc.columns(['order_id', 'product_id']).doNothing()).execute();
 }
 
+/** Counts baskets that are not orders in this database (a history brought from elsewhere, the demo's). */
+export async function countBaskets(deps: Deps, brandId: string, baskets: readonly string[][]): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    for (const basket of baskets) await addCounts(trx, brandId, [...new Set(basket)]);
+  });
+  forgetTogether(brandId);
+}
+
 /** Counts every order of the brand not yet counted (orders that existed before the hub, or imports). */
 export async function countAllOrders(deps: Deps, brandId: string): Promise<number> {
   let counted = 0;
