@@ -52,15 +52,14 @@ export type PageShipmentRow = {
   estimated_to: string | null;
   status_changed_at: string | null;
   e_status: string | null;
-  e_reason: string | null;
   carrier_text: string | null;
   location: string | null;
   occurred_at: string | null;
-  occurred_at_raw: string | null;
 };
 
-export type PageEvent = { status: string; reason: string | null; carrierText: string | null; location: string | null; occurredAt: string | null; occurredAtRaw: string | null };
-export type PageShipment = Omit<PageShipmentRow, 'e_status' | 'e_reason' | 'carrier_text' | 'location' | 'occurred_at' | 'occurred_at_raw'> & { events: PageEvent[] };
+/** A scan as the page shows it: the time is shown on the destination's clock, so its UTC instant is enough. */
+export type PageEvent = { status: string; carrierText: string | null; location: string | null; occurredAt: string | null };
+export type PageShipment = Omit<PageShipmentRow, 'e_status' | 'carrier_text' | 'location' | 'occurred_at'> & { events: PageEvent[] };
 
 const ORDER_COLUMNS =
   'o.id, o.brand_id, o.number, o.customer_email, o.customer_locale, o.destination, o.items, o.placed_at, o.estimated_from, o.estimated_to, o.created_at, b.name AS brand_name, b.link_key_version, b.settings';
@@ -72,7 +71,7 @@ export const PAGE_SQL = {
       (SELECT json_group_array(json_array(u.text, u.image_url, u.created_at)) FROM (SELECT * FROM personal_updates WHERE order_id = o.id ORDER BY created_at DESC) u) AS updates,
       (SELECT json_group_array(json_array(r.id, r.rma, r.state, r.items, r.reason, r.shipment_id, r.rejection_reason, r.refund_amount, r.refund_currency, r.created_at)) FROM (SELECT * FROM returns WHERE order_id = o.id ORDER BY id) r) AS returns
       FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = ?`,
-    shipments: `SELECT ${'s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw'}
+    shipments: `SELECT ${'s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.carrier_text, e.location, e.occurred_at'}
       FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id WHERE s.order_id = ? ORDER BY s.id, e.occurred_at IS NULL, e.occurred_at, e.id`,
   },
   postgres: {
@@ -85,7 +84,7 @@ export const PAGE_SQL = {
     },
     shipments: {
       name: 'waybill_hub_page_shipments',
-      text: `SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw
+      text: `SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.carrier_text, e.location, e.occurred_at
         FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id WHERE s.order_id = $1 ORDER BY s.id, e.occurred_at IS NULL, e.occurred_at, e.id`,
     },
   },
@@ -131,7 +130,7 @@ export async function loadPageShipments(deps: Deps, orderId: string): Promise<Pa
 /** The parcels with this tracking number among the brand's (any carrier it could be). */
 export async function loadShipmentsByNumber(deps: Deps, where: { brandId: string; trackingNumber: string; carriers: readonly string[] }): Promise<PageShipment[]> {
   const { rows } = await sql<PageShipmentRow>`SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at,
-      e.status AS e_status, e.reason AS e_reason, e.carrier_text, e.location, e.occurred_at, e.occurred_at_raw
+      e.status AS e_status, e.carrier_text, e.location, e.occurred_at
     FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id
     WHERE s.carrier IN (${sql.join(where.carriers.map((c) => sql`${c}`))}) AND s.tracking_number = ${where.trackingNumber} AND s.brand_id = ${where.brandId}
     ORDER BY s.id, CASE WHEN e.occurred_at IS NULL THEN 1 ELSE 0 END, e.occurred_at, e.id`.execute(deps.db);
@@ -159,7 +158,7 @@ function groupShipments(rows: PageShipmentRow[]): PageShipment[] {
       shipments.push(current);
     }
     if (row.e_status !== null) {
-      current.events.push({ status: row.e_status, reason: row.e_reason, carrierText: row.carrier_text, location: row.location, occurredAt: row.occurred_at, occurredAtRaw: row.occurred_at_raw });
+      current.events.push({ status: row.e_status, carrierText: row.carrier_text, location: row.location, occurredAt: row.occurred_at });
     }
   }
   return shipments;

@@ -49,7 +49,7 @@ function sampleOrder(brand: BrandRow, now: Date): { order: PageOrder; shipments:
     updates: null,
     returns: null,
   };
-  const event = (status: string, h: number, location: string, carrierText: string) => ({ status, reason: null, carrierText, location, occurredAt: hours(h), occurredAtRaw: null });
+  const event = (status: string, h: number, location: string, carrierText: string) => ({ status, carrierText, location, occurredAt: hours(h) });
   const shipment: PageShipment = {
     id: 'shp_preview',
     carrier: 'ups',
