@@ -4,6 +4,7 @@
 //   ingest-single.js     POST /v1/shipments/{id}/events, one event per request, vs the ceiling
 //   ingest-batch.js      POST /v1/events/batch, 1,000 events per request, events/s
 //   reads.js             GET /v1/shipments/{id} among 1,000,000 shipments: ratio, p99, RSS
+//   hub-page.js          GET /t/{token} (the tracking page) among 1,000,000 shipments: ratio, p99, page weight
 //   http-layers.js       diagnostic: the bare server plus Waybill's HTTP layers one by one (no database)
 //   ingest-breakdown.js  diagnostic: a 1,000-event batch's database work step by step, in-process
 //   sqlite-statements.js diagnostic: reads and writes in-process with and without a statement cache
@@ -22,7 +23,7 @@ import { TARGETS } from './lib/config.js';
 import { int, mb, ms, pct, verdict } from './lib/report.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'http-layers', 'ingest-breakdown', 'sqlite-statements'];
+const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'hub-page', 'http-layers', 'ingest-breakdown', 'sqlite-statements'];
 
 function parseArgs(argv) {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -97,6 +98,12 @@ function summarise(benchmark, results) {
     } else if (benchmark === 'sqlite-statements') {
       const line = (k) => `reads ${int(r[k].reads.perSecond)}/s (${int(r[k].reads.cpuMicrosPerCall)} µs CPU), writes ${int(r[k].writes.perSecond)}/s (${int(r[k].writes.cpuMicrosPerCall)} µs CPU)`;
       lines.push(`${head} in-process, as connect.ts: ${line('asIs')} · with a statement cache: ${line('cached')}`);
+    } else if (benchmark === 'hub-page') {
+      lines.push(
+        `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 40%: ${verdict(r.checks.throughput)}); ` +
+          `${r.atTarget ? `p99 ${ms(r.atTarget.latencyMs.p99)} at 40% of the ceiling` : '40% of the ceiling out of reach'} (≤ 15 ms: ${verdict(r.checks.p99)}); ` +
+          `page ${int(r.weight.bytes)} B, ${int(r.weight.gzip)} B gzip (≤ 50 KB: ${verdict(r.checks.weight)})`,
+      );
     } else if (benchmark === 'reads') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 50%: ${verdict(r.checks.throughput)}); ` +

@@ -1,15 +1,16 @@
 // createApp(deps): every route Waybill answers — the /v1 API, its OpenAPI description and
 // reference page, health and metrics, the public tracking pages. It never listens.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
+import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
+import { registerHotRoutes } from './api/hot-routes.js';
 import { renderApiReference } from './api/reference-page.js';
 import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
-import { randomToken } from './lib/crypto.js';
+import { newRequestId } from './lib/ids.js';
 import { renderDemoMessages } from './demo/messages-page.js';
 import { serveDemoLabel } from './demo/labels.js';
 import { DEMO_BRAND_ID } from './demo/demo.js';
@@ -31,14 +32,14 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
-    const requestId = c.req.header('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || `req_${randomToken(12)}`;
+    const requestId = c.req.header('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || newRequestId();
     c.set('requestId', requestId);
     const started = performance.now();
     await next();
     c.res.headers.set('x-request-id', requestId);
-    deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
-    deps.metrics.httpDuration.observe({ method: c.req.method }, (performance.now() - started) / 1000);
+    deps.metrics.recordHttp(c.req.method, c.res.status, (performance.now() - started) / 1000);
   });
+  registerHotRoutes(app, deps); // before every other handler that matches /v1
 
   app.onError((error, c) => {
     const requestId = c.get('requestId') ?? 'unknown';
@@ -62,13 +63,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
 
   const api = createApi(deps);
-  const limit = bodyLimit({
-    maxSize: deps.config.maxBodyBytes,
-    onError: () => {
-      throw new AppError('payload_too_large', `the body is larger than ${deps.config.maxBodyBytes} bytes`);
-    },
-  });
-  app.use('/v1/*', limit);
+  app.use('/v1/*', limitBodySize(deps.config.maxBodyBytes));
   app.route('/v1', api);
 
   const openApiDocument = () => api.getOpenAPI31Document(OPENAPI_INFO);

@@ -11,6 +11,8 @@ import { createMessaging, type Messaging } from './notifications/messaging.js';
 export type Deps = {
   db: DbHandle['db'];
   dialect: DbHandle['dialect'];
+  /** The same database without Kysely, for the hot paths only (db/direct.ts). */
+  direct: DbHandle['direct'];
   clock: Clock;
   log: Logger;
   config: Config;
@@ -37,6 +39,7 @@ export function createDeps(config: Config, secretKey: string, overrides: DepsOve
   const deps: Deps = {
     db: handle.db,
     dialect: handle.dialect,
+    direct: handle.direct,
     clock: overrides.clock ?? systemClock,
     log,
     config,

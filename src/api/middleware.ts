@@ -10,24 +10,39 @@ import type { AppEnv } from './context.js';
 const BRAND_CACHE_MS = 10_000;
 const BRAND_CACHE_MAX = 10_000;
 
-/** Bearer API keys. Lookups are cached briefly: a revoked key stops working within 10 s. */
-export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
+/**
+ * Bearer API keys to brands. Lookups are cached briefly: a revoked key stops working within 10 s.
+ * One cache per deps, shared by the middleware and the hot routes.
+ */
+export type Authenticator = (authorization: string | undefined) => Promise<BrandRow>;
+
+const authenticators = new WeakMap<Deps, Authenticator>();
+
+export function authenticatorFor(deps: Deps): Authenticator {
+  let authenticator = authenticators.get(deps);
+  if (authenticator) return authenticator;
   const cache = new Map<string, { brand: BrandRow; until: number }>();
-  return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
+  authenticator = async (authorization) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new AppError('unauthorized', 'send your API key as "Authorization: Bearer <key>"');
     const apiKey = match[1]!;
     const now = Date.now();
-    let entry = cache.get(apiKey);
-    if (!entry || entry.until < now) {
-      const brand = await findBrandByApiKey(deps.db, apiKey);
-      if (!brand) throw new AppError('unauthorized', 'the API key is not valid');
-      if (cache.size >= BRAND_CACHE_MAX) cache.clear();
-      entry = { brand, until: now + BRAND_CACHE_MS };
-      cache.set(apiKey, entry);
-    }
-    c.set('brand', entry.brand);
+    const cached = cache.get(apiKey);
+    if (cached && cached.until >= now) return cached.brand;
+    const brand = await findBrandByApiKey(deps.db, apiKey);
+    if (!brand) throw new AppError('unauthorized', 'the API key is not valid');
+    if (cache.size >= BRAND_CACHE_MAX) cache.clear();
+    cache.set(apiKey, { brand, until: now + BRAND_CACHE_MS });
+    return brand;
+  };
+  authenticators.set(deps, authenticator);
+  return authenticator;
+}
+
+export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
+  const brandOf = authenticatorFor(deps);
+  return async (c, next) => {
+    c.set('brand', await brandOf(c.req.header('authorization')));
     await next();
   };
 }

@@ -5,13 +5,15 @@ import { getBrand } from '../brands/repo.js';
 import { registerCarrierRoutes } from '../carriers/routes.js';
 import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
+import { registerThemeRoutes } from '../hub/theme-routes.js';
+import { registerCatalogueRoutes } from '../catalogue/routes.js';
+import { registerReturnRoutes } from '../returns/routes.js';
 import { registerLabelRoutes } from '../labels/routes.js';
 import { shipmentLabelSummary } from '../labels/summary.js';
 import type { Deps } from '../deps.js';
-import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
 import { listOrders, listShipments, shipmentsOfOrders } from '../orders/queries.js';
-import { createShipment, findShipment, ingestBatch, listEvents, postShipmentEvents, runShipmentCommand } from '../shipments/service.js';
+import { createShipment, findShipmentWithEvents, ingestBatch, postShipmentEvents, runShipmentCommand } from '../shipments/service.js';
 import type { AppEnv } from './context.js';
 import { authenticate, idempotency, requireJsonBodies } from './middleware.js';
 import {
@@ -23,11 +25,14 @@ import {
   ListOrdersQuery,
   ListShipmentsQuery,
   listOf,
+  OrderIdParam,
   OrderSchema,
   PostEventsSchema,
+  ShipmentIdParam,
   ShipmentSchema,
 } from './schemas.js';
 import { orderJson, shipmentJson } from './serialize.js';
+import { validationError } from './validation.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
@@ -38,9 +43,6 @@ const errors = {
   422: json(ErrorSchema, 'Validation failed: details name each field'),
 };
 const security = [{ apiKey: [] }];
-const idParam = (name: string, example: string) => z.object({ [name]: z.string().max(64).openapi({ param: { name, in: 'path' }, example }) });
-const OrderIdParam = idParam('orderId', 'ord_01jd0000000000000000000000');
-const ShipmentIdParam = idParam('shipmentId', 'shp_01jd0000000000000000000000');
 
 // Responses are built by serializers whose types are wider than the schemas' enums.
 const reply = (c: Context, value: unknown, status: 200 | 201 = 200): never => c.json(value as never, status) as never;
@@ -48,9 +50,7 @@ const reply = (c: Context, value: unknown, status: 200 | 201 = 200): never => c.
 export function createApi(deps: Deps) {
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (result.success) return;
-      const details = result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', problem: issue.message }));
-      throw new AppError('validation_failed', `the ${result.target === 'json' ? 'body' : result.target} is not valid: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
+      if (!result.success) throw validationError(result.error, result.target);
     },
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'A brand API key (`waybill brand create`)' });
@@ -155,8 +155,8 @@ export function createApi(deps: Deps) {
       responses: { 200: json(ShipmentSchema, 'The shipment'), ...errors },
     }),
     async (c) => {
-      const shipment = await findShipment(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
-      return reply(c, { ...shipmentJson(shipment, await listEvents(deps, shipment.id)), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) });
+      const { shipment, events } = await findShipmentWithEvents(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
+      return reply(c, { ...shipmentJson(shipment, events), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) });
     },
   );
 
@@ -223,6 +223,9 @@ export function createApi(deps: Deps) {
   registerCarrierRoutes(api, deps);
   registerImportRoutes(api, deps);
   registerNotificationRoutes(api, deps);
+  registerThemeRoutes(api, deps);
+  registerCatalogueRoutes(api, deps);
+  registerReturnRoutes(api, deps);
   registerLabelRoutes(api, deps);
   return api;
 }

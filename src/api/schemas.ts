@@ -195,6 +195,10 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+const idParam = (name: string, example: string) => z.object({ [name]: z.string().max(64).openapi({ param: { name, in: 'path' }, example }) });
+export const OrderIdParam = idParam('orderId', 'ord_01jd0000000000000000000000');
+export const ShipmentIdParam = idParam('shipmentId', 'shp_01jd0000000000000000000000');
+
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 export const ListOrdersQuery = z.object({

@@ -2,13 +2,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { dialectOf } from '../config.js';
+import { type DirectDb, directSqlite } from './direct.js';
 import type { Database } from './schema.js';
+import { ConnectionLock, lockedSqliteDialect, StatementCache } from './sqlite.js';
 
 export type Db = Kysely<Database>;
-export type DbHandle = { db: Db; dialect: 'sqlite' | 'postgres'; close(): Promise<void> };
+export type DbHandle = {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  /** The same connections without Kysely, for the hot paths (see direct.ts). */
+  direct: DirectDb;
+  close(): Promise<void>;
+};
 
 export function openDatabase(databaseUrl: string, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): DbHandle {
   const dialect = dialectOf(databaseUrl);
@@ -18,7 +26,7 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number; 
     // process: the pool discards it and the next query opens a new one.
     pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect, close: () => db.destroy() };
+    return { db, dialect, direct: { dialect, pool }, close: () => db.destroy() };
   }
   const file = databaseUrl.replace(/^sqlite:(\/\/)?/, '');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -29,6 +37,17 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number; 
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect, close: () => db.destroy() };
+  const statements = new StatementCache(sqlite);
+  const lock = new ConnectionLock();
+  const db = new Kysely<Database>({ dialect: lockedSqliteDialect(sqlite, statements, lock) });
+  return {
+    db,
+    dialect,
+    direct: directSqlite(sqlite, statements, lock),
+    close: async () => {
+      await db.destroy();
+      // Kysely closes the connection only if it ever ran a query through it.
+      if (sqlite.open) sqlite.close();
+    },
+  };
 }

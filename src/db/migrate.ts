@@ -5,6 +5,7 @@ import * as core from './migrations/001-core.js';
 import * as carrierConnections from './migrations/002-carrier-connections.js';
 import * as imports from './migrations/003-imports.js';
 import * as notifications from './migrations/004-notifications.js';
+import * as hub from './migrations/005-hub.js';
 import * as labels from './migrations/007-labels.js';
 
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '002-carrier-connections': carrierConnections,
   '003-imports': imports,
   '004-notifications': notifications,
+  '005-hub': hub,
   '007-labels': labels,
 };
 

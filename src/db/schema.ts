@@ -252,10 +252,127 @@ export interface Database {
   messages: MessageTable;
   contact_preferences: ContactPreferenceTable;
   personal_updates: PersonalUpdateTable;
+  brand_hubs: BrandHubTable;
+  hub_rate_limits: HubRateLimitTable;
+  catalogue_products: CatalogueProductTable;
+  copurchase_skus: CopurchaseSkuTable;
+  copurchase_pairs: CopurchasePairTable;
+  hub_order_marks: HubOrderMarkTable;
+  hub_counters: HubCounterTable;
+  cross_sell_clicks: CrossSellClickTable;
+  cross_sell_attributions: CrossSellAttributionTable;
+  returns: ReturnTable;
   label_purchases: LabelPurchaseTable;
   label_documents: LabelDocumentTable;
   routing_rules: RoutingRuleTable;
 }
+
+// ---- The branded hub (migration 005) ----
+
+export interface BrandHubTable {
+  brand_id: string;
+  slug: string;
+  domain: string | null;
+  updated_at: string;
+}
+
+export interface HubRateLimitTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export interface CatalogueProductTable {
+  brand_id: string;
+  id: string;
+  title: string;
+  image_url: string | null;
+  price: number | null;
+  currency: string;
+  url: string;
+  tags: string; // JSON
+  active: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CopurchaseSkuTable {
+  brand_id: string;
+  sku: string;
+  orders: number;
+}
+
+export interface CopurchasePairTable {
+  brand_id: string;
+  sku: string;
+  other_sku: string;
+  orders: number;
+}
+
+export interface HubOrderMarkTable {
+  order_id: string;
+  brand_id: string;
+  processed_at: string;
+}
+
+export interface HubCounterTable {
+  brand_id: string;
+  day: string;
+  metric: string;
+  product_id: string;
+  source: string;
+  value: number;
+}
+
+export interface CrossSellClickTable {
+  id: string;
+  brand_id: string;
+  order_id: string;
+  product_id: string;
+  source: string;
+  customer_key: string;
+  clicked_at: string;
+}
+
+export interface CrossSellAttributionTable {
+  order_id: string;
+  product_id: string;
+  brand_id: string;
+  click_id: string;
+  quantity: number;
+  revenue: number;
+  currency: string;
+  placed_at: string;
+}
+
+export interface ReturnTable {
+  id: string;
+  brand_id: string;
+  order_id: string;
+  rma: string;
+  state: string;
+  items: string; // JSON
+  reason: string;
+  comment: string | null;
+  label_paid_by: string;
+  label_fee: number | null;
+  shipment_id: string | null;
+  rejection_reason: string | null;
+  received_by: string | null;
+  refund_amount: number | null;
+  refund_currency: string | null;
+  refund_reference: string | null;
+  requested_by: string;
+  created_at: string;
+  approved_at: string | null;
+  rejected_at: string | null;
+  received_at: string | null;
+  refunded_at: string | null;
+  updated_at: string;
+}
+
+export type CatalogueProductRow = Selectable<CatalogueProductTable>;
+export type ReturnRow = Selectable<ReturnTable>;
 
 export type BrandRow = Selectable<BrandTable>;
 export type OrderRow = Selectable<OrderTable>;

@@ -16,6 +16,7 @@ import type { RunningServer, startServer as StartServer } from '../main.js';
 import { DEMO_CUSTOMERS, DEMO_ITEMS, DEMO_SCENARIOS } from './data.js';
 import { renderDemoStartPage } from './start-page.js';
 import { setUpDemoShipping } from './labels.js';
+import { DEMO_SLUG, seedDemoHub, startDemoReturn } from './hub.js';
 
 const DemoEnv = z.object({
   DEMO_DATABASE_URL: z.string().min(1).default('./data/demo.db'),
@@ -52,7 +53,9 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   if (config.dialect === 'postgres') await removeDemoBrand(deps);
   ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
   brand = await setUpDemoShipping(deps, brand);
+  brand = await seedDemoHub(deps, brand);
   await seedDemoOrders(deps, brand);
+  const stopReturn = startDemoReturn(deps, brand);
   deps.notifyJobsEnqueued();
 
   let created = 0;
@@ -68,6 +71,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
       '',
       `Waybill demo is running (a simulated day passes every ${Math.round((86_400 / demo.DEMO_SPEED) * 10) / 10} s).`,
       `  Start page:     ${config.publicUrl}/`,
+      `  Track an order: ${config.publicUrl}/track/${DEMO_SLUG} (order number + email or postal code)`,
       `  Messages:       ${config.publicUrl}/demo/messages (every email and SMS the customers got)`,
       `  API reference:  ${config.publicUrl}/docs`,
       `  Demo API key:   ${apiKey}`,
@@ -77,7 +81,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
     ].join('\n'),
   );
   const { stopOnSignals } = await import('../main.js');
-  stopOnSignals({ ...running, stop: async () => { clearInterval(timer); await running.stop(); } });
+  stopOnSignals({ ...running, stop: async () => { clearInterval(timer); stopReturn(); await running.stop(); } });
   return undefined;
 }
 
@@ -92,6 +96,10 @@ async function removeDemoBrand(deps: Deps): Promise<void> {
     await trx.deleteFrom('label_documents').where('purchase_id', 'in', purchases).execute();
     await trx.deleteFrom('label_purchases').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('routing_rules').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    await trx.deleteFrom('returns').where('brand_id', '=', DEMO_BRAND_ID).execute();
+    for (const table of ['catalogue_products', 'copurchase_skus', 'copurchase_pairs', 'hub_order_marks', 'hub_counters', 'cross_sell_clicks', 'cross_sell_attributions', 'brand_hubs'] as const) {
+      await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
+    }
     await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();

@@ -8,12 +8,17 @@ import { SHIPMENT_STATUSES, type ShipmentStatus } from '../shipments/vocabulary.
 import { Layout } from '../web/pages.js';
 import { STATUS_TEXT } from '../web/status-text.js';
 import { demoLabelPath } from './labels.js';
+import { DEMO_SLUG } from './hub.js';
 
 export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefined, apiKey: string): Promise<string> {
   if (!brand) return '<!doctype html><title>Waybill demo</title><p>The demo is starting…</p>';
   const orders = await deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brand.id).orderBy('id', 'desc').limit(200).execute();
   const shipments = await deps.db.selectFrom('shipments').selectAll().where('brand_id', '=', brand.id).execute();
-  const shipmentByOrder = new Map<string, ShipmentRow>(shipments.map((s) => [s.order_id, s]));
+  // An order is filed by its outbound parcel; its return parcel is listed with the returns.
+  const shipmentByOrder = new Map<string, ShipmentRow>(shipments.filter((s) => s.direction === 'outbound').map((s) => [s.order_id, s]));
+  const returns = await deps.db.selectFrom('returns').selectAll().where('brand_id', '=', brand.id).orderBy('id', 'desc').limit(20).execute();
+  const returnParcel = new Map<string, ShipmentRow>(shipments.filter((s) => s.direction === 'return').map((s) => [s.id, s]));
+  const orderById = new Map(orders.map((o) => [o.id, o]));
   const groups = new Map<ShipmentStatus | 'processing', OrderRow[]>();
   for (const order of orders) {
     const status = (shipmentByOrder.get(order.id)?.status as ShipmentStatus | undefined) ?? 'processing';
@@ -32,10 +37,37 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
             simulated carrier moves each parcel through its journey; this page refreshes every 5 seconds. Open any order to see the page its
             customer sees, or its label: a 4×6 PDF whose barcode scans to the tracking number.
           </p>
+          <p>
+            Customers without their link find their order at the brand’s <a href={`/track/${DEMO_SLUG}`}>“track my order” page</a> with the order number and their
+            email or postal code (try <code>{orders[orders.length - 1]?.number}</code> with <code>{orders[orders.length - 1] ? JSON.parse(orders[orders.length - 1]!.destination).postalCode : ''}</code>).
+          </p>
           <p class="muted">
             API: <a href="/docs">reference</a> · demo key <code>{apiKey}</code>
           </p>
         </div>
+        {returns.length > 0 ? (
+          <section class="card">
+            <h2>Returns ({returns.length})</h2>
+            <table>
+              <tbody>
+                {returns.map((r) => {
+                  const order = orderById.get(r.order_id);
+                  const parcel = r.shipment_id ? returnParcel.get(r.shipment_id) : undefined;
+                  return (
+                    <tr>
+                      <td>{order ? <a href={trackingPageUrl(deps, brand, order)}>{order.number}</a> : r.order_id}</td>
+                      <td>{r.rma}</td>
+                      <td class="muted">
+                        {r.state}
+                        {parcel ? ` · return parcel ${STATUS_TEXT[parcel.status as ShipmentStatus].toLowerCase()}` : ''}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </section>
+        ) : null}
         {order
           .filter((status) => groups.has(status))
           .map((status) => (

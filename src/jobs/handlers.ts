@@ -1,12 +1,14 @@
 // Which code runs each kind of job. A status change's effects fan out from its outbox job:
 // customer messages now; outgoing webhooks will be one more call here.
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
+import { countOrder } from '../catalogue/together.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { LABEL_RECONCILE_JOB } from '../labels/carrier-purchase.js';
 import { reconcileLabelPurchase } from '../labels/reconcile.js';
-import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
+import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnApproved, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
+import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, returnParcelChanged } from '../returns/service.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { JobHandlers } from './worker.js';
@@ -14,9 +16,18 @@ import type { JobHandlers } from './worker.js';
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
     [SIMULATED_SCAN_JOB]: (payload) => runSimulatedScan(deps, payload),
-    [STATUS_CHANGED_JOB]: (payload) => notifyStatusChanged(deps, payload as StatusChangedPayload),
-    [ORDER_CREATED_JOB]: (payload) => notifyOrderCreated(deps, payload as { orderId: string }),
+    [STATUS_CHANGED_JOB]: async (payload) => {
+      await returnParcelChanged(deps, payload as StatusChangedPayload); // a return parcel delivered back: received
+      await notifyStatusChanged(deps, payload as StatusChangedPayload);
+    },
+    [ORDER_CREATED_JOB]: async (payload) => {
+      await notifyOrderCreated(deps, payload as { orderId: string });
+      await countOrder(deps, (payload as { orderId: string }).orderId); // bought together, cross-sell attribution
+    },
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
+    [RETURN_LABEL_JOB]: async (payload) => void (await ensureReturnLabel(deps, (payload as { returnId: string }).returnId)),
+    [RETURN_APPROVED_JOB]: (payload) => notifyReturnApproved(deps, payload as { orderId: string; returnId: string; shipmentId?: string }),
+    [REFUND_ISSUED_JOB]: (payload) => notifyRefundIssued(deps, payload as { orderId: string; refundId: string }),
     [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
     [LABEL_RECONCILE_JOB]: (payload) => reconcileLabelPurchase(deps, payload),

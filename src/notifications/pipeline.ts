@@ -38,6 +38,21 @@ export async function notifyPersonalUpdate(deps: Deps, payload: { orderId: strin
   await decideAndRecord(deps, { ...loaded, shipment: null, trigger: { kind: 'personal_update', ...payload } });
 }
 
+/** A return was approved and its label bought (the message carries the label's link). */
+export async function notifyReturnApproved(deps: Deps, payload: { orderId: string; returnId: string; shipmentId?: string }): Promise<void> {
+  const loaded = await load(deps, payload.orderId);
+  if (!loaded) return;
+  const shipment = payload.shipmentId ? ((await deps.db.selectFrom('shipments').selectAll().where('id', '=', payload.shipmentId).executeTakeFirst()) ?? null) : null;
+  await decideAndRecord(deps, { ...loaded, shipment, trigger: { kind: 'return_approved', orderId: payload.orderId, returnId: payload.returnId } });
+}
+
+/** A refund was recorded (through the API, by the brand or its store). */
+export async function notifyRefundIssued(deps: Deps, payload: { orderId: string; refundId: string }): Promise<void> {
+  const loaded = await load(deps, payload.orderId);
+  if (!loaded) return;
+  await decideAndRecord(deps, { ...loaded, shipment: null, trigger: { kind: 'refund_issued', orderId: payload.orderId, refundId: payload.refundId } });
+}
+
 /**
  * A status change that a newer event has already rolled back (the shipment is now at an earlier
  * stage than the change reached) announces nothing; a change overtaken by progress still does.
@@ -182,6 +197,10 @@ function contextOf(trigger: NotificationTrigger): Record<string, unknown> {
       return { updateId: trigger.updateId };
     case 'status_changed':
       return { status: trigger.to.status, reason: trigger.to.reason, attemptNumber: trigger.attemptNumber };
+    case 'return_approved':
+      return { returnId: trigger.returnId };
+    case 'refund_issued':
+      return { refundId: trigger.refundId };
     default:
       return {};
   }

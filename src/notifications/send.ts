@@ -3,6 +3,7 @@
 // is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { settingsOf } from '../brands/settings.js';
+import { emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -136,7 +137,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
   const look = settings.look ?? {};
   const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
   const items = JSON.parse(order.items) as Array<{ name: string; quantity: number; price?: number }>;
-  const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number };
+  const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number; returnId?: string };
   const update = context.updateId ? await deps.db.selectFrom('personal_updates').selectAll().where('id', '=', context.updateId).executeTakeFirst() : undefined;
   const lastEvent = shipment
     ? await deps.db.selectFrom('tracking_events').select('location').where('shipment_id', '=', shipment.id).where('location', 'is not', null).orderBy('occurred_at', 'desc').limit(1).executeTakeFirst()
@@ -165,7 +166,8 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
           },
         }
       : {}),
-    links: { trackingPage: page, ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}) },
+    links: { trackingPage: page, ...(context.returnId ? { returnLabel: `${page}/returns/${context.returnId}/label` } : {}), ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}) },
+    ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
   };

@@ -7,6 +7,7 @@ import { canonicalHash } from '../lib/crypto.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { DAY_MS } from '../lib/time.js';
 import { enqueueJob } from '../jobs/queue.js';
+import { hubBaseUrl } from '../hub/hosts.js';
 import { signTrackingToken } from './tracking-links.js';
 
 export const ORDER_CREATED_JOB = 'order.created';
@@ -68,11 +69,12 @@ export async function findOrder(deps: Deps, brandId: string, orderId: string): P
   return order;
 }
 
-export function trackingPageUrl(deps: Deps, brand: Pick<BrandRow, 'id' | 'link_key_version'>, order: Pick<OrderRow, 'id' | 'created_at'>): string {
+/** The order's page, on the brand's own domain when it has one (see src/hub). */
+export function trackingPageUrl(deps: Deps, brand: Pick<BrandRow, 'id' | 'link_key_version'> & Partial<Pick<BrandRow, 'settings'>>, order: Pick<OrderRow, 'id' | 'created_at'>): string {
   const token = signTrackingToken(deps.keys['tracking-links'], brand.id, {
     orderId: order.id,
     expiresAt: Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS,
     keyVersion: brand.link_key_version,
   });
-  return `${deps.config.publicUrl}/t/${token}`;
+  return `${hubBaseUrl(deps.config.publicUrl, brand)}/t/${token}`;
 }

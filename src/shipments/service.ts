@@ -13,6 +13,7 @@ import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { purchaseLabel } from '../labels/purchase.js';
 import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
+import { readShipmentWithEvents, type ShipmentWithEvents } from './hot-reads.js';
 import { pendingShipmentRow } from './rows.js';
 import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
 import { commandOccurredAt, decideCommand, type ShipmentCommand } from './status.js';
@@ -69,6 +70,13 @@ export async function findShipment(deps: Deps, brandId: string, shipmentId: stri
     : undefined;
   if (!shipment) throw notFound(`shipment ${shipmentId}`);
   return shipment;
+}
+
+/** The shipment with its timeline, in one call (GET /v1/shipments/{id}); another brand's is not found. */
+export async function findShipmentWithEvents(deps: Deps, brandId: string, shipmentId: string): Promise<ShipmentWithEvents> {
+  const found = hasPrefix(shipmentId, 'shipment') ? await readShipmentWithEvents(deps.direct, brandId, shipmentId) : undefined;
+  if (!found) throw notFound(`shipment ${shipmentId}`);
+  return found;
 }
 
 /** The timeline, oldest first; events without a usable time go last. */

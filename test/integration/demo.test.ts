@@ -102,5 +102,24 @@ describe('the demo', () => {
     expect(html).toMatch(/<iframe[^>]+srcdoc=/);
     expect(html).toMatch(/class="sms">Northwind Outfitters/);
   });
-});
 
+  it('shows the brand’s hub: a themed page with products under the tracker, the lookup form, and a return under way', async () => {
+    let html = '';
+    for (let i = 0; i < 60; i++) {
+      html = await (await fetch(`${demo.url}/`)).text();
+      if (/<h2>Returns \(\d+\)<\/h2>/.test(html)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(html).toMatch(/<h2>Returns \(\d+\)<\/h2>/);
+    expect(html).toContain('href="/track/northwind"');
+    const link = /href="(http:\/\/127\.0\.0\.1:\d+\/t\/[^"]+)"/.exec(html.slice(html.indexOf('<h2>Returns')))![1]!;
+    const page = await (await fetch(link)).text();
+    expect(page).toMatch(/<img class="logo" src="\/hub-assets\/brd_demo0+\/logo\?v=/);
+    expect(page).toContain('--p:#1f3a2e');
+    expect(page).toMatch(/<h2 id="returns">Returns<\/h2>/);
+    expect(page).toMatch(/<ul class="xs">(<li><a href="\/r\/[^"]+"[^>]*>.*?<\/a><\/li>){4}<\/ul>/);
+    const lookup = await fetch(`${demo.url}/track/northwind`);
+    expect(lookup.status).toBe(200);
+    expect(await lookup.text()).toContain('Track your order');
+  });
+});

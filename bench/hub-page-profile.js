@@ -1,0 +1,58 @@
+// Diagnostic: the tracking page in-process (no HTTP socket, no load generator), to see where a
+// page view's time goes. Seeds BENCH_SHIPMENTS (default 20,000) on SQLite, themes the brand, then
+// renders pages of random orders for a few seconds and prints the mean cost per page.
+//
+//   npm run build && BENCH_PROFILE=/tmp/hub.cpuprofile node bench/hub-page-profile.js
+//   node bench/profile-summary.js /tmp/hub.cpuprofile
+import { createApp } from '../dist/app.js';
+import { loadConfig } from '../dist/config.js';
+import { createDeps } from '../dist/deps.js';
+import { deriveKeyring } from '../dist/lib/crypto.js';
+import { signTrackingToken } from '../dist/orders/tracking-links.js';
+import { createBenchDatabase } from './lib/databases.js';
+import { createBrand, SECRET_KEY } from './lib/processes.js';
+import { orderId, seed, SHIPMENTS_PER_ORDER } from './lib/seed.js';
+
+const shipments = Number(process.env.BENCH_SHIPMENTS ?? 20_000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const database = await createBenchDatabase('sqlite');
+try {
+  const { brandId, apiKey } = await createBrand(database.url);
+  await seed(database, { brandId, shipments, events: { cycle: 5 } });
+  const config = loadConfig({ DATABASE_URL: database.url, SECRET_KEY, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '0' });
+  const deps = createDeps(config, SECRET_KEY);
+  const app = createApp(deps);
+  const put = (path, body) => app.request(`/v1${path}`, { method: 'PUT', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await put('/brand/theme', { slug: 'bench', colors: { primary: '#1f3a2e' }, nav: [{ label: 'Shop', url: 'https://bench.example/shop' }] });
+  await put('/catalogue/products', { products: ['CAP', 'MUG', 'SOCKS', 'BOTTLE'].map((id) => ({ id, title: id, price: 10, url: `https://bench.example/${id}` })) });
+  const key = deriveKeyring(SECRET_KEY)['tracking-links'];
+  const orders = Math.ceil(shipments / SHIPMENTS_PER_ORDER);
+  const expiresAt = Date.now() + 30 * 86_400_000;
+  const path = () => `/t/${signTrackingToken(key, brandId, { orderId: orderId(Math.floor(Math.random() * orders)), expiresAt, keyVersion: 1 })}`;
+  for (let i = 0; i < 300; i++) await app.request(path()); // warm-up
+  // With BENCH_PROFILE=file.cpuprofile, only the measured loop is profiled (no start-up, no seeding).
+  const { Session } = await import('node:inspector/promises');
+  const session = process.env.BENCH_PROFILE ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  let pages = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    const response = await app.request(path());
+    if (response.status !== 200) throw new Error(`page answered ${response.status}`);
+    await response.text();
+    pages += 1;
+  }
+  const elapsed = performance.now() - started;
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    (await import('node:fs')).writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
+  }
+  console.log(`${pages} pages in ${(elapsed / 1000).toFixed(1)} s: ${(elapsed / pages).toFixed(3)} ms per page (one caller, in-process)`);
+  await deps.close();
+} finally {
+  await database.drop();
+}

@@ -1,0 +1,102 @@
+// Cross-sells as the customer meets them: chosen for an order (recommend.ts), linked through
+// Waybill's click redirect (/r/{token}: the click is recorded, then the shop's page opens), and
+// counted as impressions. The token names the order, the product and where the link was shown,
+// signed so nobody can forge clicks for another order.
+import type { Deps } from '../deps.js';
+import { constantTimeEqual, hmacBase64Url } from '../lib/crypto.js';
+import { newId } from '../lib/ids.js';
+import { count, type Source } from '../hub/counters.js';
+import { formatMoney } from '../hub/format.js';
+import { hubBaseUrl } from '../hub/hosts.js';
+import { type HubLanguage, hubLanguageOf } from '../hub/i18n/index.js';
+import { CROSS_SELL_MILESTONES, type CrossSell, MAX_CROSS_SELLS } from '../notifications/templates/index.js';
+import { activeCatalogue, type CatalogueProduct, findProduct } from './repo.js';
+import { recommend } from './recommend.js';
+import { crossSellSettingsOf } from './settings.js';
+import { boughtTogether, customerKey } from './together.js';
+
+type BrandLike = { id: string; settings: string };
+type OrderLike = { id: string; items: string };
+
+const SOURCE_CODE: Record<Source, string> = { page: 'p', email: 'e' };
+const SOURCE_OF: Record<string, Source> = { p: 'page', e: 'email' };
+
+// One signature per order and place (page or email), so a page of four products signs once; the
+// product rides beside it. A valid token can only record clicks for its own order.
+const signature = (key: Buffer, brandId: string, orderId: string, source: string) => hmacBase64Url(key, `click|${brandId}|${orderId}|${source}`).slice(0, 22);
+
+const linkPrefix = (key: Buffer, brandId: string, orderId: string, source: Source) => `${orderId}.${SOURCE_CODE[source]}.${signature(key, brandId, orderId, SOURCE_CODE[source])}`;
+
+export function clickToken(key: Buffer, brandId: string, orderId: string, productId: string, source: Source): string {
+  return `${linkPrefix(key, brandId, orderId, source)}.${Buffer.from(productId).toString('base64url')}`;
+}
+
+export function readClickToken(token: string): { orderId: string; productId: string; source: Source; sig: string; code: string } | null {
+  const parts = token.split('.');
+  if (parts.length !== 4) return null;
+  const [orderId, code, sig, product] = parts as [string, string, string, string];
+  if (!/^ord_[0-9a-z]{26}$/.test(orderId) || !SOURCE_OF[code] || !/^[\w-]{1,200}$/.test(product)) return null;
+  return { orderId, productId: Buffer.from(product, 'base64url').toString('utf8'), source: SOURCE_OF[code]!, sig, code };
+}
+
+/** The products to show for an order (none when the brand turned cross-sells off or has no catalogue). */
+export async function recommendationsFor(deps: Deps, brand: BrandLike, order: OrderLike, limit?: number): Promise<CatalogueProduct[]> {
+  const settings = crossSellSettingsOf(brand);
+  if (!settings.enabled) return [];
+  const catalogue = await activeCatalogue(deps, brand.id);
+  if (catalogue.length === 0) return [];
+  const bought = (JSON.parse(order.items) as Array<{ sku: string }>).map((i) => i.sku);
+  const together = await boughtTogether(deps, brand.id, bought);
+  return recommend({ bought, catalogue, together, fallback: settings.fallback, limit: limit ?? settings.perPage });
+}
+
+export type ProductLink = { product: CatalogueProduct; href: string; price: string | null };
+
+/** Recommendations with their tracked links; each one shown counts as an impression. */
+export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number }): Promise<ProductLink[]> {
+  const products = await recommendationsFor(deps, brand, order, options.limit);
+  if (products.length === 0) return [];
+  const prefix = `${options.base}/r/${linkPrefix(deps.keys['tracking-links'], brand.id, order.id, options.source)}.`;
+  return products.map((product) => {
+    count(deps, brand.id, 'impression', { productId: product.id, source: options.source });
+    return {
+      product,
+      href: `${prefix}${Buffer.from(product.id).toString('base64url')}`,
+      price: product.price === null ? null : formatMoney(product.price, product.currency, options.language),
+    };
+  });
+}
+
+/** Follows a click: records it and says where to send the customer, or null for a bad token. */
+export async function followClick(deps: Deps, token: string): Promise<{ url: string } | null> {
+  const claims = readClickToken(token);
+  if (!claims) return null;
+  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'customer_email']).where('id', '=', claims.orderId).executeTakeFirst();
+  if (!order || !constantTimeEqual(signature(deps.keys['tracking-links'], order.brand_id, order.id, claims.code), claims.sig)) return null;
+  const product = await findProduct(deps, order.brand_id, claims.productId);
+  if (!product) return null;
+  await deps.db
+    .insertInto('cross_sell_clicks')
+    .values({ id: newId('click'), brand_id: order.brand_id, order_id: order.id, product_id: product.id, source: claims.source, customer_key: customerKey(order.customer_email), clicked_at: deps.clock.now().toISOString() })
+    .execute();
+  return { url: withCampaign(product.url, claims.source) };
+}
+
+/** The shop sees where the visit came from, unless the brand's URL already says so. */
+function withCampaign(url: string, source: Source): string {
+  const target = new URL(url);
+  if (!target.searchParams.has('utm_source')) {
+    target.searchParams.set('utm_source', 'waybill');
+    target.searchParams.set('utm_medium', source === 'email' ? 'email' : 'tracking_page');
+    target.searchParams.set('utm_campaign', 'cross_sell');
+  }
+  return target.toString();
+}
+
+/** Up to three products for a shipped or delivered email, their links tracked as email clicks. */
+export async function emailCrossSells(deps: Deps, brand: BrandLike, order: OrderLike, milestone: string, language: string): Promise<CrossSell[]> {
+  if (!(CROSS_SELL_MILESTONES as readonly string[]).includes(milestone)) return [];
+  const base = hubBaseUrl(deps.config.publicUrl, brand);
+  const links = await crossSellLinks(deps, brand, order, { source: 'email', base, language: hubLanguageOf(language) ?? 'en', limit: MAX_CROSS_SELLS });
+  return links.map(({ product, href }) => ({ title: product.title, url: href, ...(product.imageUrl?.startsWith('http') ? { imageUrl: product.imageUrl } : {}), ...(product.price !== null ? { price: product.price } : {}) }));
+}

@@ -1,0 +1,97 @@
+// A catalogue CSV → products and a report of the bad rows by line, pure. Columns: id, title,
+// image, price, url, tags (and optionally currency, active), named in the first line in any
+// order and a few spellings; tags separated by | or ;. A bad row never stops the good ones.
+import { CsvError, parse } from 'csv-parse/sync';
+import { type Product, ProductSchema } from './schema.js';
+
+export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;
+type Column = (typeof CATALOGUE_COLUMNS)[number];
+const REQUIRED: readonly Column[] = ['id', 'title', 'url'];
+
+const ALIASES: Record<Column, readonly string[]> = {
+  id: ['id', 'sku', 'product id', 'productid', 'variant sku'],
+  title: ['title', 'name', 'product name', 'product title'],
+  image: ['image', 'image url', 'imageurl', 'image link', 'picture'],
+  price: ['price', 'unit price', 'amount'],
+  url: ['url', 'link', 'product url', 'product link', 'page'],
+  tags: ['tags', 'tag', 'categories', 'category'],
+  currency: ['currency', 'currency code'],
+  active: ['active', 'available', 'in stock', 'enabled'],
+};
+const key = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '');
+const COLUMN_BY_KEY = new Map<string, Column>(CATALOGUE_COLUMNS.flatMap((c) => ALIASES[c].map((a) => [key(a), c] as const)));
+
+export type RowError = { line: number; reason: string; value?: string };
+export type CatalogueCsv = { ok: true; products: Array<Product & { line: number }>; errors: RowError[]; rows: number } | { ok: false; message: string };
+
+const MAX_ROWS = 200_000;
+
+export function parseCatalogueCsv(input: string): CatalogueCsv {
+  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const headerLine = text.split('\n').find((line) => line.trim() !== '');
+  if (!headerLine) return { ok: false, message: 'the CSV is empty: it needs a header line (id,title,image,price,url,tags) and one line per product' };
+  const delimiter = [',', ';', '\t'].map((d) => ({ d, n: headerLine.split(d).filter((h) => COLUMN_BY_KEY.has(key(h))).length })).sort((a, b) => b.n - a.n)[0]!.d;
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, { delimiter, info: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, max_record_size: 64 * 1024 }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) return { ok: false, message: `the file is not valid CSV: ${error.message}` };
+    throw error;
+  }
+  const [header, ...data] = records;
+  if (!header) return { ok: false, message: 'the CSV is empty' };
+  const index: Partial<Record<Column, number>> = {};
+  header.record.forEach((h, i) => {
+    const column = COLUMN_BY_KEY.get(key(h));
+    if (column && index[column] === undefined) index[column] = i;
+  });
+  const missing = REQUIRED.filter((c) => index[c] === undefined);
+  if (missing.length > 0) {
+    return { ok: false, message: `the CSV has no ${missing.join(', ')} column (found: ${header.record.map((h) => `"${h}"`).join(', ')}); the first line must name the columns, e.g. id,title,image,price,url,tags` };
+  }
+  if (data.length > MAX_ROWS) return { ok: false, message: `the CSV has ${data.length} rows; send at most ${MAX_ROWS} per file` };
+
+  const products: Array<Product & { line: number }> = [];
+  const errors: RowError[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, info } of data) {
+    const line = info.lines;
+    const cell = (c: Column) => (index[c] === undefined ? '' : (record[index[c]!] ?? '').trim());
+    const row = rowToProduct(cell);
+    if (!row.ok) {
+      errors.push({ line, reason: row.reason, ...(row.value !== undefined ? { value: row.value } : {}) });
+      continue;
+    }
+    const earlier = seen.get(row.product.id);
+    if (earlier !== undefined) {
+      errors.push({ line, reason: `id ${row.product.id} is already on line ${earlier}`, value: row.product.id });
+      continue;
+    }
+    seen.set(row.product.id, line);
+    products.push({ ...row.product, line });
+  }
+  return { ok: true, products, errors, rows: data.length };
+}
+
+function rowToProduct(cell: (c: Column) => string): { ok: true; product: Product } | { ok: false; reason: string; value?: string } {
+  const priceText = cell('price').replace(/^[$€£]\s*/, '');
+  const price = priceText === '' ? undefined : Number(priceText.replace(',', '.'));
+  if (price !== undefined && !Number.isFinite(price)) return { ok: false, reason: 'price is not a number', value: cell('price') };
+  const activeText = cell('active').toLowerCase();
+  if (activeText && !['true', 'false', 'yes', 'no', '1', '0'].includes(activeText)) return { ok: false, reason: 'active must be yes or no', value: cell('active') };
+  const parsed = ProductSchema.safeParse({
+    id: cell('id'),
+    title: cell('title'),
+    ...(cell('image') ? { imageUrl: cell('image') } : {}),
+    ...(price !== undefined ? { price } : {}),
+    ...(cell('currency') ? { currency: cell('currency').toUpperCase() } : {}),
+    url: cell('url'),
+    tags: cell('tags') ? cell('tags').split(/[|;]/).map((t) => t.trim()).filter(Boolean) : [],
+    ...(activeText ? { active: ['true', 'yes', '1'].includes(activeText) } : {}),
+  });
+  if (parsed.success) return { ok: true, product: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const field = String(issue.path[0] ?? 'row');
+  const column = field === 'imageUrl' ? 'image' : field;
+  return { ok: false, reason: `${column} ${issue.message}`, value: column in { id: 1, title: 1, image: 1, url: 1, currency: 1 } ? cell(column as Column).slice(0, 200) : undefined };
+}

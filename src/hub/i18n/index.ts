@@ -1,0 +1,59 @@
+// Which language a page speaks: the link's ?lang=, then the order's locale, then the browser's
+// Accept-Language, then the brand's default. Anything we do not write in is skipped, not guessed.
+import { LOCALE_TEXT } from '../../notifications/templates/locales/index.js';
+import { de } from './de.js';
+import { en } from './en.js';
+import { es } from './es.js';
+import { fr } from './fr.js';
+import type { HubText } from './types.js';
+
+export const HUB_TEXT = { en, es, fr, de } as const satisfies Record<string, HubText>;
+export type HubLanguage = keyof typeof HUB_TEXT;
+export const HUB_LANGUAGES = Object.keys(HUB_TEXT) as HubLanguage[];
+
+export type { HubText } from './types.js';
+export { RETURN_REASONS, type ReturnReason, type ReturnRefusal, type ReturnDisplayState } from './types.js';
+
+const isHubLanguage = (code: string): code is HubLanguage => Object.hasOwn(HUB_TEXT, code);
+
+/** "fr-CA" → fr; null when we do not write in that language. */
+export function hubLanguageOf(tag: string | null | undefined): HubLanguage | null {
+  const primary = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return isHubLanguage(primary) ? primary : null;
+}
+
+/** The languages of an Accept-Language header, best first (q=0 left out). */
+export function acceptedLanguages(header: string | null | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
+      return { tag: (tag ?? '').trim(), q: q ? Number(q[1]) : 1, index };
+    })
+    .filter((l) => l.tag && l.tag !== '*' && l.q > 0 && Number.isFinite(l.q))
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((l) => l.tag);
+}
+
+export type LanguageChoice = { param?: string | null; orderLocale?: string | null; acceptLanguage?: string | null; brandDefault?: string | null };
+
+export function chooseLanguage(choice: LanguageChoice): HubLanguage {
+  return (
+    hubLanguageOf(choice.param) ??
+    hubLanguageOf(choice.orderLocale) ??
+    acceptedLanguages(choice.acceptLanguage).map(hubLanguageOf).find((l) => l !== null) ??
+    hubLanguageOf(choice.brandDefault) ??
+    'en'
+  );
+}
+
+/** Fills {name} placeholders; values are plain text (the page escapes them). */
+export const fill = (template: string, values: Record<string, string | number>): string =>
+  template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+
+/** Statuses and reasons, shared with the message templates. */
+export const statusWords = (language: HubLanguage) => LOCALE_TEXT[language].statuses;
+export const reasonWords = (language: HubLanguage) => LOCALE_TEXT[language].reasons;

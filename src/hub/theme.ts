@@ -1,0 +1,201 @@
+// A brand's hub theme: logo, colours, fonts, navigation, footer and support contact, kept in the
+// brand's settings JSON under `theme`. Everything a brand sends is validated here (hex colours,
+// font names without punctuation that could end a CSS rule, http(s) links only), and the CSS the
+// theme produces is computed once per settings version and reused by every page view.
+import { createHash } from 'node:crypto';
+import { z } from '@hono/zod-openapi';
+import type { BrandRow } from '../db/schema.js';
+import { HUB_LANGUAGES } from './i18n/index.js';
+
+const color = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'must be a hex colour such as #1f7a4d' });
+const webUrl = z
+  .string()
+  .max(2000)
+  .regex(/^https?:\/\/[^\s"'<>]+$/i, { message: 'must be an http(s) URL' });
+const label = z.string().trim().min(1).max(60);
+const link = z.object({ label, url: webUrl });
+const fontStack = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9 ,'"-]+$/, { message: 'must be a CSS font-family list such as "Inter", system-ui, sans-serif (letters, digits, spaces, commas, quotes, hyphens)' });
+
+const LOGO_DATA = /^data:image\/(svg\+xml|png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+=*$/;
+export const MAX_LOGO_BYTES = 96 * 1024;
+
+export const ThemeSchema = z
+  .object({
+    logo: z
+      .object({
+        data: z
+          .string()
+          .max(Math.ceil((MAX_LOGO_BYTES * 4) / 3) + 40)
+          .regex(LOGO_DATA, { message: 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image' })
+          .optional()
+          .openapi({ description: 'The logo itself, served by Waybill from the page’s own host (no third-party request)' }),
+        url: webUrl.optional().openapi({ description: 'Or where the logo lives (the browser fetches it from there)' }),
+        alt: z.string().trim().min(1).max(100).optional().openapi({ description: 'Defaults to the brand name' }),
+        width: z.number().int().min(16).max(600),
+        height: z.number().int().min(16).max(120),
+      })
+      .refine((logo) => Boolean(logo.data) !== Boolean(logo.url), { message: 'give the logo as data or as url, one of the two' })
+      .optional(),
+    colors: z
+      .object({ primary: color.optional(), accent: color.optional(), background: color.optional() })
+      .optional()
+      .openapi({ description: 'primary: the header; accent: links, buttons and progress; background: around the cards' }),
+    fonts: z.object({ body: fontStack.optional(), headings: fontStack.optional() }).optional().openapi({ description: 'Installed or system fonts only: the page loads no font files' }),
+    homeUrl: webUrl.optional().openapi({ description: 'Where the logo links to: the shop’s home page' }),
+    nav: z.array(link).max(8).optional(),
+    footer: z.object({ text: z.string().trim().max(500).optional(), links: z.array(link).max(8).optional() }).optional(),
+    support: z.object({ email: z.email().optional(), phone: z.string().regex(/^\+?[0-9 ().-]{5,30}$/, { message: 'must be a phone number' }).optional(), url: webUrl.optional() }).optional(),
+    defaultLocale: z.enum(HUB_LANGUAGES as [string, ...string[]]).optional(),
+    map: z
+      .object({
+        tileUrl: z
+          .string()
+          .max(500)
+          .regex(/^https:\/\/[^\s"'<>]+$/, { message: 'must be an https URL' })
+          .refine((u) => ['{z}', '{x}', '{y}'].every((part) => u.includes(part)), { message: 'must contain {z}, {x} and {y}' }),
+        attribution: z.string().trim().min(1).max(200),
+      })
+      .optional()
+      .openapi({ description: 'A tile server of your own: the map then draws its tiles under the parcel’s path' }),
+  })
+  .openapi('HubTheme');
+export type Theme = z.infer<typeof ThemeSchema>;
+
+type Look = { logoUrl?: string; primaryColor?: string; accentColor?: string; supportEmail?: string; supportUrl?: string };
+
+export type CompiledTheme = {
+  version: string;
+  css: string;
+  brandName: string;
+  logo: { src: string; alt: string; width: number; height: number; data?: { type: string; bytes: Buffer } } | null;
+  homeUrl: string | null;
+  nav: Array<{ label: string; url: string }>;
+  footer: { text?: string; links: Array<{ label: string; url: string }> };
+  support: { email?: string; phone?: string; url?: string };
+  defaultLocale: string | null;
+  map: { tileUrl: string; attribution: string } | null;
+};
+
+const DEFAULTS = { primary: '#1c1c1c', accent: '#0b57d0', background: '#f6f6f4' };
+const SYSTEM_FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,sans-serif';
+
+const channels = (hex: string): number[] => {
+  const full = hex.length === 4 ? [...hex.slice(1)].map((d) => d + d).join('') : hex.slice(1);
+  return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
+};
+const luminance = (rgb: number[]) => {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
+/** WCAG contrast ratio of two hex colours. */
+export function contrast(a: string, b: string): number {
+  const [la, lb] = [luminance(channels(a)), luminance(channels(b))].sort((x, y) => y - x);
+  return (la! + 0.05) / (lb! + 0.05);
+}
+const toHex = (rgb: number[]) => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+
+/** The brand's colour, darkened just enough to read as text on white (4.5:1, WCAG AA). */
+export function readableOnWhite(hex: string): string {
+  let rgb = channels(hex);
+  for (let i = 0; i < 20 && contrast(toHex(rgb), '#ffffff') < 4.5; i++) rgb = rgb.map((v) => v * 0.88);
+  return toHex(rgb);
+}
+
+/** Black or white, whichever stands out more on the colour. */
+const inkOn = (hex: string) => (contrast(hex, '#000000') >= contrast(hex, '#ffffff') ? '#000000' : '#ffffff');
+
+export function themeOf(brand: Pick<BrandRow, 'settings'>): Theme {
+  const settings = JSON.parse(brand.settings) as { theme?: Theme };
+  return settings.theme ?? {};
+}
+
+/** The theme, with the brand's email look as the fallback for colours, logo and support contact. */
+export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, override?: Theme): CompiledTheme {
+  const settings = JSON.parse(brand.settings) as { theme?: Theme; look?: Look; notifications?: { defaultLocale?: string } };
+  const theme = override ?? settings.theme ?? {};
+  const look = settings.look ?? {};
+  const primary = (theme.colors?.primary ?? look.primaryColor ?? DEFAULTS.primary).toLowerCase();
+  const accent = (theme.colors?.accent ?? look.accentColor ?? DEFAULTS.accent).toLowerCase();
+  const background = (theme.colors?.background ?? DEFAULTS.background).toLowerCase();
+  const version = createHash('sha256').update(JSON.stringify([brand.name, theme, look])).digest('base64url').slice(0, 10);
+  return {
+    version,
+    css: pageCss({ primary, accent, background, body: theme.fonts?.body ?? SYSTEM_FONTS, headings: theme.fonts?.headings ?? theme.fonts?.body ?? SYSTEM_FONTS }),
+    brandName: brand.name,
+    logo: logoOf(brand, theme, look, version),
+    homeUrl: theme.homeUrl ?? null,
+    nav: theme.nav ?? [],
+    footer: { text: theme.footer?.text, links: theme.footer?.links ?? [] },
+    support: { email: theme.support?.email ?? look.supportEmail, phone: theme.support?.phone, url: theme.support?.url ?? look.supportUrl },
+    defaultLocale: theme.defaultLocale ?? settings.notifications?.defaultLocale ?? null,
+    map: theme.map ?? null,
+  };
+}
+
+function logoOf(brand: Pick<BrandRow, 'id' | 'name'>, theme: Theme, look: Look, version: string): CompiledTheme['logo'] {
+  const logo = theme.logo;
+  if (logo?.data) {
+    const match = /^data:(image\/[a-z+]+);base64,(.*)$/.exec(logo.data)!;
+    return { src: `/hub-assets/${brand.id}/logo?v=${version}`, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height, data: { type: match[1]!, bytes: Buffer.from(match[2]!, 'base64') } };
+  }
+  if (logo?.url) return { src: logo.url, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height };
+  if (look.logoUrl && /^https?:\/\//i.test(look.logoUrl)) return { src: look.logoUrl, alt: brand.name, width: 160, height: 40 };
+  return null;
+}
+
+const cache = new Map<string, { settings: string; name: string; theme: CompiledTheme }>();
+
+/** The compiled theme of a brand, recomputed only when its settings or name change. */
+export function cachedTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>): CompiledTheme {
+  const hit = cache.get(brand.id);
+  if (hit && hit.settings === brand.settings && hit.name === brand.name) return hit.theme;
+  const theme = compileTheme(brand);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(brand.id, { settings: brand.settings, name: brand.name, theme });
+  return theme;
+}
+
+/**
+ * The page's whole stylesheet: brand colours and fonts as custom properties over one fixed
+ * sheet. Every box that could move once something loads (logo, product images, the map) has
+ * its size set here or in its attributes, so nothing jumps.
+ */
+function pageCss(t: { primary: string; accent: string; background: string; body: string; headings: string }): string {
+  const onPrimary = inkOn(t.primary);
+  const onAccent = inkOn(t.accent);
+  return `:root{--p:${t.primary};--on-p:${onPrimary};--a:${t.accent};--on-a:${onAccent};--link:${readableOnWhite(t.accent)};--bg:${t.background};--font:${t.body};--hfont:${t.headings}}
+*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}body{font:16px/1.5 var(--font);margin:0;color:#1c1c1c;background:var(--bg)}
+a{color:var(--link)}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid var(--link);outline-offset:2px}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}.skip:focus{left:.5rem}
+header.brand{background:var(--p);color:var(--on-p)}header.brand .in{max-width:46rem;margin:0 auto;padding:.6rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem;min-height:3.5rem}
+header.brand a{color:var(--on-p)}.logo{display:block;max-width:60vw;height:auto}.bname{font:700 1.2rem var(--hfont);text-decoration:none}
+nav.site ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}nav.site a{text-decoration:none;font-size:.95rem}nav.site a:hover{text-decoration:underline}
+main{max-width:46rem;margin:0 auto;padding:.5rem 1rem 1rem}h1,h2,h3{font-family:var(--hfont);line-height:1.25}h1{font-size:1.45rem;margin:.25rem 0}h2{font-size:1.15rem;margin:.25rem 0 .5rem}h3{font-size:1rem;margin:.75rem 0 .25rem}
+.card{background:#fff;border-radius:10px;padding:1rem 1.25rem;margin:1rem 0;box-shadow:0 1px 2px rgba(0,0,0,.1)}
+.muted{color:#545454}.status{font-size:1.25rem;font-weight:650;margin:.25rem 0}.warn{color:#8a3b00;font-weight:600}
+ol.stages{display:flex;list-style:none;padding:0;margin:1rem 0;gap:4px}ol.stages li{flex:1;font-size:.75rem;text-align:center;color:#545454;min-width:0;overflow-wrap:anywhere}
+ol.stages li:before{content:"";display:block;height:8px;border-radius:4px;background:#d6d6d6;margin-bottom:4px}ol.stages li.done:before{background:var(--a)}ol.stages li.done{color:#1c1c1c}ol.stages li[aria-current]{font-weight:700}
+ul.timeline{list-style:none;padding:0;margin:0}ul.timeline li{padding:.5rem 0;border-top:1px solid #e6e6e6}.ct{color:#545454;font-size:.9rem}
+.map{display:block;width:100%;height:auto;aspect-ratio:2/1;background:#dfe9f2;border-radius:8px;margin:.5rem 0}.map .land{fill:#f3f1ea;stroke:#c9c3b3;stroke-width:.6}
+.map .route{fill:none;stroke:var(--a);stroke-width:4;stroke-linecap:round;stroke-linejoin:round}.map .plan{fill:none;stroke:#6b6b6b;stroke-width:3;stroke-dasharray:8 8}
+.map circle{fill:#fff;stroke:var(--a);stroke-width:3}.map circle.here{fill:var(--a)}.map text{font:20px var(--font);fill:#1c1c1c;paint-order:stroke;stroke:#fff;stroke-width:4px}
+figure{margin:0}figcaption{font-size:.8rem;color:#545454}
+ul.items{margin:.25rem 0;padding-left:1.25rem}
+.xs{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.75rem;list-style:none;padding:0;margin:0}
+.xs a{display:block;text-decoration:none;color:#1c1c1c;border:1px solid #e6e6e6;border-radius:8px;padding:.5rem;height:100%}.xs a:hover{border-color:var(--a)}
+.xs img,.xs .ph{display:block;width:100%;height:auto;aspect-ratio:1/1;object-fit:cover;border-radius:6px;background:#eee}.xs .t{display:block;margin-top:.35rem;font-weight:600;color:var(--link)}.xs .pr{display:block}
+.btn{display:inline-block;background:var(--a);color:var(--on-a);border:0;border-radius:6px;padding:.6rem 1.1rem;font:600 1rem var(--font);text-decoration:none;cursor:pointer}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}input,select,textarea{font:inherit;padding:.5rem;border:1px solid #767676;border-radius:6px;width:100%;max-width:28rem;background:#fff;color:#1c1c1c}
+input[type=number]{width:6rem}.hint{font-weight:400;color:#545454;font-size:.9rem}.err{color:#a00000;font-weight:600}
+fieldset{border:0;padding:0;margin:0}legend{font-weight:600;margin:.75rem 0 .25rem;padding:0}
+footer.brand{background:#fff;color:#545454;font-size:.9rem;border-top:1px solid #e6e6e6}footer.brand .in{max-width:46rem;margin:0 auto;padding:.5rem 1rem}footer.brand ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.5rem 0}
+nav.langs{background:#fff;border-radius:10px;padding:.25rem 1.25rem;margin:1rem 0}nav.langs ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.5rem 0}
+.label{border:2px solid #1c1c1c;padding:1rem;max-width:30rem;background:#fff}.label .tn{font:700 1.4rem ui-monospace,monospace;letter-spacing:.05em}
+@media print{header.brand,footer.brand,nav,.noprint{display:none}body{background:#fff}.card{box-shadow:none}}`;
+}

@@ -1,0 +1,199 @@
+// From stored rows to what a tracking page shows, in the customer's language: pure. The HTML page
+// and the public JSON are both drawn from this view, so neither can show more than the other.
+// Nothing personal goes in: no street, no name, no phone, no email.
+import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
+import { stageIndex } from '../web/status-text.js';
+import { carrierName, type Destination, destinationZone, formatDay, formatMoney, formatTime, formatWindow, placeText } from './format.js';
+import { fill, type HubLanguage, type HubText, HUB_TEXT, reasonWords, statusWords } from './i18n/index.js';
+import { type Frame, FRAME, frameAround, framePoint, geocode, geocodeDestination, landPath, type Place, type Tile, tilesFor } from './map.js';
+import type { PageEvent, PageOrder, PageReturn, PageShipment, PageUpdate } from './order-data.js';
+import type { CompiledTheme } from './theme.js';
+
+export type EventView = { status: string; statusText: string; carrierText: string | null; occurredAt: string | null; when: string; place: string };
+export type ShipmentView = {
+  id: string;
+  direction: 'outbound' | 'return';
+  heading: string;
+  status: string;
+  statusText: string;
+  reasonText: string | null;
+  late: boolean;
+  expected: string | null;
+  delivered: string | null;
+  stage: number;
+  carrier: string;
+  trackingNumber: string;
+  events: EventView[];
+};
+export type ReturnView = { id: string; rma: string; state: string; stateText: string; items: Array<{ name: string; quantity: number }>; reasonText: string; detail: string | null; hasLabel: boolean };
+export type MapRoute = { d: string; stops: Array<[number, number]>; returning: boolean; plan: string | null };
+export type MapView = { title: string; land: string; tiles: Tile[]; attribution: string | null; routes: MapRoute[]; labels: Array<{ x: number; y: number; text: string; here: boolean }> };
+
+export type OrderView = {
+  language: HubLanguage;
+  text: HubText;
+  number: string;
+  placed: string;
+  goingTo: string;
+  items: Array<{ sku: string; name: string; quantity: number }>;
+  orderExpected: string | null;
+  shipments: ShipmentView[];
+  updates: Array<{ text: string; imageUrl: string | null; when: string }>;
+  returns: ReturnView[];
+  map: MapView | null;
+};
+
+export function buildOrderView(input: { order: PageOrder; shipments: PageShipment[]; updates: PageUpdate[]; returns: PageReturn[]; language: HubLanguage; theme: CompiledTheme }): OrderView {
+  const { order, language } = input;
+  const text = HUB_TEXT[language];
+  const destination = JSON.parse(order.destination) as Destination;
+  const zone = destinationZone(destination);
+  const outbound = input.shipments.filter((s) => s.direction !== 'return');
+  const items = (JSON.parse(order.items) as Array<{ sku: string; name: string; quantity: number }>).map(({ sku, name, quantity }) => ({ sku, name, quantity }));
+  return {
+    language,
+    text,
+    number: order.number,
+    placed: fill(text.placedOn, { date: formatDay(order.placed_at, language, zone) }),
+    goingTo: fill(text.goingTo, { place: placeText(destination) }),
+    items,
+    orderExpected: outbound.length === 0 && order.estimated_from && order.estimated_to ? fill(text.expected, { window: formatWindow(order.estimated_from, order.estimated_to, language, zone) }) : null,
+    shipments: input.shipments.map((s) => shipmentView(s, { language, zone, index: outbound.indexOf(s), total: outbound.length })),
+    updates: input.updates.map((u) => ({ text: u.text, imageUrl: u.imageUrl && /^https?:\/\//i.test(u.imageUrl) ? u.imageUrl : null, when: formatTime(u.createdAt, language, zone) })),
+    returns: input.returns.map((r) => returnView(r, input.shipments, language)),
+    map: mapView(input.shipments, destination, text, input.theme),
+  };
+}
+
+export function shipmentView(s: PageShipment, options: { language: HubLanguage; zone: string; index: number; total: number }): ShipmentView {
+  const { language, zone } = options;
+  const text = HUB_TEXT[language];
+  const statuses = statusWords(language);
+  const status = s.status as ShipmentStatus;
+  const reason = s.reason as ExceptionReason | null;
+  const returning = s.direction === 'return';
+  return {
+    id: s.id,
+    direction: returning ? 'return' : 'outbound',
+    heading: returning ? text.returnParcel : options.total > 1 ? fill(text.parcelOf, { index: options.index + 1, total: options.total }) : text.yourParcel,
+    status,
+    statusText: statuses[status] ?? status,
+    reasonText: reason ? fill(text.because, { reason: reasonWords(language)[reason] ?? reason }) : null,
+    late: s.delayed === 1 && !reason,
+    expected: s.estimated_from && s.estimated_to && status !== 'delivered' && status !== 'returned' ? fill(text.expected, { window: formatWindow(s.estimated_from, s.estimated_to, language, zone) }) : null,
+    delivered: status === 'delivered' && s.status_changed_at ? fill(text.deliveredOn, { date: formatDay(deliveredAt(s) ?? s.status_changed_at, language, zone) }) : null,
+    stage: stageIndex(status),
+    carrier: carrierName(s.carrier),
+    trackingNumber: s.tracking_number,
+    events: [...s.events].reverse().map((e) => eventView(e, language, zone)),
+  };
+}
+
+const deliveredAt = (s: PageShipment) => [...s.events].reverse().find((e) => e.status === 'delivered')?.occurredAt ?? null;
+
+type Located = { text: string; label: string; point: { lat: number; lon: number } | null };
+const locations = new Map<string, Located>();
+
+/** A scan's place as stored (JSON): its words and its point, worked out once per distinct place. */
+function located(raw: string): Located {
+  let hit = locations.get(raw);
+  if (!hit) {
+    const place = JSON.parse(raw) as Place;
+    hit = { text: placeText(place), label: place.city ?? placeText(place), point: geocode(place) };
+    if (locations.size > 50_000) locations.clear();
+    locations.set(raw, hit);
+  }
+  return hit;
+}
+
+function eventView(e: PageEvent, language: HubLanguage, zone: string): EventView {
+  return {
+    status: e.status,
+    statusText: statusWords(language)[e.status as ShipmentStatus] ?? e.status,
+    carrierText: e.carrierText,
+    occurredAt: e.occurredAt,
+    when: e.occurredAt ? formatTime(e.occurredAt, language, zone) : HUB_TEXT[language].timeUnknown,
+    place: e.location ? located(e.location).text : '',
+  };
+}
+
+function returnView(r: PageReturn, shipments: PageShipment[], language: HubLanguage): ReturnView {
+  const text = HUB_TEXT[language];
+  const shipment = r.shipmentId ? shipments.find((s) => s.id === r.shipmentId) : undefined;
+  const moving = r.state === 'approved' && shipment && !['pending', 'info_received', 'cancelled'].includes(shipment.status);
+  const state = moving ? 'in_transit' : r.state;
+  const detail =
+    r.state === 'rejected' && r.rejectionReason
+      ? fill(text.rejectedBecause, { reason: r.rejectionReason })
+      : r.state === 'refunded' && r.refundAmount !== null
+        ? fill(text.refundOf, { amount: formatMoney(r.refundAmount, r.refundCurrency ?? 'USD', language) })
+        : null;
+  return {
+    id: r.id,
+    rma: r.rma,
+    state,
+    stateText: text.returnStates[state as keyof HubText['returnStates']] ?? state,
+    items: r.items.map(({ name, quantity }) => ({ name, quantity })),
+    reasonText: text.reasons[r.reason] ?? r.reason,
+    detail,
+    hasLabel: r.shipmentId !== null && r.state === 'approved',
+  };
+}
+
+/** One map for the whole order: each parcel's scans joined in time order, the rest of the way dashed. */
+function mapView(shipments: PageShipment[], destination: Destination, text: HubText, theme: CompiledTheme): MapView | null {
+  const located = shipments.map((s) => ({ s, points: s.events.flatMap((e) => locatedEvent(e)) })).filter((x) => x.points.length > 0);
+  if (located.length === 0) return null;
+  const home = geocodeDestination(destination);
+  const all = located.flatMap((x) => x.points);
+  const frame: Frame = frameAround(home ? [...all, home] : all);
+  const routes: MapRoute[] = located.map(({ s, points }) => {
+    const xy = dedupe(points.map((p) => framePoint(frame, p.lat, p.lon)));
+    const last = xy[xy.length - 1]!;
+    const done = s.status === 'delivered' || s.status === 'returned';
+    const target = s.direction === 'return' ? null : home ? framePoint(frame, home.lat, home.lon) : null;
+    return {
+      d: xy.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join(''),
+      stops: xy,
+      returning: s.direction === 'return',
+      plan: !done && target ? `M${last[0]} ${last[1]}L${round(target[0])} ${round(target[1])}` : null,
+    };
+  });
+  const first = all[0]!;
+  const latest = located[0]!.points[located[0]!.points.length - 1]!;
+  const labels = [
+    { ...at(frame, first), text: first.label, here: false },
+    ...(latest.label !== first.label ? [{ ...at(frame, latest), text: latest.label, here: true }] : []),
+  ];
+  return {
+    title: fill(text.mapTitle, { from: first.label, to: placeText(destination) }),
+    land: theme.map ? '' : landPath(frame),
+    tiles: theme.map ? tilesFor(frame, theme.map.tileUrl) : [],
+    attribution: theme.map?.attribution ?? null,
+    routes,
+    labels,
+  };
+}
+
+const round = (n: number) => Math.round(n);
+
+function at(frame: Frame, p: { lat: number; lon: number }) {
+  const [x, y] = framePoint(frame, p.lat, p.lon);
+  return { x: Math.max(60, Math.min(FRAME.width - 60, round(x))), y: Math.max(22, Math.min(FRAME.height - 8, round(y) - 14)) };
+}
+
+function locatedEvent(e: PageEvent): Array<{ lat: number; lon: number; label: string }> {
+  if (!e.location) return [];
+  const { point, label } = located(e.location);
+  return point ? [{ ...point, label }] : [];
+}
+
+function dedupe(points: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [x, y] of points) {
+    const p: [number, number] = [round(x), round(y)];
+    const last = out[out.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
+  }
+  return out;
+}

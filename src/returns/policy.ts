@@ -1,0 +1,141 @@
+// A brand's returns policy (kept in its settings under `returns`) and the rules a return request
+// must pass, pure: delivered, within the window from delivery, only eligible items, no more than
+// was bought and not already being returned, a reason the brand accepts. Each refusal names one
+// reason the customer understands (words in src/hub/i18n), and the item it is about.
+import { z } from '@hono/zod-openapi';
+import type { BrandRow } from '../db/schema.js';
+import { RETURN_REASONS, type ReturnReason, type ReturnRefusal } from '../hub/i18n/index.js';
+
+export const ReturnPolicySchema = z
+  .object({
+    enabled: z.boolean().default(false).openapi({ description: 'Customers can start returns from the tracking page' }),
+    windowDays: z.number().int().min(1).max(365).default(30).openapi({ description: 'Days from delivery during which a return can be asked for' }),
+    eligibleSkus: z.array(z.string().min(1).max(100)).max(5000).optional().openapi({ description: 'When given, only these items can be returned' }),
+    excludedSkus: z.array(z.string().min(1).max(100)).max(5000).default([]),
+    excludedTags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(100).default([]).openapi({ description: 'Catalogue tags whose products cannot be returned (e.g. final-sale)' }),
+    reasons: z.array(z.enum(RETURN_REASONS)).min(1).default([...RETURN_REASONS]),
+    labelPaidBy: z.enum(['brand', 'customer']).default('brand'),
+    labelFee: z.number().min(0).max(1000).default(0).openapi({ description: 'Taken from the refund when the customer pays for the label' }),
+    currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+    approval: z.enum(['automatic', 'manual']).default('automatic').openapi({ description: 'automatic: the label is made at once; manual: a person approves each request (POST /v1/returns/{id}/approve)' }),
+    carrier: z.string().min(2).max(32).default('simulated').openapi({ description: 'Who carries return parcels (its labels are bought through Waybill)' }),
+  })
+  .openapi('ReturnPolicy');
+export type ReturnPolicy = z.infer<typeof ReturnPolicySchema>;
+
+const parsed = new Map<string, ReturnPolicy>();
+/** The brand's policy (defaults filled in), parsed once per settings version: the page asks on every view. */
+export function returnPolicyOf(brand: Pick<BrandRow, 'settings'>): ReturnPolicy {
+  let policy = parsed.get(brand.settings);
+  if (!policy) {
+    policy = ReturnPolicySchema.parse((JSON.parse(brand.settings) as { returns?: unknown }).returns ?? {});
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(brand.settings, policy);
+  }
+  return policy;
+}
+
+export type OrderItem = { sku: string; name: string; quantity: number; price?: number };
+export type ReturnItem = { sku: string; name: string; quantity: number };
+
+export type EligibilityInput = {
+  policy: ReturnPolicy;
+  now: Date;
+  items: readonly OrderItem[];
+  /** The order's outbound shipments: status and when it was delivered. */
+  shipments: ReadonlyArray<{ status: string; deliveredAt: string | null }>;
+  /** Returns already asked for on this order (rejected ones do not count). */
+  returns: ReadonlyArray<{ state: string; items: readonly ReturnItem[] }>;
+  /** Catalogue tags per SKU, for excludedTags. */
+  tags: ReadonlyMap<string, readonly string[]>;
+  /** Skip the window and item rules (a merchant creating a return for a customer). */
+  override?: boolean;
+};
+
+export type Refusal = { refusal: ReturnRefusal; item?: string };
+
+/** Whether this order can have a return at all (before the customer picks anything). */
+export function orderRefusal(input: EligibilityInput): Refusal | null {
+  if (input.override) return null;
+  if (!input.policy.enabled) return { refusal: 'returns_off' };
+  const delivered = input.shipments.filter((s) => s.status === 'delivered' && s.deliveredAt).map((s) => Date.parse(s.deliveredAt!));
+  if (delivered.length === 0) return { refusal: 'not_delivered' };
+  if (input.now.getTime() > Math.max(...delivered) + input.policy.windowDays * 86_400_000) return { refusal: 'outside_window' };
+  return null;
+}
+
+/** How many of each item can still be returned, and whether the policy allows it at all. */
+export function returnableItems(input: EligibilityInput): Array<OrderItem & { left: number; excluded: boolean }> {
+  const open = new Map<string, number>();
+  for (const r of input.returns) if (r.state !== 'rejected') for (const i of r.items) open.set(i.sku, (open.get(i.sku) ?? 0) + i.quantity);
+  return mergeItems(input.items).map((item) => ({ ...item, left: Math.max(0, item.quantity - (open.get(item.sku) ?? 0)), excluded: !input.override && isExcluded(input.policy, item.sku, input.tags.get(item.sku) ?? []) }));
+}
+
+function isExcluded(policy: ReturnPolicy, sku: string, tags: readonly string[]): boolean {
+  if (policy.eligibleSkus && !policy.eligibleSkus.includes(sku)) return true;
+  return policy.excludedSkus.includes(sku) || tags.some((t) => policy.excludedTags.includes(t));
+}
+
+/** The same SKU on two lines of an order is one item to return. */
+function mergeItems(items: readonly OrderItem[]): OrderItem[] {
+  const bySku = new Map<string, OrderItem>();
+  for (const item of items) {
+    const seen = bySku.get(item.sku);
+    bySku.set(item.sku, seen ? { ...seen, quantity: seen.quantity + item.quantity } : { ...item });
+  }
+  return [...bySku.values()];
+}
+
+/** The request checked against the policy: the items to return, or the first reason not to. */
+export function checkReturnRequest(input: EligibilityInput, request: { items: ReadonlyArray<{ sku: string; quantity: number }>; reason: string }): { ok: true; items: ReturnItem[] } | ({ ok: false } & Refusal) {
+  const refused = orderRefusal(input);
+  if (refused) return { ok: false, ...refused };
+  const wanted = request.items.filter((i) => i.quantity > 0);
+  if (wanted.length === 0) return { ok: false, refusal: 'no_items' };
+  if (!(input.policy.reasons as readonly string[]).includes(request.reason) && !(input.override && (RETURN_REASONS as readonly string[]).includes(request.reason))) return { ok: false, refusal: 'invalid_reason' };
+  const available = returnableItems(input);
+  const items: ReturnItem[] = [];
+  for (const want of wanted) {
+    const item = available.find((a) => a.sku === want.sku);
+    if (!item) return { ok: false, refusal: 'too_many', item: want.sku };
+    if (item.excluded) return { ok: false, refusal: 'excluded_item', item: item.name };
+    if (item.left === 0) return { ok: false, refusal: 'already_requested', item: item.name };
+    if (want.quantity > item.left || !Number.isInteger(want.quantity)) return { ok: false, refusal: 'too_many', item: item.name };
+    items.push({ sku: item.sku, name: item.name, quantity: want.quantity });
+  }
+  return { ok: true, items };
+}
+
+export const isReturnReason = (value: string): value is ReturnReason => (RETURN_REASONS as readonly string[]).includes(value);
+
+// ---- states ----
+
+export const RETURN_STATES = ['requested', 'approved', 'rejected', 'received', 'refunded'] as const;
+export type ReturnState = (typeof RETURN_STATES)[number];
+export type ReturnAction = 'approve' | 'reject' | 'receive' | 'refund';
+
+const ALLOWED: Record<ReturnAction, readonly ReturnState[]> = {
+  approve: ['requested'],
+  reject: ['requested'],
+  receive: ['approved'],
+  refund: ['approved', 'received'],
+};
+
+/** The state after an action, or why it is not allowed now. */
+export function nextReturnState(state: ReturnState, action: ReturnAction): { ok: true; state: ReturnState } | { ok: false; message: string } {
+  if (!ALLOWED[action].includes(state)) return { ok: false, message: `a ${state} return cannot be ${PAST[action]} (only a ${ALLOWED[action].join(' or ')} one)` };
+  return { ok: true, state: ({ approve: 'approved', reject: 'rejected', receive: 'received', refund: 'refunded' } as const)[action] };
+}
+const PAST: Record<ReturnAction, string> = { approve: 'approved', reject: 'rejected', receive: 'received', refund: 'refunded' };
+
+/** What the brand owes back: the items' prices, less the label when the customer pays for it. */
+export function suggestedRefund(items: readonly ReturnItem[], orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee'>): number | null {
+  let total = 0;
+  for (const item of items) {
+    const price = orderItems.find((o) => o.sku === item.sku)?.price;
+    if (price === undefined) return null;
+    total += price * item.quantity;
+  }
+  const fee = policy.labelPaidBy === 'customer' ? policy.labelFee : 0;
+  return Math.max(0, Math.round((total - fee) * 100) / 100);
+}

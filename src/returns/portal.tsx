@@ -1,0 +1,193 @@
+/** @jsxImportSource hono/jsx */
+// The customer's side of returns, beside the tracking page and behind the same token: the form
+// (items, quantities, a reason), the answer (refused with a reason they understand, or an RMA),
+// and the return label to print or show (a Code 128 of the tracking number on screen, the 4×6 PDF
+// to download). No script: plain forms.
+import bwipjs from 'bwip-js';
+import type { Context, Hono } from 'hono';
+import { raw } from 'hono/html';
+import type { AppEnv } from '../api/context.js';
+import type { Deps } from '../deps.js';
+import type { BrandRow, OrderRow } from '../db/schema.js';
+import { loadShipmentLabel } from '../labels/index.js';
+import { carrierName, formatMoney, placeText } from '../hub/format.js';
+import { fill, type HubLanguage, type HubText, HUB_TEXT } from '../hub/i18n/index.js';
+import type { PageOrder } from '../hub/order-data.js';
+import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
+import { orderRefusal, returnableItems, type ReturnPolicy } from './policy.js';
+import { eligibilityOf, requestReturn } from './service.js';
+
+export type PortalHelpers = {
+  /** The order behind a valid token, or the response for a bad one. */
+  order(c: Context<AppEnv>): Promise<{ order: PageOrder; frame: (title: string) => PageFrame; language: HubLanguage } | Response>;
+};
+
+const HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" };
+
+type FormItem = { sku: string; name: string; left: number; excluded: boolean };
+
+function ReturnForm(props: { text: HubText; policy: ReturnPolicy; items: FormItem[]; language: HubLanguage; back: string; error?: string; values?: Record<string, string> }) {
+  const { text, policy, values = {} } = props;
+  return (
+    <div class="card">
+      <h1>{text.returnFormTitle}</h1>
+      {props.error ? <p class="err" role="alert">{props.error}</p> : null}
+      <p>
+        {fill(text.returnPolicyWindow, { days: policy.windowDays })} {policy.labelPaidBy === 'customer' && policy.labelFee > 0 ? fill(text.returnPaidLabel, { fee: formatMoney(policy.labelFee, policy.currency, props.language) }) : text.returnFreeLabel}
+        {props.items.some((i) => i.excluded) ? ` ${text.returnPolicyExcluded}` : ''}
+      </p>
+      <form method="post">
+        <fieldset>
+          <legend>{text.chooseItems}</legend>
+          {props.items.map((item, i) => (
+            <>
+              <label for={`q${i}`}>
+                {fill(text.quantityOf, { name: item.name })} <span class="hint">({item.excluded ? text.refusals.excluded_item.replace(/:.*$/, '') : fill(text.bought, { count: item.left })})</span>
+              </label>
+              <input type="number" id={`q${i}`} name={`q.${item.sku}`} min="0" max={String(item.left)} value={values[`q.${item.sku}`] ?? '0'} disabled={item.excluded || item.left === 0} inputmode="numeric" />
+            </>
+          ))}
+        </fieldset>
+        <label for="reason">{text.reasonLabel}</label>
+        <select id="reason" name="reason" required>
+          <option value="">—</option>
+          {policy.reasons.map((r) => (
+            <option value={r} selected={values.reason === r}>{text.reasons[r]}</option>
+          ))}
+        </select>
+        <label for="comment">{text.commentLabel}</label>
+        <textarea id="comment" name="comment" rows={3} maxlength={1000}>{values.comment ?? ''}</textarea>
+        <p>
+          <button class="btn" type="submit">{text.submitReturn}</button>
+        </p>
+      </form>
+      <p><a href={props.back}>{text.backToOrder}</a></p>
+    </div>
+  );
+}
+
+function Refused({ text, message, back }: { text: HubText; message: string; back: string }) {
+  return (
+    <div class="card">
+      <h1>{text.returnFormTitle}</h1>
+      <p class="err" role="alert">{message}</p>
+      <p><a href={back}>{text.backToOrder}</a></p>
+    </div>
+  );
+}
+
+/** The tracking number as Code 128 bars, drawn by bwip-js into SVG (scannable from a phone screen). */
+function barcodeSvg(text: string): string {
+  return bwipjs.toSVG({ bcid: 'code128', text, height: 14, includetext: false }).replace('<svg ', `<svg role="img" aria-label="${text}" width="100%" style="max-width:26rem;height:auto;display:block" `);
+}
+
+export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: PortalHelpers): void {
+  const rows = async (order: PageOrder) => {
+    const [brand, orderRow] = await Promise.all([
+      deps.db.selectFrom('brands').selectAll().where('id', '=', order.brand_id).executeTakeFirstOrThrow(),
+      deps.db.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow(),
+    ]);
+    return { brand: brand as BrandRow, orderRow: orderRow as OrderRow };
+  };
+
+  const formItems = async (brand: BrandRow, orderRow: OrderRow) => {
+    const eligibility = await eligibilityOf(deps, brand, orderRow);
+    return { eligibility, items: returnableItems(eligibility).map(({ sku, name, left, excluded }) => ({ sku, name, left, excluded })) };
+  };
+
+  pages.get('/t/:token/return', async (c) => {
+    const found = await helpers.order(c);
+    if (found instanceof Response) return found;
+    const { order, frame, language } = found;
+    const text = HUB_TEXT[language];
+    const back = `/t/${c.req.param('token')}`;
+    const { brand, orderRow } = await rows(order);
+    const { eligibility, items } = await formItems(brand, orderRow);
+    const refused = orderRefusal(eligibility);
+    const body = refused ? <Refused text={text} message={fill(text.refusals[refused.refusal], { item: '' })} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} />;
+    return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), refused ? 409 : 200, HEADERS);
+  });
+
+  pages.post('/t/:token/return', async (c) => {
+    const found = await helpers.order(c);
+    if (found instanceof Response) return found;
+    const { order, frame, language } = found;
+    const text = HUB_TEXT[language];
+    const back = `/t/${c.req.param('token')}`;
+    const form = (await c.req.parseBody().catch(() => ({}))) as Record<string, unknown>;
+    const values = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 1000)]));
+    const requested = Object.entries(values)
+      .filter(([k]) => k.startsWith('q.'))
+      .map(([k, v]) => ({ sku: k.slice(2), quantity: /^\d{1,6}$/.test(v.trim()) ? Number(v.trim()) : Number.NaN }));
+    const { brand, orderRow } = await rows(order);
+    const bad = requested.find((r) => Number.isNaN(r.quantity));
+    const result = bad
+      ? ({ ok: false, refusal: 'too_many', item: bad.sku } as const)
+      : await requestReturn(deps, brand, orderRow, { items: requested, reason: values.reason ?? '', comment: values.comment }, { by: 'customer' });
+    if (result.ok) return c.redirect(`${back}?return=${encodeURIComponent(result.ret.rma)}${c.req.query('lang') ? `&lang=${c.req.query('lang')}` : ''}#returns`, 303);
+    const itemName = (JSON.parse(orderRow.items) as Array<{ sku: string; name: string }>).find((i) => i.sku === result.item)?.name ?? result.item ?? '';
+    const message = fill(text.refusals[result.refusal], { item: itemName });
+    const { eligibility, items } = await formItems(brand, orderRow);
+    const body = orderRefusal(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} error={message} values={values} />;
+    return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), 422, HEADERS);
+  });
+
+  const labelOf = async (c: Context<AppEnv>) => {
+    const found = await helpers.order(c);
+    if (found instanceof Response) return found;
+    const ret = await deps.db.selectFrom('returns').selectAll().where('id', '=', c.req.param('returnId') ?? '').where('order_id', '=', found.order.id).executeTakeFirst();
+    const shipment = ret?.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', ret.shipment_id).executeTakeFirst() : undefined;
+    return { ...found, ret, shipment };
+  };
+
+  pages.get('/t/:token/returns/:returnId/label', async (c) => {
+    const found = await labelOf(c);
+    if (found instanceof Response) return found;
+    const { ret, shipment, order, frame, language } = found;
+    const text = HUB_TEXT[language];
+    const back = `/t/${c.req.param('token')}`;
+    if (!ret) return c.html(htmlDocument(<HubLayout frame={frame(text.labelTitle)}><Refused text={text} message={text.labelNotYet} back={back} /></HubLayout>), 404, HEADERS);
+    if (!shipment || ret.state === 'rejected' || ret.state === 'requested') {
+      return c.html(htmlDocument(<HubLayout frame={frame(text.labelTitle)}><Refused text={text} message={text.labelNotYet} back={back} /></HubLayout>), 409, HEADERS);
+    }
+    const settings = JSON.parse(order.settings) as { returnTo?: { name: string; line1: string; city: string; region?: string; postalCode: string; country: string }; shipFrom?: { name: string; line1: string; city: string; region?: string; postalCode: string; country: string }; origin?: { city: string; region?: string; country: string } };
+    const to = settings.returnTo ?? settings.shipFrom;
+    const destination = JSON.parse(order.destination) as { city: string; region?: string; country: string };
+    const hasPdf = (await loadShipmentLabel(deps, order.brand_id, shipment.id, 'pdf')) !== null;
+    const body = (
+      <div class="card">
+        <h1>{text.labelTitle}</h1>
+        <p class="noprint">{text.labelInstructions}</p>
+        <div class="label">
+          <p>
+            <strong>{text.rmaLabel}:</strong> {ret.rma}
+          </p>
+          <p class="muted">{carrierName(shipment.carrier)}</p>
+          {raw(barcodeSvg(shipment.tracking_number))}
+          <p class="tn" translate="no">{shipment.tracking_number}</p>
+          <p>
+            <strong>{text.labelShipTo}:</strong> {to ? `${to.name}, ${to.line1}, ${placeText(to)} ${to.postalCode}` : `${order.brand_name}, ${placeText(settings.origin ?? { city: 'Columbus', region: 'OH', country: 'US' })}`}
+            <br />
+            <strong>{text.labelFrom}:</strong> {placeText(destination)}
+          </p>
+        </div>
+        {hasPdf ? (
+          <p class="noprint">
+            <a class="btn" href={`${back}/returns/${ret.id}/label.pdf`}>{text.labelDownload}</a>
+          </p>
+        ) : null}
+        <p class="noprint muted">{text.labelPrint}</p>
+        <p class="noprint"><a href={back}>{text.backToOrder}</a></p>
+      </div>
+    );
+    return c.html(htmlDocument(<HubLayout frame={frame(text.labelTitle)}>{body}</HubLayout>), 200, HEADERS);
+  });
+
+  pages.get('/t/:token/returns/:returnId/label.pdf', async (c) => {
+    const found = await labelOf(c);
+    if (found instanceof Response) return found;
+    const label = found.shipment && found.ret && found.ret.state !== 'rejected' ? await loadShipmentLabel(deps, found.order.brand_id, found.shipment.id, 'pdf') : null;
+    if (!label) return c.text('No label for this return.', 404, { 'cache-control': 'no-store' });
+    return c.body(new Uint8Array(label.body), 200, { 'content-type': label.contentType, 'content-disposition': `attachment; filename="${label.filename}"`, 'cache-control': 'private, no-store' });
+  });
+}

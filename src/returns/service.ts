@@ -1,0 +1,200 @@
+// Returns: asked for by the customer (the portal) or by the brand (the API), checked against the
+// brand's policy, approved automatically or by a person, given a label with a new tracking number
+// (bought through src/labels, tracked like any parcel), received (the carrier's delivery scan or a
+// person), refunded. Each step that the customer hears about enqueues its message job in the same
+// transaction as the change.
+//
+// The label: approving writes the approval and a safety-net job (a minute later) together, then
+// buys the label at once. If the process dies in between, the job buys it (or adopts a return
+// parcel already bought for the order but not yet linked), so a crash neither loses the label
+// nor buys two.
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../deps.js';
+import type { BrandRow, OrderRow, ReturnRow } from '../db/schema.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { hasPrefix, newId } from '../lib/ids.js';
+import { enqueueJob } from '../jobs/queue.js';
+import { createShipment, runShipmentCommand } from '../shipments/service.js';
+import type { StatusChangedPayload } from '../notifications/pipeline.js';
+import { type EligibilityInput, checkReturnRequest, nextReturnState, type OrderItem, type Refusal, type ReturnAction, type ReturnItem, returnPolicyOf, type ReturnState } from './policy.js';
+
+export const RETURN_LABEL_JOB = 'return.label';
+export const RETURN_APPROVED_JOB = 'return.approved';
+export const REFUND_ISSUED_JOB = 'return.refund_issued';
+const SAFETY_NET_MS = 60_000;
+
+export type ReturnRequest = { items: Array<{ sku: string; quantity: number }>; reason: string; comment?: string | null };
+
+/** Everything the rules need about an order: its items, outbound parcels and their delivery, returns so far, catalogue tags. */
+export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow, override = false): Promise<EligibilityInput> {
+  const shipments = await deps.db
+    .selectFrom('shipments')
+    .leftJoin('tracking_events', (join) => join.onRef('tracking_events.shipment_id', '=', 'shipments.id').on('tracking_events.status', '=', 'delivered'))
+    .select(['shipments.id', 'shipments.status'])
+    .select((eb) => eb.fn.max('tracking_events.occurred_at').as('delivered_at'))
+    .where('shipments.order_id', '=', order.id)
+    .where('shipments.direction', '=', 'outbound')
+    .groupBy(['shipments.id', 'shipments.status'])
+    .execute();
+  const returns = await deps.db.selectFrom('returns').select(['state', 'items']).where('order_id', '=', order.id).execute();
+  const items = JSON.parse(order.items) as OrderItem[];
+  const products = await deps.db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brand.id).where('id', 'in', items.map((i) => i.sku)).execute();
+  return {
+    policy: returnPolicyOf(brand),
+    now: deps.clock.now(),
+    items,
+    shipments: shipments.map((s) => ({ status: s.status, deliveredAt: (s.delivered_at as string | null) ?? null })),
+    returns: returns.map((r) => ({ state: r.state, items: JSON.parse(r.items) as ReturnItem[] })),
+    tags: new Map(products.map((p) => [p.id, JSON.parse(p.tags) as string[]])),
+    override,
+  };
+}
+
+const RMA_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** "R-7K3M9Q2D": short enough to read over the phone, 40 random bits, unique per brand. */
+export const newRma = () => `R-${[...randomBytes(8)].map((b) => RMA_ALPHABET[b % 32]).join('')}`;
+
+/** A customer's (or the brand's) request: stored, and approved at once when the policy says so. */
+export async function requestReturn(
+  deps: Deps,
+  brand: BrandRow,
+  order: OrderRow,
+  request: ReturnRequest,
+  options: { by: 'customer' | 'merchant'; override?: boolean; approve?: boolean },
+): Promise<{ ok: true; ret: ReturnRow } | ({ ok: false } & Refusal)> {
+  const eligibility = await eligibilityOf(deps, brand, order, options.override);
+  const checked = checkReturnRequest(eligibility, request);
+  if (!checked.ok) return checked;
+  const policy = eligibility.policy;
+  const at = deps.clock.now().toISOString();
+  const row: ReturnRow = {
+    id: newId('return'),
+    brand_id: brand.id,
+    order_id: order.id,
+    rma: newRma(),
+    state: 'requested',
+    items: JSON.stringify(checked.items),
+    reason: request.reason,
+    comment: request.comment?.trim() ? request.comment.trim().slice(0, 1000) : null,
+    label_paid_by: policy.labelPaidBy,
+    label_fee: policy.labelPaidBy === 'customer' ? policy.labelFee : null,
+    shipment_id: null,
+    rejection_reason: null,
+    received_by: null,
+    refund_amount: null,
+    refund_currency: null,
+    refund_reference: null,
+    requested_by: options.by,
+    created_at: at,
+    approved_at: null,
+    rejected_at: null,
+    received_at: null,
+    refunded_at: null,
+    updated_at: at,
+  };
+  await deps.db.insertInto('returns').values(row).execute();
+  const approve = options.approve ?? policy.approval === 'automatic';
+  return { ok: true, ret: approve ? await approveReturn(deps, brand, row.id) : row };
+}
+
+export async function findReturn(deps: Deps, brandId: string, returnId: string): Promise<ReturnRow> {
+  const row = hasPrefix(returnId, 'return') ? await deps.db.selectFrom('returns').selectAll().where('id', '=', returnId).where('brand_id', '=', brandId).executeTakeFirst() : undefined;
+  if (!row) throw notFound(`return ${returnId}`);
+  return row;
+}
+
+/** Moves a return to its next state, refusing (409) what the state does not allow. */
+async function transition(deps: Deps, brandId: string, returnId: string, action: ReturnAction, patch: Partial<ReturnRow>): Promise<ReturnRow> {
+  const current = await findReturn(deps, brandId, returnId);
+  const next = nextReturnState(current.state as ReturnState, action);
+  if (!next.ok) throw new AppError('invalid_transition', `return ${current.rma}: ${next.message}`);
+  const at = deps.clock.now().toISOString();
+  const updated = { ...current, ...patch, state: next.state, updated_at: at };
+  return deps.db.transaction().execute(async (trx) => {
+    const result = await trx.updateTable('returns').set({ ...patch, state: next.state, updated_at: at }).where('id', '=', current.id).where('state', '=', current.state).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new AppError('conflict', `return ${current.rma} changed meanwhile; read it again`);
+    if (action === 'approve') {
+      await enqueueJob(trx, deps.clock.now(), { kind: RETURN_LABEL_JOB, payload: { returnId: current.id }, runAt: new Date(deps.clock.now().getTime() + SAFETY_NET_MS), idempotencyKey: `return-label:${current.id}` });
+    }
+    if (action === 'refund') {
+      await enqueueJob(trx, deps.clock.now(), { kind: REFUND_ISSUED_JOB, payload: { orderId: current.order_id, refundId: current.id }, idempotencyKey: `refund-issued:${current.id}` });
+    }
+    return updated;
+  });
+}
+
+export async function approveReturn(deps: Deps, brand: BrandRow, returnId: string): Promise<ReturnRow> {
+  await transition(deps, brand.id, returnId, 'approve', { approved_at: deps.clock.now().toISOString() });
+  return ensureReturnLabel(deps, returnId);
+}
+
+export function rejectReturn(deps: Deps, brand: BrandRow, returnId: string, reason: string): Promise<ReturnRow> {
+  return transition(deps, brand.id, returnId, 'reject', { rejected_at: deps.clock.now().toISOString(), rejection_reason: reason });
+}
+
+export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string, refund: { amount: number; currency: string; reference?: string | null }): Promise<ReturnRow> {
+  const ret = await transition(deps, brand.id, returnId, 'refund', { refunded_at: deps.clock.now().toISOString(), refund_amount: refund.amount, refund_currency: refund.currency, refund_reference: refund.reference ?? null });
+  deps.notifyJobsEnqueued();
+  return ret;
+}
+
+/**
+ * A person received the parcel. When the carrier has not scanned it delivered yet, the return
+ * parcel is marked delivered too, so its timeline ends and the customer hears "received" through
+ * the same status change a carrier's scan would make.
+ */
+export async function receiveReturn(deps: Deps, brand: BrandRow, returnId: string): Promise<ReturnRow> {
+  const ret = await transition(deps, brand.id, returnId, 'receive', { received_at: deps.clock.now().toISOString(), received_by: 'person' });
+  if (ret.shipment_id) {
+    const shipment = await deps.db.selectFrom('shipments').select('status').where('id', '=', ret.shipment_id).executeTakeFirst();
+    if (shipment && shipment.status !== 'delivered' && shipment.status !== 'returned') {
+      await runShipmentCommand(deps, brand, ret.shipment_id, 'mark_delivered').catch((error: unknown) => {
+        deps.log.warn({ err: error, returnId }, 'the return parcel could not be marked delivered');
+      });
+      deps.notifyJobsEnqueued();
+    }
+  }
+  return ret;
+}
+
+/** Buys the label of an approved return, once (the request does it at once; the job is the safety net). */
+export async function ensureReturnLabel(deps: Deps, returnId: string): Promise<ReturnRow> {
+  const ret = await deps.db.selectFrom('returns').selectAll().where('id', '=', returnId).executeTakeFirstOrThrow();
+  if (ret.state !== 'approved' || ret.shipment_id) return ret;
+  const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', ret.brand_id).executeTakeFirstOrThrow();
+  const shipmentId = (await orphanReturnParcel(deps, ret)) ?? (await createShipment(deps, brand, ret.order_id, { carrier: returnPolicyOf(brand).carrier, label: true, direction: 'return' })).id;
+  const linked = await deps.db.transaction().execute(async (trx) => {
+    const result = await trx.updateTable('returns').set({ shipment_id: shipmentId, updated_at: deps.clock.now().toISOString() }).where('id', '=', ret.id).where('shipment_id', 'is', null).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await enqueueJob(trx, deps.clock.now(), { kind: RETURN_APPROVED_JOB, payload: { orderId: ret.order_id, returnId: ret.id, shipmentId }, idempotencyKey: `return-approved:${ret.id}` });
+    return true;
+  });
+  if (linked) deps.notifyJobsEnqueued();
+  return deps.db.selectFrom('returns').selectAll().where('id', '=', ret.id).executeTakeFirstOrThrow();
+}
+
+/** A return parcel bought for this order after the approval and linked to no return: this one's, from before a crash. */
+async function orphanReturnParcel(deps: Deps, ret: ReturnRow): Promise<string | null> {
+  const orphan = await deps.db
+    .selectFrom('shipments')
+    .select('id')
+    .where('order_id', '=', ret.order_id)
+    .where('direction', '=', 'return')
+    .where('created_at', '>=', ret.approved_at ?? ret.created_at)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('returns').select('returns.id').whereRef('returns.shipment_id', '=', 'shipments.id'))))
+    .orderBy('id')
+    .executeTakeFirst();
+  return orphan?.id ?? null;
+}
+
+/** The carrier's delivery scan of a return parcel: the return is received (by the carrier's word). */
+export async function returnParcelChanged(deps: Deps, payload: StatusChangedPayload): Promise<void> {
+  if (payload.to.status !== 'delivered' && payload.to.status !== 'returned') return;
+  const at = deps.clock.now().toISOString();
+  await deps.db
+    .updateTable('returns')
+    .set({ state: 'received', received_at: at, received_by: 'carrier', updated_at: at })
+    .where('shipment_id', '=', payload.shipmentId)
+    .where('state', '=', 'approved')
+    .execute();
+}

@@ -1,0 +1,172 @@
+// Cross-sells that pay: the catalogue by JSON and CSV (a big file with broken rows), "bought
+// together" from the brand's own orders, the products under the tracker and in emails, clicks,
+// and later orders attributed to them, as a revenue figure.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => t.close());
+
+const DAY = 86_400_000;
+const shop = (id: string) => `https://shop.example.com/p/${id.toLowerCase()}`;
+const item = (sku: string, price = 20) => ({ sku, name: sku, quantity: 1, price });
+
+async function order(skus: string[], email = 'buyer@example.com', placedAt = t.clock.now().toISOString()) {
+  return (await t.request('POST', '/v1/orders', orderBody({ customer: { email, locale: 'en' }, items: skus.map((s) => item(s)), placedAt }))).json;
+}
+
+async function pageOf(o: { trackingPageUrl: string }) {
+  return (await t.app.request(new URL(o.trackingPageUrl).pathname)).text();
+}
+
+describe('the catalogue', () => {
+  it('refuses bad products by field, and escapes HTML in titles on the page', async () => {
+    const bad = await t.request('PUT', '/v1/catalogue/products', { products: [{ id: 'X', title: '', url: 'javascript:alert(1)', price: -1 }] });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['products.0.title', 'products.0.url', 'products.0.price']));
+    const twice = await t.request('PUT', '/v1/catalogue/products', { products: [{ id: 'X', title: 'x', url: shop('x') }, { id: 'X', title: 'y', url: shop('y') }] });
+    expect(twice.status).toBe(422);
+
+    const products = ['TENT', 'STAKES', 'TEE', 'MUG', 'LANTERN'].map((id) => ({ id, title: id === 'LANTERN' ? 'Lantern <script>alert(1)</script>' : `The ${id.toLowerCase()}`, url: shop(id), price: 25, tags: ['camping'] }));
+    expect((await t.request('PUT', '/v1/catalogue/products', { products })).status).toBe(200);
+    await t.request('PUT', '/v1/cross-sells/settings', { fallback: ['LANTERN'], attributionWindowDays: 30, perPage: 4 });
+    const html = await pageOf(await order(['MUG']));
+    expect(html).toContain('Lantern &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+  });
+
+  it('loads a big CSV with broken rows: every good row saved, every bad one reported by line, nothing stored lost', { timeout: 120_000 }, async () => {
+    const lines = ['id,title,image,price,url,tags'];
+    const broken = new Map<number, string>();
+    for (let i = 0; i < 30_000; i++) {
+      const line = i + 2;
+      if (i % 997 === 1) {
+        lines.push(`B-${i},,,,${shop('b')},`);
+        broken.set(line, 'title must not be empty');
+      } else if (i % 997 === 2) {
+        lines.push(`B-${i},Broken link,,9,ftp://files.example.com/x,`);
+        broken.set(line, 'url must be an http(s) URL');
+      } else if (i % 997 === 3) {
+        lines.push(`B-${i},Broken price,,cheap,${shop('c')},`);
+        broken.set(line, 'price is not a number');
+      } else {
+        lines.push(`C-${i},"Product ${i}, ""quoted""",https://cdn.example.com/${i}.jpg,${(i % 50) + 0.99},${shop(`c-${i}`)},bulk|n${i % 7}`);
+      }
+    }
+    const res = await t.app.request('/v1/catalogue/import', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'text/csv' }, body: lines.join('\n') });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { rows: number; loaded: number; failed: number; errors: Array<{ line: number; reason: string }> };
+    expect(report.rows).toBe(30_000);
+    expect(report.failed).toBe(broken.size);
+    expect(report.loaded).toBe(30_000 - broken.size);
+    for (const error of report.errors) expect(error.reason).toBe(broken.get(error.line));
+    const stored = await t.deps.db.selectFrom('catalogue_products').select((eb) => eb.fn.countAll<number>().as('n')).where('brand_id', '=', t.brand.id).executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(5 + 30_000 - broken.size); // the five from before are still there
+    const one = await t.request('GET', '/v1/catalogue/products?after=C-29998&limit=1');
+    expect(one.json.data[0]).toMatchObject({ id: 'C-29999', title: 'Product 29999, "quoted"', price: 49.99, tags: ['bulk', 'n4'] });
+    // The bulk products are switched off again so the next tests see a small catalogue.
+    await t.deps.db.updateTable('catalogue_products').set({ active: 0 }).where('brand_id', '=', t.brand.id).where('id', 'like', 'C-%').execute();
+    await t.request('PUT', '/v1/catalogue/products', { products: [{ id: 'MUG', title: 'The mug', url: shop('MUG'), price: 12, tags: ['camping'] }] }); // refreshes the cached catalogue
+  });
+
+  it('refuses a CSV it cannot read at all, saying why', async () => {
+    const res = await t.app.request('/v1/catalogue/import', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'text/csv' }, body: 'name,cost\nCap,3\n' });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('no id, url column');
+  });
+});
+
+describe('bought together', () => {
+  it('ranks the complement of what was bought first, learned from the brand’s own orders', { timeout: 120_000 }, async () => {
+    // A history where the tee is everywhere (in 20 of the tent orders too) and the stakes go with tents.
+    const baskets = [...Array(14).fill(['TENT', 'STAKES']), ...Array(2).fill(['STAKES']), ...Array(20).fill(['TENT', 'TEE']), ...Array(100).fill(['TEE'])];
+    for (const [i, basket] of baskets.entries()) await order(basket, `history${i}@example.com`, new Date(t.clock.now().getTime() - 40 * DAY).toISOString());
+    await t.worker.drain();
+
+    const fresh = await order(['TENT'], 'camper@example.com');
+    const recommended = (await t.request('GET', `/v1/orders/${fresh.id}/recommendations`)).json.data.map((p: { id: string }) => p.id);
+    expect(recommended[0]).toBe('STAKES');
+    expect(recommended).not.toContain('TENT');
+
+    const html = await pageOf(fresh);
+    const titles = [...html.matchAll(/<span class="t">([^<]+)<\/span>/g)].map((m) => m[1]);
+    expect(titles[0]).toBe('The stakes');
+    expect(titles).not.toContain('The tent');
+    expect(titles).toHaveLength(4);
+
+    // Counting is once per order, however often its job runs.
+    await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('kind', '=', 'order.created').execute();
+    await t.worker.drain();
+    const tent = await t.deps.db.selectFrom('copurchase_skus').select('orders').where('brand_id', '=', t.brand.id).where('sku', '=', 'TENT').executeTakeFirstOrThrow();
+    expect(Number(tent.orders)).toBe(35);
+  });
+});
+
+describe('clicks and the revenue they bring', () => {
+  it('records impressions and clicks, and attributes a later order with a clicked product within the window', async () => {
+    const first = await order(['TENT'], 'Repeat.Customer@example.com');
+    const html = await pageOf(first);
+    const href = html.match(/<a href="(\/r\/[^"]+)" rel="nofollow"><span class="ph" aria-hidden="true"><\/span><span class="t">The stakes<\/span>/)![1]!;
+
+    const click = await t.app.request(href);
+    expect(click.status).toBe(302);
+    const target = new URL(click.headers.get('location')!);
+    expect(`${target.origin}${target.pathname}`).toBe(shop('STAKES'));
+    expect(target.searchParams.get('utm_medium')).toBe('tracking_page');
+
+    const forged = href.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await t.app.request(forged)).status).toBe(404);
+    expect((await t.app.request('/r/garbage')).status).toBe(404);
+
+    t.clock.advance(2 * DAY);
+    const later = (await t.request('POST', '/v1/orders', orderBody({ customer: { email: 'repeat.customer@EXAMPLE.com' }, items: [{ sku: 'STAKES', name: 'Stakes', quantity: 2, price: 15.5 }, item('MUG')], placedAt: t.clock.now().toISOString() }))).json;
+    const stranger = await order(['STAKES'], 'someone.else@example.com');
+    await t.worker.drain();
+    t.clock.advance(40 * DAY);
+    const tooLate = await order(['STAKES'], 'repeat.customer@example.com');
+    await t.worker.drain();
+
+    const attributed = await t.deps.db.selectFrom('cross_sell_attributions').selectAll().where('brand_id', '=', t.brand.id).execute();
+    expect(attributed.map((a) => [a.order_id, a.product_id, Number(a.quantity), Number(a.revenue)])).toEqual([[later.id, 'STAKES', 2, 31]]);
+    expect(attributed.map((a) => a.order_id)).not.toContain(stranger.id);
+    expect(attributed.map((a) => a.order_id)).not.toContain(tooLate.id);
+
+    const stats = (await t.request('GET', `/v1/cross-sells/stats?from=${new Date(Date.now() - 400 * DAY).toISOString().slice(0, 10)}&to=2030-01-01`)).json;
+    expect(stats.pageViews).toBeGreaterThanOrEqual(3);
+    expect(stats.impressions.page).toBeGreaterThanOrEqual(8);
+    expect(stats.clicks).toEqual({ page: 1, email: 0 });
+    expect(stats.attributedOrders).toBe(1);
+    expect(stats.revenue).toEqual([{ currency: 'USD', amount: 31 }]);
+    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ clicks: 1, orders: 1, quantity: 2, revenue: 31, title: 'The stakes' });
+    expect((await t.request('GET', '/v1/cross-sells/stats?from=2026-03-10&to=2026-03-01')).status).toBe(422);
+  });
+
+  it('puts up to three products in shipped and delivered emails, their clicks counted as email clicks', async () => {
+    const placed = await order(['TENT'], 'mailme@example.com');
+    await t.request('POST', `/v1/orders/${placed.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    await t.worker.drain();
+    const emails = t.deps.messaging.captured!.email.messages.filter((m) => m.message.to === 'mailme@example.com');
+    const shipped = emails.find((m) => /on its way/i.test(m.message.subject))!;
+    const confirmation = emails.find((m) => /confirmed/i.test(m.message.subject))!;
+    const links = [...shipped.message.html.matchAll(/href="(http:\/\/waybill\.test\/r\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(new Set(links).size).toBe(3);
+    expect(shipped.message.html).toContain('The stakes');
+    expect(confirmation.message.html).not.toContain('/r/');
+
+    const click = await t.app.request(new URL(links[0]!).pathname);
+    expect(click.status).toBe(302);
+    expect(new URL(click.headers.get('location')!).searchParams.get('utm_medium')).toBe('email');
+    const stats = (await t.request('GET', '/v1/cross-sells/stats?from=2020-01-01&to=2030-01-01')).json;
+    expect(stats.clicks.email).toBe(1);
+    expect(stats.impressions.email).toBe(3);
+  });
+
+  it('shows nothing when the brand turns cross-sells off', async () => {
+    await t.request('PUT', '/v1/cross-sells/settings', { enabled: false });
+    expect(await pageOf(await order(['TENT'], 'off@example.com'))).not.toContain('class="xs"');
+    await t.request('PUT', '/v1/cross-sells/settings', { enabled: true, fallback: ['LANTERN'] });
+  });
+});

@@ -1,0 +1,211 @@
+// The branded tracking page: theme and escaping, languages and time zones, privacy, the map, the
+// weight of a busy page, the custom domain, and the live preview.
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrand } from '../../src/brands/repo.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => t.close());
+
+const DAY = 86_400_000;
+const pathOf = (url: string) => new URL(url).pathname;
+
+async function trackedOrder(overrides: Record<string, unknown> = {}) {
+  const body = orderBody({ placedAt: t.clock.now().toISOString(), ...overrides });
+  const order = (await t.request('POST', '/v1/orders', body)).json;
+  const shipment = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
+  return { body, order, shipment };
+}
+
+async function page(path: string, headers: Record<string, string> = {}) {
+  const res = await t.app.request(path, { headers });
+  return { status: res.status, headers: res.headers, html: await res.text() };
+}
+
+describe('the brand theme', () => {
+  it('refuses colours, fonts and links that could break out of CSS or run script, naming each field', async () => {
+    const bad = await t.request('PUT', '/v1/brand/theme', {
+      colors: { primary: 'red;}</style><script>alert(1)</script>' },
+      fonts: { body: 'Inter;} body{display:none' },
+      nav: [{ label: 'Shop', url: 'javascript:alert(1)' }],
+    });
+    expect(bad.status).toBe(422);
+    const fields = bad.json.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['colors.primary', 'fonts.body', 'nav.0.url']));
+    expect((await t.request('GET', '/v1/brand/theme')).json.theme).toEqual({});
+  });
+
+  it('shows the brand’s logo, colours, navigation, footer and support contact, with any HTML in them escaped', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#123"/></svg>').toString('base64');
+    const saved = await t.request('PUT', '/v1/brand/theme', {
+      logo: { data: `data:image/svg+xml;base64,${svg}`, width: 120, height: 32, alt: 'Test Brand <b>home</b>' },
+      colors: { primary: '#0f4c3a', accent: '#c2410c', background: '#faf7f2' },
+      fonts: { body: '"Source Sans 3", system-ui, sans-serif' },
+      homeUrl: 'https://shop.example.com/',
+      nav: [{ label: 'Shop <script>alert(1)</script>', url: 'https://shop.example.com/all' }, { label: 'Help', url: 'https://shop.example.com/help' }],
+      footer: { text: '© Test Brand — <img src=x onerror=alert(1)>', links: [{ label: 'Privacy', url: 'https://shop.example.com/privacy' }] },
+      support: { email: 'help@shop.example.com', phone: '+1 415 555 0100' },
+      slug: 'test-brand',
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json).toMatchObject({ slug: 'test-brand', domain: null, lookupUrl: 'http://waybill.test/track/test-brand' });
+
+    const { order } = await trackedOrder();
+    const { html, status, headers } = await page(pathOf(order.trackingPageUrl));
+    expect(status).toBe(200);
+    expect(html).toContain('--p:#0f4c3a');
+    expect(html).toContain('"Source Sans 3", system-ui, sans-serif');
+    expect(html).toMatch(/<img class="logo" src="\/hub-assets\/brd_[0-9a-z]+\/logo\?v=[\w-]+" alt="Test Brand &lt;b&gt;home&lt;\/b&gt;" width="120" height="32"/);
+    expect(html).toContain('Shop &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<script');
+    expect(html).toContain('mailto:help@shop.example.com');
+    expect(headers.get('content-security-policy')).toContain("default-src 'none'");
+
+    const logo = await t.app.request(html.match(/src="(\/hub-assets\/[^"]+)"/)![1]!.replace(/&amp;/g, '&'));
+    expect(logo.status).toBe(200);
+    expect(logo.headers.get('content-type')).toBe('image/svg+xml');
+    expect(logo.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('previews a theme without saving it', async () => {
+    const preview = await t.app.request('/v1/brand/theme/preview', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ theme: { colors: { primary: '#7c3aed' } }, locale: 'de' }),
+    });
+    expect(preview.status).toBe(200);
+    const html = await preview.text();
+    expect(html).toContain('--p:#7c3aed');
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('Dallas'); // the sample parcel's latest scan
+    expect((await t.request('GET', '/v1/brand/theme')).json.theme.colors.primary).toBe('#0f4c3a');
+  });
+});
+
+describe('languages, dates and carrier texts', () => {
+  it('speaks the link’s language, else the order’s, else the browser’s, else the brand default', async () => {
+    const fr = await trackedOrder({ customer: { email: 'fr@example.com', locale: 'fr-CA' } });
+    const none = await trackedOrder({ customer: { email: 'none@example.com' } });
+    const path = pathOf(fr.order.trackingPageUrl);
+    expect((await page(path)).html).toContain('<html lang="fr">');
+    expect((await page(`${path}?lang=de`)).html).toContain('<html lang="de">');
+    expect((await page(`${path}?lang=xx`)).html).toContain('<html lang="fr">');
+    const plain = pathOf(none.order.trackingPageUrl);
+    expect((await page(plain, { 'accept-language': 'pt-BR, es;q=0.9, en;q=0.5' })).html).toContain('<html lang="es">');
+    expect((await page(plain, { 'accept-language': 'pt-BR' })).html).toContain('<html lang="en">');
+    await t.request('PUT', '/v1/brand/theme', { defaultLocale: 'de', slug: 'test-brand' });
+    expect((await page(plain, { 'accept-language': 'pt-BR' })).html).toContain('<html lang="de">');
+    const german = (await page(plain)).html;
+    expect(german).toContain('Bestellung');
+    expect(german).toContain('Unterwegs');
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+  });
+
+  it('writes times on the destination’s clock in the customer’s language, with the carrier’s words beside ours, escaped', async () => {
+    const { order, shipment } = await trackedOrder({ customer: { email: 'tz@example.com', locale: 'en' }, destination: { line1: '9 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' } });
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [{ status: 'in_transit', occurredAt: '2026-03-02T14:05:00Z', carrierText: '<script>alert("x")</script> Arrived & sorted', location: { city: 'Dallas', region: 'TX', country: 'US' }, eventId: 'e-tz' }],
+    });
+    const html = (await page(pathOf(order.trackingPageUrl))).html;
+    // 14:05 UTC is 8:05 in Austin (UTC-6 in early March).
+    expect(html).toMatch(/Mon, Mar 2, 8:05\sAM/);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Arrived &amp; sorted');
+    expect(html).toContain('On its way');
+    const spanish = (await page(`${pathOf(order.trackingPageUrl)}?lang=es`)).html;
+    expect(spanish).toMatch(/lun, 2 mar, 8:05/);
+  });
+});
+
+describe('privacy', () => {
+  it('never shows the street, the full name, the phone or the email, on the page or in its JSON', async () => {
+    const { body, order } = await trackedOrder({ customer: { email: 'grace.hopper@example.com', name: 'Grace Hopper', phone: '+14155550199', locale: 'en' }, destination: { line1: '77 Secret Lane', line2: 'Apt 4', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' } });
+    t.clock.advance(2 * DAY);
+    await t.worker.drain();
+    const path = pathOf(order.trackingPageUrl);
+    const html = (await page(path)).html;
+    const json = await (await t.app.request(`${path}/data.json`)).text();
+    for (const text of [html, json]) {
+      for (const secret of ['77 Secret Lane', 'Apt 4', 'Grace Hopper', 'Hopper', '+14155550199', '5550199', 'grace.hopper', body.customer.email]) expect(text).not.toContain(secret);
+    }
+    expect(JSON.parse(json)).toMatchObject({ order: { number: body.number, destination: { city: 'Austin', region: 'TX', country: 'US' } } });
+  });
+});
+
+describe('the map', () => {
+  it('draws the parcel’s scans over country shapes, without a tile server', async () => {
+    const { order } = await trackedOrder();
+    t.clock.advance(3 * DAY);
+    await t.worker.drain();
+    const html = (await page(pathOf(order.trackingPageUrl))).html;
+    expect(html).toMatch(/<svg class="map" viewBox="0 0 600 300"[^>]*role="img" aria-labelledby="map-title"><title id="map-title">Map of the parcel’s journey from Columbus to Austin, TX, US<\/title>/);
+    expect(html).toMatch(/<path class="land" d="M[-\d]+ [-\d]+L/);
+    expect(html).toMatch(/<path class="route" d="M\d+ \d+L\d+ \d+/);
+    expect(html).not.toContain('<image');
+  });
+
+  it('uses the brand’s own tile server when it has one', async () => {
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png', attribution: '© Shop maps' } });
+    const { order } = await trackedOrder();
+    t.clock.advance(3 * DAY);
+    await t.worker.drain();
+    const html = (await page(pathOf(order.trackingPageUrl))).html;
+    expect(html).toMatch(/<image href="https:\/\/tiles\.shop\.example\.com\/\d+\/\d+\/\d+\.png"/);
+    expect(html).toContain('© Shop maps');
+    expect(html).not.toContain('class="land"');
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+  });
+});
+
+describe('page weight', () => {
+  it('keeps a busy order (ten parcels, a long history each) under 50 KB compressed, HTML and CSS together', async () => {
+    const order = (await t.request('POST', '/v1/orders', orderBody({ placedAt: t.clock.now().toISOString() }))).json;
+    for (let i = 0; i < 10; i++) {
+      const shipment = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: i % 2 ? 'failed_attempt' : 'delayed' })).json;
+      void shipment;
+    }
+    t.clock.advance(20 * DAY);
+    await t.worker.drain();
+    const html = (await page(pathOf(order.trackingPageUrl))).html;
+    expect((html.match(/<section class="card" aria-labelledby="h-shp_/g) ?? []).length).toBe(10);
+    expect((html.match(/<li><strong>/g) ?? []).length).toBeGreaterThan(100);
+    expect(gzipSync(html).length).toBeLessThanOrEqual(50 * 1024);
+  });
+});
+
+describe('a custom domain', () => {
+  it('serves the brand’s lookup form at its own host, links there, and refuses another brand’s orders on it', async () => {
+    const taken = await createBrand(t.deps.db, t.clock.now(), { name: 'Other Brand' });
+    const saved = await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'Track.Shop.Example.com' });
+    expect(saved.json).toMatchObject({ domain: 'track.shop.example.com', lookupUrl: 'https://track.shop.example.com/track' });
+    const clash = await t.app.request('/v1/brand/theme', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${taken.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'track.shop.example.com' }),
+    });
+    expect(clash.status).toBe(409);
+    expect((await clash.json()).error.details[0].field).toBe('domain');
+
+    const home = await page('/', { host: 'track.shop.example.com' });
+    expect(home.status).toBe(200);
+    expect(home.html).toContain('Track your order');
+    expect(home.html).toContain('action="/track"');
+    const { order } = await trackedOrder();
+    expect(order.trackingPageUrl).toMatch(/^https:\/\/track\.shop\.example\.com\/t\//);
+    expect((await page(pathOf(order.trackingPageUrl), { host: 'track.shop.example.com' })).status).toBe(200);
+
+    const otherOrder = await t.app.request('/v1/orders', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${taken.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(orderBody()),
+    });
+    const foreign = pathOf(((await otherOrder.json()) as { trackingPageUrl: string }).trackingPageUrl);
+    expect((await page(foreign)).status).toBe(200);
+    expect((await page(foreign, { host: 'track.shop.example.com' })).status).toBe(404);
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: null });
+  });
+});

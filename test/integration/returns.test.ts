@@ -1,0 +1,227 @@
+// The returns portal and the merchant's returns API: the policy's refusals (undelivered, outside
+// the window, excluded items, asked twice), an RMA and a label with a new tracking number, the
+// return parcel tracked to the warehouse, received by scan or by a person, the refund, a message
+// at each step, and a label that survives a crash between approval and purchase.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureReturnLabel } from '../../src/returns/service.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+
+let t: TestContext;
+const DAY = 86_400_000;
+const POLICY = { enabled: true, windowDays: 30, excludedSkus: ['FINAL-SALE'], excludedTags: ['gift-card'], labelPaidBy: 'customer', labelFee: 5, approval: 'automatic' };
+
+beforeAll(async () => {
+  t = await createTestContext();
+  await t.request('PUT', '/v1/catalogue/products', { products: [{ id: 'CARD', title: 'Gift card', url: 'https://shop.example.com/card', tags: ['gift-card'] }] });
+  expect((await t.request('PUT', '/v1/returns/policy', POLICY)).status).toBe(200);
+});
+afterAll(async () => t.close());
+
+const ITEMS = [
+  { sku: 'BOOTS', name: 'Hiking boots', quantity: 1, price: 120 },
+  { sku: 'SOCKS', name: 'Wool socks', quantity: 3, price: 10 },
+  { sku: 'FINAL-SALE', name: 'Clearance hat', quantity: 1, price: 5 },
+  { sku: 'CARD', name: 'Gift card', quantity: 1, price: 25 },
+];
+
+async function deliveredOrder(email = 'ret@example.com') {
+  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items: ITEMS });
+  const order = (await t.request('POST', '/v1/orders', body)).json;
+  const shipment = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
+  t.clock.advance(12 * DAY);
+  await t.worker.drain();
+  expect((await t.request('GET', `/v1/shipments/${shipment.id}`)).json.status).toBe('delivered');
+  return { body, order, path: new URL(order.trackingPageUrl).pathname };
+}
+
+async function postForm(path: string, fields: Record<string, string>) {
+  const res = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+}
+
+const emailsTo = (address: string) => t.deps.messaging.captured!.email.messages.filter((m) => m.message.to === address).map((m) => m.message);
+
+describe('the returns policy', () => {
+  it('refuses a policy it cannot follow, naming the fields', async () => {
+    const bad = await t.request('PUT', '/v1/returns/policy', { enabled: true, windowDays: 0, reasons: ['because'], labelPaidBy: 'nobody', approval: 'sometimes' });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['windowDays', 'reasons.0', 'labelPaidBy', 'approval']));
+    expect((await t.request('GET', '/v1/returns/policy')).json).toMatchObject(POLICY);
+  });
+});
+
+describe('a return from the tracking page', () => {
+  it('is refused, with a reason the customer understands, for an order not delivered yet', async () => {
+    const order = (await t.request('POST', '/v1/orders', orderBody({ placedAt: t.clock.now().toISOString(), items: ITEMS }))).json;
+    const path = new URL(order.trackingPageUrl).pathname;
+    expect(await (await t.app.request(path)).text()).not.toContain('Return items');
+    const form = await t.app.request(`${path}/return`);
+    expect(form.status).toBe(409);
+    expect(await form.text()).toContain('Your order has not been delivered yet');
+    const post = await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'wrong_size' });
+    expect(post.status).toBe(422);
+    expect(post.html).toContain('Your order has not been delivered yet');
+    expect(await t.deps.db.selectFrom('returns').selectAll().where('order_id', '=', order.id).execute()).toEqual([]);
+  });
+
+  it('goes from the form to an RMA and a label with a new tracking number, then back to the warehouse and the refund, with a message at each step', async () => {
+    const { order, path } = await deliveredOrder('journey@example.com');
+    const page = await (await t.app.request(path)).text();
+    expect(page).toContain(`href="${path}/return"`);
+
+    const form = await (await t.app.request(`${path}/return`)).text();
+    expect(form).toContain('You can return items within 30 days of delivery.');
+    expect(form).toContain('The return label costs $5.00, taken from your refund.');
+    expect(form).toMatch(/name="q.FINAL-SALE"[^>]*disabled/);
+    expect(form).toMatch(/name="q.CARD"[^>]*disabled/);
+
+    // Excluded items, too many, no reason, nothing chosen: each refused, nothing stored.
+    expect((await postForm(`${path}/return`, { 'q.FINAL-SALE': '1', reason: 'wrong_size' })).html).toContain('This item cannot be returned: Clearance hat.');
+    expect((await postForm(`${path}/return`, { 'q.CARD': '1', reason: 'wrong_size' })).html).toContain('This item cannot be returned: Gift card.');
+    expect((await postForm(`${path}/return`, { 'q.SOCKS': '4', reason: 'wrong_size' })).html).toContain('You cannot return more of this item than you bought: Wool socks.');
+    expect((await postForm(`${path}/return`, { 'q.SOCKS': 'two', reason: 'wrong_size' })).status).toBe(422);
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: '' })).html).toContain('Choose a reason for the return.');
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '0', reason: 'wrong_size' })).html).toContain('Choose at least one item to return.');
+    expect(await t.deps.db.selectFrom('returns').selectAll().where('order_id', '=', order.id).execute()).toEqual([]);
+
+    const asked = await postForm(`${path}/return`, { 'q.BOOTS': '1', 'q.SOCKS': '2', reason: 'wrong_size', comment: 'Too small <b>sadly</b>' });
+    expect(asked.status).toBe(303);
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect(ret).toMatchObject({ state: 'approved', reason: 'wrong_size', requestedBy: 'customer', labelPaidBy: 'customer', labelFee: 5, suggestedRefund: 135, comment: 'Too small <b>sadly</b>' });
+    expect(ret.rma).toMatch(/^R-[0-9A-Z]{8}$/);
+    expect(asked.location).toBe(`${path}?return=${ret.rma}#returns`);
+    expect(ret.items).toEqual([{ sku: 'BOOTS', name: 'Hiking boots', quantity: 1 }, { sku: 'SOCKS', name: 'Wool socks', quantity: 2 }]);
+    const parcels = (await t.request('GET', `/v1/orders/${order.id}`)).json.shipments;
+    const returnParcel = parcels.find((s: { direction: string }) => s.direction === 'return');
+    expect(ret.shipment).toMatchObject({ id: returnParcel.id, trackingNumber: returnParcel.trackingNumber, status: 'info_received' });
+    expect(returnParcel.trackingNumber).not.toBe(parcels.find((s: { direction: string }) => s.direction === 'outbound').trackingNumber);
+
+    const after = await (await t.app.request(asked.location!.replace('#returns', ''))).text();
+    expect(after).toContain(`Your return ${ret.rma} has been requested. Your return is approved.`);
+    expect(after).toContain('Your return parcel');
+    expect(after).toContain(`${path}/returns/${ret.id}/label`);
+
+    // Asked twice: refused.
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'wrong_size' })).html).toContain('You have already asked to return this item: Hiking boots.');
+
+    // The label: on screen with a barcode, and as the 4×6 PDF.
+    const label = await (await t.app.request(`${path}/returns/${ret.id}/label`)).text();
+    expect(label).toContain(returnParcel.trackingNumber);
+    expect(label).toContain(ret.rma);
+    expect(label).toMatch(/<svg role="img" aria-label="SIM\d+"/);
+    const pdf = await t.app.request(`${path}/returns/${ret.id}/label.pdf`);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+
+    await t.worker.drain();
+    const approvedMail = emailsTo('journey@example.com').find((m) => /return .* is approved/i.test(m.subject))!;
+    expect(approvedMail.html).toContain(`/returns/${ret.id}/label`);
+    expect(approvedMail.text).toContain(returnParcel.trackingNumber);
+
+    // The return parcel travels back like any other; its delivery scan means received. (Day by
+    // day: news more than three days old is recorded, not sent.)
+    for (let day = 0; day < 12; day++) {
+      t.clock.advance(DAY);
+      await t.worker.drain();
+    }
+    const received = (await t.request('GET', `/v1/returns/${ret.id}`)).json;
+    expect(received).toMatchObject({ state: 'received', receivedBy: 'carrier' });
+    const subjects = emailsTo('journey@example.com').map((m) => m.subject);
+    expect(subjects.some((s) => /return .* is on its way/i.test(s))).toBe(true);
+    expect(subjects.some((s) => /received your return/i.test(s))).toBe(true);
+
+    const refunded = await t.request('POST', `/v1/returns/${ret.id}/refund`, { reference: 're_123' });
+    expect(refunded.json).toMatchObject({ state: 'refunded', refund: { amount: 135, currency: 'USD', reference: 're_123' } });
+    expect((await t.request('POST', `/v1/returns/${ret.id}/refund`, {})).status).toBe(409);
+    await t.worker.drain();
+    expect(emailsTo('journey@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(1);
+    const final = await (await t.app.request(path)).text();
+    expect(final).toContain('Refund issued');
+    expect(final).toContain('Refund of $135.00');
+  });
+
+  it('is refused once the window has closed', async () => {
+    const { path } = await deliveredOrder('late@example.com');
+    t.clock.advance(31 * DAY);
+    const post = await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'changed_mind' });
+    expect(post.status).toBe(422);
+    expect(post.html).toContain('The return window for this order has closed.');
+    expect(await (await t.app.request(path)).text()).not.toContain('Return items');
+  });
+
+  it('escapes what the customer wrote wherever the brand reads it back', async () => {
+    const { order, path } = await deliveredOrder('xss@example.com');
+    await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'other', comment: '<script>alert(1)</script>' });
+    const form = await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'other', comment: '<script>alert(2)</script>' });
+    expect(form.html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(form.html).not.toContain('<script>alert');
+    expect((await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data[0].comment).toBe('<script>alert(1)</script>');
+  });
+});
+
+describe('the merchant’s returns API', () => {
+  it('queues requests for approval, approves and rejects them, and receives a parcel by hand', async () => {
+    await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
+    const { order, path } = await deliveredOrder('manual@example.com');
+    await postForm(`${path}/return`, { 'q.SOCKS': '1', reason: 'damaged' });
+    await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'changed_mind' });
+    const queue = (await t.request('GET', '/v1/returns?state=requested')).json.data.filter((r: { orderId: string }) => r.orderId === order.id);
+    expect(queue).toHaveLength(2);
+    const [boots, socks] = queue; // newest first
+    expect(await (await t.app.request(path)).text()).toContain('Waiting for approval');
+
+    const rejected = await t.request('POST', `/v1/returns/${boots.id}/reject`, { reason: 'Worn outdoors <b>mud</b>' });
+    expect(rejected.json.state).toBe('rejected');
+    expect((await t.request('POST', `/v1/returns/${boots.id}/approve`)).status).toBe(409);
+    const page = await (await t.app.request(path)).text();
+    expect(page).toContain('Not approved');
+    expect(page).toContain('Why: Worn outdoors &lt;b&gt;mud&lt;/b&gt;');
+
+    const approved = await t.request('POST', `/v1/returns/${socks.id}/approve`);
+    expect(approved.json).toMatchObject({ state: 'approved', shipment: { status: 'info_received' } });
+    const received = await t.request('POST', `/v1/returns/${socks.id}/receive`);
+    expect(received.json).toMatchObject({ state: 'received', receivedBy: 'person' });
+    await t.worker.drain();
+    expect((await t.request('GET', `/v1/shipments/${approved.json.shipment.id}`)).json.status).toBe('delivered');
+    expect(emailsTo('manual@example.com').filter((m) => /received your return/i.test(m.subject))).toHaveLength(1);
+    expect((await t.request('POST', `/v1/returns/${socks.id}/receive`)).status).toBe(409);
+    await t.request('PUT', '/v1/returns/policy', POLICY);
+  });
+
+  it('lets support start a return outside the policy, and refuses one for an unknown item', async () => {
+    const order = (await t.request('POST', '/v1/orders', orderBody({ placedAt: t.clock.now().toISOString(), items: ITEMS }))).json;
+    const refused = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }], reason: 'damaged' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain('has not been delivered yet');
+    const unknown = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'NOPE', quantity: 1 }], reason: 'damaged', override: true });
+    expect(unknown.status).toBe(422);
+    const made = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'FINAL-SALE', quantity: 1 }], reason: 'damaged', override: true });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ state: 'approved', requestedBy: 'merchant', items: [{ sku: 'FINAL-SALE', quantity: 1 }] });
+    expect((await t.request('GET', '/v1/returns/ret_01aaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
+  });
+});
+
+describe('a crash between the approval and the label', () => {
+  it('is repaired by the safety-net job, and a label bought before the crash is adopted, never bought twice', async () => {
+    const { order } = await deliveredOrder('crash@example.com');
+    // The approval committed, the process died before buying: only the job is left.
+    const made = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }], reason: 'damaged', approve: false });
+    const at = t.clock.now().toISOString();
+    await t.deps.db.updateTable('returns').set({ state: 'approved', approved_at: at }).where('id', '=', made.json.id).execute();
+    await t.deps.db.insertInto('jobs').values({ id: `job_crash${Date.now()}`, kind: 'return.label', payload: JSON.stringify({ returnId: made.json.id }), state: 'queued', run_at: at, attempts: 0, max_attempts: 10, locked_by: null, locked_until: null, last_error: null, idempotency_key: null, created_at: at, updated_at: at }).execute();
+    await t.worker.drain();
+    const repaired = (await t.request('GET', `/v1/returns/${made.json.id}`)).json;
+    expect(repaired.shipment).not.toBeNull();
+
+    // Another: the label was bought, the process died before linking it.
+    const second = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'SOCKS', quantity: 1 }], reason: 'damaged', approve: false });
+    await t.deps.db.updateTable('returns').set({ state: 'approved', approved_at: t.clock.now().toISOString() }).where('id', '=', second.json.id).execute();
+    const bought = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, direction: 'return' })).json;
+    const linked = await ensureReturnLabel(t.deps, second.json.id);
+    expect(linked.shipment_id).toBe(bought.id);
+    await ensureReturnLabel(t.deps, second.json.id);
+    const returnParcels = (await t.request('GET', `/v1/orders/${order.id}`)).json.shipments.filter((s: { direction: string }) => s.direction === 'return');
+    expect(returnParcels).toHaveLength(2);
+  });
+});
