@@ -190,6 +190,29 @@ export interface PersonalUpdateTable {
   created_at: string;
 }
 
+export interface ShipmentWatchTable {
+  shipment_id: string;
+  brand_id: string;
+  stalled_since: string | null;
+  late_for: string | null;
+  digest_day: string | null;
+  digest_through: string | null;
+  updated_at: string;
+}
+
+export interface LaneSampleTable {
+  shipment_id: string;
+  lane: string;
+  longest_gap_minutes: number;
+  finished_at: string;
+}
+
+export interface LaneGapHistogramTable {
+  lane: string;
+  bucket_minutes: number;
+  shipments: number;
+}
+
 export interface Database {
   brands: BrandTable;
   api_keys: ApiKeyTable;
@@ -204,6 +227,9 @@ export interface Database {
   messages: MessageTable;
   contact_preferences: ContactPreferenceTable;
   personal_updates: PersonalUpdateTable;
+  shipment_watch: ShipmentWatchTable;
+  lane_samples: LaneSampleTable;
+  lane_gap_histogram: LaneGapHistogramTable;
 }
 
 export type BrandRow = Selectable<BrandTable>;

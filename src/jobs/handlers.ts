@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
+import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { JobHandlers } from './worker.js';
@@ -12,7 +13,14 @@ import type { JobHandlers } from './worker.js';
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
     [SIMULATED_SCAN_JOB]: (payload) => runSimulatedScan(deps, payload),
-    [STATUS_CHANGED_JOB]: (payload) => notifyStatusChanged(deps, payload as StatusChangedPayload),
+    [STATUS_CHANGED_JOB]: async (payload) => {
+      await watchStatusChanged(deps, payload as StatusChangedPayload);
+      await notifyStatusChanged(deps, payload as StatusChangedPayload);
+    },
+    [ESTIMATE_CHANGED_JOB]: (payload) => notifyEstimateChanged(deps, payload as EstimateChangedPayload),
+    [WATCH_JOB]: async () => {
+      await runWatch(deps);
+    },
     [ORDER_CREATED_JOB]: (payload) => notifyOrderCreated(deps, payload as { orderId: string }),
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
     [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),

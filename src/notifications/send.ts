@@ -151,7 +151,8 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     locale,
     brand: { name: brand.name, ...look, ...(settings.sender?.name ? { senderName: settings.sender.name } : {}), ...(settings.sender?.replyTo ? { replyTo: settings.sender.replyTo } : {}) },
     order: { number: order.number, items, ...(total !== undefined ? { total, currency: 'USD' } : {}), ...(order.customer_name ? { customerFirstName: order.customer_name.split(/\s+/)[0] } : {}) },
-    ...(order.estimated_from && order.estimated_to ? { estimatedDelivery: windowText({ from: order.estimated_from, to: order.estimated_to }, locale, destination) } : {}),
+    // The promise of the confirmation, where the parcel has no window of its own (a passed one stays passed).
+    ...(order.estimated_from && order.estimated_to && !shipment?.estimated_to ? { estimatedDelivery: windowText({ from: order.estimated_from, to: order.estimated_to }, locale, destination) } : {}),
     ...(shipment
       ? {
           shipment: {
@@ -159,7 +160,10 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
             trackingNumber: shipment.tracking_number,
             status: shipment.status as ShipmentStatus,
             ...(shipment.reason ? { reason: shipment.reason as ExceptionReason } : {}),
-            ...(shipment.estimated_from && shipment.estimated_to ? { estimatedDelivery: windowText({ from: shipment.estimated_from, to: shipment.estimated_to }, locale, destination) } : {}),
+            // A window already past is no estimate: a late parcel's message must not repeat it.
+            ...(shipment.estimated_from && shipment.estimated_to && Date.parse(shipment.estimated_to) >= deps.clock.now().getTime()
+              ? { estimatedDelivery: windowText({ from: shipment.estimated_from, to: shipment.estimated_to }, locale, destination) }
+              : {}),
             ...(lastLocation?.city ? { lastLocation: [lastLocation.city, lastLocation.region].filter(Boolean).join(', ') } : {}),
             ...(context.attemptNumber ? { attemptNumber: context.attemptNumber } : {}),
           },
