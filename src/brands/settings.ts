@@ -45,7 +45,10 @@ export type BrandSettingsPatch = z.infer<typeof BrandSettingsPatchSchema>;
 
 export type SmsAccount = { accountSid: string; authToken: string /* encrypted */; from: string };
 
-export type BrandSettings = BrandSettingsPatch & { sms?: SmsAccount };
+/** The brand's DKIM signing key (PUT /v1/brand/dkim); the private key encrypted. */
+export type DkimSettings = { domain: string; selector: string; privateKey: string };
+
+export type BrandSettings = BrandSettingsPatch & { sms?: SmsAccount; dkim?: DkimSettings };
 
 export const settingsOf = (brand: Pick<BrandRow, 'settings'>): BrandSettings => JSON.parse(brand.settings) as BrandSettings;
 

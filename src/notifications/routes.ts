@@ -13,6 +13,7 @@ import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { findOrder } from '../orders/service.js';
 import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
+import { registerDkimRoutes } from './dkim.js';
 import { renderPreview, validateTemplateOverride } from './templates/index.js';
 import { MILESTONES } from './types.js';
 
@@ -67,6 +68,8 @@ export const messageJson = (m: MessageRow) => ({
 });
 
 export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
+  registerDkimRoutes(api, deps);
+
   api.openapi(
     createRoute({
       method: 'get',
@@ -197,7 +200,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       const fresh = await deps.db.selectFrom('brands').select('settings').where('id', '=', brand.id).executeTakeFirstOrThrow();
       const merged = mergeSettings(settingsOf(fresh), patch);
       await deps.db.updateTable('brands').set({ settings: JSON.stringify(merged) }).where('id', '=', brand.id).execute();
-      const { sms: _secret, ...visible } = merged;
+      const { sms: _secret, dkim: _key, ...visible } = merged;
       return c.json(visible as never, 200);
     },
   );

@@ -9,6 +9,7 @@ import { JobFailure } from '../jobs/worker.js';
 import { deliveryTimeZone, formatDeliveryWindow } from '../estimates/index.js';
 import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
+import { dkimKeyOf } from './dkim.js';
 import { isOvertaken } from './policy/decide.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
@@ -42,6 +43,7 @@ type SendOutcome = { ok: true; value: { provider: string; id: string; status?: s
 async function sendEmail(deps: Deps, brand: BrandRow, message: MessageRow, email: Awaited<ReturnType<typeof renderMessage>>['email'], input: MessageInput): Promise<SendOutcome> {
   const sender = settingsOf(brand).sender ?? {};
   const provider = deps.messaging.email;
+  const dkim = dkimKeyOf(brand, deps.keys.credentials);
   const result = await provider.send({
     from: { name: email.fromName, address: sender.email ?? deps.config.emailFrom },
     ...(email.replyTo ? { replyTo: email.replyTo } : {}),
@@ -50,6 +52,7 @@ async function sendEmail(deps: Deps, brand: BrandRow, message: MessageRow, email
     html: email.html,
     text: email.text,
     ...(input.links.unsubscribe && message.milestone !== 'order_confirmed' ? { listUnsubscribe: { url: input.links.unsubscribe } } : {}),
+    ...(dkim ? { dkim } : {}),
     idempotencyKey: message.id,
   });
   return result.ok ? { ok: true, value: { provider: provider.name, id: result.value.providerMessageId } } : result;

@@ -42,7 +42,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   closeHttp?.();
-  await t?.close(); // closes the SMTP connection pool first, so the server can stop at once
+  t?.deps.messaging.close(); // the pooled SMTP connection, so the server can stop at once
+  await t?.close();
   await twilio?.close();
   await new Promise<void>((resolve) => smtp?.close(() => resolve()));
 });
