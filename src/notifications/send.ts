@@ -2,7 +2,7 @@
 // committed, so a crash can only repeat the provider call that was in flight (the crash window
 // is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
 // Consent is checked again right before sending, so a STOP stops the very next message.
-import { settingsOf } from '../brands/settings.js';
+import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -10,7 +10,9 @@ import { deliveryTimeZone, formatDeliveryWindow } from '../estimates/index.js';
 import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
 import { dkimKeyOf } from './dkim.js';
-import { isOvertaken } from './policy/decide.js';
+import { enqueueJob } from '../jobs/queue.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, isOvertaken, smsQuietUntil } from './policy/decide.js';
+import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
 import type { MessageInput } from './templates/types.js';
@@ -25,6 +27,9 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
 
   const stop = await reasonToStop(deps, message);
   if (stop) return settle(deps, message, { state: stop === 'overtaken' ? 'dropped' : 'held', held_reason: stop });
+  // Asked again at the last moment: a retry or a queue backlog may have carried the text past the window.
+  const opens = message.channel === 'sms' ? smsWindowOpens(deps, brand, order, message) : null;
+  if (opens) return waitForWindow(deps, message, opens);
 
   const input = await messageInput(deps, brand, order, message);
   const rendered = await renderMessage(input);
@@ -82,6 +87,21 @@ async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, e
   throw new JobFailure(`${error.code}: ${error.message}`, true, error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined);
 }
 
+function smsWindowOpens(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Date | null {
+  const destination = JSON.parse(order.destination) as { region?: string; postalCode?: string; country: string };
+  return smsQuietUntil({ now: deps.clock.now(), settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS), destination, phone: message.recipient });
+}
+
+/** Still pending, due when the window opens: a new job for that moment, in the same transaction. */
+async function waitForWindow(deps: Deps, message: MessageRow, opens: Date): Promise<void> {
+  const now = deps.clock.now();
+  const at = opens.toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('messages').set({ send_after: at, held_reason: 'quiet_hours', updated_at: now.toISOString() }).where('id', '=', message.id).execute();
+    await enqueueJob(trx, now, { kind: SEND_MESSAGE_JOB, payload: { messageId: message.id }, runAt: opens, maxAttempts: 8, idempotencyKey: `send:${message.id}:at:${at}` });
+  });
+}
+
 async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow>): Promise<void> {
   await deps.db.updateTable('messages').set({ ...patch, updated_at: deps.clock.now().toISOString() }).where('id', '=', message.id).execute();
   Object.assign(message, patch);
@@ -100,15 +120,14 @@ async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out
     const essential = message.channel === 'email' && ['order_confirmed', 'return_approved', 'refund_issued'].includes(message.milestone);
     if (pref?.opted_out_at && !essential) return 'opted_out';
   }
-  // An SMS that waited for its window is pointless once a newer milestone of the same parcel went out.
+  // An SMS that waited for its window is pointless once a newer milestone of the same parcel
+  // happened, whether or not that one goes by SMS (delivered usually does not).
   if (message.channel === 'sms' && message.send_after && message.shipment_id) {
     const newer = await deps.db
       .selectFrom('messages')
       .select('milestone')
       .where('shipment_id', '=', message.shipment_id)
-      .where('channel', '=', 'sms')
       .where('created_at', '>', message.created_at)
-      .where('state', 'in', ['pending', 'sending', 'sent', 'delivered'])
       .execute();
     if (newer.some((n) => isOvertaken({ milestone: message.milestone as Milestone, shipmentId: message.shipment_id! }, { milestone: n.milestone as Milestone, shipmentId: message.shipment_id! }))) return 'overtaken';
   }

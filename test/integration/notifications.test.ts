@@ -191,6 +191,44 @@ describe('consent and the law', () => {
     expect(twilio.messages.filter((m) => m.to === night.phone)).toHaveLength(1);
   });
 
+  it('asks again right before sending: a text whose turn comes after the window closed waits for the morning', async () => {
+    // 20:50 in Austin: inside the window when decided; the first try fails (503) and its retry comes at 21:30.
+    t.clock.set('2026-03-11T01:50:00Z');
+    const backlog = await placeOrder();
+    twilio.failNext({ status: 503, times: 1 });
+    await t.request('POST', `/v1/orders/${backlog.order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    t.clock.set('2026-03-11T02:30:00Z');
+    await t.worker.drain();
+    const waiting = (await messagesOf(backlog.order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours', sendAfter: '2026-03-11T13:00:00.000Z' });
+    expect(twilio.messages.filter((m) => m.to === backlog.phone)).toEqual([]);
+    t.clock.set('2026-03-11T13:00:01Z');
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === backlog.phone)).toHaveLength(1);
+    expect((await messagesOf(backlog.order.id)).find((m) => m.id === waiting.id)).toMatchObject({ state: 'sent' });
+  });
+
+  it('drops a text waiting for the morning when a newer milestone overtakes it (delivered before 8:00)', async () => {
+    t.clock.set('2026-03-12T08:00:00Z'); // 03:00 in Austin
+    const { order, phone } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: 'NIGHT0000001' });
+    const post = (status: string) => t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: [{ status, occurredAt: t.clock.now().toISOString() }] });
+    await post('out_for_delivery');
+    await t.worker.drain();
+    const waiting = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'out_for_delivery')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours' });
+    t.clock.set('2026-03-12T11:30:00Z'); // 06:30: delivered early, before the window opens
+    await post('delivered');
+    await t.worker.drain();
+    t.clock.set('2026-03-12T13:00:01Z');
+    await t.worker.drain();
+    const log = await messagesOf(order.id);
+    expect(log.find((m) => m.id === waiting.id)).toMatchObject({ state: 'dropped', heldReason: 'overtaken' });
+    expect(log.find((m) => m.milestone === 'delivered' && m.channel === 'email')).toMatchObject({ state: 'sent' });
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+  });
+
   it('unsubscribes by the one-click link in the email (RFC 8058) and still sends receipts', async () => {
     const { order, body } = await placeOrder();
     await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });

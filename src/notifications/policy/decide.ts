@@ -338,7 +338,10 @@ function contextOf(input: DecideInput): Context {
     phone,
     smsSentForShipment: input.smsSentForShipment,
     smsQueued: 0,
-    quietHoursEnd: () => (quietHoursEnd === undefined ? (quietHoursEnd = smsQuietUntil(input, phone)) : quietHoursEnd),
+    quietHoursEnd: () =>
+      quietHoursEnd === undefined
+        ? (quietHoursEnd = smsQuietUntil({ now: input.now, settings: input.settings, destination: input.destination, recipientZone: input.recipient.timeZone, phone: phone.kind === 'valid' ? phone.address : null }))
+        : quietHoursEnd,
   };
 }
 
@@ -401,6 +404,17 @@ function phoneContact(raw: string | null): Contact {
 
 // ---- Quiet hours ----
 
+/** What the SMS clock needs; the send job asks again right before sending (a retry or a backlog can cross the window's end). */
+export type SmsClockInput = {
+  now: Date;
+  settings: NotificationSettings;
+  destination?: Destination | null;
+  /** The recipient's own IANA zone, when known. */
+  recipientZone?: string | null;
+  /** The E.164 number. */
+  phone: string | null;
+};
+
 /**
  * When the SMS window next opens for this recipient, or null to send now. The clock is, in order:
  * the recipient's own zone; the destination's (postal code, state, single-zone country); the
@@ -409,12 +423,12 @@ function phoneContact(raw: string | null): Contact {
  * at all, we send now: an order-tracking text late is worse than one at an unknown hour, and
  * every order we hold has at least a destination country.
  */
-function smsQuietUntil(input: DecideInput, phone: Contact): Date | null {
-  const phoneCountry = phone.kind === 'valid' ? (parsePhoneNumberFromString(phone.address)?.country ?? null) : null;
+export function smsQuietUntil(input: SmsClockInput): Date | null {
+  const phoneCountry = input.phone ? (parsePhoneNumberFromString(input.phone)?.country ?? null) : null;
   const country = countryCode(input.destination?.country) ?? phoneCountry;
   const window = smsWindowFor(input.settings, input.destination, country);
   const zone =
-    (input.recipient.timeZone && isKnownTimeZone(input.recipient.timeZone) ? input.recipient.timeZone : null) ??
+    (input.recipientZone && isKnownTimeZone(input.recipientZone) ? input.recipientZone : null) ??
     recipientTimeZone(input.destination) ??
     (phoneCountry ? singleZoneOfCountry(phoneCountry) : null);
   const opens = zone ? nextAllowedSendTime(input.now, zone, window) : country ? opensInEveryZone(input.now, zonesOfCountry(country), window) : null;
