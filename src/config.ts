@@ -22,6 +22,11 @@ const envSchema = z.object({
   /** The sender when a brand has not set its own. */
   EMAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@waybill.localhost'),
   TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  /** Send email through Resend's HTTP API (it honours idempotency keys) instead of SMTP. */
+  RESEND_API_KEY: z.string().regex(/^re_\S{8,}$/, { message: 'must be a Resend API key (re_…)' }).optional(),
+  RESEND_API_BASE: z.url().default('https://api.resend.com'),
+  /** How long a worker owns a job it claimed; a crashed worker's jobs are taken over after this. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = {
@@ -38,6 +43,9 @@ export type Config = {
   smtpUrl: string | undefined;
   emailFrom: string;
   twilioApiBase: string;
+  resendApiKey: string | undefined;
+  resendApiBase: string;
+  jobLeaseSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -65,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     twilioApiBase: e.TWILIO_API_BASE.replace(/\/$/, ''),
+    resendApiKey: e.RESEND_API_KEY,
+    resendApiBase: e.RESEND_API_BASE.replace(/\/$/, ''),
+    jobLeaseSeconds: e.JOB_LEASE_SECONDS,
   };
 }
 
