@@ -3,7 +3,7 @@
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
-import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
+import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
 import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
@@ -13,9 +13,12 @@ import type { JobHandlers } from './worker.js';
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
     [SIMULATED_SCAN_JOB]: (payload) => runSimulatedScan(deps, payload),
-    [STATUS_CHANGED_JOB]: async (payload) => {
-      await watchStatusChanged(deps, payload as StatusChangedPayload);
-      await notifyStatusChanged(deps, payload as StatusChangedPayload);
+    [STATUS_CHANGED_JOB]: {
+      batch: async (items) => {
+        const changes = items.map((item) => item.payload as StatusChangedPayload);
+        for (const change of changes) await watchStatusChanged(deps, change);
+        await notifyStatusChangedMany(deps, changes);
+      },
     },
     [ESTIMATE_CHANGED_JOB]: (payload) => notifyEstimateChanged(deps, payload as EstimateChangedPayload),
     [WATCH_JOB]: async () => {

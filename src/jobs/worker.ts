@@ -18,7 +18,13 @@ export class JobFailure extends Error {
 }
 
 export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
+/**
+ * Takes every claimed job of its kind at once (one transaction for many, where the handler can).
+ * All or nothing: when it throws, each job of the batch is run again alone, so one bad job
+ * neither blocks nor fails the others.
+ */
+export type BatchJobHandler = { batch: (items: Array<{ payload: unknown; job: JobRow }>) => Promise<void> };
+export type JobHandlers = Record<string, JobHandler | BatchJobHandler>;
 
 export type WorkerOptions = {
   db: Db;
@@ -59,7 +65,8 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     try {
-      await handler(JSON.parse(job.payload), job);
+      if (typeof handler === 'function') await handler(JSON.parse(job.payload), job);
+      else await handler.batch([{ payload: JSON.parse(job.payload), job }]);
       await completeJob(db, job, now());
     } catch (error) {
       const failure =
@@ -71,10 +78,28 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  async function runBatch(handler: BatchJobHandler, jobs: JobRow[]): Promise<void> {
+    if (jobs.length === 1) return runJob(jobs[0]!);
+    try {
+      await handler.batch(jobs.map((job) => ({ payload: JSON.parse(job.payload), job })));
+    } catch (error) {
+      log.warn({ kind: jobs[0]!.kind, jobs: jobs.length, err: error instanceof Error ? error.message : String(error) }, 'job batch failed: running its jobs one by one');
+      for (const job of jobs) await runJob(job);
+      return;
+    }
+    for (const job of jobs) await completeJob(db, job, clock.now());
+  }
+
   async function runOnce(): Promise<number> {
     await enqueueDueSchedules(db, clock.now());
     const jobs = await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs });
-    for (const job of jobs) await runJob(job);
+    const batched = new Map<string, JobRow[]>();
+    for (const job of jobs) {
+      const handler = handlers[job.kind];
+      if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
+      else await runJob(job);
+    }
+    for (const [kind, group] of batched) await runBatch(handlers[kind] as BatchJobHandler, group);
     return jobs.length;
   }
 

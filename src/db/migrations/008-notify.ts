@@ -5,6 +5,9 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // The per-shipment SMS cap and the "overtaken" check read messages by shipment.
+  await db.schema.createIndex('messages_shipment_idx').on('messages').columns(['shipment_id', 'channel']).execute();
+
   await db.schema
     .createTable('shipment_watch')
     .addColumn('shipment_id', 'text', (c) => c.primaryKey())

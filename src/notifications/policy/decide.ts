@@ -436,7 +436,7 @@ export function smsQuietUntil(input: SmsClockInput): Date | null {
 }
 
 /** The first moment inside the window in every zone; if none is shared, the one that suits the most zones. */
-function opensInEveryZone(now: Date, zones: string[], window: SmsWindow): Date | null {
+function opensInEveryZone(now: Date, zones: readonly string[], window: SmsWindow): Date | null {
   if (zones.length === 0) return null;
   const shared = nextAllowedSendTimeInAll(now, zones, window);
   if (shared) return shared;
