@@ -200,6 +200,13 @@ export interface ShipmentWatchTable {
   updated_at: string;
 }
 
+export interface ShortLinkTable {
+  code: string;
+  brand_id: string;
+  order_id: string;
+  created_at: string;
+}
+
 export interface LaneSampleTable {
   shipment_id: string;
   lane: string;
@@ -229,6 +236,7 @@ export interface Database {
   personal_updates: PersonalUpdateTable;
   shipment_watch: ShipmentWatchTable;
   lane_samples: LaneSampleTable;
+  short_links: ShortLinkTable;
   lane_gap_histogram: LaneGapHistogramTable;
 }
 

@@ -4,7 +4,7 @@ import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runt
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
-import { sendMessage } from '../notifications/send.js';
+import { sendMessages } from '../notifications/send.js';
 import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
@@ -26,7 +26,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     },
     [ORDER_CREATED_JOB]: (payload) => notifyOrderCreated(deps, payload as { orderId: string }),
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
-    [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
+    [SEND_MESSAGE_JOB]: { batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })) },
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
   };
 }

@@ -19,11 +19,12 @@ export class JobFailure extends Error {
 
 export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
 /**
- * Takes every claimed job of its kind at once (one transaction for many, where the handler can).
- * All or nothing: when it throws, each job of the batch is run again alone, so one bad job
- * neither blocks nor fails the others.
+ * Takes every claimed job of its kind at once (one transaction for many, or many sends in
+ * flight together). It may answer one outcome per job (null when done, the error otherwise);
+ * answering nothing means all are done. When it throws, each job of the batch is run again
+ * alone, so one bad job neither blocks nor fails the others.
  */
-export type BatchJobHandler = { batch: (items: Array<{ payload: unknown; job: JobRow }>) => Promise<void> };
+export type BatchJobHandler = { batch: (items: Array<{ payload: unknown; job: JobRow }>) => Promise<Array<unknown | null> | void> };
 export type JobHandlers = Record<string, JobHandler | BatchJobHandler>;
 
 export type WorkerOptions = {
@@ -69,25 +70,34 @@ export function createWorker(options: WorkerOptions): Worker {
       else await handler.batch([{ payload: JSON.parse(job.payload), job }]);
       await completeJob(db, job, now());
     } catch (error) {
-      const failure =
-        error instanceof JobFailure
-          ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
-          : { message: error instanceof Error ? error.message : String(error), retryable: true };
-      const outcome = await failJob(db, job, now(), failure);
-      log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
+      await recordFailure(job, error);
     }
   }
 
   async function runBatch(handler: BatchJobHandler, jobs: JobRow[]): Promise<void> {
     if (jobs.length === 1) return runJob(jobs[0]!);
+    let outcomes: Array<unknown | null> | void;
     try {
-      await handler.batch(jobs.map((job) => ({ payload: JSON.parse(job.payload), job })));
+      outcomes = await handler.batch(jobs.map((job) => ({ payload: JSON.parse(job.payload), job })));
     } catch (error) {
       log.warn({ kind: jobs[0]!.kind, jobs: jobs.length, err: error instanceof Error ? error.message : String(error) }, 'job batch failed: running its jobs one by one');
       for (const job of jobs) await runJob(job);
       return;
     }
-    for (const job of jobs) await completeJob(db, job, clock.now());
+    for (const [index, job] of jobs.entries()) {
+      const error = outcomes?.[index] ?? null;
+      if (error === null) await completeJob(db, job, clock.now());
+      else await recordFailure(job, error);
+    }
+  }
+
+  async function recordFailure(job: JobRow, error: unknown): Promise<void> {
+    const failure =
+      error instanceof JobFailure
+        ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
+        : { message: error instanceof Error ? error.message : String(error), retryable: true };
+    const outcome = await failJob(db, job, clock.now(), failure);
+    log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
   }
 
   async function runOnce(): Promise<number> {

@@ -15,7 +15,7 @@ import { findOrder } from '../orders/service.js';
 import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
 import { registerDkimRoutes } from './dkim.js';
 import { renderPreview, validateTemplateOverride } from './templates/index.js';
-import { MILESTONES } from './types.js';
+import { type Milestone, MILESTONES } from './types.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -191,8 +191,8 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       const problems: FieldProblem[] = [];
       for (const [milestone, overrides] of Object.entries(patch.templates ?? {})) {
         for (const [field, text] of Object.entries(overrides ?? {})) {
-          const verdict = validateTemplateOverride(text as string);
-          if (!verdict.ok) problems.push({ field: `templates.${milestone}.${field}`, problem: `unknown placeholders: ${verdict.unknownPlaceholders.join(', ')}` });
+          const verdict = validateTemplateOverride(text as string, milestone as Milestone);
+          if (!verdict.ok) problems.push({ field: `templates.${milestone}.${field}`, problem: `placeholders this message cannot fill: ${verdict.unknownPlaceholders.join(', ')}` });
         }
       }
       if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);

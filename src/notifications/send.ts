@@ -17,7 +17,27 @@ import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
 import type { MessageInput } from './templates/types.js';
 import type { Milestone } from './types.js';
+import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
+
+/** Messages in flight together (the SMTP pool and Twilio take several at once); each outcome on its own. */
+export const SENDS_IN_FLIGHT = 8;
+
+export async function sendMessages(deps: Deps, payloads: ReadonlyArray<{ messageId: string }>): Promise<Array<unknown | null>> {
+  const outcomes: Array<unknown | null> = new Array(payloads.length).fill(null);
+  let next = 0;
+  const lane = async () => {
+    for (let index = next++; index < payloads.length; index = next++) {
+      try {
+        await sendMessage(deps, payloads[index]!);
+      } catch (error) {
+        outcomes[index] = error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SENDS_IN_FLIGHT, payloads.length) }, lane));
+  return outcomes;
+}
 
 export async function sendMessage(deps: Deps, payload: { messageId: string }): Promise<void> {
   const message = await deps.db.selectFrom('messages').selectAll().where('id', '=', payload.messageId).executeTakeFirst();
@@ -191,7 +211,11 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
           },
         }
       : {}),
-    links: { trackingPage: page, ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}) },
+    links: {
+      trackingPage: page,
+      ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}),
+      ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
+    },
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
   };

@@ -2,8 +2,9 @@
 // its answer after accepting a message, so the kill lands inside the send call; a new process on
 // the same database takes the job over once its lease runs out. No message is lost either way.
 // Against a provider that honours idempotency keys (Resend) nothing goes out twice; against plain
-// SMTP the message whose send call was cut goes out twice, with the same Message-ID — the crash
-// window, measured in bench/notifications-send.js and written down in bench/README.md.
+// SMTP a message whose send call was cut after the server had it goes out twice, with the same
+// Message-ID — the crash window, measured in bench/notifications-send.js and written down in
+// bench/README.md. (Up to SENDS_IN_FLIGHT sends are under way at once, so a kill can cut several.)
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,14 +74,16 @@ describe('kill -9 of the worker during sending', () => {
     const resend = await startResendEmulator({ latencyMs: HOLD_MS });
     try {
       const { messages, inFlight } = await killMidSend({ RESEND_API_KEY: EMULATOR_RESEND_KEY, RESEND_API_BASE: resend.url }, () => resend.emails.length);
-      expect(inFlight).toHaveLength(1); // killed inside a send call, as intended
+      expect(inFlight.length).toBeGreaterThanOrEqual(1); // killed inside send calls, as intended
       expect(messages.filter((m) => m.state === 'sent')).toHaveLength(ORDERS);
       expect(resend.emails).toHaveLength(ORDERS); // each email sent exactly once…
       expect(new Set(resend.emails.map((e) => e.idempotencyKey)).size).toBe(ORDERS);
-      expect(resend.requests()).toBeGreaterThan(ORDERS); // …although the cut one was asked for again
-      const retried = messages.find((m) => m.id === inFlight[0]!.id)!;
-      expect(retried.attempts).toBe(2);
-      expect(retried.provider_message_id).toBe(resend.emails.find((e) => e.idempotencyKey === retried.id)!.id);
+      expect(resend.requests()).toBeGreaterThan(ORDERS); // …although the cut ones were asked for again
+      for (const cut of inFlight) {
+        const retried = messages.find((m) => m.id === cut.id)!;
+        expect(retried.attempts).toBe(2);
+        expect(retried.provider_message_id).toBe(resend.emails.find((e) => e.idempotencyKey === retried.id)!.id);
+      }
     } finally {
       await resend.close();
     }
@@ -105,15 +108,19 @@ describe('kill -9 of the worker during sending', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
     try {
       const { messages, inFlight } = await killMidSend({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` }, () => received.length);
-      expect(inFlight).toHaveLength(1);
+      expect(inFlight.length).toBeGreaterThanOrEqual(1);
       expect(messages.filter((m) => m.state === 'sent')).toHaveLength(ORDERS);
       const recipients = messages.map((m) => m.recipient!);
       for (const recipient of recipients) expect(received.filter((r) => r.to === recipient).length).toBeGreaterThanOrEqual(1); // none lost
       const twice = recipients.filter((recipient) => received.filter((r) => r.to === recipient).length > 1);
-      expect(twice).toEqual([messages.find((m) => m.id === inFlight[0]!.id)!.recipient]); // only the one inside the window
-      const copies = received.filter((r) => r.to === twice[0]);
-      expect(copies).toHaveLength(2);
-      expect(copies[0]!.messageId).toBe(copies[1]!.messageId); // recognisable as one message
+      const cut = new Set(inFlight.map((m) => messages.find((row) => row.id === m.id)!.recipient));
+      expect(twice.length).toBeGreaterThanOrEqual(1); // the one accepted while its answer was held…
+      expect(twice.filter((recipient) => !cut.has(recipient))).toEqual([]); // …and only sends cut by the kill
+      for (const recipient of twice) {
+        const copies = received.filter((r) => r.to === recipient);
+        expect(copies).toHaveLength(2);
+        expect(copies[0]!.messageId).toBe(copies[1]!.messageId); // recognisable as one message
+      }
     } finally {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     }

@@ -103,6 +103,14 @@ describe('shipped, by email and SMS, exactly once', () => {
     expect(log.filter((m) => m.milestone === 'shipped').map((m) => [m.channel, m.state])).toEqual(expect.arrayContaining([['email', 'sent'], ['sms', 'sent']]));
     expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
     expect(twilio.messages[0]!.body).toContain('Test Brand');
+    // A short link keeps the text to one segment; it leads to the order's tracking page.
+    const text = twilio.messages[0]!.body;
+    expect(text.length).toBeLessThanOrEqual(160);
+    const short = /(http\S+\/s\/[0-9A-Za-z]{10})\b/.exec(text)![1]!;
+    const hop = await fetch(short, { redirect: 'manual' });
+    expect(hop.status).toBe(302);
+    expect(new URL(hop.headers.get('location')!).pathname).toBe(new URL(order.trackingPageUrl).pathname);
+    expect((await fetch(short.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), { redirect: 'manual' })).status).toBe(404);
 
     // Replay every status-change job: no second message.
     await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('kind', '=', 'shipment.status_changed').execute();
@@ -315,10 +323,36 @@ describe('hybrid mode and previews', () => {
     const bad = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'Hi {{customer.shoeSize}}' } } });
     expect(bad.status).toBe(422);
     expect(bad.json.error.details[0]).toMatchObject({ field: 'templates.shipped.subject' });
+    // A confirmation never names a tracking number: a brand's wording may not either.
+    const leak = await t.request('PATCH', '/v1/brand/settings', { templates: { order_confirmed: { sms: 'Tracking {{shipment.trackingNumber}}' } } });
+    expect(leak.status).toBe(422);
+    expect(leak.json.error.details[0]).toMatchObject({ field: 'templates.order_confirmed.sms', problem: expect.stringContaining('shipment.trackingNumber') });
     const good = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'On its way: {{order.number}}' } } });
     expect(good.status).toBe(200);
     const injected = await t.request('GET', '/v1/notifications/preview?milestone=shipped');
     expect(injected.json.subject).toMatch(/^On its way: /);
+  });
+});
+
+describe('split shipments', () => {
+  it('a message per parcel, and "all items delivered" once, when the last one arrives', async () => {
+    const { order } = await placeOrder();
+    const make = async (n: string) => (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: `SPLIT${n}` })).json.id as string;
+    const [first, second] = [await make(`A${phoneCounter}`), await make(`B${phoneCounter}`)];
+    const deliver = async (shipmentId: string) => {
+      t.clock.advance(3_600_000);
+      await t.request('POST', `/v1/shipments/${shipmentId}/events`, { events: [{ status: 'delivered', occurredAt: t.clock.now().toISOString() }] });
+      await t.worker.drain();
+    };
+    await deliver(first);
+    let log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'delivered' && m.channel === 'email')).toHaveLength(1);
+    expect(log.filter((m) => m.milestone === 'all_delivered')).toEqual([]);
+    await deliver(second);
+    log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'delivered' && m.channel === 'email').map((m) => m.shipmentId).sort()).toEqual([first, second].sort());
+    const all = log.filter((m) => m.milestone === 'all_delivered');
+    expect(all.map((m) => [m.channel, m.state])).toEqual([['email', 'sent']]);
   });
 });
 

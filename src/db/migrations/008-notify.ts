@@ -19,6 +19,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
+  // The short link in texts: /s/{code} redirects to the order's signed tracking page.
+  await db.schema
+    .createTable('short_links')
+    .addColumn('code', 'text', (c) => c.primaryKey())
+    .addColumn('brand_id', 'text', (c) => c.notNull().references('brands.id'))
+    .addColumn('order_id', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('lane_samples')
     .addColumn('shipment_id', 'text', (c) => c.primaryKey()) // one sample per delivered shipment, ever
