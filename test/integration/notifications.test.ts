@@ -286,6 +286,32 @@ describe('failures and the dead-letter list', () => {
     expect((await t.request('POST', `/v1/messages/${sms.id}/retry`)).status).toBe(409);
   });
 
+  it('holds back a phone number that is well-formed but not a real number (libphonenumber), and still emails', async () => {
+    const { order } = await placeOrder({ customer: { email: `fake${phoneCounter}@example.com`, phone: '+11234567890', smsConsent: true } });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const shipped = (await messagesOf(order.id)).filter((m) => m.milestone === 'shipped');
+    expect(shipped.find((m) => m.channel === 'sms')).toMatchObject({ state: 'held', heldReason: 'invalid_contact', recipient: '+11234567890' });
+    expect(shipped.find((m) => m.channel === 'email')).toMatchObject({ state: 'sent' });
+  });
+
+  it('waits as long as a 429 asks (Retry-After), then sends once', async () => {
+    const { order, phone } = await placeOrder();
+    twilio.failNext({ status: 429, retryAfterSeconds: 120 });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms')!;
+    expect(sms).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(sms.lastError).toMatch(/^rate_limited/);
+    t.clock.advance(100_000);
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+    t.clock.advance(21_000);
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+    expect((await messagesOf(order.id)).find((m) => m.id === sms.id)).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
   it('holds back an invalid email address with the reason, without failing the rest', async () => {
     const { order } = await placeOrder();
     await t.deps.db.updateTable('orders').set({ customer_email: 'not-an-address' }).where('id', '=', order.id).execute();
