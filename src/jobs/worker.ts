@@ -102,7 +102,8 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function runOnce(): Promise<number> {
     await enqueueDueSchedules(db, clock.now());
-    const jobs = await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs });
+    // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
+    const jobs = (await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
     const batched = new Map<string, JobRow[]>();
     for (const job of jobs) {
       const handler = handlers[job.kind];

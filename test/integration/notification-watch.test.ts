@@ -196,6 +196,7 @@ describe('the carrier moves the window', () => {
 
   it('a window ending before the promised one begins: "ahead of schedule", once', async () => {
     const order = await placeOrder(destinations.austin, { shipBy: new Date(t.clock.now().getTime() + 12 * HOUR).toISOString() });
+    await t.worker.drain(); // the confirmation promises its window
     const shipment = await upsShipment(order.id);
     const tomorrow = { from: day(1, '08:00:00'), to: day(1, '20:00:00') };
     await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [{ status: 'info_received', occurredAt: t.clock.now().toISOString() }], estimatedDelivery: tomorrow });
