@@ -8,6 +8,7 @@
 //   http-layers.js       diagnostic: the bare server plus Waybill's HTTP layers one by one (no database)
 //   ingest-breakdown.js  diagnostic: a 1,000-event batch's database work step by step, in-process
 //   sqlite-statements.js diagnostic: reads and writes in-process with and without a statement cache
+//   notifications-send.js customer messages: decide + enqueue rate, ingest → provider p95, crash window
 //
 //   npm run bench                                  (builds first, then this)
 //   node bench/run-all.js [--sqlite-only | --postgres-only] [--only ingest-single,reads]
@@ -23,7 +24,7 @@ import { TARGETS } from './lib/config.js';
 import { int, mb, ms, pct, verdict } from './lib/report.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'hub-page', 'http-layers', 'ingest-breakdown', 'sqlite-statements'];
+const SCRIPTS = ['tracking-numbers', 'ingest-single', 'ingest-batch', 'reads', 'hub-page', 'http-layers', 'ingest-breakdown', 'sqlite-statements', 'notifications-send'];
 
 function parseArgs(argv) {
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -24,6 +24,11 @@ const envSchema = z.object({
   TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
   /** How long a carrier API call (tracking, labels) may take before Waybill gives up on it. */
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Send email through Resend's HTTP API (it honours idempotency keys) instead of SMTP. */
+  RESEND_API_KEY: z.string().regex(/^re_\S{8,}$/, { message: 'must be a Resend API key (re_…)' }).optional(),
+  RESEND_API_BASE: z.url().default('https://api.resend.com'),
+  /** How long a worker owns a job it claimed; a crashed worker's jobs are taken over after this. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = {
@@ -41,6 +46,9 @@ export type Config = {
   emailFrom: string;
   twilioApiBase: string;
   carrierTimeoutMs: number;
+  resendApiKey: string | undefined;
+  resendApiBase: string;
+  jobLeaseSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -69,6 +77,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     emailFrom: e.EMAIL_FROM,
     twilioApiBase: e.TWILIO_API_BASE.replace(/\/$/, ''),
     carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
+    resendApiKey: e.RESEND_API_KEY,
+    resendApiBase: e.RESEND_API_BASE.replace(/\/$/, ''),
+    jobLeaseSeconds: e.JOB_LEASE_SECONDS,
   };
 }
 

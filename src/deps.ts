@@ -35,7 +35,7 @@ export function createDeps(config: Config, secretKey: string, overrides: DepsOve
   const handle = overrides.handle ?? openDatabase(config.databaseUrl, { onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed') });
   const keys = deriveKeyring(secretKey);
   const fetchImpl = overrides.fetch ?? globalThis.fetch;
-  const messaging = createMessaging({ smtpUrl: config.smtpUrl, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });
+  const messaging = createMessaging({ smtpUrl: config.smtpUrl, resend: config.resendApiKey ? { apiKey: config.resendApiKey, apiBase: config.resendApiBase } : undefined, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });
   const deps: Deps = {
     db: handle.db,
     dialect: handle.dialect,

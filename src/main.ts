@@ -254,14 +254,15 @@ export async function startServer(
   ]);
   const deps = createDeps(config, secretKey, options.depsOverrides);
   await migrateToLatest(deps.db);
+  await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
   // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
   const { preloadCities } = await import('./carriers/simulated/cities.js');
   preloadCities();
-  if (deps.messaging.captured && !options.demoPages) deps.log.warn('SMTP_URL is not set: customer emails are kept in memory, not sent');
+  if (deps.messaging.captured && !options.demoPages) deps.log.warn('neither SMTP_URL nor RESEND_API_KEY is set: customer emails are kept in memory, not sent');
   const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
   const worker =
     concurrency > 0
-      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs })
+      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000 })
       : null;
   if (worker) {
     deps.notifyJobsEnqueued = () => worker.nudge();

@@ -42,6 +42,8 @@ export const BrandSettingsPatchSchema = z
         smsWindowByRegion: z.record(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be a country (US) or region (US-AZ)' }), window).optional(),
         smsCapPerShipment: z.number().int().min(0).max(20).optional(),
         defaultLocale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+        stallAfterHours: z.number().int().min(6).max(720).optional().openapi({ description: 'No scan for this long counts as stalled, until the lane has 30 delivered parcels of history (then its 90th percentile). Default 48' }),
+        digestTime: time.optional().openapi({ description: 'The recipient\'s local time from which the daily in-transit digest goes out. Default 18:00' }),
       })
       .optional(),
     templates: z.partialRecord(z.enum(MILESTONES), OverridesSchema).optional(),
@@ -51,7 +53,10 @@ export type BrandSettingsPatch = z.infer<typeof BrandSettingsPatchSchema>;
 
 export type SmsAccount = { accountSid: string; authToken: string /* encrypted */; from: string };
 
-export type BrandSettings = BrandSettingsPatch & { sms?: SmsAccount };
+/** The brand's DKIM signing key (PUT /v1/brand/dkim); the private key encrypted. */
+export type DkimSettings = { domain: string; selector: string; privateKey: string };
+
+export type BrandSettings = BrandSettingsPatch & { sms?: SmsAccount; dkim?: DkimSettings };
 
 export const settingsOf = (brand: Pick<BrandRow, 'settings'>): BrandSettings => JSON.parse(brand.settings) as BrandSettings;
 
@@ -69,6 +74,7 @@ export function notificationSettingsOf(brand: Pick<BrandRow, 'settings'>, defaul
     channels,
     smsWindow: (own.smsWindow as NotificationSettings['smsWindow']) ?? defaults.smsWindow,
     smsWindowByRegion: { ...defaults.smsWindowByRegion, ...(own.smsWindowByRegion as NotificationSettings['smsWindowByRegion']) },
+    digestTime: (own.digestTime as NotificationSettings['digestTime'] | undefined) ?? defaults.digestTime,
   };
 }
 

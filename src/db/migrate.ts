@@ -7,6 +7,7 @@ import * as imports from './migrations/003-imports.js';
 import * as notifications from './migrations/004-notifications.js';
 import * as hub from './migrations/005-hub.js';
 import * as labels from './migrations/007-labels.js';
+import * as notify from './migrations/008-notify.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004-notifications': notifications,
   '005-hub': hub,
   '007-labels': labels,
+  '008-notify': notify,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

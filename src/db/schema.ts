@@ -238,6 +238,36 @@ export interface RoutingRuleTable {
   updated_at: string;
 }
 
+export interface ShipmentWatchTable {
+  shipment_id: string;
+  brand_id: string;
+  stalled_since: string | null;
+  late_for: string | null;
+  digest_day: string | null;
+  digest_through: string | null;
+  updated_at: string;
+}
+
+export interface ShortLinkTable {
+  code: string;
+  brand_id: string;
+  order_id: string;
+  created_at: string;
+}
+
+export interface LaneSampleTable {
+  shipment_id: string;
+  lane: string;
+  longest_gap_minutes: number;
+  finished_at: string;
+}
+
+export interface LaneGapHistogramTable {
+  lane: string;
+  bucket_minutes: number;
+  shipments: number;
+}
+
 export interface Database {
   brands: BrandTable;
   api_keys: ApiKeyTable;
@@ -265,6 +295,10 @@ export interface Database {
   label_purchases: LabelPurchaseTable;
   label_documents: LabelDocumentTable;
   routing_rules: RoutingRuleTable;
+  shipment_watch: ShipmentWatchTable;
+  lane_samples: LaneSampleTable;
+  short_links: ShortLinkTable;
+  lane_gap_histogram: LaneGapHistogramTable;
 }
 
 // ---- The branded hub (migration 005) ----

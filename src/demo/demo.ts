@@ -10,6 +10,9 @@ import { ConfigError, loadConfig } from '../config.js';
 import { acceleratedClock } from '../lib/clock.js';
 import { createOrder } from '../orders/service.js';
 import { createShipment } from '../shipments/service.js';
+import { SIMULATED_SCAN_JOB } from '../carriers/simulated/runtime.js';
+import { ensureWatchSchedule, holdWatch } from '../notifications/watch/index.js';
+import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
 import type { RunningServer, startServer as StartServer } from '../main.js';
@@ -54,9 +57,12 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
   brand = await setUpDemoShipping(deps, brand);
   brand = await seedDemoHub(deps, brand);
+  // The seeded orders replay days of scans first: Waybill's own watch (late, stalled, digests) waits for that.
+  await holdWatch(deps);
   await seedDemoOrders(deps, brand);
   const stopReturn = startDemoReturn(deps, brand);
   deps.notifyJobsEnqueued();
+  void watchAfterReplay(deps);
 
   let created = 0;
   const timer = setInterval(() => {
@@ -85,6 +91,24 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   return undefined;
 }
 
+/** Starts the watch once no scan of the seeded history is still waiting to be ingested (or after a minute regardless). */
+async function watchAfterReplay(deps: Deps): Promise<void> {
+  const giveUp = Date.now() + 60_000;
+  while (Date.now() < giveUp) {
+    const due = await deps.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', 'in', ['queued', 'running'])
+      .where('kind', 'in', [SIMULATED_SCAN_JOB, STATUS_CHANGED_JOB])
+      .where('run_at', '<=', deps.clock.now().toISOString())
+      .executeTakeFirstOrThrow();
+    if (Number(due.n) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await ensureWatchSchedule(deps);
+  deps.notifyJobsEnqueued();
+}
+
 function removeSqliteFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
 }
@@ -100,6 +124,7 @@ async function removeDemoBrand(deps: Deps): Promise<void> {
     for (const table of ['catalogue_products', 'copurchase_skus', 'copurchase_pairs', 'hub_order_marks', 'hub_counters', 'cross_sell_clicks', 'cross_sell_attributions', 'brand_hubs'] as const) {
       await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
     }
+    for (const table of ['shipment_watch', 'short_links', 'messages', 'contact_preferences', 'personal_updates'] as const) await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();

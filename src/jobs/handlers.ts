@@ -6,8 +6,9 @@ import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { LABEL_RECONCILE_JOB } from '../labels/carrier-purchase.js';
 import { reconcileLabelPurchase } from '../labels/reconcile.js';
-import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnApproved, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
-import { sendMessage } from '../notifications/send.js';
+import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnApproved, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
+import { sendMessages } from '../notifications/send.js';
+import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, returnParcelChanged } from '../returns/service.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
@@ -16,9 +17,19 @@ import type { JobHandlers } from './worker.js';
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
     [SIMULATED_SCAN_JOB]: (payload) => runSimulatedScan(deps, payload),
-    [STATUS_CHANGED_JOB]: async (payload) => {
-      await returnParcelChanged(deps, payload as StatusChangedPayload); // a return parcel delivered back: received
-      await notifyStatusChanged(deps, payload as StatusChangedPayload);
+    [STATUS_CHANGED_JOB]: {
+      batch: async (items) => {
+        const changes = items.map((item) => item.payload as StatusChangedPayload);
+        for (const change of changes) {
+          await returnParcelChanged(deps, change); // a return parcel delivered back: received
+          await watchStatusChanged(deps, change);
+        }
+        await notifyStatusChangedMany(deps, changes);
+      },
+    },
+    [ESTIMATE_CHANGED_JOB]: (payload) => notifyEstimateChanged(deps, payload as EstimateChangedPayload),
+    [WATCH_JOB]: async () => {
+      await runWatch(deps);
     },
     [ORDER_CREATED_JOB]: async (payload) => {
       await notifyOrderCreated(deps, payload as { orderId: string });
@@ -28,7 +39,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [RETURN_LABEL_JOB]: async (payload) => void (await ensureReturnLabel(deps, (payload as { returnId: string }).returnId)),
     [RETURN_APPROVED_JOB]: (payload) => notifyReturnApproved(deps, payload as { orderId: string; returnId: string; shipmentId?: string }),
     [REFUND_ISSUED_JOB]: (payload) => notifyRefundIssued(deps, payload as { orderId: string; refundId: string }),
-    [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
+    [SEND_MESSAGE_JOB]: { batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })) },
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
     [LABEL_RECONCILE_JOB]: (payload) => reconcileLabelPurchase(deps, payload),
   };

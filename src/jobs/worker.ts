@@ -18,7 +18,14 @@ export class JobFailure extends Error {
 }
 
 export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
+/**
+ * Takes every claimed job of its kind at once (one transaction for many, or many sends in
+ * flight together). It may answer one outcome per job (null when done, the error otherwise);
+ * answering nothing means all are done. When it throws, each job of the batch is run again
+ * alone, so one bad job neither blocks nor fails the others.
+ */
+export type BatchJobHandler = { batch: (items: Array<{ payload: unknown; job: JobRow }>) => Promise<Array<unknown | null> | void> };
+export type JobHandlers = Record<string, JobHandler | BatchJobHandler>;
 
 export type WorkerOptions = {
   db: Db;
@@ -59,22 +66,51 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     try {
-      await handler(JSON.parse(job.payload), job);
+      if (typeof handler === 'function') await handler(JSON.parse(job.payload), job);
+      else await handler.batch([{ payload: JSON.parse(job.payload), job }]);
       await completeJob(db, job, now());
     } catch (error) {
-      const failure =
-        error instanceof JobFailure
-          ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
-          : { message: error instanceof Error ? error.message : String(error), retryable: true };
-      const outcome = await failJob(db, job, now(), failure);
-      log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
+      await recordFailure(job, error);
     }
+  }
+
+  async function runBatch(handler: BatchJobHandler, jobs: JobRow[]): Promise<void> {
+    if (jobs.length === 1) return runJob(jobs[0]!);
+    let outcomes: Array<unknown | null> | void;
+    try {
+      outcomes = await handler.batch(jobs.map((job) => ({ payload: JSON.parse(job.payload), job })));
+    } catch (error) {
+      log.warn({ kind: jobs[0]!.kind, jobs: jobs.length, err: error instanceof Error ? error.message : String(error) }, 'job batch failed: running its jobs one by one');
+      for (const job of jobs) await runJob(job);
+      return;
+    }
+    for (const [index, job] of jobs.entries()) {
+      const error = outcomes?.[index] ?? null;
+      if (error === null) await completeJob(db, job, clock.now());
+      else await recordFailure(job, error);
+    }
+  }
+
+  async function recordFailure(job: JobRow, error: unknown): Promise<void> {
+    const failure =
+      error instanceof JobFailure
+        ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
+        : { message: error instanceof Error ? error.message : String(error), retryable: true };
+    const outcome = await failJob(db, job, clock.now(), failure);
+    log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
   }
 
   async function runOnce(): Promise<number> {
     await enqueueDueSchedules(db, clock.now());
-    const jobs = await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs });
-    for (const job of jobs) await runJob(job);
+    // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
+    const jobs = (await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
+    const batched = new Map<string, JobRow[]>();
+    for (const job of jobs) {
+      const handler = handlers[job.kind];
+      if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
+      else await runJob(job);
+    }
+    for (const [kind, group] of batched) await runBatch(handlers[kind] as BatchJobHandler, group);
     return jobs.length;
   }
 

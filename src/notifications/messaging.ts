@@ -1,10 +1,12 @@
-// Which provider carries each channel. Email goes over SMTP when SMTP_URL is set; SMS goes
-// through the brand's own Twilio account. Without SMTP_URL (and in the demo) messages are
-// captured in memory so they can be seen at /demo/messages instead of being sent.
+// Which provider carries each channel. Email goes through Resend's API when RESEND_API_KEY is set
+// (it honours idempotency keys), else over SMTP when SMTP_URL is set; SMS goes through the brand's
+// own Twilio account. With neither (and in the demo) messages are captured in memory so they can
+// be seen at /demo/messages instead of being sent.
 import type { BrandRow } from '../db/schema.js';
 import { decryptSecret } from '../lib/crypto.js';
 import { settingsOf } from '../brands/settings.js';
 import { type CaptureEmailProvider, type CaptureSmsProvider, createCaptureEmailProvider, createCaptureSmsProvider } from './providers/capture.js';
+import { createResendEmailProvider } from './providers/resend.js';
 import { createSmtpEmailProvider } from './providers/smtp.js';
 import { createTwilioSmsProvider } from './providers/twilio.js';
 import type { EmailProvider, SmsProvider } from './providers/types.js';
@@ -18,12 +20,20 @@ export type Messaging = {
   close(): void;
 };
 
-export function createMessaging(options: { smtpUrl?: string; twilioApiBase: string; credentialsKey: Buffer; fetch: typeof fetch; captureAll?: boolean }): Messaging {
-  const captured = options.captureAll || !options.smtpUrl ? { email: createCaptureEmailProvider(), sms: createCaptureSmsProvider() } : null;
-  const smtp = !options.captureAll && options.smtpUrl ? createSmtpEmailProvider({ url: options.smtpUrl }) : null;
+export function createMessaging(options: {
+  smtpUrl?: string;
+  resend?: { apiKey: string; apiBase: string };
+  twilioApiBase: string;
+  credentialsKey: Buffer;
+  fetch: typeof fetch;
+  captureAll?: boolean;
+}): Messaging {
+  const captured = options.captureAll || (!options.smtpUrl && !options.resend) ? { email: createCaptureEmailProvider(), sms: createCaptureSmsProvider() } : null;
+  const resend = !options.captureAll && options.resend ? createResendEmailProvider({ ...options.resend, fetch: options.fetch }) : null;
+  const smtp = !options.captureAll && !resend && options.smtpUrl ? createSmtpEmailProvider({ url: options.smtpUrl }) : null;
   const twilioByBrand = new Map<string, { provider: SmsProvider; from: string; sid: string }>();
   return {
-    email: smtp ?? captured!.email,
+    email: resend ?? smtp ?? captured!.email,
     smsFor(brand) {
       if (options.captureAll) return { provider: captured!.sms, from: '+15005550006' };
       const account = settingsOf(brand).sms;

@@ -6,13 +6,13 @@
 import { notificationSettingsOf, shippingOf } from '../brands/settings.js';
 import { estimateDeliveryWindow } from '../estimates/index.js';
 import type { Deps } from '../deps.js';
-import type { BrandRow, OrderRow, ShipmentRow } from '../db/schema.js';
+import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { viewOfRow } from '../shipments/ingest.js';
 import type { ShipmentStatusView } from '../shipments/status.js';
 import { STAGE_ORDER, type ShipmentStatus } from '../shipments/vocabulary.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationTrigger } from './policy/decide.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationRecipient, type NotificationTrigger } from './policy/decide.js';
 
 export const SEND_MESSAGE_JOB = 'message.send';
 export const PERSONAL_UPDATE_JOB = 'order.personal_update';
@@ -59,38 +59,63 @@ export async function notifyRefundIssued(deps: Deps, payload: { orderId: string;
  */
 export const rolledBack = (reached: ShipmentStatus, now: ShipmentStatus): boolean => STAGE_ORDER[now] < STAGE_ORDER[reached];
 
-export async function notifyStatusChanged(deps: Deps, payload: StatusChangedPayload): Promise<void> {
-  const shipment = await deps.db.selectFrom('shipments').selectAll().where('id', '=', payload.shipmentId).executeTakeFirst();
-  const loaded = await load(deps, payload.orderId);
-  if (!shipment || !loaded) return;
-  if (rolledBack(payload.to.status, viewOfRow(shipment).status)) return;
-  const siblings = await deps.db.selectFrom('shipments').select(['status', 'direction']).where('order_id', '=', shipment.order_id).execute();
-  const outbound = siblings.filter((s) => s.direction === 'outbound');
-  const attempts = await deps.db
-    .selectFrom('tracking_events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('shipment_id', '=', shipment.id)
-    .where('status', '=', 'attempt_failed')
-    .executeTakeFirstOrThrow();
-  const head = payload.headEventId
-    ? await deps.db.selectFrom('tracking_events').select(['occurred_at', 'occurred_at_raw']).where('id', '=', payload.headEventId).executeTakeFirst()
-    : undefined;
-  const trigger: NotificationTrigger = {
-    kind: 'status_changed',
-    shipmentId: shipment.id,
-    orderId: shipment.order_id,
-    direction: shipment.direction as 'outbound' | 'return',
-    from: payload.from,
-    to: payload.to,
-    headEventId: payload.headEventId ?? '',
-    occurredAt: head?.occurred_at_raw ?? head?.occurred_at ?? deps.clock.now().toISOString(),
-    shipBy: loaded.order.ship_by,
-    estimatedDelivery: shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null,
-    allOutboundDelivered: outbound.length > 0 && outbound.every((s) => s.status === 'delivered'),
-    outboundShipmentCount: outbound.length,
-    attemptNumber: Math.max(1, Number(attempts.n) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
-  };
-  await decideAndRecord(deps, { ...loaded, shipment, trigger });
+export const notifyStatusChanged = (deps: Deps, payload: StatusChangedPayload): Promise<void> => notifyStatusChangedMany(deps, [payload]);
+
+/**
+ * Many status changes at once (the worker hands over every claimed `shipment.status_changed`
+ * job): a few set-wise reads, the pure policy per change, and one transaction for all the
+ * messages and their send jobs.
+ */
+export async function notifyStatusChangedMany(deps: Deps, payloads: readonly StatusChangedPayload[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((row) => [row.id, row]));
+  const unique = (values: Array<string | null | undefined>) => [...new Set(values.filter((v): v is string => Boolean(v)))];
+  const shipments = byId(await deps.db.selectFrom('shipments').selectAll().where('id', 'in', unique(payloads.map((p) => p.shipmentId))).execute());
+  const orders = byId(await deps.db.selectFrom('orders').selectAll().where('id', 'in', unique([...shipments.values()].map((s) => s.order_id))).execute());
+  const brands = byId(await deps.db.selectFrom('brands').selectAll().where('id', 'in', unique([...orders.values()].map((o) => o.brand_id))).execute());
+  // A status change that a newer event has already rolled back announces nothing.
+  const live = payloads.filter((p) => {
+    const shipment = shipments.get(p.shipmentId);
+    return shipment && orders.has(shipment.order_id) && !rolledBack(p.to.status, viewOfRow(shipment).status);
+  });
+  if (live.length === 0) return;
+
+  // Only deliveries need the siblings (all delivered?), only attempts their count.
+  const deliveredOrders = unique(live.filter((p) => p.to.status === 'delivered').map((p) => shipments.get(p.shipmentId)!.order_id));
+  const siblings = deliveredOrders.length ? await deps.db.selectFrom('shipments').select(['order_id', 'status', 'direction']).where('order_id', 'in', deliveredOrders).execute() : [];
+  const attemptShipments = unique(live.filter((p) => p.to.status === 'attempt_failed' || p.to.status === 'out_for_delivery').map((p) => p.shipmentId));
+  const attempts = attemptShipments.length
+    ? await deps.db.selectFrom('tracking_events').select(['shipment_id', (eb) => eb.fn.countAll<number>().as('n')]).where('shipment_id', 'in', attemptShipments).where('status', '=', 'attempt_failed').groupBy('shipment_id').execute()
+    : [];
+  const failedAttempts = new Map(attempts.map((a) => [a.shipment_id, Number(a.n)]));
+  const headIds = unique(live.map((p) => p.headEventId));
+  const heads = new Map(
+    (headIds.length ? await deps.db.selectFrom('tracking_events').select(['id', 'occurred_at', 'occurred_at_raw']).where('id', 'in', headIds).execute() : []).map((h) => [h.id, h]),
+  );
+
+  const subjects: Subject[] = live.map((payload) => {
+    const shipment = shipments.get(payload.shipmentId)!;
+    const order = orders.get(shipment.order_id)!;
+    const outbound = siblings.filter((s) => s.order_id === order.id && s.direction === 'outbound');
+    const head = payload.headEventId ? heads.get(payload.headEventId) : undefined;
+    const trigger: NotificationTrigger = {
+      kind: 'status_changed',
+      shipmentId: shipment.id,
+      orderId: shipment.order_id,
+      direction: shipment.direction as 'outbound' | 'return',
+      from: payload.from,
+      to: payload.to,
+      headEventId: payload.headEventId ?? '',
+      occurredAt: head?.occurred_at_raw ?? head?.occurred_at ?? deps.clock.now().toISOString(),
+      shipBy: order.ship_by,
+      estimatedDelivery: shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null,
+      allOutboundDelivered: outbound.length > 0 && outbound.every((s) => s.status === 'delivered'),
+      outboundShipmentCount: outbound.length,
+      attemptNumber: Math.max(1, (failedAttempts.get(shipment.id) ?? 0) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
+    };
+    return { brand: brands.get(order.brand_id)!, order, shipment, trigger };
+  });
+  await decideAndRecordMany(deps, subjects.filter((subject) => subject.brand));
 }
 
 /** The window the confirmation promises, from the brand's handling time and the transit table. */
@@ -118,71 +143,88 @@ async function promiseDeliveryWindow(deps: Deps, brand: BrandRow, order: OrderRo
 
 type Subject = { brand: BrandRow; order: OrderRow; shipment: ShipmentRow | null; trigger: NotificationTrigger };
 
-export async function decideAndRecord(deps: Deps, { brand, order, shipment, trigger }: Subject): Promise<NotificationDecision[]> {
+export async function decideAndRecord(deps: Deps, subject: Subject): Promise<NotificationDecision[]> {
+  return (await decideAndRecordMany(deps, [subject]))[0]!;
+}
+
+const COUNTS_FOR_SMS_CAP = new Set(['pending', 'sending', 'sent', 'delivered']);
+
+/**
+ * Decides each subject in turn (what an earlier one decided counts as already sent for the next,
+ * as if they had run one after another), then records every message and send job in one transaction.
+ */
+export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject[]): Promise<NotificationDecision[][]> {
   const now = deps.clock.now();
-  const recipient = await recipientOf(deps, brand.id, order);
-  const sent = await deps.db.selectFrom('messages').select('dedupe_key').where('order_id', '=', order.id).where('state', 'not in', ['held', 'dropped']).execute();
-  const smsSent = shipment
-    ? await deps.db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('shipment_id', '=', shipment.id)
-        .where('channel', '=', 'sms')
-        .where('state', 'in', ['pending', 'sending', 'sent', 'delivered'])
-        .executeTakeFirstOrThrow()
-    : { n: 0 };
-  const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode: string; country: string };
-  const smsAccount = deps.messaging.smsFor(brand);
-  const decisions = decideNotifications({
-    trigger,
-    settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS),
-    recipient,
-    alreadySent: new Set(sent.map((m) => m.dedupe_key)),
-    smsSentForShipment: Number(smsSent.n),
-    now,
-    destination,
-  })
-    .map((decision) => (decision.channel === 'sms' && decision.send && !smsAccount ? { ...decision, send: false, heldReason: 'channel_not_configured' as const } : decision))
-    .map((decision) => (decision.send && isStale(trigger, now) ? { ...decision, send: false, heldReason: 'stale' as const } : decision));
+  const recipients = await recipientsOf(deps, subjects.map((s) => ({ brandId: s.brand.id, order: s.order })));
+  const orderIds = [...new Set(subjects.map((s) => s.order.id))];
+  const earlier = orderIds.length ? await deps.db.selectFrom('messages').select(['dedupe_key', 'order_id', 'shipment_id', 'channel', 'state']).where('order_id', 'in', orderIds).execute() : [];
+  const sentKeys = new Set(earlier.filter((m) => m.state !== 'held' && m.state !== 'dropped').map((m) => m.dedupe_key));
+  const smsByShipment = new Map<string, number>();
+  const countSms = (shipmentId: string | null) => shipmentId && smsByShipment.set(shipmentId, (smsByShipment.get(shipmentId) ?? 0) + 1);
+  for (const m of earlier) if (m.channel === 'sms' && COUNTS_FOR_SMS_CAP.has(m.state)) countSms(m.shipment_id);
 
   const at = now.toISOString();
-  const rows = decisions
-    .filter((d) => d.heldReason !== 'already_sent' && d.heldReason !== 'not_for_sms')
-    .map((d) => ({
-      id: newId('message'),
-      brand_id: brand.id,
-      order_id: order.id,
-      shipment_id: shipment?.id ?? null,
-      milestone: d.milestone,
-      occurrence: d.occurrence,
-      channel: d.channel,
-      recipient: d.recipient,
-      dedupe_key: d.dedupeKey,
-      state: d.send ? 'pending' : 'held',
-      held_reason: d.heldReason ?? null,
-      send_after: d.sendAfter ?? null,
-      context: JSON.stringify(contextOf(trigger)),
-      subject: null,
-      body_text: null,
-      provider: null,
-      provider_message_id: null,
-      provider_status: null,
-      attempts: 0,
-      last_error: null,
-      created_at: at,
-      sent_at: null,
-      updated_at: at,
-    }));
-  if (rows.length === 0) return decisions;
+  const rows: MessageRow[] = [];
+  const all = subjects.map(({ brand, order, shipment, trigger }, index) => {
+    const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode: string; country: string };
+    const smsAccount = deps.messaging.smsFor(brand);
+    const decisions = decideNotifications({
+      trigger,
+      settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS),
+      recipient: recipients[index]!,
+      alreadySent: sentKeys,
+      smsSentForShipment: shipment ? (smsByShipment.get(shipment.id) ?? 0) : 0,
+      now,
+      destination,
+    })
+      .map((decision) => (decision.channel === 'sms' && decision.send && !smsAccount ? { ...decision, send: false, heldReason: 'channel_not_configured' as const } : decision))
+      .map((decision) => (decision.send && isStale(trigger, now) ? { ...decision, send: false, heldReason: 'stale' as const } : decision));
+    for (const d of decisions) {
+      if (d.heldReason === 'already_sent' || d.heldReason === 'not_for_sms') continue;
+      rows.push({
+        id: newId('message'),
+        brand_id: brand.id,
+        order_id: order.id,
+        shipment_id: shipment?.id ?? null,
+        milestone: d.milestone,
+        occurrence: d.occurrence,
+        channel: d.channel,
+        recipient: d.recipient,
+        dedupe_key: d.dedupeKey,
+        state: d.send ? 'pending' : 'held',
+        held_reason: d.heldReason ?? null,
+        send_after: d.sendAfter ?? null,
+        context: JSON.stringify(contextOf(trigger)),
+        subject: null,
+        body_text: null,
+        provider: null,
+        provider_message_id: null,
+        provider_status: null,
+        attempts: 0,
+        last_error: null,
+        created_at: at,
+        sent_at: null,
+        updated_at: at,
+      });
+      if (d.send) {
+        sentKeys.add(d.dedupeKey);
+        if (d.channel === 'sms') countSms(shipment?.id ?? null);
+      }
+    }
+    return decisions;
+  });
+  if (rows.length === 0) return all;
   await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx.insertInto('messages').values(rows).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning(['id', 'state', 'send_after']).execute();
-    const jobs: NewJob[] = inserted
-      .filter((m) => m.state === 'pending')
-      .map((m) => ({ kind: SEND_MESSAGE_JOB, payload: { messageId: m.id }, runAt: m.send_after ? new Date(m.send_after) : now, maxAttempts: 8, idempotencyKey: `send:${m.id}` }));
-    await enqueueJobs(trx, now, jobs);
+    for (let i = 0; i < rows.length; i += 500) {
+      const inserted = await trx.insertInto('messages').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning(['id', 'state', 'send_after']).execute();
+      const jobs: NewJob[] = inserted
+        .filter((m) => m.state === 'pending')
+        .map((m) => ({ kind: SEND_MESSAGE_JOB, payload: { messageId: m.id }, runAt: m.send_after ? new Date(m.send_after) : now, maxAttempts: 8, idempotencyKey: `send:${m.id}` }));
+      await enqueueJobs(trx, now, jobs);
+    }
   });
   deps.notifyJobsEnqueued();
-  return decisions;
+  return all;
 }
 
 /** A status change this old is history being loaded, not news: it is recorded, not sent. */
@@ -206,21 +248,32 @@ function contextOf(trigger: NotificationTrigger): Record<string, unknown> {
   }
 }
 
-export async function recipientOf(deps: Deps, brandId: string, order: OrderRow) {
-  const email = order.customer_email.toLowerCase();
-  const prefs = await deps.db
-    .selectFrom('contact_preferences')
-    .selectAll()
-    .where('brand_id', '=', brandId)
-    .where((eb) => eb.or([eb.and([eb('channel', '=', 'email'), eb('address', '=', email)]), eb.and([eb('channel', '=', 'sms'), eb('address', '=', order.customer_phone ?? '')])]))
-    .execute();
-  const optedOut = (channel: string) => prefs.some((p) => p.channel === channel && p.opted_out_at !== null);
-  return {
+export async function recipientOf(deps: Deps, brandId: string, order: OrderRow): Promise<NotificationRecipient> {
+  return (await recipientsOf(deps, [{ brandId, order }]))[0]!;
+}
+
+/** Each order's customer with their consent and opt-outs: one query per brand. */
+async function recipientsOf(deps: Deps, wanted: ReadonlyArray<{ brandId: string; order: OrderRow }>): Promise<NotificationRecipient[]> {
+  const optedOut = new Set<string>();
+  for (const brandId of new Set(wanted.map((w) => w.brandId))) {
+    const orders = wanted.filter((w) => w.brandId === brandId).map((w) => w.order);
+    const emails = [...new Set(orders.map((o) => o.customer_email.toLowerCase()))];
+    const phones = [...new Set(orders.map((o) => o.customer_phone).filter((p): p is string => Boolean(p)))];
+    const prefs = await deps.db
+      .selectFrom('contact_preferences')
+      .select(['channel', 'address'])
+      .where('brand_id', '=', brandId)
+      .where('opted_out_at', 'is not', null)
+      .where((eb) => eb.or([eb.and([eb('channel', '=', 'email'), eb('address', 'in', emails)]), ...(phones.length ? [eb.and([eb('channel', '=', 'sms'), eb('address', 'in', phones)])] : [])]))
+      .execute();
+    for (const pref of prefs) optedOut.add(`${brandId}|${pref.channel}|${pref.address}`);
+  }
+  return wanted.map(({ brandId, order }) => ({
     email: order.customer_email,
     phone: order.customer_phone,
-    emailOptedOut: optedOut('email'),
-    smsOptedOut: optedOut('sms'),
+    emailOptedOut: optedOut.has(`${brandId}|email|${order.customer_email.toLowerCase()}`),
+    smsOptedOut: optedOut.has(`${brandId}|sms|${order.customer_phone ?? ''}`),
     smsConsent: order.customer_sms_consent === 1,
     timeZone: null,
-  };
+  }));
 }

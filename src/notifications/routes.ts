@@ -13,8 +13,9 @@ import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { findOrder } from '../orders/service.js';
 import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
+import { registerDkimRoutes } from './dkim.js';
 import { renderPreview, validateTemplateOverride } from './templates/index.js';
-import { MILESTONES } from './types.js';
+import { type Milestone, MILESTONES } from './types.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -67,6 +68,8 @@ export const messageJson = (m: MessageRow) => ({
 });
 
 export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
+  registerDkimRoutes(api, deps);
+
   api.openapi(
     createRoute({
       method: 'get',
@@ -188,8 +191,8 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       const problems: FieldProblem[] = [];
       for (const [milestone, overrides] of Object.entries(patch.templates ?? {})) {
         for (const [field, text] of Object.entries(overrides ?? {})) {
-          const verdict = validateTemplateOverride(text as string);
-          if (!verdict.ok) problems.push({ field: `templates.${milestone}.${field}`, problem: `unknown placeholders: ${verdict.unknownPlaceholders.join(', ')}` });
+          const verdict = validateTemplateOverride(text as string, milestone as Milestone);
+          if (!verdict.ok) problems.push({ field: `templates.${milestone}.${field}`, problem: `placeholders this message cannot fill: ${verdict.unknownPlaceholders.join(', ')}` });
         }
       }
       if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
@@ -197,7 +200,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       const fresh = await deps.db.selectFrom('brands').select('settings').where('id', '=', brand.id).executeTakeFirstOrThrow();
       const merged = mergeSettings(settingsOf(fresh), patch);
       await deps.db.updateTable('brands').set({ settings: JSON.stringify(merged) }).where('id', '=', brand.id).execute();
-      const { sms: _secret, ...visible } = merged;
+      const { sms: _secret, dkim: _key, ...visible } = merged;
       return c.json(visible as never, 200);
     },
   );

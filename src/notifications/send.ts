@@ -2,7 +2,7 @@
 // committed, so a crash can only repeat the provider call that was in flight (the crash window
 // is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
 // Consent is checked again right before sending, so a STOP stops the very next message.
-import { settingsOf } from '../brands/settings.js';
+import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
 import { emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
@@ -10,12 +10,35 @@ import { JobFailure } from '../jobs/worker.js';
 import { deliveryTimeZone, formatDeliveryWindow } from '../estimates/index.js';
 import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
-import { isOvertaken } from './policy/decide.js';
+import { dkimKeyOf } from './dkim.js';
+import { enqueueJob } from '../jobs/queue.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, isOvertaken, smsQuietUntil } from './policy/decide.js';
+import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
 import type { MessageInput } from './templates/types.js';
 import type { Milestone } from './types.js';
+import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
+
+/** Messages in flight together (the SMTP pool and Twilio take several at once); each outcome on its own. */
+export const SENDS_IN_FLIGHT = 8;
+
+export async function sendMessages(deps: Deps, payloads: ReadonlyArray<{ messageId: string }>): Promise<Array<unknown | null>> {
+  const outcomes: Array<unknown | null> = new Array(payloads.length).fill(null);
+  let next = 0;
+  const lane = async () => {
+    for (let index = next++; index < payloads.length; index = next++) {
+      try {
+        await sendMessage(deps, payloads[index]!);
+      } catch (error) {
+        outcomes[index] = error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SENDS_IN_FLIGHT, payloads.length) }, lane));
+  return outcomes;
+}
 
 export async function sendMessage(deps: Deps, payload: { messageId: string }): Promise<void> {
   const message = await deps.db.selectFrom('messages').selectAll().where('id', '=', payload.messageId).executeTakeFirst();
@@ -25,6 +48,9 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
 
   const stop = await reasonToStop(deps, message);
   if (stop) return settle(deps, message, { state: stop === 'overtaken' ? 'dropped' : 'held', held_reason: stop });
+  // Asked again at the last moment: a retry or a queue backlog may have carried the text past the window.
+  const opens = message.channel === 'sms' ? smsWindowOpens(deps, brand, order, message) : null;
+  if (opens) return waitForWindow(deps, message, opens);
 
   const input = await messageInput(deps, brand, order, message);
   const rendered = await renderMessage(input);
@@ -43,6 +69,7 @@ type SendOutcome = { ok: true; value: { provider: string; id: string; status?: s
 async function sendEmail(deps: Deps, brand: BrandRow, message: MessageRow, email: Awaited<ReturnType<typeof renderMessage>>['email'], input: MessageInput): Promise<SendOutcome> {
   const sender = settingsOf(brand).sender ?? {};
   const provider = deps.messaging.email;
+  const dkim = dkimKeyOf(brand, deps.keys.credentials);
   const result = await provider.send({
     from: { name: email.fromName, address: sender.email ?? deps.config.emailFrom },
     ...(email.replyTo ? { replyTo: email.replyTo } : {}),
@@ -51,6 +78,7 @@ async function sendEmail(deps: Deps, brand: BrandRow, message: MessageRow, email
     html: email.html,
     text: email.text,
     ...(input.links.unsubscribe && message.milestone !== 'order_confirmed' ? { listUnsubscribe: { url: input.links.unsubscribe } } : {}),
+    ...(dkim ? { dkim } : {}),
     idempotencyKey: message.id,
   });
   return result.ok ? { ok: true, value: { provider: provider.name, id: result.value.providerMessageId } } : result;
@@ -80,6 +108,21 @@ async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, e
   throw new JobFailure(`${error.code}: ${error.message}`, true, error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined);
 }
 
+function smsWindowOpens(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Date | null {
+  const destination = JSON.parse(order.destination) as { region?: string; postalCode?: string; country: string };
+  return smsQuietUntil({ now: deps.clock.now(), settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS), destination, phone: message.recipient });
+}
+
+/** Still pending, due when the window opens: a new job for that moment, in the same transaction. */
+async function waitForWindow(deps: Deps, message: MessageRow, opens: Date): Promise<void> {
+  const now = deps.clock.now();
+  const at = opens.toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('messages').set({ send_after: at, held_reason: 'quiet_hours', updated_at: now.toISOString() }).where('id', '=', message.id).execute();
+    await enqueueJob(trx, now, { kind: SEND_MESSAGE_JOB, payload: { messageId: message.id }, runAt: opens, maxAttempts: 8, idempotencyKey: `send:${message.id}:at:${at}` });
+  });
+}
+
 async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow>): Promise<void> {
   await deps.db.updateTable('messages').set({ ...patch, updated_at: deps.clock.now().toISOString() }).where('id', '=', message.id).execute();
   Object.assign(message, patch);
@@ -98,15 +141,14 @@ async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out
     const essential = message.channel === 'email' && ['order_confirmed', 'return_approved', 'refund_issued'].includes(message.milestone);
     if (pref?.opted_out_at && !essential) return 'opted_out';
   }
-  // An SMS that waited for its window is pointless once a newer milestone of the same parcel went out.
+  // An SMS that waited for its window is pointless once a newer milestone of the same parcel
+  // happened, whether or not that one goes by SMS (delivered usually does not).
   if (message.channel === 'sms' && message.send_after && message.shipment_id) {
     const newer = await deps.db
       .selectFrom('messages')
       .select('milestone')
       .where('shipment_id', '=', message.shipment_id)
-      .where('channel', '=', 'sms')
       .where('created_at', '>', message.created_at)
-      .where('state', 'in', ['pending', 'sending', 'sent', 'delivered'])
       .execute();
     if (newer.some((n) => isOvertaken({ milestone: message.milestone as Milestone, shipmentId: message.shipment_id! }, { milestone: n.milestone as Milestone, shipmentId: message.shipment_id! }))) return 'overtaken';
   }
@@ -152,7 +194,8 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     locale,
     brand: { name: brand.name, ...look, ...(settings.sender?.name ? { senderName: settings.sender.name } : {}), ...(settings.sender?.replyTo ? { replyTo: settings.sender.replyTo } : {}) },
     order: { number: order.number, items, ...(total !== undefined ? { total, currency: 'USD' } : {}), ...(order.customer_name ? { customerFirstName: order.customer_name.split(/\s+/)[0] } : {}) },
-    ...(order.estimated_from && order.estimated_to ? { estimatedDelivery: windowText({ from: order.estimated_from, to: order.estimated_to }, locale, destination) } : {}),
+    // The promise of the confirmation, where the parcel has no window of its own (a passed one stays passed).
+    ...(order.estimated_from && order.estimated_to && !shipment?.estimated_to ? { estimatedDelivery: windowText({ from: order.estimated_from, to: order.estimated_to }, locale, destination) } : {}),
     ...(shipment
       ? {
           shipment: {
@@ -160,13 +203,21 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
             trackingNumber: shipment.tracking_number,
             status: shipment.status as ShipmentStatus,
             ...(shipment.reason ? { reason: shipment.reason as ExceptionReason } : {}),
-            ...(shipment.estimated_from && shipment.estimated_to ? { estimatedDelivery: windowText({ from: shipment.estimated_from, to: shipment.estimated_to }, locale, destination) } : {}),
+            // A window already past is no estimate: a late parcel's message must not repeat it.
+            ...(shipment.estimated_from && shipment.estimated_to && Date.parse(shipment.estimated_to) >= deps.clock.now().getTime()
+              ? { estimatedDelivery: windowText({ from: shipment.estimated_from, to: shipment.estimated_to }, locale, destination) }
+              : {}),
             ...(lastLocation?.city ? { lastLocation: [lastLocation.city, lastLocation.region].filter(Boolean).join(', ') } : {}),
             ...(context.attemptNumber ? { attemptNumber: context.attemptNumber } : {}),
           },
         }
       : {}),
-    links: { trackingPage: page, ...(context.returnId ? { returnLabel: `${page}/returns/${context.returnId}/label` } : {}), ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}) },
+    links: {
+      trackingPage: page,
+      ...(context.returnId ? { returnLabel: `${page}/returns/${context.returnId}/label` } : {}),
+      ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}),
+      ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
+    },
     ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),

@@ -4,7 +4,7 @@
 export const MILESTONES = [
   'order_confirmed', // receipt, estimated delivery window, status-page link; never a tracking number
   'shipped', // the label exists (info_received): tracking link
-  'shipped_early', // shipped before the order's ship-by date
+  'shipped_early', // ahead of schedule: shipped before the ship-by date, or a window ending before the promised one
   'delayed', // carrier says so, our estimate says so, or no scan for longer than normal
   'in_transit_digest', // at most one email a day while in transit ("It arrived at the Columbus, Ohio hub")
   'out_for_delivery',
@@ -54,4 +54,8 @@ export type NotificationSettings = {
   smsWindowByRegion: Record<string, { start: TimeOfDay; end: TimeOfDay }>;
   smsCapPerShipment: number;
   defaultLocale: string;
+  /** A parcel with no scan for this long is stalled, until its lane has enough history of its own. */
+  stallAfterHours: number;
+  /** The recipient's local time from which the day's in-transit digest may go out. */
+  digestTime: TimeOfDay;
 };

@@ -13,7 +13,9 @@ import { Layout } from '../web/pages.js';
 import { classifySmsKeyword } from './policy/opt-out.js';
 import { parseTwilioForm, parseTwilioInboundSms, parseTwilioStatusCallback, verifyTwilioSignature } from './providers/twilio.js';
 import { recordOptIn, recordOptOut } from './send.js';
+import { orderOfShortCode } from './short-links.js';
 import { readUnsubscribeToken } from './unsubscribe.js';
+import { trackingPageUrl } from '../orders/service.js';
 
 const twiml = (message?: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Response>${message ? `<Message>${message.replace(/[<>&]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</Message>` : ''}</Response>`;
@@ -93,6 +95,15 @@ export function createNotificationWebhooks(deps: Deps) {
         ? `${brand.name}: order updates by text. Reply STOP to stop, START to resume.${contact ? ` Help: ${contact}` : ''}`
         : undefined;
     return c.body(twiml(reply), 200, { 'content-type': 'text/xml' });
+  });
+
+  // The short link in texts: to the order's tracking page, signed now.
+  hooks.get('/s/:code', async (c) => {
+    const target = await orderOfShortCode(deps, c.req.param('code'));
+    const order = target ? await deps.db.selectFrom('orders').select(['id', 'created_at']).where('id', '=', target.orderId).executeTakeFirst() : undefined;
+    const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
+    if (!order || !brand) return c.html(unsubscribePage('This link is not valid', 'Please use the link in your most recent message.'), 404);
+    return c.redirect(trackingPageUrl(deps, brand, order), 302);
   });
 
   const unsubscribePage = (title: string, text: string, form?: string) => {

@@ -28,6 +28,8 @@ export type ShipmentBatchItem = {
 };
 
 export const STATUS_CHANGED_JOB = 'shipment.status_changed';
+/** The carrier moved the delivery window: the customer may need to hear it is late (or early). */
+export const ESTIMATE_CHANGED_JOB = 'shipment.estimate_changed';
 
 /**
  * Reads of shipments about to be folded must hold their row locks on PostgreSQL, or two
@@ -111,6 +113,10 @@ export async function ingestEvents(trx: Transaction<Database>, now: Date, items:
     const after = viewOf(state);
     const estimate = item.estimatedDelivery ?? null;
     const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
+    if (estimateChanged) {
+      const previous = shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null;
+      effects.push({ kind: ESTIMATE_CHANGED_JOB, payload: { shipmentId: shipment.id, previous, next: estimate }, idempotencyKey: `estimate:${shipment.id}:${estimate.from}:${estimate.to}` });
+    }
     const statusChanged = !sameView(before, after);
 
     if (fresh.length > 0 || estimateChanged) {

@@ -44,7 +44,7 @@ export type Server = { child: ChildProcess; url: string; output: () => string; s
 
 /** Starts `waybill <command>` and resolves once /healthz answers. */
 export async function startWaybill(command: 'serve' | 'demo', env: Record<string, string>, readyTimeoutMs = 60_000): Promise<Server> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort(); // a restart may keep its address
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [BIN, command], {
     cwd: ROOT,

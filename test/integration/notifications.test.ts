@@ -42,7 +42,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   closeHttp?.();
-  await t?.close(); // closes the SMTP connection pool first, so the server can stop at once
+  t?.deps.messaging.close(); // the pooled SMTP connection, so the server can stop at once
+  await t?.close();
   await twilio?.close();
   await new Promise<void>((resolve) => smtp?.close(() => resolve()));
 });
@@ -102,6 +103,14 @@ describe('shipped, by email and SMS, exactly once', () => {
     expect(log.filter((m) => m.milestone === 'shipped').map((m) => [m.channel, m.state])).toEqual(expect.arrayContaining([['email', 'sent'], ['sms', 'sent']]));
     expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
     expect(twilio.messages[0]!.body).toContain('Test Brand');
+    // A short link keeps the text to one segment; it leads to the order's tracking page.
+    const text = twilio.messages[0]!.body;
+    expect(text.length).toBeLessThanOrEqual(160);
+    const short = /(http\S+\/s\/[0-9A-Za-z]{10})\b/.exec(text)![1]!;
+    const hop = await fetch(short, { redirect: 'manual' });
+    expect(hop.status).toBe(302);
+    expect(new URL(hop.headers.get('location')!).pathname).toBe(new URL(order.trackingPageUrl).pathname);
+    expect((await fetch(short.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), { redirect: 'manual' })).status).toBe(404);
 
     // Replay every status-change job: no second message.
     await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('kind', '=', 'shipment.status_changed').execute();
@@ -190,6 +199,44 @@ describe('consent and the law', () => {
     expect(twilio.messages.filter((m) => m.to === night.phone)).toHaveLength(1);
   });
 
+  it('asks again right before sending: a text whose turn comes after the window closed waits for the morning', async () => {
+    // 20:50 in Austin: inside the window when decided; the first try fails (503) and its retry comes at 21:30.
+    t.clock.set('2026-03-11T01:50:00Z');
+    const backlog = await placeOrder();
+    twilio.failNext({ status: 503, times: 1 });
+    await t.request('POST', `/v1/orders/${backlog.order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    t.clock.set('2026-03-11T02:30:00Z');
+    await t.worker.drain();
+    const waiting = (await messagesOf(backlog.order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours', sendAfter: '2026-03-11T13:00:00.000Z' });
+    expect(twilio.messages.filter((m) => m.to === backlog.phone)).toEqual([]);
+    t.clock.set('2026-03-11T13:00:01Z');
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === backlog.phone)).toHaveLength(1);
+    expect((await messagesOf(backlog.order.id)).find((m) => m.id === waiting.id)).toMatchObject({ state: 'sent' });
+  });
+
+  it('drops a text waiting for the morning when a newer milestone overtakes it (delivered before 8:00)', async () => {
+    t.clock.set('2026-03-12T08:00:00Z'); // 03:00 in Austin
+    const { order, phone } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: 'NIGHT0000001' });
+    const post = (status: string) => t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: [{ status, occurredAt: t.clock.now().toISOString() }] });
+    await post('out_for_delivery');
+    await t.worker.drain();
+    const waiting = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'out_for_delivery')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours' });
+    t.clock.set('2026-03-12T11:30:00Z'); // 06:30: delivered early, before the window opens
+    await post('delivered');
+    await t.worker.drain();
+    t.clock.set('2026-03-12T13:00:01Z');
+    await t.worker.drain();
+    const log = await messagesOf(order.id);
+    expect(log.find((m) => m.id === waiting.id)).toMatchObject({ state: 'dropped', heldReason: 'overtaken' });
+    expect(log.find((m) => m.milestone === 'delivered' && m.channel === 'email')).toMatchObject({ state: 'sent' });
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+  });
+
   it('unsubscribes by the one-click link in the email (RFC 8058) and still sends receipts', async () => {
     const { order, body } = await placeOrder();
     await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
@@ -239,6 +286,32 @@ describe('failures and the dead-letter list', () => {
     expect((await t.request('POST', `/v1/messages/${sms.id}/retry`)).status).toBe(409);
   });
 
+  it('holds back a phone number that is well-formed but not a real number (libphonenumber), and still emails', async () => {
+    const { order } = await placeOrder({ customer: { email: `fake${phoneCounter}@example.com`, phone: '+11234567890', smsConsent: true } });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const shipped = (await messagesOf(order.id)).filter((m) => m.milestone === 'shipped');
+    expect(shipped.find((m) => m.channel === 'sms')).toMatchObject({ state: 'held', heldReason: 'invalid_contact', recipient: '+11234567890' });
+    expect(shipped.find((m) => m.channel === 'email')).toMatchObject({ state: 'sent' });
+  });
+
+  it('waits as long as a 429 asks (Retry-After), then sends once', async () => {
+    const { order, phone } = await placeOrder();
+    twilio.failNext({ status: 429, retryAfterSeconds: 120 });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms')!;
+    expect(sms).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(sms.lastError).toMatch(/^rate_limited/);
+    t.clock.advance(100_000);
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+    t.clock.advance(21_000);
+    await t.worker.drain();
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+    expect((await messagesOf(order.id)).find((m) => m.id === sms.id)).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
   it('holds back an invalid email address with the reason, without failing the rest', async () => {
     const { order } = await placeOrder();
     await t.deps.db.updateTable('orders').set({ customer_email: 'not-an-address' }).where('id', '=', order.id).execute();
@@ -276,10 +349,36 @@ describe('hybrid mode and previews', () => {
     const bad = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'Hi {{customer.shoeSize}}' } } });
     expect(bad.status).toBe(422);
     expect(bad.json.error.details[0]).toMatchObject({ field: 'templates.shipped.subject' });
+    // A confirmation never names a tracking number: a brand's wording may not either.
+    const leak = await t.request('PATCH', '/v1/brand/settings', { templates: { order_confirmed: { sms: 'Tracking {{shipment.trackingNumber}}' } } });
+    expect(leak.status).toBe(422);
+    expect(leak.json.error.details[0]).toMatchObject({ field: 'templates.order_confirmed.sms', problem: expect.stringContaining('shipment.trackingNumber') });
     const good = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'On its way: {{order.number}}' } } });
     expect(good.status).toBe(200);
     const injected = await t.request('GET', '/v1/notifications/preview?milestone=shipped');
     expect(injected.json.subject).toMatch(/^On its way: /);
+  });
+});
+
+describe('split shipments', () => {
+  it('a message per parcel, and "all items delivered" once, when the last one arrives', async () => {
+    const { order } = await placeOrder();
+    const make = async (n: string) => (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: `SPLIT${n}` })).json.id as string;
+    const [first, second] = [await make(`A${phoneCounter}`), await make(`B${phoneCounter}`)];
+    const deliver = async (shipmentId: string) => {
+      t.clock.advance(3_600_000);
+      await t.request('POST', `/v1/shipments/${shipmentId}/events`, { events: [{ status: 'delivered', occurredAt: t.clock.now().toISOString() }] });
+      await t.worker.drain();
+    };
+    await deliver(first);
+    let log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'delivered' && m.channel === 'email')).toHaveLength(1);
+    expect(log.filter((m) => m.milestone === 'all_delivered')).toEqual([]);
+    await deliver(second);
+    log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'delivered' && m.channel === 'email').map((m) => m.shipmentId).sort()).toEqual([first, second].sort());
+    const all = log.filter((m) => m.milestone === 'all_delivered');
+    expect(all.map((m) => [m.channel, m.state])).toEqual([['email', 'sent']]);
   });
 });
 

@@ -3,6 +3,8 @@
 // message goes, when, and if not, why not. No I/O; the sending jobs act on the decisions and
 // the database enforces the dedupe key unique.
 import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { wallClockIn } from '../../estimates/civil-date.js';
+import { isRevisedLater } from '../../estimates/revision.js';
 import { DAY_MS, parseInstant, wallClockOf } from '../../lib/time.js';
 import type { ShipmentStatusView } from '../../shipments/status.js';
 import { isTerminal, type ShipmentDirection, type ShipmentStatus } from '../../shipments/vocabulary.js';
@@ -42,8 +44,24 @@ export type StatusChangedTrigger = {
   attemptNumber?: number;
 };
 
+/**
+ * The shipment's delivery window moved (the carrier revised it, or Waybill estimated it at
+ * shipping). Later than both the last window and the promise made at order time: delayed, once
+ * per new last day. Ending before the promised window begins: arriving early.
+ */
+export type EstimateRevisedTrigger = {
+  kind: 'estimate_revised';
+  shipmentId: string;
+  previous: EstimateWindow | null;
+  next: EstimateWindow;
+  /** The window the order confirmation promised. */
+  promised: EstimateWindow | null;
+  /** The destination's zone: days are read on its clock. */
+  timeZone: string;
+};
+
 /** At most one email a day while in transit. */
-export type TransitDigestTrigger = { kind: 'transit_digest'; shipmentId: string; day: string; hub: string };
+export type TransitDigestTrigger = { kind: 'transit_digest'; shipmentId: string; day: string; hub?: string };
 /** Waybill's own estimate says the parcel is late, or it has had no scan for too long. */
 export type EstimateAlertTrigger = { kind: 'late_by_estimate' | 'stalled'; shipmentId: string; since: string };
 
@@ -54,7 +72,8 @@ export type NotificationTrigger =
   | RefundIssuedTrigger
   | StatusChangedTrigger
   | TransitDigestTrigger
-  | EstimateAlertTrigger;
+  | EstimateAlertTrigger
+  | EstimateRevisedTrigger;
 
 export type NotificationRecipient = {
   email: string | null;
@@ -116,6 +135,8 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = deepFreeze({
   smsWindowByRegion: {},
   smsCapPerShipment: 4,
   defaultLocale: 'en',
+  stallAfterHours: 48,
+  digestTime: '18:00',
 });
 
 /** Shared by every brand without settings of its own: nobody may change it by accident. */
@@ -167,6 +188,8 @@ export function plannedMessages(trigger: NotificationTrigger): PlannedMessage[] 
     case 'late_by_estimate':
     case 'stalled':
       return [forShipment(trigger.shipmentId, 'delayed', `since-${compactInstant(trigger.since)}`)];
+    case 'estimate_revised':
+      return estimateRevisionMessages(trigger);
     case 'status_changed':
       return statusChangeMessages(trigger);
   }
@@ -240,6 +263,25 @@ function delayOccurrence(change: StatusChangedTrigger): string | null {
   return null;
 }
 
+function estimateRevisionMessages(revision: EstimateRevisedTrigger): PlannedMessage[] {
+  const { previous, next, promised, timeZone, shipmentId } = revision;
+  const baselines = [previous, promised].filter((window): window is EstimateWindow => window !== null);
+  if (baselines.length > 0 && baselines.every((baseline) => isRevisedLater(baseline, next, timeZone))) {
+    const day = dayIn(timeZone, next.to);
+    return day ? [forShipment(shipmentId, 'delayed', `until-${day}`)] : [];
+  }
+  // "Arriving early" shares the "ahead of schedule" message with "shipped early": one per parcel.
+  const lastDay = dayIn(timeZone, next.to);
+  const promisedFirstDay = promised ? dayIn(timeZone, promised.from) : null;
+  if (lastDay && promisedFirstDay && lastDay < promisedFirstDay) return [forShipment(shipmentId, 'shipped_early')];
+  return [];
+}
+
+function dayIn(timeZone: string, iso: string): string | null {
+  const instant = parseInstant(iso);
+  return instant ? wallClockIn(timeZone, instant).date : null;
+}
+
 const DAY_PREFIX = /^\d{4}-\d{2}-\d{2}/;
 function laterEstimateDay(previous: EstimateWindow | null | undefined, next: EstimateWindow | null | undefined): string | null {
   const before = previous?.to.match(DAY_PREFIX)?.[0];
@@ -296,7 +338,10 @@ function contextOf(input: DecideInput): Context {
     phone,
     smsSentForShipment: input.smsSentForShipment,
     smsQueued: 0,
-    quietHoursEnd: () => (quietHoursEnd === undefined ? (quietHoursEnd = smsQuietUntil(input, phone)) : quietHoursEnd),
+    quietHoursEnd: () =>
+      quietHoursEnd === undefined
+        ? (quietHoursEnd = smsQuietUntil({ now: input.now, settings: input.settings, destination: input.destination, recipientZone: input.recipient.timeZone, phone: phone.kind === 'valid' ? phone.address : null }))
+        : quietHoursEnd,
   };
 }
 
@@ -359,6 +404,17 @@ function phoneContact(raw: string | null): Contact {
 
 // ---- Quiet hours ----
 
+/** What the SMS clock needs; the send job asks again right before sending (a retry or a backlog can cross the window's end). */
+export type SmsClockInput = {
+  now: Date;
+  settings: NotificationSettings;
+  destination?: Destination | null;
+  /** The recipient's own IANA zone, when known. */
+  recipientZone?: string | null;
+  /** The E.164 number. */
+  phone: string | null;
+};
+
 /**
  * When the SMS window next opens for this recipient, or null to send now. The clock is, in order:
  * the recipient's own zone; the destination's (postal code, state, single-zone country); the
@@ -367,12 +423,12 @@ function phoneContact(raw: string | null): Contact {
  * at all, we send now: an order-tracking text late is worse than one at an unknown hour, and
  * every order we hold has at least a destination country.
  */
-function smsQuietUntil(input: DecideInput, phone: Contact): Date | null {
-  const phoneCountry = phone.kind === 'valid' ? (parsePhoneNumberFromString(phone.address)?.country ?? null) : null;
+export function smsQuietUntil(input: SmsClockInput): Date | null {
+  const phoneCountry = input.phone ? (parsePhoneNumberFromString(input.phone)?.country ?? null) : null;
   const country = countryCode(input.destination?.country) ?? phoneCountry;
   const window = smsWindowFor(input.settings, input.destination, country);
   const zone =
-    (input.recipient.timeZone && isKnownTimeZone(input.recipient.timeZone) ? input.recipient.timeZone : null) ??
+    (input.recipientZone && isKnownTimeZone(input.recipientZone) ? input.recipientZone : null) ??
     recipientTimeZone(input.destination) ??
     (phoneCountry ? singleZoneOfCountry(phoneCountry) : null);
   const opens = zone ? nextAllowedSendTime(input.now, zone, window) : country ? opensInEveryZone(input.now, zonesOfCountry(country), window) : null;
@@ -380,7 +436,7 @@ function smsQuietUntil(input: DecideInput, phone: Contact): Date | null {
 }
 
 /** The first moment inside the window in every zone; if none is shared, the one that suits the most zones. */
-function opensInEveryZone(now: Date, zones: string[], window: SmsWindow): Date | null {
+function opensInEveryZone(now: Date, zones: readonly string[], window: SmsWindow): Date | null {
   if (zones.length === 0) return null;
   const shared = nextAllowedSendTimeInAll(now, zones, window);
   if (shared) return shared;

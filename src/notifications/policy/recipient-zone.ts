@@ -101,13 +101,19 @@ function canonicalZone(zone: string): string | null {
 
 type LocaleWithZones = Intl.Locale & { timeZones?: string[]; getTimeZones?: () => string[] };
 
-/** The IANA zones of a country, from the CLDR data that ships with Intl (names as Intl spells them). */
-export function zonesOfCountry(country: string): string[] {
+const zonesByCountry = new Map<string, readonly string[]>();
+/** The IANA zones of a country, from the CLDR data that ships with Intl (names as Intl spells them); kept per country. */
+export function zonesOfCountry(country: string): readonly string[] {
   const code = countryCode(country);
   if (!code) return [];
-  const locale = new Intl.Locale(`und-${code}`) as LocaleWithZones;
-  // Node 20 has the `timeZones` getter; newer engines renamed it getTimeZones().
-  return (typeof locale.getTimeZones === 'function' ? locale.getTimeZones() : locale.timeZones) ?? [];
+  let zones = zonesByCountry.get(code);
+  if (!zones) {
+    const locale = new Intl.Locale(`und-${code}`) as LocaleWithZones;
+    // Node 20 has the `timeZones` getter; newer engines renamed it getTimeZones().
+    zones = Object.freeze((typeof locale.getTimeZones === 'function' ? locale.getTimeZones() : locale.timeZones) ?? []);
+    zonesByCountry.set(code, zones);
+  }
+  return zones;
 }
 
 const singleZones = new Map<string, string | null>();
@@ -126,7 +132,7 @@ export function singleZoneOfCountry(country: string): string | null {
 const PROBE_FROM = Date.UTC(2025, 0, 1, 12);
 const PROBE_DAYS = 6 * 366;
 
-function sameClockZone(zones: string[]): string | null {
+function sameClockZone(zones: readonly string[]): string | null {
   // Any of them keeps the right clock; the least nested name reads best (America/Buenos_Aires,
   // not America/Argentina/La_Rioja).
   const depth = (zone: string): number => zone.split('/').length;

@@ -126,7 +126,7 @@ function fetchFailure(cause: unknown, timeoutMs: number): ProviderError {
   return { code: 'unavailable', message: `Twilio could not be reached: ${reason}`, retryable: true };
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
+export function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -48,12 +48,12 @@ export const de: LocaleText = {
       sms: '{{brand.name}}: Ihre Bestellung {{order.number}} wurde verschickt! Sendungsverfolgung: {{links.shortTrackingPage}}',
     },
     shipped_early: {
-      subject: 'Gute Nachrichten: Bestellung {{order.number}} wurde früher verschickt',
-      preheader: 'Sie ist früher als geplant unterwegs. Verfolgen Sie sie mit einem Klick.',
-      heading: 'Ihre Bestellung ist früher unterwegs',
-      body: 'Ihre Bestellung {{order.number}} hat uns früher als geplant verlassen und ist jetzt bei {{shipment.carrier}}.',
+      subject: 'Gute Nachrichten: Bestellung {{order.number}} ist früher dran',
+      preheader: 'Sie ist schneller als geplant unterwegs. Verfolgen Sie sie mit einem Klick.',
+      heading: 'Ihre Bestellung ist früher dran',
+      body: 'Ihre Bestellung {{order.number}} ist bei {{shipment.carrier}} und schneller unterwegs als geplant.',
       button: 'Paket verfolgen',
-      sms: '{{brand.name}}: Gute Nachrichten, Ihre Bestellung {{order.number}} ist früher unterwegs! {{links.shortTrackingPage}}',
+      sms: '{{brand.name}}: Gute Nachrichten, Ihre Bestellung {{order.number}} ist früher dran! {{links.shortTrackingPage}}',
     },
     delayed: {
       subject: 'Ihre Bestellung {{order.number}} verspätet sich',

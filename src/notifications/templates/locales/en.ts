@@ -49,12 +49,12 @@ export const en: LocaleText = {
       sms: '{{brand.name}}: your order {{order.number}} has shipped! Track it: {{links.shortTrackingPage}}',
     },
     shipped_early: {
-      subject: 'Good news: order {{order.number}} shipped early',
-      preheader: 'It left sooner than planned. Follow it with one click.',
-      heading: 'Your order shipped early',
-      body: 'Order {{order.number}} left us sooner than planned and is now with {{shipment.carrier}}.',
+      subject: 'Good news: order {{order.number}} is ahead of schedule',
+      preheader: 'It is moving sooner than planned. Follow it with one click.',
+      heading: 'Your order is ahead of schedule',
+      body: 'Order {{order.number}} is with {{shipment.carrier}} and moving sooner than we first planned.',
       button: 'Track your parcel',
-      sms: '{{brand.name}}: good news, order {{order.number}} shipped early! Track it: {{links.shortTrackingPage}}',
+      sms: '{{brand.name}}: good news, order {{order.number}} is ahead of schedule! Track it: {{links.shortTrackingPage}}',
     },
     delayed: {
       subject: 'Order {{order.number}} is running late',

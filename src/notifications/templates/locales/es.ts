@@ -48,12 +48,12 @@ export const es: LocaleText = {
       sms: '{{brand.name}}: ¡tu pedido {{order.number}} ya salió! Síguelo: {{links.shortTrackingPage}}',
     },
     shipped_early: {
-      subject: 'Buenas noticias: tu pedido {{order.number}} salió antes de lo previsto',
-      preheader: 'Salió antes de lo previsto. Síguelo con un clic.',
-      heading: 'Tu pedido salió antes de tiempo',
-      body: 'Tu pedido {{order.number}} salió antes de lo previsto y ahora lo lleva {{shipment.carrier}}.',
+      subject: 'Buenas noticias: tu pedido {{order.number}} va adelantado',
+      preheader: 'Avanza antes de lo previsto. Síguelo con un clic.',
+      heading: 'Tu pedido va adelantado',
+      body: 'Tu pedido {{order.number}} ya está con {{shipment.carrier}} y avanza antes de lo que habíamos previsto.',
       button: 'Seguir tu paquete',
-      sms: '{{brand.name}}: ¡buenas noticias! Tu pedido {{order.number}} salió antes de tiempo. Síguelo: {{links.shortTrackingPage}}',
+      sms: '{{brand.name}}: ¡buenas noticias! Tu pedido {{order.number}} va adelantado. Síguelo: {{links.shortTrackingPage}}',
     },
     delayed: {
       subject: 'Tu pedido {{order.number}} lleva retraso',

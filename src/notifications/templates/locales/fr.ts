@@ -48,12 +48,12 @@ export const fr: LocaleText = {
       sms: '{{brand.name}} : votre commande {{order.number}} est expédiée ! Suivez-la : {{links.shortTrackingPage}}',
     },
     shipped_early: {
-      subject: 'Bonne nouvelle : votre commande {{order.number}} est partie en avance',
-      preheader: 'Elle est partie plus tôt que prévu. Suivez-la en un clic.',
-      heading: 'Votre commande est partie en avance',
-      body: 'Votre commande {{order.number}} est partie plus tôt que prévu et se trouve maintenant chez {{shipment.carrier}}.',
+      subject: 'Bonne nouvelle : votre commande {{order.number}} est en avance',
+      preheader: 'Elle avance plus vite que prévu. Suivez-la en un clic.',
+      heading: 'Votre commande est en avance',
+      body: 'Votre commande {{order.number}} est chez {{shipment.carrier}} et avance plus vite que prévu.',
       button: 'Suivre votre colis',
-      sms: '{{brand.name}} : bonne nouvelle, votre commande {{order.number}} est partie en avance ! Suivi : {{links.shortTrackingPage}}',
+      sms: '{{brand.name}} : bonne nouvelle, votre commande {{order.number}} est en avance ! Suivi : {{links.shortTrackingPage}}',
     },
     delayed: {
       subject: 'Votre commande {{order.number}} a du retard',
