@@ -12,6 +12,7 @@ import { AppError, errorBody } from './lib/errors.js';
 import { randomToken } from './lib/crypto.js';
 import { renderDemoMessages } from './demo/messages-page.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
+import { createInboundWebhooks } from './inbound/webhook-routes.js';
 import { createPublicPages } from './web/pages.js';
 
 export const OPENAPI_INFO = {
@@ -74,6 +75,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
 
   app.route('/', createNotificationWebhooks(deps));
+  app.route('/', createInboundWebhooks(deps));
   // Only the demo shows captured messages: they hold customers' addresses.
   if (options.demoPages) app.get('/demo/messages', (c) => c.html(renderDemoMessages(deps)));
   app.route('/', createPublicPages(deps, { startPage: options.startPage }));

@@ -254,6 +254,7 @@ export async function startServer(
   ]);
   const deps = createDeps(config, secretKey, options.depsOverrides);
   await migrateToLatest(deps.db);
+  await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
   // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
   const { preloadCities } = await import('./carriers/simulated/cities.js');
   preloadCities();

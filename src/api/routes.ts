@@ -5,6 +5,7 @@ import { getBrand } from '../brands/repo.js';
 import { registerCarrierRoutes } from '../carriers/routes.js';
 import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
+import { registerInboundRoutes } from '../inbound/api-routes.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -221,6 +222,7 @@ export function createApi(deps: Deps) {
   registerCarrierRoutes(api, deps);
   registerImportRoutes(api, deps);
   registerNotificationRoutes(api, deps);
+  registerInboundRoutes(api, deps);
   return api;
 }
 

@@ -5,12 +5,14 @@ import * as core from './migrations/001-core.js';
 import * as carrierConnections from './migrations/002-carrier-connections.js';
 import * as imports from './migrations/003-imports.js';
 import * as notifications from './migrations/004-notifications.js';
+import * as carriersPushPoll from './migrations/006-carriers-push-poll.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
   '002-carrier-connections': carrierConnections,
   '003-imports': imports,
   '004-notifications': notifications,
+  '006-carriers-push-poll': carriersPushPoll,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -86,6 +86,9 @@ function removeSqliteFiles(file: string): void {
 /** On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. */
 async function removeDemoBrand(deps: Deps): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
+    for (const table of ['shipment_polls', 'push_subscriptions', 'carrier_poll_accounts', 'inbound_events', 'inbound_endpoints'] as const) {
+      await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
+    }
     await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();

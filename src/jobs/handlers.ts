@@ -3,6 +3,7 @@
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
+import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from '../inbound/inbox.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
@@ -17,5 +18,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
     [SEND_MESSAGE_JOB]: (payload) => sendMessage(deps, payload as { messageId: string }),
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
+    [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),
+    [INBOUND_SWEEP_JOB]: () => sweepInbox(deps),
   };
 }

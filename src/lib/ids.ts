@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   connection: 'con',
   message: 'msg',
   update: 'upd',
+  endpoint: 'iep',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,10 @@
+// The recurring jobs of carrier push and polling, registered at start-up (each process may call
+// it; the schedule table keeps one row per name).
+import type { Deps } from '../deps.js';
+import { INBOUND_SWEEP_EVERY_SECONDS, INBOUND_SWEEP_JOB } from '../inbound/inbox.js';
+import { ensureSchedule } from '../jobs/queue.js';
+
+export async function ensureCarrierSchedules(deps: Deps): Promise<void> {
+  const now = deps.clock.now();
+  await ensureSchedule(deps.db, { name: 'inbound-sweep', kind: INBOUND_SWEEP_JOB, everySeconds: INBOUND_SWEEP_EVERY_SECONDS }, now);
+}
