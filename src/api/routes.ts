@@ -6,6 +6,7 @@ import { registerCarrierRoutes } from '../carriers/routes.js';
 import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
 import { registerInboundRoutes } from '../inbound/api-routes.js';
+import { registerPollingRoutes } from '../polling/routes.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
@@ -223,6 +224,7 @@ export function createApi(deps: Deps) {
   registerImportRoutes(api, deps);
   registerNotificationRoutes(api, deps);
   registerInboundRoutes(api, deps);
+  registerPollingRoutes(api, deps);
   return api;
 }
 

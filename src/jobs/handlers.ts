@@ -3,6 +3,7 @@
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
+import { POLL_ACCOUNT_JOB, POLL_TICK_JOB, runPollAccount, runPollTick } from '../polling/jobs.js';
 import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from '../inbound/inbox.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
@@ -20,5 +21,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
     [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),
     [INBOUND_SWEEP_JOB]: () => sweepInbox(deps),
+    [POLL_TICK_JOB]: () => runPollTick(deps),
+    [POLL_ACCOUNT_JOB]: (payload) => runPollAccount(deps, payload as { brandId: string; carrier: string }),
   };
 }

@@ -3,8 +3,14 @@
 import type { Deps } from '../deps.js';
 import { INBOUND_SWEEP_EVERY_SECONDS, INBOUND_SWEEP_JOB } from '../inbound/inbox.js';
 import { ensureSchedule } from '../jobs/queue.js';
+import { POLL_TICK_JOB } from './jobs.js';
 
 export async function ensureCarrierSchedules(deps: Deps): Promise<void> {
   const now = deps.clock.now();
   await ensureSchedule(deps.db, { name: 'inbound-sweep', kind: INBOUND_SWEEP_JOB, everySeconds: INBOUND_SWEEP_EVERY_SECONDS }, now);
+  if (deps.config.polling.tickSeconds > 0) {
+    await ensureSchedule(deps.db, { name: 'carrier-poll', kind: POLL_TICK_JOB, everySeconds: deps.config.polling.tickSeconds }, now);
+  } else {
+    await deps.db.deleteFrom('job_schedules').where('name', '=', 'carrier-poll').execute();
+  }
 }

@@ -1,0 +1,161 @@
+// One brand's account at one carrier, while Waybill talks to it: a lease (one runner per account,
+// however many workers), the limiter state loaded from the account's row and saved back, and the
+// pauses that Retry-After, back-off and refusals impose. Every request to the carrier — a poll, a
+// Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted.
+import type { CarrierError } from '../carriers/types.js';
+import type { Deps } from '../deps.js';
+import type { CarrierPollAccountRow } from '../db/schema.js';
+import { admit, type Admission, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
+
+const LEASE_MS = 5 * 60_000;
+
+export type AccountGate = {
+  limits: CarrierLimits;
+  limitsSource: LimitsSource;
+  /** Admits one request now (and counts it), or says why not and until when. */
+  take(priority: number): Admission;
+  /** The carrier answered: the failure streak ends. */
+  succeeded(): void;
+  /** The carrier refused or failed: pause the account as the error asks (Retry-After) or by back-off. */
+  failed(error: CarrierError): void;
+  /** Stop for now without blaming the carrier (the quota is spent, the rate window is full). */
+  readonly pausedUntil: Date | null;
+  readonly state: LimiterState;
+};
+
+/** Back-off after failures in a row: 30 s, 1 min, 2 min … at most 30 min, ±20% so accounts do not march in step. */
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  const base = Math.min(30 * 60_000, 30_000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** How long an error pauses the account, and why (the text the brand sees). */
+export function pauseFor(error: CarrierError, failures: number, carrierName: string): { ms: number; reason: string } {
+  const said = error.carrierMessage ? `${error.message} (${error.carrierMessage})` : error.message;
+  switch (error.code) {
+    case 'rate_limited':
+      return { ms: (error.retryAfterSeconds ?? 0) * 1000 || backoffMs(failures), reason: `${carrierName} throttled the account: ${said}` };
+    case 'unavailable':
+    case 'timeout':
+      return { ms: Math.max((error.retryAfterSeconds ?? 0) * 1000, backoffMs(failures)), reason: `${carrierName} is failing: ${said}` };
+    case 'auth_failed':
+      return { ms: 3_600_000, reason: `${carrierName} refused the account’s credentials: ${said}; reconnect it (PUT /v1/carriers/{carrier}/connection)` };
+    default:
+      return { ms: backoffMs(failures), reason: `${carrierName}: ${said}` };
+  }
+}
+
+/** The row of an account Waybill has not talked to yet. */
+export const newAccountRow = (brandId: string, carrier: string, at: string) => ({
+  brand_id: brandId,
+  carrier,
+  limits: null,
+  lease_until: null,
+  paused_until: null,
+  pause_reason: null,
+  failures: 0,
+  quota_day: null,
+  used_today: 0,
+  recent_requests: '[]',
+  report: null,
+  report_at: null,
+  warned_at: null,
+  updated_at: at,
+});
+
+export type AccountRun<T> = { outcome: 'ran'; value: T } | { outcome: 'busy' } | { outcome: 'paused'; until: string; reason: string | null };
+
+/**
+ * Runs `work` holding the account's lease (another runner holding it: 'busy'; a pause in force:
+ * 'paused'). The limiter state and any pause are saved when `work` ends, even when it throws.
+ */
+export async function withAccount<T>(deps: Deps, brandId: string, carrier: string, carrierName: string, work: (gate: AccountGate) => Promise<T>): Promise<AccountRun<T>> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  await deps.db
+    .insertInto('carrier_poll_accounts')
+    .values(newAccountRow(brandId, carrier, at))
+    .onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing())
+    .execute();
+  const claimed = await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))
+    .returningAll()
+    .executeTakeFirst();
+  if (!claimed) return { outcome: 'busy' };
+  if (claimed.paused_until && claimed.paused_until > at) {
+    await deps.db.updateTable('carrier_poll_accounts').set({ lease_until: null }).where('brand_id', '=', brandId).where('carrier', '=', carrier).execute();
+    return { outcome: 'paused', until: claimed.paused_until, reason: claimed.pause_reason };
+  }
+
+  const gate = accountGate(deps, claimed, carrierName);
+  try {
+    return { outcome: 'ran', value: await work(gate) };
+  } finally {
+    await deps.db
+      .updateTable('carrier_poll_accounts')
+      .set({
+        lease_until: null,
+        recent_requests: JSON.stringify(gate.state.recent),
+        quota_day: gate.state.day,
+        used_today: gate.state.used,
+        failures: gate.failures,
+        paused_until: gate.pausedUntil?.toISOString() ?? null,
+        pause_reason: gate.pausedUntil ? gate.pauseReason : null,
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('brand_id', '=', brandId)
+      .where('carrier', '=', carrier)
+      .execute();
+  }
+}
+
+/** The account's own limits (set through the API), if any. */
+export function accountLimitsOf(row: Pick<CarrierPollAccountRow, 'limits'> | undefined) {
+  if (!row?.limits) return null;
+  const parsed = CarrierLimitsInputSchema.safeParse(JSON.parse(row.limits));
+  return parsed.success ? parsed.data : null;
+}
+
+function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null } {
+  const { limits, source } = effectiveLimits(row.carrier, deps.config.polling.carrierLimits, accountLimitsOf(row));
+  const nowMs = () => deps.clock.now().getTime();
+  let state: LimiterState = rolledOver({ recent: JSON.parse(row.recent_requests) as number[], day: row.quota_day ?? '', used: row.used_today }, nowMs());
+  let failures = row.failures;
+  let pausedUntil: Date | null = null;
+  let pauseReason: string | null = null;
+  return {
+    limits,
+    limitsSource: source,
+    take(priority) {
+      const verdict = admit(state, limits, nowMs(), priority);
+      if (verdict.ok) state = recordRequest(state, limits.rate, nowMs());
+      return verdict;
+    },
+    succeeded() {
+      failures = 0;
+    },
+    failed(error) {
+      failures += 1;
+      const pause = pauseFor(error, failures, carrierName);
+      pausedUntil = new Date(nowMs() + pause.ms);
+      pauseReason = pause.reason;
+      deps.log.warn({ brandId: row.brand_id, carrier: row.carrier, code: error.code, failures, pausedUntil }, pause.reason);
+    },
+    get pausedUntil() {
+      return pausedUntil;
+    },
+    get state() {
+      return state;
+    },
+    get failures() {
+      return failures;
+    },
+    get pauseReason() {
+      return pauseReason;
+    },
+  };
+}
