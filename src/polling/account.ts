@@ -5,7 +5,7 @@
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { CarrierPollAccountRow } from '../db/schema.js';
-import { admit, type Admission, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
+import { admit, type Admission, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
 
 const LEASE_MS = 5 * 60_000;
 
@@ -29,12 +29,18 @@ export function backoffMs(failures: number, random: () => number = Math.random):
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** How long an error pauses the account, and why (the text the brand sees). */
-export function pauseFor(error: CarrierError, failures: number, carrierName: string): { ms: number; reason: string } {
+/**
+ * How long an error pauses the account, and why (the text the brand sees). A 429 that names the
+ * daily quota and gives no Retry-After waits for the quota to reset at 00:00 UTC.
+ */
+export function pauseFor(error: CarrierError, failures: number, carrierName: string, nowMs: number): { ms: number; reason: string } {
   const said = error.carrierMessage ? `${error.message} (${error.carrierMessage})` : error.message;
   switch (error.code) {
-    case 'rate_limited':
-      return { ms: (error.retryAfterSeconds ?? 0) * 1000 || backoffMs(failures), reason: `${carrierName} throttled the account: ${said}` };
+    case 'rate_limited': {
+      if (error.retryAfterSeconds) return { ms: error.retryAfterSeconds * 1000, reason: `${carrierName} throttled the account: ${said}` };
+      if (/quota/i.test(said)) return { ms: nextUtcMidnight(nowMs) - nowMs, reason: `${carrierName} says the account’s daily quota is spent: ${said}; polling resumes at 00:00 UTC` };
+      return { ms: backoffMs(failures), reason: `${carrierName} throttled the account: ${said}` };
+    }
     case 'unavailable':
     case 'timeout':
       return { ms: Math.max((error.retryAfterSeconds ?? 0) * 1000, backoffMs(failures)), reason: `${carrierName} is failing: ${said}` };
@@ -95,13 +101,17 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
   try {
     return { outcome: 'ran', value: await work(gate) };
   } finally {
+    // Requests made meanwhile outside the run (a "track now", a connection check) were added to the
+    // row: this run's requests are added to what the row holds now, not written over it.
+    const current = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
+    const merged = gate.sent.reduce((state, at) => recordRequest(state, gate.limits.rate, at), stateOf(current, deps.clock.now().getTime()));
     await deps.db
       .updateTable('carrier_poll_accounts')
       .set({
         lease_until: null,
-        recent_requests: JSON.stringify(gate.state.recent),
-        quota_day: gate.state.day,
-        used_today: gate.state.used,
+        recent_requests: JSON.stringify(merged.recent),
+        quota_day: merged.day,
+        used_today: merged.used,
         failures: gate.failures,
         paused_until: gate.pausedUntil?.toISOString() ?? null,
         pause_reason: gate.pausedUntil ? gate.pauseReason : null,
@@ -120,19 +130,52 @@ export function accountLimitsOf(row: Pick<CarrierPollAccountRow, 'limits'> | und
   return parsed.success ? parsed.data : null;
 }
 
-function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null } {
-  const { limits, source } = effectiveLimits(row.carrier, deps.config.polling.carrierLimits, accountLimitsOf(row));
+const stateOf = (row: CarrierPollAccountRow, nowMs: number): LimiterState =>
+  rolledOver({ recent: JSON.parse(row.recent_requests) as number[], day: row.quota_day ?? '', used: row.used_today }, nowMs);
+
+const limitsOfRow = (deps: Deps, row: CarrierPollAccountRow) => effectiveLimits(row.carrier, deps.config.polling.carrierLimits, accountLimitsOf(row));
+
+/**
+ * A request to the carrier outside a poll run ("track now", the check when a connection is saved):
+ * counted against the account's limits like any other. `enforce` refuses it when the limits say
+ * no (the caller answers 429); without it the request is only counted.
+ */
+export async function takeOutsideRequest(deps: Deps, brandId: string, carrier: string, options: { enforce: boolean }): Promise<Admission> {
+  const nowMs = deps.clock.now().getTime();
+  await deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, new Date(nowMs).toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
+  const row = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
+  const { limits } = limitsOfRow(deps, row);
+  const state = stateOf(row, nowMs);
+  const verdict = admit(state, limits, nowMs, 0);
+  if (!verdict.ok && options.enforce) return verdict;
+  const next = recordRequest(state, limits.rate, nowMs);
+  await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ recent_requests: JSON.stringify(next.recent), quota_day: next.day, used_today: next.used })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .execute();
+  return { ok: true };
+}
+
+function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null; sent: number[] } {
+  const { limits, source } = limitsOfRow(deps, row);
   const nowMs = () => deps.clock.now().getTime();
-  let state: LimiterState = rolledOver({ recent: JSON.parse(row.recent_requests) as number[], day: row.quota_day ?? '', used: row.used_today }, nowMs());
+  let state: LimiterState = stateOf(row, nowMs());
   let failures = row.failures;
   let pausedUntil: Date | null = null;
   let pauseReason: string | null = null;
+  const sent: number[] = [];
   return {
     limits,
     limitsSource: source,
+    sent,
     take(priority) {
       const verdict = admit(state, limits, nowMs(), priority);
-      if (verdict.ok) state = recordRequest(state, limits.rate, nowMs());
+      if (verdict.ok) {
+        state = recordRequest(state, limits.rate, nowMs());
+        sent.push(nowMs());
+      }
       return verdict;
     },
     succeeded() {
@@ -140,7 +183,7 @@ function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string
     },
     failed(error) {
       failures += 1;
-      const pause = pauseFor(error, failures, carrierName);
+      const pause = pauseFor(error, failures, carrierName, nowMs());
       pausedUntil = new Date(nowMs() + pause.ms);
       pauseReason = pause.reason;
       deps.log.warn({ brandId: row.brand_id, carrier: row.carrier, code: error.code, failures, pausedUntil }, pause.reason);

@@ -56,7 +56,18 @@ async function discoverShipments(deps: Deps, now: Date): Promise<void> {
           's.brand_id',
           's.carrier',
           sql<string>`cast(${at} as text)`.as('next_poll_at'),
-          sql<number>`${sql.lit(PRIORITY.notMovingYet)}`.as('priority'),
+          (e) =>
+            e
+              .case()
+              .when('s.status', '=', 'out_for_delivery')
+              .then(sql.lit(PRIORITY.nearDelivery))
+              .when('s.status', 'in', ['attempt_failed', 'available_for_pickup', 'exception'])
+              .then(sql.lit(PRIORITY.actionNeeded))
+              .when('s.status', '=', 'in_transit')
+              .then(sql.lit(PRIORITY.moving))
+              .else(sql.lit(PRIORITY.notMovingYet))
+              .end()
+              .as('priority'),
           sql<number>`3600`.as('interval_seconds'),
           sql<number>`0`.as('polls'),
           sql<number>`0`.as('not_found'),

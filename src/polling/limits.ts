@@ -44,7 +44,7 @@ export const CarrierLimitsInputSchema = z
 export type CarrierLimitsInput = z.infer<typeof CarrierLimitsInputSchema>;
 export type CarrierLimitsOverrides = Record<string, CarrierLimitsInput>;
 
-const EnvSchema = z.record(z.enum(['ups', 'fedex', 'usps', 'dhl']), CarrierLimitsInputSchema);
+const EnvSchema = z.partialRecord(z.enum(['ups', 'fedex', 'usps', 'dhl']), CarrierLimitsInputSchema);
 
 /** CARRIER_LIMITS='{"dhl":{"dailyQuota":10000,"rate":[{"limit":5,"windowSeconds":1}]}}' */
 export function parseCarrierLimitsEnv(raw: string | undefined): Result<CarrierLimitsOverrides, string> {

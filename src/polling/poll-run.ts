@@ -7,7 +7,7 @@
 //     refused  → those parcels are tried again in an hour; the run goes on
 // A run stops when nothing is due, the rate window is full (a continuation is queued for when it
 // frees up), the day's (paced) quota is spent, or it has run for RUN_BUDGET_MS.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { CarrierAdapter, CarrierContext, CarrierError, TrackResult, TrackingEventInput } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { Database, ShipmentRow } from '../db/schema.js';
@@ -70,12 +70,13 @@ async function dueRows(deps: Deps, brandId: string, carrier: string): Promise<Du
     .selectFrom('shipment_polls as p')
     .innerJoin('shipments as s', 's.id', 'p.shipment_id')
     .leftJoin('push_subscriptions as sub', (join) => join.onRef('sub.shipment_id', '=', 'p.shipment_id').on('sub.state', '=', 'active'))
-    .select(['p.shipment_id', 's.tracking_number', 'p.priority', 'p.not_found', 'p.last_push_at', 'sub.expires_at'])
+    // A parcel that went out for delivery since its last poll (a webhook, a person) is urgent now.
+    .select((eb) => ['p.shipment_id', 's.tracking_number', eb.case().when('s.status', '=', 'out_for_delivery').then(sql.lit(PRIORITY.nearDelivery)).else(eb.ref('p.priority')).end().as('priority'), 'p.not_found', 'p.last_push_at', 'sub.expires_at'])
     .where('p.brand_id', '=', brandId)
     .where('p.carrier', '=', carrier)
     .where('p.next_poll_at', '<=', now)
     .where('s.status', 'not in', TERMINAL_STATUSES)
-    .orderBy('p.priority')
+    .orderBy('priority')
     .orderBy('p.next_poll_at')
     .limit(DUE_PAGE)
     .execute();

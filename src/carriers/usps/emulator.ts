@@ -14,7 +14,6 @@ export type UspsEmulatorOptions = JourneyEmulatorOptions & {
   clientId?: string; // default 'test-client-id'
   clientSecret?: string; // default 'test-client-secret'
   tokenLifetimeSeconds?: number; // default 28_800 (8 hours)
-  clock?: Clock; // decides token expiry; default the system clock
 };
 
 export type UspsEmulatorEvent = {
@@ -120,10 +119,12 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     if (route !== 'other') counts[route]++;
     if (oversized) return uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.');
     if (route === 'other') return NOT_FOUND_ANSWER;
-    const failure = failures.take((f) => f.route === route);
+    const failure = failures.take((f) => f.route === route) ?? (route === 'tracking' ? (tools.outage() as UspsEmulatorFailure | undefined) : undefined);
     if (failure) return failureAnswer(route, failure);
     if (route === 'token') return method === 'POST' ? issueToken(req, body) : oauthError(405, 'invalid_request', 'Use POST.');
     if (method !== 'GET') return uspsError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', 'Use GET.');
+    const verdict = tools.admit();
+    if (!verdict.ok) return failureAnswer('tracking', { status: 429, retryAfter: verdict.retryAfterSeconds });
     return tools.maybeMalformed(serveTracking(req, url, tools));
   }
 
