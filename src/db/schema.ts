@@ -247,6 +247,7 @@ export interface CarrierPollAccountTable {
   report: string | null; // JSON
   report_at: string | null;
   warned_at: string | null;
+  push_checked_at: string | null;
   updated_at: string;
 }
 

@@ -99,6 +99,7 @@ export async function issueEndpoint(deps: Deps, brandId: string, provider: Inbou
       .returningAll()
       .executeTakeFirstOrThrow();
   }
+  forgetEndpoints(deps);
   deps.log.info({ brandId, provider, rotated: Boolean(existing) }, 'inbound webhook endpoint issued');
   const view = endpointView(deps, row);
   const reveal: EndpointReveal =
@@ -118,6 +119,7 @@ export async function listEndpoints(deps: Deps, brandId: string): Promise<Endpoi
 
 export async function deleteEndpoint(deps: Deps, brandId: string, provider: InboundProvider): Promise<void> {
   const result = await deps.db.deleteFrom('inbound_endpoints').where('brand_id', '=', brandId).where('provider', '=', provider).executeTakeFirst();
+  forgetEndpoints(deps);
   if (Number(result.numDeletedRows) === 0) throw new AppError('not_found', `no ${provider} webhook endpoint`);
 }
 
@@ -180,8 +182,27 @@ export async function verifyUpsAccessToken(deps: Deps, authorization: string | u
   const [, id, version, expires, signature] = parts as [string, string, string, string, string];
   if (!constantTimeEqual(hmacBase64Url(deps.keys['inbound-tokens'], `${id}.${version}.${expires}`), signature)) return { problem: 'malformed' };
   if (Number(expires) * 1000 <= now.getTime()) return { problem: 'expired' };
-  const row = await deps.db.selectFrom('inbound_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await endpointById(deps, id);
   if (!row || String(row.version) !== version) return { problem: 'revoked' };
   if (!apiKey || !constantTimeEqual(apiKey, row.public_id)) return { problem: 'client_mismatch' };
   return { row };
 }
+
+// Track Alert sends every scan as its own request: the endpoint behind a token is kept for a few
+// seconds. A rotation or deletion here forgets it at once; in other processes within ENDPOINT_CACHE_MS.
+const ENDPOINT_CACHE_MS = 10_000;
+const endpointCaches = new WeakMap<Deps, Map<string, { row: InboundEndpointRow | undefined; until: number }>>();
+
+async function endpointById(deps: Deps, id: string): Promise<InboundEndpointRow | undefined> {
+  const cache = endpointCaches.get(deps) ?? new Map<string, { row: InboundEndpointRow | undefined; until: number }>();
+  endpointCaches.set(deps, cache);
+  const now = performance.now();
+  const hit = cache.get(id);
+  if (hit && hit.until > now) return hit.row;
+  const row = await deps.db.selectFrom('inbound_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  if (cache.size > 1000) cache.clear();
+  cache.set(id, { row, until: now + ENDPOINT_CACHE_MS });
+  return row;
+}
+
+const forgetEndpoints = (deps: Deps) => endpointCaches.get(deps)?.clear();

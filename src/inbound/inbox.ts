@@ -9,6 +9,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { InboundUpdate } from '../carriers/aggregator-kit.js';
 import { carryStatusForward } from '../carriers/parse-kit.js';
+import { KNOWN_CARRIERS } from '../carriers/registry.js';
 import type { Deps } from '../deps.js';
 import type { Database, InboundEventRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
@@ -34,6 +35,9 @@ export type Delivery = { source: InboundSource; eventId: string; brandId: string
 export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ stored: boolean }> {
   const now = deps.clock.now();
   const at = now.toISOString();
+  const second = Math.floor(now.getTime() / 1000);
+  // This second's job is already queued (by this process): the row alone is enough.
+  const jobQueued = queuedSecond.get(deps) === second;
   const stored = await deps.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('inbound_events')
@@ -53,14 +57,16 @@ export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ s
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return false;
-    const second = Math.floor(now.getTime() / 1000);
-    await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, runAt: new Date((second + 1) * 1000), maxAttempts: 5, idempotencyKey: `inbound:process:${second}` });
+    if (!jobQueued) await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, runAt: new Date((second + 1) * 1000), maxAttempts: 5, idempotencyKey: `inbound:process:${second}` });
     return true;
   });
+  if (stored) queuedSecond.set(deps, second);
   if (stored) deps.notifyJobsEnqueued();
   deps.metrics.inboundWebhooks.inc({ source: delivery.source, outcome: stored ? 'stored' : 'duplicate' });
   return { stored };
 }
+
+const queuedSecond = new WeakMap<Deps, number>();
 
 /** Processes every stored delivery, batch after batch. Returns how many deliveries it settled. */
 export async function processInbox(deps: Deps, options: { maxBatches?: number } = {}): Promise<number> {
@@ -86,7 +92,8 @@ async function processBatch(deps: Deps): Promise<number> {
 
     const parsed = rows.map((row) => ({ row, update: INBOUND_SOURCES.get(row.source as InboundSource)!.parse(row.body) }));
     const numbers = [...new Set(parsed.flatMap((p) => (p.update.ok ? [p.update.value.trackingNumber] : [])))];
-    const shipments = await lockShipments(trx, deps.dialect, numbers);
+    const brands = [...new Set(rows.map((r) => r.brand_id).filter((b): b is string => b !== null))];
+    const shipments = await lockShipments(trx, deps.dialect, brands, numbers);
 
     const settled: Settled[] = [];
     const items = new Map<string, ShipmentBatchItem & { source: EventSource }>();
@@ -129,13 +136,21 @@ async function processBatch(deps: Deps): Promise<number> {
   return count;
 }
 
-async function lockShipments(trx: Transaction<Database>, dialect: Deps['dialect'], numbers: string[]): Promise<ShipmentRow[]> {
+/** The shipments these numbers may belong to, locked for folding (the brand + carrier + number index finds them). */
+async function lockShipments(trx: Transaction<Database>, dialect: Deps['dialect'], brands: string[], numbers: string[]): Promise<ShipmentRow[]> {
   const rows: ShipmentRow[] = [];
+  if (brands.length === 0) return rows;
   for (let i = 0; i < numbers.length; i += 500) {
-    const query = trx.selectFrom('shipments').selectAll().where('tracking_number', 'in', numbers.slice(i, i + 500)).orderBy('id');
+    const query = trx
+      .selectFrom('shipments')
+      .selectAll()
+      .where('brand_id', 'in', brands)
+      .where('carrier', 'in', KNOWN_CARRIERS)
+      .where('tracking_number', 'in', numbers.slice(i, i + 500))
+      .orderBy('id');
     rows.push(...(await lockedForFold(query, dialect).execute()));
   }
-  return rows;
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 /** The brand's shipment with this number: the named carrier's when there are several, the only one otherwise. */

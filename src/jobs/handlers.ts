@@ -3,7 +3,7 @@
 import { SIMULATED_SCAN_JOB, runSimulatedScan } from '../carriers/simulated/runtime.js';
 import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
-import { POLL_ACCOUNT_JOB, POLL_TICK_JOB, runPollAccount, runPollTick } from '../polling/jobs.js';
+import { POLL_ACCOUNT_JOB, POLL_DISCOVER_JOB, POLL_TICK_JOB, runPollAccount, runPollDiscover, runPollTick } from '../polling/jobs.js';
 import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from '../inbound/inbox.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyStatusChanged, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessage } from '../notifications/send.js';
@@ -22,6 +22,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),
     [INBOUND_SWEEP_JOB]: () => sweepInbox(deps),
     [POLL_TICK_JOB]: () => runPollTick(deps),
+    [POLL_DISCOVER_JOB]: (payload) => runPollDiscover(deps, payload as { schedule?: string }),
     [POLL_ACCOUNT_JOB]: (payload) => runPollAccount(deps, payload as { brandId: string; carrier: string }),
   };
 }

@@ -5,7 +5,7 @@
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { CarrierPollAccountRow } from '../db/schema.js';
-import { admit, type Admission, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
+import { admit, type Admission, headroom, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
 
 const LEASE_MS = 5 * 60_000;
 
@@ -14,6 +14,10 @@ export type AccountGate = {
   limitsSource: LimitsSource;
   /** Admits one request now (and counts it), or says why not and until when. */
   take(priority: number): Admission;
+  /** How many requests of this priority could go right now. */
+  headroom(priority: number): number;
+  /** Whether a request could go now, without counting one. */
+  peek(priority: number): Admission;
   /** The carrier answered: the failure streak ends. */
   succeeded(): void;
   /** The carrier refused or failed: pause the account as the error asks (Retry-After) or by back-off. */
@@ -66,6 +70,7 @@ export const newAccountRow = (brandId: string, carrier: string, at: string) => (
   report: null,
   report_at: null,
   warned_at: null,
+  push_checked_at: null,
   updated_at: at,
 });
 
@@ -188,6 +193,8 @@ function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string
       pauseReason = pause.reason;
       deps.log.warn({ brandId: row.brand_id, carrier: row.carrier, code: error.code, failures, pausedUntil }, pause.reason);
     },
+    headroom: (priority) => headroom(state, limits, nowMs(), priority),
+    peek: (priority) => admit(state, limits, nowMs(), priority),
     get pausedUntil() {
       return pausedUntil;
     },

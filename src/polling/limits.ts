@@ -7,8 +7,8 @@
 //   recent      request times (epoch ms) inside the longest window, oldest first
 //   day, used   the UTC day being counted and the requests sent that day
 // A request may go when every window holds fewer than `limit` requests in (now − window, now]
-// and the day's quota is not spent; `pacedAllowance` spreads the quota over the day so parcels
-// that reach "out for delivery" in the evening still get polled.
+// and the day's quota is not spent; `pacedAllowance` spreads the quota over the day (urgent
+// parcels a few hours ahead) so parcels that reach "out for delivery" in the evening still get polled.
 import { z } from 'zod';
 import { err, ok, type Result } from '../lib/result.js';
 
@@ -109,14 +109,18 @@ export function recordRequest(state: LimiterState, rate: readonly RateWindow[], 
   return { ...rolledOver(state, nowMs), recent, used: rolledOver(state, nowMs).used + 1 };
 }
 
-/** Parcels near delivery may spend the whole quota; the rest spend it evenly over the day, an hour ahead. */
-export const PACE_AHEAD = 1 / 24;
+/**
+ * How far ahead of an even spend over the day each priority may draw on the quota (in days):
+ * parcels near delivery four hours ahead, those needing attention two, the rest one. So the quota
+ * lasts the whole day, and what is urgent gets it first.
+ */
+export const PACE_AHEAD: readonly number[] = [4 / 24, 2 / 24, 1 / 24];
 
 /** How many requests may have been spent by `now` today for a request of this priority (0 = most urgent). */
 export function pacedAllowance(dailyQuota: number, nowMs: number, priority: number): number {
-  if (priority === 0) return dailyQuota;
   const elapsed = (nowMs - Date.parse(`${utcDay(nowMs)}T00:00:00Z`)) / 86_400_000;
-  return Math.min(dailyQuota, Math.ceil(dailyQuota * (elapsed + PACE_AHEAD)));
+  const ahead = PACE_AHEAD[Math.min(priority, PACE_AHEAD.length - 1)]!;
+  return Math.min(dailyQuota, Math.ceil(dailyQuota * (elapsed + ahead)));
 }
 
 export type Admission = { ok: true } | { ok: false; reason: 'rate'; waitMs: number } | { ok: false; reason: 'quota' | 'pacing'; untilMs: number };
@@ -134,6 +138,15 @@ export function admit(state: LimiterState, limits: CarrierLimits, nowMs: number,
   }
   const waitMs = rateWaitMs(current.recent, limits.rate, nowMs);
   return waitMs > 0 ? { ok: false, reason: 'rate', waitMs } : { ok: true };
+}
+
+/** How many requests of this priority could go right now, one after another (a bound for how much work to fetch). */
+export function headroom(state: LimiterState, limits: CarrierLimits, nowMs: number, priority: number): number {
+  const current = rolledOver(state, nowMs);
+  let room = Number.POSITIVE_INFINITY;
+  if (limits.dailyQuota !== null) room = Math.min(room, limits.dailyQuota - current.used, pacedAllowance(limits.dailyQuota, nowMs, priority) - current.used);
+  for (const { limit, windowSeconds } of limits.rate) room = Math.min(room, limit - current.recent.filter((at) => at > nowMs - windowSeconds * 1000).length);
+  return Math.max(0, room);
 }
 
 /** Requests a day the rate windows allow at most (the quota aside). */

@@ -14,6 +14,7 @@ import { PRIORITY } from './cadence.js';
 export const RENEW_BEFORE_MS = 86_400_000;
 const RETRY_FAILED_MS = 3_600_000;
 const PER_RUN = 2_000;
+const CHECK_EVERY_MS = 5 * 60_000;
 
 export type SubscriptionRun = { calls: number; subscribed: number; refused: number; stoppedBy: string | null };
 
@@ -23,6 +24,10 @@ export async function keepTrackAlertSubscriptions(deps: Deps, brandId: string, c
   if (!endpoint) return run;
   const now = deps.clock.now();
   const at = now.toISOString();
+  // Looking for parcels to subscribe reads all the brand's UPS parcels: every CHECK_EVERY_MS is enough.
+  const account = await deps.db.selectFrom('carrier_poll_accounts').select('push_checked_at').where('brand_id', '=', brandId).where('carrier', '=', 'ups').executeTakeFirst();
+  if (account?.push_checked_at && now.getTime() - Date.parse(account.push_checked_at) < CHECK_EVERY_MS) return run;
+  await deps.db.updateTable('carrier_poll_accounts').set({ push_checked_at: at }).where('brand_id', '=', brandId).where('carrier', '=', 'ups').execute();
   const due = await deps.db
     .selectFrom('shipments as s')
     .leftJoin('push_subscriptions as p', 'p.shipment_id', 's.id')

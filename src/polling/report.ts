@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { type CarrierLimits, dailyCapacity, type LimitsSource, rolledOver } from './limits.js';
 import type { AccountGate } from './account.js';
 
-const REPORT_EVERY_MS = 10 * 60_000;
+const REPORT_EVERY_MS = 30 * 60_000;
 const WARN_EVERY_MS = 6 * 3_600_000;
 const OVERDUE_MS = 3_600_000;
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpsEmulator, type UpsEmulator } from '../../src/carriers/ups/emulator.js';
-import { runPollTick } from '../../src/polling/jobs.js';
+import { runPollDiscover, runPollTick } from '../../src/polling/jobs.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -147,6 +147,7 @@ describe('subscriptions and pushes from UPS', () => {
     const connected = await t.request('PUT', '/v1/carriers/ups/connection', { credentials: { clientId: ups.clientId, clientSecret: ups.clientSecret }, baseUrl: ups.url });
     expect(connected.json.status).toBe('connected');
     for (let i = 0; i < 150; i++) ids.push(await upsShipment(number(i)));
+    await runPollDiscover(t.deps);
     await runPollTick(t.deps);
     await t.worker.drain();
     expect(ups.numbersPerSubscriptionRequest).toEqual([100, 51]); // the 150 and the earlier out-for-delivery parcel
@@ -181,6 +182,7 @@ describe('subscriptions and pushes from UPS', () => {
     const delivered = await t.request('POST', `/v1/shipments/${ids[7]}/commands`, { command: 'mark_delivered' });
     expect(delivered.json.status).toBe('delivered');
     t.clock.advance(13 * 86_400_000 + 60_000);
+    await runPollDiscover(t.deps);
     await runPollTick(t.deps);
     await t.worker.drain();
     expect(ups.numbersPerSubscriptionRequest.slice(2)).toEqual([100, 50]);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDhlEmulator, type DhlEmulator } from '../../src/carriers/dhl/emulator.js';
 import { startFedexEmulator, type FedexEmulator, type FedexEmulatorEvent } from '../../src/carriers/fedex/emulator.js';
 import { startUspsEmulator, type UspsEmulator } from '../../src/carriers/usps/emulator.js';
-import { runPollTick } from '../../src/polling/jobs.js';
+import { runPollDiscover, runPollTick } from '../../src/polling/jobs.js';
 import { DEFAULT_CARRIER_LIMITS } from '../../src/polling/limits.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -38,6 +38,7 @@ async function shipments(carrier: string, numbers: string[]) {
 /** Runs the scheduler for `seconds` of simulated time, a tick every `stepSeconds`. */
 async function runFor(seconds: number, stepSeconds = 60) {
   for (let elapsed = 0; elapsed < seconds; elapsed += stepSeconds) {
+    await runPollDiscover(t.deps);
     await runPollTick(t.deps);
     await t.worker.drain();
     t.clock.advance(stepSeconds * 1000);
@@ -70,7 +71,9 @@ describe('FedEx', () => {
     fedex.addShipment(numbers[64]!, { events: [...moving(5), { at: at(-1), eventType: 'DL', eventDescription: 'Delivered' }] });
 
     await runFor(60);
-    expect(fedex.state.numbersPerTrackRequest).toEqual([30, 30, 5]);
+    expect(fedex.state.numbersPerTrackRequest).toEqual([30, 30]); // the last 5 wait for more to fall due…
+    await runFor(15 * 60);
+    expect(fedex.state.numbersPerTrackRequest).toEqual([30, 30, 5]); // …for 15 minutes at most
     expect(await statusOf(ids[0]!)).toBe('in_transit');
     expect(await statusOf(ids[63]!)).toBe('out_for_delivery');
     expect(await statusOf(ids[64]!)).toBe('delivered');

@@ -87,7 +87,8 @@ export async function startDhlEmulator(options: DhlEmulatorOptions = {}): Promis
 
 // ---- DHL payloads ----------------------------------------------------------------------------
 
-function toShipment(trackingNumber: string, shipment: DhlEmulatorShipment, style: 'local' | 'offset'): Record<string, unknown> {
+/** One entry of DHL's shipments[] for a parcel (also used to prepare benchmark data without HTTP). */
+export function toShipment(trackingNumber: string, shipment: DhlEmulatorShipment, style: 'local' | 'offset' = 'local'): Record<string, unknown> {
   const events = newestFirst(shipment.events).map((event) => toEvent(event, shipment, style));
   return {
     id: trackingNumber,

@@ -153,7 +153,8 @@ const CATEGORY_BY_STATUS: Record<ShipmentStatus, string> = {
   expired: 'Alert',
 };
 
-function toTrackingDetails(trackingNumber: string, shipment: UspsEmulatorShipment): Record<string, unknown> {
+/** The DETAIL body USPS gives for one parcel (also used to prepare benchmark data without HTTP). */
+export function toTrackingDetails(trackingNumber: string, shipment: UspsEmulatorShipment): Record<string, unknown> {
   const events = newestFirst(shipment.events);
   const newest = events[0];
   const newestText = newest ? eventText(newest) : 'Status Not Available';

@@ -57,7 +57,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('not_found', 'integer', (c) => c.notNull().defaultTo(0)) // polls in a row the carrier did not know the number
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('shipment_polls_due_idx').on('shipment_polls').columns(['brand_id', 'carrier', 'next_poll_at']).execute();
+  // Due parcels are taken most urgent first, one priority at a time; early ones (to fill a batch) by time.
+  await db.schema.createIndex('shipment_polls_due_idx').on('shipment_polls').columns(['brand_id', 'carrier', 'priority', 'next_poll_at']).execute();
+  await db.schema.createIndex('shipment_polls_next_idx').on('shipment_polls').columns(['brand_id', 'carrier', 'next_poll_at']).execute();
+  // New parcels are found among the recently created ones.
+  await db.schema.createIndex('shipments_created_idx').on('shipments').column('created_at').execute();
 
   await db.schema
     .createTable('carrier_poll_accounts')
@@ -74,6 +78,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('report', 'text') // JSON: the latest demand and quota report
     .addColumn('report_at', 'text')
     .addColumn('warned_at', 'text')
+    .addColumn('push_checked_at', 'text') // when Track Alert subscriptions were last brought up to date
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('carrier_poll_accounts_pk', ['brand_id', 'carrier'])
     .execute();
