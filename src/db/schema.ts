@@ -244,7 +244,6 @@ export interface CarrierPollAccountTable {
   quota_day: string | null;
   used_today: number;
   recent_requests: string; // JSON array of epoch ms
-  report: string | null; // JSON
   report_at: string | null;
   warned_at: string | null;
   push_checked_at: string | null;

@@ -22,7 +22,7 @@ export type AccountGate = {
   succeeded(): void;
   /** The carrier refused or failed: pause the account as the error asks (Retry-After) or by back-off. */
   failed(error: CarrierError): void;
-  /** Stop for now without blaming the carrier (the quota is spent, the rate window is full). */
+  /** Until when the carrier's refusals or failures in this run paused the account (null: not paused). */
   readonly pausedUntil: Date | null;
   readonly state: LimiterState;
 };
@@ -67,7 +67,6 @@ export const newAccountRow = (brandId: string, carrier: string, at: string) => (
   quota_day: null,
   used_today: 0,
   recent_requests: '[]',
-  report: null,
   report_at: null,
   warned_at: null,
   push_checked_at: null,

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { CarrierAdapter } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
-import { type CarrierLimits, dailyCapacity, type LimitsSource, rolledOver } from './limits.js';
+import { type CarrierLimits, dailyCapacity } from './limits.js';
 import type { AccountGate } from './account.js';
 
 const REPORT_EVERY_MS = 30 * 60_000;
@@ -50,19 +50,10 @@ export async function measureDemand(deps: Deps, brandId: string, carrier: string
   return { activeShipments: Number(row.active), pollsPerDay: Number(row.polls), dueNow: Number(row.due), overdue: Number(row.overdue) };
 }
 
-export type AccountReport = QuotaAdvice &
-  Demand & {
-    carrier: string;
-    limits: CarrierLimits;
-    limitsSource: LimitsSource;
-    batchSize: number;
-    usedToday: number;
-    pausedUntil: string | null;
-    pauseReason: string | null;
-    at: string;
-  };
-
-/** Recomputes the account's report when the last is 10 minutes old; warns in the log when the quota is too small. */
+/**
+ * Every REPORT_EVERY_MS per account: the coverage gauge, and a warning in the log (at most every
+ * WARN_EVERY_MS) when the quota is too small. GET /v1/carriers/polling computes the same live.
+ */
 export async function refreshReport(deps: Deps, brandId: string, adapter: CarrierAdapter, gate: AccountGate): Promise<void> {
   const now = deps.clock.now();
   const row = await deps.db.selectFrom('carrier_poll_accounts').select(['report_at', 'warned_at']).where('brand_id', '=', brandId).where('carrier', '=', adapter.code).executeTakeFirst();
@@ -72,21 +63,9 @@ export async function refreshReport(deps: Deps, brandId: string, adapter: Carrie
   deps.metrics.quotaCoverage.set({ brand: brandId, carrier: adapter.code }, advice.coverage);
   const warn = advice.quotaTooSmall && (!row?.warned_at || now.getTime() - Date.parse(row.warned_at) >= WARN_EVERY_MS);
   if (warn) deps.log.warn({ brandId, carrier: adapter.code, coverage: advice.coverage, needed: advice.requestsNeededPerDay, capacity: advice.capacityPerDay }, advice.message);
-  const report: AccountReport = {
-    carrier: adapter.code,
-    limits: gate.limits,
-    limitsSource: gate.limitsSource,
-    batchSize: adapter.maxBatchSize,
-    usedToday: rolledOver(gate.state, now.getTime()).used,
-    pausedUntil: gate.pausedUntil?.toISOString() ?? null,
-    pauseReason: null,
-    at: now.toISOString(),
-    ...demand,
-    ...advice,
-  };
   await deps.db
     .updateTable('carrier_poll_accounts')
-    .set({ report: JSON.stringify(report), report_at: now.toISOString(), ...(warn ? { warned_at: now.toISOString() } : {}) })
+    .set({ report_at: now.toISOString(), ...(warn ? { warned_at: now.toISOString() } : {}) })
     .where('brand_id', '=', brandId)
     .where('carrier', '=', adapter.code)
     .execute();

@@ -33,6 +33,7 @@ const AccountStatusSchema = z
     pausedUntil: z.string().nullable(),
     pauseReason: z.string().nullable().openapi({ description: 'Why polling is paused: throttling, an outage, refused credentials' }),
     activeShipments: z.number(),
+    pollsPerDay: z.number().openapi({ description: 'Polls the active parcels need a day at their cadence (before batching)' }),
     dueNow: z.number(),
     overdue: z.number().openapi({ description: 'Parcels whose poll is over an hour late' }),
     requestsNeededPerDay: z.number(),

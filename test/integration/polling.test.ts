@@ -143,6 +143,17 @@ describe('FedEx', () => {
     await runFor(2 * 24 * 3600, 6 * 3600);
     expect(fedex.state.requests.track).toBe(asked);
   });
+
+  it('deletes its own finished jobs once they are a day old', async () => {
+    await shipments('fedex', ['770000077001']);
+    await runFor(120);
+    const kinds = ['carriers.poll_tick', 'carriers.poll_account', 'carriers.poll_discover'];
+    const countDone = async () => (await t.deps.db.selectFrom('jobs').select('id').where('state', '=', 'done').where('kind', 'in', kinds).execute()).length;
+    expect(await countDone()).toBeGreaterThan(0);
+    t.clock.advance(25 * HOUR);
+    await runPollDiscover(t.deps);
+    expect(await countDone()).toBe(0);
+  });
 });
 
 describe('DHL: a small quota', () => {

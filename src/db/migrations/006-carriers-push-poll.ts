@@ -75,8 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('quota_day', 'text') // YYYY-MM-DD (UTC) that used_today counts
     .addColumn('used_today', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('recent_requests', 'text', (c) => c.notNull().defaultTo('[]')) // JSON: request times inside the longest rate window
-    .addColumn('report', 'text') // JSON: the latest demand and quota report
-    .addColumn('report_at', 'text')
+    .addColumn('report_at', 'text') // when the quota report (gauge, log warning) was last made
     .addColumn('warned_at', 'text')
     .addColumn('push_checked_at', 'text') // when Track Alert subscriptions were last brought up to date
     .addColumn('updated_at', 'text', (c) => c.notNull())
