@@ -15,6 +15,7 @@ import { renderDemoMessages } from './demo/messages-page.js';
 import { serveDemoLabel } from './demo/labels.js';
 import { DEMO_BRAND_ID } from './demo/demo.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
+import { createInboundWebhooks } from './inbound/webhook-routes.js';
 import { createPublicPages } from './web/pages.js';
 
 export const OPENAPI_INFO = {
@@ -71,6 +72,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
 
   app.route('/', createNotificationWebhooks(deps));
+  app.route('/', createInboundWebhooks(deps));
   // Only the demo shows captured messages: they hold customers' addresses.
   if (options.demoPages) app.get('/demo/messages', (c) => c.html(renderDemoMessages(deps)));
   if (options.demoPages) app.get('/demo/labels/:file', (c) => serveDemoLabel(deps, DEMO_BRAND_ID, c));

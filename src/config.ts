@@ -1,6 +1,7 @@
 // Configuration: environment variables validated once at start-up. A wrong value stops
 // start-up with a message naming the variable. main.ts is the only caller of loadConfig(process.env).
 import { z } from 'zod';
+import { type CarrierLimitsOverrides, parseCarrierLimitsEnv } from './polling/limits.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -29,6 +30,24 @@ const envSchema = z.object({
   RESEND_API_BASE: z.url().default('https://api.resend.com'),
   /** How long a worker owns a job it claimed; a crashed worker's jobs are taken over after this. */
   JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Largest carrier/aggregator webhook body accepted, in bytes. */
+  INBOUND_WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Webhook deliveries accepted per second per endpoint (then 429 with Retry-After); 0 for no limit. */
+  INBOUND_WEBHOOK_RATE: z.coerce.number().min(0).default(50),
+  /** How many deliveries an endpoint may send at once before the rate applies. */
+  INBOUND_WEBHOOK_BURST: z.coerce.number().int().min(1).default(500),
+  /** Deliveries stored but not yet processed above which new ones get 429 until the worker catches up. */
+  INBOUND_MAX_BACKLOG: z.coerce.number().int().min(1).default(50_000),
+  /** Days webhook deliveries (and their ids, which make repeats harmless) are kept. */
+  INBOUND_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How often the poll scheduler looks for parcels due; 0 turns carrier polling off. */
+  POLL_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** A parcel with no carrier data for this many days becomes `expired` and is no longer polled. */
+  POLL_EXPIRE_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Parcels with a live push source (Track Alert, an aggregator) are polled this often as a safety net. */
+  POLL_SAFETY_NET_HOURS: z.coerce.number().min(1).max(168).default(12),
+  /** JSON: per-carrier request rates and daily quotas replacing the published defaults (see README). */
+  CARRIER_LIMITS: z.string().optional(),
 });
 
 export type Config = {
@@ -49,6 +68,8 @@ export type Config = {
   resendApiKey: string | undefined;
   resendApiBase: string;
   jobLeaseSeconds: number;
+  inbound: { maxBytes: number; ratePerSecond: number; burst: number; maxBacklog: number; retentionDays: number };
+  polling: { tickSeconds: number; expireAfterDays: number; safetyNetHours: number; carrierLimits: CarrierLimitsOverrides };
 };
 
 export class ConfigError extends Error {}
@@ -62,6 +83,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const carrierLimits = parseCarrierLimitsEnv(e.CARRIER_LIMITS);
+  if (!carrierLimits.ok) throw new ConfigError(`Invalid configuration:\n  CARRIER_LIMITS: ${carrierLimits.error}`);
   return {
     databaseUrl: e.DATABASE_URL,
     dialect: dialectOf(e.DATABASE_URL),
@@ -80,6 +103,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     resendApiKey: e.RESEND_API_KEY,
     resendApiBase: e.RESEND_API_BASE.replace(/\/$/, ''),
     jobLeaseSeconds: e.JOB_LEASE_SECONDS,
+    inbound: {
+      maxBytes: e.INBOUND_WEBHOOK_MAX_BYTES,
+      ratePerSecond: e.INBOUND_WEBHOOK_RATE,
+      burst: e.INBOUND_WEBHOOK_BURST,
+      maxBacklog: e.INBOUND_MAX_BACKLOG,
+      retentionDays: e.INBOUND_RETENTION_DAYS,
+    },
+    polling: {
+      tickSeconds: e.POLL_TICK_SECONDS,
+      expireAfterDays: e.POLL_EXPIRE_AFTER_DAYS,
+      safetyNetHours: e.POLL_SAFETY_NET_HOURS,
+      carrierLimits: carrierLimits.value,
+    },
   };
 }
 

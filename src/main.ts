@@ -16,6 +16,7 @@ Commands:
   demo                  serve a demo brand whose parcels move live through every stage
   brand create          create a brand and print its API key once
   carrier connect       connect a brand's UPS, FedEx, USPS or DHL account
+  inbound-webhook create  issue a brand's EasyPost, Shippo or UPS Track Alert webhook endpoint
   detect NUMBER...      recognise and validate tracking numbers
   import FILE.csv       load tracking numbers from a CSV (--brand BRAND_ID)
 
@@ -53,6 +54,13 @@ FILE holds the credentials as JSON (use - to read standard input), for example
   {"apiKey": "..."}                                       DHL
   --base-url URL   the carrier's test environment, e.g. https://wwwcie.ups.com
 Exits 1 when the carrier refuses the credentials (its message is printed).`,
+  'inbound-webhook create': `Usage: waybill inbound-webhook create --brand BRAND_ID --provider easypost|shippo|ups_track_alert [--secret SECRET] [--json]
+
+Issues (or rotates) the brand's endpoint for a carrier or aggregator webhook and prints what to
+enter on the other side, once: the URL, and EasyPost's secret, or UPS's OAuth client id, secret and
+token URL (Shippo's URL holds its secret). After a rotation the previous secret works for a day.
+  --secret SECRET  EasyPost only: a webhook secret EasyPost already has
+  --json           print the answer as JSON`,
   'brand create': `Usage: waybill brand create --name NAME [--json]
 
 Creates a brand and prints its API key. The key is shown only this once: keep it.
@@ -102,6 +110,15 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
     }
     if (wantsHelp(args)) return printUsage('carrier connect');
     return carrierConnect(args);
+  }
+  if (command === 'inbound-webhook') {
+    const [verb, ...args] = rest;
+    if (verb !== 'create') {
+      if (wantsHelp(rest) || verb === undefined) return printUsage('inbound-webhook create');
+      throw new CliError(`unknown inbound-webhook command "${verb}"; try: waybill inbound-webhook create --help`);
+    }
+    if (wantsHelp(args)) return printUsage('inbound-webhook create');
+    return inboundWebhookCreate(args);
   }
   if (command === 'detect') {
     if (wantsHelp(rest)) return printUsage('detect');
@@ -236,6 +253,45 @@ async function carrierConnect(args: string[]): Promise<number> {
   }
 }
 
+async function inboundWebhookCreate(args: string[]): Promise<number> {
+  let values: { brand?: string; provider?: string; secret?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { brand: { type: 'string' }, provider: { type: 'string' }, secret: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}; try: waybill inbound-webhook create --help`);
+  }
+  const { INBOUND_PROVIDERS, issueEndpoint } = await import('./inbound/endpoints.js');
+  const provider = values.provider as (typeof INBOUND_PROVIDERS)[number];
+  if (!values.brand || !provider) throw new CliError('--brand and --provider are required; try: waybill inbound-webhook create --help');
+  if (!INBOUND_PROVIDERS.includes(provider)) throw new CliError(`--provider must be one of: ${INBOUND_PROVIDERS.join(', ')}`);
+  const config = loadConfig(process.env);
+  const secretKey = requireSecretKey(config);
+  const [{ createDeps }, { migrateToLatest }, { getBrand }, { AppError }, { default: pino }] = await Promise.all([
+    import('./deps.js'),
+    import('./db/migrate.js'),
+    import('./brands/repo.js'),
+    import('./lib/errors.js'),
+    import('pino'),
+  ]);
+  const deps = createDeps(config, secretKey, { log: pino({ level: 'warn' }) });
+  try {
+    await migrateToLatest(deps.db);
+    if (!(await getBrand(deps.db, values.brand))) throw new CliError(`no brand ${values.brand}`);
+    const { reveal, created } = await issueEndpoint(deps, values.brand, provider, values.secret === undefined ? {} : { secret: values.secret });
+    if (values.json) process.stdout.write(`${JSON.stringify(reveal)}\n`);
+    else {
+      const lines = Object.entries(reveal).filter(([key]) => !['provider', 'createdAt', 'updatedAt'].includes(key));
+      process.stdout.write(`${created ? 'Created' : 'Rotated (the previous secret works for another day)'} ${provider} endpoint. Shown only now, keep it safe:\n${lines.map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof AppError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    await deps.close();
+  }
+}
+
 export type RunningServer = { deps: Deps; worker: Worker | null; url: string; stop(): Promise<void> };
 
 /** Builds deps, migrates, starts the worker and (optionally) HTTP. Shared by serve and demo. */
@@ -255,6 +311,7 @@ export async function startServer(
   const deps = createDeps(config, secretKey, options.depsOverrides);
   await migrateToLatest(deps.db);
   await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
+  await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
   // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
   const { preloadCities } = await import('./carriers/simulated/cities.js');
   preloadCities();

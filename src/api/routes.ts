@@ -10,6 +10,8 @@ import { registerCatalogueRoutes } from '../catalogue/routes.js';
 import { registerReturnRoutes } from '../returns/routes.js';
 import { registerLabelRoutes } from '../labels/routes.js';
 import { shipmentLabelSummary } from '../labels/summary.js';
+import { registerInboundRoutes } from '../inbound/api-routes.js';
+import { registerPollingRoutes } from '../polling/routes.js';
 import type { Deps } from '../deps.js';
 import { createOrder, findOrder, trackingPageUrl } from '../orders/service.js';
 import { listOrders, listShipments, shipmentsOfOrders } from '../orders/queries.js';
@@ -227,6 +229,8 @@ export function createApi(deps: Deps) {
   registerCatalogueRoutes(api, deps);
   registerReturnRoutes(api, deps);
   registerLabelRoutes(api, deps);
+  registerInboundRoutes(api, deps);
+  registerPollingRoutes(api, deps);
   return api;
 }
 

@@ -5,6 +5,7 @@ import type { CarrierConnectionRow } from '../db/schema.js';
 import { AppError, type FieldProblem } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
+import { takeOutsideRequest } from '../polling/account.js';
 import { carrierAdapter } from './registry.js';
 import type { CarrierAdapter, CarrierContext, CarrierError } from './types.js';
 
@@ -54,6 +55,8 @@ export async function saveConnection(
   }
   const baseUrl = input.baseUrl ?? null;
   const verdict = adapter.verifyCredentials ? await adapter.verifyCredentials(carrierContext(deps, adapter, parsed.data, baseUrl)) : { ok: true as const, value: undefined };
+  // The check is a request like any other: it counts against the account's rate and daily quota.
+  if (adapter.verifyCredentials) await takeOutsideRequest(deps, brandId, carrier, { enforce: false });
   const now = deps.clock.now().toISOString();
   const row = {
     credentials: encryptSecret(deps.keys.credentials, JSON.stringify(parsed.data)),

@@ -194,3 +194,82 @@ export function bearerTokens<G>(clock: Clock): BearerTokens<G> {
 /** Events newest first, as carriers list them. */
 export const newestFirst = <E extends { at: string | Date }>(events: readonly E[]): E[] =>
   [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
+
+// ---------------------------------------------------------------------------------------------
+// Published limits, enforced: request rates over sliding windows and a daily quota (00:00 UTC)
+
+export type EmulatorLimits = {
+  /** At most `limit` requests in any `windowSeconds`-long stretch, e.g. FedEx's 1,400 per 10 s. */
+  rate?: ReadonlyArray<{ limit: number; windowSeconds: number }>;
+  /** Requests accepted per UTC day. */
+  dailyQuota?: number;
+};
+
+export type LimitVerdict = { ok: true } | { ok: false; kind: 'rate' | 'quota'; retryAfterSeconds: number };
+
+export type LimitEnforcer = {
+  /** Judges one request arriving now; a refused one is counted as a violation and not as a request. */
+  admit(): LimitVerdict;
+  /** Requests refused because they broke a limit. */
+  readonly violations: { rate: number; quota: number };
+  /** Requests accepted today. */
+  usedToday(): number;
+  /** Forgets today's count (the quota), as at 00:00 UTC. */
+  resetQuota(): void;
+};
+
+/** Counts every arrival against the limits, on the emulator's clock. */
+export function limitEnforcer(limits: EmulatorLimits, clock: Clock): LimitEnforcer {
+  const windows = limits.rate ?? [];
+  const longestMs = Math.max(0, ...windows.map((w) => w.windowSeconds * 1000));
+  let arrivals: number[] = [];
+  let day = '';
+  let used = 0;
+  const violations = { rate: 0, quota: 0 };
+  return {
+    violations,
+    usedToday: () => used,
+    resetQuota: () => void (used = 0),
+    admit() {
+      const now = clock.now().getTime();
+      const today = new Date(now).toISOString().slice(0, 10);
+      if (today !== day) {
+        day = today;
+        used = 0;
+      }
+      if (limits.dailyQuota !== undefined && used >= limits.dailyQuota) {
+        violations.quota++;
+        const midnight = Date.parse(`${today}T00:00:00Z`) + 86_400_000;
+        return { ok: false, kind: 'quota', retryAfterSeconds: Math.ceil((midnight - now) / 1000) };
+      }
+      for (const { limit, windowSeconds } of windows) {
+        const inWindow = arrivals.filter((at) => at > now - windowSeconds * 1000);
+        if (inWindow.length >= limit) {
+          violations.rate++;
+          const freedAt = inWindow[inWindow.length - limit]! + windowSeconds * 1000;
+          return { ok: false, kind: 'rate', retryAfterSeconds: Math.max(1, Math.ceil((freedAt - now) / 1000)) };
+        }
+      }
+      arrivals = arrivals.filter((at) => at > now - longestMs);
+      arrivals.push(now);
+      used++;
+      return { ok: true };
+    },
+  };
+}
+
+/** Failures for a stretch of time ("answer 503 for the next hour"), on the emulator's clock. */
+export type TimedFailure<R extends string> = { status: number; fromMs: number; untilMs: number; retryAfter?: number; on?: R | 'any' };
+
+export function timedFailures<R extends string>(clock: Clock) {
+  const windows: TimedFailure<R>[] = [];
+  return {
+    add: (failure: TimedFailure<R>) => void windows.push(failure),
+    /** The failure in force now for this route, if any. */
+    active(route: R | undefined): TimedFailure<R> | undefined {
+      const now = clock.now().getTime();
+      return windows.find((w) => w.fromMs <= now && now < w.untilMs && (w.on === undefined || w.on === 'any' || w.on === route));
+    },
+    clear: () => void (windows.length = 0),
+  };
+}

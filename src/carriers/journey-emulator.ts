@@ -2,7 +2,22 @@
 // bodies) in a shipment book, counted requests, malformedNext for tracking answers, and the request
 // log, on the emulator server of ./emulator-kit.ts. Each emulator brings its routes, checks, payloads
 // and failNext.
-import { injectionQueue, startEmulatorServer, truncatedAnswer, type EmulatorAnswer, type EmulatorRequest, type EmulatorServerOptions, type RecordedRequest } from './emulator-kit.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import {
+  injectionQueue,
+  limitEnforcer,
+  startEmulatorServer,
+  timedFailures,
+  truncatedAnswer,
+  type EmulatorAnswer,
+  type EmulatorLimits,
+  type EmulatorRequest,
+  type EmulatorServerOptions,
+  type LimitEnforcer,
+  type LimitVerdict,
+  type RecordedRequest,
+  type TimedFailure,
+} from './emulator-kit.js';
 
 /** Tracking numbers as emulators file them: no spaces, upper case. */
 const compactNumber = (trackingNumber: string): string => trackingNumber.replace(/\s+/g, '').toUpperCase();
@@ -40,6 +55,10 @@ export type JourneyEmulatorOptions = {
   port?: number; // default 0: any free port
   latencyMs?: number;
   maxRecordedRequests?: number; // `requests` keeps the latest ones; default 1000
+  /** The emulator's clock: token expiry, limits, outages. Default the system clock. */
+  clock?: Clock;
+  /** The carrier's published limits, enforced on tracking requests (429 and a counted violation beyond them). */
+  limits?: EmulatorLimits;
 };
 
 export type JourneyControls<E, S, C extends Record<string, number>> = {
@@ -53,6 +72,12 @@ export type JourneyControls<E, S, C extends Record<string, number>> = {
   setResponse(trackingNumber: string, body: unknown): void;
   /** The next tracking answers are 200 with a truncated JSON body. */
   malformedNext(times?: number): void;
+  /** Answers `status` to every tracking request from now for `durationMs` on the emulator's clock: an outage. */
+  failFor(failure: { status: number; durationMs: number; retryAfter?: number }): void;
+  /** Requests refused for breaking `limits` (a well-behaved client causes none). */
+  readonly violations: LimitEnforcer['violations'];
+  /** Forgets the calls counted against the daily quota, as the carrier does at 00:00 UTC. */
+  resetQuota(): void;
   setLatency(ms: number): void;
   readonly counts: Readonly<C>;
   /** The latest requests (up to `maxRecordedRequests`), oldest first. */
@@ -64,6 +89,11 @@ export type JourneyTools<E, S> = {
   shipments: ShipmentBook<E, S>;
   /** A 200 tracking answer as it is, or cut short while malformedNext has some queued. */
   maybeMalformed(result: EmulatorAnswer): EmulatorAnswer;
+  /** Counts a tracking request against the limits; the carrier answers a refusal in its own words. */
+  admit(): LimitVerdict;
+  /** The outage in force now (failFor), if any. */
+  outage(): TimedFailure<'tracking'> | undefined;
+  limiter: LimitEnforcer;
 };
 
 /** Starts an emulator that serves journeys; `answer` counts in `counts`, which resetCounts zeroes with the log. */
@@ -74,9 +104,15 @@ export async function startJourneyEmulator<E, S extends { events: E[] }, C exten
 ): Promise<JourneyControls<E, S, C>> {
   const shipments = shipmentBook<E, S>();
   const malformed = injectionQueue<true>();
+  const clock = options.clock ?? systemClock;
+  const limiter = limitEnforcer(options.limits ?? {}, clock);
+  const outages = timedFailures<'tracking'>(clock);
   const tools: JourneyTools<E, S> = {
     shipments,
     maybeMalformed: (result) => (result.status === 200 && malformed.take() ? truncatedAnswer(result.body) : result),
+    admit: () => limiter.admit(),
+    outage: () => outages.active('tracking'),
+    limiter,
   };
   const { host, port, latencyMs, maxBodyBytes, headers } = options;
   const logLimit = Math.max(1, options.maxRecordedRequests ?? 1000);
@@ -88,6 +124,12 @@ export async function startJourneyEmulator<E, S extends { events: E[] }, C exten
     addEvent: shipments.addEvent,
     setResponse: shipments.setRaw,
     malformedNext: (times = 1) => malformed.add(true, times),
+    failFor: ({ status, durationMs, retryAfter }) => {
+      const fromMs = clock.now().getTime();
+      outages.add({ status, fromMs, untilMs: fromMs + durationMs, retryAfter });
+    },
+    violations: limiter.violations,
+    resetQuota: limiter.resetQuota,
     setLatency: server.setLatency,
     counts,
     requests: server.log,

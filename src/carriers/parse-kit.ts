@@ -10,9 +10,11 @@ import type { CarrierError, TrackingEventInput } from './types.js';
 /** An event whose status may still be "whatever the event before it said". */
 export type DraftEvent = Omit<TrackingEventInput, 'status'> & { status: ShipmentStatus | 'keep_previous' };
 
-/** keep_previous events take the status (and reason, delay) of the event before them; info_received before any. */
-export function carryStatusForward(drafts: DraftEvent[]): TrackingEventInput[] {
-  let previous: Pick<TrackingEventInput, 'status' | 'reason' | 'delayed'> = { status: 'info_received', reason: null, delayed: false };
+export type CarriedStatus = Pick<TrackingEventInput, 'status' | 'reason' | 'delayed'>;
+
+/** keep_previous events take the status (and reason, delay) of the event before them; `initial` (info_received) before any. */
+export function carryStatusForward(drafts: DraftEvent[], initial: CarriedStatus = { status: 'info_received', reason: null, delayed: false }): TrackingEventInput[] {
+  let previous: CarriedStatus = initial;
   return drafts.map((draft) => {
     const event: TrackingEventInput =
       draft.status === 'keep_previous' ? { ...draft, status: previous.status, reason: previous.reason, delayed: previous.delayed } : { ...draft, status: draft.status };

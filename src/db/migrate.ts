@@ -6,6 +6,7 @@ import * as carrierConnections from './migrations/002-carrier-connections.js';
 import * as imports from './migrations/003-imports.js';
 import * as notifications from './migrations/004-notifications.js';
 import * as hub from './migrations/005-hub.js';
+import * as carriersPushPoll from './migrations/006-carriers-push-poll.js';
 import * as labels from './migrations/007-labels.js';
 import * as notify from './migrations/008-notify.js';
 
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003-imports': imports,
   '004-notifications': notifications,
   '005-hub': hub,
+  '006-carriers-push-poll': carriersPushPoll,
   '007-labels': labels,
   '008-notify': notify,
 };

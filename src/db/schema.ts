@@ -94,6 +94,8 @@ export interface InboundEventTable {
   state: string; // received | processed | parked | failed
   processed_at: string | null;
   error: string | null;
+  attempts: Generated<number>;
+  retry_at: Generated<string | null>;
 }
 
 export interface JobTable {
@@ -268,6 +270,64 @@ export interface LaneGapHistogramTable {
   shipments: number;
 }
 
+export interface InboundEndpointTable {
+  id: string;
+  brand_id: string;
+  provider: string; // easypost | shippo | ups_track_alert
+  public_id: string;
+  secret_hash: string | null;
+  secret_sealed: string | null;
+  previous_secret_hash: string | null;
+  previous_secret_sealed: string | null;
+  previous_until: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PushSubscriptionTable {
+  shipment_id: string;
+  brand_id: string;
+  provider: string;
+  state: string; // active | refused | failed
+  subscribed_at: string | null;
+  expires_at: string | null;
+  retry_at: string | null;
+  message: string | null;
+  updated_at: string;
+}
+
+export interface ShipmentPollTable {
+  shipment_id: string;
+  brand_id: string;
+  carrier: string;
+  next_poll_at: string | null;
+  priority: number;
+  interval_seconds: number;
+  last_polled_at: string | null;
+  last_push_at: string | null;
+  polls: number;
+  not_found: number;
+  created_at: string;
+}
+
+export interface CarrierPollAccountTable {
+  brand_id: string;
+  carrier: string;
+  limits: string | null; // JSON
+  lease_until: string | null;
+  paused_until: string | null;
+  pause_reason: string | null;
+  failures: number;
+  quota_day: string | null;
+  used_today: number;
+  recent_requests: string; // JSON array of epoch ms
+  report_at: string | null;
+  warned_at: string | null;
+  push_checked_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   brands: BrandTable;
   api_keys: ApiKeyTable;
@@ -299,6 +359,10 @@ export interface Database {
   lane_samples: LaneSampleTable;
   short_links: ShortLinkTable;
   lane_gap_histogram: LaneGapHistogramTable;
+  inbound_endpoints: InboundEndpointTable;
+  push_subscriptions: PushSubscriptionTable;
+  shipment_polls: ShipmentPollTable;
+  carrier_poll_accounts: CarrierPollAccountTable;
 }
 
 // ---- The branded hub (migration 005) ----
@@ -420,3 +484,7 @@ export type CarrierConnectionRow = Selectable<CarrierConnectionTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type LabelPurchaseRow = Selectable<LabelPurchaseTable>;
 export type RoutingRuleRow = Selectable<RoutingRuleTable>;
+export type InboundEventRow = Selectable<InboundEventTable>;
+export type InboundEndpointRow = Selectable<InboundEndpointTable>;
+export type ShipmentPollRow = Selectable<ShipmentPollTable>;
+export type CarrierPollAccountRow = Selectable<CarrierPollAccountTable>;

@@ -14,7 +14,9 @@ import { SIMULATED_SCAN_JOB } from '../carriers/simulated/runtime.js';
 import { ensureWatchSchedule, holdWatch } from '../notifications/watch/index.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { Deps } from '../deps.js';
-import type { BrandRow } from '../db/schema.js';
+import type { BrandRow, OrderRow } from '../db/schema.js';
+import type { Scenario } from '../carriers/simulated/journey.js';
+import { startDemoUpsFeed } from './ups-feed.js';
 import type { RunningServer, startServer as StartServer } from '../main.js';
 import { DEMO_CUSTOMERS, DEMO_ITEMS, DEMO_SCENARIOS } from './data.js';
 import { renderDemoStartPage } from './start-page.js';
@@ -59,7 +61,11 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   brand = await seedDemoHub(deps, brand);
   // The seeded orders replay days of scans first: Waybill's own watch (late, stalled, digests) waits for that.
   await holdWatch(deps);
-  await seedDemoOrders(deps, brand);
+  // Some parcels go with an emulated UPS that pushes their scans (Track Alert) to this server.
+  const ups = await startDemoUpsFeed(deps, brand, `http://127.0.0.1:${config.port}`);
+  const ship = (order: OrderRow, labelAt: Date, scenario: Scenario, sequence: number) =>
+    sequence % 4 === 2 && scenario !== 'customs_hold' ? ups.ship(order, labelAt, scenario) : undefined;
+  await seedDemoOrders(deps, brand, ship);
   const stopReturn = startDemoReturn(deps, brand);
   deps.notifyJobsEnqueued();
   void watchAfterReplay(deps);
@@ -68,7 +74,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   const timer = setInterval(() => {
     if (!brand || created >= demo.DEMO_MAX_ORDERS) return;
     created += 1;
-    addDemoOrder(deps, brand, 1000 + created, 0).catch((error) => deps.log.warn({ err: error }, 'demo order failed'));
+    addDemoOrder(deps, brand, 1000 + created, 0, ship).catch((error) => deps.log.warn({ err: error }, 'demo order failed'));
   }, demo.DEMO_ORDER_EVERY_SECONDS * 1000);
   timer.unref();
 
@@ -79,6 +85,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
       `  Start page:     ${config.publicUrl}/`,
       `  Track an order: ${config.publicUrl}/track/${DEMO_SLUG} (order number + email or postal code)`,
       `  Messages:       ${config.publicUrl}/demo/messages (every email and SMS the customers got)`,
+      `  UPS parcels:    pushed by an emulated UPS (Track Alert) and polled as a safety net; GET /v1/carriers/polling`,
       `  API reference:  ${config.publicUrl}/docs`,
       `  Demo API key:   ${apiKey}`,
       `  Try:            curl -H "Authorization: Bearer ${apiKey}" ${config.publicUrl}/v1/orders`,
@@ -87,7 +94,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
     ].join('\n'),
   );
   const { stopOnSignals } = await import('../main.js');
-  stopOnSignals({ ...running, stop: async () => { clearInterval(timer); stopReturn(); await running.stop(); } });
+  stopOnSignals({ ...running, stop: async () => { clearInterval(timer); stopReturn(); await ups.close(); await running.stop(); } });
   return undefined;
 }
 
@@ -125,6 +132,9 @@ async function removeDemoBrand(deps: Deps): Promise<void> {
       await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
     }
     for (const table of ['shipment_watch', 'short_links', 'messages', 'contact_preferences', 'personal_updates'] as const) await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
+    for (const table of ['shipment_polls', 'push_subscriptions', 'carrier_poll_accounts', 'inbound_events', 'inbound_endpoints', 'carrier_connections'] as const) {
+      await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
+    }
     await trx.deleteFrom('tracking_events').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('shipments').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('orders').where('brand_id', '=', DEMO_BRAND_ID).execute();
@@ -142,13 +152,16 @@ function demoSecret(folder: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/** Ships an order with another carrier than the simulated one, or says no (undefined). */
+type Shipper = (order: OrderRow, labelAt: Date, scenario: Scenario, sequence: number) => Promise<void> | undefined;
+
 /** Orders placed over the last simulated week, so every stage is on screen from the start. */
-async function seedDemoOrders(deps: Deps, brand: BrandRow): Promise<void> {
+async function seedDemoOrders(deps: Deps, brand: BrandRow, ship: Shipper): Promise<void> {
   const hoursAgo = [0, 2, 6, 14, 22, 30, 40, 52, 64, 78, 96, 120, 150, 190];
-  for (const [i, hours] of hoursAgo.entries()) await addDemoOrder(deps, brand, i + 1, hours);
+  for (const [i, hours] of hoursAgo.entries()) await addDemoOrder(deps, brand, i + 1, hours, ship);
 }
 
-async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hoursAgo: number): Promise<void> {
+async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hoursAgo: number, ship: Shipper): Promise<void> {
   const customer = DEMO_CUSTOMERS[sequence % DEMO_CUSTOMERS.length]!;
   const placedAt = new Date(deps.clock.now().getTime() - hoursAgo * 3_600_000);
   const items = [DEMO_ITEMS[sequence % DEMO_ITEMS.length]!, ...(sequence % 3 === 0 ? [DEMO_ITEMS[(sequence + 2) % DEMO_ITEMS.length]!] : [])];
@@ -165,6 +178,8 @@ async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hours
   const labelClock = { ...deps, clock: { now: () => new Date(placedAt.getTime() + 3_600_000) } };
   // Customs holds happen only abroad; the customer in Canada gets one.
   const scenario = customer.destination.country === 'US' ? DEMO_SCENARIOS[sequence % DEMO_SCENARIOS.length] : 'customs_hold';
+  const shipped = ship(order, labelClock.clock.now(), scenario, sequence);
+  if (shipped) return shipped;
   // No carrier named: the brand's routing rule or its default (the simulated carrier) chooses, and
   // the label (a real 4×6 PDF) is stored with the shipment.
   await createShipment(labelClock, brand, order.id, { label: true, direction: 'outbound', scenario });

@@ -10,6 +10,8 @@ import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyRet
 import { sendMessages } from '../notifications/send.js';
 import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, returnParcelChanged } from '../returns/service.js';
+import { POLL_ACCOUNT_JOB, POLL_DISCOVER_JOB, POLL_TICK_JOB, runPollAccount, runPollDiscover, runPollTick } from '../polling/jobs.js';
+import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from '../inbound/inbox.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { JobHandlers } from './worker.js';
@@ -42,5 +44,10 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [SEND_MESSAGE_JOB]: { batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })) },
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
     [LABEL_RECONCILE_JOB]: (payload) => reconcileLabelPurchase(deps, payload),
+    [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),
+    [INBOUND_SWEEP_JOB]: () => sweepInbox(deps),
+    [POLL_TICK_JOB]: () => runPollTick(deps),
+    [POLL_DISCOVER_JOB]: (payload) => runPollDiscover(deps, payload as { schedule?: string }),
+    [POLL_ACCOUNT_JOB]: (payload) => runPollAccount(deps, payload as { brandId: string; carrier: string }),
   };
 }

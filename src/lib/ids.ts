@@ -38,6 +38,7 @@ export const ID_PREFIXES = {
   click: 'clk',
   label: 'lbl',
   rule: 'rul',
+  endpoint: 'iep',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,6 +5,7 @@ import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
+import { takeOutsideRequest } from '../polling/account.js';
 import { ingestEvents, lockedForFold } from './ingest.js';
 import { findShipment } from './service.js';
 
@@ -15,6 +16,13 @@ export type RefreshOutcome =
 export async function refreshShipment(deps: Deps, brand: BrandRow, shipmentId: string): Promise<RefreshOutcome> {
   const shipment = await findShipment(deps, brand.id, shipmentId);
   const { adapter, ctx } = await connectedCarrier(deps, brand.id, shipment.carrier);
+  // "Track now" spends the account's rate and quota like a poll, and never breaks them.
+  const admitted = await takeOutsideRequest(deps, brand.id, shipment.carrier, { enforce: true });
+  if (!admitted.ok) {
+    const waitMs = admitted.reason === 'rate' ? admitted.waitMs : admitted.untilMs - deps.clock.now().getTime();
+    const why = admitted.reason === 'rate' ? `${adapter.name}'s rate limit for this account is reached` : `the account's ${adapter.name} daily quota is spent`;
+    throw new AppError('rate_limited', `${why}; try again later (GET /v1/carriers/polling shows the account's usage)`, undefined, { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+  }
   const answer = await adapter.track(ctx, [shipment.tracking_number]);
   if (!answer.ok) throw appErrorOf(adapter.name, answer.error);
   const result = answer.value.find((r) => r.trackingNumber.toUpperCase() === shipment.tracking_number) ?? answer.value[0];

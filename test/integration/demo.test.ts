@@ -91,6 +91,20 @@ describe('the demo', () => {
     expect(after.size).toBeGreaterThan(before.size); // new orders keep arriving
   });
 
+  it('ships some parcels with an emulated UPS that pushes their scans, and polls them as a safety net', async () => {
+    const apiKey = /Demo API key:\s+(\S+)/.exec(demo.output())![1];
+    const get = async (path: string) => (await fetch(`${demo.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+    let pushed = [];
+    for (let i = 0; i < 40 && pushed.length === 0; i++) {
+      pushed = (await get('/v1/inbound-webhooks/deliveries?state=processed')).data.filter((d: { source: string }) => d.source === 'ups_track_alert');
+      if (pushed.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(pushed.length).toBeGreaterThan(0);
+    const [ups] = (await get('/v1/carriers/polling')).data;
+    expect(ups).toMatchObject({ carrier: 'ups', connected: true, quotaTooSmall: false });
+    expect(ups.trackAlert.active + ups.activeShipments).toBeGreaterThan(0);
+  });
+
   it('shows every email and text the customers received', async () => {
     let html = '';
     for (let i = 0; i < 40; i++) {

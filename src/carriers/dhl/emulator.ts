@@ -9,7 +9,7 @@ import type { DhlStatusCode } from './status-codes.js';
 
 export type DhlEmulatorOptions = JourneyEmulatorOptions & {
   apiKey?: string; // default 'test-api-key'
-  dailyQuota?: number; // calls accepted before 429; default unlimited (DHL's starter tier is 250)
+  dailyQuota?: number; // calls accepted per UTC day before 429; default unlimited (DHL's starter tier is 250); same as limits.dailyQuota
   timestamps?: 'local' | 'offset'; // 'local' (default) leaves the offset out, as DHL often does
 };
 
@@ -43,8 +43,6 @@ export type { RecordedRequest };
 
 export type DhlEmulator = JourneyControls<DhlEmulatorEvent, DhlEmulatorShipment, { tracking: number; total: number }> & {
   failNext(failure: DhlEmulatorFailure): void;
-  /** Forgets the calls counted against the daily quota (DHL resets at 00:00 GMT). */
-  resetQuota(): void;
 };
 
 const TRACKING_PATH = '/track/shipments';
@@ -52,16 +50,18 @@ const PROBLEM_JSON = 'application/problem+json';
 
 export async function startDhlEmulator(options: DhlEmulatorOptions = {}): Promise<DhlEmulator> {
   const apiKey = options.apiKey ?? 'test-api-key';
-  const dailyQuota = options.dailyQuota ?? Number.POSITIVE_INFINITY;
   const timestampStyle = options.timestamps ?? 'local';
-  let quotaUsed = 0;
   const failures = injectionQueue<DhlEmulatorFailure>();
   const counts = { tracking: 0, total: 0 };
 
-  function serveTracking({ req, method, url }: EmulatorRequest, { shipments }: JourneyTools<DhlEmulatorEvent, DhlEmulatorShipment>): Answer {
+  function serveTracking({ req, method, url }: EmulatorRequest, { shipments, admit }: JourneyTools<DhlEmulatorEvent, DhlEmulatorShipment>): Answer {
     if (req.headers['dhl-api-key'] !== apiKey) return problem(401, 'Unauthorized', 'Unauthorized for given resource.');
-    if (quotaUsed >= dailyQuota) return problem(429, 'Too Many Requests', 'The daily quota of calls for this API key is exhausted.');
-    quotaUsed++;
+    const verdict = admit();
+    if (!verdict.ok) {
+      // DHL says when the per-second limit frees up, but not when the daily quota does (00:00 GMT).
+      if (verdict.kind === 'quota') return problem(429, 'Too Many Requests', 'The daily quota of calls for this API key is exhausted.');
+      return { ...problem(429, 'Too Many Requests', 'Too many requests. Please slow down.'), headers: retryAfterHeader(verdict.retryAfterSeconds) };
+    }
     if (method !== 'GET') return problem(405, 'Method Not Allowed', 'Use GET.');
     const trackingNumber = url.searchParams.get('trackingNumber')?.trim();
     if (!trackingNumber) return problem(400, 'Bad Request', 'The trackingNumber query parameter is required.');
@@ -75,24 +75,20 @@ export async function startDhlEmulator(options: DhlEmulatorOptions = {}): Promis
     counts.total++;
     if (request.url.pathname !== TRACKING_PATH) return NOT_FOUND_ANSWER;
     counts.tracking++;
-    const failure = failures.take();
+    const failure = failures.take() ?? (tools.outage() as DhlEmulatorFailure | undefined);
     if (failure) return failureAnswer(failure);
     return tools.maybeMalformed(serveTracking(request, tools));
   }
 
-  const emulator = await startJourneyEmulator({ ...options, headers: { 'content-language': 'en' } }, counts, answer);
-  return {
-    ...emulator,
-    failNext: (failure) => failures.add(failure, failure.times ?? 1),
-    resetQuota() {
-      quotaUsed = 0;
-    },
-  };
+  const limits = { ...options.limits, ...(options.dailyQuota !== undefined ? { dailyQuota: options.dailyQuota } : {}) };
+  const emulator = await startJourneyEmulator({ ...options, limits, headers: { 'content-language': 'en' } }, counts, answer);
+  return { ...emulator, failNext: (failure) => failures.add(failure, failure.times ?? 1) };
 }
 
 // ---- DHL payloads ----------------------------------------------------------------------------
 
-function toShipment(trackingNumber: string, shipment: DhlEmulatorShipment, style: 'local' | 'offset'): Record<string, unknown> {
+/** One entry of DHL's shipments[] for a parcel (also used to prepare benchmark data without HTTP). */
+export function toShipment(trackingNumber: string, shipment: DhlEmulatorShipment, style: 'local' | 'offset' = 'local'): Record<string, unknown> {
   const events = newestFirst(shipment.events).map((event) => toEvent(event, shipment, style));
   return {
     id: trackingNumber,

@@ -82,7 +82,8 @@ export async function createSimulatedLabel(
   };
 }
 
-function localIso(instant: string, place: { lat: number; lon: number }): string {
+/** An instant written on the local clock of the place (carriers print local times). */
+export function localIso(instant: string, place: { lat: number; lon: number }): string {
   const date = new Date(instant);
   return toIsoWithOffset(date, offsetMinutesAt(tzlookup(place.lat, place.lon), date));
 }

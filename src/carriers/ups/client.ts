@@ -77,6 +77,28 @@ function readDetailsAnswer(answer: HttpAnswer, trackingNumber: string, now: Date
   return err(upsHttpError(answer, now));
 }
 
+/**
+ * A request to another UPS API (Track Alert) with the account's token, renewed once on 401, and the
+ * headers every UPS API wants (transId, transactionSrc). Returns the answer as it came.
+ */
+export async function sendUpsApiRequest(ctx: CarrierContext, method: string, path: string, body: unknown): Promise<Result<HttpAnswer, CarrierError>> {
+  const credentials = readUpsCredentials(ctx);
+  if (!credentials.ok) return credentials;
+  return upsTokens.withToken(ctx, credentials.value, (token) =>
+    fetchWithTimeout(ctx, 'UPS', `${baseUrlOf(ctx)}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+        transId: randomUUID().replaceAll('-', ''),
+        transactionSrc: credentials.value.transactionSrc ?? DEFAULT_TRANSACTION_SRC,
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Token: Basic auth with the client id and secret, a form body, x-merchant-id when known.
 

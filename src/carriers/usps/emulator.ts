@@ -17,7 +17,6 @@ export type UspsEmulatorOptions = JourneyEmulatorOptions & {
   clientId?: string; // default 'test-client-id'
   clientSecret?: string; // default 'test-client-secret'
   tokenLifetimeSeconds?: number; // default 28_800 (8 hours)
-  clock?: Clock; // decides token expiry; default the system clock
   /** The payment account labels are paid from (Payments v3 accepts only this one). */
   paymentAccount?: UspsPaymentAccount;
 };
@@ -133,10 +132,12 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     if (oversized) return uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.');
     if (url.pathname.startsWith('/labels/v3/') || url.pathname.startsWith('/payments/v3/')) return labelRoutes(request);
     if (route === 'other') return NOT_FOUND_ANSWER;
-    const failure = failures.take((f) => f.route === route);
+    const failure = failures.take((f) => f.route === route) ?? (route === 'tracking' ? (tools.outage() as UspsEmulatorFailure | undefined) : undefined);
     if (failure) return failureAnswer(route, failure);
     if (route === 'token') return method === 'POST' ? issueToken(req, body) : oauthError(405, 'invalid_request', 'Use POST.');
     if (method !== 'GET') return uspsError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', 'Use GET.');
+    const verdict = tools.admit();
+    if (!verdict.ok) return failureAnswer('tracking', { status: 429, retryAfter: verdict.retryAfterSeconds });
     return tools.maybeMalformed(serveTracking(req, url, tools));
   }
 
@@ -167,7 +168,8 @@ const CATEGORY_BY_STATUS: Record<ShipmentStatus, string> = {
   expired: 'Alert',
 };
 
-function toTrackingDetails(trackingNumber: string, shipment: UspsEmulatorShipment): Record<string, unknown> {
+/** The DETAIL body USPS gives for one parcel (also used to prepare benchmark data without HTTP). */
+export function toTrackingDetails(trackingNumber: string, shipment: UspsEmulatorShipment): Record<string, unknown> {
   const events = newestFirst(shipment.events);
   const newest = events[0];
   const newestText = newest ? eventText(newest) : 'Status Not Available';

@@ -1,0 +1,218 @@
+// The inbox of carrier and aggregator webhooks. A verified delivery is stored under its own event
+// id (unique per source) together with a job to process it, in one transaction, before the sender
+// hears 2xx; the same delivery sent again is stored once. Processing takes stored deliveries in
+// batches, one transaction each:
+//   parse → find each parcel's shipment (brand + tracking number, carrier when named) → ingestEvents
+//   → the delivery is `processed`, or `parked` when no shipment has its number (retried later:
+//   the shipment may not be created yet), or `failed` when its body cannot be read any more.
+// Ingest and the delivery's new state commit together, so a crash at any point processes it once.
+import { sql, type Transaction } from 'kysely';
+import type { InboundUpdate } from '../carriers/aggregator-kit.js';
+import { carryStatusForward } from '../carriers/parse-kit.js';
+import { KNOWN_CARRIERS } from '../carriers/registry.js';
+import type { Deps } from '../deps.js';
+import type { Database, InboundEventRow, ShipmentRow } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
+import { enqueueJob } from '../jobs/queue.js';
+import { ingestEvents, lockedForFold, viewOfRow, type ShipmentBatchItem } from '../shipments/ingest.js';
+import type { EventSource } from '../shipments/vocabulary.js';
+import { INBOUND_SOURCES, type InboundSource } from './sources.js';
+
+export const INBOUND_PROCESS_JOB = 'inbound.process';
+export const INBOUND_SWEEP_JOB = 'inbound.sweep';
+export const INBOUND_SWEEP_EVERY_SECONDS = 60;
+
+const BATCH = 200;
+/** A parked delivery is tried again after 5 min, 15 min, 45 min, … at most every 6 hours, for the retention period. */
+export const parkedRetryDelayMs = (attempts: number): number => Math.min(6 * 3_600_000, 5 * 60_000 * 3 ** Math.max(0, attempts - 1));
+
+export type Delivery = { source: InboundSource; eventId: string; brandId: string; headers: Record<string, string>; body: string };
+
+/**
+ * Stores a delivery and schedules its processing. Deliveries of the same second share one job,
+ * due a second later, so a burst is processed in batches rather than one by one.
+ */
+export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ stored: boolean }> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const second = Math.floor(now.getTime() / 1000);
+  // This second's job is already queued (by this process): the row alone is enough.
+  const jobQueued = queuedSecond.get(deps) === second;
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('inbound_events')
+      .values({
+        id: newId('inbound'),
+        source: delivery.source,
+        source_event_id: delivery.eventId.slice(0, 500),
+        brand_id: delivery.brandId,
+        received_at: at,
+        headers: JSON.stringify(delivery.headers),
+        body: delivery.body,
+        state: 'received',
+        processed_at: null,
+        error: null,
+      })
+      .onConflict((oc) => oc.columns(['source', 'source_event_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    if (!jobQueued) await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, runAt: new Date((second + 1) * 1000), maxAttempts: 5, idempotencyKey: `inbound:process:${second}` });
+    return true;
+  });
+  if (stored) queuedSecond.set(deps, second);
+  if (stored) deps.notifyJobsEnqueued();
+  deps.metrics.inboundWebhooks.inc({ source: delivery.source, outcome: stored ? 'stored' : 'duplicate' });
+  return { stored };
+}
+
+const queuedSecond = new WeakMap<Deps, number>();
+
+/** Processes every stored delivery, batch after batch. Returns how many deliveries it settled. */
+export async function processInbox(deps: Deps, options: { maxBatches?: number } = {}): Promise<number> {
+  let settled = 0;
+  for (let batch = 0; batch < (options.maxBatches ?? 50); batch++) {
+    const count = await processBatch(deps);
+    settled += count;
+    if (count < BATCH) break;
+  }
+  return settled;
+}
+
+type Settled = { row: InboundEventRow; state: 'processed' | 'parked' | 'failed'; error: string | null; shipmentId?: string };
+
+async function processBatch(deps: Deps): Promise<number> {
+  const now = deps.clock.now();
+  let statusChanged = false;
+  const count = await deps.db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom('inbound_events').selectAll().where('state', '=', 'received').where('source', 'in', [...INBOUND_SOURCES.keys()]).orderBy('received_at').orderBy('id').limit(BATCH);
+    if (deps.dialect === 'postgres') query = query.forUpdate().skipLocked();
+    const rows = await query.execute();
+    if (rows.length === 0) return 0;
+
+    const parsed = rows.map((row) => ({ row, update: INBOUND_SOURCES.get(row.source as InboundSource)!.parse(row.body) }));
+    const numbers = [...new Set(parsed.flatMap((p) => (p.update.ok ? [p.update.value.trackingNumber] : [])))];
+    const brands = [...new Set(rows.map((r) => r.brand_id).filter((b): b is string => b !== null))];
+    const shipments = await lockShipments(trx, deps.dialect, brands, numbers);
+
+    const settled: Settled[] = [];
+    const items = new Map<string, ShipmentBatchItem & { source: EventSource }>();
+    for (const { row, update } of parsed) {
+      if (!update.ok) {
+        settled.push({ row, state: 'failed', error: `${update.error.field} ${update.error.problem}` });
+        continue;
+      }
+      const match = matchShipment(shipments, row.brand_id, update.value);
+      if (!match.ok) {
+        settled.push({ row, state: 'parked', error: match.error });
+        continue;
+      }
+      const shipment = match.value;
+      const existing = items.get(shipment.id);
+      const view = viewOfRow(shipment);
+      const events = carryStatusForward(update.value.events, { status: view.status, reason: view.reason, delayed: view.delayed });
+      const estimate = update.value.estimatedDelivery ?? existing?.estimatedDelivery ?? null;
+      items.set(shipment.id, { shipment, source: INBOUND_SOURCES.get(row.source as InboundSource)!.eventSource, events: [...(existing?.events ?? []), ...events], estimatedDelivery: estimate });
+      settled.push({ row, state: 'processed', error: null, shipmentId: shipment.id });
+    }
+
+    const ordered = [...items.values()].sort((a, b) => (a.shipment.id < b.shipment.id ? -1 : 1));
+    const outcomes = await ingestEvents(trx, now, ordered);
+    statusChanged = outcomes.some((o) => o.statusChanged);
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.stored) deps.metrics.eventsStored.inc({ source: ordered[index]!.source }, outcome.stored);
+      if (outcome.duplicates) deps.metrics.eventsDuplicate.inc({ source: ordered[index]!.source }, outcome.duplicates);
+      if (outcome.statusChanged) deps.metrics.statusChanges.inc({ status: outcome.after.status });
+    }
+    await saveSettled(trx, settled, now);
+    // A parcel that hears from a webhook has a live push source: polling backs off to a safety net.
+    const heard = [...items.keys()];
+    for (let i = 0; i < heard.length; i += 500) {
+      await trx.updateTable('shipment_polls').set({ last_push_at: now.toISOString() }).where('shipment_id', 'in', heard.slice(i, i + 500)).execute();
+    }
+    return rows.length;
+  });
+  if (statusChanged) deps.notifyJobsEnqueued();
+  return count;
+}
+
+/** The shipments these numbers may belong to, locked for folding (the brand + carrier + number index finds them). */
+async function lockShipments(trx: Transaction<Database>, dialect: Deps['dialect'], brands: string[], numbers: string[]): Promise<ShipmentRow[]> {
+  const rows: ShipmentRow[] = [];
+  if (brands.length === 0) return rows;
+  for (let i = 0; i < numbers.length; i += 500) {
+    const query = trx
+      .selectFrom('shipments')
+      .selectAll()
+      .where('brand_id', 'in', brands)
+      .where('carrier', 'in', KNOWN_CARRIERS)
+      .where('tracking_number', 'in', numbers.slice(i, i + 500))
+      .orderBy('id');
+    rows.push(...(await lockedForFold(query, dialect).execute()));
+  }
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** The brand's shipment with this number: the named carrier's when there are several, the only one otherwise. */
+export function matchShipment(shipments: readonly ShipmentRow[], brandId: string | null, update: Pick<InboundUpdate, 'carrier' | 'trackingNumber'>) {
+  const candidates = shipments.filter((s) => s.brand_id === brandId && s.tracking_number === update.trackingNumber);
+  const ofCarrier = update.carrier ? candidates.filter((s) => s.carrier === update.carrier) : [];
+  const chosen = ofCarrier.length === 1 ? ofCarrier[0] : candidates.length === 1 ? candidates[0] : undefined;
+  if (chosen) return { ok: true as const, value: chosen };
+  const carrierText = update.carrier ? `${update.carrier} ` : '';
+  return {
+    ok: false as const,
+    error:
+      candidates.length === 0
+        ? `no ${carrierText}shipment with tracking number ${update.trackingNumber} (yet): kept and tried again later`
+        : `${candidates.length} shipments have tracking number ${update.trackingNumber} (${candidates.map((c) => c.carrier).join(', ')}); the delivery does not say which`,
+  };
+}
+
+async function saveSettled(trx: Transaction<Database>, settled: readonly Settled[], now: Date): Promise<void> {
+  const at = now.toISOString();
+  const processed = settled.filter((s) => s.state === 'processed').map((s) => s.row.id);
+  for (let i = 0; i < processed.length; i += 500) {
+    await trx.updateTable('inbound_events').set({ state: 'processed', processed_at: at, error: null, retry_at: null }).where('id', 'in', processed.slice(i, i + 500)).execute();
+  }
+  for (const s of settled.filter((x) => x.state !== 'processed')) {
+    const attempts = s.row.attempts + 1;
+    const retryAt = s.state === 'parked' ? new Date(now.getTime() + parkedRetryDelayMs(attempts)).toISOString() : null;
+    await trx.updateTable('inbound_events').set({ state: s.state, error: s.error, attempts, retry_at: retryAt, processed_at: at }).where('id', '=', s.row.id).execute();
+  }
+}
+
+/**
+ * The periodic sweep: parked deliveries whose retry time has come go back to `received`,
+ * deliveries past the retention period are deleted, then everything waiting is processed
+ * (including deliveries whose own job was lost to a crash).
+ */
+export async function sweepInbox(deps: Deps): Promise<void> {
+  const now = deps.clock.now();
+  const oldest = new Date(now.getTime() - deps.config.inbound.retentionDays * 86_400_000).toISOString();
+  await deps.db
+    .updateTable('inbound_events')
+    .set({ state: 'received' })
+    .where('state', '=', 'parked')
+    .where('retry_at', '<=', now.toISOString())
+    .where('received_at', '>', oldest)
+    .execute();
+  await deps.db.deleteFrom('inbound_events').where('received_at', '<=', oldest).where('state', 'in', ['processed', 'parked']).where('source', 'in', [...INBOUND_SOURCES.keys()]).execute();
+  await processInbox(deps);
+}
+
+/** Deliveries stored and not yet processed, counted at most once a second (the flood guard asks often). */
+export function backlogCounter(deps: Deps): () => Promise<number> {
+  let cached = { at: Number.NEGATIVE_INFINITY, count: 0 };
+  return async () => {
+    const now = deps.clock.now().getTime();
+    if (now - cached.at < 1000) return cached.count;
+    const row = await deps.db
+      .selectFrom('inbound_events')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('state', '=', 'received')
+      .executeTakeFirstOrThrow();
+    cached = { at: now, count: Number(row.n) };
+    return cached.count;
+  };
+}

@@ -1,0 +1,210 @@
+// One brand's account at one carrier, while Waybill talks to it: a lease (one runner per account,
+// however many workers), the limiter state loaded from the account's row and saved back, and the
+// pauses that Retry-After, back-off and refusals impose. Every request to the carrier — a poll, a
+// Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted.
+import type { CarrierError } from '../carriers/types.js';
+import type { Deps } from '../deps.js';
+import type { CarrierPollAccountRow } from '../db/schema.js';
+import { admit, type Admission, headroom, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
+
+const LEASE_MS = 5 * 60_000;
+
+export type AccountGate = {
+  limits: CarrierLimits;
+  limitsSource: LimitsSource;
+  /** Admits one request now (and counts it), or says why not and until when. */
+  take(priority: number): Admission;
+  /** How many requests of this priority could go right now. */
+  headroom(priority: number): number;
+  /** Whether a request could go now, without counting one. */
+  peek(priority: number): Admission;
+  /** The carrier answered: the failure streak ends. */
+  succeeded(): void;
+  /** The carrier refused or failed: pause the account as the error asks (Retry-After) or by back-off. */
+  failed(error: CarrierError): void;
+  /** Until when the carrier's refusals or failures in this run paused the account (null: not paused). */
+  readonly pausedUntil: Date | null;
+  readonly state: LimiterState;
+};
+
+/** Back-off after failures in a row: 30 s, 1 min, 2 min … at most 30 min, ±20% so accounts do not march in step. */
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  const base = Math.min(30 * 60_000, 30_000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * How long an error pauses the account, and why (the text the brand sees). A 429 that names the
+ * daily quota and gives no Retry-After waits for the quota to reset at 00:00 UTC.
+ */
+export function pauseFor(error: CarrierError, failures: number, carrierName: string, nowMs: number): { ms: number; reason: string } {
+  const said = error.carrierMessage ? `${error.message} (${error.carrierMessage})` : error.message;
+  switch (error.code) {
+    case 'rate_limited': {
+      if (error.retryAfterSeconds) return { ms: error.retryAfterSeconds * 1000, reason: `${carrierName} throttled the account: ${said}` };
+      if (/quota/i.test(said)) return { ms: nextUtcMidnight(nowMs) - nowMs, reason: `${carrierName} says the account’s daily quota is spent: ${said}; polling resumes at 00:00 UTC` };
+      return { ms: backoffMs(failures), reason: `${carrierName} throttled the account: ${said}` };
+    }
+    case 'unavailable':
+    case 'timeout':
+      return { ms: Math.max((error.retryAfterSeconds ?? 0) * 1000, backoffMs(failures)), reason: `${carrierName} is failing: ${said}` };
+    case 'auth_failed':
+      return { ms: 3_600_000, reason: `${carrierName} refused the account’s credentials: ${said}; reconnect it (PUT /v1/carriers/{carrier}/connection)` };
+    default:
+      return { ms: backoffMs(failures), reason: `${carrierName}: ${said}` };
+  }
+}
+
+/** The row of an account Waybill has not talked to yet. */
+export const newAccountRow = (brandId: string, carrier: string, at: string) => ({
+  brand_id: brandId,
+  carrier,
+  limits: null,
+  lease_until: null,
+  paused_until: null,
+  pause_reason: null,
+  failures: 0,
+  quota_day: null,
+  used_today: 0,
+  recent_requests: '[]',
+  report_at: null,
+  warned_at: null,
+  push_checked_at: null,
+  updated_at: at,
+});
+
+export type AccountRun<T> = { outcome: 'ran'; value: T } | { outcome: 'busy' } | { outcome: 'paused'; until: string; reason: string | null };
+
+/**
+ * Runs `work` holding the account's lease (another runner holding it: 'busy'; a pause in force:
+ * 'paused'). The limiter state and any pause are saved when `work` ends, even when it throws.
+ */
+export async function withAccount<T>(deps: Deps, brandId: string, carrier: string, carrierName: string, work: (gate: AccountGate) => Promise<T>): Promise<AccountRun<T>> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  await deps.db
+    .insertInto('carrier_poll_accounts')
+    .values(newAccountRow(brandId, carrier, at))
+    .onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing())
+    .execute();
+  const claimed = await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))
+    .returningAll()
+    .executeTakeFirst();
+  if (!claimed) return { outcome: 'busy' };
+  if (claimed.paused_until && claimed.paused_until > at) {
+    await deps.db.updateTable('carrier_poll_accounts').set({ lease_until: null }).where('brand_id', '=', brandId).where('carrier', '=', carrier).execute();
+    return { outcome: 'paused', until: claimed.paused_until, reason: claimed.pause_reason };
+  }
+
+  const gate = accountGate(deps, claimed, carrierName);
+  try {
+    return { outcome: 'ran', value: await work(gate) };
+  } finally {
+    // Requests made meanwhile outside the run (a "track now", a connection check) were added to the
+    // row: this run's requests are added to what the row holds now, not written over it.
+    const current = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
+    const merged = gate.sent.reduce((state, at) => recordRequest(state, gate.limits.rate, at), stateOf(current, deps.clock.now().getTime()));
+    await deps.db
+      .updateTable('carrier_poll_accounts')
+      .set({
+        lease_until: null,
+        recent_requests: JSON.stringify(merged.recent),
+        quota_day: merged.day,
+        used_today: merged.used,
+        failures: gate.failures,
+        paused_until: gate.pausedUntil?.toISOString() ?? null,
+        pause_reason: gate.pausedUntil ? gate.pauseReason : null,
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('brand_id', '=', brandId)
+      .where('carrier', '=', carrier)
+      .execute();
+  }
+}
+
+/** The account's own limits (set through the API), if any. */
+export function accountLimitsOf(row: Pick<CarrierPollAccountRow, 'limits'> | undefined) {
+  if (!row?.limits) return null;
+  const parsed = CarrierLimitsInputSchema.safeParse(JSON.parse(row.limits));
+  return parsed.success ? parsed.data : null;
+}
+
+const stateOf = (row: CarrierPollAccountRow, nowMs: number): LimiterState =>
+  rolledOver({ recent: JSON.parse(row.recent_requests) as number[], day: row.quota_day ?? '', used: row.used_today }, nowMs);
+
+const limitsOfRow = (deps: Deps, row: CarrierPollAccountRow) => effectiveLimits(row.carrier, deps.config.polling.carrierLimits, accountLimitsOf(row));
+
+/**
+ * A request to the carrier outside a poll run ("track now", the check when a connection is saved):
+ * counted against the account's limits like any other. `enforce` refuses it when the limits say
+ * no (the caller answers 429); without it the request is only counted.
+ */
+export async function takeOutsideRequest(deps: Deps, brandId: string, carrier: string, options: { enforce: boolean }): Promise<Admission> {
+  const nowMs = deps.clock.now().getTime();
+  await deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, new Date(nowMs).toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
+  const row = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
+  const { limits } = limitsOfRow(deps, row);
+  const state = stateOf(row, nowMs);
+  const verdict = admit(state, limits, nowMs, 0);
+  if (!verdict.ok && options.enforce) return verdict;
+  const next = recordRequest(state, limits.rate, nowMs);
+  await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ recent_requests: JSON.stringify(next.recent), quota_day: next.day, used_today: next.used })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .execute();
+  return { ok: true };
+}
+
+function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null; sent: number[] } {
+  const { limits, source } = limitsOfRow(deps, row);
+  const nowMs = () => deps.clock.now().getTime();
+  let state: LimiterState = stateOf(row, nowMs());
+  let failures = row.failures;
+  let pausedUntil: Date | null = null;
+  let pauseReason: string | null = null;
+  const sent: number[] = [];
+  return {
+    limits,
+    limitsSource: source,
+    sent,
+    take(priority) {
+      const verdict = admit(state, limits, nowMs(), priority);
+      if (verdict.ok) {
+        state = recordRequest(state, limits.rate, nowMs());
+        sent.push(nowMs());
+      }
+      return verdict;
+    },
+    succeeded() {
+      failures = 0;
+    },
+    failed(error) {
+      failures += 1;
+      const pause = pauseFor(error, failures, carrierName, nowMs());
+      pausedUntil = new Date(nowMs() + pause.ms);
+      pauseReason = pause.reason;
+      deps.log.warn({ brandId: row.brand_id, carrier: row.carrier, code: error.code, failures, pausedUntil }, pause.reason);
+    },
+    headroom: (priority) => headroom(state, limits, nowMs(), priority),
+    peek: (priority) => admit(state, limits, nowMs(), priority),
+    get pausedUntil() {
+      return pausedUntil;
+    },
+    get state() {
+      return state;
+    },
+    get failures() {
+      return failures;
+    },
+    get pauseReason() {
+      return pauseReason;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// Is the brand's carrier quota big enough for its volume? The polls its active parcels need a day
+// (the sum of 1/interval over their cadences, in requests of the API's batch size) against what the
+// account's quota and rate allow. Said plainly in three places: GET /v1/carriers/polling, the
+// waybill_carrier_quota_coverage_ratio gauge, and a warning in the log (at most every 6 hours).
+import { sql } from 'kysely';
+import type { CarrierAdapter } from '../carriers/types.js';
+import type { Deps } from '../deps.js';
+import { type CarrierLimits, dailyCapacity } from './limits.js';
+import type { AccountGate } from './account.js';
+
+const REPORT_EVERY_MS = 30 * 60_000;
+const WARN_EVERY_MS = 6 * 3_600_000;
+const OVERDUE_MS = 3_600_000;
+
+export type Demand = { activeShipments: number; pollsPerDay: number; dueNow: number; overdue: number };
+
+export type QuotaAdvice = { requestsNeededPerDay: number; capacityPerDay: number | null; coverage: number; quotaTooSmall: boolean; message: string };
+
+/** PURE: the advice for one account from its demand and limits. */
+export function adviseQuota(input: { carrierName: string; carrier: string; limits: CarrierLimits; batchSize: number; demand: Demand }): QuotaAdvice {
+  const { carrierName, carrier, limits, batchSize, demand } = input;
+  const needed = Math.ceil(demand.pollsPerDay / Math.max(1, batchSize));
+  const capacity = dailyCapacity(limits);
+  const coverage = needed === 0 ? 1 : Math.min(1, capacity / needed);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const what = limits.dailyQuota !== null && limits.dailyQuota <= capacity ? `its daily quota of ${fmt(limits.dailyQuota)} requests` : `its rate limit (about ${fmt(capacity)} requests a day)`;
+  const message =
+    coverage >= 1
+      ? `${carrierName}: ${what} covers the ${fmt(needed)} requests a day that ${fmt(demand.activeShipments)} active parcels need.`
+      : `${carrierName}: the account is too small for this volume. ${fmt(demand.activeShipments)} active parcels need about ${fmt(needed)} requests a day at their polling cadence, but ${what} allows ${Math.round(coverage * 100)}% of that. ` +
+        `Parcels near delivery are polled first; the others fall behind (${fmt(demand.overdue)} are over an hour late now). ` +
+        `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or send the events by push (webhooks) instead.`;
+  return { requestsNeededPerDay: needed, capacityPerDay: Number.isFinite(capacity) ? capacity : null, coverage, quotaTooSmall: coverage < 1, message };
+}
+
+export async function measureDemand(deps: Deps, brandId: string, carrier: string): Promise<Demand> {
+  const now = deps.clock.now().getTime();
+  const row = await deps.db
+    .selectFrom('shipment_polls')
+    .select([
+      sql<number>`count(*)`.as('active'),
+      sql<number>`coalesce(sum(86400.0 / interval_seconds), 0)`.as('polls'),
+      sql<number>`coalesce(sum(case when next_poll_at <= ${new Date(now).toISOString()} then 1 else 0 end), 0)`.as('due'),
+      sql<number>`coalesce(sum(case when next_poll_at <= ${new Date(now - OVERDUE_MS).toISOString()} then 1 else 0 end), 0)`.as('overdue'),
+    ])
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .where('next_poll_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { activeShipments: Number(row.active), pollsPerDay: Number(row.polls), dueNow: Number(row.due), overdue: Number(row.overdue) };
+}
+
+/**
+ * Every REPORT_EVERY_MS per account: the coverage gauge, and a warning in the log (at most every
+ * WARN_EVERY_MS) when the quota is too small. GET /v1/carriers/polling computes the same live.
+ */
+export async function refreshReport(deps: Deps, brandId: string, adapter: CarrierAdapter, gate: AccountGate): Promise<void> {
+  const now = deps.clock.now();
+  const row = await deps.db.selectFrom('carrier_poll_accounts').select(['report_at', 'warned_at']).where('brand_id', '=', brandId).where('carrier', '=', adapter.code).executeTakeFirst();
+  if (row?.report_at && now.getTime() - Date.parse(row.report_at) < REPORT_EVERY_MS) return;
+  const demand = await measureDemand(deps, brandId, adapter.code);
+  const advice = adviseQuota({ carrierName: adapter.name, carrier: adapter.code, limits: gate.limits, batchSize: adapter.maxBatchSize, demand });
+  deps.metrics.quotaCoverage.set({ brand: brandId, carrier: adapter.code }, advice.coverage);
+  const warn = advice.quotaTooSmall && (!row?.warned_at || now.getTime() - Date.parse(row.warned_at) >= WARN_EVERY_MS);
+  if (warn) deps.log.warn({ brandId, carrier: adapter.code, coverage: advice.coverage, needed: advice.requestsNeededPerDay, capacity: advice.capacityPerDay }, advice.message);
+  await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ report_at: now.toISOString(), ...(warn ? { warned_at: now.toISOString() } : {}) })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', adapter.code)
+    .execute();
+}

@@ -1,0 +1,144 @@
+// The rules of polling, pure: limits and the limiter, the cadence, pauses, and the quota advice.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { limitEnforcer } from '../../src/carriers/emulator-kit.js';
+import { manualClock } from '../../src/lib/clock.js';
+import { backoffMs, pauseFor } from '../../src/polling/account.js';
+import { type CadenceInput, isPushLive, planNextPoll, PRIORITY } from '../../src/polling/cadence.js';
+import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest } from '../../src/polling/limits.js';
+import { adviseQuota } from '../../src/polling/report.js';
+
+const NOW = Date.parse('2026-03-02T12:00:00Z');
+const fresh = (): LimiterState => ({ recent: [], day: '2026-03-02', used: 0 });
+
+describe('limits', () => {
+  it('defaults to the published figures and lets configuration and the account replace parts of them', () => {
+    expect(DEFAULT_CARRIER_LIMITS.fedex).toEqual({ rate: [{ limit: 1400, windowSeconds: 10 }], dailyQuota: 100_000 });
+    expect(DEFAULT_CARRIER_LIMITS.dhl).toEqual({ rate: [{ limit: 1, windowSeconds: 1 }], dailyQuota: 250 });
+    expect(DEFAULT_CARRIER_LIMITS.usps).toEqual({ rate: [{ limit: 60, windowSeconds: 3600 }], dailyQuota: null });
+    expect(effectiveLimits('dhl', {}, null)).toEqual({ limits: DEFAULT_CARRIER_LIMITS.dhl, source: 'default' });
+    expect(effectiveLimits('dhl', { dhl: { dailyQuota: 10_000 } }, null)).toEqual({ limits: { rate: [{ limit: 1, windowSeconds: 1 }], dailyQuota: 10_000 }, source: 'config' });
+    expect(effectiveLimits('dhl', { dhl: { dailyQuota: 10_000 } }, { rate: [{ limit: 5, windowSeconds: 1 }] })).toEqual({
+      limits: { rate: [{ limit: 5, windowSeconds: 1 }], dailyQuota: 10_000 },
+      source: 'account',
+    });
+    expect(effectiveLimits('usps', {}, { dailyQuota: null }).limits.dailyQuota).toBeNull();
+  });
+
+  it('reads CARRIER_LIMITS and names what is wrong with it', () => {
+    expect(parseCarrierLimitsEnv('{"fedex":{"dailyQuota":500000}}')).toEqual({ ok: true, value: { fedex: { dailyQuota: 500_000 } } });
+    expect(parseCarrierLimitsEnv('not json')).toMatchObject({ ok: false, error: expect.stringContaining('JSON') });
+    expect(parseCarrierLimitsEnv('{"ontrac":{}}')).toMatchObject({ ok: false });
+    expect(parseCarrierLimitsEnv('{"dhl":{"rate":[{"limit":0,"windowSeconds":1}]}}')).toMatchObject({ ok: false, error: expect.stringContaining('dhl.rate.0.limit') });
+    expect(parseCarrierLimitsEnv('{"dhl":{"dailyquota":5}}')).toMatchObject({ ok: false });
+  });
+
+  it('waits until the request `limit` places back has left the window (half-open windows)', () => {
+    const rate = [{ limit: 2, windowSeconds: 10 }];
+    expect(rateWaitMs([NOW - 9000], rate, NOW)).toBe(0);
+    expect(rateWaitMs([NOW - 9000, NOW - 1000], rate, NOW)).toBe(1000);
+    expect(rateWaitMs([NOW - 10_000, NOW - 1000], rate, NOW)).toBe(0); // exactly 10 s ago is outside
+    expect(rateWaitMs([NOW - 1], [{ limit: 1, windowSeconds: 1 }, { limit: 60, windowSeconds: 3600 }], NOW)).toBe(999);
+  });
+
+  it('stops at the daily quota until 00:00 UTC and paces the rest of the day, near-delivery parcels first', () => {
+    const limits = { rate: [{ limit: 100, windowSeconds: 1 }], dailyQuota: 240 };
+    const spent: LimiterState = { recent: [], day: '2026-03-02', used: 240 };
+    expect(admit(spent, limits, NOW, PRIORITY.nearDelivery)).toEqual({ ok: false, reason: 'quota', untilMs: Date.parse('2026-03-03T00:00:00Z') });
+    expect(admit({ ...spent, day: '2026-03-01' }, limits, NOW, 2)).toEqual({ ok: true }); // a new day
+    // At noon, half the day (plus an hour ahead) may be spent: 130 of 240.
+    expect(pacedAllowance(240, NOW, 2)).toBe(130);
+    expect(admit({ ...spent, used: 130 }, limits, NOW, PRIORITY.moving)).toMatchObject({ ok: false, reason: 'pacing' });
+    expect(admit({ ...spent, used: 130 }, limits, NOW, PRIORITY.nearDelivery)).toEqual({ ok: true });
+  });
+
+  it('never sends a request the carrier would refuse, whatever the timing (checked against the emulator’s own counting)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(DEFAULT_CARRIER_LIMITS.dhl, DEFAULT_CARRIER_LIMITS.usps, { rate: [{ limit: 3, windowSeconds: 2 }, { limit: 5, windowSeconds: 10 }], dailyQuota: 40 }),
+        (gaps, limits) => {
+          const clock = manualClock('2026-03-02T23:59:00Z');
+          const carrier = limitEnforcer({ rate: limits.rate, dailyQuota: limits.dailyQuota ?? undefined }, clock);
+          let state: LimiterState = { recent: [], day: '', used: 0 };
+          for (const gap of gaps) {
+            clock.advance(gap * 10);
+            const now = clock.now().getTime();
+            if (!admit(state, limits, now, 0).ok) continue;
+            state = recordRequest(state, limits.rate, now);
+            expect(carrier.admit()).toEqual({ ok: true });
+          }
+          expect(carrier.violations).toEqual({ rate: 0, quota: 0 });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('cadence', () => {
+  const base: CadenceInput = { shipmentId: 'shp_1', status: 'in_transit', delayed: false, estimatedTo: null, lastEventAt: '2026-03-02T10:00:00Z', createdAt: '2026-03-01T10:00:00Z', pushLive: false, notFoundStreak: 0 };
+  const settings = { safetyNetHours: 12, expireAfterDays: 30 };
+  const now = new Date(NOW);
+  const hours = (input: Partial<CadenceInput>) => {
+    const plan = planNextPoll({ ...base, ...input }, settings, now);
+    return plan.kind === 'poll' ? { hours: Math.round((plan.intervalSeconds / 3600) * 10) / 10, priority: plan.priority } : plan.kind;
+  };
+
+  it('polls often near delivery, rarely mid-journey, and never after a terminal status', () => {
+    expect(hours({ status: 'out_for_delivery' })).toEqual({ hours: expect.closeTo(0.5, 0), priority: PRIORITY.nearDelivery });
+    expect(hours({ estimatedTo: '2026-03-02T23:59:00Z' })).toMatchObject({ priority: PRIORITY.nearDelivery });
+    expect((hours({ estimatedTo: '2026-03-02T23:59:00Z' }) as { hours: number }).hours).toBeLessThanOrEqual(1.1);
+    expect((hours({ estimatedTo: '2026-03-06T23:59:00Z' }) as { hours: number }).hours).toBeGreaterThanOrEqual(5.4);
+    expect(hours({ estimatedTo: '2026-03-01T23:59:00Z' })).toMatchObject({ priority: PRIORITY.actionNeeded }); // late
+    for (const status of ['delivered', 'returned', 'cancelled', 'expired'] as const) expect(hours({ status })).toBe('stop');
+  });
+
+  it('expires a parcel with no carrier data for the configured days', () => {
+    expect(hours({ lastEventAt: '2026-01-31T11:59:00Z' })).toBe('expire');
+    expect(hours({ lastEventAt: null, createdAt: '2026-01-31T11:59:00Z', status: 'pending' })).toBe('expire');
+    expect(hours({ lastEventAt: '2026-02-01T12:01:00Z' })).not.toBe('expire');
+  });
+
+  it('polls a parcel with a live push source only as a safety net', () => {
+    expect(hours({ status: 'out_for_delivery', pushLive: true })).toEqual({ hours: expect.any(Number), priority: PRIORITY.safetyNet });
+    expect((hours({ status: 'out_for_delivery', pushLive: true }) as { hours: number }).hours).toBeGreaterThanOrEqual(10.8);
+    expect(isPushLive({ subscriptionExpiresAt: '2026-03-10T00:00:00Z', lastPushAt: null }, now)).toBe(true);
+    expect(isPushLive({ subscriptionExpiresAt: '2026-03-01T00:00:00Z', lastPushAt: '2026-03-01T00:00:00Z' }, now)).toBe(true);
+    expect(isPushLive({ subscriptionExpiresAt: null, lastPushAt: '2026-02-20T00:00:00Z' }, now)).toBe(false);
+  });
+
+  it('asks less and less about a number the carrier does not know yet', () => {
+    const streak = [0, 1, 2, 5].map((n) => (hours({ status: 'pending', lastEventAt: null, notFoundStreak: n }) as { hours: number }).hours);
+    expect(streak[0]).toBeLessThan(streak[1]!);
+    expect(streak[1]).toBeLessThan(streak[2]!);
+    expect(streak[3]).toBeLessThanOrEqual(6.6);
+  });
+});
+
+describe('pauses', () => {
+  const error = (code: 'rate_limited' | 'unavailable' | 'auth_failed', extra: object = {}) => ({ code, message: 'x', retryable: code !== 'auth_failed', ...extra });
+  it('honours Retry-After, waits for the quota reset when the carrier says the quota is spent, backs off otherwise', () => {
+    expect(pauseFor(error('rate_limited', { retryAfterSeconds: 30 }), 1, 'DHL', NOW).ms).toBe(30_000);
+    expect(pauseFor(error('rate_limited', { carrierMessage: 'The daily quota of calls for this API key is exhausted.' }), 1, 'DHL', NOW).ms).toBe(12 * 3_600_000);
+    expect(pauseFor(error('unavailable', { retryAfterSeconds: 600 }), 1, 'USPS', NOW).ms).toBe(600_000);
+    expect(pauseFor(error('auth_failed'), 1, 'UPS', NOW)).toMatchObject({ ms: 3_600_000, reason: expect.stringContaining('reconnect') });
+    expect(backoffMs(1, () => 0.5)).toBe(30_000);
+    expect(backoffMs(4, () => 0.5)).toBe(240_000);
+    expect(backoffMs(30, () => 0.5)).toBe(1_800_000);
+  });
+});
+
+describe('quota advice', () => {
+  it('says plainly when a quota is too small for the volume, and what to do', () => {
+    const advice = adviseQuota({ carrierName: 'DHL', carrier: 'dhl', limits: DEFAULT_CARRIER_LIMITS.dhl!, batchSize: 1, demand: { activeShipments: 1000, pollsPerDay: 5000, dueNow: 300, overdue: 120 } });
+    expect(advice).toMatchObject({ requestsNeededPerDay: 5000, capacityPerDay: 250, coverage: 0.05, quotaTooSmall: true });
+    expect(advice.message).toContain('daily quota of 250 requests allows 5% of that');
+    expect(advice.message).toContain('PUT /v1/carriers/dhl/polling');
+    const fedex = adviseQuota({ carrierName: 'FedEx', carrier: 'fedex', limits: DEFAULT_CARRIER_LIMITS.fedex!, batchSize: 30, demand: { activeShipments: 25_000, pollsPerDay: 150_000, dueNow: 0, overdue: 0 } });
+    expect(fedex).toMatchObject({ requestsNeededPerDay: 5000, coverage: 1, quotaTooSmall: false });
+    const usps = adviseQuota({ carrierName: 'USPS', carrier: 'usps', limits: DEFAULT_CARRIER_LIMITS.usps!, batchSize: 1, demand: { activeShipments: 600, pollsPerDay: 3000, dueNow: 0, overdue: 0 } });
+    expect(usps).toMatchObject({ capacityPerDay: 1440, quotaTooSmall: true });
+    expect(usps.message).toContain('rate limit (about 1,440 requests a day)');
+  });
+});
