@@ -19,6 +19,8 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
   const returns = await deps.db.selectFrom('returns').selectAll().where('brand_id', '=', brand.id).orderBy('id', 'desc').limit(20).execute();
   const returnParcel = new Map<string, ShipmentRow>(shipments.filter((s) => s.direction === 'return').map((s) => [s.id, s]));
   const orderById = new Map(orders.map((o) => [o.id, o]));
+  // Parcels that came with a tracking number (the UPS feed) have no label to show.
+  const labelled = new Set((await deps.db.selectFrom('label_purchases').select('shipment_id').where('brand_id', '=', brand.id).where('state', '=', 'bought').execute()).map((p) => p.shipment_id));
   const groups = new Map<ShipmentStatus | 'processing', OrderRow[]>();
   for (const order of orders) {
     const status = (shipmentByOrder.get(order.id)?.status as ShipmentStatus | undefined) ?? 'processing';
@@ -81,8 +83,8 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
                       <tr>
                         <td><a href={trackingPageUrl(deps, brand, o)}>{o.number}</a></td>
                         <td>{JSON.parse(o.destination).city}</td>
-                        <td class="muted">{shipment ? `${shipment.tracking_number}${shipment.delayed ? ' · late' : ''}` : 'no label yet'}</td>
-                        <td>{shipment ? <a href={demoLabelPath(shipment.id)}>label (PDF)</a> : ''}</td>
+                        <td class="muted">{shipment ? `${shipment.carrier === 'simulated' ? '' : `${shipment.carrier.toUpperCase()} `}${shipment.tracking_number}${shipment.delayed ? ' · late' : ''}` : 'no label yet'}</td>
+                        <td>{shipment && labelled.has(shipment.id) ? <a href={demoLabelPath(shipment.id)}>label (PDF)</a> : ''}</td>
                       </tr>
                     );
                   })}
