@@ -13,6 +13,7 @@ import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
 import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
+import { ingestForShipment } from './hot-ingest.js';
 import { readShipmentWithEvents, type ShipmentWithEvents } from './hot-reads.js';
 import { pendingShipmentRow } from './rows.js';
 import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
@@ -139,14 +140,10 @@ export async function postShipmentEvents(
 ): Promise<{ shipment: ShipmentRow; outcome: IngestOutcome }> {
   const now = deps.clock.now();
   assertPlausibleTimes(body.events, now, 'events');
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id), deps.dialect).executeTakeFirst();
-    if (!shipment) throw notFound(`shipment ${shipmentId}`);
-    const [result] = await ingestEvents(trx, now, [{ shipment, source, events: body.events.map(toTrackingEvent), estimatedDelivery: body.estimatedDelivery ?? null }]);
-    return { shipment, outcome: result! };
-  });
-  recordIngest(deps, source, [outcome.outcome]);
-  return outcome;
+  const result = await ingestForShipment(deps.direct, now, { shipmentId, brandId: brand.id }, source, body.events.map(toTrackingEvent), body.estimatedDelivery ?? null);
+  if (!result) throw notFound(`shipment ${shipmentId}`);
+  recordIngest(deps, source, [result.outcome]);
+  return result;
 }
 
 export type BatchResult = {

@@ -4,8 +4,10 @@
 import type { Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentJson } from '../../src/api/serialize.js';
+import type { TrackingEventInput } from '../../src/carriers/types.js';
 import { createBrand } from '../../src/brands/repo.js';
 import type { Database } from '../../src/db/schema.js';
+import { ingestEvents, STATUS_CHANGED_JOB } from '../../src/shipments/ingest.js';
 import { findShipment, listEvents } from '../../src/shipments/service.js';
 import { createTestContext, dialectUnderTest, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -44,6 +46,16 @@ function slowTransaction(write: (trx: Transaction<Database>) => Promise<unknown>
       if (error.message !== 'rolled back on purpose') throw error;
     });
   return { finish, done };
+}
+
+/** ingestEvents (the path webhooks take) in a slow transaction, holding the shipment's row lock on PostgreSQL. */
+function slowWebhookIngest(shipmentId: string, event: TrackingEventInput, commit: boolean) {
+  return slowTransaction(async (trx) => {
+    let query = trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId);
+    if (dialectUnderTest() === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirstOrThrow();
+    await ingestEvents(trx, t.clock.now(), [{ shipment: row, source: 'carrier_webhook', events: [event] }]);
+  }, commit);
 }
 
 describe('GET /v1/shipments/{id}', () => {
@@ -105,5 +117,98 @@ describe('GET /v1/shipments/{id}', () => {
     const res = await read;
     expect(res.status).toBe(200);
     expect(res.json.events).toEqual([]);
+  });
+});
+
+describe('POST /v1/shipments/{id}/events', () => {
+  const events = (status: string, occurredAt: string | null, extra: Record<string, unknown> = {}) => ({ events: [{ status, occurredAt, ...extra }] });
+  let keys = 0;
+  /** The same request through the hot route and, with an Idempotency-Key, through the general chain. */
+  async function bothWays(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const hot = await t.request('POST', path, body, headers);
+    const general = await t.request('POST', path, body, { ...headers, 'idempotency-key': `k-${++keys}` });
+    return { hot, general };
+  }
+  const withoutRequestId = (json: any) => json && { ...json, error: json.error && { ...json.error, requestId: undefined } };
+
+  it('stores and folds like the general chain, and answers the same shape', async () => {
+    const shipment = await newShipment();
+    const { hot, general } = await bothWays(`/v1/shipments/${shipment.id}/events`, events('in_transit', '2026-03-01T10:00:00Z', { eventId: 'same' }));
+    expect(hot.status).toBe(200);
+    expect(hot.json).toMatchObject({ stored: 1, duplicates: 0, shipment: { id: shipment.id, status: 'in_transit' } });
+    expect(general.status).toBe(200);
+    expect(general.json).toEqual({ ...hot.json, stored: 0, duplicates: 1 });
+  });
+
+  it('refuses bad input with the very answers of the general chain', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    const cases: Array<[string, unknown, Record<string, string>?]> = [
+      ['malformed JSON', '{"events": [', undefined],
+      ['not an object', '[]', undefined],
+      ['unknown status', events('teleported', '2026-03-01T10:00:00Z'), undefined],
+      ['impossible time', events('in_transit', '2026-02-30T10:00:00Z'), undefined],
+      ['future time', events('in_transit', '2031-01-01T00:00:00Z'), undefined],
+      ['control characters', events('in_transit', '2026-03-01T10:00:00Z', { carrierText: 'bad\u0007text' }), undefined],
+      ['no API key', events('in_transit', '2026-03-01T10:00:00Z'), { authorization: '' }],
+      ['wrong API key', events('in_transit', '2026-03-01T10:00:00Z'), { authorization: 'Bearer wb_wrong' }],
+      ['declared too large', events('in_transit', '2026-03-01T10:00:00Z'), { 'content-length': String(t.deps.config.maxBodyBytes + 1) }],
+      ['not JSON', 'events=1', { 'content-type': 'text/plain' }],
+    ];
+    for (const [what, body, headers] of cases) {
+      const { hot, general } = await bothWays(path, body, headers);
+      expect({ what, status: hot.status, json: withoutRequestId(hot.json) }).toEqual({ what, status: general.status, json: withoutRequestId(general.json) });
+      expect(hot.status, what).toBeGreaterThanOrEqual(400);
+    }
+    const long = await bothWays(`/v1/shipments/shp_${'x'.repeat(70)}/events`, events('in_transit', '2026-03-01T10:00:00Z'));
+    expect(long.hot.status).toBe(422);
+    expect(withoutRequestId(long.hot.json)).toEqual(withoutRequestId(long.general.json));
+    const huge = await bothWays(path, { events: [{ status: 'in_transit', occurredAt: null, carrierText: 'x'.repeat(t.deps.config.maxBodyBytes) }] });
+    expect(huge.hot.status).toBe(413);
+    expect(withoutRequestId(huge.hot.json)).toEqual(withoutRequestId(huge.general.json));
+    const stored = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(stored.json.events).toEqual([]);
+  });
+
+  it('waits for a Kysely transaction that holds the shipment, then folds on top of its result', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    expect((await t.request('POST', path, events('in_transit', '2026-03-01T10:00:00Z'))).status).toBe(200);
+    // A webhook-like ingestion through Kysely (ingestEvents) that stays open before committing.
+    const slow = slowWebhookIngest(shipment.id, { status: 'out_for_delivery', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'slow-1' }, true);
+    await tick();
+    let answered = false;
+    const post = t.request('POST', path, events('in_transit', '2026-03-01T11:00:00Z', { eventId: 'hot-1' })).then((res) => {
+      answered = true;
+      return res;
+    });
+    await tick();
+    expect(answered).toBe(false); // SQLite: the connection is taken; PostgreSQL: the row is locked
+    slow.finish();
+    await slow.done;
+    const res = await post;
+    expect(res.status).toBe(200);
+    // The later out_for_delivery scan of the slow transaction stays the head: nothing was lost.
+    expect(res.json).toMatchObject({ stored: 1, shipment: { status: 'out_for_delivery' } });
+    const row = await t.deps.db.selectFrom('shipments').select(['event_count', 'status', 'last_event_at']).where('id', '=', shipment.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ event_count: 3, status: 'out_for_delivery', last_event_at: '2026-03-01T12:00:00.000Z' });
+    const jobs = await t.deps.db.selectFrom('jobs').select('payload').where('kind', '=', STATUS_CHANGED_JOB).execute();
+    const mine = jobs.map((j) => JSON.parse(j.payload)).filter((p) => p.shipmentId === shipment.id);
+    expect(mine.map((p) => p.to.status)).toEqual(['in_transit', 'out_for_delivery']);
+  });
+
+  it('leaves nothing behind when a Kysely transaction it waited for rolls back', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    const slow = slowWebhookIngest(shipment.id, { status: 'delivered', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'rolled-back' }, false);
+    await tick();
+    const post = t.request('POST', path, events('in_transit', '2026-03-01T11:00:00Z'));
+    await tick();
+    slow.finish();
+    await slow.done;
+    const res = await post;
+    expect(res.json).toMatchObject({ stored: 1, shipment: { status: 'in_transit' } });
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json.events.map((e: { status: string }) => e.status)).toEqual(['in_transit']);
   });
 });
