@@ -1,5 +1,5 @@
-// The busiest routes, answered before the general /v1 middleware chain: GET /v1/shipments/{id} and
-// POST /v1/shipments/{id}/events. Each is also an ordinary OpenAPI route in routes.ts: its
+// The busiest routes, answered before the general /v1 middleware chain: GET /v1/shipments/{id},
+// POST /v1/shipments/{id}/events and POST /v1/events/batch. Each is also an ordinary OpenAPI route in routes.ts: its
 // description, and the handler of every request a hot route passes on with `next()` (a request
 // with an Idempotency-Key, a chunked body, another Content-Type). A hot route makes the checks of
 // that chain in the same order (body size 413, API key 401, path 422, JSON 400, body 422) with
@@ -11,11 +11,11 @@ import type { Context, Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { hasPrefix } from '../lib/ids.js';
-import { findShipmentWithEvents, postShipmentEvents } from '../shipments/service.js';
+import { findShipmentWithEvents, ingestBatch, postShipmentEvents } from '../shipments/service.js';
 import { assertBodyWithin } from './body-limit.js';
 import type { AppEnv } from './context.js';
 import { authenticatorFor } from './middleware.js';
-import { PostEventsSchema, ShipmentIdParam } from './schemas.js';
+import { BatchEventsSchema, PostEventsSchema, ShipmentIdParam } from './schemas.js';
 import { postedEventsJson, shipmentJson } from './serialize.js';
 import { validationError } from './validation.js';
 
@@ -42,6 +42,14 @@ export function registerHotRoutes(app: Hono<AppEnv>, deps: Deps): void {
     const { shipmentId } = validShipmentParam(c.req.param('shipmentId'));
     const body = validBody(PostEventsSchema, await jsonBody(c));
     return c.json(postedEventsJson(await postShipmentEvents(deps, brand, shipmentId, body, 'manual')));
+  });
+
+  app.post('/v1/events/batch', async (c, next) => {
+    if (!isPlainJsonPost(c)) return next();
+    await assertBodySize(c, maxBytes);
+    const brand = await brandOf(c.req.header('authorization'));
+    const body = validBody(BatchEventsSchema, await jsonBody(c));
+    return c.json(await ingestBatch(deps, brand, body, 'api'));
   });
 }
 

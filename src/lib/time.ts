@@ -6,10 +6,20 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 
 /** Parses an ISO-8601 instant that names its offset; anything else is null. */
 export function parseInstant(value: string): Date | null {
-  if (!ISO_WITH_OFFSET.test(value) || !hasRealCalendarFields(value)) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  let ms = recentInstants.get(value);
+  if (ms === undefined) {
+    ms = ISO_WITH_OFFSET.test(value) && hasRealCalendarFields(value) ? new Date(value).getTime() : null;
+    if (ms !== null && Number.isNaN(ms)) ms = null;
+    if (recentInstants.size >= RECENT_INSTANTS) recentInstants.clear();
+    recentInstants.set(value, ms);
+  }
+  return ms === null ? null : new Date(ms);
 }
+
+// An event's time is checked, then normalized (and a batch holds up to 1,000 of them): the second
+// parse of the same text is a lookup.
+const RECENT_INSTANTS = 4096;
+const recentInstants = new Map<string, number | null>();
 
 export const addMs = (date: Date, ms: number): Date => new Date(date.getTime() + ms);
 export const DAY_MS = 86_400_000;

@@ -12,7 +12,7 @@ import type { DirectDb, DirectSqlite } from '../db/direct.js';
 import { pgTransaction, runNamed } from '../db/direct.js';
 import type { ShipmentRow } from '../db/schema.js';
 import { jobRowsOf, type NewJob } from '../jobs/queue.js';
-import { eventRowsOf, foldIntoShipment, type IngestOutcome, type NewEventRow } from './ingest.js';
+import { eventRowsOf, type FoldableShipment, foldIntoShipment, type IngestOutcome, type NewEventRow } from './ingest.js';
 import { EVENT_COLUMNS, EVENT_VALUE_COLUMNS, FOLDED_COLUMNS, JOB_COLUMNS, POSTGRES, SQLITE } from './statements.js';
 import type { EventSource } from './vocabulary.js';
 
@@ -54,6 +54,61 @@ export function ingestForShipment(
   });
 }
 
+/** Events of a batch, addressed by carrier and tracking number (both already normalized). */
+export type NumberedEvents = { carrier: string; trackingNumber: string; events: TrackingEventInput[] };
+
+/**
+ * Stores and folds a batch's events, grouped per carrier and tracking number, for one brand, in one
+ * transaction. Groups whose shipment the brand does not have are skipped. Returns each known
+ * group's shipment id (by index, undefined when unknown) and the outcomes.
+ */
+export function ingestByTrackingNumber(
+  direct: DirectDb,
+  now: Date,
+  brandId: string,
+  source: EventSource,
+  groups: readonly NumberedEvents[],
+): Promise<{ shipmentIds: Array<string | undefined>; outcomes: IngestOutcome[] }> {
+  const recordedAt = now.toISOString();
+  if (direct.dialect === 'sqlite') {
+    return direct.transaction(() => {
+      const byNumber = direct.statements.prepare(SQLITE.foldableByNumber);
+      const shipments = groups.map((group) => byNumber.get(brandId, group.carrier, group.trackingNumber) as FoldableShipment | undefined);
+      const planned = shipments.map((shipment, i) => (shipment ? eventRowsOf(shipment, source, groups[i]!.events, recordedAt) : []));
+      const fresh = planned.map((rows) => insertEventsSqlite(direct, rows));
+      const folded = foldGroups(groups, shipments, (i) => fresh[i]!, recordedAt);
+      saveSqlite(direct, now, folded.changed, folded.jobs);
+      return { shipmentIds: shipments.map((s) => s?.id), outcomes: folded.outcomes };
+    });
+  }
+  return pgTransaction(direct.pool, async (client) => {
+    const { rows: locked } = await runNamed<ShipmentRow>(client, POSTGRES.lockShipmentsByNumber, [brandId, groups.map((g) => g.carrier), groups.map((g) => g.trackingNumber)]);
+    const byKey = new Map(locked.map((row) => [`${row.carrier}|${row.tracking_number}`, row]));
+    const shipments = groups.map((group) => byKey.get(`${group.carrier}|${group.trackingNumber}`));
+    const planned = shipments.map((shipment, i) => (shipment ? eventRowsOf(shipment, source, groups[i]!.events, recordedAt) : []));
+    const all = planned.flat();
+    const { rows: inserted } = all.length > 0 ? await runNamed<{ id: string }>(client, POSTGRES.insertEvents, columnsOf(all, EVENT_COLUMNS)) : { rows: [] };
+    const insertedIds = new Set(inserted.map((row) => row.id));
+    const folded = foldGroups(groups, shipments, (i) => planned[i]!.filter((row) => insertedIds.has(row.id)), recordedAt);
+    await savePostgres(client, now, folded.changed, folded.jobs);
+    return { shipmentIds: shipments.map((s) => s?.id), outcomes: folded.outcomes };
+  });
+}
+
+function foldGroups(groups: readonly NumberedEvents[], shipments: ReadonlyArray<FoldableShipment | undefined>, freshOf: (index: number) => NewEventRow[], recordedAt: string) {
+  const outcomes: IngestOutcome[] = [];
+  const changed: FoldableShipment[] = [];
+  const jobs: NewJob[] = [];
+  shipments.forEach((shipment, i) => {
+    if (!shipment) return;
+    const folded = foldIntoShipment(shipment, freshOf(i), groups[i]!.events.length, null, recordedAt);
+    if (folded.changed) changed.push(shipment);
+    if (folded.job) jobs.push(folded.job);
+    outcomes.push(folded.outcome);
+  });
+  return { outcomes, changed, jobs };
+}
+
 /** Inserts the rows one by one with one cached statement; returns those that were new. */
 export function insertEventsSqlite(direct: DirectSqlite, rows: readonly NewEventRow[]): NewEventRow[] {
   const insert = direct.statements.prepare(SQLITE.insertEvent);
@@ -61,7 +116,7 @@ export function insertEventsSqlite(direct: DirectSqlite, rows: readonly NewEvent
 }
 
 /** Saves folded shipments and enqueues their jobs (inside the caller's transaction). */
-export function saveSqlite(direct: DirectSqlite, now: Date, shipments: readonly ShipmentRow[], jobs: readonly NewJob[]): void {
+export function saveSqlite(direct: DirectSqlite, now: Date, shipments: readonly FoldableShipment[], jobs: readonly NewJob[]): void {
   if (shipments.length > 0) {
     const save = direct.statements.prepare(SQLITE.saveFolded);
     for (const shipment of shipments) save.run([...valuesOf(shipment, FOLDED_COLUMNS), shipment.id]);
@@ -73,7 +128,7 @@ export function saveSqlite(direct: DirectSqlite, now: Date, shipments: readonly 
 }
 
 /** Saves folded shipments and enqueues their jobs in one statement (inside the caller's transaction). */
-export async function savePostgres(client: pg.PoolClient, now: Date, shipments: readonly ShipmentRow[], jobs: readonly NewJob[]): Promise<void> {
+export async function savePostgres(client: pg.PoolClient, now: Date, shipments: readonly FoldableShipment[], jobs: readonly NewJob[]): Promise<void> {
   if (shipments.length === 0 && jobs.length === 0) return;
   await runNamed(client, POSTGRES.saveFoldedAndEnqueue, [...columnsOf(shipments, ['id', ...FOLDED_COLUMNS]), ...columnsOf(jobRowsOf(now, jobs), JOB_COLUMNS)]);
 }

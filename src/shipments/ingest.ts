@@ -37,9 +37,9 @@ export const STATUS_CHANGED_JOB = 'shipment.status_changed';
 export const lockedForFold = <QB extends { forUpdate(): QB }>(query: QB, dialect: 'sqlite' | 'postgres'): QB =>
   dialect === 'postgres' ? query.forUpdate() : query;
 
-export const foldStateOf = (row: ShipmentRow): FoldState => JSON.parse(row.fold_state) as FoldState;
+export const foldStateOf = (row: Pick<ShipmentRow, 'fold_state'>): FoldState => JSON.parse(row.fold_state) as FoldState;
 
-export const viewOfRow = (row: ShipmentRow): ShipmentStatusView => ({
+export const viewOfRow = (row: Pick<ShipmentRow, 'status' | 'reason' | 'delayed' | 'correction'>): ShipmentStatusView => ({
   status: row.status as ShipmentStatus,
   reason: row.reason as ExceptionReason | null,
   delayed: row.delayed === 1,
@@ -112,6 +112,12 @@ export function eventRowsOf(shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, sour
   return rows;
 }
 
+/** What folding reads and writes of a shipment row (statements.ts FOLDABLE_COLUMNS). */
+export type FoldableShipment = Pick<
+  ShipmentRow,
+  'id' | 'brand_id' | 'order_id' | 'status' | 'reason' | 'delayed' | 'correction' | 'fold_state' | 'estimated_from' | 'estimated_to' | 'status_changed_at' | 'last_event_at' | 'event_count' | 'updated_at'
+>;
+
 export type NewEventRow = TrackingEventRow & { status: ShipmentStatus; reason: ExceptionReason | null; delayed: 0 | 1 };
 
 /**
@@ -120,7 +126,7 @@ export type NewEventRow = TrackingEventRow & { status: ShipmentStatus; reason: E
  * saved, what happened, and the outbox job a status change calls for. Pure.
  */
 export function foldIntoShipment(
-  shipment: ShipmentRow,
+  shipment: FoldableShipment,
   fresh: readonly NewEventRow[],
   offered: number,
   estimate: DeliveryWindow | null,

@@ -25,6 +25,9 @@ export const EVENT_COLUMNS = [
 /** The shipment columns a fold changes, in the order the save statements take them (after the id). */
 export const FOLDED_COLUMNS = ['status', 'reason', 'delayed', 'correction', 'fold_state', 'estimated_from', 'estimated_to', 'status_changed_at', 'last_event_at', 'event_count', 'updated_at'] as const;
 
+/** What a fold reads of a shipment (ingest.ts FoldableShipment). */
+export const FOLDABLE_COLUMNS = ['id', 'brand_id', 'order_id', ...FOLDED_COLUMNS] as const;
+
 /** jobs columns, in the order the insert statements take them. */
 export const JOB_COLUMNS = ['id', 'kind', 'payload', 'state', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'idempotency_key', 'created_at', 'updated_at'] as const;
 
@@ -36,7 +39,8 @@ const unnestOf = (columns: readonly string[], from: number, alias: string) =>
 
 export const SQLITE = {
   shipmentById: 'SELECT * FROM shipments WHERE id = ? AND brand_id = ?',
-  shipmentByNumber: 'SELECT * FROM shipments WHERE brand_id = ? AND carrier = ? AND tracking_number = ?',
+  /** Only what the fold needs: a batch reads 1,000 of these. */
+  foldableByNumber: `SELECT ${FOLDABLE_COLUMNS.join(', ')} FROM shipments WHERE brand_id = ? AND carrier = ? AND tracking_number = ?`,
   /** Timeline order: oldest first, events without a usable time last. */
   eventsOfShipment: 'SELECT * FROM tracking_events WHERE shipment_id = ? ORDER BY occurred_at IS NULL, occurred_at, id',
   /** Changes 0 rows when the shipment already has an event with this dedupe key. */

@@ -212,3 +212,82 @@ describe('POST /v1/shipments/{id}/events', () => {
     expect(got.json.events.map((e: { status: string }) => e.status)).toEqual(['in_transit']);
   });
 });
+
+describe('POST /v1/events/batch', () => {
+  let keys = 0;
+  const withoutRequestId = (json: any) => json && { ...json, error: json.error && { ...json.error, requestId: undefined } };
+
+  it('answers per event like the general chain, and refuses bad input with its very answers', async () => {
+    const a = await newShipment();
+    const b = await newShipment();
+    const batch = {
+      events: [
+        { carrier: 'UPS', trackingNumber: a.trackingNumber.toLowerCase(), status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', eventId: 'b-1' },
+        { carrier: 'ups', trackingNumber: b.trackingNumber, status: 'out_for_delivery', occurredAt: '2026-03-01T11:00:00Z', eventId: 'b-2' },
+        { carrier: 'ups', trackingNumber: 'NOSUCHNUMBER', status: 'delivered', occurredAt: '2026-03-01T12:00:00Z' },
+        { carrier: 'ups', trackingNumber: a.trackingNumber, status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', eventId: 'b-1' },
+      ],
+    };
+    const hot = await t.request('POST', '/v1/events/batch', batch);
+    const general = await t.request('POST', '/v1/events/batch', batch, { 'idempotency-key': `batch-${++keys}` });
+    expect(hot.status).toBe(200);
+    expect(hot.json).toEqual({
+      stored: 2,
+      duplicates: 1,
+      unknown: 1,
+      results: [
+        { index: 0, shipmentId: a.id, outcome: 'stored' },
+        { index: 1, shipmentId: b.id, outcome: 'stored' },
+        { index: 2, shipmentId: null, outcome: 'unknown_shipment' },
+        { index: 3, shipmentId: a.id, outcome: 'duplicate' },
+      ],
+    });
+    expect(general.json).toEqual({ ...hot.json, stored: 0, duplicates: 3, results: hot.json.results.map((r: { outcome: string }) => (r.outcome === 'stored' ? { ...r, outcome: 'duplicate' } : r)) });
+
+    const tooMany = { events: Array.from({ length: 1001 }, (_, i) => ({ ...batch.events[0], eventId: `x-${i}` })) };
+    const cases: Array<[string, unknown, Record<string, string>?]> = [
+      ['malformed JSON', '{"events": [', undefined],
+      ['no events', { events: [] }, undefined],
+      ['more than 1,000 events', tooMany, undefined],
+      ['missing tracking number', { events: [{ carrier: 'ups', status: 'in_transit', occurredAt: null }] }, undefined],
+      ['impossible times', { events: [{ ...batch.events[0], occurredAt: '2031-01-01T00:00:00Z' }, { ...batch.events[1], occurredAt: '1999-12-31T23:59:59Z' }] }, undefined],
+      ['wrong API key', batch, { authorization: 'Bearer wb_wrong' }],
+    ];
+    for (const [what, body, headers] of cases) {
+      const hotAnswer = await t.request('POST', '/v1/events/batch', body, headers);
+      const generalAnswer = await t.request('POST', '/v1/events/batch', body, { ...headers, 'idempotency-key': `batch-${++keys}` });
+      expect({ what, status: hotAnswer.status, json: withoutRequestId(hotAnswer.json) }).toEqual({ what, status: generalAnswer.status, json: withoutRequestId(generalAnswer.json) });
+      expect(hotAnswer.status, what).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('waits for a Kysely transaction that holds one of its shipments, and loses none of either', async () => {
+    const a = await newShipment();
+    const b = await newShipment();
+    const slow = slowWebhookIngest(a.id, { status: 'out_for_delivery', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'slow-batch' }, true);
+    await tick();
+    let answered = false;
+    const post = t
+      .request('POST', '/v1/events/batch', {
+        events: [
+          { carrier: 'ups', trackingNumber: a.trackingNumber, status: 'in_transit', occurredAt: '2026-03-01T11:00:00Z' },
+          { carrier: 'ups', trackingNumber: b.trackingNumber, status: 'in_transit', occurredAt: '2026-03-01T11:00:00Z' },
+        ],
+      })
+      .then((res) => {
+        answered = true;
+        return res;
+      });
+    await tick();
+    expect(answered).toBe(false);
+    slow.finish();
+    await slow.done;
+    const res = await post;
+    expect(res.json).toMatchObject({ stored: 2, unknown: 0 });
+    const rows = await t.deps.db.selectFrom('shipments').select(['id', 'status', 'event_count']).where('id', 'in', [a.id, b.id]).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: a.id, status: 'out_for_delivery', event_count: 2 },
+      { id: b.id, status: 'in_transit', event_count: 1 },
+    ].sort((x, y) => (x.id < y.id ? -1 : 1)));
+  });
+});
