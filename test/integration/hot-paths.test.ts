@@ -29,23 +29,26 @@ async function newShipment() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /**
- * A Kysely transaction that writes `write(trx)` and then waits, uncommitted, until `finish()` is
- * called; it then rolls back (`commit: false`) or commits.
+ * A Kysely transaction that writes `write(trx)` (then `written` resolves) and waits, uncommitted,
+ * until `finish()` is called; it then rolls back (`commit: false`) or commits.
  */
 function slowTransaction(write: (trx: Transaction<Database>) => Promise<unknown>, commit: boolean) {
   let finish!: () => void;
+  let wrote!: () => void;
   const gate = new Promise<void>((resolve) => (finish = resolve));
+  const written = new Promise<void>((resolve) => (wrote = resolve));
   const done = t.deps.db
     .transaction()
     .execute(async (trx) => {
       await write(trx);
+      wrote();
       await gate;
       if (!commit) throw new Error('rolled back on purpose');
     })
     .catch((error: Error) => {
       if (error.message !== 'rolled back on purpose') throw error;
     });
-  return { finish, done };
+  return { written, finish, done };
 }
 
 /** ingestEvents (the path webhooks take) in a slow transaction, holding the shipment's row lock on PostgreSQL. */
@@ -103,14 +106,16 @@ describe('GET /v1/shipments/{id}', () => {
           .execute(),
       false,
     );
-    await tick();
+    await slow.written;
     let answered = false;
     const read = t.request('GET', `/v1/shipments/${shipment.id}`).then((res) => {
       answered = true;
       return res;
     });
-    await tick();
-    // SQLite has one connection: the read waits for it. PostgreSQL reads the last committed state at once.
+    // SQLite has one connection: the read waits for it. PostgreSQL reads the last committed state
+    // while the transaction is still open.
+    if (dialectUnderTest() === 'postgres') await read;
+    else await tick();
     expect(answered).toBe(dialectUnderTest() === 'postgres');
     slow.finish();
     await slow.done;
@@ -176,7 +181,7 @@ describe('POST /v1/shipments/{id}/events', () => {
     expect((await t.request('POST', path, events('in_transit', '2026-03-01T10:00:00Z'))).status).toBe(200);
     // A webhook-like ingestion through Kysely (ingestEvents) that stays open before committing.
     const slow = slowWebhookIngest(shipment.id, { status: 'out_for_delivery', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'slow-1' }, true);
-    await tick();
+    await slow.written;
     let answered = false;
     const post = t.request('POST', path, events('in_transit', '2026-03-01T11:00:00Z', { eventId: 'hot-1' })).then((res) => {
       answered = true;
@@ -201,7 +206,7 @@ describe('POST /v1/shipments/{id}/events', () => {
     const shipment = await newShipment();
     const path = `/v1/shipments/${shipment.id}/events`;
     const slow = slowWebhookIngest(shipment.id, { status: 'delivered', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'rolled-back' }, false);
-    await tick();
+    await slow.written;
     const post = t.request('POST', path, events('in_transit', '2026-03-01T11:00:00Z'));
     await tick();
     slow.finish();
@@ -265,7 +270,7 @@ describe('POST /v1/events/batch', () => {
     const a = await newShipment();
     const b = await newShipment();
     const slow = slowWebhookIngest(a.id, { status: 'out_for_delivery', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'slow-batch' }, true);
-    await tick();
+    await slow.written;
     let answered = false;
     const post = t
       .request('POST', '/v1/events/batch', {
