@@ -61,6 +61,15 @@ function slowWebhookIngest(shipmentId: string, event: TrackingEventInput, commit
   }, commit);
 }
 
+describe('the hot routes', () => {
+  it('are still described in /openapi.json, with their request schemas', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown[] }>> };
+    expect(doc.paths['/shipments/{shipmentId}']?.get?.parameters).toHaveLength(1);
+    expect(doc.paths['/shipments/{shipmentId}/events']?.post?.requestBody).toBeDefined();
+    expect(doc.paths['/events/batch']?.post?.requestBody).toBeDefined();
+  });
+});
+
 describe('GET /v1/shipments/{id}', () => {
   it('answers exactly what the Kysely queries give, timeline order and types included', async () => {
     const shipment = await newShipment();
