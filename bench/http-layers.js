@@ -14,14 +14,16 @@ import { shipmentId } from './lib/seed.js';
 const POST_VARIANTS = [
   { name: 'POST bare (ceiling)', layers: null },
   { name: 'POST + read JSON body', layers: ['json'] },
-  { name: 'POST + bodyLimit + read JSON', layers: ['bodylimit', 'json'] },
+  { name: "POST + hono's bodyLimit + read JSON", layers: ['honolimit', 'json'] },
+  { name: 'POST + body-size check + read JSON', layers: ['bodylimit', 'json'] },
   { name: 'POST + request-id header', layers: ['header', 'bodylimit', 'json'] },
   { name: 'POST + zod validation', layers: ['header', 'bodylimit', 'json', 'validate'] },
 ];
 const GET_VARIANTS = [
   { name: 'GET bare (ceiling)', layers: null },
   { name: 'GET + request-id header', layers: ['header'] },
-  { name: 'GET + header + bodyLimit', layers: ['header', 'bodylimit'] },
+  { name: "GET + header + hono's bodyLimit", layers: ['header', 'honolimit'] },
+  { name: 'GET + header + body-size check', layers: ['header', 'bodylimit'] },
 ];
 
 const randomGets = {

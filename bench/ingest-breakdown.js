@@ -1,30 +1,32 @@
-// Diagnostic, no target: where one 1,000-event batch spends its time in the database path.
-// In-process, on a fresh seeded database per dialect:
-//   ingestBatch            the real thing, from dist/shipments/service.js (single caller)
-//   parseAndValidate       JSON.parse + zod (BatchEventsSchema) of the request body, as the route does
-//   and the statements it issues, replayed with the same Kysely shapes as src/shipments/ingest.ts,
-//   each step in its own transaction:
-//     selectShipments      SELECT shipments by carrier + tracking number, chunks of 500
-//     insertEvents         INSERT 1,000 tracking_events … ON CONFLICT DO NOTHING RETURNING id
-//     saveFoldedUpsert     the folded shipments saved as ingest.ts does since 40d715a: an upsert
-//                          (INSERT … ON CONFLICT (id) DO UPDATE) per 200 rows
-//     updateEachShipment   for comparison, the earlier way: one UPDATE per shipment
-//   and, for SQLite, what Kysely's compile and better-sqlite3's prepare cost for 1,000 statements
-//   (the driver prepares every statement anew).
+// Diagnostic, no target: where one 1,000-event batch spends its time. In-process, on a fresh
+// seeded database per dialect, each step a mean over BENCH_BREAKDOWN_ROUNDS rounds:
+//   ingestBatch        the real thing, from dist/shipments/service.js (single caller)
+//   parseAndValidate   JSON.parse + zod (BatchEventsSchema) of the request body, as the route does
+//   planAndFold        the pure JavaScript per event: rows (normalize, ids), fold, outbox jobs
+//   and the statements the batch path issues (src/shipments/statements.ts), each step in its own
+//   transaction, on its own shipments:
+//     lookUpShipments  SQLite: the fold's columns by carrier + tracking number, one cached
+//                      statement per shipment; PostgreSQL: one named statement locking all of them
+//     insertEvents     SQLite: one cached INSERT per event; PostgreSQL: one INSERT … unnest
+//     saveFolded       SQLite: one cached UPDATE per shipment; PostgreSQL: one UPDATE … unnest
+//   and, for comparison, the same insert built by Kysely as one multi-row statement (what
+//   ingestEvents, the path of webhooks and polls, does): kyselyInsertEvents.
 // Reports wall time and this process's CPU time per batch (PostgreSQL's own CPU is not in it).
 //
 //   npm run build && node bench/ingest-breakdown.js [--sqlite-only | --postgres-only]
-import Sqlite from 'better-sqlite3';
 import { BatchEventsSchema } from '../dist/api/schemas.js';
+import { pgTransaction, runNamed } from '../dist/db/direct.js';
+import { eventRowsOf, foldIntoShipment } from '../dist/shipments/ingest.js';
+import { columnsOf, insertEventsSqlite, saveSqlite, savePostgres } from '../dist/shipments/hot-ingest.js';
 import { ingestBatch } from '../dist/shipments/service.js';
-import { newId } from '../dist/lib/ids.js';
+import { EVENT_COLUMNS, POSTGRES, SQLITE } from '../dist/shipments/statements.js';
 import { settings } from './lib/config.js';
-import { batchBodies } from './lib/events.js';
+import { batchBodies, nextEvent } from './lib/events.js';
 import { openInProcess } from './lib/in-process.js';
 import { runBenchmark } from './lib/processes.js';
 import { ms, printHeader, publish } from './lib/report.js';
 import { anyFailed, forEachDatabase } from './lib/scenario.js';
-import { CARRIER, shipmentId, trackingNumber } from './lib/seed.js';
+import { CARRIER, trackingNumber } from './lib/seed.js';
 
 const SIZE = settings.batchSize;
 const ROUNDS = Number(process.env.BENCH_BREAKDOWN_ROUNDS ?? 10);
@@ -40,100 +42,72 @@ async function cost(fn) {
   return { wallMs: (performance.now() - started) / ROUNDS, cpuMs: (used.user + used.system) / 1000 / ROUNDS };
 }
 
-/** The shipment patch ingestEvents writes (same columns, plausible values). */
-const patchOf = (now) => ({
-  status: 'in_transit',
-  reason: null,
-  delayed: 0,
-  correction: 0,
-  fold_state: JSON.stringify({ head: { eventId: newId('event'), dedupeKey: 'k:x', occurredAt: now, status: 'in_transit', reason: null }, terminal: null, delay: null }),
-  estimated_from: null,
-  estimated_to: null,
-  status_changed_at: now,
-  last_event_at: now,
-  event_count: 3,
-  updated_at: now,
-});
+/** Tracking numbers for round r of a step (each step and round gets its own shipments). */
+const numbersFor = (step, round) => Array.from({ length: SIZE }, (_, i) => trackingNumber((step * (ROUNDS + 2) * SIZE + round * SIZE + i) % POOL));
 
-const eventRow = (brandId, index, now) => ({
-  id: newId('event'),
-  shipment_id: shipmentId(index),
-  brand_id: brandId,
-  dedupe_key: `k:breakdown-${newId('event')}`,
-  source: 'api',
-  status: 'in_transit',
-  reason: null,
-  delayed: 0,
-  carrier_code: 'IT',
-  carrier_text: 'Arrived at facility',
-  location: '{"city":"Memphis","region":"TN","country":"US"}',
-  occurred_at: now,
-  occurred_at_raw: now,
-  recorded_at: now,
-});
+/**
+ * One write transaction of the batch path: `sqlite(direct)` runs synchronously under the SQLite
+ * lock, `postgres(client)` on one pooled connection.
+ */
+function inTransaction(direct, { sqlite, postgres }) {
+  return direct.dialect === 'sqlite' ? direct.transaction(() => sqlite(direct)) : pgTransaction(direct.pool, postgres);
+}
 
-/** Shipment indexes for round r of a step (each step and round gets its own shipments). */
-const indexesFor = (step, round) => Array.from({ length: SIZE }, (_, i) => (step * (ROUNDS + 2) * SIZE + round * SIZE + i) % POOL);
+/** The shipments of `numbers`, as the batch path reads them: SQLite synchronously, PostgreSQL locked. */
+const lookUpSqlite = (direct, brandId, numbers) => {
+  const byNumber = direct.statements.prepare(SQLITE.foldableByNumber);
+  return numbers.map((number) => byNumber.get(brandId, CARRIER, number));
+};
+const lookUpPostgres = async (client, brandId, numbers) =>
+  (await runNamed(client, POSTGRES.lockShipmentsByNumber, [brandId, numbers.map(() => CARRIER), numbers])).rows;
 
-const FOLDED_COLUMNS = ['status', 'reason', 'delayed', 'correction', 'fold_state', 'estimated_from', 'estimated_to', 'status_changed_at', 'last_event_at', 'event_count', 'updated_at'];
+/** An event as the API hands it to the ingest path (its eventId is the dedupe key). */
+const apiEvent = () => {
+  const { eventId, ...event } = nextEvent();
+  return { ...event, dedupeKey: eventId };
+};
+const eventsFor = (shipments, recordedAt) => shipments.flatMap((shipment) => eventRowsOf(shipment, 'api', [apiEvent()], recordedAt));
 
-async function breakdown(deps, brand, database) {
-  const db = deps.db;
+async function breakdown(deps, brand) {
+  const { direct } = deps;
   const steps = {};
-  const upsertOnlyMs = [];
   const bodies = batchBodies(POOL, SIZE, 1);
   steps.ingestBatch = await cost(() => ingestBatch(deps, brand, bodies(), 'api'));
   const text = JSON.stringify(bodies());
   steps.parseAndValidate = await cost(() => BatchEventsSchema.parse(JSON.parse(text)));
-  steps.selectShipments = await cost(async (round) => {
-    const numbers = indexesFor(1, round).map(trackingNumber);
-    await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < numbers.length; i += 500) {
-        await trx.selectFrom('shipments').selectAll().where('carrier', 'in', [CARRIER]).where('tracking_number', 'in', numbers.slice(i, i + 500)).where('brand_id', '=', brand.id).execute();
-      }
-    });
+  const numbers = (step, round) => numbersFor(step, round);
+  const sample = await inTransaction(direct, {
+    sqlite: (d) => lookUpSqlite(d, brand.id, numbers(1, 0)),
+    postgres: (client) => lookUpPostgres(client, brand.id, numbers(1, 0)),
   });
-  steps.insertEvents = await cost(async (round) => {
-    const now = new Date().toISOString();
-    const rows = indexesFor(2, round).map((index) => eventRow(brand.id, index, now));
-    await db.transaction().execute((trx) => trx.insertInto('tracking_events').values(rows).onConflict((oc) => oc.columns(['shipment_id', 'dedupe_key']).doNothing()).returning('id').execute());
+  steps.planAndFold = await cost(() => {
+    const recordedAt = new Date().toISOString();
+    for (const shipment of sample) foldIntoShipment({ ...shipment }, eventRowsOf(shipment, 'api', [apiEvent()], recordedAt), 1, null, recordedAt);
   });
-  steps.saveFoldedUpsert = await cost(async (round) => {
-    const now = new Date().toISOString();
-    await db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('shipments').selectAll().where('id', 'in', indexesFor(4, round).map(shipmentId)).execute();
-      const started = performance.now();
-      const changed = rows.map((row) => Object.assign(row, patchOf(now)));
-      for (let i = 0; i < changed.length; i += 200) {
-        await trx
-          .insertInto('shipments')
-          .values(changed.slice(i, i + 200))
-          .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(FOLDED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)]))))
-          .execute();
-      }
-      upsertOnlyMs.push(performance.now() - started);
+  steps.lookUpShipments = await cost((round) =>
+    inTransaction(direct, { sqlite: (d) => lookUpSqlite(d, brand.id, numbers(2, round)), postgres: (client) => lookUpPostgres(client, brand.id, numbers(2, round)) }),
+  );
+  steps.insertEvents = await cost((round) =>
+    inTransaction(direct, {
+      sqlite: (d) => insertEventsSqlite(d, eventsFor(lookUpSqlite(d, brand.id, numbers(3, round)), new Date().toISOString())),
+      postgres: async (client) => runNamed(client, POSTGRES.insertEvents, columnsOf(eventsFor(await lookUpPostgres(client, brand.id, numbers(3, round)), new Date().toISOString()), EVENT_COLUMNS)),
+    }),
+  );
+  const touched = (shipments, now) => shipments.map((s) => Object.assign(s, { event_count: s.event_count + 1, last_event_at: now.toISOString(), updated_at: now.toISOString() }));
+  steps.saveFolded = await cost((round) =>
+    inTransaction(direct, {
+      sqlite: (d) => saveSqlite(d, new Date(), touched(lookUpSqlite(d, brand.id, numbers(4, round)), new Date()), []),
+      postgres: async (client) => savePostgres(client, new Date(), touched(await lookUpPostgres(client, brand.id, numbers(4, round)), new Date()), []),
+    }),
+  );
+  steps.kyselyInsertEvents = await cost(async (round) => {
+    const shipments = await inTransaction(direct, {
+      sqlite: (d) => lookUpSqlite(d, brand.id, numbers(5, round)),
+      postgres: (client) => lookUpPostgres(client, brand.id, numbers(5, round)),
     });
+    const rows = eventsFor(shipments, new Date().toISOString());
+    await deps.db.transaction().execute((trx) => trx.insertInto('tracking_events').values(rows).onConflict((oc) => oc.columns(['shipment_id', 'dedupe_key']).doNothing()).returning('id').execute());
   });
-  steps.saveFoldedUpsert.upsertOnlyWallMs = upsertOnlyMs.slice(1).reduce((a, b) => a + b, 0) / ROUNDS;
-  steps.updateEachShipment = await cost(async (round) => {
-    const now = new Date().toISOString();
-    await db.transaction().execute(async (trx) => {
-      for (const index of indexesFor(3, round)) await trx.updateTable('shipments').set(patchOf(now)).where('id', '=', shipmentId(index)).execute();
-    });
-  });
-  if (deps.dialect === 'sqlite') {
-    // What every statement pays before running on SQLite: Kysely builds and compiles it, and its
-    // SQLite driver has better-sqlite3 prepare it again (there is no statement cache).
-    const compiled = db.updateTable('shipments').set(patchOf('x')).where('id', '=', shipmentId(0)).compile();
-    const raw = new Sqlite(database.url, { readonly: true });
-    steps.perStatementKyselyCompile = await cost(() => {
-      for (let i = 0; i < SIZE; i++) db.updateTable('shipments').set(patchOf('x')).where('id', '=', shipmentId(i)).compile();
-    });
-    steps.perStatementPrepare = await cost(() => {
-      for (let i = 0; i < SIZE; i++) raw.prepare(compiled.sql);
-    });
-    raw.close();
-  }
   return steps;
 }
 
@@ -143,11 +117,9 @@ async function main() {
   const results = await forEachDatabase({ shipments: POOL, events: { fixed: 2 } }, async ({ database, brandId }) => {
     const { deps, brand, close } = await openInProcess(database.url, brandId);
     try {
-      const steps = await breakdown(deps, brand, database);
-      for (const [name, step] of Object.entries(steps)) {
-        const extra = step.upsertOnlyWallMs ? `  (the upserts alone: ${ms(step.upsertOnlyWallMs)} wall; the rest is re-reading the rows)` : '';
-        console.log(`${name.padEnd(27)} ${ms(step.wallMs).padStart(11)} wall  ${ms(step.cpuMs).padStart(11)} CPU (this process)${extra}`);
-      }
+      const steps = await breakdown(deps, brand);
+      for (const [name, step] of Object.entries(steps)) console.log(`${name.padEnd(20)} ${ms(step.wallMs).padStart(11)} wall  ${ms(step.cpuMs).padStart(11)} CPU (this process)`);
+      console.log('(insertEvents and saveFolded include looking their shipments up again: subtract lookUpShipments)');
       return steps;
     } finally {
       await close();

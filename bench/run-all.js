@@ -6,8 +6,8 @@
 //   reads.js             GET /v1/shipments/{id} among 1,000,000 shipments: ratio, p99, RSS
 //   hub-page.js          GET /t/{token} (the tracking page) among 1,000,000 shipments: ratio, p99, page weight
 //   http-layers.js       diagnostic: the bare server plus Waybill's HTTP layers one by one (no database)
-//   ingest-breakdown.js  diagnostic: a 1,000-event batch's database work step by step, in-process
-//   sqlite-statements.js diagnostic: reads and writes in-process with and without a statement cache
+//   ingest-breakdown.js  diagnostic: a 1,000-event batch step by step, in-process
+//   sqlite-statements.js diagnostic: reads and writes in-process: Kysely without and with the statement cache, direct
 //   notifications-send.js customer messages: decide + enqueue rate, ingest → provider p95, crash window
 //
 //   npm run bench                                  (builds first, then this)
@@ -92,13 +92,14 @@ function summarise(benchmark, results) {
     } else if (benchmark === 'http-layers') {
       lines.push(`${benchmark.padEnd(14)} server CPU per request: ${r.variants.map((v) => `${v.name} ${ms(v.serverCpu?.msPerRequest)}`).join(' · ')}`);
     } else if (benchmark === 'ingest-breakdown') {
+      const step = (name) => `${ms(r[name].wallMs)} (${ms(r[name].cpuMs)} CPU)`;
       lines.push(
-        `${head} per 1,000-event batch (wall): ingestBatch ${ms(r.ingestBatch.wallMs)} · parse+validate ${ms(r.parseAndValidate.wallMs)} · SELECT ${ms(r.selectShipments.wallMs)} · ` +
-          `INSERT events ${ms(r.insertEvents.wallMs)} · upserts ${ms(r.saveFoldedUpsert.upsertOnlyWallMs)} (vs 1,000 × UPDATE ${ms(r.updateEachShipment.wallMs)})`,
+        `${head} per 1,000-event batch: ingestBatch ${step('ingestBatch')} · parse+validate ${step('parseAndValidate')} · plan+fold ${step('planAndFold')} · ` +
+          `look up ${step('lookUpShipments')} · insert events ${step('insertEvents')} · save ${step('saveFolded')} (the last two include a look-up) · Kysely's insert ${step('kyselyInsertEvents')}`,
       );
     } else if (benchmark === 'sqlite-statements') {
       const line = (k) => `reads ${int(r[k].reads.perSecond)}/s (${int(r[k].reads.cpuMicrosPerCall)} µs CPU), writes ${int(r[k].writes.perSecond)}/s (${int(r[k].writes.cpuMicrosPerCall)} µs CPU)`;
-      lines.push(`${head} in-process, as connect.ts: ${line('asIs')} · with a statement cache: ${line('cached')}`);
+      lines.push(`${head} in-process, Kysely without cache: ${line('kyselyNoCache')} · Kysely + cache: ${line('kyselyCache')} · direct: ${line('direct')}`);
     } else if (benchmark === 'hub-page') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 40%: ${verdict(r.checks.throughput)}); ` +

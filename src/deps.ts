@@ -32,7 +32,12 @@ export type DepsOverrides = Partial<Pick<Deps, 'clock' | 'log' | 'fetch' | 'metr
 
 export function createDeps(config: Config, secretKey: string, overrides: DepsOverrides = {}): Deps {
   const log = overrides.log ?? pino({ level: config.logLevel, redact: ['*.apiKey', '*.credentials', '*.clientSecret', 'req.headers.authorization'] });
-  const handle = overrides.handle ?? openDatabase(config.databaseUrl, { onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed') });
+  const handle =
+    overrides.handle ??
+    openDatabase(config.databaseUrl, {
+      onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed'),
+      onCheckpointError: (message) => log.warn({ message }, 'a background WAL checkpoint failed'),
+    });
   const keys = deriveKeyring(secretKey);
   const fetchImpl = overrides.fetch ?? globalThis.fetch;
   const messaging = createMessaging({ smtpUrl: config.smtpUrl, resend: config.resendApiKey ? { apiKey: config.resendApiKey, apiBase: config.resendApiBase } : undefined, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });

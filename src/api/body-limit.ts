@@ -7,17 +7,26 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../lib/errors.js';
 
+const tooLarge = (maxBytes: number) => new AppError('payload_too_large', `the body is larger than ${maxBytes} bytes`);
+
+/** Refuses a body of `bytes` (a number, or a Content-Length header) above `maxBytes` with 413. */
+export function assertBodyWithin(bytes: number | string, maxBytes: number): void {
+  if (Number(bytes) > maxBytes) throw tooLarge(maxBytes);
+}
+
 export function limitBodySize(maxBytes: number): MiddlewareHandler {
-  const tooLarge = (): never => {
-    throw new AppError('payload_too_large', `the body is larger than ${maxBytes} bytes`);
-  };
-  const counting = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  const counting = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw tooLarge(maxBytes);
+    },
+  });
   return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(declared) > maxBytes) tooLarge();
+      assertBodyWithin(declared, maxBytes);
       return next();
     }
     return counting(c, next);

@@ -33,7 +33,7 @@ import {
   ShipmentIdParam,
   ShipmentSchema,
 } from './schemas.js';
-import { orderJson, shipmentJson } from './serialize.js';
+import { orderJson, postedEventsJson, shipmentJson } from './serialize.js';
 import { validationError } from './validation.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -176,8 +176,7 @@ export function createApi(deps: Deps) {
       },
     }),
     async (c) => {
-      const { shipment, outcome } = await postShipmentEvents(deps, c.get('brand'), c.req.valid('param').shipmentId!, c.req.valid('json'), 'manual');
-      return reply(c, { shipment: shipmentJson(shipment), stored: outcome.stored, duplicates: outcome.duplicates });
+      return reply(c, postedEventsJson(await postShipmentEvents(deps, c.get('brand'), c.req.valid('param').shipmentId!, c.req.valid('json'), 'manual')));
     },
   );
 

@@ -1,7 +1,7 @@
 // Request and response bodies of the REST API: one zod description serves validation, types
 // and the OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import { hasRealCalendarFields } from '../lib/time.js';
+import { hasRealCalendarFields, isRealDateTime } from '../lib/time.js';
 import { hasControlCharacters } from '../shipments/events.js';
 import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../shipments/vocabulary.js';
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
@@ -21,7 +21,7 @@ const instant = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
     message: 'must be an ISO-8601 date-time with a time zone offset, e.g. 2026-03-01T14:05:00-05:00',
   })
-  .refine((v) => hasRealCalendarFields(v) && !Number.isNaN(Date.parse(v)), { message: 'is not a real date-time' });
+  .refine(isRealDateTime, { message: 'is not a real date-time' });
 
 const dateOrInstant = z.union([z.iso.date({ message: 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time with offset' }).refine(hasRealCalendarFields, { message: 'is not a real date' }), instant]);
 

@@ -21,6 +21,13 @@ export function shipmentJson(row: ShipmentRow, events?: TrackingEventRow[]) {
   };
 }
 
+/** The answer to POST /v1/shipments/{id}/events. */
+export const postedEventsJson = (result: { shipment: ShipmentRow; outcome: { stored: number; duplicates: number } }) => ({
+  shipment: shipmentJson(result.shipment),
+  stored: result.outcome.stored,
+  duplicates: result.outcome.duplicates,
+});
+
 export function eventJson(row: TrackingEventRow) {
   return {
     id: row.id,

@@ -8,6 +8,7 @@ import { dialectOf } from '../config.js';
 import { type DirectDb, directSqlite } from './direct.js';
 import type { Database } from './schema.js';
 import { ConnectionLock, lockedSqliteDialect, StatementCache } from './sqlite.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpoints.js';
 
 export type Db = Kysely<Database>;
 export type DbHandle = {
@@ -18,7 +19,15 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
-export function openDatabase(databaseUrl: string, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): DbHandle {
+export type OpenOptions = {
+  poolSize?: number;
+  /** PostgreSQL closed an idle connection of the pool. */
+  onIdleError?: (error: Error) => void;
+  /** SQLite's background checkpoint failed (it is retried; the main connection checkpoints itself if the WAL grows). */
+  onCheckpointError?: (message: string) => void;
+};
+
+export function openDatabase(databaseUrl: string, options: OpenOptions = {}): DbHandle {
   const dialect = dialectOf(databaseUrl);
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
@@ -33,10 +42,13 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number; 
   const sqlite = new SqliteDatabase(file);
   // WAL lets readers proceed during writes; the busy timeout waits out a second process's lock
   // instead of failing at once; NORMAL sync is durable across process crashes in WAL mode.
+  // Checkpoints run on a worker thread (sqlite-checkpoints.ts), not inside the requests' commits.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  const checkpointer = file === ':memory:' ? null : startCheckpointer(file, { onError: options.onCheckpointError });
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const statements = new StatementCache(sqlite);
   const lock = new ConnectionLock();
   const db = new Kysely<Database>({ dialect: lockedSqliteDialect(sqlite, statements, lock) });
@@ -45,6 +57,7 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number; 
     dialect,
     direct: directSqlite(sqlite, statements, lock),
     close: async () => {
+      await checkpointer?.stop();
       await db.destroy();
       // Kysely closes the connection only if it ever ran a query through it.
       if (sqlite.open) sqlite.close();

@@ -1,8 +1,11 @@
 // Which days parcels move: Monday to Friday, less the public holidays of a country (and of its
 // state or province, where we know it), from `date-holidays`. Only holidays of type "public" count:
 // bank holidays, school holidays and observances are working days for carriers.
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
+import { lazyModule } from '../lib/lazy.js';
 import { addDays, weekdayOf, yearOf, type CivilDate } from './civil-date.js';
+
+const holidaysModule = lazyModule<typeof Holidays>('date-holidays');
 
 /** Whose holidays apply: an ISO 3166-1 alpha-2 country and, optionally, its state or province. */
 export type HolidayArea = { country: string; region?: string | null };
@@ -25,9 +28,9 @@ export function holidaysOf(area: HolidayArea): Holidays | null {
   const region = knownRegion(country, area.region);
   const key = `${country}|${region ?? ''}`;
   if (!instances.has(key)) {
-    countryNames ??= new Holidays().getCountries();
+    countryNames ??= new (holidaysModule())().getCountries();
     const known = country in countryNames;
-    instances.set(key, known ? (region ? new Holidays(country, region) : new Holidays(country)) : null);
+    instances.set(key, known ? (region ? new (holidaysModule())(country, region) : new (holidaysModule())(country)) : null);
   }
   return instances.get(key) ?? null;
 }
@@ -41,7 +44,7 @@ function knownRegion(country: string, region: string | null | undefined): string
   if (!wanted) return null;
   let states = regionCodesByCountry.get(country);
   if (!states) {
-    const byCode = new Holidays().getStates(country) ?? {};
+    const byCode = new (holidaysModule())().getStates(country) ?? {};
     states = new Map(Object.entries(byCode).flatMap(([code, name]) => [[code.toUpperCase(), code], [name.toUpperCase(), code]]));
     regionCodesByCountry.set(country, states);
   }

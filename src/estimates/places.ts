@@ -1,8 +1,8 @@
 // Where an address is, as precisely as we can tell offline: a US ZIP code or Canadian postal code
 // (the `zipcodes` package), else its city (the GeoNames dataset of src/carriers/simulated/cities.ts),
 // else its country. Its clock follows: tz-lookup at the point, else the country's main zone.
-import { createRequire } from 'node:module';
 import tzlookup from 'tz-lookup';
+import { lazyModule } from '../lib/lazy.js';
 import { findCity, largestCity } from '../carriers/simulated/cities.js';
 import { holidaysOf } from './calendar.js';
 
@@ -21,9 +21,8 @@ export type Located = {
 type ZipRecord = { zip: string; latitude: number; longitude: number; city: string; state: string; country: string };
 type ZipCodes = { lookup(code: string): ZipRecord | undefined };
 
-// `zipcodes` has no types and takes half a second to load: required on first use, typed here.
-let zipcodes: ZipCodes | undefined;
-const zipCodes = (): ZipCodes => (zipcodes ??= createRequire(import.meta.url)('zipcodes') as ZipCodes);
+// `zipcodes` takes half a second to load: required on first use.
+const zipCodes = lazyModule<ZipCodes>('zipcodes');
 
 /** The key `zipcodes` files a postal code under: 5-digit ZIP (US), forward sortation area (CA). */
 function postalKey(country: string, postalCode: string): { key: string; datasetCountry: string } | null {

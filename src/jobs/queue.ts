@@ -19,8 +19,13 @@ export type NewJob = { kind: string; payload: unknown } & EnqueueOptions;
 
 export async function enqueueJobs(db: Executor, now: Date, jobs: readonly NewJob[]): Promise<void> {
   if (jobs.length === 0) return;
+  await db.insertInto('jobs').values(jobRowsOf(now, jobs)).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+}
+
+/** The rows `jobs` are stored as (also for the hot paths that insert them without Kysely). */
+export function jobRowsOf(now: Date, jobs: readonly NewJob[]): JobRow[] {
   const at = now.toISOString();
-  const rows = jobs.map((job) => ({
+  return jobs.map((job) => ({
     id: newId('job'),
     kind: job.kind,
     payload: JSON.stringify(job.payload ?? null),
@@ -35,7 +40,6 @@ export async function enqueueJobs(db: Executor, now: Date, jobs: readonly NewJob
     created_at: at,
     updated_at: at,
   }));
-  await db.insertInto('jobs').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
 }
 
 export const enqueueJob = (db: Executor, now: Date, job: NewJob) => enqueueJobs(db, now, [job]);

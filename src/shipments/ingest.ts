@@ -4,7 +4,7 @@
 //   shipment's status → saves the shipment → enqueues the status change's effects (the outbox).
 import type { Transaction } from 'kysely';
 import type { DeliveryWindow, TrackingEventInput } from '../carriers/types.js';
-import type { Database, ShipmentRow } from '../db/schema.js';
+import type { Database, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { normalizeEvent } from './events.js';
@@ -39,9 +39,9 @@ export const ESTIMATE_CHANGED_JOB = 'shipment.estimate_changed';
 export const lockedForFold = <QB extends { forUpdate(): QB }>(query: QB, dialect: 'sqlite' | 'postgres'): QB =>
   dialect === 'postgres' ? query.forUpdate() : query;
 
-export const foldStateOf = (row: ShipmentRow): FoldState => JSON.parse(row.fold_state) as FoldState;
+export const foldStateOf = (row: Pick<ShipmentRow, 'fold_state'>): FoldState => JSON.parse(row.fold_state) as FoldState;
 
-export const viewOfRow = (row: ShipmentRow): ShipmentStatusView => ({
+export const viewOfRow = (row: Pick<ShipmentRow, 'status' | 'reason' | 'delayed' | 'correction'>): ShipmentStatusView => ({
   status: row.status as ShipmentStatus,
   reason: row.reason as ExceptionReason | null,
   delayed: row.delayed === 1,
@@ -54,34 +54,9 @@ const sameView = (a: ShipmentStatusView, b: ShipmentStatusView) =>
 /** Stores and folds events for many shipments in one transaction (the batch API's hot path). */
 export async function ingestEvents(trx: Transaction<Database>, now: Date, items: readonly ShipmentBatchItem[]): Promise<IngestOutcome[]> {
   const recordedAt = now.toISOString();
-  const prepared = items.map((item) => {
-    const seen = new Set<string>();
-    const rows = [];
-    for (const input of item.events) {
-      const event = normalizeEvent(input);
-      if (seen.has(event.dedupeKey)) continue; // the same event twice in one request
-      seen.add(event.dedupeKey);
-      rows.push({
-        id: newId('event'),
-        shipment_id: item.shipment.id,
-        brand_id: item.shipment.brand_id,
-        dedupe_key: event.dedupeKey,
-        source: item.source,
-        status: event.status,
-        reason: event.reason,
-        delayed: event.delayed ? (1 as const) : (0 as const),
-        carrier_code: event.carrierCode,
-        carrier_text: event.carrierText,
-        location: event.location,
-        occurred_at: event.occurredAt,
-        occurred_at_raw: event.occurredAtRaw,
-        recorded_at: recordedAt,
-      });
-    }
-    return { item, rows, offered: item.events.length };
-  });
+  const planned = items.map((item) => eventRowsOf(item.shipment, item.source, item.events, recordedAt));
 
-  const allRows = prepared.flatMap((p) => p.rows);
+  const allRows = planned.flat();
   const insertedIds = new Set<string>();
   // Chunks keep each statement under both databases' bound-parameter limits.
   for (let i = 0; i < allRows.length; i += 1000) {
@@ -97,59 +72,114 @@ export async function ingestEvents(trx: Transaction<Database>, now: Date, items:
   const outcomes: IngestOutcome[] = [];
   const effects: NewJob[] = [];
   const changed: ShipmentRow[] = [];
-  for (const { item, rows, offered } of prepared) {
-    const fresh = rows.filter((row) => insertedIds.has(row.id));
-    const shipment = item.shipment;
-    const before = viewOfRow(shipment);
-    const foldInput: FoldEvent[] = fresh.map((row) => ({
-      id: row.id,
-      dedupeKey: row.dedupe_key,
-      status: row.status,
-      reason: row.reason,
-      delayed: row.delayed === 1,
-      occurredAt: row.occurred_at,
-    }));
-    const state = foldEvents(foldStateOf(shipment), foldInput);
-    const after = viewOf(state);
-    const estimate = item.estimatedDelivery ?? null;
-    const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
-    if (estimateChanged) {
-      const previous = shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null;
-      effects.push({ kind: ESTIMATE_CHANGED_JOB, payload: { shipmentId: shipment.id, previous, next: estimate }, idempotencyKey: `estimate:${shipment.id}:${estimate.from}:${estimate.to}` });
-    }
-    const statusChanged = !sameView(before, after);
-
-    if (fresh.length > 0 || estimateChanged) {
-      const latestEventAt = fresh.reduce<string | null>((max, r) => (r.occurred_at && (!max || r.occurred_at > max) ? r.occurred_at : max), shipment.last_event_at);
-      const patch = {
-        status: after.status,
-        reason: after.reason,
-        delayed: after.delayed ? (1 as const) : (0 as const),
-        correction: after.correction ? (1 as const) : (0 as const),
-        fold_state: JSON.stringify(state),
-        estimated_from: estimate ? estimate.from : shipment.estimated_from,
-        estimated_to: estimate ? estimate.to : shipment.estimated_to,
-        status_changed_at: statusChanged ? recordedAt : shipment.status_changed_at,
-        last_event_at: latestEventAt,
-        event_count: shipment.event_count + fresh.length,
-        updated_at: recordedAt,
-      };
-      Object.assign(shipment, patch); // callers holding the row see the saved state
-      changed.push(shipment);
-    }
-
-    if (statusChanged) {
-      effects.push({
-        kind: STATUS_CHANGED_JOB,
-        payload: { shipmentId: shipment.id, brandId: shipment.brand_id, orderId: shipment.order_id, from: before, to: after, headEventId: state.head?.eventId ?? null },
-        idempotencyKey: `status:${shipment.id}:${state.head?.eventId ?? 'none'}:${after.status}:${after.delayed ? 1 : 0}:${after.correction ? 1 : 0}`,
-      });
-    }
-    outcomes.push({ shipmentId: shipment.id, stored: fresh.length, duplicates: offered - fresh.length, before, after, statusChanged });
-  }
+  items.forEach((item, i) => {
+    const folded = foldIntoShipment(item.shipment, planned[i]!.filter((row) => insertedIds.has(row.id)), item.events.length, item.estimatedDelivery ?? null, recordedAt);
+    if (folded.changed) changed.push(item.shipment);
+    effects.push(...folded.jobs);
+    outcomes.push(folded.outcome);
+  });
   await saveFoldedShipments(trx, changed);
   await enqueueJobs(trx, now, effects);
   return outcomes;
+}
+
+/**
+ * The rows to store for one shipment's events: normalized, each with a new id, the same event
+ * twice in one request kept once. Pure (but for the ids).
+ */
+export function eventRowsOf(shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, source: EventSource, events: readonly TrackingEventInput[], recordedAt: string): NewEventRow[] {
+  const seen = new Set<string>();
+  const rows: NewEventRow[] = [];
+  for (const input of events) {
+    const event = normalizeEvent(input);
+    if (seen.has(event.dedupeKey)) continue;
+    seen.add(event.dedupeKey);
+    rows.push({
+      id: newId('event'),
+      shipment_id: shipment.id,
+      brand_id: shipment.brand_id,
+      dedupe_key: event.dedupeKey,
+      source,
+      status: event.status,
+      reason: event.reason,
+      delayed: event.delayed ? 1 : 0,
+      carrier_code: event.carrierCode,
+      carrier_text: event.carrierText,
+      location: event.location,
+      occurred_at: event.occurredAt,
+      occurred_at_raw: event.occurredAtRaw,
+      recorded_at: recordedAt,
+    });
+  }
+  return rows;
+}
+
+/** What folding reads and writes of a shipment row (statements.ts FOLDABLE_COLUMNS). */
+export type FoldableShipment = Pick<
+  ShipmentRow,
+  'id' | 'brand_id' | 'order_id' | 'status' | 'reason' | 'delayed' | 'correction' | 'fold_state' | 'estimated_from' | 'estimated_to' | 'status_changed_at' | 'last_event_at' | 'event_count' | 'updated_at'
+>;
+
+export type NewEventRow = TrackingEventRow & { status: ShipmentStatus; reason: ExceptionReason | null; delayed: 0 | 1 };
+
+/**
+ * Folds the events just stored (`fresh`, the others were already known) into the shipment, whose
+ * row is updated in place so callers holding it see the saved state. Says whether the row must be
+ * saved, what happened, and the outbox job a status change calls for. Pure.
+ */
+export function foldIntoShipment(
+  shipment: FoldableShipment,
+  fresh: readonly NewEventRow[],
+  offered: number,
+  estimate: DeliveryWindow | null,
+  recordedAt: string,
+): { changed: boolean; outcome: IngestOutcome; jobs: NewJob[] } {
+  const before = viewOfRow(shipment);
+  const foldInput: FoldEvent[] = fresh.map((row) => ({
+    id: row.id,
+    dedupeKey: row.dedupe_key,
+    status: row.status,
+    reason: row.reason,
+    delayed: row.delayed === 1,
+    occurredAt: row.occurred_at,
+  }));
+  const state = foldEvents(foldStateOf(shipment), foldInput);
+  const after = viewOf(state);
+  const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
+  const statusChanged = !sameView(before, after);
+  const changed = fresh.length > 0 || estimateChanged;
+  const jobs: NewJob[] = [];
+  if (estimateChanged) {
+    // The carrier moved its window: the notification watch compares it with the last one and the promise.
+    const previous = shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null;
+    jobs.push({ kind: ESTIMATE_CHANGED_JOB, payload: { shipmentId: shipment.id, previous, next: estimate }, idempotencyKey: `estimate:${shipment.id}:${estimate.from}:${estimate.to}` });
+  }
+
+  if (changed) {
+    const latestEventAt = fresh.reduce<string | null>((max, r) => (r.occurred_at && (!max || r.occurred_at > max) ? r.occurred_at : max), shipment.last_event_at);
+    shipment.status = after.status;
+    shipment.reason = after.reason;
+    shipment.delayed = after.delayed ? 1 : 0;
+    shipment.correction = after.correction ? 1 : 0;
+    shipment.fold_state = JSON.stringify(state);
+    if (estimate) {
+      shipment.estimated_from = estimate.from;
+      shipment.estimated_to = estimate.to;
+    }
+    if (statusChanged) shipment.status_changed_at = recordedAt;
+    shipment.last_event_at = latestEventAt;
+    shipment.event_count += fresh.length;
+    shipment.updated_at = recordedAt;
+  }
+
+  if (statusChanged) {
+    jobs.push({
+      kind: STATUS_CHANGED_JOB,
+      payload: { shipmentId: shipment.id, brandId: shipment.brand_id, orderId: shipment.order_id, from: before, to: after, headEventId: state.head?.eventId ?? null },
+      idempotencyKey: `status:${shipment.id}:${state.head?.eventId ?? 'none'}:${after.status}:${after.delayed ? 1 : 0}:${after.correction ? 1 : 0}`,
+    });
+  }
+  return { changed, jobs, outcome: { shipmentId: shipment.id, stored: fresh.length, duplicates: offered - fresh.length, before, after, statusChanged } };
 }
 
 const FOLDED_COLUMNS = ['status', 'reason', 'delayed', 'correction', 'fold_state', 'estimated_from', 'estimated_to', 'status_changed_at', 'last_event_at', 'event_count', 'updated_at'] as const;

@@ -13,6 +13,7 @@ import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { purchaseLabel } from '../labels/purchase.js';
 import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
+import { ingestByTrackingNumber, ingestForShipment, type NumberedEvents } from './hot-ingest.js';
 import { readShipmentWithEvents, type ShipmentWithEvents } from './hot-reads.js';
 import { pendingShipmentRow } from './rows.js';
 import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
@@ -125,14 +126,10 @@ export async function postShipmentEvents(
 ): Promise<{ shipment: ShipmentRow; outcome: IngestOutcome }> {
   const now = deps.clock.now();
   assertPlausibleTimes(body.events, now, 'events');
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id), deps.dialect).executeTakeFirst();
-    if (!shipment) throw notFound(`shipment ${shipmentId}`);
-    const [result] = await ingestEvents(trx, now, [{ shipment, source, events: body.events.map(toTrackingEvent), estimatedDelivery: body.estimatedDelivery ?? null }]);
-    return { shipment, outcome: result! };
-  });
-  recordIngest(deps, source, [outcome.outcome]);
-  return outcome;
+  const result = await ingestForShipment(deps.direct, now, { shipmentId, brandId: brand.id }, source, body.events.map(toTrackingEvent), body.estimatedDelivery ?? null);
+  if (!result) throw notFound(`shipment ${shipmentId}`);
+  recordIngest(deps, source, [result.outcome]);
+  return result;
 }
 
 export type BatchResult = {
@@ -145,44 +142,34 @@ export type BatchResult = {
 export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typeof BatchEventsSchema>, source: EventSource): Promise<BatchResult> {
   const now = deps.clock.now();
   assertPlausibleTimes(body.events, now, 'events');
-  const keyOf = (carrier: string, number: string) => `${carrier.toLowerCase()}|${number.toUpperCase().replace(/\s+/g, '')}`;
 
-  const { outcomes, byKey } = await deps.db.transaction().execute(async (trx) => {
-    const numbers = [...new Set(body.events.map((e) => e.trackingNumber.toUpperCase().replace(/\s+/g, '')))];
-    const carriers = [...new Set(body.events.map((e) => e.carrier.toLowerCase()))];
-    const rows: ShipmentRow[] = [];
-    for (let i = 0; i < numbers.length; i += 500) {
-      const query = trx
-        .selectFrom('shipments')
-        .selectAll()
-        .where('carrier', 'in', carriers)
-        .where('tracking_number', 'in', numbers.slice(i, i + 500))
-        .where('brand_id', '=', brand.id)
-        .orderBy('id');
-      rows.push(...(await lockedForFold(query, deps.dialect).execute()));
+  // One group of events per carrier and tracking number (as stored: lowercase carrier, number in
+  // capitals without spaces), in order of first appearance.
+  const groups: NumberedEvents[] = [];
+  const groupIndex = new Map<string, number>();
+  const groupOfEvent = body.events.map((event) => {
+    const carrier = event.carrier.toLowerCase();
+    const trackingNumber = event.trackingNumber.toUpperCase().replace(/\s+/g, '');
+    const key = `${carrier}|${trackingNumber}`;
+    let index = groupIndex.get(key);
+    if (index === undefined) {
+      index = groups.push({ carrier, trackingNumber, events: [] }) - 1;
+      groupIndex.set(key, index);
     }
-    const byKey = new Map(rows.map((row) => [keyOf(row.carrier, row.tracking_number), row]));
-    const grouped = new Map<string, TrackingEventInput[]>();
-    for (const event of body.events) {
-      const key = keyOf(event.carrier, event.trackingNumber);
-      if (!byKey.has(key)) continue;
-      const list = grouped.get(key) ?? [];
-      list.push(toTrackingEvent(event));
-      grouped.set(key, list);
-    }
-    const items = [...grouped].map(([key, events]) => ({ shipment: byKey.get(key)!, source, events })).sort((a, b) => (a.shipment.id < b.shipment.id ? -1 : 1));
-    return { outcomes: await ingestEvents(trx, now, items), byKey };
+    groups[index]!.events.push(toTrackingEvent(event));
+    return index;
   });
+  const { shipmentIds, outcomes } = await ingestByTrackingNumber(deps.direct, now, brand.id, source, groups);
   recordIngest(deps, source, outcomes);
 
   // Per-event answers: an event is "stored" unless an identical one was already known.
   const storedPerShipment = new Map(outcomes.map((o) => [o.shipmentId, o.stored]));
-  const results: BatchResult['results'] = body.events.map((event, index) => {
-    const shipment = byKey.get(keyOf(event.carrier, event.trackingNumber));
-    if (!shipment) return { index, shipmentId: null, outcome: 'unknown_shipment' as const };
-    const left = storedPerShipment.get(shipment.id) ?? 0;
-    storedPerShipment.set(shipment.id, left - 1);
-    return { index, shipmentId: shipment.id, outcome: left > 0 ? ('stored' as const) : ('duplicate' as const) };
+  const results: BatchResult['results'] = groupOfEvent.map((group, index) => {
+    const shipmentId = shipmentIds[group];
+    if (!shipmentId) return { index, shipmentId: null, outcome: 'unknown_shipment' as const };
+    const left = storedPerShipment.get(shipmentId) ?? 0;
+    storedPerShipment.set(shipmentId, left - 1);
+    return { index, shipmentId, outcome: left > 0 ? ('stored' as const) : ('duplicate' as const) };
   });
   const stored = outcomes.reduce((n, o) => n + o.stored, 0);
   const unknown = results.filter((r) => r.outcome === 'unknown_shipment').length;

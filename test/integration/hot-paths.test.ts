@@ -4,8 +4,10 @@
 import type { Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentJson } from '../../src/api/serialize.js';
+import type { TrackingEventInput } from '../../src/carriers/types.js';
 import { createBrand } from '../../src/brands/repo.js';
 import type { Database } from '../../src/db/schema.js';
+import { ingestEvents, STATUS_CHANGED_JOB } from '../../src/shipments/ingest.js';
 import { findShipment, listEvents } from '../../src/shipments/service.js';
 import { createTestContext, dialectUnderTest, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -27,24 +29,46 @@ async function newShipment() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /**
- * A Kysely transaction that writes `write(trx)` and then waits, uncommitted, until `finish()` is
- * called; it then rolls back (`commit: false`) or commits.
+ * A Kysely transaction that writes `write(trx)` (then `written` resolves) and waits, uncommitted,
+ * until `finish()` is called; it then rolls back (`commit: false`) or commits.
  */
 function slowTransaction(write: (trx: Transaction<Database>) => Promise<unknown>, commit: boolean) {
   let finish!: () => void;
+  let wrote!: () => void;
   const gate = new Promise<void>((resolve) => (finish = resolve));
+  const written = new Promise<void>((resolve) => (wrote = resolve));
   const done = t.deps.db
     .transaction()
     .execute(async (trx) => {
       await write(trx);
+      wrote();
       await gate;
       if (!commit) throw new Error('rolled back on purpose');
     })
     .catch((error: Error) => {
       if (error.message !== 'rolled back on purpose') throw error;
     });
-  return { finish, done };
+  return { written, finish, done };
 }
+
+/** ingestEvents (the path webhooks take) in a slow transaction, holding the shipment's row lock on PostgreSQL. */
+function slowWebhookIngest(shipmentId: string, event: TrackingEventInput, commit: boolean) {
+  return slowTransaction(async (trx) => {
+    let query = trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId);
+    if (dialectUnderTest() === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirstOrThrow();
+    await ingestEvents(trx, t.clock.now(), [{ shipment: row, source: 'carrier_webhook', events: [event] }]);
+  }, commit);
+}
+
+describe('the hot routes', () => {
+  it('are still described in /openapi.json, with their request schemas', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown[] }>> };
+    expect(doc.paths['/shipments/{shipmentId}']?.get?.parameters).toHaveLength(1);
+    expect(doc.paths['/shipments/{shipmentId}/events']?.post?.requestBody).toBeDefined();
+    expect(doc.paths['/events/batch']?.post?.requestBody).toBeDefined();
+  });
+});
 
 describe('GET /v1/shipments/{id}', () => {
   it('answers exactly what the Kysely queries give, timeline order and types included', async () => {
@@ -91,19 +115,193 @@ describe('GET /v1/shipments/{id}', () => {
           .execute(),
       false,
     );
-    await tick();
+    await slow.written;
     let answered = false;
     const read = t.request('GET', `/v1/shipments/${shipment.id}`).then((res) => {
       answered = true;
       return res;
     });
-    await tick();
-    // SQLite has one connection: the read waits for it. PostgreSQL reads the last committed state at once.
+    // SQLite has one connection: the read waits for it. PostgreSQL reads the last committed state
+    // while the transaction is still open.
+    if (dialectUnderTest() === 'postgres') await read;
+    else await tick();
     expect(answered).toBe(dialectUnderTest() === 'postgres');
     slow.finish();
     await slow.done;
     const res = await read;
     expect(res.status).toBe(200);
     expect(res.json.events).toEqual([]);
+  });
+});
+
+describe('POST /v1/shipments/{id}/events', () => {
+  const events = (status: string, occurredAt: string | null, extra: Record<string, unknown> = {}) => ({ events: [{ status, occurredAt, ...extra }] });
+  let keys = 0;
+  /** The same request through the hot route and, with an Idempotency-Key, through the general chain. */
+  async function bothWays(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const hot = await t.request('POST', path, body, headers);
+    const general = await t.request('POST', path, body, { ...headers, 'idempotency-key': `k-${++keys}` });
+    return { hot, general };
+  }
+  const withoutRequestId = (json: any) => json && { ...json, error: json.error && { ...json.error, requestId: undefined } };
+
+  it('stores and folds like the general chain, and answers the same shape', async () => {
+    const shipment = await newShipment();
+    const { hot, general } = await bothWays(`/v1/shipments/${shipment.id}/events`, events('in_transit', '2026-03-01T10:00:00Z', { eventId: 'same' }));
+    expect(hot.status).toBe(200);
+    expect(hot.json).toMatchObject({ stored: 1, duplicates: 0, shipment: { id: shipment.id, status: 'in_transit' } });
+    expect(general.status).toBe(200);
+    expect(general.json).toEqual({ ...hot.json, stored: 0, duplicates: 1 });
+  });
+
+  it('refuses bad input with the very answers of the general chain', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    const cases: Array<[string, unknown, Record<string, string>?]> = [
+      ['malformed JSON', '{"events": [', undefined],
+      ['not an object', '[]', undefined],
+      ['unknown status', events('teleported', '2026-03-01T10:00:00Z'), undefined],
+      ['impossible time', events('in_transit', '2026-02-30T10:00:00Z'), undefined],
+      ['future time', events('in_transit', '2031-01-01T00:00:00Z'), undefined],
+      ['control characters', events('in_transit', '2026-03-01T10:00:00Z', { carrierText: 'bad\u0007text' }), undefined],
+      ['no API key', events('in_transit', '2026-03-01T10:00:00Z'), { authorization: '' }],
+      ['wrong API key', events('in_transit', '2026-03-01T10:00:00Z'), { authorization: 'Bearer wb_wrong' }],
+      ['declared too large', events('in_transit', '2026-03-01T10:00:00Z'), { 'content-length': String(t.deps.config.maxBodyBytes + 1) }],
+      ['not JSON', 'events=1', { 'content-type': 'text/plain' }],
+    ];
+    for (const [what, body, headers] of cases) {
+      const { hot, general } = await bothWays(path, body, headers);
+      expect({ what, status: hot.status, json: withoutRequestId(hot.json) }).toEqual({ what, status: general.status, json: withoutRequestId(general.json) });
+      expect(hot.status, what).toBeGreaterThanOrEqual(400);
+    }
+    const long = await bothWays(`/v1/shipments/shp_${'x'.repeat(70)}/events`, events('in_transit', '2026-03-01T10:00:00Z'));
+    expect(long.hot.status).toBe(422);
+    expect(withoutRequestId(long.hot.json)).toEqual(withoutRequestId(long.general.json));
+    const huge = await bothWays(path, { events: [{ status: 'in_transit', occurredAt: null, carrierText: 'x'.repeat(t.deps.config.maxBodyBytes) }] });
+    expect(huge.hot.status).toBe(413);
+    expect(withoutRequestId(huge.hot.json)).toEqual(withoutRequestId(huge.general.json));
+    const stored = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(stored.json.events).toEqual([]);
+  });
+
+  it('waits for a Kysely transaction that holds the shipment, then folds on top of its result', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    expect((await t.request('POST', path, events('in_transit', '2026-03-01T10:00:00Z'))).status).toBe(200);
+    // A webhook-like ingestion through Kysely (ingestEvents) that stays open before committing.
+    const slow = slowWebhookIngest(shipment.id, { status: 'out_for_delivery', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'slow-1' }, true);
+    await slow.written;
+    let answered = false;
+    const post = t.request('POST', path, events('in_transit', '2026-03-01T11:00:00Z', { eventId: 'hot-1' })).then((res) => {
+      answered = true;
+      return res;
+    });
+    await tick();
+    expect(answered).toBe(false); // SQLite: the connection is taken; PostgreSQL: the row is locked
+    slow.finish();
+    await slow.done;
+    const res = await post;
+    expect(res.status).toBe(200);
+    // The later out_for_delivery scan of the slow transaction stays the head: nothing was lost.
+    expect(res.json).toMatchObject({ stored: 1, shipment: { status: 'out_for_delivery' } });
+    const row = await t.deps.db.selectFrom('shipments').select(['event_count', 'status', 'last_event_at']).where('id', '=', shipment.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ event_count: 3, status: 'out_for_delivery', last_event_at: '2026-03-01T12:00:00.000Z' });
+    const jobs = await t.deps.db.selectFrom('jobs').select('payload').where('kind', '=', STATUS_CHANGED_JOB).execute();
+    const mine = jobs.map((j) => JSON.parse(j.payload)).filter((p) => p.shipmentId === shipment.id);
+    expect(mine.map((p) => p.to.status)).toEqual(['in_transit', 'out_for_delivery']);
+  });
+
+  it('leaves nothing behind when a Kysely transaction it waited for rolls back', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    const slow = slowWebhookIngest(shipment.id, { status: 'delivered', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'rolled-back' }, false);
+    await slow.written;
+    const post = t.request('POST', path, events('in_transit', '2026-03-01T11:00:00Z'));
+    await tick();
+    slow.finish();
+    await slow.done;
+    const res = await post;
+    expect(res.json).toMatchObject({ stored: 1, shipment: { status: 'in_transit' } });
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json.events.map((e: { status: string }) => e.status)).toEqual(['in_transit']);
+  });
+});
+
+describe('POST /v1/events/batch', () => {
+  let keys = 0;
+  const withoutRequestId = (json: any) => json && { ...json, error: json.error && { ...json.error, requestId: undefined } };
+
+  it('answers per event like the general chain, and refuses bad input with its very answers', async () => {
+    const a = await newShipment();
+    const b = await newShipment();
+    const batch = {
+      events: [
+        { carrier: 'UPS', trackingNumber: a.trackingNumber.toLowerCase(), status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', eventId: 'b-1' },
+        { carrier: 'ups', trackingNumber: b.trackingNumber, status: 'out_for_delivery', occurredAt: '2026-03-01T11:00:00Z', eventId: 'b-2' },
+        { carrier: 'ups', trackingNumber: 'NOSUCHNUMBER', status: 'delivered', occurredAt: '2026-03-01T12:00:00Z' },
+        { carrier: 'ups', trackingNumber: a.trackingNumber, status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', eventId: 'b-1' },
+      ],
+    };
+    const hot = await t.request('POST', '/v1/events/batch', batch);
+    const general = await t.request('POST', '/v1/events/batch', batch, { 'idempotency-key': `batch-${++keys}` });
+    expect(hot.status).toBe(200);
+    expect(hot.json).toEqual({
+      stored: 2,
+      duplicates: 1,
+      unknown: 1,
+      results: [
+        { index: 0, shipmentId: a.id, outcome: 'stored' },
+        { index: 1, shipmentId: b.id, outcome: 'stored' },
+        { index: 2, shipmentId: null, outcome: 'unknown_shipment' },
+        { index: 3, shipmentId: a.id, outcome: 'duplicate' },
+      ],
+    });
+    expect(general.json).toEqual({ ...hot.json, stored: 0, duplicates: 3, results: hot.json.results.map((r: { outcome: string }) => (r.outcome === 'stored' ? { ...r, outcome: 'duplicate' } : r)) });
+
+    const tooMany = { events: Array.from({ length: 1001 }, (_, i) => ({ ...batch.events[0], eventId: `x-${i}` })) };
+    const cases: Array<[string, unknown, Record<string, string>?]> = [
+      ['malformed JSON', '{"events": [', undefined],
+      ['no events', { events: [] }, undefined],
+      ['more than 1,000 events', tooMany, undefined],
+      ['missing tracking number', { events: [{ carrier: 'ups', status: 'in_transit', occurredAt: null }] }, undefined],
+      ['impossible times', { events: [{ ...batch.events[0], occurredAt: '2031-01-01T00:00:00Z' }, { ...batch.events[1], occurredAt: '1999-12-31T23:59:59Z' }] }, undefined],
+      ['wrong API key', batch, { authorization: 'Bearer wb_wrong' }],
+    ];
+    for (const [what, body, headers] of cases) {
+      const hotAnswer = await t.request('POST', '/v1/events/batch', body, headers);
+      const generalAnswer = await t.request('POST', '/v1/events/batch', body, { ...headers, 'idempotency-key': `batch-${++keys}` });
+      expect({ what, status: hotAnswer.status, json: withoutRequestId(hotAnswer.json) }).toEqual({ what, status: generalAnswer.status, json: withoutRequestId(generalAnswer.json) });
+      expect(hotAnswer.status, what).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('waits for a Kysely transaction that holds one of its shipments, and loses none of either', async () => {
+    const a = await newShipment();
+    const b = await newShipment();
+    const slow = slowWebhookIngest(a.id, { status: 'out_for_delivery', occurredAt: '2026-03-01T12:00:00Z', dedupeKey: 'slow-batch' }, true);
+    await slow.written;
+    let answered = false;
+    const post = t
+      .request('POST', '/v1/events/batch', {
+        events: [
+          { carrier: 'ups', trackingNumber: a.trackingNumber, status: 'in_transit', occurredAt: '2026-03-01T11:00:00Z' },
+          { carrier: 'ups', trackingNumber: b.trackingNumber, status: 'in_transit', occurredAt: '2026-03-01T11:00:00Z' },
+        ],
+      })
+      .then((res) => {
+        answered = true;
+        return res;
+      });
+    await tick();
+    expect(answered).toBe(false);
+    slow.finish();
+    await slow.done;
+    const res = await post;
+    expect(res.json).toMatchObject({ stored: 2, unknown: 0 });
+    const rows = await t.deps.db.selectFrom('shipments').select(['id', 'status', 'event_count']).where('id', 'in', [a.id, b.id]).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: a.id, status: 'out_for_delivery', event_count: 2 },
+      { id: b.id, status: 'in_transit', event_count: 1 },
+    ].sort((x, y) => (x.id < y.id ? -1 : 1)));
   });
 });

@@ -2,7 +2,8 @@
 // recipient and what already went out, decide for every milestone and channel whether a
 // message goes, when, and if not, why not. No I/O; the sending jobs act on the decisions and
 // the database enforces the dedupe key unique.
-import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type * as PhoneNumbers from 'libphonenumber-js/max';
+import { lazyModule } from '../../lib/lazy.js';
 import { wallClockIn } from '../../estimates/civil-date.js';
 import { isRevisedLater } from '../../estimates/revision.js';
 import { DAY_MS, parseInstant, wallClockOf } from '../../lib/time.js';
@@ -11,6 +12,8 @@ import { isTerminal, type ShipmentDirection, type ShipmentStatus } from '../../s
 import { type Channel, CHANNELS, type HeldReason, type Milestone, MILESTONES, type NotificationSettings } from '../types.js';
 import { countryCode, type Destination, recipientTimeZone, regionKeyOf, singleZoneOfCountry, zonesOfCountry } from './recipient-zone.js';
 import { isInsideWindow, isKnownTimeZone, nextAllowedSendTime, nextAllowedSendTimeInAll, type SmsWindow } from './sms-window.js';
+
+const phoneNumbers = lazyModule<typeof PhoneNumbers>('libphonenumber-js/max');
 
 // ---- Triggers ----
 
@@ -398,7 +401,7 @@ function emailContact(raw: string | null): Contact {
 function phoneContact(raw: string | null): Contact {
   const number = raw?.trim() ?? '';
   if (!number) return { kind: 'none' };
-  const parsed = isValidPhoneNumber(number) ? parsePhoneNumberFromString(number) : undefined;
+  const parsed = phoneNumbers().isValidPhoneNumber(number) ? phoneNumbers().parsePhoneNumberFromString(number) : undefined;
   return parsed ? { kind: 'valid', address: parsed.number } : { kind: 'invalid', address: number };
 }
 
@@ -424,7 +427,7 @@ export type SmsClockInput = {
  * every order we hold has at least a destination country.
  */
 export function smsQuietUntil(input: SmsClockInput): Date | null {
-  const phoneCountry = input.phone ? (parsePhoneNumberFromString(input.phone)?.country ?? null) : null;
+  const phoneCountry = input.phone ? (phoneNumbers().parsePhoneNumberFromString(input.phone)?.country ?? null) : null;
   const country = countryCode(input.destination?.country) ?? phoneCountry;
   const window = smsWindowFor(input.settings, input.destination, country);
   const zone =

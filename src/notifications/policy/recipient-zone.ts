@@ -6,7 +6,11 @@
 //   3. A country whose zones all keep the same clock → that zone.
 //   Otherwise null: we would rather say "unknown" than guess a clock.
 import tzlookup from 'tz-lookup';
-import zipcodes, { type ZipCodeRecord } from 'zipcodes';
+import type zipcodesModule from 'zipcodes';
+import type { ZipCodeRecord } from 'zipcodes';
+import { lazyModule } from '../../lib/lazy.js';
+
+const zipcodes = lazyModule<typeof zipcodesModule>('zipcodes');
 
 export type Destination = {
   /** ISO 3166-1 alpha-2 ("US", "CA", "GB"). */
@@ -55,12 +59,12 @@ function postalRecord(country: string, postalCode: string | null | undefined): Z
   const code = postalCode?.trim().toUpperCase() ?? '';
   if (country === 'CA') {
     const match = /^([A-Z]\d[A-Z])(?: ?\d[A-Z]\d)?$/.exec(code);
-    const record = match ? zipcodes.lookup(match[1]!) : undefined;
+    const record = match ? zipcodes().lookup(match[1]!) : undefined;
     return record?.country === 'Canada' ? record : null;
   }
   if (country !== 'US' && !US_TERRITORIES.includes(country)) return null;
   const match = /^(\d{5})(?:-?\d{4})?$/.exec(code);
-  const record = match ? zipcodes.lookup(match[1]!) : undefined;
+  const record = match ? zipcodes().lookup(match[1]!) : undefined;
   if (!record || record.country !== 'US' || MILITARY_MAIL.includes(record.state)) return null;
   // A US ZIP in a territory is fine under "US" or under the territory's own code, nowhere else.
   const recordCountry = US_TERRITORIES.includes(record.state) ? record.state : 'US';

@@ -1,7 +1,10 @@
 // The email layout in MJML. MJML takes milliseconds per document, so it runs once per layout
 // shape (colours, language, which blocks are present) and the result is kept as a skeleton with
 // named slots; each message then only joins strings. Slots hold HTML the caller has escaped.
-import mjml2html from 'mjml';
+import type mjml from 'mjml';
+import { lazyModule } from '../../lib/lazy.js';
+
+const mjml2html = lazyModule<typeof mjml>('mjml');
 
 export type LayoutShape = {
   lang: string;
@@ -53,7 +56,7 @@ export const cachedSkeletonCount = (): number => skeletons.size;
 export const clearSkeletonCache = (): void => skeletons.clear();
 
 async function compileSkeleton(shape: LayoutShape): Promise<Skeleton> {
-  const result = await mjml2html(mjmlDocument(shape), { validationLevel: 'strict', keepComments: false, fonts: {} });
+  const result = await mjml2html()(mjmlDocument(shape), { validationLevel: 'strict', keepComments: false, fonts: {} });
   if (result.errors.length > 0) throw new Error(`MJML layout is invalid: ${result.errors.map((e) => e.formattedMessage).join('; ')}`);
   return splitAtSlots(result.html);
 }
