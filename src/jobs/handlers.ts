@@ -6,10 +6,10 @@ import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { LABEL_RECONCILE_JOB } from '../labels/carrier-purchase.js';
 import { reconcileLabelPurchase } from '../labels/reconcile.js';
-import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnApproved, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
+import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnStep, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessages } from '../notifications/send.js';
 import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
-import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, returnParcelChanged } from '../returns/service.js';
+import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, RETURN_REJECTED_JOB, RETURN_REQUESTED_JOB, returnParcelChanged } from '../returns/service.js';
 import { POLL_ACCOUNT_JOB, POLL_DISCOVER_JOB, POLL_TICK_JOB, runPollAccount, runPollDiscover, runPollTick } from '../polling/jobs.js';
 import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from '../inbound/inbox.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
@@ -39,7 +39,9 @@ export function jobHandlers(deps: Deps): JobHandlers {
     },
     [PERSONAL_UPDATE_JOB]: (payload) => notifyPersonalUpdate(deps, payload as { orderId: string; updateId: string; critical: boolean }),
     [RETURN_LABEL_JOB]: async (payload) => void (await ensureReturnLabel(deps, (payload as { returnId: string }).returnId)),
-    [RETURN_APPROVED_JOB]: (payload) => notifyReturnApproved(deps, payload as { orderId: string; returnId: string; shipmentId?: string }),
+    [RETURN_REQUESTED_JOB]: (payload) => notifyReturnStep(deps, 'return_requested', payload as { orderId: string; returnId: string }),
+    [RETURN_APPROVED_JOB]: (payload) => notifyReturnStep(deps, 'return_approved', payload as { orderId: string; returnId: string; shipmentId?: string }),
+    [RETURN_REJECTED_JOB]: (payload) => notifyReturnStep(deps, 'return_rejected', payload as { orderId: string; returnId: string }),
     [REFUND_ISSUED_JOB]: (payload) => notifyRefundIssued(deps, payload as { orderId: string; refundId: string }),
     [SEND_MESSAGE_JOB]: { batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })) },
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),

@@ -12,7 +12,7 @@ import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { viewOfRow } from '../shipments/ingest.js';
 import type { ShipmentStatusView } from '../shipments/status.js';
 import { STAGE_ORDER, type ShipmentStatus } from '../shipments/vocabulary.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationRecipient, type NotificationTrigger } from './policy/decide.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationRecipient, type NotificationTrigger, type ReturnStepTrigger } from './policy/decide.js';
 
 export const SEND_MESSAGE_JOB = 'message.send';
 export const PERSONAL_UPDATE_JOB = 'order.personal_update';
@@ -38,12 +38,15 @@ export async function notifyPersonalUpdate(deps: Deps, payload: { orderId: strin
   await decideAndRecord(deps, { ...loaded, shipment: null, trigger: { kind: 'personal_update', ...payload } });
 }
 
-/** A return was approved and its label bought (the message carries the label's link). */
-export async function notifyReturnApproved(deps: Deps, payload: { orderId: string; returnId: string; shipmentId?: string }): Promise<void> {
+/**
+ * A step of a return request: waiting for a person to approve it, approved with its label bought
+ * (the message carries the label's link and the return parcel), or turned down with a reason.
+ */
+export async function notifyReturnStep(deps: Deps, kind: ReturnStepTrigger['kind'], payload: { orderId: string; returnId: string; shipmentId?: string }): Promise<void> {
   const loaded = await load(deps, payload.orderId);
   if (!loaded) return;
   const shipment = payload.shipmentId ? ((await deps.db.selectFrom('shipments').selectAll().where('id', '=', payload.shipmentId).executeTakeFirst()) ?? null) : null;
-  await decideAndRecord(deps, { ...loaded, shipment, trigger: { kind: 'return_approved', orderId: payload.orderId, returnId: payload.returnId } });
+  await decideAndRecord(deps, { ...loaded, shipment, trigger: { kind, orderId: payload.orderId, returnId: payload.returnId } });
 }
 
 /** A refund was recorded (through the API, by the brand or its store). */
@@ -239,7 +242,9 @@ function contextOf(trigger: NotificationTrigger): Record<string, unknown> {
       return { updateId: trigger.updateId };
     case 'status_changed':
       return { status: trigger.to.status, reason: trigger.to.reason, attemptNumber: trigger.attemptNumber };
+    case 'return_requested':
     case 'return_approved':
+    case 'return_rejected':
       return { returnId: trigger.returnId };
     case 'refund_issued':
       return { refundId: trigger.refundId };

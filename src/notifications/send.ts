@@ -12,7 +12,7 @@ import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
 import { dkimKeyOf } from './dkim.js';
 import { enqueueJob } from '../jobs/queue.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, isOvertaken, smsQuietUntil } from './policy/decide.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietUntil } from './policy/decide.js';
 import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
@@ -138,7 +138,7 @@ async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out
       .where('channel', '=', message.channel)
       .where('address', '=', message.recipient.toLowerCase())
       .executeTakeFirst();
-    const essential = message.channel === 'email' && ['order_confirmed', 'return_approved', 'refund_issued'].includes(message.milestone);
+    const essential = message.channel === 'email' && ESSENTIAL_EMAILS.includes(message.milestone as Milestone);
     if (pref?.opted_out_at && !essential) return 'opted_out';
   }
   // An SMS that waited for its window is pointless once a newer milestone of the same parcel
@@ -181,6 +181,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
   const items = JSON.parse(order.items) as Array<{ name: string; quantity: number; price?: number }>;
   const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number; returnId?: string };
   const update = context.updateId ? await deps.db.selectFrom('personal_updates').selectAll().where('id', '=', context.updateId).executeTakeFirst() : undefined;
+  const returnRow = context.returnId ? await deps.db.selectFrom('returns').select(['rma', 'rejection_reason']).where('id', '=', context.returnId).executeTakeFirst() : undefined;
   const lastEvent = shipment
     ? await deps.db.selectFrom('tracking_events').select('location').where('shipment_id', '=', shipment.id).where('location', 'is not', null).orderBy('occurred_at', 'desc').limit(1).executeTakeFirst()
     : undefined;
@@ -214,12 +215,13 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
       : {}),
     links: {
       trackingPage: page,
-      ...(context.returnId ? { returnLabel: `${page}/returns/${context.returnId}/label` } : {}),
+      ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: `${page}/returns/${context.returnId}/label` } : {}),
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}),
       ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
     },
     ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
+    ...(returnRow ? { returnRequest: { rma: returnRow.rma, ...(returnRow.rejection_reason ? { rejectionReason: returnRow.rejection_reason } : {}) } } : {}),
     ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
   };
 }

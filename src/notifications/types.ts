@@ -12,7 +12,9 @@ export const MILESTONES = [
   'attempt_failed', // delivery failed / action required
   'available_for_pickup',
   'exception', // plain-language reason and what to do
+  'return_requested', // a return waits for a person to approve it: we have your request
   'return_approved', // with the return label
+  'return_rejected', // the brand turned the return down, with its reason
   'return_in_transit',
   'return_received',
   'refund_issued',

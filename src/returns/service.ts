@@ -19,7 +19,9 @@ import type { StatusChangedPayload } from '../notifications/pipeline.js';
 import { type EligibilityInput, checkReturnRequest, nextReturnState, type OrderItem, type Refusal, type ReturnAction, type ReturnItem, returnPolicyOf, type ReturnState } from './policy.js';
 
 export const RETURN_LABEL_JOB = 'return.label';
+export const RETURN_REQUESTED_JOB = 'return.requested';
 export const RETURN_APPROVED_JOB = 'return.approved';
+export const RETURN_REJECTED_JOB = 'return.rejected';
 export const REFUND_ISSUED_JOB = 'return.refund_issued';
 const SAFETY_NET_MS = 60_000;
 
@@ -92,9 +94,18 @@ export async function requestReturn(
     refunded_at: null,
     updated_at: at,
   };
-  await deps.db.insertInto('returns').values(row).execute();
   const approve = options.approve ?? policy.approval === 'automatic';
-  return { ok: true, ret: approve ? await approveReturn(deps, brand, row.id) : row };
+  if (approve) {
+    await deps.db.insertInto('returns').values(row).execute();
+    return { ok: true, ret: await approveReturn(deps, brand, row.id) };
+  }
+  // Waiting for a person: the customer hears that the request arrived (the approval's own message follows).
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('returns').values(row).execute();
+    await enqueueJob(trx, deps.clock.now(), { kind: RETURN_REQUESTED_JOB, payload: { orderId: order.id, returnId: row.id }, idempotencyKey: `return-requested:${row.id}` });
+  });
+  deps.notifyJobsEnqueued();
+  return { ok: true, ret: row };
 }
 
 export async function findReturn(deps: Deps, brandId: string, returnId: string): Promise<ReturnRow> {
@@ -116,6 +127,9 @@ async function transition(deps: Deps, brandId: string, returnId: string, action:
     if (action === 'approve') {
       await enqueueJob(trx, deps.clock.now(), { kind: RETURN_LABEL_JOB, payload: { returnId: current.id }, runAt: new Date(deps.clock.now().getTime() + SAFETY_NET_MS), idempotencyKey: `return-label:${current.id}` });
     }
+    if (action === 'reject') {
+      await enqueueJob(trx, deps.clock.now(), { kind: RETURN_REJECTED_JOB, payload: { orderId: current.order_id, returnId: current.id }, idempotencyKey: `return-rejected:${current.id}` });
+    }
     if (action === 'refund') {
       await enqueueJob(trx, deps.clock.now(), { kind: REFUND_ISSUED_JOB, payload: { orderId: current.order_id, refundId: current.id }, idempotencyKey: `refund-issued:${current.id}` });
     }
@@ -128,8 +142,10 @@ export async function approveReturn(deps: Deps, brand: BrandRow, returnId: strin
   return ensureReturnLabel(deps, returnId);
 }
 
-export function rejectReturn(deps: Deps, brand: BrandRow, returnId: string, reason: string): Promise<ReturnRow> {
-  return transition(deps, brand.id, returnId, 'reject', { rejected_at: deps.clock.now().toISOString(), rejection_reason: reason });
+export async function rejectReturn(deps: Deps, brand: BrandRow, returnId: string, reason: string): Promise<ReturnRow> {
+  const ret = await transition(deps, brand.id, returnId, 'reject', { rejected_at: deps.clock.now().toISOString(), rejection_reason: reason });
+  deps.notifyJobsEnqueued();
+  return ret;
 }
 
 export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string, refund: { amount: number; currency: string; reference?: string | null }): Promise<ReturnRow> {

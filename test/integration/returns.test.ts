@@ -178,6 +178,10 @@ describe('the merchant’s returns API', () => {
     expect(queue).toHaveLength(2);
     const [boots, socks] = queue; // newest first
     expect(await (await t.app.request(path)).text()).toContain('Waiting for approval');
+    await t.worker.drain();
+    const requestEmails = emailsTo('manual@example.com').filter((m) => /have your return request/i.test(String(m.subject)));
+    expect(requestEmails).toHaveLength(2); // one per request, before anyone decides
+    expect(requestEmails.map((m) => String(m.text)).join('\n')).toContain(boots.rma);
 
     const rejected = await t.request('POST', `/v1/returns/${boots.id}/reject`, { reason: 'Worn outdoors <b>mud</b>' });
     expect(rejected.json.state).toBe('rejected');
@@ -185,6 +189,14 @@ describe('the merchant’s returns API', () => {
     const page = await (await t.app.request(path)).text();
     expect(page).toContain('Not approved');
     expect(page).toContain('Why: Worn outdoors &lt;b&gt;mud&lt;/b&gt;');
+    await t.worker.drain();
+    const rejections = emailsTo('manual@example.com').filter((m) => /about your return request/i.test(String(m.subject)));
+    expect(rejections).toHaveLength(1);
+    expect(String(rejections[0]!.text)).toContain('The reason given: Worn outdoors <b>mud</b>');
+    expect(String(rejections[0]!.text)).toContain(boots.rma);
+    expect(String(rejections[0]!.html)).toContain('Worn outdoors &lt;b&gt;mud&lt;/b&gt;');
+    expect(String(rejections[0]!.html)).not.toContain('<b>mud');
+    expect(String(rejections[0]!.html)).not.toContain('/label'); // no return label for a refused return
 
     const approved = await t.request('POST', `/v1/returns/${socks.id}/approve`);
     expect(approved.json).toMatchObject({ state: 'approved', shipment: { status: 'info_received' } });
@@ -193,6 +205,8 @@ describe('the merchant’s returns API', () => {
     await t.worker.drain();
     expect((await t.request('GET', `/v1/shipments/${approved.json.shipment.id}`)).json.status).toBe('delivered');
     expect(emailsTo('manual@example.com').filter((m) => /received your return/i.test(m.subject))).toHaveLength(1);
+    expect(emailsTo('manual@example.com').filter((m) => /return .* is approved/i.test(String(m.subject)))).toHaveLength(1);
+    expect(emailsTo('manual@example.com').filter((m) => /have your return request/i.test(String(m.subject)))).toHaveLength(2); // nothing sent twice
     expect((await t.request('POST', `/v1/returns/${socks.id}/receive`)).status).toBe(409);
     await t.request('PUT', '/v1/returns/policy', POLICY);
   });

@@ -267,6 +267,19 @@ describe('order events → milestones', () => {
     ]);
     expect(summary(decide({ kind: 'refund_issued', orderId: 'ord_1', refundId: 'ref_1' }))).toEqual(['refund_issued email ref_1 → send', 'refund_issued sms ref_1 → held not_for_sms']);
   });
+
+  it('a request waiting for approval and a refused one are answered by email, once per return', () => {
+    expect(summary(decide({ kind: 'return_requested', orderId: 'ord_1', returnId: 'rma_2' }))).toEqual([
+      'return_requested email rma_2 → send',
+      'return_requested sms rma_2 → held not_for_sms',
+    ]);
+    expect(summary(decide({ kind: 'return_rejected', orderId: 'ord_1', returnId: 'rma_2' }))).toEqual([
+      'return_rejected email rma_2 → send',
+      'return_rejected sms rma_2 → held not_for_sms',
+    ]);
+    const sent = decide({ kind: 'return_rejected', orderId: 'ord_1', returnId: 'rma_2' })[0]!.dedupeKey;
+    expect(summary(decide({ kind: 'return_rejected', orderId: 'ord_1', returnId: 'rma_2' }, { alreadySent: new Set([sent]) }))[0]).toBe('return_rejected email rma_2 → held already_sent');
+  });
 });
 
 describe('the in-transit digest', () => {
@@ -396,6 +409,9 @@ describe('held reasons', () => {
     expect(summary(decide({ kind: 'order_created', orderId: 'ord_1' }, unsubscribed))[0]).toBe('order_confirmed email first → send');
     expect(summary(decide({ kind: 'return_approved', orderId: 'ord_1', returnId: 'rma_1' }, unsubscribed))[0]).toBe('return_approved email rma_1 → send');
     expect(summary(decide({ kind: 'refund_issued', orderId: 'ord_1', refundId: 'ref_1' }, unsubscribed))[0]).toBe('refund_issued email ref_1 → send');
+    // The answers to a return request are part of a conversation the customer started.
+    expect(summary(decide({ kind: 'return_requested', orderId: 'ord_1', returnId: 'rma_1' }, unsubscribed))[0]).toBe('return_requested email rma_1 → send');
+    expect(summary(decide({ kind: 'return_rejected', orderId: 'ord_1', returnId: 'rma_1' }, unsubscribed))[0]).toBe('return_rejected email rma_1 → send');
   });
 
   it('already_sent: the same key went out before', () => {

@@ -246,6 +246,17 @@ describe('brand overrides', () => {
     expect(validateTemplateOverride('{{shipment.trackingNumber}}', 'shipped')).toEqual({ ok: true });
   });
 
+  it('keeps a return’s number and refusal to that return’s messages', async () => {
+    expect(validateTemplateOverride('{{return.rma}}: {{return.rejectionReason}}', 'return_rejected')).toEqual({ ok: true });
+    expect(validateTemplateOverride('{{return.rma}}', 'return_requested')).toEqual({ ok: true });
+    expect(validateTemplateOverride('{{return.rma}} {{return.rejectionReason}}', 'return_approved')).toEqual({ ok: false, unknownPlaceholders: ['return.rejectionReason'] });
+    expect(validateTemplateOverride('{{return.rma}}', 'shipped')).toEqual({ ok: false, unknownPlaceholders: ['return.rma'] });
+    const rejected = await renderPreview('return_rejected', 'de');
+    expect(rejected.email.text).toContain('R-7K3M9Q2D');
+    expect(rejected.email.text).toContain('Angegebener Grund: Der Becher wurde benutzt');
+    expect(rejected.email.html).not.toContain('returns/sample/label'); // a refused return has no label to print
+  });
+
   it('replaces subject, heading, body and SMS, filling placeholders', async () => {
     const overrides = {
       subject: '{{customer.firstName}}, {{order.number}} is out!\r\nBcc: x@evil.test',

@@ -22,7 +22,8 @@ export type EstimateWindow = { from: string; to: string };
 export type OrderCreatedTrigger = { kind: 'order_created'; orderId: string };
 /** Hybrid mode: a person wrote an update. SMS only when they marked it critical. */
 export type PersonalUpdateTrigger = { kind: 'personal_update'; orderId: string; updateId: string; critical: boolean };
-export type ReturnApprovedTrigger = { kind: 'return_approved'; orderId: string; returnId: string };
+/** A step of a return the customer hears about: waiting for approval, approved (with the label), turned down. */
+export type ReturnStepTrigger = { kind: 'return_requested' | 'return_approved' | 'return_rejected'; orderId: string; returnId: string };
 export type RefundIssuedTrigger = { kind: 'refund_issued'; orderId: string; refundId: string };
 
 export type StatusChangedTrigger = {
@@ -71,7 +72,7 @@ export type EstimateAlertTrigger = { kind: 'late_by_estimate' | 'stalled'; shipm
 export type NotificationTrigger =
   | OrderCreatedTrigger
   | PersonalUpdateTrigger
-  | ReturnApprovedTrigger
+  | ReturnStepTrigger
   | RefundIssuedTrigger
   | StatusChangedTrigger
   | TransitDigestTrigger
@@ -148,8 +149,8 @@ function deepFreeze<T>(value: T): T {
   return Object.freeze(value);
 }
 
-/** An email unsubscribe does not stop these: the receipt, the return label and the refund receipt. */
-const ESSENTIAL_EMAILS: readonly Milestone[] = ['order_confirmed', 'return_approved', 'refund_issued'];
+/** An email unsubscribe does not stop these: the receipt, the answers to a return request and the refund receipt. */
+export const ESSENTIAL_EMAILS: readonly Milestone[] = ['order_confirmed', 'return_requested', 'return_approved', 'return_rejected', 'refund_issued'];
 
 // ---- The decision ----
 
@@ -182,8 +183,10 @@ export function plannedMessages(trigger: NotificationTrigger): PlannedMessage[] 
       return [forOrder('order_confirmed', trigger.orderId)];
     case 'personal_update':
       return [forOrder('personal_update', trigger.orderId, trigger.updateId, trigger.critical)];
-    case 'return_approved': // an order can have several returns and refunds: each is its own message
-      return [forOrder('return_approved', trigger.orderId, trigger.returnId)];
+    case 'return_requested': // an order can have several returns and refunds: each is its own message
+    case 'return_approved':
+    case 'return_rejected':
+      return [forOrder(trigger.kind, trigger.orderId, trigger.returnId)];
     case 'refund_issued':
       return [forOrder('refund_issued', trigger.orderId, trigger.refundId)];
     case 'transit_digest':

@@ -14,7 +14,7 @@ import type { MessageInput } from './types.js';
 export const CROSS_SELL_MILESTONES: readonly Milestone[] = ['shipped', 'shipped_early', 'delivered', 'all_delivered'];
 export const MAX_CROSS_SELLS = 3;
 
-type DetailKey = Extract<CommonKey, 'carrier' | 'trackingNumber' | 'status' | 'reason' | 'lastLocation' | 'attempt' | 'estimatedDelivery'>;
+type DetailKey = Extract<CommonKey, 'carrier' | 'trackingNumber' | 'status' | 'reason' | 'lastLocation' | 'attempt' | 'estimatedDelivery' | 'rma'>;
 
 /** The facts listed under the body of each email, in order; a fact without a value is left out. */
 const DETAILS: Record<Milestone, readonly DetailKey[]> = {
@@ -28,7 +28,9 @@ const DETAILS: Record<Milestone, readonly DetailKey[]> = {
   attempt_failed: ['reason', 'attempt', 'carrier', 'trackingNumber'],
   available_for_pickup: ['lastLocation', 'carrier', 'trackingNumber'],
   exception: ['carrier', 'trackingNumber', 'lastLocation'],
-  return_approved: ['carrier', 'trackingNumber'],
+  return_requested: ['rma'],
+  return_approved: ['rma', 'carrier', 'trackingNumber'],
+  return_rejected: ['rma'],
   return_in_transit: ['carrier', 'trackingNumber', 'lastLocation'],
   return_received: [],
   refund_issued: [],
@@ -44,6 +46,7 @@ const DETAIL_VALUE: Record<DetailKey, keyof PlaceholderValues> = {
   lastLocation: 'shipment.lastLocation',
   attempt: 'shipment.attemptNumber',
   estimatedDelivery: 'estimatedDelivery',
+  rma: 'return.rma',
 };
 
 /** Milestones whose "what to do" depends on why it happened. */
@@ -131,6 +134,8 @@ function placeholderValues(input: MessageInput, text: LocaleText): PlaceholderVa
     'links.trackingPage': links.trackingPage,
     'links.shortTrackingPage': links.shortTrackingPage ?? links.trackingPage,
     'links.returnLabel': safeUrl(links.returnLabel),
+    'return.rma': input.returnRequest?.rma,
+    'return.rejectionReason': input.returnRequest?.rejectionReason,
     'support.email': brand.supportEmail,
     'support.url': safeUrl(brand.supportUrl),
   };

@@ -1,5 +1,5 @@
 // {{placeholders}}: the one syntax shared by our own wording (locales/*.ts) and brand overrides.
-import type { Milestone } from '../types.js';
+import { type Milestone, MILESTONES } from '../types.js';
 import { escapeHtml, safeUrl, textToHtml } from './escape.js';
 
 export const PLACEHOLDERS = [
@@ -18,6 +18,8 @@ export const PLACEHOLDERS = [
   'links.trackingPage',
   'links.shortTrackingPage',
   'links.returnLabel',
+  'return.rma',
+  'return.rejectionReason',
   'support.email',
   'support.url',
 ] as const;
@@ -35,10 +37,21 @@ const LINK_TARGET: Partial<Record<Placeholder, (value: string) => string>> = {
   'support.email': (address) => `mailto:${address}`,
 };
 
-/** A confirmation never names a tracking number (product rule), so an override there may not either. */
-const UNAVAILABLE: Partial<Record<Milestone, readonly Placeholder[]>> = {
-  order_confirmed: ['shipment.trackingNumber'],
+/** Placeholders that only the messages about one return request can fill. */
+const RETURN_ONLY: Partial<Record<Placeholder, readonly Milestone[]>> = {
+  'return.rma': ['return_requested', 'return_approved', 'return_rejected'],
+  'return.rejectionReason': ['return_rejected'],
 };
+
+/**
+ * What a milestone never fills: a confirmation never names a tracking number (product rule), so an
+ * override there may not either; a return's number and refusal belong to that return's messages.
+ */
+function unavailableIn(milestone: Milestone): Placeholder[] {
+  const returnOnly = PLACEHOLDERS.filter((name) => RETURN_ONLY[name] && !RETURN_ONLY[name].includes(milestone));
+  return milestone === 'order_confirmed' ? ['shipment.trackingNumber', ...returnOnly] : returnOnly;
+}
+const UNAVAILABLE = new Map(MILESTONES.map((milestone) => [milestone, unavailableIn(milestone)]));
 
 const PLACEHOLDER_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
@@ -54,14 +67,14 @@ export function placeholdersIn(text: string): string[] {
  * refuse placeholders that milestone never fills (a tracking number in an order confirmation).
  */
 export function validateTemplateOverride(text: string, milestone?: Milestone): { ok: true } | { ok: false; unknownPlaceholders: string[] } {
-  const unavailable: readonly string[] = (milestone && UNAVAILABLE[milestone]) ?? [];
+  const unavailable: readonly string[] = (milestone && UNAVAILABLE.get(milestone)) ?? [];
   const unknownPlaceholders = placeholdersIn(text).filter((name) => !isPlaceholder(name) || unavailable.includes(name));
   return unknownPlaceholders.length === 0 ? { ok: true } : { ok: false, unknownPlaceholders };
 }
 
 export function valuesAvailableIn(milestone: Milestone, values: PlaceholderValues): PlaceholderValues {
-  const unavailable = UNAVAILABLE[milestone];
-  if (!unavailable) return values;
+  const unavailable = UNAVAILABLE.get(milestone) ?? [];
+  if (unavailable.length === 0) return values;
   const kept = { ...values };
   for (const name of unavailable) delete kept[name];
   return kept;

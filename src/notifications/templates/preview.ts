@@ -9,6 +9,8 @@ import type { BrandLook, MessageInput, RenderedMessage, ShipmentSummary, Templat
 
 const SAMPLE_BRAND: BrandLook = { name: 'Acme Goods', primaryColor: '#0f766e', accentColor: '#b45309', supportEmail: 'help@example.com' };
 const SAMPLE_SITE = 'https://track.example.com';
+/** The milestones about one return request, which carry its RMA number. */
+const RETURN_STEPS: readonly Milestone[] = ['return_requested', 'return_approved', 'return_rejected'];
 
 export function renderPreview(milestone: Milestone, locale: string, brand: BrandLook = SAMPLE_BRAND, overrides?: TemplateOverrides): Promise<RenderedMessage> {
   return renderMessage(sampleInput(milestone, locale, brand, overrides));
@@ -45,6 +47,7 @@ export function sampleInput(milestone: Milestone, locale: string, brand: BrandLo
         ]
       : undefined,
     personalUpdate: milestone === 'personal_update' ? { text: sample.personalUpdate } : undefined,
+    returnRequest: RETURN_STEPS.includes(milestone) ? { rma: 'R-7K3M9Q2D', ...(milestone === 'return_rejected' ? { rejectionReason: sample.rejectionReason } : {}) } : undefined,
     overrides,
   };
 }
@@ -72,7 +75,9 @@ const SAMPLE_STATUS: Record<Milestone, ShipmentStatus> = {
   attempt_failed: 'attempt_failed',
   available_for_pickup: 'available_for_pickup',
   exception: 'exception',
+  return_requested: 'delivered',
   return_approved: 'info_received',
+  return_rejected: 'delivered',
   return_in_transit: 'in_transit',
   return_received: 'delivered',
   refund_issued: 'delivered',

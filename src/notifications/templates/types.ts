@@ -72,6 +72,8 @@ export type MessageInput = {
   crossSells?: CrossSell[];
   /** Hybrid mode: a person's words (plain text) and an optional image. */
   personalUpdate?: { text: string; imageUrl?: string };
+  /** The return a return milestone is about: its RMA number and, when turned down, the brand's reason (plain text). */
+  returnRequest?: { rma: string; rejectionReason?: string };
   overrides?: TemplateOverrides;
 };
 

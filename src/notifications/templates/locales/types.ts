@@ -16,6 +16,8 @@ export const COMMON_KEYS = [
   'lastLocation',
   'attempt',
   'estimatedDelivery',
+  /** The return's RMA number. */
+  'rma',
   'receiptTitle',
   'item',
   'quantity',
@@ -40,6 +42,7 @@ export const PREVIEW_KEYS = [
   'item2',
   'lastLocation',
   'personalUpdate',
+  'rejectionReason',
   'crossSell1',
   'crossSell2',
   'crossSell3',
