@@ -50,9 +50,30 @@ export function chooseLanguage(choice: LanguageChoice): HubLanguage {
   );
 }
 
+// A template split once at its placeholders: text, name, text, name, …, text. Templates are the
+// page's own words (a few hundred), filled several times on every page.
+const splitTemplates = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = splitTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    if (splitTemplates.size > 10_000) splitTemplates.clear();
+    splitTemplates.set(template, parts);
+  }
+  return parts;
+}
+
 /** Fills {name} placeholders; values are plain text (the page escapes them). */
-export const fill = (template: string, values: Record<string, string | number>): string =>
-  template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+export function fill(template: string, values: Record<string, string | number>): string {
+  const parts = partsOf(template);
+  let text = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
+    text += (key in values ? String(values[key]) : `{${key}}`) + parts[i + 1]!;
+  }
+  return text;
+}
 
 /** Statuses and reasons, shared with the message templates. */
 export const statusWords = (language: HubLanguage) => LOCALE_TEXT[language].statuses;
