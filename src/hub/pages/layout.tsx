@@ -73,7 +73,7 @@ function BrandFooter({ theme, text }: { theme: CompiledTheme; text: HubText }) {
   );
 }
 
-/** The page around its main content, in pieces made once per theme version and language. */
+/** The page around its title, stylesheet (kept once, in the compiled theme) and main content: made once per theme version and language. */
 type Shell = {
   head: string;
   body: string;
@@ -91,7 +91,7 @@ function shellOf(theme: CompiledTheme, language: HubLanguage): Shell {
     const text = HUB_TEXT[language];
     shell = {
       head: `<html lang="${language}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="referrer" content="no-referrer"/><title>`,
-      body: `</title><style>${theme.css}</style></head><body>${String(<BrandHeader theme={theme} text={text} />)}<main id="main">`,
+      body: `</style></head><body>${String(<BrandHeader theme={theme} text={text} />)}<main id="main">`,
       end: `</main>${String(<BrandFooter theme={theme} text={text} />)}</body></html>`,
       switchStart: `<nav class="langs noprint" aria-label="${escapeHtml(text.languages)}"><ul>`,
       switchItems: HUB_LANGUAGES.map((l) => {
@@ -99,7 +99,7 @@ function shellOf(theme: CompiledTheme, language: HubLanguage): Shell {
         return l === language ? `<li><span aria-current="true" lang="${l}">${name}</span></li>` : ['<li><a href="', `${l}" lang="${l}" hreflang="${l}">${name}</a></li>`];
       }),
     };
-    if (shells.size > 20_000) shells.clear();
+    if (shells.size > 5_000) shells.clear();
     shells.set(key, shell);
   }
   return shell;
@@ -115,7 +115,7 @@ function languageSwitchHtml(shell: Shell, path: string): string {
 export function hubPageHtml(frame: PageFrame, main: string): string {
   const shell = shellOf(frame.theme, frame.language);
   const languages = frame.path ? languageSwitchHtml(shell, frame.path) : '';
-  return `<!doctype html>${shell.head}${escapeHtml(frame.title)}${shell.body}${main}${languages}${shell.end}`;
+  return `<!doctype html>${shell.head}${escapeHtml(frame.title)}</title><style>${frame.theme.css}${shell.body}${main}${languages}${shell.end}`;
 }
 
 /** The same frame for pages written in JSX (the lookup form, the returns portal). */
