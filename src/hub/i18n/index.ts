@@ -38,13 +38,27 @@ export function acceptedLanguages(header: string | null | undefined): string[] {
     .map((l) => l.tag);
 }
 
+const browserLanguages = new Map<string, HubLanguage | null>();
+
+/** The first language of an Accept-Language header that we write in; browsers send few distinct headers, so each is read once. */
+function browserLanguage(header: string | null | undefined): HubLanguage | null {
+  if (!header) return null;
+  let language = browserLanguages.get(header);
+  if (language === undefined) {
+    language = acceptedLanguages(header).map(hubLanguageOf).find((l) => l !== null) ?? null;
+    if (browserLanguages.size > 1_000) browserLanguages.clear();
+    browserLanguages.set(header, language);
+  }
+  return language;
+}
+
 export type LanguageChoice = { param?: string | null; orderLocale?: string | null; acceptLanguage?: string | null; brandDefault?: string | null };
 
 export function chooseLanguage(choice: LanguageChoice): HubLanguage {
   return (
     hubLanguageOf(choice.param) ??
     hubLanguageOf(choice.orderLocale) ??
-    acceptedLanguages(choice.acceptLanguage).map(hubLanguageOf).find((l) => l !== null) ??
+    browserLanguage(choice.acceptLanguage) ??
     hubLanguageOf(choice.brandDefault) ??
     'en'
   );
