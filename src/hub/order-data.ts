@@ -40,7 +40,7 @@ export type PageReturn = {
   createdAt: string;
 };
 
-/** One row of shipments ⋈ events, as an array in the order of SHIPMENT_COLUMNS (no object per row: a busy page has dozens). */
+/** One row of shipments ⋈ events, as an array in the order of SHIPMENT_FIELDS (no object per row: a busy page has dozens). */
 export type PageShipmentRow = [
   id: string,
   carrier: string,
