@@ -48,6 +48,7 @@ const dayOffsets = new Map<string, Map<number, number | null>>();
 /**
  * The zone's offset throughout the UTC day of `ms`, or null on a day its clocks change (the
  * offset at the day's first and last millisecond differ): those instants take the slow path.
+ * This assumes no zone changes its clocks twice within one day and back (none does).
  */
 function dayOffset(timeZone: string, ms: number): number | null {
   let days = dayOffsets.get(timeZone);
