@@ -25,14 +25,28 @@ export type RecommendInput = {
   limit: number;
 };
 
+/** A catalogue's products by id: the active ones, and every entry per id. Made once per catalogue (it is cached, then shared by every page). */
+type CatalogueIndex = { active: Map<string, CatalogueProduct>; all: Map<string, CatalogueProduct[]> };
+const indexes = new WeakMap<readonly CatalogueProduct[], CatalogueIndex>();
+
+function indexOf(catalogue: readonly CatalogueProduct[]): CatalogueIndex {
+  let index = indexes.get(catalogue);
+  if (!index) {
+    index = { active: new Map(catalogue.filter((p) => p.active).map((p) => [p.id, p])), all: new Map() };
+    for (const p of catalogue) index.all.set(p.id, [...(index.all.get(p.id) ?? []), p]);
+    indexes.set(catalogue, index);
+  }
+  return index;
+}
+
 export function recommend(input: RecommendInput): CatalogueProduct[] {
   const bought = new Set(input.bought);
-  const byId = new Map(input.catalogue.filter((p) => p.active && !bought.has(p.id)).map((p) => [p.id, p]));
+  const { active, all } = indexOf(input.catalogue);
   const chosen: CatalogueProduct[] = [];
   const take = (ids: Iterable<string>) => {
     for (const id of ids) {
       if (chosen.length >= input.limit) return;
-      const product = byId.get(id);
+      const product = bought.has(id) ? undefined : active.get(id);
       if (product && !chosen.includes(product)) chosen.push(product);
     }
   };
@@ -50,13 +64,24 @@ export function recommend(input: RecommendInput): CatalogueProduct[] {
   }
   take([...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id));
   take(input.fallback);
+  if (chosen.length >= input.limit) return chosen;
 
-  const boughtTags = new Set(input.catalogue.filter((p) => bought.has(p.id)).flatMap((p) => p.tags));
-  const popularity = (p: CatalogueProduct) => input.together.orders.get(p.id) ?? 0;
-  const rest = [...byId.values()].sort(
-    (a, b) =>
-      Number(b.tags.some((t) => boughtTags.has(t))) - Number(a.tags.some((t) => boughtTags.has(t))) || popularity(b) - popularity(a) || (a.id < b.id ? -1 : 1),
-  );
-  take(rest.map((p) => p.id));
+  // The rest: products sharing a tag with what was bought, then the best sellers, then by id.
+  // Only the few still wanted are kept in order (a catalogue can hold thousands).
+  const boughtTags = new Set([...bought].flatMap((id) => all.get(id) ?? []).flatMap((p) => p.tags));
+  type Candidate = { product: CatalogueProduct; tagged: number; popularity: number };
+  const before = (a: Candidate, b: Candidate) => b.tagged - a.tagged || b.popularity - a.popularity || (a.product.id < b.product.id ? -1 : 1);
+  const wanted = input.limit - chosen.length;
+  const best: Candidate[] = [];
+  for (const product of active.values()) {
+    if (bought.has(product.id) || chosen.includes(product)) continue;
+    const candidate = { product, tagged: Number(product.tags.some((t) => boughtTags.has(t))), popularity: input.together.orders.get(product.id) ?? 0 };
+    if (best.length === wanted && before(candidate, best[wanted - 1]!) > 0) continue;
+    let at = best.length;
+    while (at > 0 && before(candidate, best[at - 1]!) < 0) at--;
+    best.splice(at, 0, candidate);
+    if (best.length > wanted) best.pop();
+  }
+  for (const { product } of best) chosen.push(product);
   return chosen;
 }

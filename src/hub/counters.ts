@@ -23,9 +23,19 @@ function pendingOf(deps: Deps): Pending {
   return p;
 }
 
+let today = { start: 0, end: 0, text: '' };
+/** The UTC day of an instant as YYYY-MM-DD, worked out once a day (a page view counts up to five things). */
+function dayOf(ms: number): string {
+  if (ms < today.start || ms >= today.end) {
+    const start = Math.floor(ms / 86_400_000) * 86_400_000;
+    today = { start, end: start + 86_400_000, text: new Date(start).toISOString().slice(0, 10) };
+  }
+  return today.text;
+}
+
 export function count(deps: Deps, brandId: string, metric: Metric, options: { productId?: string; source?: Source; by?: number } = {}): void {
   const p = pendingOf(deps);
-  const day = deps.clock.now().toISOString().slice(0, 10);
+  const day = dayOf(deps.clock.now().getTime());
   // Brand ids, days, metrics and sources hold no '\n'; the product id goes last and is kept whole.
   const key = `${brandId}\n${day}\n${metric}\n${options.source ?? 'page'}\n${options.productId ?? ''}`;
   p.counts.set(key, (p.counts.get(key) ?? 0) + (options.by ?? 1));

@@ -28,9 +28,20 @@ async function remembered(cache: Map<string, Entry>, key: string, load: () => Pr
   return value;
 }
 
+const publicHosts = new Map<string, string>();
+/** Waybill's own host name, parsed once per configured address (every page view asks). */
+function publicHost(publicUrl: string): string {
+  let host = publicHosts.get(publicUrl);
+  if (host === undefined) {
+    host = new URL(publicUrl).hostname;
+    publicHosts.set(publicUrl, host);
+  }
+  return host;
+}
+
 /** The brand whose custom domain this is, or null (Waybill's own address, or unknown). */
 export function brandForHost(deps: Deps, host: string): Promise<BrandRow | null> {
-  if (!host || host === new URL(deps.config.publicUrl).hostname) return Promise.resolve(null);
+  if (!host || host === publicHost(deps.config.publicUrl)) return Promise.resolve(null);
   return remembered(byHost, host, () =>
     deps.db.selectFrom('brand_hubs').innerJoin('brands', 'brands.id', 'brand_hubs.brand_id').selectAll('brands').where('brand_hubs.domain', '=', host).executeTakeFirst(),
   );

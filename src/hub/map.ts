@@ -48,7 +48,8 @@ export function geocodeDestination(destination: { city?: string; region?: string
   }
 }
 
-const project = (lat: number, lon: number): [number, number] => {
+/** Web Mercator: a point's place in the world square (WORLD units, y down). */
+export const project = (lat: number, lon: number): [number, number] => {
   const phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
   return [((lon + 180) / 360) * WORLD, ((1 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / Math.PI) / 2) * WORLD];
 };
@@ -57,9 +58,18 @@ export type Frame = { x: number; y: number; w: number; h: number };
 
 /** The window onto the world that shows every point with a margin, 2:1 like the frame. */
 export function frameAround(points: Array<{ lat: number; lon: number }>): Frame {
-  const xy = points.map((p) => project(p.lat, p.lon));
+  return frameAroundProjected(points.map((p) => project(p.lat, p.lon)));
+}
+
+/** The same, for points already projected (a page keeps its places projected). */
+export function frameAroundProjected(xy: ReadonlyArray<readonly [number, number]>): Frame {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [x, y] of xy) [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
+  for (const [x, y] of xy) {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
   const margin = Math.max(maxX - minX, 2 * (maxY - minY), 12) * 0.15;
   [minX, minY, maxX, maxY] = [minX - margin, minY - margin / 2, maxX + margin, maxY + margin / 2];
   let w = Math.max(maxX - minX, 2 * (maxY - minY));
@@ -74,7 +84,8 @@ export function frameAround(points: Array<{ lat: number; lon: number }>): Frame 
   }
 }
 
-const toFrame = (frame: Frame, x: number, y: number): [number, number] => [((x - frame.x) / frame.w) * FRAME.width, ((y - frame.y) / frame.h) * FRAME.height];
+/** A projected point's place in the 600×300 picture of a frame. */
+export const toFrame = (frame: Frame, x: number, y: number): [number, number] => [((x - frame.x) / frame.w) * FRAME.width, ((y - frame.y) / frame.h) * FRAME.height];
 
 export function framePoint(frame: Frame, lat: number, lon: number): [number, number] {
   const [x, y] = project(lat, lon);

@@ -40,7 +40,47 @@ export type PageReturn = {
   createdAt: string;
 };
 
-export type PageShipmentRow = {
+/** One row of shipments ⋈ events, as an array in the order of SHIPMENT_FIELDS (no object per row: a busy page has dozens). */
+export type PageShipmentRow = [
+  id: string,
+  carrier: string,
+  tracking_number: string,
+  direction: string,
+  status: string,
+  reason: string | null,
+  delayed: Bool | boolean,
+  estimated_from: string | null,
+  estimated_to: string | null,
+  status_changed_at: string | null,
+  e_status: string | null,
+  carrier_text: string | null,
+  location: string | null,
+  occurred_at: string | null,
+];
+
+const SHIPMENT_FIELDS = [
+  's.id',
+  's.carrier',
+  's.tracking_number',
+  's.direction',
+  's.status',
+  's.reason',
+  's.delayed',
+  's.estimated_from',
+  's.estimated_to',
+  's.status_changed_at',
+  'e.status AS e_status',
+  'e.carrier_text',
+  'e.location',
+  'e.occurred_at',
+];
+const SHIPMENT_COLUMNS = SHIPMENT_FIELDS.join(', ');
+/** Each field's name in a row object: its alias, else its column. */
+const SHIPMENT_NAMES = SHIPMENT_FIELDS.map((field) => field.split(/ AS |\./).pop()!);
+
+/** A scan as the page shows it: the time is shown on the destination's clock, so its UTC instant is enough. */
+export type PageEvent = { status: string; carrierText: string | null; location: string | null; occurredAt: string | null };
+export type PageShipment = {
   id: string;
   carrier: string;
   tracking_number: string;
@@ -51,15 +91,8 @@ export type PageShipmentRow = {
   estimated_from: string | null;
   estimated_to: string | null;
   status_changed_at: string | null;
-  e_status: string | null;
-  carrier_text: string | null;
-  location: string | null;
-  occurred_at: string | null;
+  events: PageEvent[];
 };
-
-/** A scan as the page shows it: the time is shown on the destination's clock, so its UTC instant is enough. */
-export type PageEvent = { status: string; carrierText: string | null; location: string | null; occurredAt: string | null };
-export type PageShipment = Omit<PageShipmentRow, 'e_status' | 'carrier_text' | 'location' | 'occurred_at'> & { events: PageEvent[] };
 
 const ORDER_COLUMNS =
   'o.id, o.brand_id, o.number, o.customer_email, o.customer_locale, o.destination, o.items, o.placed_at, o.estimated_from, o.estimated_to, o.created_at, b.name AS brand_name, b.link_key_version, b.settings';
@@ -71,7 +104,7 @@ export const PAGE_SQL = {
       (SELECT json_group_array(json_array(u.text, u.image_url, u.created_at)) FROM (SELECT * FROM personal_updates WHERE order_id = o.id ORDER BY created_at DESC) u) AS updates,
       (SELECT json_group_array(json_array(r.id, r.rma, r.state, r.items, r.reason, r.shipment_id, r.rejection_reason, r.refund_amount, r.refund_currency, r.created_at)) FROM (SELECT * FROM returns WHERE order_id = o.id ORDER BY id) r) AS returns
       FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = ?`,
-    shipments: `SELECT ${'s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.carrier_text, e.location, e.occurred_at'}
+    shipments: `SELECT ${SHIPMENT_COLUMNS}
       FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id WHERE s.order_id = ? ORDER BY s.id, e.occurred_at IS NULL, e.occurred_at, e.id`,
   },
   postgres: {
@@ -84,7 +117,7 @@ export const PAGE_SQL = {
     },
     shipments: {
       name: 'waybill_hub_page_shipments',
-      text: `SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at, e.status AS e_status, e.carrier_text, e.location, e.occurred_at
+      text: `SELECT ${SHIPMENT_COLUMNS}
         FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id WHERE s.order_id = $1 ORDER BY s.id, e.occurred_at IS NULL, e.occurred_at, e.id`,
     },
   },
@@ -122,44 +155,41 @@ export function returnsOf(order: PageOrder): PageReturn[] {
 /** An order's shipments (oldest first), each with its events (oldest first; events without a time last). */
 export async function loadPageShipments(deps: Deps, orderId: string): Promise<PageShipment[]> {
   const direct = deps.direct;
-  if (direct.dialect === 'sqlite') return groupShipments(await direct.exclusive(() => direct.statements.prepare(PAGE_SQL.sqlite.shipments).all(orderId) as PageShipmentRow[]));
-  const { rows } = await runNamed<PageShipmentRow>(direct.pool, PAGE_SQL.postgres.shipments, [orderId]);
+  if (direct.dialect === 'sqlite') return groupShipments(await direct.exclusive(() => direct.statements.prepare(PAGE_SQL.sqlite.shipments).raw(true).all(orderId) as PageShipmentRow[]));
+  const { rows } = await direct.pool.query<PageShipmentRow>({ ...PAGE_SQL.postgres.shipments, values: [orderId], rowMode: 'array' });
   return groupShipments(rows);
 }
 
 /** The parcels with this tracking number among the brand's (any carrier it could be). */
 export async function loadShipmentsByNumber(deps: Deps, where: { brandId: string; trackingNumber: string; carriers: readonly string[] }): Promise<PageShipment[]> {
-  const { rows } = await sql<PageShipmentRow>`SELECT s.id, s.carrier, s.tracking_number, s.direction, s.status, s.reason, s.delayed, s.estimated_from, s.estimated_to, s.status_changed_at,
-      e.status AS e_status, e.carrier_text, e.location, e.occurred_at
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${sql.raw(SHIPMENT_COLUMNS)}
     FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id
     WHERE s.carrier IN (${sql.join(where.carriers.map((c) => sql`${c}`))}) AND s.tracking_number = ${where.trackingNumber} AND s.brand_id = ${where.brandId}
     ORDER BY s.id, CASE WHEN e.occurred_at IS NULL THEN 1 ELSE 0 END, e.occurred_at, e.id`.execute(deps.db);
-  return groupShipments(rows);
+  return groupShipments(rows.map((row) => SHIPMENT_NAMES.map((name) => row[name]) as PageShipmentRow));
 }
 
 function groupShipments(rows: PageShipmentRow[]): PageShipment[] {
   const shipments: PageShipment[] = [];
   let current: PageShipment | undefined;
   for (const row of rows) {
-    if (!current || current.id !== row.id) {
+    if (!current || current.id !== row[0]) {
       current = {
-        id: row.id,
-        carrier: row.carrier,
-        tracking_number: row.tracking_number,
-        direction: row.direction,
-        status: row.status,
-        reason: row.reason,
-        delayed: Number(row.delayed) as Bool,
-        estimated_from: row.estimated_from,
-        estimated_to: row.estimated_to,
-        status_changed_at: row.status_changed_at,
+        id: row[0],
+        carrier: row[1],
+        tracking_number: row[2],
+        direction: row[3],
+        status: row[4],
+        reason: row[5],
+        delayed: Number(row[6]) as Bool,
+        estimated_from: row[7],
+        estimated_to: row[8],
+        status_changed_at: row[9],
         events: [],
       };
       shipments.push(current);
     }
-    if (row.e_status !== null) {
-      current.events.push({ status: row.e_status, carrierText: row.carrier_text, location: row.location, occurredAt: row.occurred_at });
-    }
+    if (row[10] !== null) current.events.push({ status: row[10], carrierText: row[11], location: row[12], occurredAt: row[13] });
   }
   return shipments;
 }

@@ -5,7 +5,7 @@ import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js
 import { stageIndex } from '../web/status-text.js';
 import { carrierName, type Destination, destinationZone, formatDay, formatMoney, formatTime, formatWindow, placeText } from './format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT, reasonWords, statusWords } from './i18n/index.js';
-import { type Frame, FRAME, frameAround, framePoint, geocode, geocodeDestination, landPath, type Place, type Tile, tilesFor } from './map.js';
+import { type Frame, FRAME, frameAroundProjected, geocode, geocodeDestination, landPath, type Place, project, type Tile, tilesFor, toFrame } from './map.js';
 import type { PageEvent, PageOrder, PageReturn, PageShipment, PageUpdate } from './order-data.js';
 import type { CompiledTheme } from './theme.js';
 
@@ -91,7 +91,8 @@ export function shipmentView(s: PageShipment, options: { language: HubLanguage; 
 
 const deliveredAt = (s: PageShipment) => [...s.events].reverse().find((e) => e.status === 'delivered')?.occurredAt ?? null;
 
-type Located = { text: string; label: string; point: { lat: number; lon: number } | null };
+/** A place on a page: its words, its label on the map, and its point projected onto the world (or null). */
+type Located = { text: string; label: string; xy: [number, number] | null };
 const locations = new Map<string, Located>();
 
 /** A scan's place as stored (JSON): its words and its point, worked out once per distinct place. */
@@ -99,7 +100,8 @@ function located(raw: string): Located {
   let hit = locations.get(raw);
   if (!hit) {
     const place = JSON.parse(raw) as Place;
-    hit = { text: placeText(place), label: place.city ?? placeText(place), point: geocode(place) };
+    const point = geocode(place);
+    hit = { text: placeText(place), label: place.city ?? placeText(place), xy: point ? project(point.lat, point.lon) : null };
     if (locations.size > 50_000) locations.clear();
     locations.set(raw, hit);
   }
@@ -140,23 +142,39 @@ function returnView(r: PageReturn, shipments: PageShipment[], language: HubLangu
   };
 }
 
+type Stop = Located & { xy: [number, number] };
+
+/** The scans of a parcel that have a place on the map, oldest first. */
+function stopsOf(s: PageShipment): Stop[] {
+  const stops: Stop[] = [];
+  for (const e of s.events) {
+    if (!e.location) continue;
+    const place = located(e.location);
+    if (place.xy) stops.push(place as Stop);
+  }
+  return stops;
+}
+
 /** One map for the whole order: each parcel's scans joined in time order, the rest of the way dashed. */
 function mapView(shipments: PageShipment[], destination: Destination, text: HubText, theme: CompiledTheme): MapView | null {
-  const located = shipments.map((s) => ({ s, points: s.events.flatMap((e) => locatedEvent(e)) })).filter((x) => x.points.length > 0);
+  const located = shipments.map((s) => ({ s, points: stopsOf(s) })).filter((x) => x.points.length > 0);
   if (located.length === 0) return null;
   const home = geocodeDestination(destination);
+  const homeXY = home ? project(home.lat, home.lon) : null;
   const all = located.flatMap((x) => x.points);
-  const frame: Frame = frameAround(home ? [...all, home] : all);
+  const allXY = all.map((p) => p.xy);
+  const frame: Frame = frameAroundProjected(homeXY ? [...allXY, homeXY] : allXY);
+  const target = homeXY ? toFrame(frame, homeXY[0], homeXY[1]) : null;
   const routes: MapRoute[] = located.map(({ s, points }) => {
-    const xy = dedupe(points.map((p) => framePoint(frame, p.lat, p.lon)));
+    const xy = dedupe(points.map((p) => toFrame(frame, p.xy[0], p.xy[1])));
     const last = xy[xy.length - 1]!;
     const done = s.status === 'delivered' || s.status === 'returned';
-    const target = s.direction === 'return' ? null : home ? framePoint(frame, home.lat, home.lon) : null;
+    const goal = s.direction === 'return' ? null : target;
     return {
       d: xy.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join(''),
       stops: xy,
       returning: s.direction === 'return',
-      plan: !done && target ? `M${last[0]} ${last[1]}L${round(target[0])} ${round(target[1])}` : null,
+      plan: !done && goal ? `M${last[0]} ${last[1]}L${round(goal[0])} ${round(goal[1])}` : null,
     };
   });
   const first = all[0]!;
@@ -177,15 +195,9 @@ function mapView(shipments: PageShipment[], destination: Destination, text: HubT
 
 const round = (n: number) => Math.round(n);
 
-function at(frame: Frame, p: { lat: number; lon: number }) {
-  const [x, y] = framePoint(frame, p.lat, p.lon);
+function at(frame: Frame, p: Stop) {
+  const [x, y] = toFrame(frame, p.xy[0], p.xy[1]);
   return { x: Math.max(60, Math.min(FRAME.width - 60, round(x))), y: Math.max(22, Math.min(FRAME.height - 8, round(y) - 14)) };
-}
-
-function locatedEvent(e: PageEvent): Array<{ lat: number; lon: number; label: string }> {
-  if (!e.location) return [];
-  const { point, label } = located(e.location);
-  return point ? [{ ...point, label }] : [];
 }
 
 function dedupe(points: Array<[number, number]>): Array<[number, number]> {

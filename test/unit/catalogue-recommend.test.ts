@@ -45,6 +45,27 @@ describe('recommend', () => {
   });
 });
 
+describe('recommend over a large catalogue', () => {
+  it('keeps only the few it shows, in the same order a full sort of the catalogue gives', () => {
+    // Tags, popularity and ids drawn from a fixed sequence (a failure must repeat).
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const catalogue = Array.from({ length: 600 }, (_, i) => product(`P${String(Math.floor(next() * 400)).padStart(3, '0')}-${i % 7}`, ['a', 'b', 'c'].filter(() => next() < 0.2), next() < 0.9));
+    const orders = new Map(catalogue.filter(() => next() < 0.5).map((p) => [p.id, Math.floor(next() * 4)]));
+    for (const limit of [1, 4, 8]) {
+      const bought = catalogue.slice(0, 3).map((p) => p.id);
+      const fallback = [catalogue[10]!.id, catalogue[20]!.id];
+      // The rule written out plainly: fallback, then everything else sorted by (shares a tag, popularity, id).
+      const boughtTags = new Set(catalogue.filter((p) => bought.includes(p.id)).flatMap((p) => p.tags));
+      const rest = [...new Map(catalogue.filter((p) => p.active && !bought.includes(p.id)).map((p) => [p.id, p])).values()];
+      const key = (p: CatalogueProduct) => [Number(p.tags.some((t) => boughtTags.has(t))), orders.get(p.id) ?? 0] as const;
+      rest.sort((a, b) => key(b)[0] - key(a)[0] || key(b)[1] - key(a)[1] || (a.id < b.id ? -1 : 1));
+      const expected = [...new Set([...fallback.map((id) => rest.find((p) => p.id === id)!).filter(Boolean), ...rest])].slice(0, limit);
+      expect(recommend({ bought, catalogue, together: { orders, pairs: new Map() }, fallback, limit })).toEqual(expected);
+    }
+  });
+});
+
 describe('the catalogue CSV', () => {
   it('loads good rows and reports each bad one by line, whatever the header spelling', () => {
     const csv = [

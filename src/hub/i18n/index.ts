@@ -38,21 +38,56 @@ export function acceptedLanguages(header: string | null | undefined): string[] {
     .map((l) => l.tag);
 }
 
+const browserLanguages = new Map<string, HubLanguage | null>();
+
+/** The first language of an Accept-Language header that we write in; browsers send few distinct headers, so each is read once. */
+function browserLanguage(header: string | null | undefined): HubLanguage | null {
+  if (!header) return null;
+  let language = browserLanguages.get(header);
+  if (language === undefined) {
+    language = acceptedLanguages(header).map(hubLanguageOf).find((l) => l !== null) ?? null;
+    if (browserLanguages.size > 1_000) browserLanguages.clear();
+    browserLanguages.set(header, language);
+  }
+  return language;
+}
+
 export type LanguageChoice = { param?: string | null; orderLocale?: string | null; acceptLanguage?: string | null; brandDefault?: string | null };
 
 export function chooseLanguage(choice: LanguageChoice): HubLanguage {
   return (
     hubLanguageOf(choice.param) ??
     hubLanguageOf(choice.orderLocale) ??
-    acceptedLanguages(choice.acceptLanguage).map(hubLanguageOf).find((l) => l !== null) ??
+    browserLanguage(choice.acceptLanguage) ??
     hubLanguageOf(choice.brandDefault) ??
     'en'
   );
 }
 
+// A template split once at its placeholders: text, name, text, name, …, text. Templates are the
+// page's own words (a few hundred), filled several times on every page.
+const splitTemplates = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = splitTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    if (splitTemplates.size > 10_000) splitTemplates.clear();
+    splitTemplates.set(template, parts);
+  }
+  return parts;
+}
+
 /** Fills {name} placeholders; values are plain text (the page escapes them). */
-export const fill = (template: string, values: Record<string, string | number>): string =>
-  template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+export function fill(template: string, values: Record<string, string | number>): string {
+  const parts = partsOf(template);
+  let text = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
+    text += (key in values ? String(values[key]) : `{${key}}`) + parts[i + 1]!;
+  }
+  return text;
+}
 
 /** Statuses and reasons, shared with the message templates. */
 export const statusWords = (language: HubLanguage) => LOCALE_TEXT[language].statuses;

@@ -1,10 +1,12 @@
 /** @jsxImportSource hono/jsx */
 // The frame of every hub page in the brand's look: its header (logo, navigation), the language
 // switch, its footer (text, links, support contact). No script, no font file, no third-party
-// asset unless the brand itself points at one. The brand's header and footer are rendered once
-// per theme version and language, then reused as they are.
+// asset unless the brand itself points at one. Everything but the title, the main content and
+// the language links (they point at the page's own path) is written once per theme version and
+// language, then reused as it is.
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import { escapeHtml } from '../../notifications/templates/escape.js';
 import { fill, type HubLanguage, type HubText, HUB_LANGUAGES, HUB_TEXT } from '../i18n/index.js';
 import type { CompiledTheme } from '../theme.js';
 
@@ -71,60 +73,54 @@ function BrandFooter({ theme, text }: { theme: CompiledTheme; text: HubText }) {
   );
 }
 
-const fragments = new Map<string, { header: string; footer: string }>();
+/** The page around its title, stylesheet (kept once, in the compiled theme) and main content: made once per theme version and language. */
+type Shell = {
+  head: string;
+  body: string;
+  end: string;
+  switchStart: string;
+  /** Per language: its name as HTML, or the two halves of its link around the page's path. */
+  switchItems: Array<string | [string, string]>;
+};
+const shells = new Map<string, Shell>();
 
-/** The brand's header and footer as HTML, made once per theme version and language. */
-function brandFragments(theme: CompiledTheme, language: HubLanguage) {
+function shellOf(theme: CompiledTheme, language: HubLanguage): Shell {
   const key = `${theme.version}|${language}`;
-  let hit = fragments.get(key);
-  if (!hit) {
+  let shell = shells.get(key);
+  if (!shell) {
     const text = HUB_TEXT[language];
-    hit = { header: String(<BrandHeader theme={theme} text={text} />), footer: String(<BrandFooter theme={theme} text={text} />) };
-    if (fragments.size > 20_000) fragments.clear();
-    fragments.set(key, hit);
+    shell = {
+      head: `<html lang="${language}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="referrer" content="no-referrer"/><title>`,
+      body: `</style></head><body>${String(<BrandHeader theme={theme} text={text} />)}<main id="main">`,
+      end: `</main>${String(<BrandFooter theme={theme} text={text} />)}</body></html>`,
+      switchStart: `<nav class="langs noprint" aria-label="${escapeHtml(text.languages)}"><ul>`,
+      switchItems: HUB_LANGUAGES.map((l) => {
+        const name = escapeHtml(HUB_TEXT[l].languageName);
+        return l === language ? `<li><span aria-current="true" lang="${l}">${name}</span></li>` : ['<li><a href="', `${l}" lang="${l}" hreflang="${l}">${name}</a></li>`];
+      }),
+    };
+    if (shells.size > 5_000) shells.clear();
+    shells.set(key, shell);
   }
-  return hit;
+  return shell;
 }
 
-function LanguageSwitch({ language, path }: { language: HubLanguage; path: string }) {
-  const join = path.includes('?') ? '&' : '?';
-  return (
-    <nav class="langs noprint" aria-label={HUB_TEXT[language].languages}>
-      <ul>
-        {HUB_LANGUAGES.map((l) =>
-          l === language ? (
-            <li><span aria-current="true" lang={l}>{HUB_TEXT[l].languageName}</span></li>
-          ) : (
-            <li><a href={`${path}${join}lang=${l}`} lang={l} hreflang={l}>{HUB_TEXT[l].languageName}</a></li>
-          ),
-        )}
-      </ul>
-    </nav>
-  );
+/** Links to the page in each language; the current one is named, not linked. */
+function languageSwitchHtml(shell: Shell, path: string): string {
+  const href = `${escapeHtml(path)}${path.includes('?') ? '&amp;' : '?'}lang=`;
+  return `${shell.switchStart}${shell.switchItems.map((item) => (typeof item === 'string' ? item : `${item[0]}${href}${item[1]}`)).join('')}</ul></nav>`;
 }
 
+/** A whole hub page as HTML: the brand's frame around `main` (HTML, already escaped). */
+export function hubPageHtml(frame: PageFrame, main: string): string {
+  const shell = shellOf(frame.theme, frame.language);
+  const languages = frame.path ? languageSwitchHtml(shell, frame.path) : '';
+  return `<!doctype html>${shell.head}${escapeHtml(frame.title)}</title><style>${frame.theme.css}${shell.body}${main}${languages}${shell.end}`;
+}
+
+/** The same frame for pages written in JSX (the lookup form, the returns portal). */
 export function HubLayout({ frame, children }: { frame: PageFrame; children: Child }) {
-  const { theme, language } = frame;
-  const parts = brandFragments(theme, language);
-  return (
-    <html lang={language}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>{frame.title}</title>
-        <style>{raw(theme.css)}</style>
-      </head>
-      <body>
-        {raw(parts.header)}
-        <main id="main">
-          {children}
-          {frame.path ? <LanguageSwitch language={language} path={frame.path} /> : null}
-        </main>
-        {raw(parts.footer)}
-      </body>
-    </html>
-  );
+  return raw(hubPageHtml(frame, String(<>{children}</>)).slice('<!doctype html>'.length));
 }
 
 export const htmlDocument = (node: unknown): string => `<!doctype html>${String(node)}`;

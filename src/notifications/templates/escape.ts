@@ -2,8 +2,10 @@
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Safe in element content and in quoted attributes alike. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+const NEEDS_ESCAPING = /[&<>"']/;
+
+/** Safe in element content and in quoted attributes alike. Most text has nothing to escape: it is returned as it is. */
+export const escapeHtml = (text: string): string => (NEEDS_ESCAPING.test(text) ? text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!) : text);
 
 /** Plain text (a person's note, a brand's override) shown as text: escaped, line breaks kept. */
 export const textToHtml = (text: string): string => escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>');

@@ -1,13 +1,11 @@
-/** @jsxImportSource hono/jsx */
 // The order's tracking page: every parcel with its progress through the five stages, the window,
 // the history in plain language beside the carrier's own words, one map of where the parcels have
 // been, the brand's updates, returns, and products the customer may like. No script.
-import { raw } from 'hono/html';
 import { escapeHtml } from '../../notifications/templates/escape.js';
 import { fill, type HubText } from '../i18n/index.js';
 import { FRAME } from '../map.js';
 import type { MapView, OrderView, ReturnView, ShipmentView } from '../view.js';
-import { HubLayout, htmlDocument, type PageFrame } from './layout.js';
+import { hubPageHtml, type PageFrame } from './layout.js';
 
 export type ProductCard = { title: string; price: string | null; imageUrl: string | null; href: string };
 
@@ -22,9 +20,9 @@ export type OrderPageProps = {
   notice?: string;
 };
 
-// The parcels and the map are the bulk of a busy page (ten parcels, dozens of scans): they are
-// written as strings with every value escaped, and the progress bar of each stage and language is
-// made once. The rest of the page is JSX.
+// The page is written as strings, every value from data, a brand or a carrier escaped on the way
+// in (the parcels and the map are the bulk of a busy page: ten parcels, dozens of scans); the
+// progress bar of each stage and language is made once, the frame once per theme and language.
 const stagesCache = new Map<string, string>();
 
 function stagesHtml(text: HubText, stage: number): string {
@@ -75,92 +73,61 @@ export function mapFigureHtml(map: MapView, text: { mapCaption: string }): strin
   return `<figure>${svg}</svg><figcaption>${escapeHtml(text.mapCaption)}${map.attribution ? ` · ${escapeHtml(map.attribution)}` : ''}</figcaption></figure>`;
 }
 
-function ReturnsCard({ view, returns, base }: { view: OrderView; returns: ReturnView[]; base: string }) {
-  return (
-    <section class="card" aria-labelledby="returns">
-      <h2 id="returns">{view.text.returnsTitle}</h2>
-      {returns.map((r) => (
-        <div>
-          <h3>{fill(view.text.returnLabel, { rma: r.rma })}</h3>
-          <p class="status">{r.stateText}</p>
-          {r.detail ? <p>{r.detail}</p> : null}
-          <p class="muted">
-            {r.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} · {r.reasonText}
-          </p>
-          {r.hasLabel ? <p><a class="btn" href={`${base}/returns/${r.id}/label`}>{view.text.viewLabel}</a></p> : null}
-        </div>
-      ))}
-    </section>
-  );
+function returnsCardHtml(text: HubText, returns: ReturnView[], base: string): string {
+  let html = `<section class="card" aria-labelledby="returns"><h2 id="returns">${escapeHtml(text.returnsTitle)}</h2>`;
+  for (const r of returns) {
+    html += `<div><h3>${escapeHtml(fill(text.returnLabel, { rma: r.rma }))}</h3><p class="status">${escapeHtml(r.stateText)}</p>`;
+    if (r.detail) html += `<p>${escapeHtml(r.detail)}</p>`;
+    html += `<p class="muted">${escapeHtml(r.items.map((i) => `${i.quantity} × ${i.name}`).join(', '))} · ${escapeHtml(r.reasonText)}</p>`;
+    if (r.hasLabel) html += `<p><a class="btn" href="${escapeHtml(`${base}/returns/${r.id}/label`)}">${escapeHtml(text.viewLabel)}</a></p>`;
+    html += '</div>';
+  }
+  return `${html}</section>`;
 }
 
-function CrossSells({ title, products }: { title: string; products: ProductCard[] }) {
-  return (
-    <section class="card" aria-labelledby="xs">
-      <h2 id="xs">{title}</h2>
-      <ul class="xs">
-        {products.map((p) => (
-          <li>
-            <a href={p.href} rel="nofollow">
-              {p.imageUrl ? <img src={p.imageUrl} alt="" width="300" height="300" loading="lazy" decoding="async" /> : <span class="ph" aria-hidden="true"></span>}
-              <span class="t">{p.title}</span>
-              {p.price ? <span class="pr">{p.price}</span> : null}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+function crossSellsHtml(title: string, products: ProductCard[]): string {
+  let html = `<section class="card" aria-labelledby="xs"><h2 id="xs">${escapeHtml(title)}</h2><ul class="xs">`;
+  for (const p of products) {
+    html += `<li><a href="${escapeHtml(p.href)}" rel="nofollow">`;
+    html += p.imageUrl ? `<img src="${escapeHtml(p.imageUrl)}" alt="" width="300" height="300" loading="lazy" decoding="async"/>` : '<span class="ph" aria-hidden="true"></span>';
+    html += `<span class="t">${escapeHtml(p.title)}</span>`;
+    if (p.price) html += `<span class="pr">${escapeHtml(p.price)}</span>`;
+    html += '</a></li>';
+  }
+  return `${html}</ul></section>`;
+}
+
+function updatesHtml(heading: string, updates: OrderView['updates']): string {
+  let html = `<section class="card" aria-labelledby="updates"><h2 id="updates">${escapeHtml(heading)}</h2><ul class="timeline">`;
+  for (const u of updates) {
+    html += `<li>${escapeHtml(u.text)}`;
+    if (u.imageUrl) html += `<img src="${escapeHtml(u.imageUrl)}" alt="" width="320" height="240" style="max-width:100%;height:auto;display:block;margin-top:.5rem" loading="lazy"/>`;
+    html += `<br/><span class="muted">${escapeHtml(u.when)}</span></li>`;
+  }
+  return `${html}</ul></section>`;
+}
+
+function itemsHtml(text: HubText, items: OrderView['items'], returnHref: string | null): string {
+  let html = `<section class="card" aria-labelledby="items"><h2 id="items">${escapeHtml(text.inThisOrder)}</h2><ul class="items">`;
+  for (const item of items) html += `<li>${item.quantity} × ${escapeHtml(item.name)}</li>`;
+  html += '</ul>';
+  if (returnHref !== null) html += `<p><a class="btn" href="${escapeHtml(returnHref)}">${escapeHtml(text.startReturn)}</a></p>`;
+  return `${html}</section>`;
 }
 
 export function renderOrderPage(props: OrderPageProps): string {
   const { view, frame, base } = props;
   const { text } = view;
-  return htmlDocument(
-    <HubLayout frame={frame}>
-      {props.notice ? (
-        <p class="card" role="status">
-          <strong>{props.notice}</strong>
-        </p>
-      ) : null}
-      <div class="card">
-        <h1>{fill(text.orderTitle, { number: view.number })}</h1>
-        <p class="muted">
-          {view.placed} · {view.goingTo}
-        </p>
-        {view.shipments.length === 0 ? <p class="status">{text.preparing}</p> : null}
-        {view.orderExpected ? <p>{view.orderExpected}</p> : null}
-      </div>
-      {view.updates.length > 0 ? (
-        <section class="card" aria-labelledby="updates">
-          <h2 id="updates">{fill(text.updatesFrom, { brand: frame.theme.brandName })}</h2>
-          <ul class="timeline">
-            {view.updates.map((u) => (
-              <li>
-                {u.text}
-                {u.imageUrl ? <img src={u.imageUrl} alt="" width="320" height="240" style="max-width:100%;height:auto;display:block;margin-top:.5rem" loading="lazy" /> : null}
-                <br />
-                <span class="muted">{u.when}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {view.map ? <div class="card">{raw(mapFigureHtml(view.map, text))}</div> : null}
-      {raw(view.shipments.map((s) => shipmentCardHtml(text, s)).join(''))}
-      {view.returns.length > 0 ? <ReturnsCard view={view} returns={view.returns} base={base} /> : null}
-      <section class="card" aria-labelledby="items">
-        <h2 id="items">{text.inThisOrder}</h2>
-        <ul class="items">
-          {view.items.map((item) => (
-            <li>
-              {item.quantity} × {item.name}
-            </li>
-          ))}
-        </ul>
-        {props.canReturn ? <p><a class="btn" href={`${base}/return`}>{text.startReturn}</a></p> : null}
-      </section>
-      {props.crossSells.length > 0 ? <CrossSells title={text.youMightLike} products={props.crossSells} /> : null}
-    </HubLayout>,
-  );
+  let main = props.notice ? `<p class="card" role="status"><strong>${escapeHtml(props.notice)}</strong></p>` : '';
+  main += `<div class="card"><h1>${escapeHtml(fill(text.orderTitle, { number: view.number }))}</h1><p class="muted">${escapeHtml(view.placed)} · ${escapeHtml(view.goingTo)}</p>`;
+  if (view.shipments.length === 0) main += `<p class="status">${escapeHtml(text.preparing)}</p>`;
+  if (view.orderExpected) main += `<p>${escapeHtml(view.orderExpected)}</p>`;
+  main += '</div>';
+  if (view.updates.length > 0) main += updatesHtml(fill(text.updatesFrom, { brand: frame.theme.brandName }), view.updates);
+  if (view.map) main += `<div class="card">${mapFigureHtml(view.map, text)}</div>`;
+  for (const s of view.shipments) main += shipmentCardHtml(text, s);
+  if (view.returns.length > 0) main += returnsCardHtml(text, view.returns, base);
+  main += itemsHtml(text, view.items, props.canReturn ? `${base}/return` : null);
+  if (props.crossSells.length > 0) main += crossSellsHtml(text.youMightLike, props.crossSells);
+  return hubPageHtml(frame, main);
 }
