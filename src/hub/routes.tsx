@@ -36,7 +36,7 @@ const PAGE_HEADERS = {
   'cache-control': 'private, no-store',
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 /** A link found through the lookup form stays valid at least this long. */
@@ -63,17 +63,23 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const pages = new Hono<AppEnv>();
   const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
 
-  pages.get('/hub-assets/:brandId/logo', async (c) => {
-    const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')).executeTakeFirst();
-    const logo = brand ? cachedTheme(brand).logo : null;
-    if (!logo?.data) return c.text('no logo', 404);
-    return c.body(new Uint8Array(logo.data.bytes), 200, {
-      'content-type': logo.data.type,
+  /** A file of the brand's saved theme, versioned by the page's link (`?v=`), so cached for good. */
+  const themeAsset = (pick: (theme: CompiledTheme, c: Context<AppEnv>) => { bytes: Buffer; type: string } | undefined) => async (c: Context<AppEnv>) => {
+    const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')!).executeTakeFirst();
+    const asset = brand ? pick(cachedTheme(brand), c) : undefined;
+    if (!asset) return c.text('not found', 404);
+    return c.body(new Uint8Array(asset.bytes), 200, {
+      'content-type': asset.type,
       'cache-control': 'public, max-age=31536000, immutable',
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
       'x-content-type-options': 'nosniff',
     });
-  });
+  };
+  pages.get('/hub-assets/:brandId/logo', themeAsset((theme) => theme.logo?.data));
+  pages.get('/hub-assets/:brandId/font/:index', themeAsset((theme, c) => {
+    const font = theme.fonts[Number(c.req.param('index'))];
+    return font && { bytes: font.bytes, type: 'font/woff2' };
+  }));
 
   const linkProblem = async (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => {
     const brand = resolved.order ? { id: resolved.order.brand_id, name: resolved.order.brand_name, settings: resolved.order.settings } : resolved.hostBrand;

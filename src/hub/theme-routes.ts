@@ -90,7 +90,7 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', c.get('brand').id).executeTakeFirst();
       if (!brand) throw new AppError('not_found', 'brand not found');
       const html = await renderThemePreview(deps, brand, { theme: input.theme, language: input.locale, orderId: input.orderId });
-      return c.html(html, 200, { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'" }) as never;
+      return c.html(html, 200, { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self' data:" }) as never;
     },
   );
 }

@@ -22,6 +22,24 @@ const fontStack = z
 const LOGO_DATA = /^data:image\/(svg\+xml|png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+=*$/;
 export const MAX_LOGO_BYTES = 96 * 1024;
 
+const FONT_DATA = /^data:font\/woff2;base64,[A-Za-z0-9+/]+=*$/;
+export const MAX_FONT_BYTES = 256 * 1024;
+export const MAX_FONT_FILES = 4;
+/** A typeface of the brand's own, uploaded as WOFF2 and served by Waybill from the page's host. */
+const fontFile = z.object({
+  family: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9 -]{1,60}$/, { message: 'must be a font family name such as Brand Sans (letters, digits, spaces, hyphens)' })
+    .openapi({ description: 'The name to use in fonts.body and fonts.headings' }),
+  data: z
+    .string()
+    .max(Math.ceil((MAX_FONT_BYTES * 4) / 3) + 40)
+    .regex(FONT_DATA, { message: 'must be a base64 data URI of a WOFF2 font (data:font/woff2;base64,…), at most 256 KB' }),
+  weight: z.number().int().min(100).max(900).multipleOf(100).default(400),
+  style: z.enum(['normal', 'italic']).default('normal'),
+});
+
 export const ThemeSchema = z
   .object({
     logo: z
@@ -43,7 +61,13 @@ export const ThemeSchema = z
       .object({ primary: color.optional(), accent: color.optional(), background: color.optional() })
       .optional()
       .openapi({ description: 'primary: the header; accent: links, buttons and progress; background: around the cards' }),
-    fonts: z.object({ body: fontStack.optional(), headings: fontStack.optional() }).optional().openapi({ description: 'Installed or system fonts only: the page loads no font files' }),
+    fonts: z
+      .object({ body: fontStack.optional(), headings: fontStack.optional(), files: z.array(fontFile).max(MAX_FONT_FILES).optional() })
+      .optional()
+      .openapi({
+        description:
+          'body and headings: CSS font-family lists. files: up to four WOFF2 files of the brand’s own typeface, served from the page’s own host (no third-party request) and shown only if they arrive in time (font-display: optional), so the layout never jumps; with files and no body font, the first file’s family is the body font',
+      }),
     homeUrl: webUrl.optional().openapi({ description: 'Where the logo links to: the shop’s home page' }),
     nav: z.array(link).max(8).optional(),
     footer: z.object({ text: z.string().trim().max(500).optional(), links: z.array(link).max(8).optional() }).optional(),
@@ -71,6 +95,8 @@ export type CompiledTheme = {
   css: string;
   brandName: string;
   logo: { src: string; alt: string; width: number; height: number; data?: { type: string; bytes: Buffer } } | null;
+  /** The brand's own font files, in the order given; `src` is where the page asks for each. */
+  fonts: Array<{ src: string; bytes: Buffer }>;
   homeUrl: string | null;
   nav: Array<{ label: string; url: string }>;
   footer: { text?: string; links: Array<{ label: string; url: string }> };
@@ -123,12 +149,19 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
   const primary = (theme.colors?.primary ?? look.primaryColor ?? DEFAULTS.primary).toLowerCase();
   const accent = (theme.colors?.accent ?? look.accentColor ?? DEFAULTS.accent).toLowerCase();
   const background = (theme.colors?.background ?? DEFAULTS.background).toLowerCase();
-  const version = createHash('sha256').update(JSON.stringify([brand.name, theme, look])).digest('base64url').slice(0, 10);
+  // A preview's logo and fonts are not saved yet, so they travel inside the page itself, and its
+  // version keeps its frame apart from the saved theme's.
+  const inline = override !== undefined;
+  const version = (inline ? 'preview-' : '') + createHash('sha256').update(JSON.stringify([brand.name, theme, look])).digest('base64url').slice(0, 10);
+  const files = theme.fonts?.files ?? [];
+  const body = theme.fonts?.body ?? (files[0] ? `"${files[0].family}",${SYSTEM_FONTS}` : SYSTEM_FONTS);
+  const fonts = files.map((file, index) => ({ src: inline ? file.data : fontSrc(brand.id, index, version), bytes: Buffer.from(file.data.slice(file.data.indexOf(',') + 1), 'base64') }));
   return {
     version,
-    css: pageCss({ primary, accent, background, body: theme.fonts?.body ?? SYSTEM_FONTS, headings: theme.fonts?.headings ?? theme.fonts?.body ?? SYSTEM_FONTS }),
+    css: fontFaces(files, fonts) + pageCss({ primary, accent, background, body, headings: theme.fonts?.headings ?? body }),
     brandName: brand.name,
-    logo: logoOf(brand, theme, look, version),
+    logo: logoOf(brand, theme, look, version, inline),
+    fonts,
     homeUrl: theme.homeUrl ?? null,
     nav: theme.nav ?? [],
     footer: { text: theme.footer?.text, links: theme.footer?.links ?? [] },
@@ -138,15 +171,27 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
   };
 }
 
-function logoOf(brand: Pick<BrandRow, 'id' | 'name'>, theme: Theme, look: Look, version: string): CompiledTheme['logo'] {
+function logoOf(brand: Pick<BrandRow, 'id' | 'name'>, theme: Theme, look: Look, version: string, inline: boolean): CompiledTheme['logo'] {
   const logo = theme.logo;
   if (logo?.data) {
     const match = /^data:(image\/[a-z+]+);base64,(.*)$/.exec(logo.data)!;
-    return { src: `/hub-assets/${brand.id}/logo?v=${version}`, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height, data: { type: match[1]!, bytes: Buffer.from(match[2]!, 'base64') } };
+    return { src: inline ? logo.data : `/hub-assets/${brand.id}/logo?v=${version}`, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height, data: { type: match[1]!, bytes: Buffer.from(match[2]!, 'base64') } };
   }
   if (logo?.url) return { src: logo.url, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height };
   if (look.logoUrl && /^https?:\/\//i.test(look.logoUrl)) return { src: look.logoUrl, alt: brand.name, width: 160, height: 40 };
   return null;
+}
+
+const fontSrc = (brandId: string, index: number, version: string) => `/hub-assets/${brandId}/font/${index}?v=${version}`;
+
+/**
+ * @font-face rules for the brand's own files. `optional`: a font that is not there within the
+ * browser's short wait is skipped for this view (and cached for the next), so text never re-flows.
+ */
+function fontFaces(files: ReadonlyArray<z.infer<typeof fontFile>>, served: CompiledTheme['fonts']): string {
+  return files
+    .map((file, index) => `@font-face{font-family:"${file.family}";src:url(${served[index]!.src}) format("woff2");font-weight:${file.weight};font-style:${file.style};font-display:optional}\n`)
+    .join('');
 }
 
 const cache = new Map<string, { settings: string; name: string; theme: CompiledTheme }>();

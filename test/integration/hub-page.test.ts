@@ -85,6 +85,57 @@ describe('the brand theme', () => {
     expect(html).toContain('Dallas'); // the sample parcel's latest scan
     expect((await t.request('GET', '/v1/brand/theme')).json.theme.colors.primary).toBe('#0f4c3a');
   });
+
+  it('serves the brand’s own WOFF2 typeface from the page’s host, without a layout shift, and previews unsaved files inline', async () => {
+    // Not a real font: the page and the asset route only carry the bytes (browsers check them).
+    const woff2 = Buffer.concat([Buffer.from('wOF2'), Buffer.alloc(60, 7)]);
+    const fontData = `data:font/woff2;base64,${woff2.toString('base64')}`;
+    const before = (await t.request('GET', '/v1/brand/theme')).json.theme;
+    const saved = await t.request('PUT', '/v1/brand/theme', { ...before, fonts: { headings: '"Brand Serif", Georgia, serif', files: [{ family: 'Brand Sans', data: fontData }, { family: 'Brand Serif', data: fontData, weight: 700, style: 'italic' }] } });
+    expect(saved.status).toBe(200);
+    const { order } = await trackedOrder({ customer: { email: 'fonts@example.com' } });
+    const { html, headers } = await page(pathOf(order.trackingPageUrl));
+    const src = html.match(/@font-face\{font-family:"Brand Sans";src:url\((\/hub-assets\/brd_[0-9a-z]+\/font\/0\?v=[\w-]+)\) format\("woff2"\);font-weight:400;font-style:normal;font-display:optional\}/)?.[1];
+    expect(src).toBeDefined();
+    expect(html).toContain('font-family:"Brand Serif";');
+    expect(html).toContain('font-weight:700;font-style:italic;font-display:optional}');
+    expect(html).toContain('--font:"Brand Sans",system-ui'); // the first file is the body font when none is named
+    expect(html).toContain('--hfont:"Brand Serif", Georgia, serif');
+    expect(html).toContain(`<link rel="preload" href="${src}" as="font" type="font/woff2" crossorigin/>`);
+    expect(headers.get('content-security-policy')).toContain("font-src 'self'");
+    const font = await t.app.request(src!);
+    expect(font.status).toBe(200);
+    expect(font.headers.get('content-type')).toBe('font/woff2');
+    expect(font.headers.get('cache-control')).toContain('immutable');
+    expect(Buffer.from(await font.arrayBuffer()).equals(woff2)).toBe(true);
+    expect((await t.app.request(src!.replace('/font/0', '/font/2'))).status).toBe(404);
+
+    const preview = await t.app.request('/v1/brand/theme/preview', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ theme: { logo: { data: `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64')}`, width: 40, height: 40 }, fonts: { files: [{ family: 'Draft Face', data: fontData }] } } }),
+    });
+    const previewHtml = await preview.text();
+    expect(previewHtml).toContain(`font-family:"Draft Face";src:url(${fontData})`); // unsaved: inside the page
+    expect(previewHtml).toContain('<img class="logo" src="data:image/svg+xml;base64,');
+    expect(previewHtml).not.toContain('rel="preload"');
+    expect(preview.headers.get('content-security-policy')).toContain("font-src 'self' data:");
+    await t.request('PUT', '/v1/brand/theme', before);
+  });
+
+  it('refuses font files that are not WOFF2, too many, or a family name that could break out of CSS', async () => {
+    const woff = `data:font/woff;base64,${Buffer.from('wOFF').toString('base64')}`;
+    const bad = await t.request('PUT', '/v1/brand/theme', { fonts: { files: [{ family: 'Brand Sans', data: woff }] } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.json.error)).toContain('WOFF2');
+    const ok = `data:font/woff2;base64,${Buffer.from('wOF2').toString('base64')}`;
+    const injected = await t.request('PUT', '/v1/brand/theme', { fonts: { files: [{ family: 'X";}body{display:none', data: ok }] } });
+    expect(injected.status).toBe(422);
+    expect(JSON.stringify(injected.json.error)).toContain('font family name');
+    const many = await t.request('PUT', '/v1/brand/theme', { fonts: { files: Array.from({ length: 5 }, () => ({ family: 'Brand Sans', data: ok })) } });
+    expect(many.status).toBe(422);
+    expect((await t.request('GET', '/v1/brand/theme')).json.theme.colors.primary).toBe('#0f4c3a'); // nothing stored was changed
+  });
 });
 
 describe('languages, dates and carrier texts', () => {
