@@ -17,7 +17,7 @@ export async function readShipmentWithEvents(direct: DirectDb, brandId: string, 
       const shipment = statements.prepare(SQLITE.shipmentById).get(shipmentId, brandId) as ShipmentRow | undefined;
       if (!shipment) return undefined;
       const events = statements.prepare(SQLITE.eventsOfShipment).all(shipmentId) as TrackingEventRow[];
-      const labelPurchase = (statements.prepare(SQLITE.labelPurchaseOfShipment).get(brandId, shipmentId) as LabelPurchaseRow | undefined) ?? null;
+      const labelPurchase = (statements.prepare(SQLITE.labelPurchaseOfShipment).get(brandId, shipmentId, 'bought', 'voided') as LabelPurchaseRow | undefined) ?? null;
       return { shipment, events, labelPurchase };
     });
   }

@@ -41,8 +41,8 @@ export const SQLITE = {
   shipmentById: 'SELECT * FROM shipments WHERE id = ? AND brand_id = ?',
   /** Only what the fold needs: a batch reads 1,000 of these. */
   foldableByNumber: `SELECT ${FOLDABLE_COLUMNS.join(', ')} FROM shipments WHERE brand_id = ? AND carrier = ? AND tracking_number = ?`,
-  /** The shipment's label, as labels/store.ts findShipmentPurchase reads it (the GET answer shows it). */
-  labelPurchaseOfShipment: "SELECT * FROM label_purchases WHERE brand_id = ? AND shipment_id = ? AND state IN ('bought', 'voided')",
+  /** The shipment's label, as labels/store.ts findShipmentPurchase reads it (the GET answer shows it): brand, shipment, 'bought', 'voided'. */
+  labelPurchaseOfShipment: 'SELECT * FROM label_purchases WHERE brand_id = ? AND shipment_id = ? AND state IN (?, ?)',
   /** Timeline order: oldest first, events without a usable time last. */
   eventsOfShipment: 'SELECT * FROM tracking_events WHERE shipment_id = ? ORDER BY occurred_at IS NULL, occurred_at, id',
   /** Changes 0 rows when the shipment already has an event with this dedupe key. */
