@@ -109,6 +109,10 @@ describe('GET /v1/shipments/{id}', () => {
       const general = await t.request('GET', `/v1/shipments/${id.replace('_', '%5F')}`);
       expect(asSent(hot), id).toEqual(asSent(general));
     }
+    // HEAD goes down the general chain: the same status and headers as the hot GET, no body.
+    const head = await t.request('HEAD', `/v1/shipments/${plain.id}`);
+    const hotGet = await t.request('GET', `/v1/shipments/${plain.id}`);
+    expect({ status: head.status, contentType: head.headers.get('content-type'), text: head.text }).toEqual({ status: hotGet.status, contentType: hotGet.headers.get('content-type'), text: '' });
     const got = await t.request('GET', `/v1/shipments/${labelled.json.id}`);
     expect(got.json.label).toEqual(JSON.parse(JSON.stringify(await shipmentLabelSummary(t.deps, t.brand.id, labelled.json.id))));
     expect(got.json.label).toMatchObject({ status: 'bought', carrier: 'simulated' });
