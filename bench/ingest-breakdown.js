@@ -1,7 +1,9 @@
 // Diagnostic, no target: where one 1,000-event batch spends its time. In-process, on a fresh
 // seeded database per dialect, each step a mean over BENCH_BREAKDOWN_ROUNDS rounds:
 //   ingestBatch        the real thing, from dist/shipments/service.js (single caller)
-//   parseAndValidate   JSON.parse + zod (BatchEventsSchema) of the request body, as the route does
+//   parseAndValidate   JSON.parse + zod (BatchEventsSchema) of the request body, as the general chain does
+//   parseAndCheckClean JSON.parse + the quick test of clean bodies (api/clean-events.ts), as the hot route
+//                      does first (it falls back to zod for anything else; the benchmark's bodies are clean)
 //   planAndFold        the pure JavaScript per event: rows (normalize, ids), fold, outbox jobs
 //   and the statements the batch path issues (src/shipments/statements.ts), each step in its own
 //   transaction, on its own shipments:
@@ -14,6 +16,7 @@
 // Reports wall time and this process's CPU time per batch (PostgreSQL's own CPU is not in it).
 //
 //   npm run build && node bench/ingest-breakdown.js [--sqlite-only | --postgres-only]
+import { cleanBatchEvents } from '../dist/api/clean-events.js';
 import { BatchEventsSchema } from '../dist/api/schemas.js';
 import { pgTransaction, runNamed } from '../dist/db/direct.js';
 import { eventRowsOf, foldIntoShipment } from '../dist/shipments/ingest.js';
@@ -75,6 +78,9 @@ async function breakdown(deps, brand) {
   steps.ingestBatch = await cost(() => ingestBatch(deps, brand, bodies(), 'api'));
   const text = JSON.stringify(bodies());
   steps.parseAndValidate = await cost(() => BatchEventsSchema.parse(JSON.parse(text)));
+  steps.parseAndCheckClean = await cost(() => {
+    if (!cleanBatchEvents(JSON.parse(text))) throw new Error('the benchmark body should be clean');
+  });
   const numbers = (step, round) => numbersFor(step, round);
   const sample = await inTransaction(direct, {
     sqlite: (d) => lookUpSqlite(d, brand.id, numbers(1, 0)),

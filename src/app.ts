@@ -1,16 +1,15 @@
 // createApp(deps): every route Waybill answers — the /v1 API, its OpenAPI description and
 // reference page, health and metrics, the public tracking pages. It never listens.
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
-import { registerHotRoutes } from './api/hot-routes.js';
+import { requestIdOf, toAppError } from './api/answers.js';
+import { withHotRoutes } from './api/hot-routes.js';
 import { renderApiReference } from './api/reference-page.js';
 import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
-import { newRequestId } from './lib/ids.js';
 import { renderDemoMessages } from './demo/messages-page.js';
 import { serveDemoLabel } from './demo/labels.js';
 import { DEMO_BRAND_ID } from './demo/demo.js';
@@ -33,14 +32,13 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
-    const requestId = c.req.header('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || newRequestId();
+    const requestId = requestIdOf(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     const started = performance.now();
     await next();
     c.res.headers.set('x-request-id', requestId);
     deps.metrics.recordHttp(c.req.method, c.res.status, (performance.now() - started) / 1000);
   });
-  registerHotRoutes(app, deps); // before every other handler that matches /v1
 
   app.onError((error, c) => {
     const requestId = c.get('requestId') ?? 'unknown';
@@ -77,18 +75,8 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   if (options.demoPages) app.get('/demo/messages', (c) => c.html(renderDemoMessages(deps)));
   if (options.demoPages) app.get('/demo/labels/:file', (c) => serveDemoLabel(deps, DEMO_BRAND_ID, c));
   app.route('/', createPublicPages(deps, { startPage: options.startPage }));
+  // The three busiest routes are answered before Hono routes the request (api/hot-routes.ts);
+  // app.request() and the server both go through app.fetch.
+  app.fetch = withHotRoutes(app.fetch, deps);
   return app;
-}
-
-function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof HTTPException) {
-    if (error.status === 400 && /json/i.test(error.message)) return new AppError('malformed_json', 'the body is not valid JSON');
-    if (error.status === 413) return new AppError('payload_too_large', 'the body is too large');
-    if (error.status === 401) return new AppError('unauthorized', error.message);
-    if (error.status === 404) return new AppError('not_found', error.message);
-    return new AppError(error.status >= 500 ? 'internal' : 'bad_request', error.message);
-  }
-  // Never leak internals in a 5xx body.
-  return new AppError('internal', 'something went wrong on our side; the request id helps us find it');
 }

@@ -9,7 +9,7 @@ import { registerThemeRoutes } from '../hub/theme-routes.js';
 import { registerCatalogueRoutes } from '../catalogue/routes.js';
 import { registerReturnRoutes } from '../returns/routes.js';
 import { registerLabelRoutes } from '../labels/routes.js';
-import { shipmentLabelSummary } from '../labels/summary.js';
+import { labelSummaryOf, shipmentLabelSummary } from '../labels/summary.js';
 import { registerInboundRoutes } from '../inbound/api-routes.js';
 import { registerPollingRoutes } from '../polling/routes.js';
 import type { Deps } from '../deps.js';
@@ -157,8 +157,8 @@ export function createApi(deps: Deps) {
       responses: { 200: json(ShipmentSchema, 'The shipment'), ...errors },
     }),
     async (c) => {
-      const { shipment, events } = await findShipmentWithEvents(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
-      return reply(c, { ...shipmentJson(shipment, events), label: await shipmentLabelSummary(deps, shipment.brand_id, shipment.id) });
+      const { shipment, events, labelPurchase } = await findShipmentWithEvents(deps, c.get('brand').id, c.req.valid('param').shipmentId!);
+      return reply(c, { ...shipmentJson(shipment, events), label: await labelSummaryOf(deps, labelPurchase) });
     },
   );
 

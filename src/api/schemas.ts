@@ -16,9 +16,13 @@ const text = (max: number) =>
     .max(max, { message: `must be at most ${max} characters` })
     .refine((v) => !hasControlCharacters(v), { message: 'must not contain control characters' });
 
+/** The shape of an instant with its offset (then isRealDateTime: real calendar fields). */
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const COUNTRY_CODE = /^[A-Z]{2}$/;
+
 const instant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+  .regex(ISO_INSTANT, {
     message: 'must be an ISO-8601 date-time with a time zone offset, e.g. 2026-03-01T14:05:00-05:00',
   })
   .refine(isRealDateTime, { message: 'is not a real date-time' });
@@ -78,7 +82,7 @@ export const LocationSchema = z
     city: text(100).nullish(),
     region: text(100).nullish(),
     postalCode: text(20).nullish(),
-    country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code' }).nullish(),
+    country: z.string().regex(COUNTRY_CODE, { message: 'must be an ISO 3166-1 alpha-2 country code' }).nullish(),
     lat: z.number().min(-90).max(90).nullish(),
     lon: z.number().min(-180).max(180).nullish(),
   })

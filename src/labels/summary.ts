@@ -47,6 +47,10 @@ export function labelSummaryJson(purchase: LabelPurchaseRow, formats: readonly s
 
 /** The label summary of a shipment, or null when it has none (a tracking number bought elsewhere). */
 export async function shipmentLabelSummary(deps: Pick<Deps, 'db'>, brandId: string, shipmentId: string) {
-  const purchase = await findShipmentPurchase(deps.db, brandId, shipmentId);
+  return labelSummaryOf(deps, (await findShipmentPurchase(deps.db, brandId, shipmentId)) ?? null);
+}
+
+/** The same from the purchase already read (the shipment read fetches it with the shipment). */
+export async function labelSummaryOf(deps: Pick<Deps, 'db'>, purchase: LabelPurchaseRow | null) {
   return purchase ? labelSummaryJson(purchase, await documentFormats(deps.db, purchase.id)) : null;
 }

@@ -41,6 +41,8 @@ export const SQLITE = {
   shipmentById: 'SELECT * FROM shipments WHERE id = ? AND brand_id = ?',
   /** Only what the fold needs: a batch reads 1,000 of these. */
   foldableByNumber: `SELECT ${FOLDABLE_COLUMNS.join(', ')} FROM shipments WHERE brand_id = ? AND carrier = ? AND tracking_number = ?`,
+  /** The shipment's label, as labels/store.ts findShipmentPurchase reads it (the GET answer shows it): brand, shipment, 'bought', 'voided'. */
+  labelPurchaseOfShipment: 'SELECT * FROM label_purchases WHERE brand_id = ? AND shipment_id = ? AND state IN (?, ?)',
   /** Timeline order: oldest first, events without a usable time last. */
   eventsOfShipment: 'SELECT * FROM tracking_events WHERE shipment_id = ? ORDER BY occurred_at IS NULL, occurred_at, id',
   /** Changes 0 rows when the shipment already has an event with this dedupe key. */
@@ -55,10 +57,11 @@ export const SQLITE = {
 export const EVENT_VALUE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'shipment_id' && c !== 'brand_id');
 
 export const POSTGRES = {
-  /** The shipment and its timeline (json_agg, in timeline order) in one round trip. */
+  /** The shipment, its timeline (json_agg, in timeline order) and its label purchase, in one round trip. */
   shipmentWithEvents: {
-    name: 'waybill_shipment_with_events',
-    text: `SELECT s.*, COALESCE((SELECT json_agg(e ORDER BY e.occurred_at IS NULL, e.occurred_at, e.id) FROM tracking_events e WHERE e.shipment_id = s.id), '[]'::json) AS events
+    name: 'waybill_shipment_with_events_label',
+    text: `SELECT s.*, COALESCE((SELECT json_agg(e ORDER BY e.occurred_at IS NULL, e.occurred_at, e.id) FROM tracking_events e WHERE e.shipment_id = s.id), '[]'::json) AS events,
+        (SELECT row_to_json(p) FROM label_purchases p WHERE p.brand_id = s.brand_id AND p.shipment_id = s.id AND p.state IN ('bought', 'voided') LIMIT 1) AS label_purchase
       FROM shipments s WHERE s.id = $1 AND s.brand_id = $2`,
   },
   /**

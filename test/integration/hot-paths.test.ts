@@ -9,6 +9,7 @@ import { createBrand } from '../../src/brands/repo.js';
 import type { Database } from '../../src/db/schema.js';
 import { ingestEvents, STATUS_CHANGED_JOB } from '../../src/shipments/ingest.js';
 import { findShipment, listEvents } from '../../src/shipments/service.js';
+import { shipmentLabelSummary } from '../../src/labels/summary.js';
 import { createTestContext, dialectUnderTest, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -27,6 +28,13 @@ async function newShipment() {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+type Answer = Awaited<ReturnType<TestContext['request']>>;
+/** An answer as bytes, its request id (in the body and the header) replaced: what must be identical both ways. */
+const asSent = (answer: Answer) => {
+  const requestId = answer.headers.get('x-request-id') ?? '';
+  return { status: answer.status, contentType: answer.headers.get('content-type'), body: requestId ? answer.text.split(requestId).join('<request id>') : answer.text };
+};
 
 /**
  * A Kysely transaction that writes `write(trx)` (then `written` resolves) and waits, uncommitted,
@@ -90,6 +98,26 @@ describe('GET /v1/shipments/{id}', () => {
     expect(got.json.events[0].delayed).toBe(true);
   });
 
+  it('answers byte for byte what the general chain answers (reached by a percent-encoded path), label included', async () => {
+    const plain = await newShipment();
+    expect((await t.request('POST', `/v1/shipments/${plain.id}/events`, { events: [{ status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', location: { city: 'Memphis', country: 'US' } }] })).status).toBe(200);
+    const order = await t.request('POST', '/v1/orders', orderBody());
+    const labelled = await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'simulated', label: true, parcel: { weight: { value: 2, unit: 'lb' } } });
+    expect(labelled.status).toBe(201);
+    for (const id of [plain.id, labelled.json.id as string, 'shp_not_there', `shp_${'x'.repeat(70)}`]) {
+      const hot = await t.request('GET', `/v1/shipments/${id}`);
+      const general = await t.request('GET', `/v1/shipments/${id.replace('_', '%5F')}`);
+      expect(asSent(hot), id).toEqual(asSent(general));
+    }
+    // HEAD goes down the general chain: the same status and headers as the hot GET, no body.
+    const head = await t.request('HEAD', `/v1/shipments/${plain.id}`);
+    const hotGet = await t.request('GET', `/v1/shipments/${plain.id}`);
+    expect({ status: head.status, contentType: head.headers.get('content-type'), text: head.text }).toEqual({ status: hotGet.status, contentType: hotGet.headers.get('content-type'), text: '' });
+    const got = await t.request('GET', `/v1/shipments/${labelled.json.id}`);
+    expect(got.json.label).toEqual(JSON.parse(JSON.stringify(await shipmentLabelSummary(t.deps, t.brand.id, labelled.json.id))));
+    expect(got.json.label).toMatchObject({ status: 'bought', carrier: 'simulated' });
+  });
+
   it('answers bad keys, foreign and malformed ids the way every /v1 route does', async () => {
     const shipment = await newShipment();
     const noKey = await t.request('GET', `/v1/shipments/${shipment.id}`, undefined, { authorization: '' });
@@ -134,6 +162,27 @@ describe('GET /v1/shipments/{id}', () => {
   });
 });
 
+/** Bodies zod refuses for reasons the quick test of clean bodies (api/clean-events.ts) also sees. */
+const good = { status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z' };
+const BAD_EVENT_BODIES: Array<[string, { events: unknown } & Record<string, unknown>]> = [
+  ['events not a list', { events: good }],
+  ['no events', { events: [] }],
+  ['an event not an object', { events: ['in_transit'] }],
+  ['no occurredAt', { events: [{ status: 'in_transit' }] }],
+  ['no status', { events: [{ occurredAt: null }] }],
+  ['unknown reason', { events: [{ ...good, reason: 'gremlins' }] }],
+  ['delayed not a boolean', { events: [{ ...good, delayed: 'yes' }] }],
+  ['eventId null', { events: [{ ...good, eventId: null }] }],
+  ['empty eventId', { events: [{ ...good, eventId: '   ' }] }],
+  ['carrierCode too long', { events: [{ ...good, carrierCode: 'x'.repeat(65) }] }],
+  ['occurredAt without offset', { events: [{ ...good, occurredAt: '2026-03-01T10:00:00' }] }],
+  ['location not an object', { events: [{ ...good, location: 'Memphis' }] }],
+  ['lower-case country', { events: [{ ...good, location: { city: 'Memphis', country: 'us' } }] }],
+  ['latitude out of range', { events: [{ ...good, location: { lat: 91, lon: 0 } }] }],
+  ['control characters in a city', { events: [{ ...good, location: { city: 'Mem\u0000phis' } }] }],
+  ['several problems, unknown keys beside', { events: [{ ...good, note: 'x', status: 'gone', carrierText: '' }, { ...good, occurredAt: 12 }] }],
+];
+
 describe('POST /v1/shipments/{id}/events', () => {
   const events = (status: string, occurredAt: string | null, extra: Record<string, unknown> = {}) => ({ events: [{ status, occurredAt, ...extra }] });
   let keys = 0;
@@ -143,7 +192,6 @@ describe('POST /v1/shipments/{id}/events', () => {
     const general = await t.request('POST', path, body, { ...headers, 'idempotency-key': `k-${++keys}` });
     return { hot, general };
   }
-  const withoutRequestId = (json: any) => json && { ...json, error: json.error && { ...json.error, requestId: undefined } };
 
   it('stores and folds like the general chain, and answers the same shape', async () => {
     const shipment = await newShipment();
@@ -168,20 +216,38 @@ describe('POST /v1/shipments/{id}/events', () => {
       ['wrong API key', events('in_transit', '2026-03-01T10:00:00Z'), { authorization: 'Bearer wb_wrong' }],
       ['declared too large', events('in_transit', '2026-03-01T10:00:00Z'), { 'content-length': String(t.deps.config.maxBodyBytes + 1) }],
       ['not JSON', 'events=1', { 'content-type': 'text/plain' }],
+      ...BAD_EVENT_BODIES.map(([what, body]): [string, unknown] => [what, body]),
     ];
     for (const [what, body, headers] of cases) {
       const { hot, general } = await bothWays(path, body, headers);
-      expect({ what, status: hot.status, json: withoutRequestId(hot.json) }).toEqual({ what, status: general.status, json: withoutRequestId(general.json) });
+      expect({ what, ...asSent(hot) }).toEqual({ what, ...asSent(general) });
       expect(hot.status, what).toBeGreaterThanOrEqual(400);
     }
     const long = await bothWays(`/v1/shipments/shp_${'x'.repeat(70)}/events`, events('in_transit', '2026-03-01T10:00:00Z'));
     expect(long.hot.status).toBe(422);
-    expect(withoutRequestId(long.hot.json)).toEqual(withoutRequestId(long.general.json));
+    expect(asSent(long.hot)).toEqual(asSent(long.general));
     const huge = await bothWays(path, { events: [{ status: 'in_transit', occurredAt: null, carrierText: 'x'.repeat(t.deps.config.maxBodyBytes) }] });
     expect(huge.hot.status).toBe(413);
-    expect(withoutRequestId(huge.hot.json)).toEqual(withoutRequestId(huge.general.json));
+    expect(asSent(huge.hot)).toEqual(asSent(huge.general));
     const stored = await t.request('GET', `/v1/shipments/${shipment.id}`);
     expect(stored.json.events).toEqual([]);
+  });
+
+  it('stores what needs trimming or has unknown keys as the general chain does (it finds it a duplicate)', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    const unclean = {
+      events: [{ status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', carrierText: '  Departed  ', location: { city: ' Columbus', region: 'OH', note: 'x' }, extra: 1 }],
+      estimatedDelivery: null,
+      extra: true,
+    };
+    const { hot, general } = await bothWays(path, unclean);
+    expect(hot.status).toBe(200);
+    expect(hot.json).toMatchObject({ stored: 1, duplicates: 0 });
+    expect(general.json).toEqual({ ...hot.json, stored: 0, duplicates: 1 });
+    const stored = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(stored.json.events).toMatchObject([{ carrierText: 'Departed', location: { city: 'Columbus', region: 'OH' } }]);
+    expect(stored.json.events[0].location).toEqual({ city: 'Columbus', region: 'OH' });
   });
 
   it('waits for a Kysely transaction that holds the shipment, then folds on top of its result', async () => {
@@ -229,7 +295,6 @@ describe('POST /v1/shipments/{id}/events', () => {
 
 describe('POST /v1/events/batch', () => {
   let keys = 0;
-  const withoutRequestId = (json: any) => json && { ...json, error: json.error && { ...json.error, requestId: undefined } };
 
   it('answers per event like the general chain, and refuses bad input with its very answers', async () => {
     const a = await newShipment();
@@ -266,11 +331,18 @@ describe('POST /v1/events/batch', () => {
       ['missing tracking number', { events: [{ carrier: 'ups', status: 'in_transit', occurredAt: null }] }, undefined],
       ['impossible times', { events: [{ ...batch.events[0], occurredAt: '2031-01-01T00:00:00Z' }, { ...batch.events[1], occurredAt: '1999-12-31T23:59:59Z' }] }, undefined],
       ['wrong API key', batch, { authorization: 'Bearer wb_wrong' }],
+      ['no carrier', { events: [{ ...good, trackingNumber: '1Z1' }] }],
+      ['carrier too long', { events: [{ ...good, carrier: 'x'.repeat(33), trackingNumber: '1Z1' }] }],
+      ['tracking number padded to nothing', { events: [{ ...good, carrier: 'ups', trackingNumber: '  ' }] }],
+      ...BAD_EVENT_BODIES.map(([what, body]): [string, unknown] => [
+        `batch: ${what}`,
+        { events: Array.isArray(body.events) ? body.events.map((e) => (typeof e === 'object' ? { carrier: 'ups', trackingNumber: '1Z1', ...e } : e)) : body.events },
+      ]),
     ];
     for (const [what, body, headers] of cases) {
       const hotAnswer = await t.request('POST', '/v1/events/batch', body, headers);
       const generalAnswer = await t.request('POST', '/v1/events/batch', body, { ...headers, 'idempotency-key': `batch-${++keys}` });
-      expect({ what, status: hotAnswer.status, json: withoutRequestId(hotAnswer.json) }).toEqual({ what, status: generalAnswer.status, json: withoutRequestId(generalAnswer.json) });
+      expect({ what, ...asSent(hotAnswer) }).toEqual({ what, ...asSent(generalAnswer) });
       expect(hotAnswer.status, what).toBeGreaterThanOrEqual(400);
     }
   });
