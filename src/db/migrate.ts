@@ -9,6 +9,7 @@ import * as hub from './migrations/005-hub.js';
 import * as carriersPushPoll from './migrations/006-carriers-push-poll.js';
 import * as labels from './migrations/007-labels.js';
 import * as notify from './migrations/008-notify.js';
+import * as brandAssets from './migrations/009-brand-assets.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006-carriers-push-poll': carriersPushPoll,
   '007-labels': labels,
   '008-notify': notify,
+  '009-brand-assets': brandAssets,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

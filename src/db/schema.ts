@@ -257,6 +257,15 @@ export interface ShortLinkTable {
   created_at: string;
 }
 
+/** A file a brand uploaded for its page (a WOFF2 font), addressed by its digest. */
+export interface BrandAssetTable {
+  brand_id: string;
+  digest: string;
+  content_type: string;
+  body: string; // base64
+  created_at: string;
+}
+
 export interface LaneSampleTable {
   shipment_id: string;
   lane: string;
@@ -359,6 +368,7 @@ export interface Database {
   lane_samples: LaneSampleTable;
   short_links: ShortLinkTable;
   lane_gap_histogram: LaneGapHistogramTable;
+  brand_assets: BrandAssetTable;
   inbound_endpoints: InboundEndpointTable;
   push_subscriptions: PushSubscriptionTable;
   shipment_polls: ShipmentPollTable;

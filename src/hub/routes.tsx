@@ -26,6 +26,7 @@ import {
 import { loadPageOrder, loadPageShipments, loadShipmentsByNumber, type PageOrder, returnsOf, updatesOf } from './order-data.js';
 import { renderLookupPage } from './pages/lookup-page.js';
 import { renderOrderPage } from './pages/order-page.js';
+import { loadBrandAsset } from './brand-assets.js';
 import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
 import { buildOrderView, shipmentView } from './view.js';
 import { pageExtras } from './extras.js';
@@ -63,23 +64,21 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const pages = new Hono<AppEnv>();
   const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
 
-  /** A file of the brand's saved theme, versioned by the page's link (`?v=`), so cached for good. */
-  const themeAsset = (pick: (theme: CompiledTheme, c: Context<AppEnv>) => { bytes: Buffer; type: string } | undefined) => async (c: Context<AppEnv>) => {
-    const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')!).executeTakeFirst();
-    const asset = brand ? pick(cachedTheme(brand), c) : undefined;
-    if (!asset) return c.text('not found', 404);
-    return c.body(new Uint8Array(asset.bytes), 200, {
-      'content-type': asset.type,
-      'cache-control': 'public, max-age=31536000, immutable',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      'x-content-type-options': 'nosniff',
-    });
-  };
-  pages.get('/hub-assets/:brandId/logo', themeAsset((theme) => theme.logo?.data));
-  pages.get('/hub-assets/:brandId/font/:index', themeAsset((theme, c) => {
-    const font = theme.fonts[Number(c.req.param('index'))];
-    return font && { bytes: font.bytes, type: 'font/woff2' };
-  }));
+  /** A file of the brand's page whose address changes with its content, so cached for good. */
+  const immutableAsset = (c: Context<AppEnv>, asset: { bytes: Buffer; type: string } | undefined) =>
+    asset
+      ? c.body(new Uint8Array(asset.bytes), 200, {
+          'content-type': asset.type,
+          'cache-control': 'public, max-age=31536000, immutable',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+          'x-content-type-options': 'nosniff',
+        })
+      : c.text('not found', 404);
+  pages.get('/hub-assets/:brandId/logo', async (c) => {
+    const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')).executeTakeFirst();
+    return immutableAsset(c, brand ? cachedTheme(brand).logo?.data : undefined);
+  });
+  pages.get('/hub-assets/:brandId/font/:digest', async (c) => immutableAsset(c, await loadBrandAsset(deps.db, c.req.param('brandId'), c.req.param('digest'))));
 
   const linkProblem = async (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => {
     const brand = resolved.order ? { id: resolved.order.brand_id, name: resolved.order.brand_name, settings: resolved.order.settings } : resolved.hostBrand;

@@ -8,6 +8,7 @@ import { AppError } from '../lib/errors.js';
 import { DOMAIN, hubOf, saveHub, SLUG } from './hosts.js';
 import { HUB_LANGUAGES, type HubLanguage } from './i18n/index.js';
 import { renderThemePreview } from './preview.js';
+import { checkThemeAssets, saveThemeAssets } from './brand-assets.js';
 import { ThemeSchema } from './theme.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -59,10 +60,12 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
     async (c) => {
       const { slug, domain, ...theme } = c.req.valid('json');
       const brandId = c.get('brand').id;
+      await checkThemeAssets(deps.db, brandId, theme); // before anything is saved
       const hub = await saveHub(deps, brandId, { slug, domain });
       await deps.db.transaction().execute(async (trx) => {
         const fresh = await trx.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
-        const settings = { ...(JSON.parse(fresh.settings) as Record<string, unknown>), theme, hub: { slug: hub.slug, domain: hub.domain } };
+        const saved = await saveThemeAssets(trx, brandId, theme, deps.clock.now());
+        const settings = { ...(JSON.parse(fresh.settings) as Record<string, unknown>), theme: saved, hub: { slug: hub.slug, domain: hub.domain } };
         await trx.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', brandId).execute();
       });
       return c.json((await answer(brandId)) as never, 200);

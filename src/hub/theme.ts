@@ -22,32 +22,46 @@ const fontStack = z
 const LOGO_DATA = /^data:image\/(svg\+xml|png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+=*$/;
 export const MAX_LOGO_BYTES = 96 * 1024;
 
+/** A base64 data URI of at most `maxBytes` bytes (base64 is 4/3 the size, plus the prefix). */
+const dataUri = (maxBytes: number, pattern: RegExp, message: string) =>
+  z
+    .string()
+    .max(Math.ceil((maxBytes * 4) / 3) + 40)
+    .regex(pattern, { message });
+
 const FONT_DATA = /^data:font\/woff2;base64,[A-Za-z0-9+/]+=*$/;
 export const MAX_FONT_BYTES = 256 * 1024;
 export const MAX_FONT_FILES = 4;
-/** A typeface of the brand's own, uploaded as WOFF2 and served by Waybill from the page's host. */
-const fontFile = z.object({
-  family: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9 -]{1,60}$/, { message: 'must be a font family name such as Brand Sans (letters, digits, spaces, hyphens)' })
-    .openapi({ description: 'The name to use in fonts.body and fonts.headings' }),
-  data: z
-    .string()
-    .max(Math.ceil((MAX_FONT_BYTES * 4) / 3) + 40)
-    .regex(FONT_DATA, { message: 'must be a base64 data URI of a WOFF2 font (data:font/woff2;base64,…), at most 256 KB' }),
-  weight: z.number().int().min(100).max(900).multipleOf(100).default(400),
-  style: z.enum(['normal', 'italic']).default('normal'),
-});
+const ASSET_DIGEST = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * A typeface of the brand's own, uploaded as WOFF2 (`data`) and served by Waybill from the page's
+ * host. Once saved, the bytes live in brand_assets and the theme keeps their digest (`asset`),
+ * which is also how a saved file is kept when the theme is sent again.
+ */
+const fontFile = z
+  .object({
+    family: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9 -]{1,60}$/, { message: 'must be a font family name such as Brand Sans (letters, digits, spaces, hyphens)' })
+      .openapi({ description: 'The name to use in fonts.body and fonts.headings' }),
+    data: dataUri(MAX_FONT_BYTES, FONT_DATA, 'must be a base64 data URI of a WOFF2 font (data:font/woff2;base64,…), at most 256 KB').optional().openapi({ description: 'A new file' }),
+    asset: z
+      .string()
+      .regex(ASSET_DIGEST, { message: 'must be the asset of a font saved before, as GET /v1/brand/theme gives it' })
+      .optional()
+      .openapi({ description: 'A file saved before (GET /v1/brand/theme gives it), kept as it is' }),
+    weight: z.number().int().min(100).max(900).multipleOf(100).default(400),
+    style: z.enum(['normal', 'italic']).default('normal'),
+  })
+  .refine((file) => Boolean(file.data) !== Boolean(file.asset), { message: 'give the font as data or as asset, one of the two' });
+export type FontFile = z.infer<typeof fontFile>;
 
 export const ThemeSchema = z
   .object({
     logo: z
       .object({
-        data: z
-          .string()
-          .max(Math.ceil((MAX_LOGO_BYTES * 4) / 3) + 40)
-          .regex(LOGO_DATA, { message: 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image' })
+        data: dataUri(MAX_LOGO_BYTES, LOGO_DATA, 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image')
           .optional()
           .openapi({ description: 'The logo itself, served by Waybill from the page’s own host (no third-party request)' }),
         url: webUrl.optional().openapi({ description: 'Or where the logo lives (the browser fetches it from there)' }),
@@ -95,8 +109,8 @@ export type CompiledTheme = {
   css: string;
   brandName: string;
   logo: { src: string; alt: string; width: number; height: number; data?: { type: string; bytes: Buffer } } | null;
-  /** The brand's own font files, in the order given; `src` is where the page asks for each. */
-  fonts: Array<{ src: string; bytes: Buffer }>;
+  /** Where the page asks for each of the brand's own font files, in the order given. */
+  fonts: Array<{ src: string }>;
   homeUrl: string | null;
   nav: Array<{ label: string; url: string }>;
   footer: { text?: string; links: Array<{ label: string; url: string }> };
@@ -149,13 +163,13 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
   const primary = (theme.colors?.primary ?? look.primaryColor ?? DEFAULTS.primary).toLowerCase();
   const accent = (theme.colors?.accent ?? look.accentColor ?? DEFAULTS.accent).toLowerCase();
   const background = (theme.colors?.background ?? DEFAULTS.background).toLowerCase();
-  // A preview's logo and fonts are not saved yet, so they travel inside the page itself, and its
-  // version keeps its frame apart from the saved theme's.
+  // A preview's logo and new fonts are not saved yet, so they travel inside the page itself, and
+  // its version keeps its frame apart from the saved theme's.
   const inline = override !== undefined;
   const version = (inline ? 'preview-' : '') + createHash('sha256').update(JSON.stringify([brand.name, theme, look])).digest('base64url').slice(0, 10);
   const files = theme.fonts?.files ?? [];
   const body = theme.fonts?.body ?? (files[0] ? `"${files[0].family}",${SYSTEM_FONTS}` : SYSTEM_FONTS);
-  const fonts = files.map((file, index) => ({ src: inline ? file.data : fontSrc(brand.id, index, version), bytes: Buffer.from(file.data.slice(file.data.indexOf(',') + 1), 'base64') }));
+  const fonts = files.map((file) => ({ src: file.data ?? fontSrc(brand.id, file.asset!) }));
   return {
     version,
     css: fontFaces(files, fonts) + pageCss({ primary, accent, background, body, headings: theme.fonts?.headings ?? body }),
@@ -182,7 +196,8 @@ function logoOf(brand: Pick<BrandRow, 'id' | 'name'>, theme: Theme, look: Look, 
   return null;
 }
 
-const fontSrc = (brandId: string, index: number, version: string) => `/hub-assets/${brandId}/font/${index}?v=${version}`;
+/** Addressed by its digest: the same address always means the same bytes. */
+export const fontSrc = (brandId: string, digest: string) => `/hub-assets/${brandId}/font/${digest}`;
 
 /**
  * @font-face rules for the brand's own files. `optional`: a font that is not there within the

@@ -95,8 +95,16 @@ describe('the brand theme', () => {
     expect(saved.status).toBe(200);
     const { order } = await trackedOrder({ customer: { email: 'fonts@example.com' } });
     const { html, headers } = await page(pathOf(order.trackingPageUrl));
-    const src = html.match(/@font-face\{font-family:"Brand Sans";src:url\((\/hub-assets\/brd_[0-9a-z]+\/font\/0\?v=[\w-]+)\) format\("woff2"\);font-weight:400;font-style:normal;font-display:optional\}/)?.[1];
+    const src = html.match(/@font-face\{font-family:"Brand Sans";src:url\((\/hub-assets\/brd_[0-9a-z]+\/font\/[\w-]{43})\) format\("woff2"\);font-weight:400;font-style:normal;font-display:optional\}/)?.[1];
     expect(src).toBeDefined();
+    // The bytes live apart from the brand's settings (read with every page and message); the theme keeps their digest.
+    const stored = (await t.request('GET', '/v1/brand/theme')).json.theme.fonts.files;
+    expect(stored).toEqual([
+      { family: 'Brand Sans', asset: src!.split('/').pop(), weight: 400, style: 'normal' },
+      { family: 'Brand Serif', asset: src!.split('/').pop(), weight: 700, style: 'italic' }, // the same bytes, stored once
+    ]);
+    const brandRow = await t.deps.db.selectFrom('brands').select('settings').where('id', '=', t.brand.id).executeTakeFirstOrThrow();
+    expect(brandRow.settings).not.toContain('d09GM'); // no base64 font ("wOF2…") in the settings
     expect(html).toContain('font-family:"Brand Serif";');
     expect(html).toContain('font-weight:700;font-style:italic;font-display:optional}');
     expect(html).toContain('--font:"Brand Sans",system-ui'); // the first file is the body font when none is named
@@ -108,7 +116,14 @@ describe('the brand theme', () => {
     expect(font.headers.get('content-type')).toBe('font/woff2');
     expect(font.headers.get('cache-control')).toContain('immutable');
     expect(Buffer.from(await font.arrayBuffer()).equals(woff2)).toBe(true);
-    expect((await t.app.request(src!.replace('/font/0', '/font/2'))).status).toBe(404);
+    expect((await t.app.request(src!.replace(/font\/.*/, `font/${'A'.repeat(43)}`))).status).toBe(404);
+    // Sent back as GET gave it, the theme keeps its fonts; a digest this brand never saved is refused, nothing changed.
+    expect((await t.request('PUT', '/v1/brand/theme', { ...before, fonts: { files: stored } })).status).toBe(200);
+    expect((await t.app.request(src!)).status).toBe(200);
+    const unknown = await t.request('PUT', '/v1/brand/theme', { ...before, slug: 'elsewhere', fonts: { files: [{ family: 'Brand Sans', asset: 'B'.repeat(43) }] } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error.details).toEqual([{ field: 'fonts.files.0.asset', problem: 'no font of this brand has this asset' }]);
+    expect((await t.request('GET', '/v1/brand/theme')).json.slug).not.toBe('elsewhere');
 
     const preview = await t.app.request('/v1/brand/theme/preview', {
       method: 'POST',
@@ -121,6 +136,7 @@ describe('the brand theme', () => {
     expect(previewHtml).not.toContain('rel="preload"');
     expect(preview.headers.get('content-security-policy')).toContain("font-src 'self' data:");
     await t.request('PUT', '/v1/brand/theme', before);
+    expect((await t.app.request(src!)).status).toBe(404); // a font no theme uses is removed
   });
 
   it('refuses font files that are not WOFF2, too many, or a family name that could break out of CSS', async () => {
