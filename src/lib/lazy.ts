@@ -1,6 +1,7 @@
-// Heavy packages loaded on first use. mjml, zipcodes, date-holidays and libphonenumber's metadata
-// together hold well over 100 MB once loaded; an API-only process that never renders an email,
-// works out a recipient's time zone or estimates a delivery never pays for them.
+// Heavy packages loaded on first use. mjml, zipcodes, date-holidays, libphonenumber's metadata and
+// the label drawing (pdfkit, bwip-js) together hold well over 100 MB once loaded; an API-only
+// process that never renders an email, works out a recipient's time zone, estimates a delivery or
+// draws a label never pays for them.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
 // (items, quantities, a reason), the answer (refused with a reason they understand, or an RMA),
 // and the return label to print or show (a Code 128 of the tracking number on screen, the 4×6 PDF
 // to download). No script: plain forms.
-import bwipjs from 'bwip-js';
+import type BwipJs from 'bwip-js';
 import type { Context, Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { AppEnv } from '../api/context.js';
@@ -16,6 +16,10 @@ import type { PageOrder } from '../hub/order-data.js';
 import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
 import { orderRefusal, returnableItems, type ReturnPolicy } from './policy.js';
 import { eligibilityOf, requestReturn } from './service.js';
+import { lazyModule } from '../lib/lazy.js';
+
+/** The barcode library loads with the first label page shown, not at start-up. */
+const bwipjs = lazyModule<typeof BwipJs>('bwip-js');
 
 export type PortalHelpers = {
   /** The order behind a valid token, or the response for a bad one. */
@@ -78,7 +82,7 @@ function Refused({ text, message, back }: { text: HubText; message: string; back
 
 /** The tracking number as Code 128 bars, drawn by bwip-js into SVG (scannable from a phone screen). */
 function barcodeSvg(text: string): string {
-  return bwipjs.toSVG({ bcid: 'code128', text, height: 14, includetext: false }).replace('<svg ', `<svg role="img" aria-label="${text}" width="100%" style="max-width:26rem;height:auto;display:block" `);
+  return bwipjs().toSVG({ bcid: 'code128', text, height: 14, includetext: false }).replace('<svg ', `<svg role="img" aria-label="${text}" width="100%" style="max-width:26rem;height:auto;display:block" `);
 }
 
 export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: PortalHelpers): void {

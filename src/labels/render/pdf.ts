@@ -1,9 +1,14 @@
 // A 4×6 inch shipping label as a PDF: sender, recipient, service, and the tracking number as a
 // Code 128 barcode drawn in vector (bars from bwip-js, drawn by pdfkit) so it scans at any print
 // resolution. Used for the simulated carrier's labels and for placing a carrier's image on a page.
-import bwipjs from 'bwip-js';
-import PDFDocument from 'pdfkit';
+import type BwipJs from 'bwip-js';
+import type PDFKit from 'pdfkit';
+import { lazyModule } from '../../lib/lazy.js';
 import { addressLines, groupedTrackingNumber, type LabelSheet, weightText } from './sheet.js';
+
+// ~34 MB and ~0.2 s to load: paid by the first label drawn, not by every process at start-up.
+const pdfDocument = lazyModule<typeof PDFKit>('pdfkit');
+const bwipjs = lazyModule<typeof BwipJs>('bwip-js');
 
 const PAGE = { width: 288, height: 432 }; // 4 × 6 in at 72 pt per inch
 const MARGIN = 14;
@@ -45,11 +50,12 @@ export async function imageOnLabelPage(png: Uint8Array, title: string): Promise<
   });
 }
 
-type Doc = InstanceType<typeof PDFDocument>;
+type Doc = InstanceType<typeof PDFKit>;
 
 function drawPdf(title: string, draw: (doc: Doc) => void): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     // A fixed creation date keeps the same label byte-for-byte the same.
+    const PDFDocument = pdfDocument();
     const doc = new PDFDocument({ size: [PAGE.width, PAGE.height], margin: 0, autoFirstPage: true, info: { Title: title, Producer: 'Waybill', Creator: 'Waybill', CreationDate: new Date(0) } });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -68,7 +74,7 @@ const rule = (doc: Doc, y: number) => doc.moveTo(MARGIN, y).lineTo(PAGE.width - 
 
 /** Code 128 bars, centred in the box, with ten modules of quiet zone on each side. */
 function drawCode128(doc: Doc, text: string, box: { x: number; y: number; width: number; height: number }): void {
-  const [symbol] = bwipjs.raw('code128', text, {}) as unknown as Array<{ sbs: number[] }>;
+  const [symbol] = bwipjs().raw('code128', text, {}) as unknown as Array<{ sbs: number[] }>;
   if (!symbol) throw new Error(`bwip-js drew no barcode for ${text}`);
   const modules = symbol.sbs.reduce((sum, width) => sum + width, 0);
   const moduleWidth = Math.min(2, box.width / (modules + 20));
