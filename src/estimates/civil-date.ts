@@ -1,7 +1,7 @@
 // Calendar dates with no time zone ("2026-11-26"), and where a zone's clock meets them. Delivery
 // promises are made in days ("Thursday"), so the arithmetic is done on dates and only turned into
 // instants at the end, at a given local hour.
-import { toIsoWithOffset } from '../lib/time.js';
+import { offsetMinutesAt, toIsoWithOffset } from '../lib/time.js';
 
 /** YYYY-MM-DD, a day on the calendar, not an instant. */
 export type CivilDate = string;
@@ -20,22 +20,6 @@ export const addDays = (date: CivilDate, days: number): CivilDate => new Date(ut
 export const weekdayOf = (date: CivilDate): number => new Date(utcMidnightMs(date)).getUTCDay();
 
 export const yearOf = (date: CivilDate): number => Number(date.slice(0, 4));
-
-// offsetMinutesAt (src/lib/time.ts) builds an Intl formatter per call (~0.2 ms); an estimate asks
-// for a handful of offsets, so the formatter is kept per zone. Same answer, read the same way.
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The UTC offset, in minutes, that `timeZone` observes at `instant` (daylight saving included). */
-export function offsetMinutesAt(timeZone: string, instant: Date): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  const name = formatter.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
-}
 
 /** What a clock in `timeZone` shows at `instant`: the date, and the minutes since local midnight. */
 export function wallClockIn(timeZone: string, instant: Date): { date: CivilDate; minutes: number } {

@@ -4,6 +4,7 @@
 // are kept instead: a scan's time is its local day's words ("Mon, Mar 9, ") and its minute's
 // words ("3:05 PM"), each worked out once. See formatTime for why that is exact.
 import { timeZoneOf } from '../estimates/places.js';
+import { offsetMinutesAt } from '../lib/time.js';
 import type { HubLanguage } from './i18n/index.js';
 
 type Kind = 'day' | 'time';
@@ -28,20 +29,8 @@ const MINUTE = 60_000;
 
 // ---- a zone's offset from UTC, per UTC day ----
 
-const offsetReaders = new Map<string, Intl.DateTimeFormat>();
-
 /** The zone's offset from UTC at an instant, in ms (what its wall clock shows, minus UTC). */
-function offsetAt(timeZone: string, ms: number): number {
-  let reader = offsetReaders.get(timeZone);
-  if (!reader) {
-    reader = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    offsetReaders.set(timeZone, reader);
-  }
-  const at: Record<string, number> = {};
-  for (const part of reader.formatToParts(ms)) if (part.type !== 'literal') at[part.type] = Number(part.value);
-  const wall = Date.UTC(at.year!, at.month! - 1, at.day!, at.hour!, at.minute!, at.second!);
-  return wall - Math.floor(ms / 1000) * 1000;
-}
+const offsetAt = (timeZone: string, ms: number): number => offsetMinutesAt(timeZone, new Date(ms)) * MINUTE;
 
 const dayOffsets = new Map<string, Map<number, number | null>>();
 
