@@ -17,6 +17,11 @@ export type DirectSqlite = {
   exclusive<T>(work: () => T): Promise<T>;
   /** Runs `work` in one write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK if it throws). */
   transaction<T>(work: () => T): Promise<T>;
+  /**
+   * Runs `work` in a write transaction shared with the other works asked for in the same turn of
+   * the event loop (group commit, see groupCommitter); settles once that transaction has committed.
+   */
+  groupedTransaction<T>(work: () => T): Promise<T>;
 };
 
 export type DirectPostgres = {
@@ -35,7 +40,72 @@ export function directSqlite(sqlite: BetterSqlite3.Database, statements: Stateme
     lock,
     exclusive: (work) => lock.run(work),
     transaction: <T>(work: () => T) => lock.run(() => immediate(work) as T),
+    groupedTransaction: groupCommitter(sqlite, lock),
   };
+}
+
+/** Works one group commit takes at most: the event loop is blocked while they run. */
+export const GROUP_COMMIT_LIMIT = 64;
+
+type GroupedWork = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+/**
+ * Group commit. A write transaction on SQLite costs more in its BEGIN and COMMIT (the WAL frames of
+ * every page it touched) than in the statements of one small write; writes arriving together touch
+ * the same tail pages of the append-mostly tables and indexes. Works asked for during one turn of
+ * the event loop wait for the next check phase (setImmediate), then run one after the other in one
+ * BEGIN IMMEDIATE … COMMIT, each inside its own savepoint: a work that throws is rolled back alone
+ * and its caller gets the error; the others commit. Every caller is answered after the COMMIT, so
+ * nothing is acknowledged before it is stored; if the COMMIT itself fails, every caller of the
+ * group gets that error. Alone (a quiet server), a work waits only for the current turn to end.
+ */
+export function groupCommitter(sqlite: BetterSqlite3.Database, lock: ConnectionLock): <T>(work: () => T) => Promise<T> {
+  // Called inside a transaction, a better-sqlite3 transaction function is a SAVEPOINT … RELEASE.
+  const inSavepoint = sqlite.transaction((work: () => unknown) => work());
+  const runGroup = sqlite.transaction((group: GroupedWork[]) => {
+    const settled: Array<() => void> = [];
+    for (const item of group) {
+      try {
+        const value = inSavepoint(item.work);
+        settled.push(() => item.resolve(value));
+      } catch (error) {
+        // An error SQLite answers by rolling back the whole transaction (SQLITE_FULL, for one)
+        // takes the earlier works with it: the group fails as one.
+        if (!sqlite.inTransaction) throw error;
+        settled.push(() => item.reject(error));
+      }
+    }
+    return settled;
+  }).immediate;
+
+  const pending: GroupedWork[] = [];
+  let scheduled = false;
+
+  const flush = async () => {
+    const group = pending.splice(0, GROUP_COMMIT_LIMIT);
+    scheduled = pending.length > 0;
+    if (scheduled) setImmediate(flush);
+    if (!lock.tryAcquire()) await lock.acquire();
+    let settled: Array<() => void>;
+    try {
+      settled = runGroup(group);
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    } finally {
+      lock.release();
+    }
+    for (const settle of settled) settle();
+  };
+
+  return <T>(work: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
 }
 
 /** A statement PostgreSQL prepares once per connection under its name. */

@@ -3,7 +3,8 @@
 // change's job, all in one transaction) with the same pure functions (eventRowsOf,
 // foldIntoShipment, jobRowsOf), on precompiled SQL (statements.ts).
 //   SQLite: one synchronous transaction (BEGIN IMMEDIATE … COMMIT) under the connection lock, one
-//           cached statement reused per row.
+//           cached statement reused per row; a single shipment's events share their transaction
+//           with the other requests of the same turn of the event loop (group commit, direct.ts).
 //   PostgreSQL: named statements taking column arrays; a single shipment costs BEGIN, lock + insert,
 //           save + enqueue, COMMIT (four round trips, three when nothing changed).
 import type pg from 'pg';
@@ -29,7 +30,7 @@ export function ingestForShipment(
 ): Promise<ShipmentIngest | undefined> {
   const recordedAt = now.toISOString();
   if (direct.dialect === 'sqlite') {
-    return direct.transaction(() => {
+    return direct.groupedTransaction(() => {
       const shipment = direct.statements.prepare(SQLITE.shipmentById).get(target.shipmentId, target.brandId) as ShipmentRow | undefined;
       if (!shipment) return undefined;
       const rows = eventRowsOf(shipment, source, events, recordedAt);

@@ -277,6 +277,27 @@ describe('POST /v1/shipments/{id}/events', () => {
     expect(mine.map((p) => p.to.status)).toEqual(['in_transit', 'out_for_delivery']);
   });
 
+  it('stores every one of many concurrent posts, in order per shipment, beside a refused one (SQLite: one group commit)', async () => {
+    const [a, b] = [await newShipment(), await newShipment()];
+    const post = (id: string, status: string, minute: number, eventId: string) =>
+      t.request('POST', `/v1/shipments/${id}/events`, events(status, `2026-03-01T10:${String(minute).padStart(2, '0')}:00Z`, { eventId }));
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => post(a.id, 'in_transit', i, `a-${i}`)),
+      post(a.id, 'out_for_delivery', 30, 'a-ofd'),
+      post('shp_01k0000000000000000000none', 'in_transit', 1, 'nobody'),
+      ...Array.from({ length: 10 }, (_, i) => post(b.id, 'in_transit', i, `b-${i}`)),
+      post(a.id, 'in_transit', 5, 'a-5'), // the same event again: a duplicate, stored once
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(21).fill(200), 404, ...Array(11).fill(200)]);
+    expect(answers.at(-1)!.json).toMatchObject({ stored: 0, duplicates: 1 });
+    const [gotA, gotB] = [await t.request('GET', `/v1/shipments/${a.id}`), await t.request('GET', `/v1/shipments/${b.id}`)];
+    expect(gotA.json).toMatchObject({ status: 'out_for_delivery' });
+    expect(gotA.json.events).toHaveLength(21);
+    expect(gotB.json.events).toHaveLength(10);
+    const row = await t.deps.db.selectFrom('shipments').select(['event_count']).where('id', '=', a.id).executeTakeFirstOrThrow();
+    expect(row.event_count).toBe(21);
+  });
+
   it('leaves nothing behind when a Kysely transaction it waited for rolls back', async () => {
     const shipment = await newShipment();
     const path = `/v1/shipments/${shipment.id}/events`;
