@@ -17,9 +17,9 @@ import { deriveKeyring } from '../dist/lib/crypto.js';
 import { signTrackingToken } from '../dist/orders/tracking-links.js';
 import { settings } from './lib/config.js';
 import { assertClean, measure } from './lib/load.js';
-import { runBenchmark, SECRET_KEY, startBareServer, startWaybill } from './lib/processes.js';
+import { runBenchmark, SECRET_KEY, startWaybill } from './lib/processes.js';
 import { describeRun, int, ms, pct, printHeader, publish, verdict } from './lib/report.js';
-import { anyFailed, forEachDatabase } from './lib/scenario.js';
+import { anyFailed, describeSameSize, forEachDatabase, meanAnswerBytes, measureCeiling } from './lib/scenario.js';
 import { orderId, SHIPMENTS_PER_ORDER } from './lib/seed.js';
 
 const TARGETS = { ratio: 0.4, p99Ms: 15, compressedKb: 50 };
@@ -72,23 +72,13 @@ async function pageWeight(baseUrl, request) {
   return { bytes, gzip: gzipSync(html).length, brotli: brotliCompressSync(html).length, crossSells: (html.match(/href="\/r\//g) ?? []).length, map: html.includes('class="map"') };
 }
 
-async function measureCeiling(request) {
-  const bare = await startBareServer();
-  try {
-    const run = await measure(bare.baseUrl, request, { pid: bare.pid });
-    assertClean(run, 'ceiling');
-    return run;
-  } finally {
-    await bare.stop();
-  }
-}
-
 async function measureWaybill(database, apiKey, request, targetRate) {
   const server = await startWaybill(database.url);
   const postgres = database.dialect === 'postgres';
   try {
     await themeBrand(server.baseUrl, apiKey);
     const weight = await pageWeight(server.baseUrl, request);
+    weight.meanBytes = await meanAnswerBytes(server.baseUrl, request);
     const flatOut = await measure(server.baseUrl, request, { pid: server.pid, postgres });
     assertClean(flatOut, 'waybill flat out');
     let atTarget = null;
@@ -126,8 +116,12 @@ async function main() {
     };
     console.log(`page: ${int(weight.bytes)} bytes of HTML and CSS, ${int(weight.gzip)} gzip, ${int(weight.brotli)} brotli (target ≤ ${TARGETS.compressedKb} KB compressed): ${verdict(checks.weight)}; ${weight.crossSells} cross-sells, map ${weight.map ? 'drawn' : 'missing'}`);
     console.log(`flat out: ${pct(ratio)} of the ceiling (target ≥ ${pct(TARGETS.ratio)}): ${verdict(checks.throughput)}`);
+    // Not a target: the bare handler answering as many bytes as a page, to show what the page's size alone costs.
+    const sameSize = await measureCeiling(request, { bodyBytes: weight.meanBytes });
+    console.log(describeRun(`same-size ceiling (${int(weight.meanBytes)} B)`, sameSize));
+    console.log(describeSameSize(sameSize, weight.meanBytes, ceiling, flatOut));
     console.log(atTarget ? `p99 paced at ${int(targetRate)} req/s: ${ms(atTarget.latencyMs.p99)} (target ≤ ${TARGETS.p99Ms} ms): ${verdict(checks.p99)}` : `p99 at ${int(targetRate)} req/s: not measured (the rate is out of reach): ${verdict(false)}`);
-    return { ceiling, flatOut, atTarget, atHalfOwn, weight, ratio, checks };
+    return { ceiling, flatOut, atTarget, atHalfOwn, weight, ratio, sameSize, checks };
   });
   publish('hub-page', results);
   return anyFailed(results) ? 1 : 0;

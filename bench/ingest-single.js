@@ -17,24 +17,13 @@ import { nextEvent, singleEventRequest } from './lib/events.js';
 import { openInProcess, runFor } from './lib/in-process.js';
 import { shipmentId } from './lib/seed.js';
 import { assertClean, measure } from './lib/load.js';
-import { runBenchmark, sampleRss, startBareServer, startWaybill } from './lib/processes.js';
+import { runBenchmark, sampleRss, startWaybill } from './lib/processes.js';
 import { describeRun, int, mb, ms, pct, printHeader, publish, verdict } from './lib/report.js';
-import { anyFailed, forEachDatabase } from './lib/scenario.js';
+import { anyFailed, forEachDatabase, measureCeiling } from './lib/scenario.js';
 
 const storedByApi = (database) => countOf(database, "SELECT count(*) AS n FROM tracking_events WHERE source = 'manual'");
 
 /** The bare handler's requests/s for the very same requests. */
-async function measureCeiling(request) {
-  const bare = await startBareServer();
-  try {
-    const run = await measure(bare.baseUrl, request, { pid: bare.pid });
-    assertClean(run, 'ceiling');
-    return run;
-  } finally {
-    await bare.stop();
-  }
-}
-
 async function measureWaybill(database, request) {
   const storedBefore = await storedByApi(database);
   const server = await startWaybill(database.url);

@@ -14,9 +14,9 @@
 //   npm run build && node bench/reads.js [--sqlite-only | --postgres-only]
 import { settings, TARGETS } from './lib/config.js';
 import { assertClean, measure } from './lib/load.js';
-import { runBenchmark, sampleRss, startBareServer, startWaybill } from './lib/processes.js';
+import { runBenchmark, sampleRss, startWaybill } from './lib/processes.js';
 import { describeRun, int, mb, ms, pct, printHeader, publish, verdict } from './lib/report.js';
-import { anyFailed, forEachDatabase } from './lib/scenario.js';
+import { anyFailed, describeSameSize, forEachDatabase, meanAnswerBytes, measureCeiling } from './lib/scenario.js';
 import { eventCount, shipmentId } from './lib/seed.js';
 
 const EVENTS = { cycle: 5 };
@@ -40,22 +40,12 @@ async function checkOneShipment(baseUrl, apiKey) {
   }
 }
 
-async function measureCeiling(request) {
-  const bare = await startBareServer();
-  try {
-    const run = await measure(bare.baseUrl, request, { pid: bare.pid });
-    assertClean(run, 'ceiling');
-    return run;
-  } finally {
-    await bare.stop();
-  }
-}
-
 async function measureWaybill(database, apiKey, request, halfCeiling) {
   const server = await startWaybill(database.url);
   const rss = sampleRss(server.pid);
   try {
     await checkOneShipment(server.baseUrl, apiKey);
+    const answerBytes = await meanAnswerBytes(server.baseUrl, request);
     const flatOut = await measure(server.baseUrl, request, { pid: server.pid, postgres: database.dialect === 'postgres' });
     assertClean(flatOut, 'waybill flat out');
     // Paced at half the ceiling only if Waybill can sustain it flat out; otherwise the requests
@@ -70,7 +60,7 @@ async function measureWaybill(database, apiKey, request, halfCeiling) {
     const halfOwn = Math.max(1, Math.round(flatOut.requestsPerSecond / 2));
     const atHalfOwn = await measure(server.baseUrl, request, { rate: halfOwn, pid: server.pid, postgres: database.dialect === 'postgres' });
     assertClean(atHalfOwn, 'waybill at half its own rate');
-    return { flatOut, atHalf, atHalfOwn, halfOwn, rss: rss.stop() };
+    return { flatOut, atHalf, atHalfOwn, halfOwn, answerBytes, rss: rss.stop() };
   } finally {
     rss.stop();
     await server.stop();
@@ -85,7 +75,7 @@ async function main() {
     const ceiling = await measureCeiling(request);
     console.log(describeRun('ceiling (bare Hono, 200)', ceiling));
     const halfCeiling = Math.max(1, Math.round(ceiling.requestsPerSecond * TARGETS.readsRatio));
-    const { flatOut, atHalf, atHalfOwn, halfOwn, rss } = await measureWaybill(database, apiKey, request, halfCeiling);
+    const { flatOut, atHalf, atHalfOwn, halfOwn, answerBytes, rss } = await measureWaybill(database, apiKey, request, halfCeiling);
     console.log(describeRun('waybill flat out', flatOut));
     if (atHalf) console.log(describeRun(`waybill paced at ${int(halfCeiling)} req/s`, atHalf));
     else console.log(`waybill paced at ${int(halfCeiling)} req/s: not run, it answers only ${int(flatOut.requestsPerSecond)} req/s flat out`);
@@ -104,8 +94,12 @@ async function main() {
         ? `p99 paced at ${int(halfCeiling)} req/s (${int(atHalf.requestsPerSecond)} answered/s): ${ms(atHalf.latencyMs.p99)} (target ≤ ${TARGETS.readsP99Ms} ms at ≥ 50% of the ceiling): ${verdict(checks.p99)}`
         : `p99 at ≥ 50% of the ceiling: ${verdict(false)} (that rate is beyond Waybill's throughput); p99 paced at ${int(halfOwn)} req/s: ${ms(atHalfOwn.latencyMs.p99)}`,
     );
+    // Not a target: the bare handler answering as many bytes as Waybill does, to show what the answer's size alone costs.
+    const sameSize = await measureCeiling(request, { bodyBytes: answerBytes });
+    console.log(describeRun(`same-size ceiling (${int(answerBytes)} B)`, sameSize));
+    console.log(describeSameSize(sameSize, answerBytes, ceiling, flatOut));
     console.log(`server RSS: ${mb(rss.startMb)} idle after start-up, peak ${mb(rss.peakMb)}, after the load ${mb(rss.lastMb)} (target ≤ ${TARGETS.readsRssMb} MB): ${verdict(checks.rss)}`);
-    return { ceiling, flatOut, atHalf, halfCeiling, atHalfOwn, halfOwn, ratio, rss, checks, met: Object.values(checks).every(Boolean) };
+    return { ceiling, flatOut, atHalf, halfCeiling, atHalfOwn, halfOwn, ratio, rss, answerBytes, sameSize, checks, met: Object.values(checks).every(Boolean) };
   });
   publish('reads', results);
   return anyFailed(results) ? 1 : 0;

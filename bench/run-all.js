@@ -104,13 +104,15 @@ function summarise(benchmark, results) {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 40%: ${verdict(r.checks.throughput)}); ` +
           `${r.atTarget ? `p99 ${ms(r.atTarget.latencyMs.p99)} at 40% of the ceiling` : '40% of the ceiling out of reach'} (≤ 15 ms: ${verdict(r.checks.p99)}); ` +
-          `page ${int(r.weight.bytes)} B, ${int(r.weight.gzip)} B gzip (≤ 50 KB: ${verdict(r.checks.weight)})`,
+          `page ${int(r.weight.bytes)} B, ${int(r.weight.gzip)} B gzip (≤ 50 KB: ${verdict(r.checks.weight)}); ` +
+          `a bare handler answering ${int(r.weight.meanBytes)} B: ${int(r.sameSize.requestsPerSecond)} req/s = ${pct(r.sameSize.requestsPerSecond / r.ceiling.requestsPerSecond)} of the ceiling`,
       );
     } else if (benchmark === 'reads') {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 50%: ${verdict(r.checks.throughput)}); ` +
           `${r.atHalf ? `p99 ${ms(r.atHalf.latencyMs.p99)} paced at ${int(r.halfCeiling)} req/s` : `${int(r.halfCeiling)} req/s out of reach`} (≤ ${TARGETS.readsP99Ms} ms: ${verdict(r.checks.p99)}); ` +
-          `p99 ${ms(r.atHalfOwn.latencyMs.p99)} paced at ${int(r.halfOwn)} req/s; RSS peak ${mb(r.rss.peakMb)} (≤ ${TARGETS.readsRssMb} MB: ${verdict(r.checks.rss)})`,
+          `p99 ${ms(r.atHalfOwn.latencyMs.p99)} paced at ${int(r.halfOwn)} req/s; RSS peak ${mb(r.rss.peakMb)} (≤ ${TARGETS.readsRssMb} MB: ${verdict(r.checks.rss)}); ` +
+          `a bare handler answering ${int(r.answerBytes)} B: ${int(r.sameSize.requestsPerSecond)} req/s = ${pct(r.sameSize.requestsPerSecond / r.ceiling.requestsPerSecond)} of the ceiling`,
       );
     }
   }

@@ -1,13 +1,18 @@
 // The ceiling: the same HTTP stack as Waybill (Hono on @hono/node-server, one Node process) with
 // a handler that does nothing but answer 200 with a small JSON body. What Waybill reaches is
 // reported as a fraction of what this reaches on the same machine, in the same run.
+// With BODY_BYTES, the answer is a JSON body of that many bytes instead (the diagnostic
+// "same-size ceiling": what doing nothing costs when the answer is as large as Waybill's).
 //
-//   PORT=4000 node bench/lib/bare-server.js
+//   PORT=4000 [BODY_BYTES=17000] node bench/lib/bare-server.js
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
 const app = new Hono();
-app.all('*', (c) => c.json({ ok: true }));
+const bodyBytes = Number(process.env.BODY_BYTES ?? 0);
+// {"ok":true,"pad":"…"} is 21 bytes and the padding.
+const body = bodyBytes > 21 ? { ok: true, pad: 'x'.repeat(bodyBytes - 21) } : { ok: true };
+app.all('*', (c) => c.json(body));
 
 const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 4000), hostname: '127.0.0.1' });
 const stop = () => server.close(() => process.exit(0));

@@ -168,11 +168,12 @@ export async function startWaybill(databaseUrl) {
 
 /**
  * The ceiling: a bare Hono app on @hono/node-server answering 200, in its own process too.
- * With `layers`, the diagnostic variant with some of Waybill's HTTP layers (lib/layered-server.js).
+ * With `layers`, the diagnostic variant with some of Waybill's HTTP layers (lib/layered-server.js);
+ * with `bodyBytes`, the bare app answers a JSON body of that size.
  */
-export async function startBareServer(layers = null) {
+export async function startBareServer(layers = null, { bodyBytes = 0 } = {}) {
   const port = await freePort();
-  const handle = startChild([layers === null ? BARE_SERVER : LAYERED_SERVER], { PORT: String(port), LAYERS: (layers ?? []).join(',') });
+  const handle = startChild([layers === null ? BARE_SERVER : LAYERED_SERVER], { PORT: String(port), LAYERS: (layers ?? []).join(','), BODY_BYTES: String(bodyBytes) });
   const stop = onCleanup(() => stopChild(handle));
   await waitUntilReady(`http://127.0.0.1:${port}/`, handle, 'the bare server');
   return { pid: handle.child.pid, baseUrl: `http://127.0.0.1:${port}`, stop };
