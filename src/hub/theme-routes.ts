@@ -8,6 +8,7 @@ import { AppError } from '../lib/errors.js';
 import { DOMAIN, hubOf, saveHub, SLUG } from './hosts.js';
 import { HUB_LANGUAGES, type HubLanguage } from './i18n/index.js';
 import { renderThemePreview } from './preview.js';
+import { withMapScripts } from './map-assets.js';
 import { checkThemeAssets, saveThemeAssets } from './brand-assets.js';
 import { ThemeSchema } from './theme.js';
 
@@ -92,8 +93,9 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       const input = c.req.valid('json');
       const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', c.get('brand').id).executeTakeFirst();
       if (!brand) throw new AppError('not_found', 'brand not found');
-      const html = await renderThemePreview(deps, brand, { theme: input.theme, language: input.locale, orderId: input.orderId });
-      return c.html(html, 200, { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self' data:" }) as never;
+      const { html, liveMap } = await renderThemePreview(deps, brand, { theme: input.theme, language: input.locale, orderId: input.orderId });
+      const csp = "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self' data:";
+      return c.html(html, 200, { 'cache-control': 'no-store', 'content-security-policy': liveMap ? withMapScripts(csp) : csp }) as never;
     },
   );
 }

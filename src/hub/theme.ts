@@ -97,7 +97,10 @@ export const ThemeSchema = z
         attribution: z.string().trim().min(1).max(200),
       })
       .optional()
-      .openapi({ description: 'A tile server of your own: the map then draws its tiles under the parcel’s path' }),
+      .openapi({
+        description:
+          'A tile server of your own ({z}/{x}/{y} slippy-map tiles over https; attribution is shown as text): the map then draws its tiles under the parcel’s path, and can be panned and zoomed (Leaflet, served by Waybill from the page’s own host; the page then runs that one script, deferred, and allows scripts from its own host only). Without JavaScript, or if no tile loads, the page shows the path over up to 16 of your tiles as a picture. No other third party is asked for anything',
+      }),
   })
   .openapi('HubTheme');
 export type Theme = z.infer<typeof ThemeSchema>;

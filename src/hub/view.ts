@@ -5,7 +5,7 @@ import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js
 import { stageIndex } from '../web/status-text.js';
 import { carrierName, type Destination, destinationZone, formatDay, formatMoney, formatTime, formatWindow, placeText } from './format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT, reasonWords, statusWords } from './i18n/index.js';
-import { type Frame, FRAME, frameAroundProjected, geocode, geocodeDestination, landPath, type Place, project, type Tile, tilesFor, toFrame } from './map.js';
+import { boundsOf, type Frame, FRAME, frameAroundProjected, geocode, geocodeDestination, landPath, type LatLon, latLon, type LiveMap, type Place, project, type Tile, tilesFor, toFrame } from './map.js';
 import type { PageEvent, PageOrder, PageReturn, PageShipment, PageUpdate } from './order-data.js';
 import type { CompiledTheme } from './theme.js';
 
@@ -27,7 +27,16 @@ export type ShipmentView = {
 };
 export type ReturnView = { id: string; rma: string; state: string; stateText: string; items: Array<{ name: string; quantity: number }>; reasonText: string; detail: string | null; hasLabel: boolean };
 export type MapRoute = { d: string; stops: Array<[number, number]>; returning: boolean; plan: string | null };
-export type MapView = { title: string; land: string; tiles: Tile[]; attribution: string | null; routes: MapRoute[]; labels: Array<{ x: number; y: number; text: string; here: boolean }> };
+export type MapView = {
+  title: string;
+  land: string;
+  tiles: Tile[];
+  attribution: string | null;
+  routes: MapRoute[];
+  labels: Array<{ x: number; y: number; text: string; here: boolean }>;
+  /** With the brand's tile server: the same path for the interactive map (the SVG stays, without script or when it fails). */
+  live: LiveMap | null;
+};
 
 export type OrderView = {
   language: HubLanguage;
@@ -91,8 +100,8 @@ export function shipmentView(s: PageShipment, options: { language: HubLanguage; 
 
 const deliveredAt = (s: PageShipment) => [...s.events].reverse().find((e) => e.status === 'delivered')?.occurredAt ?? null;
 
-/** A place on a page: its words, its label on the map, and its point projected onto the world (or null). */
-type Located = { text: string; label: string; xy: [number, number] | null };
+/** A place on a page: its words, its label on the map, its point projected onto the world and as latitude and longitude (or null). */
+type Located = { text: string; label: string; xy: [number, number] | null; at: LatLon | null };
 const locations = new Map<string, Located>();
 
 /** A scan's place as stored (JSON): its words and its point, worked out once per distinct place. */
@@ -101,7 +110,7 @@ function located(raw: string): Located {
   if (!hit) {
     const place = JSON.parse(raw) as Place;
     const point = geocode(place);
-    hit = { text: placeText(place), label: place.city ?? placeText(place), xy: point ? project(point.lat, point.lon) : null };
+    hit = { text: placeText(place), label: place.city ?? placeText(place), xy: point ? project(point.lat, point.lon) : null, at: point ? latLon(point) : null };
     if (locations.size > 50_000) locations.clear();
     locations.set(raw, hit);
   }
@@ -142,7 +151,7 @@ function returnView(r: PageReturn, shipments: PageShipment[], language: HubLangu
   };
 }
 
-type Stop = Located & { xy: [number, number] };
+type Stop = Located & { xy: [number, number]; at: LatLon };
 
 /** The scans of a parcel that have a place on the map, oldest first. */
 function stopsOf(s: PageShipment): Stop[] {
@@ -179,10 +188,8 @@ function mapView(shipments: PageShipment[], destination: Destination, text: HubT
   });
   const first = all[0]!;
   const latest = located[0]!.points[located[0]!.points.length - 1]!;
-  const labels = [
-    { ...at(frame, first), text: first.label, here: false },
-    ...(latest.label !== first.label ? [{ ...at(frame, latest), text: latest.label, here: true }] : []),
-  ];
+  const named = [{ stop: first, here: false }, ...(latest.label !== first.label ? [{ stop: latest, here: true }] : [])];
+  const labels = named.map(({ stop, here }) => ({ ...at(frame, stop), text: stop.label, here }));
   return {
     title: fill(text.mapTitle, { from: first.label, to: placeText(destination) }),
     land: theme.map ? '' : landPath(frame),
@@ -190,6 +197,34 @@ function mapView(shipments: PageShipment[], destination: Destination, text: HubT
     attribution: theme.map?.attribution ?? null,
     routes,
     labels,
+    live: theme.map ? liveMap(located, home ? latLon(home) : null, named, text, theme.map) : null,
+  };
+}
+
+/** The interactive map's data: each parcel's scans as latitudes and longitudes (repeats in a row dropped), the rest of the way to the destination while it travels. */
+function liveMap(
+  parcels: Array<{ s: PageShipment; points: Stop[] }>,
+  home: LatLon | null,
+  named: Array<{ stop: Stop; here: boolean }>,
+  text: HubText,
+  tiles: { tileUrl: string; attribution: string },
+): LiveMap {
+  const routes = parcels.map(({ s, points }) => {
+    const path = points.map((p) => p.at).filter((p, i, all) => i === 0 || p[0] !== all[i - 1]![0] || p[1] !== all[i - 1]![1]);
+    const done = s.status === 'delivered' || s.status === 'returned';
+    const returning = s.direction === 'return';
+    return { points: path, returning, goal: !done && !returning ? home : null };
+  });
+  const everything = routes.flatMap((r) => r.points);
+  return {
+    tileUrl: tiles.tileUrl,
+    attribution: tiles.attribution,
+    bounds: boundsOf(home ? [...everything, home] : everything),
+    routes,
+    labels: named.map(({ stop, here }) => ({ at: stop.at, text: stop.label, here })),
+    zoomIn: text.mapZoomIn,
+    zoomOut: text.mapZoomOut,
+    keys: text.mapKeys,
   };
 }
 

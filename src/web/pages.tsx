@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // Public pages: the branded hub (src/hub: the order's page at /t/{token}, the lookup form, the
-// returns portal) and Waybill's own start page at /. Server-rendered, no script.
+// returns portal) and Waybill's own start page at /. Server-rendered, no script (but the hub's
+// interactive map, on order pages whose brand runs a tile server: src/hub/README.md).
 import { raw } from 'hono/html';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';

@@ -5,13 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serveOnLoopback } from '../harness/browser.js';
+import { axeViolations as violationsOn, launchChromium, layoutShiftOf, serveOnLoopback } from '../harness/browser.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.WAYBILL_SCREENSHOTS ? path.resolve(process.env.WAYBILL_SCREENSHOTS) : fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-hub-shots-'));
 const DAY = 86_400_000;
 const PHONE = { width: 390, height: 844 };
@@ -73,28 +71,16 @@ async function axeViolations(url: string, viewport = PHONE): Promise<Array<{ id:
   const context = await browser.newContext({ viewport, bypassCSP: true });
   const page = await context.newPage();
   await page.goto(url);
-  await page.addScriptTag({ content: AXE });
-  const result = (await page.evaluate(() => (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))) as {
-    violations: Array<{ id: string; nodes: unknown[] }>;
-  };
+  const violations = await violationsOn(page);
   await context.close();
-  return result.violations;
+  return violations;
 }
 
 async function layoutShift(url: string, viewport: { width: number; height: number }): Promise<number> {
   const context = await browser.newContext({ viewport, bypassCSP: true });
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'load' });
-  const shift = await page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        let total = 0;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!entry.hadRecentInput) total += entry.value;
-        }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => resolve(total), 600);
-      }),
-  );
+  const shift = await layoutShiftOf(page);
   await context.close();
   return shift;
 }

@@ -1,6 +1,8 @@
 // The branded tracking page: theme and escaping, languages and time zones, privacy, the map, the
 // weight of a busy page, the custom domain, and the live preview.
-import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
@@ -208,11 +210,16 @@ describe('the map', () => {
     const { order } = await trackedOrder();
     t.clock.advance(3 * DAY);
     await t.worker.drain();
-    const html = (await page(pathOf(order.trackingPageUrl))).html;
+    const { html, headers } = await page(pathOf(order.trackingPageUrl));
     expect(html).toMatch(/<svg class="map" viewBox="0 0 600 300"[^>]*role="img" aria-labelledby="map-title"><title id="map-title">Map of the parcel’s journey from Columbus to Austin, TX, US<\/title>/);
     expect(html).toMatch(/<path class="land" d="M[-\d]+ [-\d]+L/);
     expect(html).toMatch(/<path class="route" d="M\d+ \d+L\d+ \d+/);
     expect(html).not.toContain('<image');
+    // No script, no interactive map, and a policy that allows no script.
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('data-live-map');
+    expect(html).not.toContain('/hub-assets/lib/');
+    expect(headers.get('content-security-policy')).toBe("default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   });
 
   it('uses the brand’s own tile server when it has one', async () => {
@@ -220,11 +227,74 @@ describe('the map', () => {
     const { order } = await trackedOrder();
     t.clock.advance(3 * DAY);
     await t.worker.drain();
-    const html = (await page(pathOf(order.trackingPageUrl))).html;
+    const { html, headers } = await page(pathOf(order.trackingPageUrl));
     expect(html).toMatch(/<image href="https:\/\/tiles\.shop\.example\.com\/\d+\/\d+\/\d+\.png"/);
     expect(html).toContain('© Shop maps');
     expect(html).not.toContain('class="land"');
+
+    // The interactive map: Leaflet and our script from the page's own host, deferred, no inline script.
+    const head = html.slice(0, html.indexOf('</head>'));
+    expect(head).toContain('<link rel="preload" href="/hub-assets/lib/leaflet-1.9.4/leaflet.css" as="style"/>');
+    expect(head).toContain('<script defer src="/hub-assets/lib/leaflet-1.9.4/leaflet.js"></script>');
+    expect(head).toMatch(/<script defer src="\/hub-assets\/live-map-[\w-]{12}\.js"><\/script>/);
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<script[^>]*>(?=<\/script>)/g)).toHaveLength(2); // both empty: nothing inline
+    const data = JSON.parse(html.match(/<figure data-live-map="([^"]*)">/)![1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    expect(data).toMatchObject({ tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png', attribution: '© Shop maps', zoomIn: 'Zoom in' });
+    expect(data.routes[0].points.length).toBeGreaterThan(0);
+    expect(headers.get('content-security-policy')).toBe(
+      "default-src 'none'; img-src 'self' https: data:; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+
+    // The lookup page of the same brand has no map, so no script either.
+    const lookup = await page('/track/test-brand');
+    expect(lookup.html).not.toContain('<script');
+    expect(lookup.headers.get('content-security-policy')).not.toContain('script-src');
+
+    // The preview of a theme with a tile server lets the same scripts run; one without does not.
+    const preview = async (theme: Record<string, unknown>) =>
+      t.app.request('/v1/brand/theme/preview', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ theme }) });
+    const withTiles = await preview({ map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png', attribution: '© Shop maps' } });
+    expect(await withTiles.text()).toContain('<script defer src="/hub-assets/lib/leaflet-1.9.4/leaflet.js">');
+    expect(withTiles.headers.get('content-security-policy')).toContain("script-src 'self'; style-src 'self' 'unsafe-inline'");
+    const without = await preview({});
+    expect(await without.text()).not.toContain('<script');
+    expect(without.headers.get('content-security-policy')).not.toContain('script-src');
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+  });
+
+  it('serves Leaflet, its licence and the map’s script from its own host, cached for good, gzipped when asked', async () => {
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png', attribution: '© Shop maps' } });
+    const { order } = await trackedOrder();
+    t.clock.advance(3 * DAY);
+    await t.worker.drain();
+    const ours = (await page(pathOf(order.trackingPageUrl))).html.match(/\/hub-assets\/live-map-[\w-]{12}\.js/)![0];
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+    const lib = '/hub-assets/lib/leaflet-1.9.4';
+    const cases: Array<[string, string, string]> = [
+      [`${lib}/leaflet.js`, 'text/javascript; charset=utf-8', 'Leaflet 1.9.4'],
+      [`${lib}/leaflet.css`, 'text/css; charset=utf-8', '.leaflet-container'],
+      [`${lib}/leaflet.js.map`, 'application/json; charset=utf-8', '"version":3'],
+      [`${lib}/LICENSE`, 'text/plain; charset=utf-8', 'BSD 2-Clause License'],
+      [ours, 'text/javascript; charset=utf-8', 'data-live-map'],
+    ];
+    for (const [path, type, content] of cases) {
+      const plain = await t.app.request(path);
+      expect(plain.status, path).toBe(200);
+      expect(plain.headers.get('content-type'), path).toBe(type);
+      expect(plain.headers.get('cache-control'), path).toBe('public, max-age=31536000, immutable');
+      expect(plain.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(plain.headers.get('content-encoding'), path).toBeNull();
+      const text = await plain.text();
+      expect(text, path).toContain(content);
+      const zipped = await t.app.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(zipped.headers.get('content-encoding'), path).toBe('gzip');
+      expect(zipped.headers.get('vary'), path).toBe('accept-encoding');
+      expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8'), path).toBe(text);
+    }
+    expect(await (await t.app.request(`${lib}/leaflet.js`)).text()).toBe(readFileSync(createRequire(import.meta.url).resolve('leaflet/dist/leaflet.js'), 'utf8'));
+    expect((await t.app.request(`${lib}/images/marker-icon.png`)).status).toBe(404);
+    expect((await t.app.request('/hub-assets/live-map-000000000000.js')).status).toBe(404);
   });
 });
 
@@ -241,6 +311,15 @@ describe('page weight', () => {
     expect((html.match(/<section class="card" aria-labelledby="h-shp_/g) ?? []).length).toBe(10);
     expect((html.match(/<li><strong>/g) ?? []).length).toBeGreaterThan(100);
     expect(gzipSync(html).length).toBeLessThanOrEqual(50 * 1024);
+
+    // With a tile server the page also carries the path for the interactive map (Leaflet itself is a separate, cached file).
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png', attribution: '© Shop maps' } });
+    const mapped = (await page(pathOf(order.trackingPageUrl))).html;
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+    expect(mapped).toContain('data-live-map=');
+    expect(gzipSync(mapped).length).toBeLessThanOrEqual(50 * 1024);
+    // The figures in bench/README.md, on demand.
+    if (process.env.WAYBILL_PAGE_WEIGHT) console.log(JSON.stringify({ plain: [html.length, gzipSync(html).length], tiles: [mapped.length, gzipSync(mapped).length] }));
   });
 });
 

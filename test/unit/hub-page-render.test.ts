@@ -1,8 +1,9 @@
 // The tracking page's HTML, byte for byte, from fixed rows: themes, the four languages, time zones
 // with odd offsets and a summer-time change, escaping of everything a brand, a carrier or a
 // customer can write, returns in each state, the map with and without tiles, the lookup page. The
-// files under __snapshots__/ were written by the page as it was before it was made faster: a
-// change of a single byte in what customers see fails here.
+// files under __snapshots__/ were written by the page as it was before it was made faster (the
+// tiles one again when the map with a tile server became interactive): a change of a single byte in
+// what customers see fails here.
 import { describe, expect, it } from 'vitest';
 import { formatDay, formatTime, formatWindow } from '../../src/hub/format.js';
 import type { HubLanguage } from '../../src/hub/i18n/index.js';

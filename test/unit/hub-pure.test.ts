@@ -1,9 +1,12 @@
-// The hub's pure rules: language choice, lookup matching, the map's frame and clipping, the theme's
-// colour contrast, the returns policy and its states.
+// The hub's pure rules: language choice, lookup matching, the map's frame and clipping, the
+// interactive map's data and policy, the theme's colour contrast, the returns policy and its states.
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguages, chooseLanguage } from '../../src/hub/i18n/index.js';
 import { contactMatches, normalizeOrderNumber } from '../../src/hub/lookup.js';
-import { FRAME, frameAround, framePoint, landPath } from '../../src/hub/map.js';
+import { boundsOf, FRAME, frameAround, framePoint, landPath, type LiveMap, liveMapAttribute } from '../../src/hub/map.js';
+import { withMapScripts } from '../../src/hub/map-assets.js';
+import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
+import { buildOrderView } from '../../src/hub/view.js';
 import { contrast, readableOnWhite } from '../../src/hub/theme.js';
 import { checkReturnRequest, type EligibilityInput, nextReturnState, ReturnPolicySchema, suggestedRefund } from '../../src/returns/policy.js';
 
@@ -54,6 +57,74 @@ describe('the map', () => {
     expect(Math.min(...numbers)).toBeGreaterThanOrEqual(-5);
     expect(Math.max(...numbers)).toBeLessThanOrEqual(FRAME.width + 5);
     expect(land.length).toBeLessThan(12_000); // a few KB, not the whole world
+  });
+});
+
+describe('the interactive map’s data', () => {
+  const decodeAttribute = (value: string) => value.replace(/&(quot|#39|lt|gt|amp);/g, (_, name: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[name]!);
+
+  it('boxes the points: [[south, west], [north, east]], and refuses to box nothing', () => {
+    expect(boundsOf([[39.9612, -82.9988], [30.2672, -97.7431], [52.5244, 13.4105]])).toEqual([[30.2672, -97.7431], [52.5244, 13.4105]]);
+    expect(boundsOf([[-33.8679, 151.2073]])).toEqual([[-33.8679, 151.2073], [-33.8679, 151.2073]]);
+    expect(() => boundsOf([])).toThrow(/no points/);
+  });
+
+  it('goes into a double-quoted attribute with nothing that could end it, and comes back as it was', () => {
+    const nasty = `"><script>alert('x')</script> & &amp; </figure>`;
+    const map: LiveMap = {
+      tileUrl: 'https://tiles.example.com/{z}/{x}/{y}.png?key=a&b="c"',
+      attribution: nasty,
+      bounds: [[1, 2], [3, 4]],
+      routes: [{ points: [[1, 2], [3, 4]], returning: false, goal: [3, 4] }],
+      labels: [{ at: [1, 2], text: nasty, here: true }],
+      zoomIn: 'Zoom <in>',
+      zoomOut: 'Zoom out',
+      keys: 'Keys',
+    };
+    const attribute = liveMapAttribute(map);
+    expect(attribute).not.toMatch(/["'<>]/);
+    expect(attribute.replace(/&(quot|#39|lt|gt|amp);/g, '')).not.toContain('&');
+    expect(JSON.parse(decodeAttribute(attribute))).toEqual(map);
+  });
+
+  it('is there only with a tile server: each parcel’s scans in order, the way still to go, the destination inside the bounds', () => {
+    const order = {
+      id: 'ord_1', brand_id: 'brd_1', number: '1', customer_email: 'a@example.com', customer_locale: null, items: '[]', placed_at: '2026-03-01T00:00:00Z',
+      estimated_from: null, estimated_to: null, created_at: '2026-03-01T00:00:00Z', brand_name: 'B', link_key_version: 1, settings: '{}', updates: null, returns: null,
+      destination: JSON.stringify({ city: 'Berlin', country: 'DE' }),
+    } as PageOrder;
+    const scan = (city: string, country: string, at: string) => ({ status: 'in_transit', carrierText: null, location: JSON.stringify({ city, country }), occurredAt: at });
+    const parcel = (id: string, fields: Partial<PageShipment>): PageShipment => ({
+      id, carrier: 'ups', tracking_number: 'T', direction: 'outbound', status: 'in_transit', reason: null, delayed: 0, estimated_from: null, estimated_to: null, status_changed_at: null, events: [], ...fields,
+    });
+    const shipments = [
+      parcel('a', { events: [scan('Columbus', 'US', '2026-03-02T00:00:00Z'), scan('Columbus', 'US', '2026-03-02T01:00:00Z'), scan('Paris', 'FR', '2026-03-03T00:00:00Z')] }),
+      parcel('b', { status: 'delivered', events: [scan('Hamburg', 'DE', '2026-03-02T00:00:00Z')] }),
+      parcel('r', { direction: 'return', events: [scan('Munich', 'DE', '2026-03-04T00:00:00Z')] }),
+    ];
+    const theme = (settings: object) => ({ map: null, ...(settings as object) }) as never;
+    const view = (map: object | null) => buildOrderView({ order, shipments, updates: [], returns: [], language: 'fr', theme: theme({ map }) }).map!;
+
+    expect(view(null).live).toBeNull();
+    const live = view({ tileUrl: 'https://t.example.com/{z}/{x}/{y}.png', attribution: '© T' })!.live!;
+    const [columbus, paris, hamburg, munich, berlin] = [live.routes[0]!.points[0]!, live.routes[0]!.points[1]!, live.routes[1]!.points[0]!, live.routes[2]!.points[0]!, live.routes[0]!.goal!];
+    expect(live.routes.map((r) => r.points.length)).toEqual([2, 1, 1]); // Columbus twice in a row is one point
+    expect(columbus[0]).toBeCloseTo(39.96, 1);
+    expect(paris[1]).toBeCloseTo(2.35, 1);
+    expect(berlin[0]).toBeCloseTo(52.52, 1);
+    expect(live.routes.map((r) => [r.returning, r.goal !== null])).toEqual([[false, true], [false, false], [true, false]]); // delivered and returning parcels go nowhere more
+    expect(munich[0]).toBeGreaterThan(columbus[0]);
+    expect(live.bounds).toEqual([columbus, [hamburg[0], berlin[1]]]); // south and west: Columbus; north: Hamburg; east: the destination
+    expect(live.labels.map((l) => [l.text, l.here])).toEqual([['Columbus', false], ['Paris', true]]);
+    expect([live.zoomIn, live.zoomOut]).toEqual(['Zoom avant', 'Zoom arrière']);
+    expect(live).toMatchObject({ tileUrl: 'https://t.example.com/{z}/{x}/{y}.png', attribution: '© T' });
+  });
+
+  it('lets the page run its own scripts and load its own stylesheet, and changes nothing else in the policy', () => {
+    expect(withMapScripts("default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self'")).toBe(
+      "default-src 'none'; img-src 'self' https: data:; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'",
+    );
+    expect(() => withMapScripts("default-src 'none'")).toThrow(/style-src/);
   });
 });
 

@@ -40,6 +40,10 @@ export type HubText = {
   timeUnknown: string;
   mapTitle: string; // {from} {to}
   mapCaption: string;
+  /** The interactive map (a brand with a tile server): its zoom buttons, and how to move it with the keyboard. */
+  mapZoomIn: string;
+  mapZoomOut: string;
+  mapKeys: string;
   inThisOrder: string;
   updatesFrom: string; // {brand}
   youMightLike: string;

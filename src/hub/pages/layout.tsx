@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The frame of every hub page in the brand's look: its header (logo, navigation), the language
-// switch, its footer (text, links, support contact). No script, no font file, no third-party
+// switch, its footer (text, links, support contact). No script (but the interactive map's, which
+// the order page adds to the head when the brand runs a tile server), no font file, no third-party
 // asset unless the brand itself points at one. Everything but the title, the main content and
 // the language links (they point at the page's own path) is written once per theme version and
 // language, then reused as it is.
@@ -16,6 +17,8 @@ export type PageFrame = {
   title: string;
   /** Where the language links point: the current path, with ?lang= added. */
   path?: string;
+  /** More for the head, after the title (HTML): the interactive map's files. */
+  head?: string;
 };
 
 function BrandHeader({ theme, text }: { theme: CompiledTheme; text: HubText }) {
@@ -119,7 +122,7 @@ function languageSwitchHtml(shell: Shell, path: string): string {
 export function hubPageHtml(frame: PageFrame, main: string): string {
   const shell = shellOf(frame.theme, frame.language);
   const languages = frame.path ? languageSwitchHtml(shell, frame.path) : '';
-  return `<!doctype html>${shell.head}${escapeHtml(frame.title)}</title><style>${frame.theme.css}${shell.body}${main}${languages}${shell.end}`;
+  return `<!doctype html>${shell.head}${escapeHtml(frame.title)}</title>${frame.head ?? ''}<style>${frame.theme.css}${shell.body}${main}${languages}${shell.end}`;
 }
 
 /** The same frame for pages written in JSX (the lookup form, the returns portal). */

@@ -1,9 +1,12 @@
 // The order's tracking page: every parcel with its progress through the five stages, the window,
 // the history in plain language beside the carrier's own words, one map of where the parcels have
-// been, the brand's updates, returns, and products the customer may like. No script.
+// been, the brand's updates, returns, and products the customer may like. No script, except on a
+// page whose brand runs a tile server: there the map is also interactive (Leaflet, deferred, from
+// Waybill's own host; see map-assets.ts), over the same SVG map that shows without it.
 import { escapeHtml } from '../../notifications/templates/escape.js';
 import { fill, type HubText } from '../i18n/index.js';
-import { FRAME } from '../map.js';
+import { FRAME, liveMapAttribute } from '../map.js';
+import { mapAssets } from '../map-assets.js';
 import type { MapView, OrderView, ReturnView, ShipmentView } from '../view.js';
 import { hubPageHtml, type PageFrame } from './layout.js';
 
@@ -70,7 +73,7 @@ export function mapFigureHtml(map: MapView, text: { mapCaption: string }): strin
     });
   }
   for (const l of map.labels) svg += `<text x="${l.x}" y="${l.y}" text-anchor="middle"${l.here ? ' font-weight="700"' : ''}>${escapeHtml(l.text)}</text>`;
-  return `<figure>${svg}</svg><figcaption>${escapeHtml(text.mapCaption)}${map.attribution ? ` · ${escapeHtml(map.attribution)}` : ''}</figcaption></figure>`;
+  return `<figure${map.live ? ` data-live-map="${liveMapAttribute(map.live)}"` : ''}>${svg}</svg><figcaption>${escapeHtml(text.mapCaption)}${map.attribution ? ` · ${escapeHtml(map.attribution)}` : ''}</figcaption></figure>`;
 }
 
 function returnsCardHtml(text: HubText, returns: ReturnView[], base: string): string {
@@ -129,5 +132,5 @@ export function renderOrderPage(props: OrderPageProps): string {
   if (view.returns.length > 0) main += returnsCardHtml(text, view.returns, base);
   main += itemsHtml(text, view.items, props.canReturn ? `${base}/return` : null);
   if (props.crossSells.length > 0) main += crossSellsHtml(text.youMightLike, props.crossSells);
-  return hubPageHtml(frame, main);
+  return hubPageHtml(view.map?.live ? { ...frame, head: mapAssets().head } : frame, main);
 }
