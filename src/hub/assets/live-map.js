@@ -53,7 +53,8 @@
     picture.parentNode.insertBefore(box, picture);
     picture.style.display = 'none';
     try {
-      map = L.map(box, { keyboard: true, scrollWheelZoom: false, zoomControl: false });
+      // On a phone one finger scrolls the page (a full-width map must not trap it); two fingers zoom.
+      map = L.map(box, { keyboard: true, scrollWheelZoom: false, zoomControl: false, dragging: !L.Browser.mobile });
       L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
       map.fitBounds(data.bounds, { padding: [28, 28], maxZoom: 10 });
 
