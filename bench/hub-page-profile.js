@@ -2,6 +2,7 @@
 // page view's time goes. Seeds BENCH_SHIPMENTS (default 20,000) on SQLite, themes the brand, then
 // renders pages of random orders for a few seconds and prints the mean cost per page, then the
 // cost of each phase of a page (queries, view, cross-sells and return button, HTML), without HTTP.
+// BENCH_LOGO_BYTES=92160 gives the brand an uploaded logo of that size (none by default).
 //
 //   npm run build && BENCH_PROFILE=/tmp/hub.cpuprofile node bench/hub-page-profile.js
 //   node bench/profile-summary.js /tmp/hub.cpuprofile
@@ -15,7 +16,9 @@ import { loadPageOrder, loadPageShipments, returnsOf, updatesOf } from '../dist/
 import { renderOrderPage } from '../dist/hub/pages/order-page.js';
 import { cachedTheme } from '../dist/hub/theme.js';
 import { buildOrderView } from '../dist/hub/view.js';
+import { settings } from './lib/config.js';
 import { createBenchDatabase } from './lib/databases.js';
+import { benchLogo } from './lib/logo.js';
 import { createBrand, SECRET_KEY } from './lib/processes.js';
 import { orderId, seed, SHIPMENTS_PER_ORDER } from './lib/seed.js';
 
@@ -57,7 +60,9 @@ try {
   const deps = createDeps(config, SECRET_KEY);
   const app = createApp(deps);
   const put = (path, body) => app.request(`/v1${path}`, { method: 'PUT', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  await put('/brand/theme', { slug: 'bench', colors: { primary: '#1f3a2e' }, nav: [{ label: 'Shop', url: 'https://bench.example/shop' }] });
+  const logo = settings.logoBytes > 0 ? { logo: benchLogo(settings.logoBytes) } : {};
+  const themed = await put('/brand/theme', { slug: 'bench', colors: { primary: '#1f3a2e' }, nav: [{ label: 'Shop', url: 'https://bench.example/shop' }], ...logo });
+  if (!themed.ok) throw new Error(`PUT /v1/brand/theme answered ${themed.status}: ${await themed.text()}`);
   await put('/catalogue/products', { products: ['CAP', 'MUG', 'SOCKS', 'BOTTLE'].map((id) => ({ id, title: id, price: 10, url: `https://bench.example/${id}` })) });
   const key = deriveKeyring(SECRET_KEY)['tracking-links'];
   const orders = Math.ceil(shipments / SHIPMENTS_PER_ORDER);

@@ -16,6 +16,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { deriveKeyring } from '../dist/lib/crypto.js';
 import { signTrackingToken } from '../dist/orders/tracking-links.js';
 import { settings } from './lib/config.js';
+import { benchLogo } from './lib/logo.js';
 import { assertClean, measure } from './lib/load.js';
 import { runBenchmark, SECRET_KEY, startWaybill } from './lib/processes.js';
 import { describeRun, int, ms, pct, printHeader, publish, verdict } from './lib/report.js';
@@ -37,8 +38,6 @@ function pageRequests(brandId, shipments) {
   return { method: 'GET', headers: { 'accept-language': 'en-US,en;q=0.9' }, next: () => ({ path: paths[Math.floor(Math.random() * paths.length)] }) };
 }
 
-const LOGO = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="150" height="32"><rect width="32" height="32" rx="6" fill="#f2c14e"/><text x="42" y="23" font-size="18" fill="#fff">Bench</text></svg>').toString('base64');
-
 /** The brand as a real one would set it up: a theme and a small catalogue (so the page has cross-sells). */
 async function themeBrand(baseUrl, apiKey) {
   const put = async (path, body) => {
@@ -47,7 +46,7 @@ async function themeBrand(baseUrl, apiKey) {
   };
   await put('/brand/theme', {
     slug: 'bench',
-    logo: { data: `data:image/svg+xml;base64,${LOGO}`, width: 150, height: 32 },
+    logo: benchLogo(settings.logoBytes),
     colors: { primary: '#1f3a2e', accent: '#b4531a' },
     nav: [
       { label: 'Shop', url: 'https://bench.example/shop' },

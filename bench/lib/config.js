@@ -36,6 +36,8 @@ export const settings = Object.freeze({
   batchEventsPerShipment: number('BENCH_BATCH_EVENTS_PER_SHIPMENT', 1),
   /** Shipments stored for the read benchmark. */
   shipments: number('BENCH_SHIPMENTS', 1_000_000),
+  /** The size of the bench brand's uploaded logo in bytes (hub-page.js, hub-page-profile.js); 0: a small one (hub-page.js) or none (hub-page-profile.js). */
+  logoBytes: number('BENCH_LOGO_BYTES', 0),
   /** Shipments the ingestion benchmarks spread their events over. */
   ingestShipments: number('BENCH_INGEST_SHIPMENTS', 100_000),
   /** Job-worker loops in the server (0: API only, so the worker does not compete for the CPU). */

@@ -10,6 +10,7 @@ import * as carriersPushPoll from './migrations/006-carriers-push-poll.js';
 import * as labels from './migrations/007-labels.js';
 import * as notify from './migrations/008-notify.js';
 import * as brandAssets from './migrations/009-brand-assets.js';
+import * as themeFiles from './migrations/010-theme-files-out-of-settings.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -21,11 +22,17 @@ const migrations: Record<string, Migration> = {
   '007-labels': labels,
   '008-notify': notify,
   '009-brand-assets': brandAssets,
+  '010-theme-files-out-of-settings': themeFiles,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return migrateTo(db);
+}
+
+/** Applies the pending migrations up to `last` (all when not given); tests use it to build an older schema. */
+export async function migrateTo(db: Kysely<any>, last?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = last ? await migrator.migrateTo(last) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

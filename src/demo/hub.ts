@@ -6,6 +6,7 @@ import type { Product } from '../catalogue/schema.js';
 import { countBaskets } from '../catalogue/together.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
+import { saveThemeAssets } from '../hub/brand-assets.js';
 import { saveHub } from '../hub/hosts.js';
 import type { Theme } from '../hub/theme.js';
 import { requestReturn } from '../returns/service.js';
@@ -57,15 +58,18 @@ const THEME: Theme = {
 
 export async function seedDemoHub(deps: Deps, brand: BrandRow): Promise<BrandRow> {
   const hub = await saveHub(deps, brand.id, { slug: DEMO_SLUG });
-  const settings = {
-    ...(JSON.parse(brand.settings) as object),
-    theme: THEME,
-    hub: { slug: hub.slug, domain: null },
-    crossSells: { enabled: true, fallback: ['NW-BTL-06', 'NW-CAP-05'], attributionWindowDays: 30, perPage: 4 },
-    returns: { enabled: true, windowDays: 30, excludedSkus: [], excludedTags: [], reasons: ['wrong_size', 'not_as_described', 'damaged', 'changed_mind', 'other'], labelPaidBy: 'brand', labelFee: 0, currency: 'USD', approval: 'automatic', carrier: 'simulated' },
-    look: { primaryColor: '#1f3a2e', accentColor: '#b4531a', supportEmail: 'help@northwind.example' },
-  };
-  await deps.db.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', brand.id).execute();
+  const settings = await deps.db.transaction().execute(async (trx) => {
+    const saved = {
+      ...(JSON.parse(brand.settings) as object),
+      theme: await saveThemeAssets(trx, brand.id, THEME, deps.clock.now()), // the logo's bytes to brand_assets, as PUT /v1/brand/theme does
+      hub: { slug: hub.slug, domain: null },
+      crossSells: { enabled: true, fallback: ['NW-BTL-06', 'NW-CAP-05'], attributionWindowDays: 30, perPage: 4 },
+      returns: { enabled: true, windowDays: 30, excludedSkus: [], excludedTags: [], reasons: ['wrong_size', 'not_as_described', 'damaged', 'changed_mind', 'other'], labelPaidBy: 'brand', labelFee: 0, currency: 'USD', approval: 'automatic', carrier: 'simulated' },
+      look: { primaryColor: '#1f3a2e', accentColor: '#b4531a', supportEmail: 'help@northwind.example' },
+    };
+    await trx.updateTable('brands').set({ settings: JSON.stringify(saved) }).where('id', '=', brand.id).execute();
+    return saved;
+  });
   await upsertProducts(deps, brand.id, PRODUCTS);
   await countBaskets(deps, brand.id, HISTORY.flatMap(([times, basket]) => Array.from({ length: times }, () => basket)));
   return { ...brand, settings: JSON.stringify(settings) };

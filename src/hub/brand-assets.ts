@@ -1,51 +1,69 @@
-// The files of a brand's theme that are too big for its settings JSON (its WOFF2 fonts): stored
-// once per content in brand_assets, referenced from the theme by digest, served by the hub.
+// The files of a brand's theme that are too big for its settings JSON (its logo and WOFF2 fonts):
+// stored once per content in brand_assets, referenced from the theme by digest, served by the hub.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
-import type { FontFile, Theme } from './theme.js';
-
-const FONT_TYPE = 'font/woff2';
+import type { Theme } from './theme.js';
 
 const digestOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64url');
 
+/** A data: URI's media type and bytes (the theme's schema has checked its shape). */
+function decodeDataUri(uri: string): { type: string; bytes: Buffer } {
+  return { type: uri.slice('data:'.length, uri.indexOf(';')), bytes: Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64') };
+}
+
+/** True when the theme carries a file's bytes itself (sent to be saved, or saved before the files moved out). */
+export const hasInlineFiles = (theme: Theme | undefined): boolean => Boolean(theme?.logo?.data || theme?.fonts?.files?.some((file) => file.data));
+
 /**
- * The theme as it is saved: each new font file's bytes go to brand_assets and the theme keeps
- * their digest; a digest sent back must be one of this brand's; files no longer used are removed.
- * Runs inside the transaction that saves the theme, so a refused theme stores nothing.
+ * The theme as it is saved: each new file's bytes (the logo's, the fonts') go to brand_assets and
+ * the theme keeps their digest as `asset`; a digest sent back must be one of this brand's; files no
+ * longer used are removed. Runs inside the transaction that saves the theme, so a refused theme
+ * stores nothing.
  */
 export async function saveThemeAssets(trx: Kysely<Database>, brandId: string, theme: Theme, now: Date): Promise<Theme> {
-  const files = theme.fonts?.files;
   const known = await checkThemeAssets(trx, brandId, theme);
-  const saved: FontFile[] = [];
-  for (const file of files ?? []) {
-    if (file.asset) {
-      saved.push(file);
-      continue;
-    }
-    const bytes = Buffer.from(file.data!.slice(file.data!.indexOf(',') + 1), 'base64');
+  const store = async (uri: string): Promise<string> => {
+    const { type, bytes } = decodeDataUri(uri);
     const digest = digestOf(bytes);
     if (!known.has(digest)) {
-      await trx.insertInto('brand_assets').values({ brand_id: brandId, digest, content_type: FONT_TYPE, body: bytes.toString('base64'), created_at: now.toISOString() }).execute();
-      known.add(digest);
+      await trx.insertInto('brand_assets').values({ brand_id: brandId, digest, content_type: type, body: bytes.toString('base64'), created_at: now.toISOString() }).execute();
+      known.set(digest, type);
     }
-    const { data: _uploaded, ...kept } = file;
-    saved.push({ ...kept, asset: digest });
+    return digest;
+  };
+  const saved: Theme = { ...theme };
+  if (theme.logo?.data) {
+    const { data, ...kept } = theme.logo;
+    saved.logo = { ...kept, asset: await store(data) };
   }
-  const used = saved.map((file) => file.asset!);
+  if (theme.fonts?.files) {
+    const files = [];
+    for (const { data, ...kept } of theme.fonts.files) files.push(data ? { ...kept, asset: await store(data) } : kept);
+    saved.fonts = { ...theme.fonts, files };
+  }
+  const used = [saved.logo?.asset, ...(saved.fonts?.files ?? []).map((file) => file.asset)].filter((digest) => digest !== undefined);
   let unused = trx.deleteFrom('brand_assets').where('brand_id', '=', brandId);
   if (used.length > 0) unused = unused.where('digest', 'not in', used);
   await unused.execute();
-  return files ? { ...theme, fonts: { ...theme.fonts, files: saved } } : theme;
+  return saved;
 }
 
-/** Refuses a theme naming a saved font this brand does not have; answers the brand's saved digests. */
-export async function checkThemeAssets(db: Kysely<Database>, brandId: string, theme: Theme): Promise<Set<string>> {
-  const stored = await db.selectFrom('brand_assets').select('digest').where('brand_id', '=', brandId).execute();
-  const known = new Set(stored.map((row) => row.digest));
-  const index = (theme.fonts?.files ?? []).findIndex((file) => file.asset && !known.has(file.asset));
-  if (index >= 0) throw new AppError('validation_failed', 'the theme names a font that was never saved', [{ field: `fonts.files.${index}.asset`, problem: 'no font of this brand has this asset' }]);
+/**
+ * Refuses a theme naming a saved logo or font this brand does not have (or a file of the other
+ * kind); answers the brand's saved digests and their types.
+ */
+export async function checkThemeAssets(db: Kysely<Database>, brandId: string, theme: Theme): Promise<Map<string, string>> {
+  const stored = await db.selectFrom('brand_assets').select(['digest', 'content_type']).where('brand_id', '=', brandId).execute();
+  const known = new Map(stored.map((row) => [row.digest, row.content_type]));
+  const isA = (digest: string, kind: RegExp) => kind.test(known.get(digest) ?? '');
+  const problems = [];
+  if (theme.logo?.asset && !isA(theme.logo.asset, /^image\//)) problems.push({ field: 'logo.asset', problem: 'no logo of this brand has this asset' });
+  (theme.fonts?.files ?? []).forEach((file, index) => {
+    if (file.asset && !isA(file.asset, /^font\//)) problems.push({ field: `fonts.files.${index}.asset`, problem: 'no font of this brand has this asset' });
+  });
+  if (problems.length > 0) throw new AppError('validation_failed', 'the theme names a file that was never saved', problems);
   return known;
 }
 

@@ -28,7 +28,7 @@ import { renderLookupPage } from './pages/lookup-page.js';
 import { renderOrderPage } from './pages/order-page.js';
 import { loadBrandAsset } from './brand-assets.js';
 import { mapAssets, type StaticAsset, withMapScripts } from './map-assets.js';
-import { cachedTheme, compileTheme, type CompiledTheme } from './theme.js';
+import { cachedTheme, compileTheme, type CompiledTheme, themeOf } from './theme.js';
 import { buildOrderView, shipmentView } from './view.js';
 import { pageExtras } from './extras.js';
 import { followClick } from '../catalogue/cross-sells.js';
@@ -68,13 +68,17 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const pages = new Hono<AppEnv>();
   const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
 
-  /** A file of the hub's pages whose address changes with its content, so cached for good (gzipped when the browser takes it and it has a gzipped copy). */
-  const immutableAsset = (c: Context<AppEnv>, asset: StaticAsset | undefined) => {
+  /**
+   * A file of the hub's pages (gzipped when the browser takes it and it has a gzipped copy), with
+   * headers that keep an SVG from running anything; cached for good unless told otherwise, as its
+   * address changes with its content.
+   */
+  const servedFile = (c: Context<AppEnv>, asset: StaticAsset | undefined, cacheControl = 'public, max-age=31536000, immutable') => {
     if (!asset) return c.text('not found', 404);
     const gzip = asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzip : undefined;
     return c.body(new Uint8Array(gzip ?? asset.bytes), 200, {
       'content-type': asset.type,
-      'cache-control': 'public, max-age=31536000, immutable',
+      'cache-control': cacheControl,
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
       'x-content-type-options': 'nosniff',
       ...(asset.gzip ? { vary: 'accept-encoding' } : {}),
@@ -82,12 +86,18 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     });
   };
   // The interactive map's files (Leaflet under its version, our script under its digest), read now.
-  for (const [path, asset] of mapAssets().files) pages.get(path, (c) => immutableAsset(c, asset));
+  for (const [path, asset] of mapAssets().files) pages.get(path, (c) => servedFile(c, asset));
+  // The brand's uploaded files, addressed by digest: the same address always means the same bytes.
+  const byDigest = async (c: Context<AppEnv>) => servedFile(c, await loadBrandAsset(deps.db, c.req.param('brandId')!, c.req.param('digest')!));
+  pages.get('/hub-assets/:brandId/logo/:digest', byDigest);
+  pages.get('/hub-assets/:brandId/font/:digest', byDigest);
+  // The brand's logo in force, at an address that does not change with it (links made before the
+  // logo was addressed by digest), so kept only briefly.
   pages.get('/hub-assets/:brandId/logo', async (c) => {
-    const brand = await deps.db.selectFrom('brands').select(['id', 'name', 'settings']).where('id', '=', c.req.param('brandId')).executeTakeFirst();
-    return immutableAsset(c, brand ? cachedTheme(brand).logo?.data : undefined);
+    const brand = await deps.db.selectFrom('brands').select('settings').where('id', '=', c.req.param('brandId')).executeTakeFirst();
+    const digest = brand && themeOf(brand).logo?.asset;
+    return servedFile(c, digest ? await loadBrandAsset(deps.db, c.req.param('brandId'), digest) : undefined, 'public, max-age=300');
   });
-  pages.get('/hub-assets/:brandId/font/:digest', async (c) => immutableAsset(c, await loadBrandAsset(deps.db, c.req.param('brandId'), c.req.param('digest'))));
 
   const linkProblem = async (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => {
     const brand = resolved.order ? { id: resolved.order.brand_id, name: resolved.order.brand_name, settings: resolved.order.settings } : resolved.hostBrand;

@@ -10,7 +10,7 @@ import { HUB_LANGUAGES, type HubLanguage } from './i18n/index.js';
 import { renderThemePreview } from './preview.js';
 import { withMapScripts } from './map-assets.js';
 import { checkThemeAssets, saveThemeAssets } from './brand-assets.js';
-import { ThemeSchema } from './theme.js';
+import { logoSrc, ThemeSchema, themeOf } from './theme.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -31,16 +31,23 @@ const PlacementSchema = z.object({
 const ThemeBodySchema = ThemeSchema.extend(PlacementSchema.shape).openapi('HubThemeInput');
 
 const ThemeAnswerSchema = z
-  .object({ theme: ThemeSchema, slug: z.string(), domain: z.string().nullable(), lookupUrl: z.string().openapi({ description: 'The brand’s "track my order" page' }) })
+  .object({
+    theme: ThemeSchema.openapi({ description: 'As saved: an uploaded logo or font file appears as its asset (the digest of its bytes), which PUT takes back to keep it' }),
+    logoUrl: z.string().nullable().openapi({ description: 'Where Waybill serves the uploaded logo (theme.logo.asset); the address changes with the file, so it may be cached for good' }),
+    slug: z.string(),
+    domain: z.string().nullable(),
+    lookupUrl: z.string().openapi({ description: 'The brand’s "track my order" page' }),
+  })
   .openapi('HubThemeSettings');
 
 export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
   const answer = async (brandId: string) => {
     const brand = await deps.db.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
     const hub = await hubOf(deps, brandId);
-    const theme = (JSON.parse(brand.settings) as { theme?: unknown }).theme ?? {};
+    const theme = themeOf(brand);
+    const logoUrl = theme.logo?.asset ? `${deps.config.publicUrl}${logoSrc(brandId, theme.logo.asset)}` : null;
     const lookupUrl = hub.domain ? `https://${hub.domain}/track` : `${deps.config.publicUrl}/track/${hub.slug}`;
-    return { theme, slug: hub.slug, domain: hub.domain, lookupUrl };
+    return { theme, logoUrl, slug: hub.slug, domain: hub.domain, lookupUrl };
   };
 
   api.openapi(

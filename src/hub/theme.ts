@@ -1,5 +1,5 @@
 // A brand's hub theme: logo, colours, fonts, navigation, footer and support contact, kept in the
-// brand's settings JSON under `theme`. Everything a brand sends is validated here (hex colours,
+// brand's settings JSON under `theme` (uploaded files only by digest: brand-assets.ts). Everything a brand sends is validated here (hex colours,
 // font names without punctuation that could end a CSS rule, http(s) links only), and the CSS the
 // theme produces is computed once per settings version and reused by every page view.
 import { createHash } from 'node:crypto';
@@ -22,17 +22,27 @@ const fontStack = z
 const LOGO_DATA = /^data:image\/(svg\+xml|png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+=*$/;
 export const MAX_LOGO_BYTES = 96 * 1024;
 
-/** A base64 data URI of at most `maxBytes` bytes (base64 is 4/3 the size, plus the prefix). */
+/** How many bytes a base64 text decodes to. */
+const base64Bytes = (text: string) => Math.floor((text.length * 3) / 4) - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+
+/** A base64 data URI of at most `maxBytes` bytes (the cheap length check first: base64 is 4/3 the size, plus the prefix); one problem named once. */
 const dataUri = (maxBytes: number, pattern: RegExp, message: string) =>
   z
     .string()
-    .max(Math.ceil((maxBytes * 4) / 3) + 40)
-    .regex(pattern, { message });
+    .max(Math.ceil((maxBytes * 4) / 3) + 40, { message, abort: true })
+    .regex(pattern, { message, abort: true })
+    .refine((uri) => base64Bytes(uri.slice(uri.indexOf(',') + 1)) <= maxBytes, { message });
 
 const FONT_DATA = /^data:font\/woff2;base64,[A-Za-z0-9+/]+=*$/;
 export const MAX_FONT_BYTES = 256 * 1024;
 export const MAX_FONT_FILES = 4;
 const ASSET_DIGEST = /^[A-Za-z0-9_-]{43}$/;
+/** The digest of a file saved before (the SHA-256 of its bytes, base64url), as GET /v1/brand/theme gives it. */
+const savedAsset = (what: string) =>
+  z
+    .string()
+    .regex(ASSET_DIGEST, { message: `must be the asset of a ${what} saved before, as GET /v1/brand/theme gives it` })
+    .optional();
 /**
  * A typeface of the brand's own, uploaded as WOFF2 (`data`) and served by Waybill from the page's
  * host. Once saved, the bytes live in brand_assets and the theme keeps their digest (`asset`),
@@ -46,11 +56,7 @@ const fontFile = z
       .regex(/^[A-Za-z0-9 -]{1,60}$/, { message: 'must be a font family name such as Brand Sans (letters, digits, spaces, hyphens)' })
       .openapi({ description: 'The name to use in fonts.body and fonts.headings' }),
     data: dataUri(MAX_FONT_BYTES, FONT_DATA, 'must be a base64 data URI of a WOFF2 font (data:font/woff2;base64,…), at most 256 KB').optional().openapi({ description: 'A new file' }),
-    asset: z
-      .string()
-      .regex(ASSET_DIGEST, { message: 'must be the asset of a font saved before, as GET /v1/brand/theme gives it' })
-      .optional()
-      .openapi({ description: 'A file saved before (GET /v1/brand/theme gives it), kept as it is' }),
+    asset: savedAsset('font').openapi({ description: 'A file saved before (GET /v1/brand/theme gives it), kept as it is' }),
     weight: z.number().int().min(100).max(900).multipleOf(100).default(400),
     style: z.enum(['normal', 'italic']).default('normal'),
   })
@@ -61,15 +67,19 @@ export const ThemeSchema = z
   .object({
     logo: z
       .object({
-        data: dataUri(MAX_LOGO_BYTES, LOGO_DATA, 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image')
+        data: dataUri(MAX_LOGO_BYTES, LOGO_DATA, 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image, at most 96 KB')
           .optional()
-          .openapi({ description: 'The logo itself, served by Waybill from the page’s own host (no third-party request)' }),
+          .openapi({
+            description:
+              'A new logo file, served by Waybill from the page’s own host (no third-party request). Once saved, its bytes are kept apart from the theme, which keeps their digest as asset',
+          }),
+        asset: savedAsset('logo').openapi({ description: 'The logo saved before (GET /v1/brand/theme gives it, and its address as logoUrl), kept as it is' }),
         url: webUrl.optional().openapi({ description: 'Or where the logo lives (the browser fetches it from there)' }),
         alt: z.string().trim().min(1).max(100).optional().openapi({ description: 'Defaults to the brand name' }),
         width: z.number().int().min(16).max(600),
         height: z.number().int().min(16).max(120),
       })
-      .refine((logo) => Boolean(logo.data) !== Boolean(logo.url), { message: 'give the logo as data or as url, one of the two' })
+      .refine((logo) => [logo.data, logo.asset, logo.url].filter(Boolean).length === 1, { message: 'give the logo as data, asset or url, one of the three' })
       .optional(),
     colors: z
       .object({ primary: color.optional(), accent: color.optional(), background: color.optional() })
@@ -111,7 +121,7 @@ export type CompiledTheme = {
   version: string;
   css: string;
   brandName: string;
-  logo: { src: string; alt: string; width: number; height: number; data?: { type: string; bytes: Buffer } } | null;
+  logo: { src: string; alt: string; width: number; height: number } | null;
   /** Where the page asks for each of the brand's own font files, in the order given. */
   fonts: Array<{ src: string }>;
   homeUrl: string | null;
@@ -166,10 +176,9 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
   const primary = (theme.colors?.primary ?? look.primaryColor ?? DEFAULTS.primary).toLowerCase();
   const accent = (theme.colors?.accent ?? look.accentColor ?? DEFAULTS.accent).toLowerCase();
   const background = (theme.colors?.background ?? DEFAULTS.background).toLowerCase();
-  // A preview's logo and new fonts are not saved yet, so they travel inside the page itself, and
-  // its version keeps its frame apart from the saved theme's.
-  const inline = override !== undefined;
-  const version = (inline ? 'preview-' : '') + createHash('sha256').update(JSON.stringify([brand.name, theme, look])).digest('base64url').slice(0, 10);
+  // A preview's new logo and fonts are not saved yet, so they travel inside the page itself (as
+  // data:), and its version keeps its frame apart from the saved theme's.
+  const version = (override !== undefined ? 'preview-' : '') + createHash('sha256').update(JSON.stringify([brand.name, theme, look])).digest('base64url').slice(0, 10);
   const files = theme.fonts?.files ?? [];
   const body = theme.fonts?.body ?? (files[0] ? `"${files[0].family}",${SYSTEM_FONTS}` : SYSTEM_FONTS);
   const fonts = files.map((file) => ({ src: file.data ?? fontSrc(brand.id, file.asset!) }));
@@ -177,7 +186,7 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
     version,
     css: fontFaces(files, fonts) + pageCss({ primary, accent, background, body, headings: theme.fonts?.headings ?? body }),
     brandName: brand.name,
-    logo: logoOf(brand, theme, look, version, inline),
+    logo: logoOf(brand, theme, look),
     fonts,
     homeUrl: theme.homeUrl ?? null,
     nav: theme.nav ?? [],
@@ -188,19 +197,17 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
   };
 }
 
-function logoOf(brand: Pick<BrandRow, 'id' | 'name'>, theme: Theme, look: Look, version: string, inline: boolean): CompiledTheme['logo'] {
+function logoOf(brand: Pick<BrandRow, 'id' | 'name'>, theme: Theme, look: Look): CompiledTheme['logo'] {
   const logo = theme.logo;
-  if (logo?.data) {
-    const match = /^data:(image\/[a-z+]+);base64,(.*)$/.exec(logo.data)!;
-    return { src: inline ? logo.data : `/hub-assets/${brand.id}/logo?v=${version}`, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height, data: { type: match[1]!, bytes: Buffer.from(match[2]!, 'base64') } };
-  }
-  if (logo?.url) return { src: logo.url, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height };
+  const src = logo?.data ?? (logo?.asset ? logoSrc(brand.id, logo.asset) : logo?.url);
+  if (logo && src) return { src, alt: logo.alt ?? brand.name, width: logo.width, height: logo.height };
   if (look.logoUrl && /^https?:\/\//i.test(look.logoUrl)) return { src: look.logoUrl, alt: brand.name, width: 160, height: 40 };
   return null;
 }
 
-/** Addressed by its digest: the same address always means the same bytes. */
+/** Addressed by their digest: the same address always means the same bytes. */
 export const fontSrc = (brandId: string, digest: string) => `/hub-assets/${brandId}/font/${digest}`;
+export const logoSrc = (brandId: string, digest: string) => `/hub-assets/${brandId}/logo/${digest}`;
 
 /**
  * @font-face rules for the brand's own files. `optional`: a font that is not there within the

@@ -11,7 +11,7 @@ import { createBrand } from '../../src/brands/repo.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { type DbHandle, openDatabase } from '../../src/db/connect.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { migrateTo } from '../../src/db/migrate.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { createWorker, type Worker } from '../../src/jobs/worker.js';
 import { manualClock } from '../../src/lib/clock.js';
@@ -23,17 +23,21 @@ export const dialectUnderTest = (): 'sqlite' | 'postgres' => (process.env.WAYBIL
 
 let counter = 0;
 
-/** A fresh, migrated, empty database of the dialect under test. */
-export async function freshDatabase(): Promise<{ url: string; handle: DbHandle; drop(): Promise<void> }> {
+/**
+ * A fresh, empty database of the dialect under test, migrated to the latest schema, or only up to
+ * `schemaUpTo` (a migration's name) to test what a later migration does to older data.
+ */
+export async function freshDatabase(options: { schemaUpTo?: string } = {}): Promise<{ url: string; handle: DbHandle; drop(): Promise<void> }> {
   counter += 1;
   if (dialectUnderTest() === 'postgres') {
     const name = `waybill_t_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`;
     const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+    await admin.query(options.schemaUpTo ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
     await admin.end();
     const url = databaseUrl(name);
     const handle = openDatabase(url);
+    if (options.schemaUpTo) await migrateTo(handle.db, options.schemaUpTo);
     return {
       url,
       handle,
@@ -49,7 +53,7 @@ export async function freshDatabase(): Promise<{ url: string; handle: DbHandle; 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-test-'));
   const url = path.join(dir, 'waybill.db');
   const handle = openDatabase(url);
-  await migrateToLatest(handle.db);
+  await migrateTo(handle.db, options.schemaUpTo);
   return {
     url,
     handle,
@@ -62,8 +66,8 @@ export async function freshDatabase(): Promise<{ url: string; handle: DbHandle; 
 
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
-export async function createTestContext(options: { env?: Record<string, string> } = {}) {
-  const database = await freshDatabase();
+export async function createTestContext(options: { env?: Record<string, string>; schemaUpTo?: string } = {}) {
+  const database = await freshDatabase({ schemaUpTo: options.schemaUpTo });
   const clock = manualClock('2026-03-02T15:00:00Z');
   const config = loadConfig({ DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PUBLIC_URL: 'http://waybill.test', LOG_LEVEL: 'silent', ...options.env });
   const deps: Deps = createDeps(config, TEST_SECRET, { handle: database.handle, clock, log: pino({ level: 'silent' }), metrics: createMetrics() });

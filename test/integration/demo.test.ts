@@ -128,7 +128,10 @@ describe('the demo', () => {
     expect(html).toContain('href="/track/northwind"');
     const link = /href="(http:\/\/127\.0\.0\.1:\d+\/t\/[^"]+)"/.exec(html.slice(html.indexOf('<h2>Returns')))![1]!;
     const page = await (await fetch(link)).text();
-    expect(page).toMatch(/<img class="logo" src="\/hub-assets\/brd_demo0+\/logo\?v=/);
+    const logoSrc = /<img class="logo" src="(\/hub-assets\/brd_demo0+\/logo\/[\w-]{43})"/.exec(page)?.[1];
+    expect(logoSrc).toBeDefined();
+    const logo = await fetch(`${demo.url}${logoSrc}`);
+    expect(logo.headers.get('content-type')).toBe('image/svg+xml'); // the demo's logo is saved as a brand's would be
     expect(page).toContain('--p:#1f3a2e');
     expect(page).toMatch(/<h2 id="returns">[^<]+<\/h2>/); // in the customer's language
     expect(page).toMatch(/<ul class="xs">(<li><a href="\/r\/[^"]+"[^>]*>.*?<\/a><\/li>){4}<\/ul>/);

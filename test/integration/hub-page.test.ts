@@ -23,6 +23,10 @@ async function trackedOrder(overrides: Record<string, unknown> = {}) {
   return { body, order, shipment };
 }
 
+const SVG_LOGO = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#123"/></svg>').toString('base64');
+const settingsOf = async (brandId: string) => (await t.deps.db.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow()).settings;
+const assetsOf = (brandId: string) => t.deps.db.selectFrom('brand_assets').select(['digest', 'content_type']).where('brand_id', '=', brandId).orderBy('digest').execute();
+
 async function page(path: string, headers: Record<string, string> = {}) {
   const res = await t.app.request(path, { headers });
   return { status: res.status, headers: res.headers, html: await res.text() };
@@ -42,7 +46,7 @@ describe('the brand theme', () => {
   });
 
   it('shows the brand’s logo, colours, navigation, footer and support contact, with any HTML in them escaped', async () => {
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#123"/></svg>').toString('base64');
+    const svg = SVG_LOGO;
     const saved = await t.request('PUT', '/v1/brand/theme', {
       logo: { data: `data:image/svg+xml;base64,${svg}`, width: 120, height: 32, alt: 'Test Brand <b>home</b>' },
       colors: { primary: '#0f4c3a', accent: '#c2410c', background: '#faf7f2' },
@@ -61,17 +65,90 @@ describe('the brand theme', () => {
     expect(status).toBe(200);
     expect(html).toContain('--p:#0f4c3a');
     expect(html).toContain('"Source Sans 3", system-ui, sans-serif');
-    expect(html).toMatch(/<img class="logo" src="\/hub-assets\/brd_[0-9a-z]+\/logo\?v=[\w-]+" alt="Test Brand &lt;b&gt;home&lt;\/b&gt;" width="120" height="32"/);
+    expect(html).toMatch(/<img class="logo" src="\/hub-assets\/brd_[0-9a-z]+\/logo\/[\w-]{43}" alt="Test Brand &lt;b&gt;home&lt;\/b&gt;" width="120" height="32"/);
     expect(html).toContain('Shop &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<script');
     expect(html).toContain('mailto:help@shop.example.com');
     expect(headers.get('content-security-policy')).toContain("default-src 'none'");
 
-    const logo = await t.app.request(html.match(/src="(\/hub-assets\/[^"]+)"/)![1]!.replace(/&amp;/g, '&'));
+    const src = html.match(/src="(\/hub-assets\/[^"]+)"/)![1]!;
+    const logo = await t.app.request(src);
     expect(logo.status).toBe(200);
     expect(logo.headers.get('content-type')).toBe('image/svg+xml');
-    expect(logo.headers.get('cache-control')).toContain('immutable');
+    expect(logo.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(logo.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'"); // an SVG opened on its own runs nothing
+    expect(logo.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await logo.arrayBuffer()).toString('base64')).toBe(svg);
+    // The bytes live in brand_assets, not in the settings every page and message reads; the theme keeps their digest.
+    const digest = src.split('/').pop()!;
+    expect(await settingsOf(t.brand.id)).not.toContain(svg);
+    expect(await assetsOf(t.brand.id)).toEqual([{ digest, content_type: 'image/svg+xml' }]);
+    const answer = (await t.request('GET', '/v1/brand/theme')).json;
+    expect(answer.theme.logo).toEqual({ asset: digest, width: 120, height: 32, alt: 'Test Brand <b>home</b>' });
+    expect(answer.logoUrl).toBe(`http://waybill.test${src}`);
+    // The address that does not change with the logo (older links) serves the same bytes, cached briefly.
+    const current = await t.app.request(`/hub-assets/${t.brand.id}/logo`);
+    expect(current.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(current.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(Buffer.from(await current.arrayBuffer()).toString('base64')).toBe(svg);
+  });
+
+  it('keeps a saved logo sent back as its asset, and a new logo replaces it: the old file is deleted', async () => {
+    const before = (await t.request('GET', '/v1/brand/theme')).json;
+    const oldSrc = new URL(before.logoUrl).pathname;
+    expect((await t.request('PUT', '/v1/brand/theme', before.theme)).status).toBe(200); // as GET gave it
+    expect((await t.app.request(oldSrc)).status).toBe(200);
+
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(200, 3)]);
+    const replaced = await t.request('PUT', '/v1/brand/theme', { ...before.theme, logo: { data: `data:image/png;base64,${png.toString('base64')}`, width: 100, height: 40 } });
+    expect(replaced.status).toBe(200);
+    const newSrc = new URL(replaced.json.logoUrl).pathname;
+    expect(newSrc).not.toBe(oldSrc);
+    expect((await t.app.request(oldSrc)).status).toBe(404);
+    expect(await assetsOf(t.brand.id)).toEqual([{ digest: newSrc.split('/').pop(), content_type: 'image/png' }]);
+    const served = await t.app.request(newSrc);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    const { order } = await trackedOrder({ customer: { email: 'logo@example.com' } });
+    expect((await page(pathOf(order.trackingPageUrl))).html).toContain(`<img class="logo" src="${newSrc}" alt="Test Brand" width="100" height="40"/>`);
+    expect((await t.request('POST', '/v1/brand/theme/preview', {})).text).toContain(`<img class="logo" src="${newSrc}"`); // the saved theme's preview
+
+    // A logo at another address: no file of the brand's is left.
+    const remote = await t.request('PUT', '/v1/brand/theme', { ...before.theme, logo: { url: 'https://cdn.example.com/logo.png', width: 120, height: 32 } });
+    expect(remote.json.logoUrl).toBeNull();
+    expect(await assetsOf(t.brand.id)).toEqual([]);
+    expect((await t.app.request(newSrc)).status).toBe(404);
+    // The first logo uploaded again: the same bytes, the same address.
+    const again = await t.request('PUT', '/v1/brand/theme', { ...before.theme, logo: { data: `data:image/svg+xml;base64,${SVG_LOGO}`, width: 120, height: 32, alt: before.theme.logo.alt } });
+    expect(again.json).toEqual(before);
+  });
+
+  it('refuses a logo that is not a data URI of an image, too big, or a file it never saved, naming the field, and changes nothing', async () => {
+    const before = (await t.request('GET', '/v1/brand/theme')).json;
+    const assets = await assetsOf(t.brand.id);
+    const put = (logo: Record<string, unknown>) => t.request('PUT', '/v1/brand/theme', { ...before.theme, slug: 'elsewhere', logo: { width: 120, height: 32, ...logo } });
+    const bytes = (n: number) => Buffer.alloc(n, 0x41).toString('base64');
+    const cases: Array<[Record<string, unknown>, { field: string; problem: string }]> = [
+      [{ data: 'https://cdn.example.com/logo.png' }, { field: 'logo.data', problem: expect.stringContaining('must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image, at most 96 KB') }],
+      [{ data: `data:text/html;base64,${bytes(10)}` }, { field: 'logo.data', problem: expect.stringContaining('must be a base64 data URI of an SVG, PNG') }],
+      [{ data: `data:image/png;base64,${bytes(96 * 1024 + 1)}` }, { field: 'logo.data', problem: expect.stringContaining('at most 96 KB') }],
+      [{ data: `data:image/png;base64,${bytes(200 * 1024)}` }, { field: 'logo.data', problem: expect.stringContaining('at most 96 KB') }],
+      [{ asset: 'B'.repeat(43) }, { field: 'logo.asset', problem: 'no logo of this brand has this asset' }],
+      [{ asset: 'not a digest' }, { field: 'logo.asset', problem: expect.stringContaining('must be the asset of a logo saved before') }],
+    ];
+    for (const [logo, detail] of cases) {
+      const refused = await put(logo);
+      expect(refused.status, JSON.stringify(logo).slice(0, 80)).toBe(422);
+      expect(refused.json.error.details).toEqual([detail]);
+    }
+    expect((await put({ data: `data:image/png;base64,${bytes(10)}`, url: 'https://cdn.example.com/logo.png' })).json.error.details).toEqual([{ field: 'logo', problem: 'give the logo as data, asset or url, one of the three' }]);
+    // Exactly 96 KB is allowed (tried in a preview, which checks the theme the same way and saves nothing).
+    const preview = (theme: unknown) => t.request('POST', '/v1/brand/theme/preview', { theme });
+    expect((await preview({ logo: { data: `data:image/png;base64,${bytes(96 * 1024)}`, width: 120, height: 32 } })).status).toBe(200);
+    expect((await preview({ logo: { data: `data:image/png;base64,${bytes(96 * 1024 + 1)}`, width: 120, height: 32 } })).status).toBe(422);
+    expect((await t.request('GET', '/v1/brand/theme')).json).toEqual(before);
+    expect(await assetsOf(t.brand.id)).toEqual(assets);
   });
 
   it('previews a theme without saving it', async () => {
