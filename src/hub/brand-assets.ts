@@ -28,7 +28,9 @@ export async function saveThemeAssets(trx: Kysely<Database>, brandId: string, th
     const { type, bytes } = decodeDataUri(uri);
     const digest = digestOf(bytes);
     if (!known.has(digest)) {
-      await trx.insertInto('brand_assets').values({ brand_id: brandId, digest, content_type: type, body: bytes.toString('base64'), created_at: now.toISOString() }).execute();
+      // Another save of the same brand may be storing the same file right now: one row is enough.
+      const row = { brand_id: brandId, digest, content_type: type, body: bytes.toString('base64'), created_at: now.toISOString() };
+      await trx.insertInto('brand_assets').values(row).onConflict((conflict) => conflict.columns(['brand_id', 'digest']).doNothing()).execute();
       known.set(digest, type);
     }
     return digest;

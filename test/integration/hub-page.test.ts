@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
+import { saveThemeAssets } from '../../src/hub/brand-assets.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -122,6 +123,26 @@ describe('the brand theme', () => {
     // The first logo uploaded again: the same bytes, the same address.
     const again = await t.request('PUT', '/v1/brand/theme', { ...before.theme, logo: { data: `data:image/svg+xml;base64,${SVG_LOGO}`, width: 120, height: 32, alt: before.theme.logo.alt } });
     expect(again.json).toEqual(before);
+  });
+
+  it('stores a file once when two saves of the brand upload it at the same moment', async () => {
+    const theme = { logo: { data: `data:image/gif;base64,${Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(100, 5)]).toString('base64')}`, width: 120, height: 32 } };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The first save has written the file but not committed when the second looks for it (PostgreSQL; SQLite runs them one after the other).
+    const first = t.deps.db.transaction().execute(async (trx) => {
+      await saveThemeAssets(trx, t.brand.id, theme, t.clock.now());
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = t.deps.db.transaction().execute((trx) => saveThemeAssets(trx, t.brand.id, theme, t.clock.now()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await first;
+    expect((await second).logo?.asset).toMatch(/^[\w-]{43}$/);
+    // Put back the brand's own logo file (the saves above removed it: their theme did not name it).
+    const before = (await t.request('GET', '/v1/brand/theme')).json;
+    expect((await t.request('PUT', '/v1/brand/theme', { ...before.theme, logo: { ...before.theme.logo, asset: undefined, data: `data:image/svg+xml;base64,${SVG_LOGO}` } })).json).toEqual(before);
   });
 
   it('refuses a logo that is not a data URI of an image, too big, or a file it never saved, naming the field, and changes nothing', async () => {
