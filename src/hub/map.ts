@@ -192,7 +192,8 @@ export function tilesFor(frame: Frame, template: string): Tile[] {
     if (ty < 0 || ty >= count) continue;
     for (let tx = Math.floor(frame.x / tileWorld); tx <= Math.floor((frame.x + frame.w) / tileWorld); tx++) {
       const wrapped = ((tx % count) + count) % count;
-      const href = template.replace('{z}', String(zoom)).replace('{x}', String(wrapped)).replace('{y}', String(ty));
+      // {s}: the first of the server's subdomains (a, as the interactive map's default); {r}: standard resolution.
+      const href = template.replace('{z}', String(zoom)).replace('{x}', String(wrapped)).replace('{y}', String(ty)).replace('{s}', 'a').replace('{r}', '');
       const [x, y] = toFrame(frame, tx * tileWorld, ty * tileWorld);
       tiles.push({ href, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, size: Math.round(size * 10) / 10 + 0.5 });
       if (tiles.length >= 16) return tiles;

@@ -103,17 +103,30 @@ export const ThemeSchema = z
           .string()
           .max(500)
           .regex(/^https:\/\/[^\s"'<>]+$/, { message: 'must be an https URL' })
-          .refine((u) => ['{z}', '{x}', '{y}'].every((part) => u.includes(part)), { message: 'must contain {z}, {x} and {y}' }),
+          .refine((u) => ['{z}', '{x}', '{y}'].every((part) => u.includes(part)), { message: 'must contain {z}, {x} and {y}' })
+          .refine((u) => unknownTilePlaceholders(u).length === 0, {
+            error: (issue) => `may use only the placeholders {z}, {x}, {y}, {s} and {r}; found ${unknownTilePlaceholders(String(issue.input)).join(', ')}`,
+          }),
         attribution: z.string().trim().min(1).max(200),
       })
       .optional()
       .openapi({
         description:
-          'A tile server of your own ({z}/{x}/{y} slippy-map tiles over https; attribution is shown as text): the map then draws its tiles under the parcel’s path, and can be panned and zoomed (Leaflet, served by Waybill from the page’s own host; the page then runs that one script, deferred, and allows scripts from its own host only). Without JavaScript, or if no tile loads, the page shows the path over up to 16 of your tiles as a picture. No other third party is asked for anything',
+          'A tile server of your own ({z}/{x}/{y} slippy-map tiles over https; {s} and {r} may be used too, filled with the subdomain a and standard resolution for the picture, no other placeholder; attribution is shown as text): the map then draws its tiles under the parcel’s path, and can be panned and zoomed (Leaflet, served by Waybill from the page’s own host; the page then runs that one script, deferred, and allows scripts from its own host only). Without JavaScript, or if no tile loads, the page shows the path over up to 16 of your tiles as a picture. No other third party is asked for anything',
       }),
   })
   .openapi('HubTheme');
 export type Theme = z.infer<typeof ThemeSchema>;
+
+/**
+ * Placeholders of a tile URL that neither map can fill: both fill {z}, {x} and {y}, {s} (a
+ * subdomain) and {r} (the retina suffix); anything else (an API key's {key}) would reach the tile
+ * server as literal braces, or make the interactive map throw.
+ */
+export function unknownTilePlaceholders(template: string): string[] {
+  return [...template.matchAll(/\{[^}]*\}/g)].map((m) => m[0]).filter((p) => !TILE_PLACEHOLDERS.has(p));
+}
+const TILE_PLACEHOLDERS = new Set(['{z}', '{x}', '{y}', '{s}', '{r}']);
 
 type Look = { logoUrl?: string; primaryColor?: string; accentColor?: string; supportEmail?: string; supportUrl?: string };
 

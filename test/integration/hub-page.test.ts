@@ -46,6 +46,16 @@ describe('the brand theme', () => {
     expect((await t.request('GET', '/v1/brand/theme')).json.theme).toEqual({});
   });
 
+  it('refuses a tile URL with a placeholder neither map can fill, naming it, and takes {s} and {r}', async () => {
+    const bad = await t.request('PUT', '/v1/brand/theme', { map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png?key={key}', attribution: '© Shop maps' } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details).toEqual([{ field: 'map.tileUrl', problem: 'may use only the placeholders {z}, {x}, {y}, {s} and {r}; found {key}' }]);
+    expect((await t.request('GET', '/v1/brand/theme')).json.theme).toEqual({});
+    const good = await t.request('PUT', '/v1/brand/theme', { map: { tileUrl: 'https://{s}.tiles.shop.example.com/{z}/{x}/{y}{r}.png', attribution: '© Shop maps' } });
+    expect(good.status).toBe(200);
+    await t.request('PUT', '/v1/brand/theme', {});
+  });
+
   it('shows the brand’s logo, colours, navigation, footer and support contact, with any HTML in them escaped', async () => {
     const svg = SVG_LOGO;
     const saved = await t.request('PUT', '/v1/brand/theme', {

@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguages, chooseLanguage } from '../../src/hub/i18n/index.js';
 import { contactMatches, normalizeOrderNumber } from '../../src/hub/lookup.js';
-import { boundsOf, FRAME, frameAround, framePoint, landPath, type LiveMap, liveMapAttribute } from '../../src/hub/map.js';
+import { boundsOf, FRAME, frameAround, framePoint, landPath, type LiveMap, liveMapAttribute, tilesFor } from '../../src/hub/map.js';
 import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
 import { buildOrderView } from '../../src/hub/view.js';
-import { contrast, readableOnWhite } from '../../src/hub/theme.js';
+import { contrast, readableOnWhite, unknownTilePlaceholders } from '../../src/hub/theme.js';
 import { checkReturnRequest, type EligibilityInput, nextReturnState, ReturnPolicySchema, suggestedRefund } from '../../src/returns/policy.js';
 
 describe('choosing the language', () => {
@@ -57,6 +57,14 @@ describe('the map', () => {
     expect(Math.min(...numbers)).toBeGreaterThanOrEqual(-5);
     expect(Math.max(...numbers)).toBeLessThanOrEqual(FRAME.width + 5);
     expect(land.length).toBeLessThan(12_000); // a few KB, not the whole world
+  });
+
+  it('fills a tile URL’s subdomain and resolution placeholders, and names any other it finds', () => {
+    const frame = frameAround([{ lat: 39.96, lon: -83.0 }, { lat: 30.27, lon: -97.74 }]);
+    const [tile] = tilesFor(frame, 'https://{s}.tiles.example.com/{z}/{x}/{y}{r}.png');
+    expect(tile!.href).toMatch(/^https:\/\/a\.tiles\.example\.com\/\d+\/\d+\/\d+\.png$/);
+    expect(unknownTilePlaceholders('https://{s}.t.example.com/{z}/{x}/{y}{r}.png')).toEqual([]);
+    expect(unknownTilePlaceholders('https://t.example.com/{z}/{x}/{y}.png?key={key}&v={}')).toEqual(['{key}', '{}']);
   });
 });
 
