@@ -1,5 +1,5 @@
 // Brands and their API keys. A key is shown once; only its SHA-256 digest is stored.
-import type { Db } from '../db/connect.js';
+import type { Db, DbHandle } from '../db/connect.js';
 import type { BrandRow } from '../db/schema.js';
 import { randomToken, sha256Hex } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
@@ -42,6 +42,30 @@ export async function findBrandByApiKey(db: Db, apiKey: string): Promise<BrandRo
 }
 
 export const getBrand = (db: Db, brandId: string) => db.selectFrom('brands').selectAll().where('id', '=', brandId).executeTakeFirst();
+
+/** A brand's settings as stored: one JSON document that every part of Waybill keeps a key of. */
+export type StoredSettings = Record<string, unknown>;
+
+/**
+ * Changes a brand's settings as one read-modify-write: `change` gets the stored document (and the
+ * transaction, for writes that go with it) and returns the new one, which is saved and returned.
+ * The brand's row is locked first on PostgreSQL (SQLite runs one transaction at a time), so two
+ * saves at the same moment (the theme and the returns policy, say) run one after the other and
+ * neither loses the other's key.
+ */
+export async function updateBrandSettings<S extends StoredSettings = StoredSettings>(
+  deps: { db: Db; dialect: DbHandle['dialect'] },
+  brandId: string,
+  change: (current: S, trx: Db) => S | Promise<S>,
+): Promise<S> {
+  return deps.db.transaction().execute(async (trx) => {
+    const read = trx.selectFrom('brands').select('settings').where('id', '=', brandId);
+    const row = await (deps.dialect === 'postgres' ? read.forUpdate() : read).executeTakeFirstOrThrow();
+    const next = await change(JSON.parse(row.settings) as S, trx);
+    await trx.updateTable('brands').set({ settings: JSON.stringify(next) }).where('id', '=', brandId).execute();
+    return next;
+  });
+}
 
 /** Revokes every tracking link the brand has handed out, without touching any other key. */
 export async function rotateLinkKey(db: Db, brandId: string): Promise<void> {

@@ -14,6 +14,7 @@ import { ProductSchema } from './schema.js';
 import { CrossSellSettingsSchema, crossSellSettingsOf } from './settings.js';
 import { crossSellStats } from './stats.js';
 import { countAllOrders } from './together.js';
+import { updateBrandSettings } from '../brands/repo.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -111,10 +112,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
     async (c) => {
       const input = c.req.valid('json');
       const brandId = c.get('brand').id;
-      await deps.db.transaction().execute(async (trx) => {
-        const fresh = await trx.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
-        await trx.updateTable('brands').set({ settings: JSON.stringify({ ...(JSON.parse(fresh.settings) as object), crossSells: input }) }).where('id', '=', brandId).execute();
-      });
+      await updateBrandSettings(deps, brandId, (current) => ({ ...current, crossSells: input }));
       return c.json(input as never, 200);
     },
   );

@@ -1,6 +1,7 @@
 // The demo brand's hub: its look (an inline SVG logo, colours, navigation, footer, support), a small
 // catalogue whose "bought together" counts come from a made-up order history, a returns policy,
 // and a return that starts by itself once the first demo parcel is delivered.
+import { updateBrandSettings } from '../brands/repo.js';
 import { upsertProducts } from '../catalogue/repo.js';
 import type { Product } from '../catalogue/schema.js';
 import { countBaskets } from '../catalogue/together.js';
@@ -58,18 +59,14 @@ const THEME: Theme = {
 
 export async function seedDemoHub(deps: Deps, brand: BrandRow): Promise<BrandRow> {
   const hub = await saveHub(deps, brand.id, { slug: DEMO_SLUG });
-  const settings = await deps.db.transaction().execute(async (trx) => {
-    const saved = {
-      ...(JSON.parse(brand.settings) as object),
-      theme: await saveThemeAssets(trx, brand.id, THEME, deps.clock.now()), // the logo's bytes to brand_assets, as PUT /v1/brand/theme does
-      hub: { slug: hub.slug, domain: null },
-      crossSells: { enabled: true, fallback: ['NW-BTL-06', 'NW-CAP-05'], attributionWindowDays: 30, perPage: 4 },
-      returns: { enabled: true, windowDays: 30, excludedSkus: [], excludedTags: [], reasons: ['wrong_size', 'not_as_described', 'damaged', 'changed_mind', 'other'], labelPaidBy: 'brand', labelFee: 0, currency: 'USD', approval: 'automatic', carrier: 'simulated' },
-      look: { primaryColor: '#1f3a2e', accentColor: '#b4531a', supportEmail: 'help@northwind.example' },
-    };
-    await trx.updateTable('brands').set({ settings: JSON.stringify(saved) }).where('id', '=', brand.id).execute();
-    return saved;
-  });
+  const settings = await updateBrandSettings(deps, brand.id, async (current, trx) => ({
+    ...current,
+    theme: await saveThemeAssets(trx, brand.id, THEME, deps.clock.now()), // the logo's bytes to brand_assets, as PUT /v1/brand/theme does
+    hub: { slug: hub.slug, domain: null },
+    crossSells: { enabled: true, fallback: ['NW-BTL-06', 'NW-CAP-05'], attributionWindowDays: 30, perPage: 4 },
+    returns: { enabled: true, windowDays: 30, excludedSkus: [], excludedTags: [], reasons: ['wrong_size', 'not_as_described', 'damaged', 'changed_mind', 'other'], labelPaidBy: 'brand', labelFee: 0, currency: 'USD', approval: 'automatic', carrier: 'simulated' },
+    look: { primaryColor: '#1f3a2e', accentColor: '#b4531a', supportEmail: 'help@northwind.example' },
+  }));
   await upsertProducts(deps, brand.id, PRODUCTS);
   await countBaskets(deps, brand.id, HISTORY.flatMap(([times, basket]) => Array.from({ length: times }, () => basket)));
   return { ...brand, settings: JSON.stringify(settings) };

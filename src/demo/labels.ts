@@ -2,6 +2,7 @@
 // simulated carrier by default, one routing rule), and its labels as PDFs on a demo-only page
 // address, so the start page can link them without an API key.
 import type { Context } from 'hono';
+import { updateBrandSettings } from '../brands/repo.js';
 import type { BrandSettings } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
@@ -15,8 +16,7 @@ export const DEMO_SHIPPING: Pick<BrandSettings, 'shipFrom' | 'shipping'> = {
 
 /** Saves the demo brand's shipping settings and its one routing rule (the West Coast goes express). */
 export async function setUpDemoShipping(deps: Deps, brand: BrandRow): Promise<BrandRow> {
-  const settings = JSON.stringify({ ...(JSON.parse(brand.settings) as object), ...DEMO_SHIPPING });
-  await deps.db.updateTable('brands').set({ settings }).where('id', '=', brand.id).execute();
+  const settings = JSON.stringify(await updateBrandSettings(deps, brand.id, (current) => ({ ...current, ...DEMO_SHIPPING })));
   await createRoutingRule(deps, brand.id, { name: 'West Coast goes express', conditions: { regions: ['US-CA', 'US-WA', 'US-OR'] }, carrier: 'simulated', service: 'express' });
   return { ...brand, settings };
 }

@@ -11,6 +11,7 @@ import { renderThemePreview } from './preview.js';
 import { withMapScripts } from './map-assets.js';
 import { checkThemeAssets, saveThemeAssets } from './brand-assets.js';
 import { logoSrc, ThemeSchema, themeOf } from './theme.js';
+import { updateBrandSettings } from '../brands/repo.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -70,12 +71,13 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       const brandId = c.get('brand').id;
       await checkThemeAssets(deps.db, brandId, theme); // before anything is saved
       const hub = await saveHub(deps, brandId, { slug, domain });
-      await deps.db.transaction().execute(async (trx) => {
-        const fresh = await trx.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
-        const saved = await saveThemeAssets(trx, brandId, theme, deps.clock.now());
-        const settings = { ...(JSON.parse(fresh.settings) as Record<string, unknown>), theme: saved, hub: { slug: hub.slug, domain: hub.domain } };
-        await trx.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', brandId).execute();
-      });
+      // Files are stored and unused ones deleted in the same locked read-modify-write as the theme,
+      // so a save keeping a file by its digest never runs beside another deleting it.
+      await updateBrandSettings(deps, brandId, async (current, trx) => ({
+        ...current,
+        theme: await saveThemeAssets(trx, brandId, theme, deps.clock.now()),
+        hub: { slug: hub.slug, domain: hub.domain },
+      }));
       return c.json((await answer(brandId)) as never, 200);
     },
   );

@@ -13,6 +13,7 @@ import type { BrandRow } from '../db/schema.js';
 import { decryptSecret, encryptSecret } from '../lib/crypto.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { DkimKey } from './providers/types.js';
+import { updateBrandSettings } from '../brands/repo.js';
 
 type StoredDkim = DkimSettings;
 
@@ -102,7 +103,6 @@ export function registerDkimRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
     };
   };
   const freshSettings = async (brandId: string) => settingsOf(await deps.db.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow());
-  const save = (brandId: string, settings: BrandSettings) => deps.db.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', brandId).execute();
 
   api.openapi(
     createRoute({
@@ -118,9 +118,8 @@ export function registerDkimRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
       const checked = checkDkimInput(c.req.valid('json'));
       if (!checked.ok) throw new AppError('validation_failed', checked.problems.map((p) => `${p.field} ${p.problem}`).join('; '), checked.problems);
       const brandId = c.get('brand').id;
-      const settings = await freshSettings(brandId);
       const stored: StoredDkim = { domain: checked.domain, selector: checked.selector, privateKey: encryptSecret(deps.keys.credentials, c.req.valid('json').privateKey) };
-      await save(brandId, { ...settings, dkim: stored });
+      const settings = await updateBrandSettings<BrandSettings>(deps, brandId, (current) => ({ ...current, dkim: stored }));
       return c.json(answer(settings, stored) as never, 200);
     },
   );
@@ -152,8 +151,7 @@ export function registerDkimRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
     }),
     async (c) => {
       const brandId = c.get('brand').id;
-      const { dkim: _forgotten, ...settings } = await freshSettings(brandId);
-      await save(brandId, settings);
+      await updateBrandSettings<BrandSettings>(deps, brandId, ({ dkim: _forgotten, ...rest }) => rest);
       return c.body(null, 204) as never;
     },
   );

@@ -3,8 +3,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
 import { ErrorSchema } from '../api/schemas.js';
-import { getBrand } from '../brands/repo.js';
-import { BrandSettingsPatchSchema, mergeSettings, settingsOf } from '../brands/settings.js';
+import { getBrand, updateBrandSettings } from '../brands/repo.js';
+import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { MessageRow } from '../db/schema.js';
 import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
@@ -197,9 +197,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       }
       if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
       const brand = c.get('brand');
-      const fresh = await deps.db.selectFrom('brands').select('settings').where('id', '=', brand.id).executeTakeFirstOrThrow();
-      const merged = mergeSettings(settingsOf(fresh), patch);
-      await deps.db.updateTable('brands').set({ settings: JSON.stringify(merged) }).where('id', '=', brand.id).execute();
+      const merged = await updateBrandSettings<BrandSettings>(deps, brand.id, (current) => mergeSettings(current, patch));
       const { sms: _secret, dkim: _key, ...visible } = merged;
       return c.json(visible as never, 200);
     },
@@ -218,9 +216,8 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
     async (c) => {
       const input = c.req.valid('json');
       const brand = c.get('brand');
-      const fresh = await deps.db.selectFrom('brands').select('settings').where('id', '=', brand.id).executeTakeFirstOrThrow();
-      const settings = { ...settingsOf(fresh), sms: { accountSid: input.accountSid, authToken: encryptSecret(deps.keys.credentials, input.authToken), from: input.from } };
-      await deps.db.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', brand.id).execute();
+      const sms = { accountSid: input.accountSid, authToken: encryptSecret(deps.keys.credentials, input.authToken), from: input.from };
+      await updateBrandSettings<BrandSettings>(deps, brand.id, (current) => ({ ...current, sms }));
       return c.json({ accountSid: input.accountSid, from: input.from } as never, 200);
     },
   );

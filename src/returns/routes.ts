@@ -11,6 +11,7 @@ import { findOrder } from '../orders/service.js';
 import { fill, HUB_TEXT, RETURN_REASONS } from '../hub/i18n/index.js';
 import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, suggestedRefund } from './policy.js';
 import { approveReturn, findReturn, receiveReturn, refundReturn, rejectReturn, requestReturn } from './service.js';
+import { updateBrandSettings } from '../brands/repo.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -95,10 +96,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
     async (c) => {
       const policy = c.req.valid('json');
       const brandId = c.get('brand').id;
-      await deps.db.transaction().execute(async (trx) => {
-        const fresh = await trx.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
-        await trx.updateTable('brands').set({ settings: JSON.stringify({ ...(JSON.parse(fresh.settings) as object), returns: policy }) }).where('id', '=', brandId).execute();
-      });
+      await updateBrandSettings(deps, brandId, (current) => ({ ...current, returns: policy }));
       return c.json(policy as never, 200);
     },
   );

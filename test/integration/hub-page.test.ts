@@ -46,6 +46,37 @@ describe('the brand theme', () => {
     expect((await t.request('GET', '/v1/brand/theme')).json.theme).toEqual({});
   });
 
+  it('never leaves the theme naming a file another save deleted meanwhile (two saves of one brand run one after the other)', async () => {
+    const brandId = t.brand.id;
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', logo: { data: `data:image/svg+xml;base64,${SVG_LOGO}`, width: 120, height: 32 } });
+    const kept = (await t.request('GET', '/v1/brand/theme')).json.theme.logo.asset as string;
+    // Another save, still open: it drops the logo and deletes its file.
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const other = t.deps.db.transaction().execute(async (trx) => {
+      const { settings } = await trx.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow();
+      await trx.updateTable('brands').set({ settings: JSON.stringify({ ...JSON.parse(settings), theme: {} }) }).where('id', '=', brandId).execute();
+      await trx.deleteFrom('brand_assets').where('brand_id', '=', brandId).execute();
+      wrote();
+      await gate;
+    });
+    await written;
+    // This save keeps the logo by its digest while the other is still open.
+    const keeping = t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', logo: { asset: kept, width: 120, height: 32 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finish();
+    await other;
+    const answer = await keeping;
+    // Run after the other save, it finds the file gone and says so; nothing names a missing file.
+    expect(answer.status).toBe(422);
+    expect(answer.json.error.details).toEqual([{ field: 'logo.asset', problem: 'no logo of this brand has this asset' }]);
+    expect((await t.request('GET', '/v1/brand/theme')).json.theme.logo).toBeUndefined();
+    expect(await assetsOf(brandId)).toEqual([]);
+    await t.request('PUT', '/v1/brand/theme', {});
+  });
+
   it('refuses a tile URL with a placeholder neither map can fill, naming it, and takes {s} and {r}', async () => {
     const bad = await t.request('PUT', '/v1/brand/theme', { map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png?key={key}', attribution: '© Shop maps' } });
     expect(bad.status).toBe(422);
