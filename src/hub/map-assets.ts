@@ -1,15 +1,15 @@
 // The interactive map's files, served by Waybill from the page's own host (no third-party request):
 // Leaflet (npm `leaflet`, BSD-2-Clause, its LICENSE served beside it) under its version, and the
 // page's own script under its content's digest, so an address always means the same bytes and is
-// cached for good. Read from disk once, on first use (the hub's routes ask at start-up).
+// cached for good. Read from disk once, when the hub's routes are made; compressed on first request.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** A file served as it is, with its gzipped bytes when compressing saves something. */
-export type StaticAsset = { bytes: Buffer; type: string; gzip?: Buffer };
+/** A file served as it is, or gzipped for a browser that takes it (`gzipped`, made on first use). */
+export type StaticAsset = { bytes: Buffer; type: string; gzipped?: () => Buffer };
 
 export type MapAssets = {
   /** Path → file, for the routes. */
@@ -25,9 +25,11 @@ const TYPES: Record<string, string> = {
   '': 'text/plain; charset=utf-8',
 };
 
+// Compressing Leaflet and its source map at level 9 takes ~40 ms: done for the first browser that
+// asks for each file, not at every process's start-up.
 const asset = (bytes: Buffer, name: string): StaticAsset => {
-  const gzip = gzipSync(bytes, { level: 9 });
-  return { bytes, type: TYPES[path.extname(name)] ?? 'application/octet-stream', ...(gzip.length < bytes.length ? { gzip } : {}) };
+  let gzip: Buffer | undefined;
+  return { bytes, type: TYPES[path.extname(name)] ?? 'application/octet-stream', gzipped: () => (gzip ??= gzipSync(bytes, { level: 9 })) };
 };
 
 /**

@@ -75,13 +75,13 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
    */
   const servedFile = (c: Context<AppEnv>, asset: StaticAsset | undefined, cacheControl = 'public, max-age=31536000, immutable') => {
     if (!asset) return c.text('not found', 404);
-    const gzip = asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzip : undefined;
+    const gzip = asset.gzipped && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzipped() : undefined;
     return c.body(new Uint8Array(gzip ?? asset.bytes), 200, {
       'content-type': asset.type,
       'cache-control': cacheControl,
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
       'x-content-type-options': 'nosniff',
-      ...(asset.gzip ? { vary: 'accept-encoding' } : {}),
+      ...(asset.gzipped ? { vary: 'accept-encoding' } : {}),
       ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
   };
