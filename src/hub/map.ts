@@ -69,6 +69,35 @@ export const project = (lat: number, lon: number): [number, number] => {
   return [((lon + 180) / 360) * WORLD, ((1 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / Math.PI) / 2) * WORLD];
 };
 
+/**
+ * Where to cut the world so a set of projected x positions spans the shortest stretch of it: the
+ * x of the first point east of the widest empty gap, when that gap is not already the one across
+ * the date line. Points west of the cut belong one world further east (`x + WORLD`, `lon + 360`),
+ * so Los Angeles to Tokyo is drawn across the Pacific, not around the world; null: nothing moves.
+ */
+export function dateLineCut(xs: ReadonlyArray<number>): number | null {
+  if (xs.length < 2) return null;
+  let [min, max] = [Infinity, -Infinity];
+  for (const x of xs) [min, max] = [Math.min(min, x), Math.max(max, x)];
+  if (max - min <= WORLD / 2) return null; // no gap between them can be wider than the one across the date line
+  const sorted = [...xs].sort((a, b) => a - b);
+  let widest = sorted[0]! + WORLD - sorted[sorted.length - 1]!; // the gap across the date line
+  let cut: number | null = null;
+  for (let i = 1; i < sorted.length; i++) {
+    const gap = sorted[i]! - sorted[i - 1]!;
+    if (gap > widest) [widest, cut] = [gap, sorted[i]!];
+  }
+  return cut;
+}
+
+/** A projected point moved one world east when it lies west of the cut. */
+export const pastCut = (cut: number | null, xy: readonly [number, number]): [number, number] => (cut !== null && xy[0] < cut ? [xy[0] + WORLD, xy[1]] : [xy[0], xy[1]]);
+
+/** A latitude and longitude moved likewise (the longitude may then exceed 180, as an interactive map expects of a continuous path). */
+export function latLonPastCut(cut: number | null, xy: readonly [number, number], at: LatLon): LatLon {
+  return cut !== null && xy[0] < cut ? [at[0], Math.round((at[1] + 360) * 10_000) / 10_000] : at;
+}
+
 export type Frame = { x: number; y: number; w: number; h: number };
 
 /** The window onto the world that shows every point with a margin, 2:1 like the frame. */
@@ -157,9 +186,19 @@ export function landPath(frame: Frame): string {
   const hit = landCache.get(key);
   if (hit !== undefined) return hit;
   let d = '';
+  // A frame moved past the date line (dateLineCut) reaches into the world's copy to the east.
+  for (let shift = Math.floor(frame.x / WORLD) * WORLD; shift < frame.x + frame.w; shift += WORLD) d += landPathShifted(frame, shift);
+  if (landCache.size > 2000) landCache.clear();
+  landCache.set(key, d);
+  return d;
+}
+
+/** The country shapes of the world's copy that starts at x = shift, seen through a frame. */
+function landPathShifted(frame: Frame, shift: number): string {
+  let d = '';
   for (const ring of worldRings()) {
-    if (ring.maxX < frame.x || ring.minX > frame.x + frame.w || ring.maxY < frame.y || ring.minY > frame.y + frame.h) continue;
-    const clipped = clipToFrame(ring.points.map(([x, y]) => toFrame(frame, x, y)));
+    if (ring.maxX + shift < frame.x || ring.minX + shift > frame.x + frame.w || ring.maxY < frame.y || ring.minY > frame.y + frame.h) continue;
+    const clipped = clipToFrame(ring.points.map(([x, y]) => toFrame(frame, x + shift, y)));
     if (clipped.length < 3) continue;
     let last: [number, number] | null = null;
     let part = '';
@@ -172,8 +211,6 @@ export function landPath(frame: Frame): string {
     }
     d += `${part}Z`;
   }
-  if (landCache.size > 2000) landCache.clear();
-  landCache.set(key, d);
   return d;
 }
 

@@ -5,7 +5,7 @@ import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js
 import { stageIndex } from '../web/status-text.js';
 import { carrierName, type Destination, destinationZone, formatDay, formatMoney, formatTime, formatWindow, placeText } from './format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT, reasonWords, statusWords } from './i18n/index.js';
-import { boundsOf, type Frame, FRAME, frameAroundProjected, geocode, geocodeDestination, landPath, type LatLon, latLon, type LiveMap, type Place, project, type Tile, tilesFor, toFrame } from './map.js';
+import { boundsOf, dateLineCut, type Frame, FRAME, frameAroundProjected, geocode, geocodeDestination, landPath, type LatLon, latLon, latLonPastCut, type LiveMap, pastCut, type Place, project, type Tile, tilesFor, toFrame } from './map.js';
 import type { PageEvent, PageOrder, PageReturn, PageShipment, PageUpdate } from './order-data.js';
 import type { CompiledTheme } from './theme.js';
 
@@ -168,8 +168,15 @@ function stopsOf(s: PageShipment): Stop[] {
 function mapView(shipments: PageShipment[], destination: Destination, text: HubText, theme: CompiledTheme): MapView | null {
   const located = shipments.map((s) => ({ s, points: stopsOf(s) })).filter((x) => x.points.length > 0);
   if (located.length === 0) return null;
-  const home = geocodeDestination(destination);
-  const homeXY = home ? project(home.lat, home.lon) : null;
+  const geocodedHome = geocodeDestination(destination);
+  const geocodedXY = geocodedHome ? project(geocodedHome.lat, geocodedHome.lon) : null;
+  const scanXs = located.flatMap((x) => x.points.map((p) => p.xy[0]));
+  const cut = dateLineCut(geocodedXY ? [...scanXs, geocodedXY[0]] : scanXs);
+  if (cut !== null) {
+    for (const parcel of located) parcel.points = parcel.points.map((p) => ({ ...p, xy: pastCut(cut, p.xy), at: latLonPastCut(cut, p.xy, p.at) }));
+  }
+  const homeXY = geocodedXY && pastCut(cut, geocodedXY);
+  const home = geocodedHome && geocodedXY ? latLonPastCut(cut, geocodedXY, latLon(geocodedHome)) : null;
   const all = located.flatMap((x) => x.points);
   const allXY = all.map((p) => p.xy);
   const frame: Frame = frameAroundProjected(homeXY ? [...allXY, homeXY] : allXY);
@@ -197,7 +204,7 @@ function mapView(shipments: PageShipment[], destination: Destination, text: HubT
     attribution: theme.map?.attribution ?? null,
     routes,
     labels,
-    live: theme.map ? liveMap(located, home ? latLon(home) : null, named, text, theme.map) : null,
+    live: theme.map ? liveMap(located, home, named, text, theme.map) : null,
   };
 }
 

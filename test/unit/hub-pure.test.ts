@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguages, chooseLanguage } from '../../src/hub/i18n/index.js';
 import { contactMatches, normalizeOrderNumber } from '../../src/hub/lookup.js';
-import { boundsOf, FRAME, frameAround, framePoint, landPath, type LiveMap, liveMapAttribute, tilesFor } from '../../src/hub/map.js';
+import { boundsOf, dateLineCut, FRAME, frameAround, framePoint, landPath, latLonPastCut, type LiveMap, liveMapAttribute, pastCut, project, tilesFor } from '../../src/hub/map.js';
 import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
 import { buildOrderView } from '../../src/hub/view.js';
@@ -35,6 +35,18 @@ describe('matching a lookup', () => {
   });
 });
 
+const orderTo = (destination: object) =>
+  ({
+    id: 'ord_1', brand_id: 'brd_1', number: '1', customer_email: 'a@example.com', customer_locale: null, items: '[]', placed_at: '2026-03-01T00:00:00Z',
+    estimated_from: null, estimated_to: null, created_at: '2026-03-01T00:00:00Z', brand_name: 'B', link_key_version: 1, settings: '{}', updates: null, returns: null,
+    destination: JSON.stringify(destination),
+  }) as PageOrder;
+const scan = (city: string, country: string, at: string) => ({ status: 'in_transit', carrierText: null, location: JSON.stringify({ city, country }), occurredAt: at });
+const parcel = (id: string, fields: Partial<PageShipment>): PageShipment => ({
+  id, carrier: 'ups', tracking_number: 'T', direction: 'outbound', status: 'in_transit', reason: null, delayed: 0, estimated_from: null, estimated_to: null, status_changed_at: null, events: [], ...fields,
+});
+const themed = (map: object | null) => ({ map }) as never;
+
 describe('the map', () => {
   it('frames every point inside the 2:1 picture, and clips country shapes to it', () => {
     const points = [
@@ -57,6 +69,46 @@ describe('the map', () => {
     expect(Math.min(...numbers)).toBeGreaterThanOrEqual(-5);
     expect(Math.max(...numbers)).toBeLessThanOrEqual(FRAME.width + 5);
     expect(land.length).toBeLessThan(12_000); // a few KB, not the whole world
+  });
+
+  it('cuts the world where the points leave the widest gap, so a route across the Pacific is drawn across it', () => {
+    const x = (lon: number) => project(0, lon)[0];
+    expect(dateLineCut([x(-83), x(-97.7), x(2.35), x(13.4)])).toBeNull(); // Columbus to Berlin: the Atlantic is not the widest gap
+    expect(dateLineCut([x(-118.24)])).toBeNull();
+    expect(dateLineCut([x(-118.24), x(-157.86), x(139.69)])).toBe(x(139.69)); // Los Angeles, Honolulu, Tokyo: cut west of Tokyo
+    expect(dateLineCut([x(174.76), x(-149.9), x(-118.24)])).toBe(x(174.76)); // Auckland, Anchorage, Los Angeles
+    expect(dateLineCut([x(-179), x(179)])).toBe(x(179)); // two degrees apart across the line
+    expect(dateLineCut([x(-74), x(-0.13), x(55.27), x(103.8)])).toBeNull(); // New York, London, Dubai, Singapore: the Pacific is the widest gap
+    expect(pastCut(x(139.69), [x(-118.24), 5])).toEqual([x(-118.24) + 1000, 5]);
+    expect(pastCut(x(139.69), [x(139.69), 5])).toEqual([x(139.69), 5]);
+    expect(latLonPastCut(x(139.69), [x(-118.24), 5], [34.05, -118.24])).toEqual([34.05, 241.76]);
+    expect(latLonPastCut(null, [x(-118.24), 5], [34.05, -118.24])).toEqual([34.05, -118.24]);
+  });
+
+  it('draws a parcel from Los Angeles to Tokyo over the Pacific, with the land on both shores, and the interactive map’s path without a jump', () => {
+    const shipments = [
+      parcel('a', { events: [scan('Los Angeles', 'US', '2026-03-02T00:00:00Z'), scan('Honolulu', 'US', '2026-03-03T00:00:00Z'), scan('Osaka', 'JP', '2026-03-04T00:00:00Z')] }),
+    ];
+    const view = (map: object | null) => buildOrderView({ order: orderTo({ city: 'Tokyo', country: 'JP' }), shipments, updates: [], returns: [], language: 'en', theme: themed(map) }).map!;
+    const svg = view(null);
+    const [losAngeles, honolulu, osaka] = svg.routes[0]!.stops;
+    expect(osaka![0]).toBeLessThan(honolulu![0]); // west to east: Japan, Hawaii, California
+    expect(honolulu![0]).toBeLessThan(losAngeles![0]);
+    for (const [px, py] of svg.routes[0]!.stops) {
+      expect(px).toBeGreaterThan(0);
+      expect(px).toBeLessThan(FRAME.width);
+      expect(py).toBeGreaterThan(0);
+      expect(py).toBeLessThan(FRAME.height);
+    }
+    const xs = svg.land.match(/[ML]-?\d+/g)!.map((m) => Number(m.slice(1)));
+    expect(Math.min(...xs)).toBeLessThan(osaka![0]); // Japan, in the world as drawn
+    expect(Math.max(...xs)).toBeGreaterThan(losAngeles![0]); // North America, in the world's copy east of the date line
+    const live = view({ tileUrl: 'https://t.example.com/{z}/{x}/{y}.png', attribution: '© T' }).live!;
+    const path = [...live.routes[0]!.points, live.routes[0]!.goal!];
+    for (let i = 1; i < path.length; i++) expect(Math.abs(path[i]![1] - path[i - 1]![1])).toBeLessThan(180);
+    expect(path[0]![1]).toBeCloseTo(-118.24 + 360, 1); // Los Angeles, one world east
+    const [[, west], [, east]] = live.bounds;
+    expect(east - west).toBeLessThan(180);
   });
 
   it('fills a tile URL’s subdomain and resolution placeholders, and names any other it finds', () => {
@@ -96,22 +148,13 @@ describe('the interactive map’s data', () => {
   });
 
   it('is there only with a tile server: each parcel’s scans in order, the way still to go, the destination inside the bounds', () => {
-    const order = {
-      id: 'ord_1', brand_id: 'brd_1', number: '1', customer_email: 'a@example.com', customer_locale: null, items: '[]', placed_at: '2026-03-01T00:00:00Z',
-      estimated_from: null, estimated_to: null, created_at: '2026-03-01T00:00:00Z', brand_name: 'B', link_key_version: 1, settings: '{}', updates: null, returns: null,
-      destination: JSON.stringify({ city: 'Berlin', country: 'DE' }),
-    } as PageOrder;
-    const scan = (city: string, country: string, at: string) => ({ status: 'in_transit', carrierText: null, location: JSON.stringify({ city, country }), occurredAt: at });
-    const parcel = (id: string, fields: Partial<PageShipment>): PageShipment => ({
-      id, carrier: 'ups', tracking_number: 'T', direction: 'outbound', status: 'in_transit', reason: null, delayed: 0, estimated_from: null, estimated_to: null, status_changed_at: null, events: [], ...fields,
-    });
+    const order = orderTo({ city: 'Berlin', country: 'DE' });
     const shipments = [
       parcel('a', { events: [scan('Columbus', 'US', '2026-03-02T00:00:00Z'), scan('Columbus', 'US', '2026-03-02T01:00:00Z'), scan('Paris', 'FR', '2026-03-03T00:00:00Z')] }),
       parcel('b', { status: 'delivered', events: [scan('Hamburg', 'DE', '2026-03-02T00:00:00Z')] }),
       parcel('r', { direction: 'return', events: [scan('Munich', 'DE', '2026-03-04T00:00:00Z')] }),
     ];
-    const theme = (settings: object) => ({ map: null, ...(settings as object) }) as never;
-    const view = (map: object | null) => buildOrderView({ order, shipments, updates: [], returns: [], language: 'fr', theme: theme({ map }) }).map!;
+    const view = (map: object | null) => buildOrderView({ order, shipments, updates: [], returns: [], language: 'fr', theme: themed(map) }).map!;
 
     expect(view(null).live).toBeNull();
     const live = view({ tileUrl: 'https://t.example.com/{z}/{x}/{y}.png', attribution: '© T' })!.live!;
