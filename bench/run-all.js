@@ -104,7 +104,7 @@ function summarise(benchmark, results) {
       lines.push(
         `${head} ${int(r.flatOut.requestsPerSecond)} req/s vs ceiling ${int(r.ceiling.requestsPerSecond)} = ${pct(r.ratio)} (≥ 40%: ${verdict(r.checks.throughput)}); ` +
           `${r.atTarget ? `p99 ${ms(r.atTarget.latencyMs.p99)} at 40% of the ceiling` : '40% of the ceiling out of reach'} (≤ 15 ms: ${verdict(r.checks.p99)}); ` +
-          `page ${int(r.weight.bytes)} B, ${int(r.weight.gzip)} B gzip (≤ 50 KB: ${verdict(r.checks.weight)}); ` +
+          `page ${int(r.weight.bytes)} B, ${int(r.weight.served)} B served (${r.weight.encoding}; ≤ 50 KB: ${verdict(r.checks.weight)}); ` +
           `a bare handler answering ${int(r.weight.meanBytes)} B: ${int(r.sameSize.requestsPerSecond)} req/s = ${pct(r.sameSize.requestsPerSecond / r.ceiling.requestsPerSecond)} of the ceiling`,
       );
     } else if (benchmark === 'reads') {

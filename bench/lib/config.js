@@ -38,6 +38,8 @@ export const settings = Object.freeze({
   shipments: number('BENCH_SHIPMENTS', 1_000_000),
   /** The size of the bench brand's uploaded logo in bytes (hub-page.js, hub-page-profile.js); 0: a small one (hub-page.js) or none (hub-page-profile.js). */
   logoBytes: number('BENCH_LOGO_BYTES', 0),
+  /** The Accept-Encoding of hub-page.js's requests: a phone browser's by default; empty: identity, for pages served as HTML (as behind a proxy that compresses them itself). */
+  pageEncoding: process.env.BENCH_PAGE_ENCODING ?? 'gzip, deflate, br, zstd',
   /** Shipments the ingestion benchmarks spread their events over. */
   ingestShipments: number('BENCH_INGEST_SHIPMENTS', 100_000),
   /** Job-worker loops in the server (0: API only, so the worker does not compete for the CPU). */

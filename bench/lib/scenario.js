@@ -56,7 +56,9 @@ export async function meanAnswerBytes(baseUrl, request, samples = 100) {
   for (let i = 0; i < samples; i++) {
     const response = await fetch(`${baseUrl}${request.next().path}`, { headers: request.headers });
     if (!response.ok) throw new Error(`sizing the answers: ${response.status} ${await response.text()}`);
-    total += (await response.arrayBuffer()).byteLength;
+    // The bytes on the wire: a compressed answer's Content-Length (fetch hands back the body unzipped).
+    const body = await response.arrayBuffer();
+    total += response.headers.has('content-encoding') ? Number(response.headers.get('content-length')) : body.byteLength;
   }
   return Math.round(total / samples);
 }

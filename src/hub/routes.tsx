@@ -28,6 +28,7 @@ import { renderLookupPage } from './pages/lookup-page.js';
 import { renderOrderPage } from './pages/order-page.js';
 import { loadBrandAsset } from './brand-assets.js';
 import { mapAssets, type StaticAsset, withMapScripts } from './map-assets.js';
+import { acceptsGzip, pageBody } from './compression.js';
 import { cachedTheme, compileTheme, type CompiledTheme, themeOf } from './theme.js';
 import { buildOrderView, shipmentView } from './view.js';
 import { pageExtras } from './extras.js';
@@ -75,7 +76,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
    */
   const servedFile = (c: Context<AppEnv>, asset: StaticAsset | undefined, cacheControl = 'public, max-age=31536000, immutable') => {
     if (!asset) return c.text('not found', 404);
-    const gzip = asset.gzipped && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzipped() : undefined;
+    const gzip = asset.gzipped && acceptsGzip(c.req.header('accept-encoding')) ? asset.gzipped() : undefined;
     return c.body(new Uint8Array(gzip ?? asset.bytes), 200, {
       'content-type': asset.type,
       'cache-control': cacheControl,
@@ -126,7 +127,8 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
     const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : ''}`.trim() : undefined;
     const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, notice, ...extras });
-    return c.html(html, 200, view.map?.live ? MAP_PAGE_HEADERS : PAGE_HEADERS);
+    const { body, headers } = pageBody(html, c.req.header('accept-encoding'));
+    return c.body(body, 200, { 'content-type': 'text/html; charset=UTF-8', ...(view.map?.live ? MAP_PAGE_HEADERS : PAGE_HEADERS), ...headers });
   });
 
   pages.get('/t/:token/data.json', async (c) => {

@@ -2,7 +2,7 @@
 // weight of a busy page, the custom domain, and the live preview.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
 import { saveThemeAssets } from '../../src/hub/brand-assets.js';
@@ -27,6 +27,13 @@ async function trackedOrder(overrides: Record<string, unknown> = {}) {
 const SVG_LOGO = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#123"/></svg>').toString('base64');
 const settingsOf = async (brandId: string) => (await t.deps.db.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirstOrThrow()).settings;
 const assetsOf = (brandId: string) => t.deps.db.selectFrom('brand_assets').select(['digest', 'content_type']).where('brand_id', '=', brandId).orderBy('digest').execute();
+
+/** The page's bytes as they go out to a phone's browser (which always takes gzip). */
+async function servedGzipped(path: string): Promise<Buffer> {
+  const res = await t.app.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+  expect(res.headers.get('content-encoding')).toBe('gzip');
+  return Buffer.from(await res.arrayBuffer());
+}
 
 async function page(path: string, headers: Record<string, string> = {}) {
   const res = await t.app.request(path, { headers });
@@ -449,16 +456,57 @@ describe('page weight', () => {
     const html = (await page(pathOf(order.trackingPageUrl))).html;
     expect((html.match(/<section class="card" aria-labelledby="h-shp_/g) ?? []).length).toBe(10);
     expect((html.match(/<li><strong>/g) ?? []).length).toBeGreaterThan(100);
-    expect(gzipSync(html).length).toBeLessThanOrEqual(50 * 1024);
+    const served = await servedGzipped(pathOf(order.trackingPageUrl));
+    expect(gunzipSync(served).toString('utf8')).toBe(html);
+    expect(served.length).toBeLessThanOrEqual(50 * 1024);
 
     // With a tile server the page also carries the path for the interactive map (Leaflet itself is a separate, cached file).
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', map: { tileUrl: 'https://tiles.shop.example.com/{z}/{x}/{y}.png', attribution: '© Shop maps' } });
     const mapped = (await page(pathOf(order.trackingPageUrl))).html;
+    const servedMapped = await servedGzipped(pathOf(order.trackingPageUrl));
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
     expect(mapped).toContain('data-live-map=');
-    expect(gzipSync(mapped).length).toBeLessThanOrEqual(50 * 1024);
+    expect(gunzipSync(servedMapped).toString('utf8')).toBe(mapped);
+    expect(servedMapped.length).toBeLessThanOrEqual(50 * 1024);
     // The figures in bench/README.md, on demand.
-    if (process.env.WAYBILL_PAGE_WEIGHT) console.log(JSON.stringify({ plain: [html.length, gzipSync(html).length], tiles: [mapped.length, gzipSync(mapped).length] }));
+    if (process.env.WAYBILL_PAGE_WEIGHT) console.log(JSON.stringify({ plain: [html.length, served.length], tiles: [mapped.length, servedMapped.length] }));
+  });
+
+  it('goes out gzipped to a browser that takes gzip, as it is to one that does not, and never gzips a page that echoes what a visitor typed', async () => {
+    const { order, body } = await trackedOrder();
+    t.clock.advance(3 * DAY);
+    await t.worker.drain();
+    const path = pathOf(order.trackingPageUrl);
+    const plain = await t.app.request(path);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toBe('accept-encoding');
+    expect(plain.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    const html = await plain.text();
+    expect(html).toContain('<h1>');
+    for (const acceptEncoding of ['gzip, deflate, br, zstd', 'br;q=1, gzip;q=0.5', '*']) {
+      const zipped = await t.app.request(path, { headers: { 'accept-encoding': acceptEncoding } });
+      expect(zipped.headers.get('content-encoding'), acceptEncoding).toBe('gzip');
+      expect(zipped.headers.get('vary')).toBe('accept-encoding');
+      expect(zipped.headers.get('cache-control')).toBe('private, no-store');
+      expect(zipped.headers.get('content-security-policy')).toBe(plain.headers.get('content-security-policy'));
+      const bytes = Buffer.from(await zipped.arrayBuffer());
+      expect(bytes.length).toBeLessThan(html.length / 2);
+      expect(gunzipSync(bytes).toString('utf8')).toBe(html);
+    }
+    for (const acceptEncoding of ['gzip;q=0, br', 'br', 'identity', '*;q=0']) {
+      const refused = await t.app.request(path, { headers: { 'accept-encoding': acceptEncoding } });
+      expect(refused.headers.get('content-encoding'), acceptEncoding).toBeNull();
+      expect(await refused.text()).toBe(html);
+    }
+    // The lookup form's answers repeat the order number typed in: never compressed (BREACH).
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+    const wrong = await t.app.request('/track/test-brand', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'gzip' },
+      body: new URLSearchParams({ order: body.number, contact: 'someone-else@example.com' }).toString(),
+    });
+    expect(wrong.headers.get('content-encoding')).toBeNull();
+    expect(await wrong.text()).toContain('<form');
   });
 });
 
