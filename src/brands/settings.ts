@@ -2,53 +2,46 @@
 // from, how its messages look and read, which milestones go out on which channel, and its SMS
 // account (the auth token encrypted like carrier credentials).
 import { z } from '@hono/zod-openapi';
+import { strictObject } from '../api/request-fields.js';
 import type { BrandRow } from '../db/schema.js';
 import { LabelFormatSchema, ParcelSchema, PostalAddressSchema } from '../labels/schemas.js';
 import { MILESTONES, type NotificationSettings } from '../notifications/types.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day such as 08:00' });
-const window = z.object({ start: time, end: time }).refine((w) => w.start < w.end, { message: 'start must be before end (windows cannot cross midnight)' });
+const window = strictObject({ start: time, end: time }).refine((w) => w.start < w.end, { message: 'start must be before end (windows cannot cross midnight)' });
 const color = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'must be a colour such as #1f7a4d' });
 
-export const OverridesSchema = z.object({ subject: z.string().max(300).optional(), heading: z.string().max(300).optional(), body: z.string().max(5000).optional(), sms: z.string().max(480).optional() });
+export const OverridesSchema = strictObject({ subject: z.string().max(300).optional(), heading: z.string().max(300).optional(), body: z.string().max(5000).optional(), sms: z.string().max(480).optional() });
 
-export const BrandSettingsPatchSchema = z
-  .object({
-    origin: z.object({ city: z.string().min(1).max(100), region: z.string().max(100).optional(), country: z.string().regex(/^[A-Z]{2}$/) }).optional(),
-    shipping: z
-      .object({
-        handlingDays: z.number().int().min(0).max(60).optional(),
-        cutoff: time.optional(),
-        defaultCarrier: z.string().min(2).max(32).optional(),
-        defaultService: z.string().min(1).max(64).optional(),
-        /** The parcel labels use when a shipment does not describe its own. */
-        defaultParcel: ParcelSchema.optional(),
-        labelFormat: LabelFormatSchema.optional(),
-      })
-      .optional(),
-    /** The warehouse address printed on labels (and the account's shipper address). */
-    shipFrom: PostalAddressSchema.optional(),
-    /** Where return labels send parcels; the ship-from address when not set. */
-    returnTo: PostalAddressSchema.optional(),
-    sender: z.object({ name: z.string().min(1).max(100).optional(), email: z.email().optional(), replyTo: z.email().optional() }).optional(),
-    look: z
-      .object({ logoUrl: z.url().optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: z.url().optional() })
-      .optional(),
-    notifications: z
-      .object({
-        channels: z.partialRecord(z.enum(MILESTONES), z.object({ email: z.boolean().optional(), sms: z.boolean().optional() })).optional(),
-        writtenByPerson: z.array(z.enum(MILESTONES)).optional(),
-        smsWindow: window.optional(),
-        smsWindowByRegion: z.record(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be a country (US) or region (US-AZ)' }), window).optional(),
-        smsCapPerShipment: z.number().int().min(0).max(20).optional(),
-        defaultLocale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
-        stallAfterHours: z.number().int().min(6).max(720).optional().openapi({ description: 'No scan for this long counts as stalled, until the lane has 30 delivered parcels of history (then its 90th percentile). Default 48' }),
-        digestTime: time.optional().openapi({ description: 'The recipient\'s local time from which the daily in-transit digest goes out. Default 18:00' }),
-      })
-      .optional(),
-    templates: z.partialRecord(z.enum(MILESTONES), OverridesSchema).optional(),
-  })
-  .openapi('BrandSettings');
+export const BrandSettingsPatchSchema = strictObject({
+  origin: strictObject({ city: z.string().min(1).max(100), region: z.string().max(100).optional(), country: z.string().regex(/^[A-Z]{2}$/) }).optional(),
+  shipping: strictObject({
+    handlingDays: z.number().int().min(0).max(60).optional(),
+    cutoff: time.optional(),
+    defaultCarrier: z.string().min(2).max(32).optional(),
+    defaultService: z.string().min(1).max(64).optional(),
+    /** The parcel labels use when a shipment does not describe its own. */
+    defaultParcel: ParcelSchema.optional(),
+    labelFormat: LabelFormatSchema.optional(),
+  }).optional(),
+  /** The warehouse address printed on labels (and the account's shipper address). */
+  shipFrom: PostalAddressSchema.optional(),
+  /** Where return labels send parcels; the ship-from address when not set. */
+  returnTo: PostalAddressSchema.optional(),
+  sender: strictObject({ name: z.string().min(1).max(100).optional(), email: z.email().optional(), replyTo: z.email().optional() }).optional(),
+  look: strictObject({ logoUrl: z.url().optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: z.url().optional() }).optional(),
+  notifications: strictObject({
+    channels: z.partialRecord(z.enum(MILESTONES), strictObject({ email: z.boolean().optional(), sms: z.boolean().optional() })).optional(),
+    writtenByPerson: z.array(z.enum(MILESTONES)).optional(),
+    smsWindow: window.optional(),
+    smsWindowByRegion: z.record(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be a country (US) or region (US-AZ)' }), window).optional(),
+    smsCapPerShipment: z.number().int().min(0).max(20).optional(),
+    defaultLocale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+    stallAfterHours: z.number().int().min(6).max(720).optional().openapi({ description: 'No scan for this long counts as stalled, until the lane has 30 delivered parcels of history (then its 90th percentile). Default 48' }),
+    digestTime: time.optional().openapi({ description: 'The recipient\'s local time from which the daily in-transit digest goes out. Default 18:00' }),
+  }).optional(),
+  templates: z.partialRecord(z.enum(MILESTONES), OverridesSchema).optional(),
+}).openapi('BrandSettings');
 export type BrandSettingsPatch = z.infer<typeof BrandSettingsPatchSchema>;
 
 export type SmsAccount = { accountSid: string; authToken: string /* encrypted */; from: string };

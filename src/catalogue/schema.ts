@@ -1,12 +1,8 @@
 // A product of a brand's catalogue, as the API and the CSV take it. `id` is the brand's SKU, the
 // same the items of its orders carry: that is how "bought together" and attribution find it.
 import { z } from '@hono/zod-openapi';
+import { webUrl } from '../api/request-fields.js';
 
-const webUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .regex(/^https?:\/\/[^\s"'<>]+$/i, { message: 'must be an http(s) URL' });
 const imageUrl = z.union([
   webUrl,
   z

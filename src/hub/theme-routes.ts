@@ -12,13 +12,14 @@ import { withMapScripts } from './map-assets.js';
 import { checkThemeAssets, saveThemeAssets } from './brand-assets.js';
 import { logoSrc, ThemeSchema, themeOf } from './theme.js';
 import { updateBrandSettings } from '../brands/repo.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const security = [{ apiKey: [] }];
 const errors = { 401: json(ErrorSchema, 'Missing or wrong API key'), 422: json(ErrorSchema, 'Validation failed: details name each field') };
 
-const PlacementSchema = z.object({
+const PlacementSchema = strictObject({
   slug: z.string().regex(SLUG, { message: 'must be 1 to 40 lower-case letters, digits and inner hyphens' }).optional().openapi({ description: 'The hub at /track/{slug} on Waybill’s address' }),
   domain: z
     .string()
@@ -29,7 +30,12 @@ const PlacementSchema = z.object({
     .openapi({ description: 'Your own host name (CNAME it to Waybill): its / and /track show your lookup form, and links in messages use it' }),
 });
 
-const ThemeBodySchema = ThemeSchema.extend(PlacementSchema.shape).openapi('HubThemeInput');
+// GET answers { theme, logoUrl, slug, domain, lookupUrl }; PUT takes the theme's fields at the top
+// level. Sending GET's answer back as it is must be refused, not saved as an empty theme.
+const ThemeBodySchema = strictObject(
+  { ...ThemeSchema.shape, ...PlacementSchema.shape },
+  'PUT takes the theme’s own fields (logo, colors, fonts, homeUrl, nav, footer, support, defaultLocale, map) at the top level, as GET gives them under theme, with slug and domain beside them',
+).openapi('HubThemeInput');
 
 const ThemeAnswerSchema = z
   .object({
@@ -90,11 +96,14 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       summary: 'Live preview: the tracking page drawn with a theme you have not saved (one of your orders, or a sample)',
       security,
       request: body(
-        z.object({
-          theme: ThemeSchema.optional().openapi({ description: 'Leave out to preview the saved theme' }),
-          locale: z.enum(HUB_LANGUAGES as [HubLanguage, ...HubLanguage[]]).default('en'),
-          orderId: z.string().max(64).optional(),
-        }),
+        strictObject(
+          {
+            theme: ThemeSchema.optional().openapi({ description: 'Leave out to preview the saved theme' }),
+            locale: z.enum(HUB_LANGUAGES as [HubLanguage, ...HubLanguage[]]).default('en'),
+            orderId: z.string().max(64).optional(),
+          },
+          'the theme to preview goes under theme (its fields as PUT takes them), beside locale and orderId',
+        ),
       ),
       responses: { 200: { content: { 'text/html': { schema: z.string() } }, description: 'The page as HTML' }, 404: json(ErrorSchema, 'No such order'), ...errors },
     }),

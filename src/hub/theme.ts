@@ -6,14 +6,11 @@ import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { BrandRow } from '../db/schema.js';
 import { HUB_LANGUAGES } from './i18n/index.js';
+import { strictObject, webUrl } from '../api/request-fields.js';
 
 const color = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'must be a hex colour such as #1f7a4d' });
-const webUrl = z
-  .string()
-  .max(2000)
-  .regex(/^https?:\/\/[^\s"'<>]+$/i, { message: 'must be an http(s) URL' });
 const label = z.string().trim().min(1).max(60);
-const link = z.object({ label, url: webUrl });
+const link = strictObject({ label, url: webUrl });
 const fontStack = z
   .string()
   .max(200)
@@ -48,74 +45,66 @@ const savedAsset = (what: string) =>
  * host. Once saved, the bytes live in brand_assets and the theme keeps their digest (`asset`),
  * which is also how a saved file is kept when the theme is sent again.
  */
-const fontFile = z
-  .object({
-    family: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9 -]{1,60}$/, { message: 'must be a font family name such as Brand Sans (letters, digits, spaces, hyphens)' })
-      .openapi({ description: 'The name to use in fonts.body and fonts.headings' }),
-    data: dataUri(MAX_FONT_BYTES, FONT_DATA, 'must be a base64 data URI of a WOFF2 font (data:font/woff2;base64,…), at most 256 KB').optional().openapi({ description: 'A new file' }),
-    asset: savedAsset('font').openapi({ description: 'A file saved before (GET /v1/brand/theme gives it), kept as it is' }),
-    weight: z.number().int().min(100).max(900).multipleOf(100).default(400),
-    style: z.enum(['normal', 'italic']).default('normal'),
-  })
-  .refine((file) => Boolean(file.data) !== Boolean(file.asset), { message: 'give the font as data or as asset, one of the two' });
+const fontFile = strictObject({
+  family: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9 -]{1,60}$/, { message: 'must be a font family name such as Brand Sans (letters, digits, spaces, hyphens)' })
+    .openapi({ description: 'The name to use in fonts.body and fonts.headings' }),
+  data: dataUri(MAX_FONT_BYTES, FONT_DATA, 'must be a base64 data URI of a WOFF2 font (data:font/woff2;base64,…), at most 256 KB').optional().openapi({ description: 'A new file' }),
+  asset: savedAsset('font').openapi({ description: 'A file saved before (GET /v1/brand/theme gives it), kept as it is' }),
+  weight: z.number().int().min(100).max(900).multipleOf(100).default(400),
+  style: z.enum(['normal', 'italic']).default('normal'),
+}).refine((file) => Boolean(file.data) !== Boolean(file.asset), { message: 'give the font as data or as asset, one of the two' });
 export type FontFile = z.infer<typeof fontFile>;
 
-export const ThemeSchema = z
-  .object({
-    logo: z
-      .object({
-        data: dataUri(MAX_LOGO_BYTES, LOGO_DATA, 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image, at most 96 KB')
-          .optional()
-          .openapi({
-            description:
-              'A new logo file, served by Waybill from the page’s own host (no third-party request). Once saved, its bytes are kept apart from the theme, which keeps their digest as asset',
-          }),
-        asset: savedAsset('logo').openapi({ description: 'The logo saved before (GET /v1/brand/theme gives it, and its address as logoUrl), kept as it is' }),
-        url: webUrl.optional().openapi({ description: 'Or where the logo lives (the browser fetches it from there)' }),
-        alt: z.string().trim().min(1).max(100).optional().openapi({ description: 'Defaults to the brand name' }),
-        width: z.number().int().min(16).max(600),
-        height: z.number().int().min(16).max(120),
-      })
-      .refine((logo) => [logo.data, logo.asset, logo.url].filter(Boolean).length === 1, { message: 'give the logo as data, asset or url, one of the three' })
-      .optional(),
-    colors: z
-      .object({ primary: color.optional(), accent: color.optional(), background: color.optional() })
-      .optional()
-      .openapi({ description: 'primary: the header; accent: links, buttons and progress; background: around the cards' }),
-    fonts: z
-      .object({ body: fontStack.optional(), headings: fontStack.optional(), files: z.array(fontFile).max(MAX_FONT_FILES).optional() })
+export const ThemeSchema = strictObject({
+  logo: strictObject({
+    data: dataUri(MAX_LOGO_BYTES, LOGO_DATA, 'must be a base64 data URI of an SVG, PNG, JPEG, WebP or GIF image, at most 96 KB')
       .optional()
       .openapi({
         description:
-          'body and headings: CSS font-family lists. files: up to four WOFF2 files of the brand’s own typeface, served from the page’s own host (no third-party request) and shown only if they arrive in time (font-display: optional), so the layout never jumps; with files and no body font, the first file’s family is the body font',
+          'A new logo file, served by Waybill from the page’s own host (no third-party request). Once saved, its bytes are kept apart from the theme, which keeps their digest as asset',
       }),
-    homeUrl: webUrl.optional().openapi({ description: 'Where the logo links to: the shop’s home page' }),
-    nav: z.array(link).max(8).optional(),
-    footer: z.object({ text: z.string().trim().max(500).optional(), links: z.array(link).max(8).optional() }).optional(),
-    support: z.object({ email: z.email().optional(), phone: z.string().regex(/^\+?[0-9 ().-]{5,30}$/, { message: 'must be a phone number' }).optional(), url: webUrl.optional() }).optional(),
-    defaultLocale: z.enum(HUB_LANGUAGES as [string, ...string[]]).optional(),
-    map: z
-      .object({
-        tileUrl: z
-          .string()
-          .max(500)
-          .regex(/^https:\/\/[^\s"'<>]+$/, { message: 'must be an https URL' })
-          .refine((u) => ['{z}', '{x}', '{y}'].every((part) => u.includes(part)), { message: 'must contain {z}, {x} and {y}' })
-          .refine((u) => unknownTilePlaceholders(u).length === 0, {
-            error: (issue) => `may use only the placeholders {z}, {x}, {y}, {s} and {r}; found ${unknownTilePlaceholders(String(issue.input)).join(', ')}`,
-          }),
-        attribution: z.string().trim().min(1).max(200),
-      })
-      .optional()
-      .openapi({
-        description:
-          'A tile server of your own ({z}/{x}/{y} slippy-map tiles over https; {s} and {r} may be used too, filled with the subdomain a and standard resolution for the picture, no other placeholder; attribution is shown as text): the map then draws its tiles under the parcel’s path, and can be panned and zoomed (Leaflet, served by Waybill from the page’s own host; the page then runs that one script, deferred, and allows scripts from its own host only). Without JavaScript, or if no tile loads, the page shows the path over up to 16 of your tiles as a picture. No other third party is asked for anything',
-      }),
+    asset: savedAsset('logo').openapi({ description: 'The logo saved before (GET /v1/brand/theme gives it, and its address as logoUrl), kept as it is' }),
+    url: webUrl.optional().openapi({ description: 'Or where the logo lives (the browser fetches it from there)' }),
+    alt: z.string().trim().min(1).max(100).optional().openapi({ description: 'Defaults to the brand name' }),
+    width: z.number().int().min(16).max(600),
+    height: z.number().int().min(16).max(120),
   })
-  .openapi('HubTheme');
+    .refine((logo) => [logo.data, logo.asset, logo.url].filter(Boolean).length === 1, { message: 'give the logo as data, asset or url, one of the three' })
+    .optional(),
+  colors: strictObject({ primary: color.optional(), accent: color.optional(), background: color.optional() })
+    .optional()
+    .openapi({ description: 'primary: the header; accent: links, buttons and progress; background: around the cards' }),
+  fonts: strictObject({ body: fontStack.optional(), headings: fontStack.optional(), files: z.array(fontFile).max(MAX_FONT_FILES).optional() })
+    .optional()
+    .openapi({
+      description:
+        'body and headings: CSS font-family lists. files: up to four WOFF2 files of the brand’s own typeface, served from the page’s own host (no third-party request) and shown only if they arrive in time (font-display: optional), so the layout never jumps; with files and no body font, the first file’s family is the body font',
+    }),
+  homeUrl: webUrl.optional().openapi({ description: 'Where the logo links to: the shop’s home page' }),
+  nav: z.array(link).max(8).optional(),
+  footer: strictObject({ text: z.string().trim().max(500).optional(), links: z.array(link).max(8).optional() }).optional(),
+  support: strictObject({ email: z.email().optional(), phone: z.string().regex(/^\+?[0-9 ().-]{5,30}$/, { message: 'must be a phone number' }).optional(), url: webUrl.optional() }).optional(),
+  defaultLocale: z.enum(HUB_LANGUAGES as [string, ...string[]]).optional(),
+  map: strictObject({
+    tileUrl: z
+      .string()
+      .max(500)
+      .regex(/^https:\/\/[^\s"'<>]+$/, { message: 'must be an https URL' })
+      .refine((u) => ['{z}', '{x}', '{y}'].every((part) => u.includes(part)), { message: 'must contain {z}, {x} and {y}' })
+      .refine((u) => unknownTilePlaceholders(u).length === 0, {
+        error: (issue) => `may use only the placeholders {z}, {x}, {y}, {s} and {r}; found ${unknownTilePlaceholders(String(issue.input)).join(', ')}`,
+      }),
+    attribution: z.string().trim().min(1).max(200),
+  })
+    .optional()
+    .openapi({
+      description:
+        'A tile server of your own ({z}/{x}/{y} slippy-map tiles over https; {s} and {r} may be used too, filled with the subdomain a and standard resolution for the picture, no other placeholder; attribution is shown as text): the map then draws its tiles under the parcel’s path, and can be panned and zoomed (Leaflet, served by Waybill from the page’s own host; the page then runs that one script, deferred, and allows scripts from its own host only). Without JavaScript, or if no tile loads, the page shows the path over up to 16 of your tiles as a picture. No other third party is asked for anything',
+    }),
+}).openapi('HubTheme');
 export type Theme = z.infer<typeof ThemeSchema>;
 
 /**

@@ -53,6 +53,37 @@ describe('the brand theme', () => {
     expect((await t.request('GET', '/v1/brand/theme')).json.theme).toEqual({});
   });
 
+  it('refuses fields it does not know, naming them, and keeps the theme and its logo: GET’s answer sent back as it is, a misspelt colour, a preview without its theme key', async () => {
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', colors: { primary: '#123456' }, logo: { data: `data:image/svg+xml;base64,${SVG_LOGO}`, width: 120, height: 32 } });
+    const before = (await t.request('GET', '/v1/brand/theme')).json;
+    expect(before.theme.logo.asset).toMatch(/^[\w-]{43}$/);
+
+    const echoed = await t.request('PUT', '/v1/brand/theme', before);
+    expect(echoed.status).toBe(422);
+    expect(echoed.json.error.details).toEqual([{ field: '(body)', problem: expect.stringContaining('has no field "theme", "logoUrl", "lookupUrl"') }]);
+    expect(echoed.json.error.message).toContain('at the top level');
+    const misspelt = await t.request('PUT', '/v1/brand/theme', { ...before.theme, colors: { primry: '#654321' }, map: { tileUrl: 'https://t.example.com/{z}/{x}/{y}.png', attribution: 'T', key: 'k' } });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.json.error.details).toEqual(
+      expect.arrayContaining([
+        { field: 'colors', problem: 'has no field "primry"' },
+        { field: 'map', problem: 'has no field "key"' },
+      ]),
+    );
+    const preview = await t.app.request('/v1/brand/theme/preview', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ colors: { primary: '#654321' } }) });
+    expect(preview.status).toBe(422);
+    expect(((await preview.json()) as { error: { message: string } }).error.message).toContain('has no field "colors": the theme to preview goes under theme');
+
+    const after = (await t.request('GET', '/v1/brand/theme')).json;
+    expect(after).toEqual(before);
+    expect((await t.app.request(pathOf(after.logoUrl))).status).toBe(200); // the file is still there
+    // GET's theme sent back as PUT takes it keeps everything, the logo by its asset.
+    const roundTrip = await t.request('PUT', '/v1/brand/theme', { ...before.theme, slug: before.slug });
+    expect(roundTrip.status).toBe(200);
+    expect(roundTrip.json).toEqual(before);
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand' });
+  });
+
   it('never leaves the theme naming a file another save deleted meanwhile (two saves of one brand run one after the other)', async () => {
     const brandId = t.brand.id;
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', logo: { data: `data:image/svg+xml;base64,${SVG_LOGO}`, width: 120, height: 32 } });

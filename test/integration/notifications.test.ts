@@ -355,6 +355,16 @@ describe('hybrid mode and previews', () => {
     expect(leak.json.error.details[0]).toMatchObject({ field: 'templates.order_confirmed.sms', problem: expect.stringContaining('shipment.trackingNumber') });
     const good = await t.request('PATCH', '/v1/brand/settings', { templates: { shipped: { subject: 'On its way: {{order.number}}' } } });
     expect(good.status).toBe(200);
+    // A misspelt field is refused by name, not dropped (the save would otherwise "succeed" and change nothing).
+    const misspelt = await t.request('PATCH', '/v1/brand/settings', { senderr: { name: 'X' }, templates: { shipped: { subjet: 'Hello' } }, notifications: { smsWindow: { start: '08:00', end: '20:00', zone: 'UTC' } } });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.json.error.details).toEqual(
+      expect.arrayContaining([
+        { field: '(body)', problem: 'has no field "senderr"' },
+        { field: 'templates.shipped', problem: 'has no field "subjet"' },
+        { field: 'notifications.smsWindow', problem: 'has no field "zone"' },
+      ]),
+    );
     const injected = await t.request('GET', '/v1/notifications/preview?milestone=shipped');
     expect(injected.json.subject).toMatch(/^On its way: /);
   });

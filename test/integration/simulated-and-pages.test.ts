@@ -117,6 +117,24 @@ describe('service endpoints', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/shipments', '/shipments', '/shipments/{shipmentId}', '/shipments/{shipmentId}/events', '/events/batch', '/shipments/{shipmentId}/commands']),
     );
+    // Every pattern is a plain ECMA-262 regex (JSON Schema has no flags), and a URL field's takes a URL.
+    const patterns: Array<{ path: string; pattern: string }> = [];
+    const walk = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}.${i}`));
+      else if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === 'pattern' && typeof inner === 'string') patterns.push({ path, pattern: inner });
+          else walk(inner, `${path}.${key}`);
+        }
+      }
+    };
+    walk(doc, '');
+    expect(patterns.length).toBeGreaterThan(20);
+    for (const { path, pattern } of patterns) {
+      expect(() => new RegExp(pattern, 'u'), path).not.toThrow();
+      expect(pattern, path).not.toMatch(/\/[dgimsuvy]+$/);
+      if (/(url|Url)$/.test(path) && !/imageUrl\.anyOf/.test(path)) expect(new RegExp(pattern, 'u').test('https://shop.example.com/p/cap?x=1'), path).toBe(true);
+    }
     const html = await (await t.app.request('/docs')).text();
     expect(html).toContain('/v1/events/batch');
     expect(html).toContain('CreateOrder');
