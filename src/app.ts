@@ -28,6 +28,9 @@ export const OPENAPI_INFO = {
   servers: [{ url: '/v1' }],
 };
 
+/** A public form's body (the lookup, a return request with a line per item, one-click unsubscribe) is far below this. */
+export const PUBLIC_FORM_MAX_BYTES = 64 * 1024;
+
 export function createApp(deps: Deps, options: { startPage?: Parameters<typeof createPublicPages>[1]['startPage']; demoPages?: boolean } = {}) {
   const app = new Hono<AppEnv>();
 
@@ -61,6 +64,12 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   });
   app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
 
+  // Every body is limited before it is read: /v1 by MAX_BODY_BYTES, webhooks by
+  // INBOUND_WEBHOOK_MAX_BYTES, and everything else, the public pages' forms (lookup, return,
+  // unsubscribe: a few fields each), by a small fixed size, as anyone may post to them.
+  const formLimit = limitBodySize(PUBLIC_FORM_MAX_BYTES);
+  app.use('*', (c, next) => (c.req.path.startsWith('/v1/') || c.req.path.startsWith('/webhooks/') ? next() : formLimit(c, next)));
+  app.use('/webhooks/*', limitBodySize(deps.config.inbound.maxBytes));
   const api = createApi(deps);
   app.use('/v1/*', limitBodySize(deps.config.maxBodyBytes));
   app.route('/v1', api);
