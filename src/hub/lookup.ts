@@ -18,6 +18,17 @@ export type LookupInput = { order: string; contact: string };
 /** "#1042 " → "1042": what people type around an order number does not matter. */
 export const normalizeOrderNumber = (value: string) => value.trim().replace(/^#/, '').replace(/\s+/g, '').slice(0, 64);
 
+/**
+ * The stored order numbers a typed one may stand for: as typed, upper-case and lower-case (people
+ * type "nw-10001" for the shop's "NW-10001"), each with and without a leading #. Matched through
+ * the (brand, number) index, so a shop's mixed-case numbers match only as typed.
+ */
+export function orderNumberCandidates(typed: string): string[] {
+  const number = normalizeOrderNumber(typed);
+  const spellings = new Set([number, number.toUpperCase(), number.toLowerCase()]);
+  return [...spellings].flatMap((n) => [n, `#${n}`]);
+}
+
 const normalizePostal = (value: string) => value.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
 /**
@@ -43,13 +54,15 @@ export function contactMatches(typed: string, order: { email: string; postalCode
 const DECOY = { email: 'decoy@waybill.invalid', postalCode: '00000' };
 
 export async function findOrderByDetails(deps: Deps, brandId: string, input: LookupInput): Promise<{ id: string; created_at: string } | null> {
-  const number = normalizeOrderNumber(input.order);
-  const row = await deps.db
+  const candidates = orderNumberCandidates(input.order);
+  const rows = await deps.db
     .selectFrom('orders')
-    .select(['id', 'created_at', 'customer_email', 'destination'])
+    .select(['id', 'number', 'created_at', 'customer_email', 'destination'])
     .where('brand_id', '=', brandId)
-    .where('number', 'in', [number, `#${number}`])
-    .executeTakeFirst();
+    .where('number', 'in', candidates)
+    .execute();
+  // Two orders whose numbers differ only in case: the one spelt as typed, else the first spelling tried.
+  const row = rows.sort((a, b) => candidates.indexOf(a.number) - candidates.indexOf(b.number))[0];
   const candidate = row ? { email: row.customer_email, postalCode: (JSON.parse(row.destination) as { postalCode?: string }).postalCode ?? null } : DECOY;
   const matches = contactMatches(input.contact, candidate);
   return row && matches ? { id: row.id, created_at: row.created_at } : null;

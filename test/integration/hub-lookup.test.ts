@@ -84,6 +84,16 @@ describe('the lookup form', () => {
     expect(byZip.status).toBe(303);
     const byZip4 = await lookup({ order: body.number, contact: '78701 1234' });
     expect(byZip4.status).toBe(303);
+    // People type the shop's "NW-10001" as "nw-10001".
+    const shop = await placeOrder({ number: 'NW-20077', customer: { email: 'case@example.com' } });
+    const lowerCase = await lookup({ order: 'nw-20077', contact: 'case@example.com' });
+    expect(lowerCase.status).toBe(303);
+    expect(lowerCase.location).toMatch(new RegExp(`^/t/${shop.order.id}\\.`));
+    // Two orders spelt apart only by case: each is found as typed.
+    const lower = await placeOrder({ number: 'ab-1', customer: { email: 'lower@example.com' } });
+    const upper = await placeOrder({ number: 'AB-1', customer: { email: 'upper@example.com' } });
+    expect((await lookup({ order: 'ab-1', contact: 'lower@example.com' })).location).toMatch(new RegExp(`^/t/${lower.order.id}\\.`));
+    expect((await lookup({ order: 'AB-1', contact: 'upper@example.com' })).location).toMatch(new RegExp(`^/t/${upper.order.id}\\.`));
   });
 
   it('answers a wrong email and an unknown order alike: same status, same page, neither sooner than the floor', async () => {
