@@ -109,7 +109,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const status = resolved.verdict === 'expired' ? 410 : 404;
     // The form needs to know the brand: from the Host, or from a token whose signature held.
     const action = resolved.hostBrand ? '/track' : brand ? `/track/${(await hubOf(deps, brand.id)).slug}` : '';
-    const html = renderLookupPage({ frame: { theme, language, title: heading }, text, action, heading, intro: text.linkHelp, forms: action !== '' });
+    const html = renderLookupPage({ frame: { theme, language, title: heading }, text, action, heading, intro: action ? text.linkHelp : text.linkHelpNoForm, forms: action !== '' });
     return c.html(html, status, PAGE_HEADERS);
   };
 

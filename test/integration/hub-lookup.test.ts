@@ -52,7 +52,12 @@ describe('tracking links', () => {
     for (const bad of tampered) {
       const res = await t.app.request(`/t/${bad}`);
       expect(res.status, bad).toBe(404);
-      expect(await res.text()).toContain('This tracking link is not valid');
+      const page = await res.text();
+      expect(page).toContain('This tracking link is not valid');
+      // The link no longer says whose it is, so there is no form: the page must not point to one.
+      expect(page, bad).not.toContain('<form');
+      expect(page).not.toContain('below');
+      expect(page).toContain('Use the link in your most recent message from the shop');
     }
     expect((await t.app.request(`${path}/data.json`.replace(signature!, 'x'.repeat(27)))).status).toBe(404);
 
@@ -62,6 +67,7 @@ describe('tracking links', () => {
     const html = await expired.text();
     expect(html).toContain('This tracking link has expired');
     expect(html).toContain('action="/track/acme"'); // the lookup form, to get a fresh link
+    expect(html).toContain('Find your order below');
     t.clock.advance(-181 * DAY);
 
     await rotateLinkKey(t.deps.db, t.brand.id);

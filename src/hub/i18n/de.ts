@@ -65,6 +65,7 @@ export const de: HubText = {
   linkExpired: 'Dieser Verfolgungslink ist abgelaufen',
   linkInvalid: 'Dieser Verfolgungslink ist ungültig',
   linkHelp: 'Finde deine Bestellung unten mit ihrer Nummer und deiner E-Mail-Adresse oder Postleitzahl, oder nutze den Link aus deiner neuesten Nachricht.',
+  linkHelpNoForm: 'Nutze den Link aus deiner neuesten Nachricht des Shops oder bitte den Shop um einen neuen.',
   returnFormTitle: 'Artikel zurücksenden',
   returnPolicyWindow: 'Du kannst Artikel bis {days} Tage nach der Zustellung zurücksenden.',
   returnFreeLabel: 'Das Rücksendeetikett ist kostenlos.',

@@ -65,6 +65,7 @@ export const en: HubText = {
   linkExpired: 'This tracking link has expired',
   linkInvalid: 'This tracking link is not valid',
   linkHelp: 'Find your order below with its number and your email address or postal code, or use the link in your most recent message.',
+  linkHelpNoForm: 'Use the link in your most recent message from the shop, or ask the shop for a new one.',
   returnFormTitle: 'Return items',
   returnPolicyWindow: 'You can return items within {days} days of delivery.',
   returnFreeLabel: 'The return label is free.',

@@ -65,6 +65,7 @@ export const es: HubText = {
   linkExpired: 'Este enlace de seguimiento ha caducado',
   linkInvalid: 'Este enlace de seguimiento no es válido',
   linkHelp: 'Busca tu pedido abajo con su número y tu correo electrónico o código postal, o usa el enlace de tu mensaje más reciente.',
+  linkHelpNoForm: 'Usa el enlace del mensaje más reciente de la tienda o pide a la tienda uno nuevo.',
   returnFormTitle: 'Devolver artículos',
   returnPolicyWindow: 'Puedes devolver artículos hasta {days} días después de la entrega.',
   returnFreeLabel: 'La etiqueta de devolución es gratuita.',

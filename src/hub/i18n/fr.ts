@@ -65,6 +65,7 @@ export const fr: HubText = {
   linkExpired: 'Ce lien de suivi a expiré',
   linkInvalid: 'Ce lien de suivi n’est pas valide',
   linkHelp: 'Retrouvez votre commande ci-dessous avec son numéro et votre adresse e-mail ou code postal, ou utilisez le lien de votre message le plus récent.',
+  linkHelpNoForm: 'Utilisez le lien du message le plus récent de la boutique, ou demandez-en un nouveau à la boutique.',
   returnFormTitle: 'Retourner des articles',
   returnPolicyWindow: 'Vous pouvez retourner des articles jusqu’à {days} jours après la livraison.',
   returnFreeLabel: 'L’étiquette de retour est gratuite.',

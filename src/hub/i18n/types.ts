@@ -77,6 +77,8 @@ export type HubText = {
   linkExpired: string;
   linkInvalid: string;
   linkHelp: string;
+  /** The same page when the link does not say which shop it is from, so there is no form to point to. */
+  linkHelpNoForm: string;
   // returns portal
   returnFormTitle: string;
   returnPolicyWindow: string; // {days}
