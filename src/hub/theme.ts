@@ -251,7 +251,7 @@ nav.site ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0
 main{max-width:46rem;margin:0 auto;padding:.5rem 1rem 1rem}h1,h2,h3{font-family:var(--hfont);line-height:1.25}h1{font-size:1.45rem;margin:.25rem 0}h2{font-size:1.15rem;margin:.25rem 0 .5rem}h3{font-size:1rem;margin:.75rem 0 .25rem}
 .card{background:#fff;border-radius:10px;padding:1rem 1.25rem;margin:1rem 0;box-shadow:0 1px 2px rgba(0,0,0,.1)}
 .muted{color:#545454}.status{font-size:1.25rem;font-weight:650;margin:.25rem 0}.warn{color:#8a3b00;font-weight:600}
-ol.stages{display:flex;list-style:none;padding:0;margin:1rem 0;gap:4px}ol.stages li{flex:1;font-size:.75rem;text-align:center;color:#545454;min-width:0;overflow-wrap:anywhere}
+ol.stages{display:grid;grid-template-columns:repeat(5,minmax(min-content,1fr));list-style:none;padding:0;margin:1rem 0;gap:4px}ol.stages li{font-size:.75rem;text-align:center;color:#545454}@media(max-width:360px){.card{padding:1rem .75rem}ol.stages{grid-template-columns:repeat(5,minmax(0,1fr))}ol.stages li{font-size:.6875rem;overflow-wrap:anywhere;hyphens:auto}}
 ol.stages li:before{content:"";display:block;height:8px;border-radius:4px;background:#d6d6d6;margin-bottom:4px}ol.stages li.done:before{background:var(--a)}ol.stages li.done{color:#1c1c1c}ol.stages li[aria-current]{font-weight:700}
 ul.timeline{list-style:none;padding:0;margin:0}ul.timeline li{padding:.5rem 0;border-top:1px solid #e6e6e6}.ct{color:#545454;font-size:.9rem}
 .map{display:block;width:100%;height:auto;aspect-ratio:2/1;background:#dfe9f2;border-radius:8px;margin:.5rem 0}.map .land{fill:#f3f1ea;stroke:#c9c3b3;stroke-width:.6}

@@ -64,6 +64,21 @@ async function deliveredOrder(overrides: Record<string, unknown> = {}) {
 }
 
 /** A browser context as a customer's: JavaScript off, as the page must work without it. */
+/** In the page: the words of the stage labels that the browser split across two lines. */
+function brokenStageWords(): string[] {
+  const broken: string[] = [];
+  for (const li of document.querySelectorAll('ol.stages li')) {
+    const text = li.firstChild as Text;
+    for (const match of text.data.matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      if (range.getClientRects().length > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}
+
 const customer = (viewport = PHONE, locale = 'en-US') => browser.newContext({ javaScriptEnabled: false, viewport, locale });
 
 async function axeViolations(url: string, viewport = PHONE): Promise<Array<{ id: string; nodes: unknown[] }>> {
@@ -135,6 +150,11 @@ describe('the tracking page in Chromium', () => {
     expect(await page.locator('h1').textContent()).toMatch(/^Pedido /);
     expect(await page.locator('nav.langs [aria-current]').textContent()).toBe('Español');
     await page.screenshot({ path: path.join(SHOTS, 'tracking-page-es-phone.png'), fullPage: true });
+    // On a 390-pixel phone every stage's words stay whole in each language (the longest: German's "Zugestellt", "Zustellung").
+    for (const lang of ['en', 'es', 'fr', 'de']) {
+      await page.goto(`${base}${new URL(order.trackingPageUrl).pathname}?lang=${lang}`);
+      expect(await page.evaluate(brokenStageWords), lang).toEqual([]);
+    }
     await context.close();
     expect(await axeViolations(`${base}${new URL(order.trackingPageUrl).pathname}?lang=de`)).toEqual([]);
   });
