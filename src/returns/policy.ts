@@ -64,11 +64,35 @@ export function orderRefusal(input: EligibilityInput): Refusal | null {
   return null;
 }
 
+export type ReturnableItem = OrderItem & {
+  /** How many are in returns already (a rejected return frees its items). */
+  inReturns: number;
+  /** How many can still be returned. */
+  left: number;
+  excluded: boolean;
+};
+
 /** How many of each item can still be returned, and whether the policy allows it at all. */
-export function returnableItems(input: EligibilityInput): Array<OrderItem & { left: number; excluded: boolean }> {
+export function returnableItems(input: EligibilityInput): ReturnableItem[] {
   const open = new Map<string, number>();
   for (const r of input.returns) if (r.state !== 'rejected') for (const i of r.items) open.set(i.sku, (open.get(i.sku) ?? 0) + i.quantity);
-  return mergeItems(input.items).map((item) => ({ ...item, left: Math.max(0, item.quantity - (open.get(item.sku) ?? 0)), excluded: !input.override && isExcluded(input.policy, item.sku, input.tags.get(item.sku) ?? []) }));
+  return mergeItems(input.items).map((item) => {
+    const inReturns = Math.min(item.quantity, open.get(item.sku) ?? 0);
+    return { ...item, inReturns, left: item.quantity - inReturns, excluded: !input.override && isExcluded(input.policy, item.sku, input.tags.get(item.sku) ?? []) };
+  });
+}
+
+/**
+ * Why nothing of this order can be returned now, or null when something can: the order's own
+ * reason first (returns off, not delivered, the window closed), then its items (each one excluded,
+ * or all the rest in returns already). The page offers no return button and no form then.
+ */
+export function whyNothingCanBeReturned(input: EligibilityInput): Refusal | null {
+  const refused = orderRefusal(input);
+  if (refused) return refused;
+  const items = returnableItems(input);
+  if (items.some((i) => !i.excluded && i.left > 0)) return null;
+  return { refusal: items.some((i) => !i.excluded) ? 'all_in_returns' : 'none_returnable' };
 }
 
 function isExcluded(policy: ReturnPolicy, sku: string, tags: readonly string[]): boolean {

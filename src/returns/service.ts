@@ -16,7 +16,18 @@ import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { createShipment, runShipmentCommand } from '../shipments/service.js';
 import type { StatusChangedPayload } from '../notifications/pipeline.js';
-import { type EligibilityInput, checkReturnRequest, nextReturnState, type OrderItem, type Refusal, type ReturnAction, type ReturnItem, returnPolicyOf, type ReturnState } from './policy.js';
+import {
+  type EligibilityInput,
+  checkReturnRequest,
+  nextReturnState,
+  type OrderItem,
+  type Refusal,
+  type ReturnAction,
+  type ReturnItem,
+  type ReturnPolicy,
+  returnPolicyOf,
+  type ReturnState,
+} from './policy.js';
 
 export const RETURN_LABEL_JOB = 'return.label';
 export const RETURN_REQUESTED_JOB = 'return.requested';
@@ -40,16 +51,23 @@ export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow
     .execute();
   const returns = await deps.db.selectFrom('returns').select(['state', 'items']).where('order_id', '=', order.id).execute();
   const items = JSON.parse(order.items) as OrderItem[];
-  const products = await deps.db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brand.id).where('id', 'in', items.map((i) => i.sku)).execute();
+  const policy = returnPolicyOf(brand);
   return {
-    policy: returnPolicyOf(brand),
+    policy,
     now: deps.clock.now(),
     items,
     shipments: shipments.map((s) => ({ status: s.status, deliveredAt: (s.delivered_at as string | null) ?? null })),
     returns: returns.map((r) => ({ state: r.state, items: JSON.parse(r.items) as ReturnItem[] })),
-    tags: new Map(products.map((p) => [p.id, JSON.parse(p.tags) as string[]])),
+    tags: await catalogueTagsOf(deps, brand.id, policy, items),
     override,
   };
+}
+
+/** The catalogue tags of the order's items, for excludedTags (not read when the policy excludes no tag). */
+export async function catalogueTagsOf(deps: Deps, brandId: string, policy: ReturnPolicy, items: readonly OrderItem[]): Promise<Map<string, string[]>> {
+  if (policy.excludedTags.length === 0) return new Map();
+  const products = await deps.db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brandId).where('id', 'in', items.map((i) => i.sku)).execute();
+  return new Map(products.map((p) => [p.id, JSON.parse(p.tags) as string[]]));
 }
 
 const RMA_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

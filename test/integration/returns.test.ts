@@ -24,8 +24,8 @@ const ITEMS = [
   { sku: 'CARD', name: 'Gift card', quantity: 1, price: 25 },
 ];
 
-async function deliveredOrder(email = 'ret@example.com') {
-  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items: ITEMS });
+async function deliveredOrder(email = 'ret@example.com', items: ReadonlyArray<{ sku: string; name: string; quantity: number; price?: number }> = ITEMS) {
+  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items });
   const order = (await t.request('POST', '/v1/orders', body)).json;
   const shipment = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
   t.clock.advance(12 * DAY);
@@ -165,6 +165,71 @@ describe('a return from the tracking page', () => {
     expect(form.html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(form.html).not.toContain('<script>alert');
     expect((await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data[0].comment).toBe('<script>alert(1)</script>');
+  });
+});
+
+describe('an order with nothing left to return', () => {
+  const returnButton = async (path: string) => (await (await t.app.request(path)).text()).includes(`href="${path}/return"`);
+  const formPage = async (path: string, query = '') => {
+    const res = await t.app.request(`${path}/return${query}`);
+    return { status: res.status, html: await res.text() };
+  };
+
+  it('counts what is in returns beside what was bought, and offers no return once everything returnable is in one', async () => {
+    const { path } = await deliveredOrder('counted@example.com');
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', 'q.SOCKS': '1', reason: 'wrong_size' })).status).toBe(303);
+    const form = await formPage(path);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('How many Hiking boots <span class="hint">(1 bought · 1 already in a return)</span>');
+    expect(form.html).toMatch(/name="q.BOOTS"[^>]*disabled/);
+    expect(form.html).toContain('How many Wool socks <span class="hint">(3 bought · 1 already in a return)</span>');
+    expect(form.html).toMatch(/name="q.SOCKS" min="0" max="2"/);
+    expect(form.html).not.toContain('0 bought');
+    expect(await returnButton(path)).toBe(true);
+
+    // The rest of the socks: what is left (a final-sale hat, a gift card) cannot be returned.
+    expect((await postForm(`${path}/return`, { 'q.SOCKS': '2', reason: 'wrong_size' })).status).toBe(303);
+    expect(await returnButton(path)).toBe(false);
+    const none = await formPage(path);
+    expect(none.status).toBe(409);
+    expect(none.html).toContain('Everything in this order that can be returned is already in a return.');
+    expect(none.html).not.toContain('name="q.');
+    expect((await formPage(path, '?lang=de')).html).toContain('Alles aus dieser Bestellung, was zurückgesendet werden kann, ist bereits in einer Rücksendung.');
+    // Asking again is refused, and the answer is the same page, not a form of disabled fields.
+    const again = await postForm(`${path}/return`, { 'q.SOCKS': '1', reason: 'wrong_size' });
+    expect(again.status).toBe(422);
+    expect(again.html).toContain('You have already asked to return this item: Wool socks.');
+    expect(again.html).not.toContain('name="q.');
+  });
+
+  it('offers the items of a rejected return again', async () => {
+    await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
+    const { order, path } = await deliveredOrder('jacket@example.com', [{ sku: 'NW-JKT-04', name: 'Packable rain jacket', quantity: 1, price: 148 }]);
+    expect((await postForm(`${path}/return`, { 'q.NW-JKT-04': '1', reason: 'wrong_size' })).status).toBe(303);
+    expect(await returnButton(path)).toBe(false);
+    expect((await formPage(path)).html).toContain('Everything in this order that can be returned is already in a return.');
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect((await t.request('POST', `/v1/returns/${ret.id}/reject`, { reason: 'Worn' })).status).toBe(200);
+    expect(await returnButton(path)).toBe(true);
+    const form = await formPage(path);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('How many Packable rain jacket <span class="hint">(1 bought)</span>');
+    expect(form.html).toMatch(/name="q.NW-JKT-04" min="0" max="1"/);
+    await t.request('PUT', '/v1/returns/policy', POLICY);
+  });
+
+  it('says so when every item is excluded, or the window has closed', async () => {
+    const { path } = await deliveredOrder('excluded@example.com', ITEMS.filter((i) => i.sku === 'FINAL-SALE' || i.sku === 'CARD'));
+    expect(await returnButton(path)).toBe(false);
+    const form = await formPage(path);
+    expect(form.status).toBe(409);
+    expect(form.html).toContain('None of the items in this order can be returned.');
+    expect(form.html).not.toContain('name="q.');
+
+    const late = await deliveredOrder('closed@example.com');
+    t.clock.advance(31 * DAY);
+    expect(await returnButton(late.path)).toBe(false);
+    expect((await formPage(late.path)).html).toContain('The return window for this order has closed.');
   });
 });
 

@@ -8,7 +8,7 @@ import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
 import { buildOrderView } from '../../src/hub/view.js';
 import { contrast, readableOnWhite, unknownTilePlaceholders } from '../../src/hub/theme.js';
-import { checkReturnRequest, type EligibilityInput, nextReturnState, ReturnPolicySchema, suggestedRefund } from '../../src/returns/policy.js';
+import { checkReturnRequest, type EligibilityInput, nextReturnState, returnableItems, ReturnPolicySchema, suggestedRefund, whyNothingCanBeReturned } from '../../src/returns/policy.js';
 
 describe('choosing the language', () => {
   it('takes the link, then the order, then the browser (by weight), then the brand, then English', () => {
@@ -230,5 +230,31 @@ describe('the returns policy', () => {
     expect(nextReturnState('approved', 'refund')).toEqual({ ok: true, state: 'refunded' });
     expect(nextReturnState('rejected', 'approve')).toMatchObject({ ok: false });
     expect(nextReturnState('refunded', 'refund')).toMatchObject({ ok: false, message: expect.stringContaining('refunded') });
+  });
+
+  it('counts what is in returns beside what was bought (a rejected return frees its items)', () => {
+    const returns = [
+      { state: 'approved', items: [{ sku: 'SOCK', name: 'Socks', quantity: 1 }] },
+      { state: 'rejected', items: [{ sku: 'BOOT', name: 'Boots', quantity: 1 }] },
+      { state: 'refunded', items: [{ sku: 'SOCK', name: 'Socks', quantity: 1 }] },
+    ];
+    const counted = returnableItems({ ...base, returns }).map(({ sku, quantity, inReturns, left, excluded }) => ({ sku, quantity, inReturns, left, excluded }));
+    expect(counted).toEqual([
+      { sku: 'BOOT', quantity: 1, inReturns: 0, left: 1, excluded: false },
+      { sku: 'SOCK', quantity: 3, inReturns: 2, left: 1, excluded: false },
+      { sku: 'HAT', quantity: 1, inReturns: 0, left: 1, excluded: true },
+      { sku: 'CARD', quantity: 1, inReturns: 0, left: 1, excluded: true },
+    ]);
+  });
+
+  it('says why nothing of an order can be returned, and only then', () => {
+    const inReturn = (state: string, ...skus: Array<[string, number]>) => ({ state, items: skus.map(([sku, quantity]) => ({ sku, name: sku, quantity })) });
+    expect(whyNothingCanBeReturned(base)).toBeNull();
+    expect(whyNothingCanBeReturned({ ...base, returns: [inReturn('approved', ['BOOT', 1], ['SOCK', 2])] })).toBeNull(); // a sock is left
+    expect(whyNothingCanBeReturned({ ...base, returns: [inReturn('approved', ['BOOT', 1]), inReturn('requested', ['SOCK', 3])] })).toEqual({ refusal: 'all_in_returns' });
+    expect(whyNothingCanBeReturned({ ...base, returns: [inReturn('rejected', ['BOOT', 1]), inReturn('requested', ['SOCK', 3])] })).toBeNull();
+    expect(whyNothingCanBeReturned({ ...base, items: base.items.filter((i) => i.sku === 'HAT' || i.sku === 'CARD') })).toEqual({ refusal: 'none_returnable' });
+    expect(whyNothingCanBeReturned({ ...base, now: new Date('2026-04-10T00:00:00Z') })).toEqual({ refusal: 'outside_window' });
+    expect(whyNothingCanBeReturned({ ...base, items: [{ sku: 'HAT', name: 'Hat', quantity: 1 }], override: true })).toBeNull();
   });
 });
