@@ -290,6 +290,57 @@ describe('the merchant’s returns API', () => {
   });
 });
 
+describe('recording a refund', () => {
+  // ITEMS cost 120 + 3 × 10 + 5 + 25 = 180.
+  const refundsOf = async (orderId: string) => (await t.request('GET', `/v1/returns?orderId=${orderId}`)).json.data.map((r: { refund: unknown }) => r.refund);
+
+  it('refuses more than the order’s total less its earlier refunds, a zero, negative or infinite amount and another currency, storing and sending nothing', async () => {
+    const { order } = await deliveredOrder('refund-limit@example.com');
+    const boots = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }], reason: 'damaged' })).json;
+    expect(boots).toMatchObject({ state: 'approved', suggestedRefund: 115 });
+
+    const million = await t.request('POST', `/v1/returns/${boots.id}/refund`, { amount: 1_000_000 });
+    expect(million.status).toBe(422);
+    expect(million.json.error.message).toContain('must be at most 180 USD');
+    expect(million.json.error.details).toEqual([{ field: 'amount', problem: expect.stringContaining('at most 180 USD') }]);
+    for (const body of [{ amount: 0 }, { amount: -5 }, '{"amount":1e999}', { amount: 50, currency: 'EUR' }]) {
+      const refused = await t.request('POST', `/v1/returns/${boots.id}/refund`, body);
+      expect(refused.status, JSON.stringify(body)).toBe(422);
+    }
+    expect((await t.request('POST', `/v1/returns/${boots.id}/refund`, { amount: 50, currency: 'EUR' })).json.error.message).toContain('must be USD');
+    expect((await t.request('GET', `/v1/returns/${boots.id}`)).json).toMatchObject({ state: 'approved', refund: null });
+    await t.worker.drain();
+    expect(emailsTo('refund-limit@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(0);
+
+    // Above the suggested refund (shipping, goodwill) but within the total: recorded.
+    expect((await t.request('POST', `/v1/returns/${boots.id}/refund`, { amount: 150 })).json).toMatchObject({ state: 'refunded', refund: { amount: 150, currency: 'USD' } });
+    const socks = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'SOCKS', quantity: 3 }], reason: 'damaged' })).json;
+    const over = await t.request('POST', `/v1/returns/${socks.id}/refund`, { amount: 30.01 });
+    expect(over.status).toBe(422);
+    expect(over.json.error.message).toContain('must be at most 30 USD: the order’s total of 180 less 150 refunded before');
+    expect((await t.request('POST', `/v1/returns/${socks.id}/refund`, { amount: 30 })).json).toMatchObject({ state: 'refunded', refund: { amount: 30 } });
+    await t.worker.drain();
+    expect(emailsTo('refund-limit@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(2);
+  });
+
+  it('lets only one of two refunds at once through when together they would pass the order’s total', async () => {
+    const { order } = await deliveredOrder('refund-race@example.com');
+    const make = (sku: string, quantity: number) => t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku, quantity }], reason: 'damaged' });
+    const [boots, socks] = [(await make('BOOTS', 1)).json, (await make('SOCKS', 3)).json];
+    const answers = await Promise.all([boots, socks].map((r) => t.request('POST', `/v1/returns/${r.id}/refund`, { amount: 100 })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
+    expect((await refundsOf(order.id)).filter(Boolean)).toHaveLength(1);
+  });
+
+  it('names the states an action needs, each with its article', async () => {
+    const { order } = await deliveredOrder('grammar@example.com');
+    const ret = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }], reason: 'damaged', approve: false })).json;
+    expect((await t.request('POST', `/v1/returns/${ret.id}/refund`, { amount: 10 })).json.error.message).toContain('a requested return cannot be refunded (only an approved or received one)');
+    await t.request('POST', `/v1/returns/${ret.id}/approve`);
+    expect((await t.request('POST', `/v1/returns/${ret.id}/approve`)).json.error.message).toContain('an approved return cannot be approved (only a requested one)');
+  });
+});
+
 describe('a crash between the approval and the label', () => {
   it('is repaired by the safety-net job, and a label bought before the crash is adopted, never bought twice', async () => {
     const { order } = await deliveredOrder('crash@example.com');
