@@ -2,34 +2,40 @@
 // tracked links), and whether a return can be started from it.
 import { crossSellLinks } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
-import { orderRefusal, returnPolicyOf } from '../returns/policy.js';
+import { type EligibilityInput, type OrderItem, orderRefusal, returnPolicyOf, whyNothingCanBeReturned } from '../returns/policy.js';
+import { catalogueTagsOf } from '../returns/service.js';
 import type { HubLanguage } from './i18n/index.js';
-import type { PageOrder, PageShipment } from './order-data.js';
+import { type PageOrder, type PageShipment, returnsOf } from './order-data.js';
 import type { ProductCard } from './pages/order-page.js';
 
 export type PageExtras = { crossSells: ProductCard[]; canReturn: boolean };
 
 export async function pageExtras(deps: Deps, input: { order: PageOrder; shipments: PageShipment[]; language: HubLanguage; base: string }): Promise<PageExtras> {
   const { order } = input;
-  const links = await crossSellLinks(deps, { id: order.brand_id, settings: order.settings }, order, { source: 'page', base: '', language: input.language });
+  const [links, canReturn] = await Promise.all([crossSellLinks(deps, { id: order.brand_id, settings: order.settings }, order, { source: 'page', base: '', language: input.language }), canStartReturn(deps, input)]);
   return {
     crossSells: links.map((l) => ({ title: l.product.title, price: l.price, imageUrl: l.product.imageUrl, href: l.href })),
-    canReturn: canStartReturn(deps, input),
+    canReturn,
   };
 }
 
-/** The "return items" button: returns are on, a parcel was delivered, and the window is open. */
-function canStartReturn(deps: Deps, input: { order: PageOrder; shipments: PageShipment[] }): boolean {
+/**
+ * The "return items" button: returns are on, a parcel was delivered, the window is open, and some
+ * item is neither excluded nor already in a return (the form would have nothing to offer).
+ */
+async function canStartReturn(deps: Deps, input: { order: PageOrder; shipments: PageShipment[] }): Promise<boolean> {
   const outbound = input.shipments.filter((s) => s.direction !== 'return');
   const deliveredAt = (s: PageShipment) => [...s.events].reverse().find((e) => e.status === 'delivered')?.occurredAt ?? null;
-  return (
-    orderRefusal({
-      policy: returnPolicyOf(input.order),
-      now: deps.clock.now(),
-      items: [],
-      shipments: outbound.map((s) => ({ status: s.status, deliveredAt: deliveredAt(s) })),
-      returns: [],
-      tags: new Map(),
-    }) === null
-  );
+  const eligibility: EligibilityInput = {
+    policy: returnPolicyOf(input.order),
+    now: deps.clock.now(),
+    items: JSON.parse(input.order.items) as OrderItem[],
+    shipments: outbound.map((s) => ({ status: s.status, deliveredAt: deliveredAt(s) })),
+    returns: returnsOf(input.order),
+    tags: new Map(),
+  };
+  // Most pages are of orders that cannot have a return at all: they need no catalogue read.
+  if (orderRefusal(eligibility)) return false;
+  const tags = await catalogueTagsOf(deps, input.order.brand_id, eligibility.policy, eligibility.items);
+  return whyNothingCanBeReturned({ ...eligibility, tags }) === null;
 }

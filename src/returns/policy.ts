@@ -3,7 +3,7 @@
 // was bought and not already being returned, a reason the brand accepts. Each refusal names one
 // reason the customer understands (words in src/hub/i18n), and the item it is about.
 import { z } from '@hono/zod-openapi';
-import type { BrandRow } from '../db/schema.js';
+import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { RETURN_REASONS, type ReturnReason, type ReturnRefusal } from '../hub/i18n/index.js';
 
 export const ReturnPolicySchema = z
@@ -64,11 +64,35 @@ export function orderRefusal(input: EligibilityInput): Refusal | null {
   return null;
 }
 
+export type ReturnableItem = OrderItem & {
+  /** How many are in returns already (a rejected return frees its items). */
+  inReturns: number;
+  /** How many can still be returned. */
+  left: number;
+  excluded: boolean;
+};
+
 /** How many of each item can still be returned, and whether the policy allows it at all. */
-export function returnableItems(input: EligibilityInput): Array<OrderItem & { left: number; excluded: boolean }> {
+export function returnableItems(input: EligibilityInput): ReturnableItem[] {
   const open = new Map<string, number>();
   for (const r of input.returns) if (r.state !== 'rejected') for (const i of r.items) open.set(i.sku, (open.get(i.sku) ?? 0) + i.quantity);
-  return mergeItems(input.items).map((item) => ({ ...item, left: Math.max(0, item.quantity - (open.get(item.sku) ?? 0)), excluded: !input.override && isExcluded(input.policy, item.sku, input.tags.get(item.sku) ?? []) }));
+  return mergeItems(input.items).map((item) => {
+    const inReturns = Math.min(item.quantity, open.get(item.sku) ?? 0);
+    return { ...item, inReturns, left: item.quantity - inReturns, excluded: !input.override && isExcluded(input.policy, item.sku, input.tags.get(item.sku) ?? []) };
+  });
+}
+
+/**
+ * Why nothing of this order can be returned now, or null when something can: the order's own
+ * reason first (returns off, not delivered, the window closed), then its items (each one excluded,
+ * or all the rest in returns already). The page offers no return button and no form then.
+ */
+export function whyNothingCanBeReturned(input: EligibilityInput): Refusal | null {
+  const refused = orderRefusal(input);
+  if (refused) return refused;
+  const items = returnableItems(input);
+  if (items.some((i) => !i.excluded && i.left > 0)) return null;
+  return { refusal: items.some((i) => !i.excluded) ? 'all_in_returns' : 'none_returnable' };
 }
 
 function isExcluded(policy: ReturnPolicy, sku: string, tags: readonly string[]): boolean {
@@ -121,21 +145,65 @@ const ALLOWED: Record<ReturnAction, readonly ReturnState[]> = {
   refund: ['approved', 'received'],
 };
 
+/** "a requested", "an approved": the article a word takes (every state name starts as it sounds). */
+const withArticle = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 /** The state after an action, or why it is not allowed now. */
 export function nextReturnState(state: ReturnState, action: ReturnAction): { ok: true; state: ReturnState } | { ok: false; message: string } {
-  if (!ALLOWED[action].includes(state)) return { ok: false, message: `a ${state} return cannot be ${PAST[action]} (only a ${ALLOWED[action].join(' or ')} one)` };
+  if (!ALLOWED[action].includes(state)) return { ok: false, message: `${withArticle(state)} return cannot be ${PAST[action]} (only ${withArticle(ALLOWED[action].join(' or '))} one)` };
   return { ok: true, state: ({ approve: 'approved', reject: 'rejected', receive: 'received', refund: 'refunded' } as const)[action] };
 }
 const PAST: Record<ReturnAction, string> = { approve: 'approved', reject: 'rejected', receive: 'received', refund: 'refunded' };
 
+const roundToCents = (amount: number) => Math.round(amount * 100) / 100;
+
+/** The lines' prices times their quantities, to the cent; null when a line has no price (the sum is unknown). */
+function linesTotal(lines: ReadonlyArray<{ quantity: number; price?: number }>): number | null {
+  let total = 0;
+  for (const line of lines) {
+    if (line.price === undefined) return null;
+    total += line.price * line.quantity;
+  }
+  return roundToCents(total);
+}
+
+/** What the order cost, by its items' prices (orders keep no total of their own); null when an item has no price. */
+export const orderTotal = (orderItems: readonly OrderItem[]): number | null => linesTotal(orderItems);
+
 /** What the brand owes back: the items' prices, less the label when the customer pays for it. */
 export function suggestedRefund(items: readonly ReturnItem[], orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee'>): number | null {
-  let total = 0;
-  for (const item of items) {
-    const price = orderItems.find((o) => o.sku === item.sku)?.price;
-    if (price === undefined) return null;
-    total += price * item.quantity;
-  }
+  const total = linesTotal(items.map((item) => ({ quantity: item.quantity, price: orderItems.find((o) => o.sku === item.sku)?.price })));
+  if (total === null) return null;
   const fee = policy.labelPaidBy === 'customer' ? policy.labelFee : 0;
-  return Math.max(0, Math.round((total - fee) * 100) / 100);
+  return Math.max(0, roundToCents(total - fee));
+}
+
+/** The suggested refund of a stored return: its label fee as it was when asked for, else the policy's. */
+export function suggestedRefundOf(ret: Pick<ReturnRow, 'items' | 'label_paid_by' | 'label_fee'>, orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelFee'>): number | null {
+  return suggestedRefund(JSON.parse(ret.items) as ReturnItem[], orderItems, { labelPaidBy: ret.label_paid_by as ReturnPolicy['labelPaidBy'], labelFee: Number(ret.label_fee ?? policy.labelFee) });
+}
+
+export type RefundLimit = {
+  /** The order's total, or null when an item has no price (then no limit can be known). */
+  orderTotal: number | null;
+  /** What earlier refunds of this order gave back, in its currency. */
+  alreadyRefunded: number;
+  /** The currency the order's refunds are in. */
+  currency: string;
+};
+
+/**
+ * Why this refund cannot be recorded, or null. It must be more than zero, in the order's currency,
+ * and no more than the order's total less what earlier refunds of the order gave back. It may be
+ * more than the suggested refund (shipping, a goodwill amount): the order's total is the ceiling.
+ */
+export function refundProblem(refund: { amount: number; currency: string }, limit: RefundLimit): { field: 'amount' | 'currency'; problem: string } | null {
+  if (!Number.isFinite(refund.amount) || refund.amount <= 0) return { field: 'amount', problem: 'must be more than 0' };
+  if (refund.currency !== limit.currency) return { field: 'currency', problem: `must be ${limit.currency}, this order’s currency` };
+  if (limit.orderTotal === null) return null;
+  const most = Math.max(0, roundToCents(limit.orderTotal - limit.alreadyRefunded));
+  if (Math.round(refund.amount * 100) > Math.round(most * 100)) {
+    return { field: 'amount', problem: `must be at most ${most} ${limit.currency}: the order’s total of ${limit.orderTotal} less ${limit.alreadyRefunded} refunded before` };
+  }
+  return null;
 }

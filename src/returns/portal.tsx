@@ -14,7 +14,7 @@ import { carrierName, formatMoney, placeText } from '../hub/format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT } from '../hub/i18n/index.js';
 import type { PageOrder } from '../hub/order-data.js';
 import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
-import { orderRefusal, returnableItems, type ReturnPolicy } from './policy.js';
+import { returnableItems, type ReturnableItem, type ReturnPolicy, whyNothingCanBeReturned } from './policy.js';
 import { eligibilityOf, requestReturn } from './service.js';
 import { lazyModule } from '../lib/lazy.js';
 
@@ -28,9 +28,14 @@ export type PortalHelpers = {
 
 const HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" };
 
-type FormItem = { sku: string; name: string; left: number; excluded: boolean };
+/** Beside each item: how many were bought and how many are in returns already, or that it cannot be returned. */
+function itemHint(text: HubText, item: ReturnableItem): string {
+  if (item.excluded) return text.refusals.excluded_item.replace(/:.*$/, '').trim();
+  const bought = fill(text.bought, { count: item.quantity });
+  return item.inReturns > 0 ? `${bought} · ${fill(text.alreadyInReturns, { count: item.inReturns })}` : bought;
+}
 
-function ReturnForm(props: { text: HubText; policy: ReturnPolicy; items: FormItem[]; language: HubLanguage; back: string; error?: string; values?: Record<string, string> }) {
+function ReturnForm(props: { text: HubText; policy: ReturnPolicy; items: ReturnableItem[]; language: HubLanguage; back: string; error?: string; values?: Record<string, string> }) {
   const { text, policy, values = {} } = props;
   return (
     <div class="card">
@@ -46,7 +51,7 @@ function ReturnForm(props: { text: HubText; policy: ReturnPolicy; items: FormIte
           {props.items.map((item, i) => (
             <>
               <label for={`q${i}`}>
-                {fill(text.quantityOf, { name: item.name })} <span class="hint">({item.excluded ? text.refusals.excluded_item.replace(/:.*$/, '') : fill(text.bought, { count: item.left })})</span>
+                {fill(text.quantityOf, { name: item.name })} <span class="hint">({itemHint(text, item)})</span>
               </label>
               <input type="number" id={`q${i}`} name={`q.${item.sku}`} min="0" max={String(item.left)} value={values[`q.${item.sku}`] ?? '0'} disabled={item.excluded || item.left === 0} inputmode="numeric" />
             </>
@@ -96,7 +101,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
 
   const formItems = async (brand: BrandRow, orderRow: OrderRow) => {
     const eligibility = await eligibilityOf(deps, brand, orderRow);
-    return { eligibility, items: returnableItems(eligibility).map(({ sku, name, left, excluded }) => ({ sku, name, left, excluded })) };
+    return { eligibility, items: returnableItems(eligibility) };
   };
 
   pages.get('/t/:token/return', async (c) => {
@@ -107,7 +112,8 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const back = `/t/${c.req.param('token')}`;
     const { brand, orderRow } = await rows(order);
     const { eligibility, items } = await formItems(brand, orderRow);
-    const refused = orderRefusal(eligibility);
+    // Nothing left to return (or no return at all): say why, rather than show a form of disabled fields.
+    const refused = whyNothingCanBeReturned(eligibility);
     const body = refused ? <Refused text={text} message={fill(text.refusals[refused.refusal], { item: '' })} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} />;
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), refused ? 409 : 200, HEADERS);
   });
@@ -132,7 +138,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const itemName = (JSON.parse(orderRow.items) as Array<{ sku: string; name: string }>).find((i) => i.sku === result.item)?.name ?? result.item ?? '';
     const message = fill(text.refusals[result.refusal], { item: itemName });
     const { eligibility, items } = await formItems(brand, orderRow);
-    const body = orderRefusal(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} error={message} values={values} />;
+    const body = whyNothingCanBeReturned(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} error={message} values={values} />;
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), 422, HEADERS);
   });
 

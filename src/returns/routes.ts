@@ -9,7 +9,7 @@ import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
 import { fill, HUB_TEXT, RETURN_REASONS } from '../hub/i18n/index.js';
-import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, suggestedRefund } from './policy.js';
+import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, suggestedRefundOf } from './policy.js';
 import { approveReturn, findReturn, receiveReturn, refundReturn, rejectReturn, requestReturn } from './service.js';
 import { updateBrandSettings } from '../brands/repo.js';
 
@@ -54,7 +54,6 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       ret.shipment_id ? deps.db.selectFrom('shipments').select(['id', 'carrier', 'tracking_number', 'status']).where('id', '=', ret.shipment_id).executeTakeFirst() : undefined,
     ]);
     const items = JSON.parse(ret.items) as ReturnItem[];
-    const policy = returnPolicyOf(brand);
     return {
       id: ret.id,
       rma: ret.rma,
@@ -66,7 +65,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       requestedBy: ret.requested_by,
       labelPaidBy: ret.label_paid_by,
       labelFee: ret.label_fee === null ? null : Number(ret.label_fee),
-      suggestedRefund: suggestedRefund(items, JSON.parse(order.items) as OrderItem[], { labelPaidBy: ret.label_paid_by as 'brand' | 'customer', labelFee: Number(ret.label_fee ?? policy.labelFee) }),
+      suggestedRefund: suggestedRefundOf(ret, JSON.parse(order.items) as OrderItem[], returnPolicyOf(brand)),
       shipment: shipment ? { id: shipment.id, carrier: shipment.carrier, trackingNumber: shipment.tracking_number, status: shipment.status, labelUrl: `/v1/shipments/${shipment.id}/label` } : null,
       rejectionReason: ret.rejection_reason,
       receivedBy: ret.received_by,
@@ -194,22 +193,20 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       method: 'post',
       path: '/returns/{returnId}/refund',
       tags,
-      summary: 'Record the refund (issued by the store or by hand): the customer is told',
+      summary: 'Record the refund (issued by the store or by hand): the customer is told. At most the order’s total less its earlier refunds, in the order’s currency',
       security,
       request: {
         params: ReturnIdParam,
-        ...body(z.object({ amount: z.number().min(0).max(10_000_000).optional().openapi({ description: 'Default: suggestedRefund' }), currency: z.string().regex(/^[A-Z]{3}$/).optional(), reference: z.string().max(200).optional() })),
+        ...body(
+          z.object({
+            amount: z.number().positive().max(10_000_000).optional().openapi({ description: 'Default: suggestedRefund. More than 0, and at most the order’s total (its items’ prices) less what its earlier refunds gave back' }),
+            currency: z.string().regex(/^[A-Z]{3}$/).optional().openapi({ description: 'Default and only value accepted: the order’s currency (that of its earlier refunds, else the returns policy’s)' }),
+            reference: z.string().max(200).optional(),
+          }),
+        ),
       },
       responses: { 200: json(ReturnSchema, 'Refunded'), ...errors },
     }),
-    async (c) => {
-      const brand = await freshBrand(c.get('brand'));
-      const ret = await findReturn(deps, brand.id, c.req.valid('param').returnId);
-      const input = c.req.valid('json');
-      const amount = input.amount ?? (await returnJson(ret)).suggestedRefund;
-      if (amount === null) throw new AppError('validation_failed', 'the order does not give every item’s price: send the amount', [{ field: 'amount', problem: 'is required when an item has no price' }]);
-      const refunded = await refundReturn(deps, brand, ret.id, { amount, currency: input.currency ?? returnPolicyOf(brand).currency, reference: input.reference });
-      return c.json((await returnJson(refunded)) as never, 200);
-    },
+    async (c) => c.json((await returnJson(await refundReturn(deps, await freshBrand(c.get('brand')), c.req.valid('param').returnId, c.req.valid('json')))) as never, 200),
   );
 }

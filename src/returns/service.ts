@@ -10,13 +10,28 @@
 // nor buys two.
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import type { BrandRow, OrderRow, ReturnRow } from '../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { BrandRow, Database, OrderRow, ReturnRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { createShipment, runShipmentCommand } from '../shipments/service.js';
 import type { StatusChangedPayload } from '../notifications/pipeline.js';
-import { type EligibilityInput, checkReturnRequest, nextReturnState, type OrderItem, type Refusal, type ReturnAction, type ReturnItem, returnPolicyOf, type ReturnState } from './policy.js';
+import {
+  type EligibilityInput,
+  checkReturnRequest,
+  nextReturnState,
+  type OrderItem,
+  orderTotal,
+  refundProblem,
+  type Refusal,
+  type ReturnAction,
+  type ReturnItem,
+  type ReturnPolicy,
+  returnPolicyOf,
+  type ReturnState,
+  suggestedRefundOf,
+} from './policy.js';
 
 export const RETURN_LABEL_JOB = 'return.label';
 export const RETURN_REQUESTED_JOB = 'return.requested';
@@ -40,16 +55,23 @@ export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow
     .execute();
   const returns = await deps.db.selectFrom('returns').select(['state', 'items']).where('order_id', '=', order.id).execute();
   const items = JSON.parse(order.items) as OrderItem[];
-  const products = await deps.db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brand.id).where('id', 'in', items.map((i) => i.sku)).execute();
+  const policy = returnPolicyOf(brand);
   return {
-    policy: returnPolicyOf(brand),
+    policy,
     now: deps.clock.now(),
     items,
     shipments: shipments.map((s) => ({ status: s.status, deliveredAt: (s.delivered_at as string | null) ?? null })),
     returns: returns.map((r) => ({ state: r.state, items: JSON.parse(r.items) as ReturnItem[] })),
-    tags: new Map(products.map((p) => [p.id, JSON.parse(p.tags) as string[]])),
+    tags: await catalogueTagsOf(deps, brand.id, policy, items),
     override,
   };
+}
+
+/** The catalogue tags of the order's items, for excludedTags (not read when the policy excludes no tag). */
+export async function catalogueTagsOf(deps: Deps, brandId: string, policy: ReturnPolicy, items: readonly OrderItem[]): Promise<Map<string, string[]>> {
+  if (policy.excludedTags.length === 0) return new Map();
+  const products = await deps.db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brandId).where('id', 'in', items.map((i) => i.sku)).execute();
+  return new Map(products.map((p) => [p.id, JSON.parse(p.tags) as string[]]));
 }
 
 const RMA_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -114,14 +136,18 @@ export async function findReturn(deps: Deps, brandId: string, returnId: string):
   return row;
 }
 
+/** What a transition writes: fixed, or decided inside its transaction (which a throw rolls back, leaving nothing stored or sent). */
+type ReturnPatch = Partial<ReturnRow> | ((trx: Transaction<Database>, current: ReturnRow) => Promise<Partial<ReturnRow>>);
+
 /** Moves a return to its next state, refusing (409) what the state does not allow. */
-async function transition(deps: Deps, brandId: string, returnId: string, action: ReturnAction, patch: Partial<ReturnRow>): Promise<ReturnRow> {
+async function transition(deps: Deps, brandId: string, returnId: string, action: ReturnAction, patchOrDecide: ReturnPatch): Promise<ReturnRow> {
   const current = await findReturn(deps, brandId, returnId);
   const next = nextReturnState(current.state as ReturnState, action);
   if (!next.ok) throw new AppError('invalid_transition', `return ${current.rma}: ${next.message}`);
   const at = deps.clock.now().toISOString();
-  const updated = { ...current, ...patch, state: next.state, updated_at: at };
   return deps.db.transaction().execute(async (trx) => {
+    const patch = typeof patchOrDecide === 'function' ? await patchOrDecide(trx, current) : patchOrDecide;
+    const updated = { ...current, ...patch, state: next.state, updated_at: at };
     const result = await trx.updateTable('returns').set({ ...patch, state: next.state, updated_at: at }).where('id', '=', current.id).where('state', '=', current.state).executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new AppError('conflict', `return ${current.rma} changed meanwhile; read it again`);
     if (action === 'approve') {
@@ -148,8 +174,27 @@ export async function rejectReturn(deps: Deps, brand: BrandRow, returnId: string
   return ret;
 }
 
-export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string, refund: { amount: number; currency: string; reference?: string | null }): Promise<ReturnRow> {
-  const ret = await transition(deps, brand.id, returnId, 'refund', { refunded_at: deps.clock.now().toISOString(), refund_amount: refund.amount, refund_currency: refund.currency, refund_reference: refund.reference ?? null });
+/**
+ * Records the refund the store issued: by default the suggested refund, in the order's currency.
+ * Refused (422) when it is not more than zero, not in the order's currency, or more than the
+ * order's total less its earlier refunds (see refundProblem). The check runs in the transaction
+ * that records it, under a lock on the order on PostgreSQL, so two refunds of one order at once
+ * cannot pass it together.
+ */
+export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string, refund: { amount?: number; currency?: string; reference?: string | null }): Promise<ReturnRow> {
+  const ret = await transition(deps, brand.id, returnId, 'refund', async (trx, current) => {
+    const orderQuery = trx.selectFrom('orders').select('items').where('id', '=', current.order_id);
+    const order = await (deps.dialect === 'postgres' ? orderQuery.forUpdate() : orderQuery).executeTakeFirstOrThrow();
+    const orderItems = JSON.parse(order.items) as OrderItem[];
+    const policy = returnPolicyOf(brand);
+    const earlier = await trx.selectFrom('returns').select(['refund_amount', 'refund_currency']).where('order_id', '=', current.order_id).where('id', '!=', current.id).where('refund_amount', 'is not', null).execute();
+    const limit = { orderTotal: orderTotal(orderItems), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency: earlier[0]?.refund_currency ?? policy.currency };
+    const amount = refund.amount ?? suggestedRefundOf(current, orderItems, policy);
+    if (amount === null) throw new AppError('validation_failed', 'the order does not give every item’s price: send the amount', [{ field: 'amount', problem: 'is required when an item has no price' }]);
+    const problem = refundProblem({ amount, currency: refund.currency ?? limit.currency }, limit);
+    if (problem) throw new AppError('validation_failed', `return ${current.rma}: the refund ${problem.field} ${problem.problem}`, [problem]);
+    return { refunded_at: deps.clock.now().toISOString(), refund_amount: amount, refund_currency: refund.currency ?? limit.currency, refund_reference: refund.reference ?? null };
+  });
   deps.notifyJobsEnqueued();
   return ret;
 }

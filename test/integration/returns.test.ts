@@ -24,8 +24,8 @@ const ITEMS = [
   { sku: 'CARD', name: 'Gift card', quantity: 1, price: 25 },
 ];
 
-async function deliveredOrder(email = 'ret@example.com') {
-  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items: ITEMS });
+async function deliveredOrder(email = 'ret@example.com', items: ReadonlyArray<{ sku: string; name: string; quantity: number; price?: number }> = ITEMS) {
+  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items });
   const order = (await t.request('POST', '/v1/orders', body)).json;
   const shipment = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
   t.clock.advance(12 * DAY);
@@ -168,6 +168,71 @@ describe('a return from the tracking page', () => {
   });
 });
 
+describe('an order with nothing left to return', () => {
+  const returnButton = async (path: string) => (await (await t.app.request(path)).text()).includes(`href="${path}/return"`);
+  const formPage = async (path: string, query = '') => {
+    const res = await t.app.request(`${path}/return${query}`);
+    return { status: res.status, html: await res.text() };
+  };
+
+  it('counts what is in returns beside what was bought, and offers no return once everything returnable is in one', async () => {
+    const { path } = await deliveredOrder('counted@example.com');
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', 'q.SOCKS': '1', reason: 'wrong_size' })).status).toBe(303);
+    const form = await formPage(path);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('How many Hiking boots <span class="hint">(1 bought · 1 already in a return)</span>');
+    expect(form.html).toMatch(/name="q.BOOTS"[^>]*disabled/);
+    expect(form.html).toContain('How many Wool socks <span class="hint">(3 bought · 1 already in a return)</span>');
+    expect(form.html).toMatch(/name="q.SOCKS" min="0" max="2"/);
+    expect(form.html).not.toContain('0 bought');
+    expect(await returnButton(path)).toBe(true);
+
+    // The rest of the socks: what is left (a final-sale hat, a gift card) cannot be returned.
+    expect((await postForm(`${path}/return`, { 'q.SOCKS': '2', reason: 'wrong_size' })).status).toBe(303);
+    expect(await returnButton(path)).toBe(false);
+    const none = await formPage(path);
+    expect(none.status).toBe(409);
+    expect(none.html).toContain('Everything in this order that can be returned is already in a return.');
+    expect(none.html).not.toContain('name="q.');
+    expect((await formPage(path, '?lang=de')).html).toContain('Alles aus dieser Bestellung, was zurückgesendet werden kann, ist bereits in einer Rücksendung.');
+    // Asking again is refused, and the answer is the same page, not a form of disabled fields.
+    const again = await postForm(`${path}/return`, { 'q.SOCKS': '1', reason: 'wrong_size' });
+    expect(again.status).toBe(422);
+    expect(again.html).toContain('You have already asked to return this item: Wool socks.');
+    expect(again.html).not.toContain('name="q.');
+  });
+
+  it('offers the items of a rejected return again', async () => {
+    await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
+    const { order, path } = await deliveredOrder('jacket@example.com', [{ sku: 'NW-JKT-04', name: 'Packable rain jacket', quantity: 1, price: 148 }]);
+    expect((await postForm(`${path}/return`, { 'q.NW-JKT-04': '1', reason: 'wrong_size' })).status).toBe(303);
+    expect(await returnButton(path)).toBe(false);
+    expect((await formPage(path)).html).toContain('Everything in this order that can be returned is already in a return.');
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect((await t.request('POST', `/v1/returns/${ret.id}/reject`, { reason: 'Worn' })).status).toBe(200);
+    expect(await returnButton(path)).toBe(true);
+    const form = await formPage(path);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('How many Packable rain jacket <span class="hint">(1 bought)</span>');
+    expect(form.html).toMatch(/name="q.NW-JKT-04" min="0" max="1"/);
+    await t.request('PUT', '/v1/returns/policy', POLICY);
+  });
+
+  it('says so when every item is excluded, or the window has closed', async () => {
+    const { path } = await deliveredOrder('excluded@example.com', ITEMS.filter((i) => i.sku === 'FINAL-SALE' || i.sku === 'CARD'));
+    expect(await returnButton(path)).toBe(false);
+    const form = await formPage(path);
+    expect(form.status).toBe(409);
+    expect(form.html).toContain('None of the items in this order can be returned.');
+    expect(form.html).not.toContain('name="q.');
+
+    const late = await deliveredOrder('closed@example.com');
+    t.clock.advance(31 * DAY);
+    expect(await returnButton(late.path)).toBe(false);
+    expect((await formPage(late.path)).html).toContain('The return window for this order has closed.');
+  });
+});
+
 describe('the merchant’s returns API', () => {
   it('queues requests for approval, approves and rejects them, and receives a parcel by hand', async () => {
     await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
@@ -222,6 +287,57 @@ describe('the merchant’s returns API', () => {
     expect(made.status).toBe(201);
     expect(made.json).toMatchObject({ state: 'approved', requestedBy: 'merchant', items: [{ sku: 'FINAL-SALE', quantity: 1 }] });
     expect((await t.request('GET', '/v1/returns/ret_01aaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
+  });
+});
+
+describe('recording a refund', () => {
+  // ITEMS cost 120 + 3 × 10 + 5 + 25 = 180.
+  const refundsOf = async (orderId: string) => (await t.request('GET', `/v1/returns?orderId=${orderId}`)).json.data.map((r: { refund: unknown }) => r.refund);
+
+  it('refuses more than the order’s total less its earlier refunds, a zero, negative or infinite amount and another currency, storing and sending nothing', async () => {
+    const { order } = await deliveredOrder('refund-limit@example.com');
+    const boots = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }], reason: 'damaged' })).json;
+    expect(boots).toMatchObject({ state: 'approved', suggestedRefund: 115 });
+
+    const million = await t.request('POST', `/v1/returns/${boots.id}/refund`, { amount: 1_000_000 });
+    expect(million.status).toBe(422);
+    expect(million.json.error.message).toContain('must be at most 180 USD');
+    expect(million.json.error.details).toEqual([{ field: 'amount', problem: expect.stringContaining('at most 180 USD') }]);
+    for (const body of [{ amount: 0 }, { amount: -5 }, '{"amount":1e999}', { amount: 50, currency: 'EUR' }]) {
+      const refused = await t.request('POST', `/v1/returns/${boots.id}/refund`, body);
+      expect(refused.status, JSON.stringify(body)).toBe(422);
+    }
+    expect((await t.request('POST', `/v1/returns/${boots.id}/refund`, { amount: 50, currency: 'EUR' })).json.error.message).toContain('must be USD');
+    expect((await t.request('GET', `/v1/returns/${boots.id}`)).json).toMatchObject({ state: 'approved', refund: null });
+    await t.worker.drain();
+    expect(emailsTo('refund-limit@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(0);
+
+    // Above the suggested refund (shipping, goodwill) but within the total: recorded.
+    expect((await t.request('POST', `/v1/returns/${boots.id}/refund`, { amount: 150 })).json).toMatchObject({ state: 'refunded', refund: { amount: 150, currency: 'USD' } });
+    const socks = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'SOCKS', quantity: 3 }], reason: 'damaged' })).json;
+    const over = await t.request('POST', `/v1/returns/${socks.id}/refund`, { amount: 30.01 });
+    expect(over.status).toBe(422);
+    expect(over.json.error.message).toContain('must be at most 30 USD: the order’s total of 180 less 150 refunded before');
+    expect((await t.request('POST', `/v1/returns/${socks.id}/refund`, { amount: 30 })).json).toMatchObject({ state: 'refunded', refund: { amount: 30 } });
+    await t.worker.drain();
+    expect(emailsTo('refund-limit@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(2);
+  });
+
+  it('lets only one of two refunds at once through when together they would pass the order’s total', async () => {
+    const { order } = await deliveredOrder('refund-race@example.com');
+    const make = (sku: string, quantity: number) => t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku, quantity }], reason: 'damaged' });
+    const [boots, socks] = [(await make('BOOTS', 1)).json, (await make('SOCKS', 3)).json];
+    const answers = await Promise.all([boots, socks].map((r) => t.request('POST', `/v1/returns/${r.id}/refund`, { amount: 100 })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
+    expect((await refundsOf(order.id)).filter(Boolean)).toHaveLength(1);
+  });
+
+  it('names the states an action needs, each with its article', async () => {
+    const { order } = await deliveredOrder('grammar@example.com');
+    const ret = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }], reason: 'damaged', approve: false })).json;
+    expect((await t.request('POST', `/v1/returns/${ret.id}/refund`, { amount: 10 })).json.error.message).toContain('a requested return cannot be refunded (only an approved or received one)');
+    await t.request('POST', `/v1/returns/${ret.id}/approve`);
+    expect((await t.request('POST', `/v1/returns/${ret.id}/approve`)).json.error.message).toContain('an approved return cannot be approved (only a requested one)');
   });
 });
 

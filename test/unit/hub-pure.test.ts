@@ -8,7 +8,7 @@ import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
 import { buildOrderView } from '../../src/hub/view.js';
 import { contrast, readableOnWhite, unknownTilePlaceholders } from '../../src/hub/theme.js';
-import { checkReturnRequest, type EligibilityInput, nextReturnState, ReturnPolicySchema, suggestedRefund } from '../../src/returns/policy.js';
+import { checkReturnRequest, type EligibilityInput, nextReturnState, orderTotal, refundProblem, returnableItems, ReturnPolicySchema, suggestedRefund, whyNothingCanBeReturned } from '../../src/returns/policy.js';
 
 describe('choosing the language', () => {
   it('takes the link, then the order, then the browser (by weight), then the brand, then English', () => {
@@ -230,5 +230,52 @@ describe('the returns policy', () => {
     expect(nextReturnState('approved', 'refund')).toEqual({ ok: true, state: 'refunded' });
     expect(nextReturnState('rejected', 'approve')).toMatchObject({ ok: false });
     expect(nextReturnState('refunded', 'refund')).toMatchObject({ ok: false, message: expect.stringContaining('refunded') });
+  });
+
+  it('puts the right article before each state it names', () => {
+    expect(nextReturnState('refunded', 'refund')).toEqual({ ok: false, message: 'a refunded return cannot be refunded (only an approved or received one)' });
+    expect(nextReturnState('approved', 'approve')).toEqual({ ok: false, message: 'an approved return cannot be approved (only a requested one)' });
+    expect(nextReturnState('received', 'receive')).toEqual({ ok: false, message: 'a received return cannot be received (only an approved one)' });
+  });
+
+  it('counts what is in returns beside what was bought (a rejected return frees its items)', () => {
+    const returns = [
+      { state: 'approved', items: [{ sku: 'SOCK', name: 'Socks', quantity: 1 }] },
+      { state: 'rejected', items: [{ sku: 'BOOT', name: 'Boots', quantity: 1 }] },
+      { state: 'refunded', items: [{ sku: 'SOCK', name: 'Socks', quantity: 1 }] },
+    ];
+    const counted = returnableItems({ ...base, returns }).map(({ sku, quantity, inReturns, left, excluded }) => ({ sku, quantity, inReturns, left, excluded }));
+    expect(counted).toEqual([
+      { sku: 'BOOT', quantity: 1, inReturns: 0, left: 1, excluded: false },
+      { sku: 'SOCK', quantity: 3, inReturns: 2, left: 1, excluded: false },
+      { sku: 'HAT', quantity: 1, inReturns: 0, left: 1, excluded: true },
+      { sku: 'CARD', quantity: 1, inReturns: 0, left: 1, excluded: true },
+    ]);
+  });
+
+  it('says why nothing of an order can be returned, and only then', () => {
+    const inReturn = (state: string, ...skus: Array<[string, number]>) => ({ state, items: skus.map(([sku, quantity]) => ({ sku, name: sku, quantity })) });
+    expect(whyNothingCanBeReturned(base)).toBeNull();
+    expect(whyNothingCanBeReturned({ ...base, returns: [inReturn('approved', ['BOOT', 1], ['SOCK', 2])] })).toBeNull(); // a sock is left
+    expect(whyNothingCanBeReturned({ ...base, returns: [inReturn('approved', ['BOOT', 1]), inReturn('requested', ['SOCK', 3])] })).toEqual({ refusal: 'all_in_returns' });
+    expect(whyNothingCanBeReturned({ ...base, returns: [inReturn('rejected', ['BOOT', 1]), inReturn('requested', ['SOCK', 3])] })).toBeNull();
+    expect(whyNothingCanBeReturned({ ...base, items: base.items.filter((i) => i.sku === 'HAT' || i.sku === 'CARD') })).toEqual({ refusal: 'none_returnable' });
+    expect(whyNothingCanBeReturned({ ...base, now: new Date('2026-04-10T00:00:00Z') })).toEqual({ refusal: 'outside_window' });
+    expect(whyNothingCanBeReturned({ ...base, items: [{ sku: 'HAT', name: 'Hat', quantity: 1 }], override: true })).toBeNull();
+  });
+
+  it('refunds no more than the order’s total less its earlier refunds, more than zero, in the order’s currency', () => {
+    expect(orderTotal(base.items.filter((i) => i.price !== undefined))).toBe(135);
+    expect(orderTotal(base.items)).toBeNull();
+    const limit = { orderTotal: 148, alreadyRefunded: 0, currency: 'USD' };
+    expect(refundProblem({ amount: 74, currency: 'USD' }, limit)).toBeNull();
+    expect(refundProblem({ amount: 148, currency: 'USD' }, limit)).toBeNull(); // above the suggested refund is allowed
+    expect(refundProblem({ amount: 1_000_000, currency: 'USD' }, limit)).toEqual({ field: 'amount', problem: 'must be at most 148 USD: the order’s total of 148 less 0 refunded before' });
+    expect(refundProblem({ amount: 74.01, currency: 'USD' }, { ...limit, alreadyRefunded: 74 })).toMatchObject({ field: 'amount', problem: expect.stringContaining('at most 74 USD') });
+    expect(refundProblem({ amount: 0.3, currency: 'USD' }, { orderTotal: 0.3, alreadyRefunded: 0, currency: 'USD' })).toBeNull();
+    expect(refundProblem({ amount: 0.1 + 0.2, currency: 'USD' }, { orderTotal: 0.3, alreadyRefunded: 0, currency: 'USD' })).toBeNull(); // to the cent
+    for (const amount of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(refundProblem({ amount, currency: 'USD' }, limit)).toMatchObject({ field: 'amount', problem: 'must be more than 0' });
+    expect(refundProblem({ amount: 10, currency: 'EUR' }, limit)).toEqual({ field: 'currency', problem: 'must be USD, this order’s currency' });
+    expect(refundProblem({ amount: 1_000, currency: 'USD' }, { ...limit, orderTotal: null })).toBeNull(); // no prices: no total to hold it to
   });
 });

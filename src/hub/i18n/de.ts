@@ -74,6 +74,7 @@ export const de: HubText = {
   chooseItems: 'Welche Artikel sendest du zurück?',
   quantityOf: 'Anzahl {name}',
   bought: '{count} gekauft',
+  alreadyInReturns: '{count} bereits in einer Rücksendung',
   reasonLabel: 'Warum sendest du sie zurück?',
   reasons: {
     wrong_size: 'Falsche Größe',
@@ -96,6 +97,8 @@ export const de: HubText = {
     too_many: 'Du kannst nicht mehr zurücksenden, als du gekauft hast: {item}.',
     no_items: 'Wähle mindestens einen Artikel aus.',
     invalid_reason: 'Wähle einen Grund für die Rücksendung.',
+    all_in_returns: 'Alles aus dieser Bestellung, was zurückgesendet werden kann, ist bereits in einer Rücksendung.',
+    none_returnable: 'Alle Artikel dieser Bestellung sind von der Rücksendung ausgeschlossen.',
   },
   returnCreated: 'Deine Rücksendung {rma} ist angefragt.',
   awaitingApproval: 'Wir prüfen deine Anfrage und melden uns per E-Mail.',

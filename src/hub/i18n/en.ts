@@ -74,6 +74,7 @@ export const en: HubText = {
   chooseItems: 'Which items are you returning?',
   quantityOf: 'How many {name}',
   bought: '{count} bought',
+  alreadyInReturns: '{count} already in a return',
   reasonLabel: 'Why are you returning them?',
   reasons: {
     wrong_size: 'Wrong size',
@@ -96,6 +97,8 @@ export const en: HubText = {
     too_many: 'You cannot return more of this item than you bought: {item}.',
     no_items: 'Choose at least one item to return.',
     invalid_reason: 'Choose a reason for the return.',
+    all_in_returns: 'Everything in this order that can be returned is already in a return.',
+    none_returnable: 'None of the items in this order can be returned.',
   },
   returnCreated: 'Your return {rma} has been requested.',
   awaitingApproval: 'We will check your request and let you know by email.',

@@ -74,6 +74,7 @@ export const es: HubText = {
   chooseItems: '¿Qué artículos devuelves?',
   quantityOf: 'Cuántas unidades de {name}',
   bought: '{count} compradas',
+  alreadyInReturns: '{count} ya en una devolución',
   reasonLabel: '¿Por qué los devuelves?',
   reasons: {
     wrong_size: 'Talla incorrecta',
@@ -96,6 +97,8 @@ export const es: HubText = {
     too_many: 'No puedes devolver más unidades de las que compraste: {item}.',
     no_items: 'Elige al menos un artículo para devolver.',
     invalid_reason: 'Elige un motivo para la devolución.',
+    all_in_returns: 'Todo lo que se puede devolver de este pedido ya está incluido en una devolución.',
+    none_returnable: 'Ninguno de los artículos de este pedido admite devolución.',
   },
   returnCreated: 'Hemos registrado tu devolución {rma}.',
   awaitingApproval: 'Revisaremos tu solicitud y te avisaremos por correo electrónico.',

@@ -74,6 +74,7 @@ export const fr: HubText = {
   chooseItems: 'Quels articles retournez-vous ?',
   quantityOf: 'Combien de {name}',
   bought: '{count} achetés',
+  alreadyInReturns: '{count} déjà dans un retour',
   reasonLabel: 'Pourquoi les retournez-vous ?',
   reasons: {
     wrong_size: 'Mauvaise taille',
@@ -96,6 +97,8 @@ export const fr: HubText = {
     too_many: 'Vous ne pouvez pas retourner plus d’articles que vous n’en avez achetés : {item}.',
     no_items: 'Choisissez au moins un article à retourner.',
     invalid_reason: 'Choisissez un motif de retour.',
+    all_in_returns: 'Tout ce qui peut être retourné dans cette commande fait déjà partie d’un retour.',
+    none_returnable: 'Aucun article de cette commande ne peut être retourné.',
   },
   returnCreated: 'Votre retour {rma} est enregistré.',
   awaitingApproval: 'Nous allons examiner votre demande et vous répondrons par e-mail.',

@@ -8,7 +8,10 @@ export type ReturnRefusal =
   | 'already_requested'
   | 'too_many'
   | 'no_items'
-  | 'invalid_reason';
+  | 'invalid_reason'
+  // Nothing of the order can be returned any more (the page says so instead of showing the form).
+  | 'all_in_returns'
+  | 'none_returnable';
 
 export const RETURN_REASONS = ['wrong_size', 'not_as_described', 'damaged', 'wrong_item', 'changed_mind', 'arrived_late', 'other'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
@@ -88,6 +91,7 @@ export type HubText = {
   chooseItems: string;
   quantityOf: string; // {name}
   bought: string; // {count}
+  alreadyInReturns: string; // {count}
   reasonLabel: string;
   reasons: Record<string, string>;
   commentLabel: string;
