@@ -11,7 +11,7 @@ import { DAY_MS } from '../lib/time.js';
 import { count } from './counters.js';
 import { destinationZone } from './format.js';
 import { brandForHost, brandForSlug, hostName, hubOf } from './hosts.js';
-import { chooseLanguage, fill, type HubLanguage, HUB_TEXT } from './i18n/index.js';
+import { chooseLanguage, fill, type HubLanguage, HUB_TEXT, keepingLanguage } from './i18n/index.js';
 import {
   checkThrottle,
   findOrderByDetails,
@@ -108,7 +108,8 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const heading = resolved.verdict === 'expired' ? text.linkExpired : text.linkInvalid;
     const status = resolved.verdict === 'expired' ? 410 : 404;
     // The form needs to know the brand: from the Host, or from a token whose signature held.
-    const action = resolved.hostBrand ? '/track' : brand ? `/track/${(await hubOf(deps, brand.id)).slug}` : '';
+    const path = resolved.hostBrand ? '/track' : brand ? `/track/${(await hubOf(deps, brand.id)).slug}` : '';
+    const action = path && keepingLanguage(path, c.req.query('lang'));
     const html = renderLookupPage({ frame: { theme, language, title: heading }, text, action, heading, intro: action ? text.linkHelp : text.linkHelpNoForm, forms: action !== '' });
     return c.html(html, status, PAGE_HEADERS);
   };
@@ -126,7 +127,8 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     count(deps, order.brand_id, 'page_view');
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
     const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : ''}`.trim() : undefined;
-    const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, notice, ...extras });
+    const languageQuery = keepingLanguage('', c.req.query('lang'));
+    const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, languageQuery, notice, ...extras });
     const { body, headers } = pageBody(html, c.req.header('accept-encoding'));
     return c.body(body, 200, { 'content-type': 'text/html; charset=UTF-8', ...(view.map?.live ? MAP_PAGE_HEADERS : PAGE_HEADERS), ...headers });
   });
@@ -158,7 +160,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     if (!found) return next();
     const theme = cachedTheme(found.brand);
     const language = languageFor(c, theme);
-    const html = renderLookupPage({ frame: { theme, language, title: `${HUB_TEXT[language].lookupTitle} · ${theme.brandName}`, path: found.action }, text: HUB_TEXT[language], action: found.action });
+    const html = renderLookupPage({ frame: { theme, language, title: `${HUB_TEXT[language].lookupTitle} · ${theme.brandName}`, path: found.action }, text: HUB_TEXT[language], action: keepingLanguage(found.action, c.req.query('lang')) });
     return c.html(html, 200, PAGE_HEADERS);
   };
 
@@ -166,14 +168,15 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const started = performance.now();
     const found = await lookupBrand(c);
     if (!found) return next();
-    const { brand, action } = found;
+    const { brand } = found;
+    const action = keepingLanguage(found.action, c.req.query('lang'));
     const theme = cachedTheme(brand);
     const language = languageFor(c, theme);
     const text = HUB_TEXT[language];
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim().slice(0, 254) : '');
     const values = { order: field('order'), contact: field('contact'), tracking: field('tracking') };
-    const frame = { theme, language, title: `${text.lookupTitle} · ${theme.brandName}`, path: action };
+    const frame = { theme, language, title: `${text.lookupTitle} · ${theme.brandName}`, path: found.action };
     const answer = (status: 200 | 404 | 422 | 429, props: Partial<Parameters<typeof renderLookupPage>[0]>, headers: Record<string, string> = {}) =>
       c.html(renderLookupPage({ frame, text, action, values: { ...values, contact: '' }, ...props }), status, { ...PAGE_HEADERS, ...headers });
 
@@ -214,7 +217,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const expiresAt = Math.max(Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS, now.getTime() + LOOKUP_LINK_DAYS * DAY_MS);
     const token = signTrackingToken(deps.keys['tracking-links'], fresh.id, { orderId: order.id, expiresAt, keyVersion: fresh.link_key_version });
     await waitForFloor(started, floorMs);
-    return c.redirect(`/t/${token}${c.req.query('lang') ? `?lang=${encodeURIComponent(c.req.query('lang')!)}` : ''}`, 303);
+    return c.redirect(keepingLanguage(`/t/${token}`, c.req.query('lang')), 303);
   };
 
   // A cross-sell click: recorded, then on to the shop's product page.

@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import type { BrandRow, OrderRow } from '../db/schema.js';
 import { loadShipmentLabel } from '../labels/index.js';
 import { carrierName, formatMoney, placeText } from '../hub/format.js';
-import { fill, type HubLanguage, type HubText, HUB_TEXT } from '../hub/i18n/index.js';
+import { fill, type HubLanguage, type HubText, HUB_TEXT, keepingLanguage } from '../hub/i18n/index.js';
 import type { PageOrder } from '../hub/order-data.js';
 import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
 import { returnableItems, type ReturnableItem, type ReturnPolicy, whyNothingCanBeReturned } from './policy.js';
@@ -75,6 +75,12 @@ function ReturnForm(props: { text: HubText; policy: ReturnPolicy; items: Returna
   );
 }
 
+/** The order page's path, and the link back to it keeping the language the link picked. */
+function orderLinks(c: Context<AppEnv>): { orderPath: string; back: string } {
+  const orderPath = `/t/${c.req.param('token')}`;
+  return { orderPath, back: keepingLanguage(orderPath, c.req.query('lang')) };
+}
+
 function Refused({ text, message, back }: { text: HubText; message: string; back: string }) {
   return (
     <div class="card">
@@ -109,7 +115,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     if (found instanceof Response) return found;
     const { order, frame, language } = found;
     const text = HUB_TEXT[language];
-    const back = `/t/${c.req.param('token')}`;
+    const { back } = orderLinks(c);
     const { brand, orderRow } = await rows(order);
     const { eligibility, items } = await formItems(brand, orderRow);
     // Nothing left to return (or no return at all): say why, rather than show a form of disabled fields.
@@ -123,7 +129,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     if (found instanceof Response) return found;
     const { order, frame, language } = found;
     const text = HUB_TEXT[language];
-    const back = `/t/${c.req.param('token')}`;
+    const { orderPath, back } = orderLinks(c);
     const form = (await c.req.parseBody().catch(() => ({}))) as Record<string, unknown>;
     const values = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 1000)]));
     const requested = Object.entries(values)
@@ -134,7 +140,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const result = bad
       ? ({ ok: false, refusal: 'too_many', item: bad.sku } as const)
       : await requestReturn(deps, brand, orderRow, { items: requested, reason: values.reason ?? '', comment: values.comment }, { by: 'customer' });
-    if (result.ok) return c.redirect(`${back}?return=${encodeURIComponent(result.ret.rma)}${c.req.query('lang') ? `&lang=${c.req.query('lang')}` : ''}#returns`, 303);
+    if (result.ok) return c.redirect(keepingLanguage(`${orderPath}?return=${encodeURIComponent(result.ret.rma)}#returns`, c.req.query('lang')), 303);
     const itemName = (JSON.parse(orderRow.items) as Array<{ sku: string; name: string }>).find((i) => i.sku === result.item)?.name ?? result.item ?? '';
     const message = fill(text.refusals[result.refusal], { item: itemName });
     const { eligibility, items } = await formItems(brand, orderRow);
@@ -155,7 +161,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     if (found instanceof Response) return found;
     const { ret, shipment, order, frame, language } = found;
     const text = HUB_TEXT[language];
-    const back = `/t/${c.req.param('token')}`;
+    const { orderPath, back } = orderLinks(c);
     if (!ret) return c.html(htmlDocument(<HubLayout frame={frame(text.labelTitle)}><Refused text={text} message={text.labelNotYet} back={back} /></HubLayout>), 404, HEADERS);
     if (!shipment || ret.state === 'rejected' || ret.state === 'requested') {
       return c.html(htmlDocument(<HubLayout frame={frame(text.labelTitle)}><Refused text={text} message={text.labelNotYet} back={back} /></HubLayout>), 409, HEADERS);
@@ -183,7 +189,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
         </div>
         {hasPdf ? (
           <p class="noprint">
-            <a class="btn" href={`${back}/returns/${ret.id}/label.pdf`}>{text.labelDownload}</a>
+            <a class="btn" href={`${orderPath}/returns/${ret.id}/label.pdf`}>{text.labelDownload}</a>
           </p>
         ) : null}
         <p class="noprint muted">{text.labelPrint}</p>

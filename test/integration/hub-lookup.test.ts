@@ -118,6 +118,25 @@ describe('the lookup form', () => {
     for (const answer of [wrongEmail, unknown, wrongPostal]) expect(answer.ms).toBeGreaterThanOrEqual(LOOKUP_FLOOR_MS - 5);
   });
 
+  it('keeps the language the page was opened in: the form posts in it, a miss answers in it, a find opens the order in it', async () => {
+    const { body } = await placeOrder({ customer: { email: 'idioma@example.com', locale: 'de' } });
+    const page = await (await t.app.request('/track/acme?lang=es')).text();
+    expect(page).toContain('<html lang="es"');
+    expect(page).toContain('action="/track/acme?lang=es"');
+    const post = (fields: Record<string, string>) =>
+      t.app.request('/track/acme?lang=es', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': freshAddress() }, body: new URLSearchParams(fields).toString() });
+    const miss = await post({ order: body.number, contact: 'otra@example.com' });
+    expect(miss.status).toBe(404);
+    const missed = await miss.text();
+    expect(missed).toContain('<html lang="es"');
+    expect(missed).toContain('action="/track/acme?lang=es"');
+    const found = await post({ order: body.number, contact: 'idioma@example.com' });
+    expect(found.status).toBe(303);
+    expect(found.headers.get('location')).toMatch(/^\/t\/[^?]+\?lang=es$/);
+    // A language the page does not speak is not carried.
+    expect(await (await t.app.request('/track/acme?lang=xx')).text()).toContain('action="/track/acme"');
+  });
+
   it('says which fields are missing', async () => {
     const res = await lookup({ order: '1042', contact: '' });
     expect(res.status).toBe(422);

@@ -202,6 +202,35 @@ describe('an order with nothing left to return', () => {
     expect(again.html).not.toContain('name="q.');
   });
 
+  it('keeps the language the link picked from the page to the form, the label and back (the order itself is in German)', async () => {
+    const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email: 'sprache@example.com', locale: 'de' }, items: ITEMS });
+    const order = (await t.request('POST', '/v1/orders', body)).json;
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    t.clock.advance(12 * DAY);
+    await t.worker.drain();
+    const path = new URL(order.trackingPageUrl).pathname;
+    expect(await (await t.app.request(path)).text()).toContain('lang="de"'); // the order's own language
+
+    const page = await (await t.app.request(`${path}?lang=en`)).text();
+    expect(page).toContain(`href="${path}/return?lang=en"`);
+    const form = await (await t.app.request(`${path}/return?lang=en`)).text();
+    expect(form).toContain('<html lang="en"');
+    expect(form).toContain(`href="${path}?lang=en"`); // back to the order, still in English
+    const asked = await postForm(`${path}/return?lang=en`, { 'q.BOOTS': '1', reason: 'wrong_size' });
+    expect(asked.status).toBe(303);
+    expect(asked.location).toMatch(new RegExp(`^${path}\\?return=[\\w-]+&lang=en#returns$`));
+    const after = await (await t.app.request(asked.location!)).text();
+    expect(after).toContain('<html lang="en"');
+    const label = after.match(new RegExp(`href="(${path}/returns/[\\w]+/label\\?lang=en)"`));
+    expect(label, 'the label link keeps the language').not.toBeNull();
+    const labelPage = await (await t.app.request(label![1]!)).text();
+    expect(labelPage).toContain('<html lang="en"');
+    expect(labelPage).toContain(`href="${path}?lang=en"`);
+    expect(labelPage).toMatch(new RegExp(`href="${path}/returns/\\w+/label\\.pdf"`)); // the PDF's address carries no language
+    // Without a picked language the links carry none, and the order's language applies again.
+    expect(await (await t.app.request(path)).text()).toContain(`href="${path}/return"`);
+  });
+
   it('offers the items of a rejected return again', async () => {
     await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
     const { order, path } = await deliveredOrder('jacket@example.com', [{ sku: 'NW-JKT-04', name: 'Packable rain jacket', quantity: 1, price: 148 }]);

@@ -1,8 +1,8 @@
 // The hub's pure rules: language choice, lookup matching, the map's frame and clipping, the
 // interactive map's data and policy, the theme's colour contrast, the returns policy and its states.
 import { describe, expect, it } from 'vitest';
-import { acceptedLanguages, chooseLanguage } from '../../src/hub/i18n/index.js';
-import { contactMatches, normalizeOrderNumber } from '../../src/hub/lookup.js';
+import { acceptedLanguages, chooseLanguage, keepingLanguage } from '../../src/hub/i18n/index.js';
+import { contactMatches, normalizeOrderNumber, orderNumberCandidates } from '../../src/hub/lookup.js';
 import { boundsOf, dateLineCut, FRAME, frameAround, framePoint, landPath, latLonPastCut, type LiveMap, liveMapAttribute, pastCut, project, tilesFor } from '../../src/hub/map.js';
 import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
@@ -18,6 +18,23 @@ describe('choosing the language', () => {
     expect(chooseLanguage({ acceptLanguage: 'es;q=0, ja', brandDefault: 'de' })).toBe('de');
     expect(chooseLanguage({})).toBe('en');
     expect(acceptedLanguages('fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5')).toEqual(['fr-CH', 'fr', 'en']);
+  });
+
+  it('keeps a language picked by the link on the next links, and only a language the page speaks', () => {
+    expect(keepingLanguage('/t/tok/return', 'es')).toBe('/t/tok/return?lang=es');
+    expect(keepingLanguage('/t/tok?return=R-1#returns', 'de')).toBe('/t/tok?return=R-1&lang=de#returns');
+    expect(keepingLanguage('', 'fr-CA')).toBe('?lang=fr');
+    expect(keepingLanguage('/track/shop', undefined)).toBe('/track/shop');
+    expect(keepingLanguage('/track/shop', 'xx')).toBe('/track/shop');
+    expect(keepingLanguage('/track/shop', 'en"><script>')).toBe('/track/shop');
+  });
+});
+
+describe('looking up an order number', () => {
+  it('tries it as typed, in upper and in lower case, each with and without #', () => {
+    expect(orderNumberCandidates(' nw-10001 ')).toEqual(['nw-10001', '#nw-10001', 'NW-10001', '#NW-10001']);
+    expect(orderNumberCandidates('#1042')).toEqual(['1042', '#1042']);
+    expect(orderNumberCandidates('Ab-1')).toEqual(['Ab-1', '#Ab-1', 'AB-1', '#AB-1', 'ab-1', '#ab-1']);
   });
 });
 

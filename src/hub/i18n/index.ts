@@ -64,6 +64,18 @@ export function chooseLanguage(choice: LanguageChoice): HubLanguage {
   );
 }
 
+/**
+ * A path that keeps the language the customer picked with the link's ?lang= (only a language the
+ * page speaks; nothing when none was picked, so the order's and the browser's choice apply again).
+ */
+export function keepingLanguage(path: string, param: string | undefined): string {
+  const picked = hubLanguageOf(param);
+  if (!picked) return path;
+  const hash = path.indexOf('#');
+  const [bare, fragment] = hash < 0 ? [path, ''] : [path.slice(0, hash), path.slice(hash)];
+  return `${bare}${bare.includes('?') ? '&' : '?'}lang=${picked}${fragment}`;
+}
+
 // A template split once at its placeholders: text, name, text, name, …, text. Templates are the
 // page's own words (a few hundred), filled several times on every page.
 const splitTemplates = new Map<string, string[]>();

@@ -18,6 +18,8 @@ export type OrderPageProps = {
   crossSells: ProductCard[];
   /** The page's own path (its token), for the return links. */
   base: string;
+  /** What the return links carry after their path to keep the language the link picked ('' or ?lang=…). */
+  languageQuery?: string;
   canReturn: boolean;
   /** A one-off line at the top (after a return was asked for). */
   notice?: string;
@@ -76,13 +78,13 @@ export function mapFigureHtml(map: MapView, text: { mapCaption: string }): strin
   return `<figure${map.live ? ` data-live-map="${liveMapAttribute(map.live)}"` : ''}>${svg}</svg><figcaption>${escapeHtml(text.mapCaption)}${map.attribution ? ` · ${escapeHtml(map.attribution)}` : ''}</figcaption></figure>`;
 }
 
-function returnsCardHtml(text: HubText, returns: ReturnView[], base: string): string {
+function returnsCardHtml(text: HubText, returns: ReturnView[], base: string, languageQuery: string): string {
   let html = `<section class="card" aria-labelledby="returns"><h2 id="returns">${escapeHtml(text.returnsTitle)}</h2>`;
   for (const r of returns) {
     html += `<div><h3>${escapeHtml(fill(text.returnLabel, { rma: r.rma }))}</h3><p class="status">${escapeHtml(r.stateText)}</p>`;
     if (r.detail) html += `<p>${escapeHtml(r.detail)}</p>`;
     html += `<p class="muted">${escapeHtml(r.items.map((i) => `${i.quantity} × ${i.name}`).join(', '))} · ${escapeHtml(r.reasonText)}</p>`;
-    if (r.hasLabel) html += `<p><a class="btn" href="${escapeHtml(`${base}/returns/${r.id}/label`)}">${escapeHtml(text.viewLabel)}</a></p>`;
+    if (r.hasLabel) html += `<p><a class="btn" href="${escapeHtml(`${base}/returns/${r.id}/label${languageQuery}`)}">${escapeHtml(text.viewLabel)}</a></p>`;
     html += '</div>';
   }
   return `${html}</section>`;
@@ -129,8 +131,9 @@ export function renderOrderPage(props: OrderPageProps): string {
   if (view.updates.length > 0) main += updatesHtml(fill(text.updatesFrom, { brand: frame.theme.brandName }), view.updates);
   if (view.map) main += `<div class="card">${mapFigureHtml(view.map, text)}</div>`;
   for (const s of view.shipments) main += shipmentCardHtml(text, s);
-  if (view.returns.length > 0) main += returnsCardHtml(text, view.returns, base);
-  main += itemsHtml(text, view.items, props.canReturn ? `${base}/return` : null);
+  const languageQuery = props.languageQuery ?? '';
+  if (view.returns.length > 0) main += returnsCardHtml(text, view.returns, base, languageQuery);
+  main += itemsHtml(text, view.items, props.canReturn ? `${base}/return${languageQuery}` : null);
   if (props.crossSells.length > 0) main += crossSellsHtml(text.youMightLike, props.crossSells);
   return hubPageHtml(view.map?.live ? { ...frame, head: mapAssets().head } : frame, main);
 }
