@@ -40,12 +40,13 @@ export function createDeps(config: Config, secretKey: string, overrides: DepsOve
     });
   const keys = deriveKeyring(secretKey);
   const fetchImpl = overrides.fetch ?? globalThis.fetch;
-  const messaging = createMessaging({ smtpUrl: config.smtpUrl, resend: config.resendApiKey ? { apiKey: config.resendApiKey, apiBase: config.resendApiBase } : undefined, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });
+  const clock = overrides.clock ?? systemClock;
+  const messaging = createMessaging({ clock, smtpUrl: config.smtpUrl, resend: config.resendApiKey ? { apiKey: config.resendApiKey, apiBase: config.resendApiBase } : undefined, twilioApiBase: config.twilioApiBase, credentialsKey: keys.credentials, fetch: fetchImpl, captureAll: overrides.captureMessages });
   const deps: Deps = {
     db: handle.db,
     dialect: handle.dialect,
     direct: handle.direct,
-    clock: overrides.clock ?? systemClock,
+    clock,
     log,
     config,
     keys,

@@ -4,6 +4,7 @@
 // be seen at /demo/messages instead of being sent.
 import type { BrandRow } from '../db/schema.js';
 import { decryptSecret } from '../lib/crypto.js';
+import type { Clock } from '../lib/clock.js';
 import { settingsOf } from '../brands/settings.js';
 import { type CaptureEmailProvider, type CaptureSmsProvider, createCaptureEmailProvider, createCaptureSmsProvider } from './providers/capture.js';
 import { createResendEmailProvider } from './providers/resend.js';
@@ -27,8 +28,11 @@ export function createMessaging(options: {
   credentialsKey: Buffer;
   fetch: typeof fetch;
   captureAll?: boolean;
+  /** Stamps captured messages (the demo's accelerated clock, so they sort with its events). */
+  clock?: Clock;
 }): Messaging {
-  const captured = options.captureAll || (!options.smtpUrl && !options.resend) ? { email: createCaptureEmailProvider(), sms: createCaptureSmsProvider() } : null;
+  const capture = { clock: options.clock };
+  const captured = options.captureAll || (!options.smtpUrl && !options.resend) ? { email: createCaptureEmailProvider(capture), sms: createCaptureSmsProvider(capture) } : null;
   const resend = !options.captureAll && options.resend ? createResendEmailProvider({ ...options.resend, fetch: options.fetch }) : null;
   const smtp = !options.captureAll && !resend && options.smtpUrl ? createSmtpEmailProvider({ url: options.smtpUrl }) : null;
   const twilioByBrand = new Map<string, { provider: SmsProvider; from: string; sid: string }>();

@@ -16,7 +16,7 @@ h1{font-size:1.4rem;margin:.25rem 0}h2{font-size:1.15rem;margin:.25rem 0}.muted{
 .warn{color:#8a3b00}ol.stages{display:flex;list-style:none;padding:0;margin:1rem 0;gap:4px}ol.stages li{flex:1;font-size:.75rem;text-align:center;color:#5b5b5b}
 ol.stages li:before{content:"";display:block;height:6px;border-radius:3px;background:#ddd;margin-bottom:4px}ol.stages li.done:before{background:#1f7a4d}
 ol.stages li.done{color:#1c1c1c}ul.timeline{list-style:none;padding:0;margin:0}ul.timeline li{padding:.5rem 0;border-top:1px solid #eee}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}td.muted,code{overflow-wrap:anywhere}
 a{color:#0b57d0}`;
 
 function Layout({ title, children, refreshSeconds }: { title: string; children: Child; refreshSeconds?: number }) {
