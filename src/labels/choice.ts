@@ -6,6 +6,7 @@ import type { ServiceLevel } from '../carriers/label-types.js';
 import type { FieldProblem } from '../lib/errors.js';
 import { err, ok, type Result } from '../lib/result.js';
 import { round2, toOunces, type WeightUnit } from './units.js';
+import { withArticle } from '../lib/words.js';
 
 export type WeightLimit = { value: number; unit: WeightUnit };
 
@@ -40,7 +41,7 @@ export function matchRule(conditions: RuleConditions, facts: ShipmentFacts): { m
   const fail = (why: string) => ({ matched: false, because: [why] });
   if (conditions.direction) {
     if (conditions.direction !== facts.direction) return fail(`it is for ${conditions.direction} labels`);
-    because.push(`a ${facts.direction} label`);
+    because.push(`${withArticle(facts.direction)} label`);
   }
   if (conditions.countries?.length) {
     if (!conditions.countries.includes(facts.country)) return fail(`destination ${facts.country} is not in ${conditions.countries.join(', ')}`);

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { RETURN_REASONS, type ReturnReason, type ReturnRefusal } from '../hub/i18n/index.js';
+import { withArticle } from '../lib/words.js';
 
 export const ReturnPolicySchema = z
   .object({
@@ -144,9 +145,6 @@ const ALLOWED: Record<ReturnAction, readonly ReturnState[]> = {
   receive: ['approved'],
   refund: ['approved', 'received'],
 };
-
-/** "a requested", "an approved": the article a word takes (every state name starts as it sounds). */
-const withArticle = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
 /** The state after an action, or why it is not allowed now. */
 export function nextReturnState(state: ReturnState, action: ReturnAction): { ok: true; state: ReturnState } | { ok: false; message: string } {

@@ -51,6 +51,8 @@ describe('matchRule', () => {
     expect(matchRule({ maxWeight: { value: 1, unit: 'kg' } }, { ...ohio, weightOz: null })).toEqual({ matched: false, because: ['the parcel has no weight'] });
     expect(matchRule({ serviceLevels: ['express'] }, ohio).matched).toBe(false);
     expect(matchRule({ direction: 'return' }, ohio).matched).toBe(false);
+    expect(matchRule({ direction: 'outbound' }, { ...ohio, direction: 'outbound' }).because).toEqual(['an outbound label']);
+    expect(matchRule({ direction: 'return' }, { ...ohio, direction: 'return' }).because).toEqual(['a return label']);
     expect(matchRule({}, ohio)).toEqual({ matched: true, because: ['it has no conditions'] });
   });
 });
