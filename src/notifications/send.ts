@@ -179,9 +179,11 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
   const look = settings.look ?? {};
   const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
   const items = JSON.parse(order.items) as Array<{ name: string; quantity: number; price?: number }>;
-  const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number; returnId?: string };
+  const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number; returnId?: string; refundId?: string };
   const update = context.updateId ? await deps.db.selectFrom('personal_updates').selectAll().where('id', '=', context.updateId).executeTakeFirst() : undefined;
-  const returnRow = context.returnId ? await deps.db.selectFrom('returns').select(['rma', 'rejection_reason']).where('id', '=', context.returnId).executeTakeFirst() : undefined;
+  // A refund is recorded on its return (refundId is the return's id).
+  const returnId = context.returnId ?? context.refundId;
+  const returnRow = returnId ? await deps.db.selectFrom('returns').select(['rma', 'rejection_reason', 'refund_amount', 'refund_currency']).where('id', '=', returnId).executeTakeFirst() : undefined;
   const lastEvent = shipment
     ? await deps.db.selectFrom('tracking_events').select('location').where('shipment_id', '=', shipment.id).where('location', 'is not', null).orderBy('occurred_at', 'desc').limit(1).executeTakeFirst()
     : undefined;
@@ -222,6 +224,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(returnRow ? { returnRequest: { rma: returnRow.rma, ...(returnRow.rejection_reason ? { rejectionReason: returnRow.rejection_reason } : {}) } } : {}),
+    ...(context.refundId && returnRow?.refund_amount != null ? { refund: { amount: Number(returnRow.refund_amount), currency: returnRow.refund_currency ?? 'USD' } } : {}),
     ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
   };
 }

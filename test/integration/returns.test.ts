@@ -144,6 +144,11 @@ describe('a return from the tracking page', () => {
     expect((await t.request('POST', `/v1/returns/${ret.id}/refund`, {})).status).toBe(409);
     await t.worker.drain();
     expect(emailsTo('journey@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(1);
+    // The refund email says how much, and for which return.
+    const refundMail = emailsTo('journey@example.com').find((m) => /refund/i.test(m.subject))!;
+    expect(refundMail.text).toContain('Refund: $135.00');
+    expect(refundMail.text).toContain(`Return number: ${ret.rma}`);
+    expect(refundMail.html).toContain('$135.00');
     // Captured messages are stamped on Waybill's clock (the demo's accelerated one), not the machine's.
     expect(t.deps.messaging.captured!.email.messages.at(-1)!.sentAt).toBe(t.clock.now().toISOString());
     const final = await (await t.app.request(path)).text();

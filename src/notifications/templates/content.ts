@@ -14,7 +14,7 @@ import type { MessageInput } from './types.js';
 export const CROSS_SELL_MILESTONES: readonly Milestone[] = ['shipped', 'shipped_early', 'delivered', 'all_delivered'];
 export const MAX_CROSS_SELLS = 3;
 
-type DetailKey = Extract<CommonKey, 'carrier' | 'trackingNumber' | 'status' | 'reason' | 'lastLocation' | 'attempt' | 'estimatedDelivery' | 'rma'>;
+type DetailKey = Extract<CommonKey, 'carrier' | 'trackingNumber' | 'status' | 'reason' | 'lastLocation' | 'attempt' | 'estimatedDelivery' | 'rma' | 'refund'>;
 
 /** The facts listed under the body of each email, in order; a fact without a value is left out. */
 const DETAILS: Record<Milestone, readonly DetailKey[]> = {
@@ -33,7 +33,7 @@ const DETAILS: Record<Milestone, readonly DetailKey[]> = {
   return_rejected: ['rma'],
   return_in_transit: ['carrier', 'trackingNumber', 'lastLocation'],
   return_received: [],
-  refund_issued: [],
+  refund_issued: ['rma', 'refund'],
   all_delivered: [],
   personal_update: [],
 };
@@ -47,6 +47,7 @@ const DETAIL_VALUE: Record<DetailKey, keyof PlaceholderValues> = {
   attempt: 'shipment.attemptNumber',
   estimatedDelivery: 'estimatedDelivery',
   rma: 'return.rma',
+  refund: 'refund.amount',
 };
 
 /** Milestones whose "what to do" depends on why it happened. */
@@ -136,6 +137,7 @@ function placeholderValues(input: MessageInput, text: LocaleText): PlaceholderVa
     'links.returnLabel': safeUrl(links.returnLabel),
     'return.rma': input.returnRequest?.rma,
     'return.rejectionReason': input.returnRequest?.rejectionReason,
+    'refund.amount': input.refund === undefined ? undefined : formatMoney(input.refund.amount, input.locale, input.refund.currency),
     'support.email': brand.supportEmail,
     'support.url': safeUrl(brand.supportUrl),
   };

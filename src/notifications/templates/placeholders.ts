@@ -20,6 +20,7 @@ export const PLACEHOLDERS = [
   'links.returnLabel',
   'return.rma',
   'return.rejectionReason',
+  'refund.amount',
   'support.email',
   'support.url',
 ] as const;
@@ -39,8 +40,9 @@ const LINK_TARGET: Partial<Record<Placeholder, (value: string) => string>> = {
 
 /** Placeholders that only the messages about one return request can fill. */
 const RETURN_ONLY: Partial<Record<Placeholder, readonly Milestone[]>> = {
-  'return.rma': ['return_requested', 'return_approved', 'return_rejected'],
+  'return.rma': ['return_requested', 'return_approved', 'return_rejected', 'refund_issued'],
   'return.rejectionReason': ['return_rejected'],
+  'refund.amount': ['refund_issued'],
 };
 
 /**

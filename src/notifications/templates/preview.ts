@@ -47,7 +47,8 @@ export function sampleInput(milestone: Milestone, locale: string, brand: BrandLo
         ]
       : undefined,
     personalUpdate: milestone === 'personal_update' ? { text: sample.personalUpdate } : undefined,
-    returnRequest: RETURN_STEPS.includes(milestone) ? { rma: 'R-7K3M9Q2D', ...(milestone === 'return_rejected' ? { rejectionReason: sample.rejectionReason } : {}) } : undefined,
+    returnRequest: RETURN_STEPS.includes(milestone) || milestone === 'refund_issued' ? { rma: 'R-7K3M9Q2D', ...(milestone === 'return_rejected' ? { rejectionReason: sample.rejectionReason } : {}) } : undefined,
+    refund: milestone === 'refund_issued' ? { amount: 42, currency: 'USD' } : undefined,
     overrides,
   };
 }

@@ -74,6 +74,8 @@ export type MessageInput = {
   personalUpdate?: { text: string; imageUrl?: string };
   /** The return a return milestone is about: its RMA number and, when turned down, the brand's reason (plain text). */
   returnRequest?: { rma: string; rejectionReason?: string };
+  /** What was refunded (refund_issued). */
+  refund?: { amount: number; currency: string };
   overrides?: TemplateOverrides;
 };
 

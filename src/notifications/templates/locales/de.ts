@@ -15,6 +15,7 @@ export const de: LocaleText = {
     attempt: 'Zustellversuch',
     estimatedDelivery: 'Voraussichtliche Zustellung',
     rma: 'Retourennummer',
+    refund: 'Erstattung',
     receiptTitle: 'Ihre Bestellübersicht',
     item: 'Artikel',
     quantity: 'Menge',

@@ -16,6 +16,7 @@ export const en: LocaleText = {
     attempt: 'Delivery attempt',
     estimatedDelivery: 'Estimated delivery',
     rma: 'Return number',
+    refund: 'Refund',
     receiptTitle: 'Your receipt',
     item: 'Item',
     quantity: 'Qty',

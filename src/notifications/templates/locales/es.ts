@@ -15,6 +15,7 @@ export const es: LocaleText = {
     attempt: 'Intento de entrega',
     estimatedDelivery: 'Entrega estimada',
     rma: 'Número de devolución',
+    refund: 'Reembolso',
     receiptTitle: 'Tu recibo',
     item: 'Artículo',
     quantity: 'Cant.',

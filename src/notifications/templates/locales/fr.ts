@@ -15,6 +15,7 @@ export const fr: LocaleText = {
     attempt: 'Tentative de livraison',
     estimatedDelivery: 'Livraison estimée',
     rma: 'Numéro de retour',
+    refund: 'Remboursement',
     receiptTitle: 'Votre reçu',
     item: 'Article',
     quantity: 'Qté',

@@ -18,6 +18,8 @@ export const COMMON_KEYS = [
   'estimatedDelivery',
   /** The return's RMA number. */
   'rma',
+  /** The amount refunded (refund_issued). */
+  'refund',
   'receiptTitle',
   'item',
   'quantity',
