@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createBrand } from '../brands/repo.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { acceleratedClock } from '../lib/clock.js';
+import { acceleratedClock, systemClock } from '../lib/clock.js';
 import { createOrder } from '../orders/service.js';
 import { createShipment } from '../shipments/service.js';
 import { SIMULATED_SCAN_JOB } from '../carriers/simulated/runtime.js';
@@ -48,7 +48,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   const running: RunningServer = await startServer(config, secretKey, {
     withHttp: true,
     // Messages are captured and shown at /demo/messages instead of being sent.
-    depsOverrides: { clock, captureMessages: true },
+    depsOverrides: { clock, wallClock: systemClock, captureMessages: true },
     demoPages: true,
     // A job lease is counted on the demo clock, so it must stretch with it.
     leaseMs: 60_000 * demo.DEMO_SPEED,

@@ -183,7 +183,8 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const byTracking = !values.order && !values.contact && values.tracking;
     if (!byTracking && (!values.order || !values.contact)) return answer(422, { error: text.missingFields });
 
-    const now = deps.clock.now();
+    // The throttle runs on real time (the demo's own clock runs fast); the link's life on Waybill's clock.
+    const now = deps.wallClock.now();
     const address = clientAddress(c);
     const keys = throttleKeys(brand.id, address, byTracking ? null : values.order);
     const throttle = await checkThrottle(deps, keys, now);
@@ -214,7 +215,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     }
     const fresh = (await deps.db.selectFrom('brands').select(['id', 'link_key_version']).where('id', '=', brand.id).executeTakeFirst()) ?? brand;
     // The customer proved who they are: the link lasts at least a week from now, even for an old order.
-    const expiresAt = Math.max(Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS, now.getTime() + LOOKUP_LINK_DAYS * DAY_MS);
+    const expiresAt = Math.max(Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS, deps.clock.now().getTime() + LOOKUP_LINK_DAYS * DAY_MS);
     const token = signTrackingToken(deps.keys['tracking-links'], fresh.id, { orderId: order.id, expiresAt, keyVersion: fresh.link_key_version });
     await waitForFloor(started, floorMs);
     return c.redirect(keepingLanguage(`/t/${token}`, c.req.query('lang')), 303);

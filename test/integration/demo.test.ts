@@ -139,4 +139,16 @@ describe('the demo', () => {
     expect(lookup.status).toBe(200);
     expect(await lookup.text()).toContain('Track your order');
   });
+
+  it('throttles the lookup form on real time, though its own clock runs fast: the sixth wrong guess at one order is refused for up to 15 minutes', async () => {
+    const guess = () =>
+      fetch(`${demo.url}/track/northwind`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ order: 'NW-10002', contact: 'wrong@example.com' }).toString() });
+    // Each answer waits at least 250 ms: at the demo's speed the window would be over before the sixth.
+    for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(404);
+    const refused = await guess();
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(850);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+  });
 });
