@@ -153,11 +153,104 @@ describe('Idempotency-Key', () => {
     expect(reused.json.error.code).toBe('idempotency_key_reused');
   });
 
-  it('keeps 4xx answers too, as Stripe does', async () => {
-    const first = await t.request('POST', '/v1/orders', { number: 'bad' }, { 'idempotency-key': 'key-3' });
-    const again = await t.request('POST', '/v1/orders', { number: 'bad' }, { 'idempotency-key': 'key-3' });
-    expect(first.status).toBe(422);
-    expect(again.status).toBe(422);
+  it('keeps the endpoint\'s own refusals (409) and replays them', async () => {
+    const taken = orderBody();
+    expect((await t.request('POST', '/v1/orders', taken)).status).toBe(201);
+    const clash = { ...taken, items: [{ sku: 'OTHER', name: 'Other', quantity: 2 }] };
+    const first = await t.request('POST', '/v1/orders', clash, { 'idempotency-key': 'key-3' });
+    const again = await t.request('POST', '/v1/orders', clash, { 'idempotency-key': 'key-3' });
+    expect(first.status).toBe(409);
+    expect(again.status).toBe(409);
+    expect(again.json).toEqual(first.json);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('keeps no answer to a request that failed validation: the corrected retry with the same key runs', async () => {
+    const invalid = await t.request('POST', '/v1/orders', { number: 'IDEM-4' }, { 'idempotency-key': 'k-4' });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error.code).toBe('validation_failed');
+    const sameAgain = await t.request('POST', '/v1/orders', { number: 'IDEM-4' }, { 'idempotency-key': 'k-4' });
+    expect(sameAgain.status).toBe(422);
+    expect(sameAgain.headers.get('idempotent-replayed')).toBeNull();
+    const corrected = await t.request('POST', '/v1/orders', orderBody({ number: 'IDEM-4' }), { 'idempotency-key': 'k-4' });
+    expect(corrected.status).toBe(201);
+    const replayed = await t.request('POST', '/v1/orders', orderBody({ number: 'IDEM-4' }), { 'idempotency-key': 'k-4' });
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.json.id).toBe(corrected.json.id);
+  });
+
+  it('keeps no answer to malformed JSON', async () => {
+    expect((await t.request('POST', '/v1/orders', '{"number": ', { 'idempotency-key': 'k-5' })).status).toBe(400);
+    expect((await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'k-5' })).status).toBe(201);
+  });
+
+  it('keeps no validation refusal made by the service rather than the schema', async () => {
+    const order = await t.request('POST', '/v1/orders', orderBody());
+    const path = `/v1/orders/${order.json.id}/shipments`;
+    expect((await t.request('POST', path, { carrier: 'pigeon-post', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-6' })).status).toBe(422);
+    expect((await t.request('POST', path, { carrier: 'ups', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-6' })).status).toBe(201);
+  });
+
+  it('keeps no 404 of a route that does not exist', async () => {
+    expect((await t.request('POST', '/v1/ordres', orderBody(), { 'idempotency-key': 'k-7' })).status).toBe(404);
+    expect((await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'k-7' })).status).toBe(201);
+  });
+
+  it('keeps the 404 of an endpoint that ran (an order that is not there)', async () => {
+    const path = '/v1/orders/ord_01aaaaaaaaaaaaaaaaaaaaaaaa/shipments';
+    const first = await t.request('POST', path, { carrier: 'ups', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-404' });
+    const again = await t.request('POST', path, { carrier: 'ups', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-404' });
+    expect(first.status).toBe(404);
+    expect(again.status).toBe(404);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('compares what the body means, not its bytes: re-indented JSON with keys in another order is the same request', async () => {
+    const body = orderBody();
+    const first = await t.request('POST', '/v1/orders', JSON.stringify(body), { 'idempotency-key': 'k-canonical' });
+    const reordered = Object.fromEntries(Object.entries({ ...body, customer: Object.fromEntries(Object.entries(body.customer).reverse()) }).reverse());
+    const replay = await t.request('POST', '/v1/orders', JSON.stringify(reordered, null, 2), { 'idempotency-key': 'k-canonical' });
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json.id).toBe(first.json.id);
+  });
+
+  it('names what the key was first used for, and whether the path or the body differs', async () => {
+    const body = orderBody();
+    expect((await t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-first' })).status).toBe(201);
+    const otherBody = await t.request('POST', '/v1/orders', { ...body, number: 'ELSE-1' }, { 'idempotency-key': 'k-first' });
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.json.error.code).toBe('idempotency_key_reused');
+    expect(otherBody.json.error.message).toBe('Idempotency-Key "k-first" was first used for POST /v1/orders with another body; send that body again to get its answer, or use a new key');
+    const otherPath = await t.request('POST', '/v1/events/batch', { events: [{ carrier: 'ups', trackingNumber: '1Z1', status: 'in_transit', occurredAt: null }] }, { 'idempotency-key': 'k-first' });
+    expect(otherPath.status).toBe(422);
+    expect(otherPath.json.error.code).toBe('idempotency_key_reused');
+    expect(otherPath.json.error.message).toBe('Idempotency-Key "k-first" was first used for POST /v1/orders, not POST /v1/events/batch; use a new key for another request');
+  });
+
+  it('answers a duplicate while the first is still running with 409, and keeps the first\'s claim', async () => {
+    const body = orderBody();
+    expect((await t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-running' })).status).toBe(201);
+    // The key as it stands while its first request runs: claimed, no answer yet.
+    await t.deps.db.updateTable('idempotency_keys').set({ status_code: 0, response_body: '' }).where('brand_id', '=', t.brand.id).where('key', '=', 'k-running').execute();
+    const duplicate = await t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-running' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.json.error.code).toBe('idempotency_key_in_use');
+    const claim = await t.deps.db.selectFrom('idempotency_keys').select(['status_code']).where('key', '=', 'k-running').executeTakeFirstOrThrow();
+    expect(claim.status_code).toBe(0);
+  });
+
+  it('runs concurrent duplicates once', async () => {
+    const body = orderBody();
+    const answers = await Promise.all([1, 2, 3].map(() => t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-concurrent' })));
+    const first = answers.find((a) => a.status === 201 && a.headers.get('idempotent-replayed') === null)!;
+    expect(first).toBeDefined();
+    for (const other of answers.filter((a) => a !== first)) {
+      if (other.status === 409) expect(other.json.error.code).toBe('idempotency_key_in_use');
+      else expect(other).toMatchObject({ status: 201, json: { id: first.json.id } });
+    }
+    const stored = await t.deps.db.selectFrom('orders').select('id').where('number', '=', body.number).execute();
+    expect(stored).toHaveLength(1);
   });
 });
