@@ -71,8 +71,8 @@ export const CreateOrderSchema = z
     customer: CustomerSchema,
     destination: AddressSchema,
     items: z.array(ItemSchema).min(1, { message: 'must list at least one item' }).max(500),
-    placedAt: instant,
-    shipBy: dateOrInstant.optional(),
+    placedAt: instant.openapi({ description: 'When the order was placed: from 2000-01-01 to at most a day ahead of now' }),
+    shipBy: dateOrInstant.optional().openapi({ description: 'The date promised for shipping: from 2000-01-01 to at most a year ahead of now' }),
   })
   .openapi('CreateOrder');
 export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
@@ -93,7 +93,7 @@ export const EventInputSchema = z
     status: z.enum(SHIPMENT_STATUSES),
     reason: z.enum(EXCEPTION_REASONS).nullish(),
     delayed: z.boolean().optional(),
-    occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset; null if unknown (stored, not folded)' }),
+    occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset, from 2000-01-01 to at most a day ahead of now; null if unknown (stored, not folded)' }),
     location: LocationSchema.nullish(),
     carrierCode: text(64).nullish(),
     carrierText: text(500).nullish(),
@@ -101,7 +101,9 @@ export const EventInputSchema = z
   })
   .openapi('TrackingEventInput');
 
-export const WindowSchema = z.object({ from: instant, to: instant }).openapi('DeliveryWindow');
+export const WindowSchema = z
+  .object({ from: instant, to: instant })
+  .openapi('DeliveryWindow', { description: 'When posted, each end lies from 2000-01-01 to at most a year ahead of now' });
 
 export const PostEventsSchema = z
   .object({

@@ -103,6 +103,32 @@ describe('bad input to orders', () => {
     expect(fields).toEqual(expect.arrayContaining(['placedAt', 'destination.country']));
   });
 
+  it('refuses impossible order dates, naming the field and the range allowed, and stores nothing', async () => {
+    const count = async () => Number((await t.deps.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    // The clock stands at 2026-03-02T15:00:00Z: what happened may be a day ahead, what is promised a year.
+    const happened = '(allowed: 2000-01-01T00:00:00.000Z to 2026-03-03T15:00:00.000Z)';
+    const promised = '(allowed: 2000-01-01T00:00:00.000Z to 2027-03-03T15:00:00.000Z)';
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ placedAt: '0000-01-01T00:00:00Z' }, 'placedAt', `is before the year 2000 ${happened}`],
+      [{ placedAt: '9999-12-31T23:59:59Z' }, 'placedAt', `is more than a day in the future ${happened}`],
+      [{ placedAt: '1999-12-31T23:59:59+01:00' }, 'placedAt', `is before the year 2000 ${happened}`],
+      [{ shipBy: '9999-12-31T23:59:59Z' }, 'shipBy', `is more than a year in the future ${promised}`],
+      [{ shipBy: '0000-01-01' }, 'shipBy', `is before the year 2000 ${promised}`],
+    ];
+    for (const [overrides, field, problem] of cases) {
+      const res = await t.request('POST', '/v1/orders', orderBody(overrides));
+      expect(res.status, JSON.stringify(overrides)).toBe(422);
+      expect(res.json.error.code).toBe('validation_failed');
+      expect(res.json.error.details).toEqual([{ field, problem }]);
+      expect(res.json.error.message).toBe(`impossible time: ${field} ${problem}`);
+    }
+    expect(await count()).toBe(before);
+
+    const plausible = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2026-03-03T14:00:00Z', shipBy: '2027-03-01' }));
+    expect(plausible.status).toBe(201);
+  });
+
   it('refuses bodies that are not JSON (415) and oversized bodies (413)', async () => {
     const text = await t.request('POST', '/v1/orders', 'number=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(text.status).toBe(415);

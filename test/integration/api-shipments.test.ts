@@ -145,15 +145,29 @@ describe('tracking events', () => {
       events: [ev('in_transit', '2026-03-01T10:00:00Z'), ev('delivered', '2031-01-01T00:00:00Z'), ev('in_transit', '1970-01-01T00:00:00Z')],
     });
     expect(res.status).toBe(422);
+    const allowed = '(allowed: 2000-01-01T00:00:00.000Z to 2026-03-03T15:00:00.000Z)';
     expect(res.json.error.details).toEqual([
-      { field: 'events.1.occurredAt', problem: 'is more than a day in the future' },
-      { field: 'events.2.occurredAt', problem: 'is before the year 2000' },
+      { field: 'events.1.occurredAt', problem: `is more than a day in the future ${allowed}` },
+      { field: 'events.2.occurredAt', problem: `is before the year 2000 ${allowed}` },
     ]);
     const unreal = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-01T10:00:00Z'), ev('in_transit', '2026-02-30T10:00:00Z')] });
     expect(unreal.status).toBe(422);
     expect(unreal.json.error.details).toEqual([{ field: 'events.1.occurredAt', problem: 'is not a real date-time' }]);
     const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
     expect(got.json.events).toEqual([]);
+  });
+
+  it('refuses an impossible estimated delivery window, naming the field and the range allowed, and stores nothing', async () => {
+    const shipment = await newShipment();
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [ev('in_transit', '2026-03-01T10:00:00Z')],
+      estimatedDelivery: { from: '2026-03-04T08:00:00Z', to: '9999-12-31T23:59:59Z' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toEqual([{ field: 'estimatedDelivery.to', problem: 'is more than a year in the future (allowed: 2000-01-01T00:00:00.000Z to 2027-03-03T15:00:00.000Z)' }]);
+    expect(res.json.error.message).toContain('estimatedDelivery.to');
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json).toMatchObject({ events: [], estimatedDelivery: null });
   });
 
   it('refuses unknown statuses and reasons', async () => {
