@@ -7,6 +7,7 @@ import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../sh
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
 import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';
 import { LabelSummarySchema } from '../labels/summary.js';
+import { strictObject } from './request-fields.js';
 
 const text = (max: number) =>
   z
@@ -207,17 +208,30 @@ export const ShipmentIdParam = idParam('shipmentId', 'shp_01jd000000000000000000
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
-export const ListOrdersQuery = z.object({
+/**
+ * A list's query: a parameter it does not know is refused by name rather than ignored, as a
+ * misspelt filter would otherwise answer with the whole unfiltered list.
+ */
+export const listQuery = <T extends z.ZodRawShape>(shape: T) => strictObject(shape, `the parameters are ${Object.keys(shape).join(', ')}`);
+
+const limit = (max: number, byDefault: number) => z.coerce.number().int().min(1).max(max).default(byDefault);
+const cursor = z.string().max(200).optional();
+
+export const ListOrdersQuery = listQuery({
   status: z.enum(SHIPMENT_STATUSES).optional().openapi({ description: 'Orders with at least one shipment in this status' }),
+  number: text(64).optional().openapi({ description: 'The store’s order number, exactly as it was sent (the one order with it, or none)' }),
   placedAfter: instant.optional(),
   placedBefore: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: limit(200, 50),
+  cursor,
 });
 
-export const ListShipmentsQuery = z.object({
+export const ListShipmentsQuery = listQuery({
   status: z.enum(SHIPMENT_STATUSES).optional(),
-  carrier: z.string().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  carrier: z.string().max(32).optional().openapi({ description: 'A carrier code such as ups (an unknown one is refused with 422, as in a body)' }),
+  trackingNumber: text(64)
+    .optional()
+    .openapi({ description: 'The tracking number, compared as stored (upper case, no spaces): the shipments with it, one per carrier, or with carrier the one' }),
+  limit: limit(200, 50),
+  cursor,
 });

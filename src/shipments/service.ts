@@ -4,8 +4,8 @@
 import type { z } from '@hono/zod-openapi';
 import type { BatchEventsSchema, CreateShipmentInput, PostEventsSchema } from '../api/schemas.js';
 import type { TrackingEventInput } from '../carriers/types.js';
-import { isKnownCarrier, KNOWN_CARRIERS } from '../carriers/registry.js';
-import { detectTrackingNumber } from '../carriers/tracking-numbers/index.js';
+import { knownCarrier } from '../carriers/registry.js';
+import { detectTrackingNumber, normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
@@ -25,17 +25,15 @@ export async function createShipment(deps: Deps, brand: BrandRow, orderId: strin
   if (!input.label && !input.trackingNumber) {
     throw new AppError('validation_failed', 'a shipment needs a trackingNumber, or label: true to buy one', [{ field: 'trackingNumber', problem: 'is required unless label is true' }]);
   }
-  if (input.carrier && !isKnownCarrier(input.carrier.toLowerCase())) {
-    throw new AppError('validation_failed', `unknown carrier "${input.carrier}"`, [{ field: 'carrier', problem: `must be one of: ${KNOWN_CARRIERS.join(', ')}` }]);
-  }
+  const namedCarrier = input.carrier === undefined ? undefined : knownCarrier(input.carrier);
   // A label is bought (the carrier chosen, the parcel checked, the purchase recorded) in src/labels.
   if (input.label) return purchaseLabel(deps, brand, order, input);
-  const carrier = input.carrier ? input.carrier.toLowerCase() : carrierFromNumber(input.trackingNumber ?? '');
+  const carrier = namedCarrier ?? carrierFromNumber(input.trackingNumber ?? '');
   if (input.scenario && carrier !== 'simulated') {
     throw new AppError('validation_failed', 'scenario applies to the simulated carrier only', [{ field: 'scenario', problem: 'only for carrier simulated' }]);
   }
   const now = deps.clock.now();
-  const trackingNumber = (input.trackingNumber ?? '').toUpperCase().replace(/\s+/g, '');
+  const trackingNumber = normalizeTrackingInput(input.trackingNumber ?? '');
 
   return deps.db.transaction().execute(async (trx) => {
     const shipment = pendingShipmentRow({ brandId: brand.id, orderId: order.id, carrier, trackingNumber, service: input.service, direction: input.direction, now });
@@ -147,7 +145,7 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
   const groupIndex = new Map<string, number>();
   const groupOfEvent = body.events.map((event) => {
     const carrier = event.carrier.toLowerCase();
-    const trackingNumber = event.trackingNumber.toUpperCase().replace(/\s+/g, '');
+    const trackingNumber = normalizeTrackingInput(event.trackingNumber);
     const key = `${carrier}|${trackingNumber}`;
     let index = groupIndex.get(key);
     if (index === undefined) {

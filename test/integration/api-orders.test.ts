@@ -62,6 +62,35 @@ describe('orders', () => {
     expect(bad.json.error.details[0].field).toBe('cursor');
   });
 
+  it('finds an order by its number, exactly', async () => {
+    const mine = orderBody({ number: `NW-${Date.now()}` });
+    const created = await t.request('POST', '/v1/orders', mine);
+    await t.request('POST', '/v1/orders', orderBody({ number: `${mine.number}-2` }));
+    const found = await t.request('GET', `/v1/orders?number=${encodeURIComponent(mine.number)}`);
+    expect(found.status).toBe(200);
+    expect(found.json.data.map((o: { id: string }) => o.id)).toEqual([created.json.id]);
+    expect(found.json.nextCursor).toBeNull();
+    expect((await t.request('GET', `/v1/orders?number=${encodeURIComponent(mine.number.toLowerCase())}`)).json.data).toEqual([]);
+    expect((await t.request('GET', '/v1/orders?number=NO-SUCH-ORDER')).json.data).toEqual([]);
+    const { apiKey: otherKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Number Snooper' });
+    const foreign = await t.request('GET', `/v1/orders?number=${encodeURIComponent(mine.number)}`, undefined, { authorization: `Bearer ${otherKey}` });
+    expect(foreign.json.data).toEqual([]);
+  });
+
+  it('refuses a query parameter it does not know, naming it', async () => {
+    const res = await t.request('GET', '/v1/orders?numbr=NW-10001');
+    expect(res.status).toBe(422);
+    expect(res.json.error.code).toBe('validation_failed');
+    expect(res.json.error.message).toContain('"numbr"');
+    expect(res.json.error.details).toEqual([{ field: '(query)', problem: expect.stringContaining('has no field "numbr"') }]);
+    expect(res.json.error.details[0].problem).toContain('status, number, placedAfter, placedBefore, limit, cursor');
+    for (const list of ['/v1/shipments', '/v1/returns', '/v1/messages', '/v1/catalogue/products', '/v1/inbound-webhooks/deliveries']) {
+      const misspelt = await t.request('GET', `${list}?limit=5&nosuch=1`);
+      expect(misspelt.status, list).toBe(422);
+      expect(misspelt.json.error.message, list).toContain('has no field "nosuch"');
+    }
+  });
+
   it('seals every brand from every other: a foreign order answers 404', async () => {
     const { apiKey: otherKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Other Brand' });
     const mine = await t.request('POST', '/v1/orders', orderBody());
