@@ -1,10 +1,11 @@
 // /v1 middleware: API-key authentication, JSON-only bodies, and Stripe-style Idempotency-Key.
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { findBrandByApiKey } from '../brands/repo.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
-import { AppError } from '../lib/errors.js';
-import { sha256Hex } from '../lib/crypto.js';
+import { AppError, type ErrorCode } from '../lib/errors.js';
+import { canonicalJson, sha256Hex } from '../lib/crypto.js';
 import type { AppEnv } from './context.js';
 
 const BRAND_CACHE_MS = 10_000;
@@ -64,10 +65,20 @@ export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Idempotency-Key on POST, the way Stripe does it: the first request with a key runs and its
- * answer is kept; a retry with the same key and the same body gets the same answer back; the
- * same key with a different body is refused; a retry while the first is still running gets 409.
- * Answers of 5xx are not kept, so the client may retry them.
+ * Idempotency-Key on POST, the way Stripe does it: an answer is kept only once the endpoint has
+ * run. The first request with a key claims it and runs; a retry with the same key and the same
+ * request (method, path, and body compared by what it means: JSON as its canonical form, keys
+ * sorted and no whitespace) gets the kept answer back with `Idempotent-Replayed: true`; the same
+ * key on another path or with another body is refused (422 idempotency_key_reused, naming what the
+ * key was first used for and what differs); a retry while the first still runs gets 409
+ * idempotency_key_in_use, which claims nothing.
+ *
+ * Kept: every 2xx, and the endpoint's own answers to a request it ran, refusals included (409
+ * conflict, invalid_transition, carrier_not_connected; 404 for an order or shipment that is not
+ * there). Not kept, so the key is free again and the corrected or later retry runs: refusals of
+ * the request as sent, which change nothing stored (400 malformed JSON or bad request, 401, 404
+ * of a route that does not exist, 413, 415, 422 validation, 429), and every 5xx. An error code
+ * added later is kept until listed here: a retry refused wrongly is safer than one run twice.
  */
 export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -75,14 +86,14 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     if (c.req.method !== 'POST' || key === undefined) return next();
     if (key.length === 0 || key.length > 255) throw new AppError('bad_request', 'Idempotency-Key must be 1 to 255 characters');
     const brand = c.get('brand');
-    const requestHash = sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+    const request = { method: c.req.method, path: c.req.path };
+    const requestHash = sha256Hex(`${request.method} ${request.path}\n${bodyMeaning(c.req.header('content-type'), await c.req.text())}`);
     const claimed = await deps.db
       .insertInto('idempotency_keys')
       .values({
         brand_id: brand.id,
         key,
-        method: c.req.method,
-        path: c.req.path,
+        ...request,
         request_hash: requestHash,
         status_code: 0,
         response_body: '',
@@ -91,7 +102,7 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
       .onConflict((oc) => oc.columns(['brand_id', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
-    if (!claimed) return replay(deps, c, brand.id, key, requestHash);
+    if (!claimed) return replay(deps, brand.id, key, { ...request, hash: requestHash });
 
     try {
       await next();
@@ -100,11 +111,12 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
       throw error;
     }
     const response = c.res;
-    if (response.status >= 500) {
+    const body = await response.clone().text();
+    const answer = { status: response.status, errorCode: errorCodeOf(body), routeMatched: matchedRoutes(c).some((route) => route.method === c.req.method) };
+    if (!isKeptAnswer(answer)) {
       await forget(deps, brand.id, key);
       return;
     }
-    const body = await response.clone().text();
     await deps.db
       .updateTable('idempotency_keys')
       .set({ status_code: response.status, response_body: body })
@@ -114,16 +126,57 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
   };
 }
 
-async function replay(deps: Deps, c: Context<AppEnv>, brandId: string, key: string, requestHash: string) {
-  const saved = await deps.db.selectFrom('idempotency_keys').selectAll().where('brand_id', '=', brandId).where('key', '=', key).executeTakeFirstOrThrow();
-  if (saved.request_hash !== requestHash) {
-    throw new AppError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request (${saved.method} ${saved.path} with another body)`);
+/** Error codes of requests refused as sent, before the endpoint ran (see idempotency above). */
+const REFUSED_AS_SENT: ReadonlySet<string> = new Set<ErrorCode>(['malformed_json', 'bad_request', 'unauthorized', 'payload_too_large', 'unsupported_media_type', 'validation_failed', 'rate_limited']);
+
+/** Whether an answer is kept under its Idempotency-Key; `routeMatched`: the request named an endpoint. */
+export function isKeptAnswer(answer: { status: number; errorCode: string | undefined; routeMatched: boolean }): boolean {
+  if (answer.status >= 500) return false;
+  if (answer.status < 400) return true;
+  if (answer.errorCode === 'not_found') return answer.routeMatched;
+  return answer.errorCode === undefined || !REFUSED_AS_SENT.has(answer.errorCode);
+}
+
+/** What a body says, for comparing retries: JSON in canonical form, anything else (CSV, malformed JSON) as sent. */
+export function bodyMeaning(contentType: string | undefined, body: string): string {
+  if (!/^application\/json\b/i.test(contentType?.trim() ?? '')) return body;
+  try {
+    return canonicalJson(JSON.parse(body));
+  } catch {
+    return body; // refused as malformed JSON, so never kept
   }
+}
+
+const errorCodeOf = (body: string): string | undefined => {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+type KeyedRequest = { method: string; path: string; hash: string };
+
+async function replay(deps: Deps, brandId: string, key: string, request: KeyedRequest) {
+  const saved = await deps.db.selectFrom('idempotency_keys').selectAll().where('brand_id', '=', brandId).where('key', '=', key).executeTakeFirstOrThrow();
+  const reuse = reuseProblem(key, saved, request);
+  if (reuse) throw new AppError('idempotency_key_reused', reuse);
   if (saved.status_code === 0) throw new AppError('idempotency_key_in_use', `a request with Idempotency-Key "${key}" is still being processed; retry shortly`);
   return new Response(saved.response_body, {
     status: saved.status_code,
     headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
   });
+}
+
+/** Why a key's first request and this one differ (the path, else the body), or null when they are the same request. */
+export function reuseProblem(key: string, first: { method: string; path: string; request_hash: string }, request: KeyedRequest): string | null {
+  const firstUse = `${first.method} ${first.path}`;
+  if (first.method !== request.method || first.path !== request.path) {
+    return `Idempotency-Key "${key}" was first used for ${firstUse}, not ${request.method} ${request.path}; use a new key for another request`;
+  }
+  if (first.request_hash !== request.hash) return `Idempotency-Key "${key}" was first used for ${firstUse} with another body; send that body again to get its answer, or use a new key`;
+  return null;
 }
 
 const forget = (deps: Deps, brandId: string, key: string) =>

@@ -7,6 +7,7 @@ import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../sh
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
 import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';
 import { LabelSummarySchema } from '../labels/summary.js';
+import { strictObject } from './request-fields.js';
 
 const text = (max: number) =>
   z
@@ -71,8 +72,8 @@ export const CreateOrderSchema = z
     customer: CustomerSchema,
     destination: AddressSchema,
     items: z.array(ItemSchema).min(1, { message: 'must list at least one item' }).max(500),
-    placedAt: instant,
-    shipBy: dateOrInstant.optional(),
+    placedAt: instant.openapi({ description: 'When the order was placed: from 2000-01-01 to at most a day ahead of now' }),
+    shipBy: dateOrInstant.optional().openapi({ description: 'The date promised for shipping: from 2000-01-01 to at most a year ahead of now' }),
   })
   .openapi('CreateOrder');
 export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
@@ -93,7 +94,7 @@ export const EventInputSchema = z
     status: z.enum(SHIPMENT_STATUSES),
     reason: z.enum(EXCEPTION_REASONS).nullish(),
     delayed: z.boolean().optional(),
-    occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset; null if unknown (stored, not folded)' }),
+    occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset, from 2000-01-01 to at most a day ahead of now; null if unknown (stored, not folded)' }),
     location: LocationSchema.nullish(),
     carrierCode: text(64).nullish(),
     carrierText: text(500).nullish(),
@@ -101,7 +102,9 @@ export const EventInputSchema = z
   })
   .openapi('TrackingEventInput');
 
-export const WindowSchema = z.object({ from: instant, to: instant }).openapi('DeliveryWindow');
+export const WindowSchema = z
+  .object({ from: instant, to: instant })
+  .openapi('DeliveryWindow', { description: 'When posted, each end lies from 2000-01-01 to at most a year ahead of now' });
 
 export const PostEventsSchema = z
   .object({
@@ -205,17 +208,30 @@ export const ShipmentIdParam = idParam('shipmentId', 'shp_01jd000000000000000000
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
-export const ListOrdersQuery = z.object({
+/**
+ * A list's query: a parameter it does not know is refused by name rather than ignored, as a
+ * misspelt filter would otherwise answer with the whole unfiltered list.
+ */
+export const listQuery = <T extends z.ZodRawShape>(shape: T) => strictObject(shape, `the parameters are ${Object.keys(shape).join(', ')}`);
+
+const limit = (max: number, byDefault: number) => z.coerce.number().int().min(1).max(max).default(byDefault);
+const cursor = z.string().max(200).optional();
+
+export const ListOrdersQuery = listQuery({
   status: z.enum(SHIPMENT_STATUSES).optional().openapi({ description: 'Orders with at least one shipment in this status' }),
+  number: text(64).optional().openapi({ description: 'The store’s order number, exactly as it was sent (the one order with it, or none)' }),
   placedAfter: instant.optional(),
   placedBefore: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: limit(200, 50),
+  cursor,
 });
 
-export const ListShipmentsQuery = z.object({
+export const ListShipmentsQuery = listQuery({
   status: z.enum(SHIPMENT_STATUSES).optional(),
-  carrier: z.string().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  carrier: z.string().max(32).optional().openapi({ description: 'A carrier code such as ups (an unknown one is refused with 422, as in a body)' }),
+  trackingNumber: text(64)
+    .optional()
+    .openapi({ description: 'The tracking number, compared as stored (upper case, no spaces): the shipments with it, one per carrier, or with carrier the one' }),
+  limit: limit(200, 50),
+  cursor,
 });

@@ -2,7 +2,7 @@
 // rows), settings, the bought-together recount, recommendations for an order, and the figures.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema } from '../api/schemas.js';
+import { ErrorSchema, listQuery } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
@@ -82,7 +82,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
       tags,
       summary: 'The catalogue, by id',
       security,
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), after: z.string().max(100).optional() }) },
+      request: { query: listQuery({ limit: z.coerce.number().int().min(1).max(500).default(100), after: z.string().max(100).optional() }) },
       responses: { 200: json(z.object({ data: z.array(ProductOut), nextAfter: z.string().nullable() }), 'A page of products'), ...errors },
     }),
     async (c) => {

@@ -3,7 +3,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema, listOf } from '../api/schemas.js';
+import { ErrorSchema, listOf, listQuery } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import type { InboundEventRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
@@ -117,7 +117,7 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       summary: 'Deliveries received, newest first; `state=parked` lists those whose tracking number matched no shipment yet',
       security,
       request: {
-        query: z.object({
+        query: listQuery({
           state: z.enum(['received', 'processed', 'parked', 'failed']).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
           cursor: z.string().max(64).optional().openapi({ description: 'nextCursor of the previous page' }),

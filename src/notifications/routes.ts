@@ -2,7 +2,7 @@
 // person's update (hybrid mode), template previews, and the brand's messaging settings.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema } from '../api/schemas.js';
+import { ErrorSchema, listQuery } from '../api/schemas.js';
 import { getBrand, updateBrandSettings } from '../brands/repo.js';
 import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
@@ -94,7 +94,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       tags: ['Messages'],
       summary: 'Messages by state, newest first — `state=failed` is the dead-letter list',
       security,
-      request: { query: z.object({ state: z.enum(['pending', 'held', 'sending', 'sent', 'delivered', 'failed', 'dropped']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      request: { query: listQuery({ state: z.enum(['pending', 'held', 'sending', 'sent', 'delivered', 'failed', 'dropped']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: { 200: json(z.object({ data: z.array(MessageSchema) }), 'Messages'), ...errors },
     }),
     async (c) => {

@@ -1,5 +1,7 @@
 // Read-side queries for lists: cursor pagination over prefixed ULIDs (newest first).
 import { decodeCursor, encodeCursor } from '../api/serialize.js';
+import { KNOWN_CARRIERS, knownCarrier } from '../carriers/registry.js';
+import { normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { OrderRow, ShipmentRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
@@ -22,11 +24,12 @@ function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
 export async function listOrders(
   deps: Deps,
   brandId: string,
-  query: { status?: string; placedAfter?: string; placedBefore?: string; limit: number; cursor?: string },
+  query: { status?: string; number?: string; placedAfter?: string; placedBefore?: string; limit: number; cursor?: string },
 ): Promise<Page<OrderRow>> {
   const after = cursorId(query.cursor);
   let q = deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brandId);
   if (after) q = q.where('id', '<', after);
+  if (query.number !== undefined) q = q.where('number', '=', query.number); // the unique (brand_id, number) index
   if (query.placedAfter) q = q.where('placed_at', '>=', new Date(query.placedAfter).toISOString());
   if (query.placedBefore) q = q.where('placed_at', '<', new Date(query.placedBefore).toISOString());
   if (query.status) {
@@ -41,13 +44,19 @@ export async function listOrders(
 export async function listShipments(
   deps: Deps,
   brandId: string,
-  query: { status?: string; carrier?: string; limit: number; cursor?: string },
+  query: { status?: string; carrier?: string; trackingNumber?: string; limit: number; cursor?: string },
 ): Promise<Page<ShipmentRow>> {
   const after = cursorId(query.cursor);
+  const carrier = query.carrier === undefined ? undefined : knownCarrier(query.carrier);
   let q = deps.db.selectFrom('shipments').selectAll().where('brand_id', '=', brandId);
   if (after) q = q.where('id', '<', after);
   if (query.status) q = q.where('status', '=', query.status);
-  if (query.carrier) q = q.where('carrier', '=', query.carrier);
+  if (carrier) q = q.where('carrier', '=', carrier);
+  if (query.trackingNumber !== undefined) {
+    // The unique (brand_id, carrier, tracking_number) index finds it; without a carrier, one probe per known carrier.
+    if (!carrier) q = q.where('carrier', 'in', KNOWN_CARRIERS);
+    q = q.where('tracking_number', '=', normalizeTrackingInput(query.trackingNumber));
+  }
   return page(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
 }
 

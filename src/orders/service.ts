@@ -5,6 +5,7 @@ import type { BrandRow, OrderRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { canonicalHash } from '../lib/crypto.js';
 import { hasPrefix, newId } from '../lib/ids.js';
+import { assertPlausibleTimes } from '../lib/plausible-times.js';
 import { DAY_MS } from '../lib/time.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { hubBaseUrl } from '../hub/hosts.js';
@@ -15,6 +16,13 @@ export const ORDER_CREATED_JOB = 'order.created';
 export type CreateOrderOutcome = { order: OrderRow; created: boolean };
 
 export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrderInput): Promise<CreateOrderOutcome> {
+  assertPlausibleTimes(
+    [
+      { field: 'placedAt', value: input.placedAt, kind: 'happened' },
+      { field: 'shipBy', value: input.shipBy, kind: 'promised' },
+    ],
+    deps.clock.now(),
+  );
   const now = deps.clock.now().toISOString();
   const contentHash = canonicalHash(input);
   const row: OrderRow = {

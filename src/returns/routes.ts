@@ -3,7 +3,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
 import { decodeCursor, encodeCursor } from '../api/serialize.js';
-import { ErrorSchema } from '../api/schemas.js';
+import { ErrorSchema, listQuery } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
@@ -107,7 +107,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       tags,
       summary: 'Returns, newest first (state=requested is the approval queue)',
       security,
-      request: { query: z.object({ state: z.enum(RETURN_STATES).optional(), orderId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }) },
+      request: { query: listQuery({ state: z.enum(RETURN_STATES).optional(), orderId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }) },
       responses: { 200: json(z.object({ data: z.array(ReturnSchema), nextCursor: z.string().nullable() }), 'A page of returns'), ...errors },
     }),
     async (c) => {

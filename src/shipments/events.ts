@@ -1,8 +1,8 @@
 // Normalizing events before they are stored: timestamps to UTC, a dedupe key for every event,
-// and the checks that refuse impossible input. Pure.
+// and the check that refuses control characters in text (times: lib/plausible-times.ts). Pure.
 import type { TrackingEventInput } from '../carriers/types.js';
 import { canonicalJson, sha256Hex } from '../lib/crypto.js';
-import { DAY_MS, parseInstant } from '../lib/time.js';
+import { parseInstant } from '../lib/time.js';
 import type { ExceptionReason, ShipmentStatus } from './vocabulary.js';
 
 export type NormalizedEvent = {
@@ -15,27 +15,6 @@ export type NormalizedEvent = {
   carrierCode: string | null;
   carrierText: string | null;
   location: string | null; // JSON
-};
-
-/** Carrier data older than this is not a parcel in flight; newer than `now + 1 day` is a broken clock. */
-const EARLIEST_PLAUSIBLE = Date.parse('2000-01-01T00:00:00Z');
-const FUTURE_TOLERANCE_MS = DAY_MS;
-
-export type TimestampProblem = 'not_iso_with_offset' | 'too_old' | 'in_the_future';
-
-export function checkOccurredAt(value: string | null | undefined, now: Date): TimestampProblem | null {
-  if (value === null || value === undefined) return null;
-  const date = parseInstant(value);
-  if (!date) return 'not_iso_with_offset';
-  if (date.getTime() < EARLIEST_PLAUSIBLE) return 'too_old';
-  if (date.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return 'in_the_future';
-  return null;
-}
-
-export const TIMESTAMP_PROBLEM_TEXT: Record<TimestampProblem, string> = {
-  not_iso_with_offset: 'must be an ISO-8601 date-time with a time zone offset, e.g. 2026-03-01T14:05:00-05:00',
-  too_old: 'is before the year 2000',
-  in_the_future: 'is more than a day in the future',
 };
 
 /**

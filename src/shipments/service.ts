@@ -4,15 +4,15 @@
 import type { z } from '@hono/zod-openapi';
 import type { BatchEventsSchema, CreateShipmentInput, PostEventsSchema } from '../api/schemas.js';
 import type { TrackingEventInput } from '../carriers/types.js';
-import { isKnownCarrier, KNOWN_CARRIERS } from '../carriers/registry.js';
-import { detectTrackingNumber } from '../carriers/tracking-numbers/index.js';
+import { knownCarrier } from '../carriers/registry.js';
+import { detectTrackingNumber, normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
-import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { assertPlausibleTimes, type TimedField } from '../lib/plausible-times.js';
 import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { purchaseLabel } from '../labels/purchase.js';
-import { checkOccurredAt, TIMESTAMP_PROBLEM_TEXT } from './events.js';
 import { ingestByTrackingNumber, ingestForShipment, type NumberedEvents } from './hot-ingest.js';
 import { readShipmentWithEvents, type ShipmentWithEvents } from './hot-reads.js';
 import { pendingShipmentRow } from './rows.js';
@@ -25,17 +25,15 @@ export async function createShipment(deps: Deps, brand: BrandRow, orderId: strin
   if (!input.label && !input.trackingNumber) {
     throw new AppError('validation_failed', 'a shipment needs a trackingNumber, or label: true to buy one', [{ field: 'trackingNumber', problem: 'is required unless label is true' }]);
   }
-  if (input.carrier && !isKnownCarrier(input.carrier.toLowerCase())) {
-    throw new AppError('validation_failed', `unknown carrier "${input.carrier}"`, [{ field: 'carrier', problem: `must be one of: ${KNOWN_CARRIERS.join(', ')}` }]);
-  }
+  const namedCarrier = input.carrier === undefined ? undefined : knownCarrier(input.carrier);
   // A label is bought (the carrier chosen, the parcel checked, the purchase recorded) in src/labels.
   if (input.label) return purchaseLabel(deps, brand, order, input);
-  const carrier = input.carrier ? input.carrier.toLowerCase() : carrierFromNumber(input.trackingNumber ?? '');
+  const carrier = namedCarrier ?? carrierFromNumber(input.trackingNumber ?? '');
   if (input.scenario && carrier !== 'simulated') {
     throw new AppError('validation_failed', 'scenario applies to the simulated carrier only', [{ field: 'scenario', problem: 'only for carrier simulated' }]);
   }
   const now = deps.clock.now();
-  const trackingNumber = (input.trackingNumber ?? '').toUpperCase().replace(/\s+/g, '');
+  const trackingNumber = normalizeTrackingInput(input.trackingNumber ?? '');
 
   return deps.db.transaction().execute(async (trx) => {
     const shipment = pendingShipmentRow({ brandId: brand.id, orderId: order.id, carrier, trackingNumber, service: input.service, direction: input.direction, now });
@@ -107,15 +105,9 @@ function toTrackingEvent(body: EventBody): TrackingEventInput {
   };
 }
 
-/** Refuses the whole request when any event's time is impossible, naming each one. */
-function assertPlausibleTimes(events: readonly { occurredAt: string | null }[], now: Date, path: string): void {
-  const problems: FieldProblem[] = [];
-  events.forEach((event, index) => {
-    const problem = checkOccurredAt(event.occurredAt, now);
-    if (problem) problems.push({ field: `${path}.${index}.occurredAt`, problem: TIMESTAMP_PROBLEM_TEXT[problem] });
-  });
-  if (problems.length > 0) throw new AppError('validation_failed', `${problems.length} event(s) have an impossible occurredAt`, problems);
-}
+/** Each event's occurredAt, named by its place in the body, for assertPlausibleTimes. */
+const eventTimes = (events: readonly { occurredAt: string | null }[]): TimedField[] =>
+  events.map((event, index) => ({ field: `events.${index}.occurredAt`, value: event.occurredAt, kind: 'happened' }));
 
 export async function postShipmentEvents(
   deps: Deps,
@@ -125,7 +117,11 @@ export async function postShipmentEvents(
   source: EventSource,
 ): Promise<{ shipment: ShipmentRow; outcome: IngestOutcome }> {
   const now = deps.clock.now();
-  assertPlausibleTimes(body.events, now, 'events');
+  const window = body.estimatedDelivery;
+  assertPlausibleTimes(
+    [...eventTimes(body.events), { field: 'estimatedDelivery.from', value: window?.from, kind: 'promised' }, { field: 'estimatedDelivery.to', value: window?.to, kind: 'promised' }],
+    now,
+  );
   const result = await ingestForShipment(deps.direct, now, { shipmentId, brandId: brand.id }, source, body.events.map(toTrackingEvent), body.estimatedDelivery ?? null);
   if (!result) throw notFound(`shipment ${shipmentId}`);
   recordIngest(deps, source, [result.outcome]);
@@ -141,7 +137,7 @@ export type BatchResult = {
 
 export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typeof BatchEventsSchema>, source: EventSource): Promise<BatchResult> {
   const now = deps.clock.now();
-  assertPlausibleTimes(body.events, now, 'events');
+  assertPlausibleTimes(eventTimes(body.events), now);
 
   // One group of events per carrier and tracking number (as stored: lowercase carrier, number in
   // capitals without spaces), in order of first appearance.
@@ -149,7 +145,7 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
   const groupIndex = new Map<string, number>();
   const groupOfEvent = body.events.map((event) => {
     const carrier = event.carrier.toLowerCase();
-    const trackingNumber = event.trackingNumber.toUpperCase().replace(/\s+/g, '');
+    const trackingNumber = normalizeTrackingInput(event.trackingNumber);
     const key = `${carrier}|${trackingNumber}`;
     let index = groupIndex.get(key);
     if (index === undefined) {

@@ -62,6 +62,35 @@ describe('orders', () => {
     expect(bad.json.error.details[0].field).toBe('cursor');
   });
 
+  it('finds an order by its number, exactly', async () => {
+    const mine = orderBody({ number: `NW-${Date.now()}` });
+    const created = await t.request('POST', '/v1/orders', mine);
+    await t.request('POST', '/v1/orders', orderBody({ number: `${mine.number}-2` }));
+    const found = await t.request('GET', `/v1/orders?number=${encodeURIComponent(mine.number)}`);
+    expect(found.status).toBe(200);
+    expect(found.json.data.map((o: { id: string }) => o.id)).toEqual([created.json.id]);
+    expect(found.json.nextCursor).toBeNull();
+    expect((await t.request('GET', `/v1/orders?number=${encodeURIComponent(mine.number.toLowerCase())}`)).json.data).toEqual([]);
+    expect((await t.request('GET', '/v1/orders?number=NO-SUCH-ORDER')).json.data).toEqual([]);
+    const { apiKey: otherKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Number Snooper' });
+    const foreign = await t.request('GET', `/v1/orders?number=${encodeURIComponent(mine.number)}`, undefined, { authorization: `Bearer ${otherKey}` });
+    expect(foreign.json.data).toEqual([]);
+  });
+
+  it('refuses a query parameter it does not know, naming it', async () => {
+    const res = await t.request('GET', '/v1/orders?numbr=NW-10001');
+    expect(res.status).toBe(422);
+    expect(res.json.error.code).toBe('validation_failed');
+    expect(res.json.error.message).toContain('"numbr"');
+    expect(res.json.error.details).toEqual([{ field: '(query)', problem: expect.stringContaining('has no field "numbr"') }]);
+    expect(res.json.error.details[0].problem).toContain('status, number, placedAfter, placedBefore, limit, cursor');
+    for (const list of ['/v1/shipments', '/v1/returns', '/v1/messages', '/v1/catalogue/products', '/v1/inbound-webhooks/deliveries']) {
+      const misspelt = await t.request('GET', `${list}?limit=5&nosuch=1`);
+      expect(misspelt.status, list).toBe(422);
+      expect(misspelt.json.error.message, list).toContain('has no field "nosuch"');
+    }
+  });
+
   it('seals every brand from every other: a foreign order answers 404', async () => {
     const { apiKey: otherKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Other Brand' });
     const mine = await t.request('POST', '/v1/orders', orderBody());
@@ -101,6 +130,32 @@ describe('bad input to orders', () => {
     expect(res.status).toBe(422);
     const fields = res.json.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['placedAt', 'destination.country']));
+  });
+
+  it('refuses impossible order dates, naming the field and the range allowed, and stores nothing', async () => {
+    const count = async () => Number((await t.deps.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    // The clock stands at 2026-03-02T15:00:00Z: what happened may be a day ahead, what is promised a year.
+    const happened = '(allowed: 2000-01-01T00:00:00.000Z to 2026-03-03T15:00:00.000Z)';
+    const promised = '(allowed: 2000-01-01T00:00:00.000Z to 2027-03-03T15:00:00.000Z)';
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ placedAt: '0000-01-01T00:00:00Z' }, 'placedAt', `is before the year 2000 ${happened}`],
+      [{ placedAt: '9999-12-31T23:59:59Z' }, 'placedAt', `is more than a day in the future ${happened}`],
+      [{ placedAt: '1999-12-31T23:59:59+01:00' }, 'placedAt', `is before the year 2000 ${happened}`],
+      [{ shipBy: '9999-12-31T23:59:59Z' }, 'shipBy', `is more than a year in the future ${promised}`],
+      [{ shipBy: '0000-01-01' }, 'shipBy', `is before the year 2000 ${promised}`],
+    ];
+    for (const [overrides, field, problem] of cases) {
+      const res = await t.request('POST', '/v1/orders', orderBody(overrides));
+      expect(res.status, JSON.stringify(overrides)).toBe(422);
+      expect(res.json.error.code).toBe('validation_failed');
+      expect(res.json.error.details).toEqual([{ field, problem }]);
+      expect(res.json.error.message).toBe(`impossible time: ${field} ${problem}`);
+    }
+    expect(await count()).toBe(before);
+
+    const plausible = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2026-03-03T14:00:00Z', shipBy: '2027-03-01' }));
+    expect(plausible.status).toBe(201);
   });
 
   it('refuses bodies that are not JSON (415) and oversized bodies (413)', async () => {
@@ -153,11 +208,104 @@ describe('Idempotency-Key', () => {
     expect(reused.json.error.code).toBe('idempotency_key_reused');
   });
 
-  it('keeps 4xx answers too, as Stripe does', async () => {
-    const first = await t.request('POST', '/v1/orders', { number: 'bad' }, { 'idempotency-key': 'key-3' });
-    const again = await t.request('POST', '/v1/orders', { number: 'bad' }, { 'idempotency-key': 'key-3' });
-    expect(first.status).toBe(422);
-    expect(again.status).toBe(422);
+  it('keeps the endpoint\'s own refusals (409) and replays them', async () => {
+    const taken = orderBody();
+    expect((await t.request('POST', '/v1/orders', taken)).status).toBe(201);
+    const clash = { ...taken, items: [{ sku: 'OTHER', name: 'Other', quantity: 2 }] };
+    const first = await t.request('POST', '/v1/orders', clash, { 'idempotency-key': 'key-3' });
+    const again = await t.request('POST', '/v1/orders', clash, { 'idempotency-key': 'key-3' });
+    expect(first.status).toBe(409);
+    expect(again.status).toBe(409);
+    expect(again.json).toEqual(first.json);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('keeps no answer to a request that failed validation: the corrected retry with the same key runs', async () => {
+    const invalid = await t.request('POST', '/v1/orders', { number: 'IDEM-4' }, { 'idempotency-key': 'k-4' });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error.code).toBe('validation_failed');
+    const sameAgain = await t.request('POST', '/v1/orders', { number: 'IDEM-4' }, { 'idempotency-key': 'k-4' });
+    expect(sameAgain.status).toBe(422);
+    expect(sameAgain.headers.get('idempotent-replayed')).toBeNull();
+    const corrected = await t.request('POST', '/v1/orders', orderBody({ number: 'IDEM-4' }), { 'idempotency-key': 'k-4' });
+    expect(corrected.status).toBe(201);
+    const replayed = await t.request('POST', '/v1/orders', orderBody({ number: 'IDEM-4' }), { 'idempotency-key': 'k-4' });
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.json.id).toBe(corrected.json.id);
+  });
+
+  it('keeps no answer to malformed JSON', async () => {
+    expect((await t.request('POST', '/v1/orders', '{"number": ', { 'idempotency-key': 'k-5' })).status).toBe(400);
+    expect((await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'k-5' })).status).toBe(201);
+  });
+
+  it('keeps no validation refusal made by the service rather than the schema', async () => {
+    const order = await t.request('POST', '/v1/orders', orderBody());
+    const path = `/v1/orders/${order.json.id}/shipments`;
+    expect((await t.request('POST', path, { carrier: 'pigeon-post', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-6' })).status).toBe(422);
+    expect((await t.request('POST', path, { carrier: 'ups', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-6' })).status).toBe(201);
+  });
+
+  it('keeps no 404 of a route that does not exist', async () => {
+    expect((await t.request('POST', '/v1/ordres', orderBody(), { 'idempotency-key': 'k-7' })).status).toBe(404);
+    expect((await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'k-7' })).status).toBe(201);
+  });
+
+  it('keeps the 404 of an endpoint that ran (an order that is not there)', async () => {
+    const path = '/v1/orders/ord_01aaaaaaaaaaaaaaaaaaaaaaaa/shipments';
+    const first = await t.request('POST', path, { carrier: 'ups', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-404' });
+    const again = await t.request('POST', path, { carrier: 'ups', trackingNumber: '1Z12345E0205271688' }, { 'idempotency-key': 'k-404' });
+    expect(first.status).toBe(404);
+    expect(again.status).toBe(404);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('compares what the body means, not its bytes: re-indented JSON with keys in another order is the same request', async () => {
+    const body = orderBody();
+    const first = await t.request('POST', '/v1/orders', JSON.stringify(body), { 'idempotency-key': 'k-canonical' });
+    const reordered = Object.fromEntries(Object.entries({ ...body, customer: Object.fromEntries(Object.entries(body.customer).reverse()) }).reverse());
+    const replay = await t.request('POST', '/v1/orders', JSON.stringify(reordered, null, 2), { 'idempotency-key': 'k-canonical' });
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json.id).toBe(first.json.id);
+  });
+
+  it('names what the key was first used for, and whether the path or the body differs', async () => {
+    const body = orderBody();
+    expect((await t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-first' })).status).toBe(201);
+    const otherBody = await t.request('POST', '/v1/orders', { ...body, number: 'ELSE-1' }, { 'idempotency-key': 'k-first' });
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.json.error.code).toBe('idempotency_key_reused');
+    expect(otherBody.json.error.message).toBe('Idempotency-Key "k-first" was first used for POST /v1/orders with another body; send that body again to get its answer, or use a new key');
+    const otherPath = await t.request('POST', '/v1/events/batch', { events: [{ carrier: 'ups', trackingNumber: '1Z1', status: 'in_transit', occurredAt: null }] }, { 'idempotency-key': 'k-first' });
+    expect(otherPath.status).toBe(422);
+    expect(otherPath.json.error.code).toBe('idempotency_key_reused');
+    expect(otherPath.json.error.message).toBe('Idempotency-Key "k-first" was first used for POST /v1/orders, not POST /v1/events/batch; use a new key for another request');
+  });
+
+  it('answers a duplicate while the first is still running with 409, and keeps the first\'s claim', async () => {
+    const body = orderBody();
+    expect((await t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-running' })).status).toBe(201);
+    // The key as it stands while its first request runs: claimed, no answer yet.
+    await t.deps.db.updateTable('idempotency_keys').set({ status_code: 0, response_body: '' }).where('brand_id', '=', t.brand.id).where('key', '=', 'k-running').execute();
+    const duplicate = await t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-running' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.json.error.code).toBe('idempotency_key_in_use');
+    const claim = await t.deps.db.selectFrom('idempotency_keys').select(['status_code']).where('key', '=', 'k-running').executeTakeFirstOrThrow();
+    expect(claim.status_code).toBe(0);
+  });
+
+  it('runs concurrent duplicates once', async () => {
+    const body = orderBody();
+    const answers = await Promise.all([1, 2, 3].map(() => t.request('POST', '/v1/orders', body, { 'idempotency-key': 'k-concurrent' })));
+    const first = answers.find((a) => a.status === 201 && a.headers.get('idempotent-replayed') === null)!;
+    expect(first).toBeDefined();
+    for (const other of answers.filter((a) => a !== first)) {
+      if (other.status === 409) expect(other.json.error.code).toBe('idempotency_key_in_use');
+      else expect(other).toMatchObject({ status: 201, json: { id: first.json.id } });
+    }
+    const stored = await t.deps.db.selectFrom('orders').select('id').where('number', '=', body.number).execute();
+    expect(stored).toHaveLength(1);
   });
 });

@@ -96,6 +96,46 @@ describe('shipments', () => {
   });
 });
 
+describe('listing shipments', () => {
+  it('finds a shipment by tracking number, with or without its carrier, as the number is stored', async () => {
+    const ups = await newShipment();
+    const other = await newShipment();
+    const byNumber = await t.request('GET', `/v1/shipments?trackingNumber=${ups.trackingNumber}`);
+    expect(byNumber.status).toBe(200);
+    expect(byNumber.json.data.map((s: { id: string }) => s.id)).toEqual([ups.id]);
+    const spaced = `${ups.trackingNumber.slice(0, 6).toLowerCase()} ${ups.trackingNumber.slice(6)}`;
+    const withCarrier = await t.request('GET', `/v1/shipments?carrier=UPS&trackingNumber=${encodeURIComponent(spaced)}`);
+    expect(withCarrier.json.data.map((s: { id: string }) => s.id)).toEqual([ups.id]);
+    expect((await t.request('GET', `/v1/shipments?carrier=fedex&trackingNumber=${ups.trackingNumber}`)).json.data).toEqual([]);
+    expect((await t.request('GET', '/v1/shipments?trackingNumber=SIM1289363958198')).json.data).toEqual([]);
+    const byCarrier = await t.request('GET', '/v1/shipments?carrier=ups&limit=200');
+    expect(byCarrier.json.data.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([ups.id, other.id]));
+  });
+
+  it('refuses an unknown carrier as a POST body does, and query parameters it does not know', async () => {
+    const unknown = await t.request('GET', '/v1/shipments?carrier=nosuch');
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error).toMatchObject({ code: 'validation_failed', message: 'unknown carrier "nosuch"' });
+    expect(unknown.json.error.details).toEqual([{ field: 'carrier', problem: expect.stringMatching(/^must be one of: simulated, ups, fedex/) }]);
+    const orderId = await newOrder();
+    const posted = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'nosuch', trackingNumber: '123' });
+    expect(posted.json.error.details).toEqual(unknown.json.error.details);
+
+    const misspelt = await t.request('GET', '/v1/shipments?tracking=SIM1289363958198');
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.json.error.message).toContain('"tracking"');
+    expect(misspelt.json.error.details[0].problem).toContain('status, carrier, trackingNumber, limit, cursor');
+  });
+
+  it('describes the lookups in /openapi.json', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, { get: { parameters: Array<{ name: string; description?: string }> } }> };
+    const names = (path: string) => doc.paths[path]!.get.parameters.map((p) => p.name);
+    expect(names('/orders')).toEqual(expect.arrayContaining(['number', 'status', 'placedAfter', 'placedBefore', 'limit', 'cursor']));
+    expect(names('/shipments')).toEqual(expect.arrayContaining(['trackingNumber', 'carrier', 'status', 'limit', 'cursor']));
+    expect(doc.paths['/shipments']!.get.parameters.find((p) => p.name === 'trackingNumber')!.description).toMatch(/tracking number/i);
+  });
+});
+
 describe('tracking events', () => {
   it('folds posted events into the status and returns the timeline oldest first', async () => {
     const shipment = await newShipment();
@@ -145,15 +185,29 @@ describe('tracking events', () => {
       events: [ev('in_transit', '2026-03-01T10:00:00Z'), ev('delivered', '2031-01-01T00:00:00Z'), ev('in_transit', '1970-01-01T00:00:00Z')],
     });
     expect(res.status).toBe(422);
+    const allowed = '(allowed: 2000-01-01T00:00:00.000Z to 2026-03-03T15:00:00.000Z)';
     expect(res.json.error.details).toEqual([
-      { field: 'events.1.occurredAt', problem: 'is more than a day in the future' },
-      { field: 'events.2.occurredAt', problem: 'is before the year 2000' },
+      { field: 'events.1.occurredAt', problem: `is more than a day in the future ${allowed}` },
+      { field: 'events.2.occurredAt', problem: `is before the year 2000 ${allowed}` },
     ]);
     const unreal = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [ev('in_transit', '2026-03-01T10:00:00Z'), ev('in_transit', '2026-02-30T10:00:00Z')] });
     expect(unreal.status).toBe(422);
     expect(unreal.json.error.details).toEqual([{ field: 'events.1.occurredAt', problem: 'is not a real date-time' }]);
     const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
     expect(got.json.events).toEqual([]);
+  });
+
+  it('refuses an impossible estimated delivery window, naming the field and the range allowed, and stores nothing', async () => {
+    const shipment = await newShipment();
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [ev('in_transit', '2026-03-01T10:00:00Z')],
+      estimatedDelivery: { from: '2026-03-04T08:00:00Z', to: '9999-12-31T23:59:59Z' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toEqual([{ field: 'estimatedDelivery.to', problem: 'is more than a year in the future (allowed: 2000-01-01T00:00:00.000Z to 2027-03-03T15:00:00.000Z)' }]);
+    expect(res.json.error.message).toContain('estimatedDelivery.to');
+    const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(got.json).toMatchObject({ events: [], estimatedDelivery: null });
   });
 
   it('refuses unknown statuses and reasons', async () => {

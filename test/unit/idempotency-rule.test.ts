@@ -1,0 +1,63 @@
+// Which answers an Idempotency-Key keeps, and what makes two requests the same one
+// (api/middleware.ts): pure rules, checked here without a database.
+import { describe, expect, it } from 'vitest';
+import { bodyMeaning, isKeptAnswer, reuseProblem } from '../../src/api/middleware.js';
+
+describe('isKeptAnswer', () => {
+  const answer = (status: number, errorCode?: string, routeMatched = true) => isKeptAnswer({ status, errorCode, routeMatched });
+
+  it('keeps successes and the endpoint’s own refusals of a request it ran', () => {
+    expect(answer(200)).toBe(true);
+    expect(answer(201)).toBe(true);
+    expect(answer(409, 'conflict')).toBe(true);
+    expect(answer(409, 'invalid_transition')).toBe(true);
+    expect(answer(409, 'carrier_not_connected')).toBe(true);
+    expect(answer(404, 'not_found', true)).toBe(true);
+  });
+
+  it('keeps no refusal of the request as sent, and no 5xx', () => {
+    for (const [status, code] of [
+      [400, 'malformed_json'],
+      [400, 'bad_request'],
+      [401, 'unauthorized'],
+      [413, 'payload_too_large'],
+      [415, 'unsupported_media_type'],
+      [422, 'validation_failed'],
+      [429, 'rate_limited'],
+      [500, 'internal'],
+      [502, 'carrier_error'],
+      [503, 'unavailable'],
+    ] as const) {
+      expect(answer(status, code), code).toBe(false);
+    }
+    expect(answer(404, 'not_found', false)).toBe(false);
+  });
+});
+
+describe('bodyMeaning', () => {
+  it('reads JSON as its canonical form: key order and whitespace do not count', () => {
+    const compact = bodyMeaning('application/json', '{"b":1,"a":{"y":[1,2],"x":null}}');
+    expect(bodyMeaning('application/json; charset=utf-8', '{\n  "a": { "x": null, "y": [1, 2] },\n  "b": 1\n}')).toBe(compact);
+    expect(bodyMeaning('application/json', '{"a":{"x":null,"y":[2,1]},"b":1}')).not.toBe(compact);
+  });
+
+  it('keeps anything else as sent', () => {
+    expect(bodyMeaning('text/csv', 'order,tracking\n1, 2\n')).toBe('order,tracking\n1, 2\n');
+    expect(bodyMeaning('application/json', '{"a": ')).toBe('{"a": ');
+    expect(bodyMeaning(undefined, '')).toBe('');
+  });
+});
+
+describe('reuseProblem', () => {
+  const first = { method: 'POST', path: '/v1/orders', request_hash: 'h1' };
+
+  it('names the first use and what differs', () => {
+    expect(reuseProblem('k', first, { method: 'POST', path: '/v1/orders', hash: 'h1' })).toBeNull();
+    expect(reuseProblem('k', first, { method: 'POST', path: '/v1/orders', hash: 'h2' })).toBe(
+      'Idempotency-Key "k" was first used for POST /v1/orders with another body; send that body again to get its answer, or use a new key',
+    );
+    expect(reuseProblem('k', first, { method: 'POST', path: '/v1/events/batch', hash: 'h1' })).toBe(
+      'Idempotency-Key "k" was first used for POST /v1/orders, not POST /v1/events/batch; use a new key for another request',
+    );
+  });
+});
