@@ -1,5 +1,6 @@
 // Request fields shared by several routes' schemas.
 import { z } from '@hono/zod-openapi';
+import { isCurrencyCode } from '../orders/currency.js';
 
 const unknownFields = (keys: readonly PropertyKey[], hint: string) => `has no field ${keys.map((k) => JSON.stringify(String(k))).join(', ')}${hint ? `: ${hint}` : ''}`;
 
@@ -23,3 +24,9 @@ export const webUrl = z
   .trim()
   .max(2000)
   .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s"'<>]+$/, { message: 'must be an http(s) URL' });
+
+/** An ISO 4217 currency code, upper case (EUR), that amounts can be written in. */
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code in capitals, such as EUR', abort: true })
+  .refine(isCurrencyCode, { message: 'is not an ISO 4217 currency code' });

@@ -7,7 +7,7 @@ import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../sh
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
 import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';
 import { LabelSummarySchema } from '../labels/summary.js';
-import { strictObject } from './request-fields.js';
+import { currencyCode, strictObject } from './request-fields.js';
 
 const text = (max: number) =>
   z
@@ -74,6 +74,7 @@ export const CreateOrderSchema = z
     items: z.array(ItemSchema).min(1, { message: 'must list at least one item' }).max(500),
     placedAt: instant.openapi({ description: 'When the order was placed: from 2000-01-01 to at most a day ahead of now' }),
     shipBy: dateOrInstant.optional().openapi({ description: 'The date promised for shipping: from 2000-01-01 to at most a year ahead of now' }),
+    currency: currencyCode.optional().openapi({ description: 'The currency of the items’ prices (ISO 4217, e.g. EUR): the receipt in the confirmation email and refunds are written in it. Default USD' }),
   })
   .openapi('CreateOrder');
 export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
@@ -185,6 +186,7 @@ export const OrderSchema = z
     items: z.array(ItemSchema),
     placedAt: z.string(),
     shipBy: z.string().nullable(),
+    currency: z.string().openapi({ description: 'ISO 4217 (USD when the order was created without one)' }),
     shipments: z.array(ShipmentSchema),
     trackingPageUrl: z.string(),
     createdAt: z.string(),

@@ -1,5 +1,6 @@
 // Database rows to the API's JSON shapes (camelCase fields, snake_case enum values).
 import type { OrderRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
+import { orderCurrency } from '../orders/currency.js';
 
 export function shipmentJson(row: ShipmentRow, events?: TrackingEventRow[]) {
   return {
@@ -58,6 +59,7 @@ export function orderJson(row: OrderRow, shipments: ShipmentRow[], trackingPageU
     items: JSON.parse(row.items),
     placedAt: row.placed_at,
     shipBy: row.ship_by,
+    currency: orderCurrency(row),
     shipments: shipments.map((s) => shipmentJson(s)),
     trackingPageUrl,
     createdAt: row.created_at,

@@ -11,6 +11,7 @@ import * as labels from './migrations/007-labels.js';
 import * as notify from './migrations/008-notify.js';
 import * as brandAssets from './migrations/009-brand-assets.js';
 import * as themeFiles from './migrations/010-theme-files-out-of-settings.js';
+import * as orderCurrency from './migrations/011-order-currency.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '008-notify': notify,
   '009-brand-assets': brandAssets,
   '010-theme-files-out-of-settings': themeFiles,
+  '011-order-currency': orderCurrency,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

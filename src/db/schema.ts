@@ -37,6 +37,8 @@ export interface OrderTable {
   items: string; // JSON
   placed_at: string;
   ship_by: string | null;
+  /** ISO 4217; null: USD (orders created before the column). */
+  currency: string | null;
   /** Hash of the order content, to tell a retried create from a reused order number. */
   content_hash: string;
   created_at: string;

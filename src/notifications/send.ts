@@ -20,6 +20,7 @@ import type { MessageInput } from './templates/types.js';
 import type { Milestone } from './types.js';
 import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
+import { orderCurrency } from '../orders/currency.js';
 
 /** Messages in flight together (the SMTP pool and Twilio take several at once); each outcome on its own. */
 export const SENDS_IN_FLIGHT = 8;
@@ -196,7 +197,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     milestone: message.milestone as Milestone,
     locale,
     brand: { name: brand.name, ...look, ...(settings.sender?.name ? { senderName: settings.sender.name } : {}), ...(settings.sender?.replyTo ? { replyTo: settings.sender.replyTo } : {}) },
-    order: { number: order.number, items, ...(total !== undefined ? { total, currency: 'USD' } : {}), ...(order.customer_name ? { customerFirstName: order.customer_name.split(/\s+/)[0] } : {}) },
+    order: { number: order.number, items, ...(total !== undefined ? { total, currency: orderCurrency(order) } : {}), ...(order.customer_name ? { customerFirstName: order.customer_name.split(/\s+/)[0] } : {}) },
     // The promise of the confirmation, where the parcel has no window of its own (a passed one stays passed).
     ...(order.estimated_from && order.estimated_to && !shipment?.estimated_to ? { estimatedDelivery: windowText({ from: order.estimated_from, to: order.estimated_to }, locale, destination) } : {}),
     ...(shipment

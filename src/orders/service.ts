@@ -40,6 +40,7 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
     items: JSON.stringify(input.items),
     placed_at: new Date(input.placedAt).toISOString(),
     ship_by: input.shipBy ?? null,
+    currency: input.currency ?? null,
     content_hash: contentHash,
     created_at: now,
     updated_at: now,

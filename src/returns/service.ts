@@ -183,12 +183,12 @@ export async function rejectReturn(deps: Deps, brand: BrandRow, returnId: string
  */
 export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string, refund: { amount?: number; currency?: string; reference?: string | null }): Promise<ReturnRow> {
   const ret = await transition(deps, brand.id, returnId, 'refund', async (trx, current) => {
-    const orderQuery = trx.selectFrom('orders').select('items').where('id', '=', current.order_id);
+    const orderQuery = trx.selectFrom('orders').select(['items', 'currency']).where('id', '=', current.order_id);
     const order = await (deps.dialect === 'postgres' ? orderQuery.forUpdate() : orderQuery).executeTakeFirstOrThrow();
     const orderItems = JSON.parse(order.items) as OrderItem[];
     const policy = returnPolicyOf(brand);
     const earlier = await trx.selectFrom('returns').select(['refund_amount', 'refund_currency']).where('order_id', '=', current.order_id).where('id', '!=', current.id).where('refund_amount', 'is not', null).execute();
-    const limit = { orderTotal: orderTotal(orderItems), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency: earlier[0]?.refund_currency ?? policy.currency };
+    const limit = { orderTotal: orderTotal(orderItems), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency: order.currency ?? earlier[0]?.refund_currency ?? policy.currency };
     const amount = refund.amount ?? suggestedRefundOf(current, orderItems, policy);
     if (amount === null) throw new AppError('validation_failed', 'the order does not give every item’s price: send the amount', [{ field: 'amount', problem: 'is required when an item has no price' }]);
     const problem = refundProblem({ amount, currency: refund.currency ?? limit.currency }, limit);

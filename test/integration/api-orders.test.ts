@@ -16,6 +16,7 @@ describe('orders', () => {
     expect(res.json.id).toMatch(/^ord_[0-9a-z]{26}$/);
     expect(res.json).toMatchObject({ number: body.number, customer: body.customer, destination: body.destination, items: body.items, shipments: [] });
     expect(res.json.placedAt).toBe('2026-03-01T10:00:00.000Z');
+    expect(res.json.currency).toBe('USD'); // none given
     expect(res.json.trackingPageUrl).toMatch(/^http:\/\/waybill\.test\/t\/ord_/);
 
     const again = await t.request('GET', `/v1/orders/${res.json.id}`);

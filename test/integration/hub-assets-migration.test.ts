@@ -44,7 +44,7 @@ describe('migration 010: theme files out of the settings', () => {
     const remoteSettings = JSON.stringify({ theme: { logo: { url: 'https://cdn.example.com/logo.png', width: 100, height: 40 } } });
     await t.deps.db.updateTable('brands').set({ settings: remoteSettings }).where('id', '=', plain.id).execute();
 
-    expect(await migrateToLatest(t.deps.db)).toEqual(['010-theme-files-out-of-settings']);
+    expect((await migrateToLatest(t.deps.db))[0]).toBe('010-theme-files-out-of-settings'); // then any later ones
 
     const settings = JSON.parse(await settingsOf(t.brand.id));
     const assets = await assetsOf(t.brand.id);

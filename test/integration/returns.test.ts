@@ -238,6 +238,37 @@ describe('an order with nothing left to return', () => {
     expect(await (await t.app.request(path)).text()).toContain(`href="${path}/return"`);
   });
 
+  it('writes an order’s money in its own currency: the receipt, the default refund and the refund email', async () => {
+    for (const [currency, problem] of [
+      ['XYZ', 'is not an ISO 4217 currency code'],
+      ['eur', 'must be an ISO 4217 currency code in capitals, such as EUR'],
+    ]) {
+      const refused = await t.request('POST', '/v1/orders', orderBody({ currency }));
+      expect(refused.status).toBe(422);
+      expect(refused.json.error.details).toEqual([{ field: 'currency', problem }]);
+    }
+    const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email: 'euro@example.com', locale: 'de' }, items: [{ sku: 'BOOTS', name: 'Wanderschuhe', quantity: 1, price: 120 }], currency: 'EUR' });
+    const order = (await t.request('POST', '/v1/orders', body)).json;
+    expect(order.currency).toBe('EUR');
+    await t.worker.drain();
+    const receipt = emailsTo('euro@example.com').find((m) => m.text.includes('Wanderschuhe'))!;
+    expect(receipt.text).toMatch(/Gesamt: 120,00\s€/); // Intl puts a no-break space before the sign
+    expect(receipt.text).not.toContain('$');
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    t.clock.advance(12 * DAY);
+    await t.worker.drain();
+    const path = new URL(order.trackingPageUrl).pathname;
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'wrong_size' })).status).toBe(303);
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    if (ret.state === 'requested') await t.request('POST', `/v1/returns/${ret.id}/approve`, {});
+    const refunded = await t.request('POST', `/v1/returns/${ret.id}/refund`, {});
+    expect(refunded.json.refund).toMatchObject({ amount: 115, currency: 'EUR' }); // less the policy's label fee
+    expect((await t.request('POST', `/v1/orders`, { ...body, number: `${body.number}-b`, currency: 'GBP' })).json.currency).toBe('GBP');
+    await t.worker.drain();
+    const refundMail = emailsTo('euro@example.com').find((m) => /Erstattung: 115,00\s€/.test(m.text));
+    expect(refundMail, 'the refund email in euros').toBeDefined();
+  });
+
   it('offers the items of a rejected return again', async () => {
     await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
     const { order, path } = await deliveredOrder('jacket@example.com', [{ sku: 'NW-JKT-04', name: 'Packable rain jacket', quantity: 1, price: 148 }]);
