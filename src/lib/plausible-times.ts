@@ -41,6 +41,18 @@ export function assertPlausibleTimes(fields: readonly TimedField[], now: Date): 
   if (problems.length > 0) throw new AppError('validation_failed', `impossible time: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`, problems);
 }
 
+/**
+ * What is wrong when a time that must follow another comes before it (a ship-by date before the
+ * order was placed, a delivery window that ends before it starts), or null. A date counts from the
+ * start of its UTC day: comparing a shop's local date with an instant takes a day's slack.
+ */
+export function sequenceProblem(later: string | null | undefined, earlier: { field: string; value: string }, slackMs = 0): string | null {
+  if (later === null || later === undefined) return null;
+  const [a, b] = [instantOrDay(later), instantOrDay(earlier.value)];
+  if (a === null || b === null || a >= b - slackMs) return null;
+  return `is before ${earlier.field} (${earlier.value})`;
+}
+
 /** Epoch ms of an instant with offset, or of a calendar day's start in UTC (YYYY-MM-DD); else null. */
 function instantOrDay(value: string): number | null {
   const instant = parseInstant(value);

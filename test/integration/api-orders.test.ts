@@ -153,10 +153,16 @@ describe('bad input to orders', () => {
       expect(res.json.error.details).toEqual([{ field, problem }]);
       expect(res.json.error.message).toBe(`impossible time: ${field} ${problem}`);
     }
+    // A ship-by date before the order was placed (a day's slack for the shop's own time zone).
+    const backwards = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2026-03-01T10:00:00Z', shipBy: '2026-02-20' }));
+    expect(backwards.status).toBe(422);
+    expect(backwards.json.error.details).toEqual([{ field: 'shipBy', problem: 'is before placedAt (2026-03-01T10:00:00Z)' }]);
     expect(await count()).toBe(before);
 
     const plausible = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2026-03-03T14:00:00Z', shipBy: '2027-03-01' }));
     expect(plausible.status).toBe(201);
+    const sameDayInTokyo = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2026-03-01T20:00:00Z', shipBy: '2026-03-01' }));
+    expect(sameDayInTokyo.status).toBe(201);
   });
 
   it('refuses bodies that are not JSON (415) and oversized bodies (413)', async () => {

@@ -206,6 +206,13 @@ describe('tracking events', () => {
     expect(res.status).toBe(422);
     expect(res.json.error.details).toEqual([{ field: 'estimatedDelivery.to', problem: 'is more than a year in the future (allowed: 2000-01-01T00:00:00.000Z to 2027-03-03T15:00:00.000Z)' }]);
     expect(res.json.error.message).toContain('estimatedDelivery.to');
+    // A window that ends before it starts.
+    const backwards = await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [ev('in_transit', '2026-03-01T10:00:00Z')],
+      estimatedDelivery: { from: '2026-03-05T08:00:00Z', to: '2026-03-04T20:00:00Z' },
+    });
+    expect(backwards.status).toBe(422);
+    expect(backwards.json.error.details).toEqual([{ field: 'estimatedDelivery.to', problem: 'is before estimatedDelivery.from (2026-03-05T08:00:00Z)' }]);
     const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
     expect(got.json).toMatchObject({ events: [], estimatedDelivery: null });
   });

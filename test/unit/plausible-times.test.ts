@@ -1,7 +1,8 @@
 // One rule for every time the API stores (lib/plausible-times.ts): from 2000 to a day ahead for
 // what has happened, to a year ahead for what is promised; the answer names the range.
 import { describe, expect, it } from 'vitest';
-import { assertPlausibleTimes, timeProblem } from '../../src/lib/plausible-times.js';
+import { assertPlausibleTimes, sequenceProblem, timeProblem } from '../../src/lib/plausible-times.js';
+import { DAY_MS } from '../../src/lib/time.js';
 import { AppError } from '../../src/lib/errors.js';
 
 const now = new Date('2026-03-02T15:00:00Z');
@@ -44,5 +45,15 @@ describe('assertPlausibleTimes', () => {
     expect(refusal.status).toBe(422);
     expect((refusal.details as Array<{ field: string }>).map((d) => d.field)).toEqual(['placedAt', 'events.0.occurredAt']);
     expect(refusal.message).toMatch(/^impossible time: placedAt is more than a day in the future .*; events\.0\.occurredAt is before the year 2000/);
+  });
+
+  it('refuses a time that comes before the one it must follow, with a day of slack when asked (a local date against an instant)', () => {
+    const placed = { field: 'placedAt', value: '2026-03-01T20:00:00Z' };
+    expect(sequenceProblem('2026-03-01', placed, DAY_MS)).toBeNull(); // the shop's own date, same day
+    expect(sequenceProblem('2026-02-28', placed, DAY_MS)).toBe('is before placedAt (2026-03-01T20:00:00Z)');
+    expect(sequenceProblem(undefined, placed)).toBeNull();
+    const from = { field: 'estimatedDelivery.from', value: '2026-03-05T08:00:00Z' };
+    expect(sequenceProblem('2026-03-05T08:00:00Z', from)).toBeNull();
+    expect(sequenceProblem('2026-03-05T07:59:00Z', from)).toBe('is before estimatedDelivery.from (2026-03-05T08:00:00Z)');
   });
 });
