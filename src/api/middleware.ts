@@ -7,6 +7,7 @@ import type { BrandRow } from '../db/schema.js';
 import { AppError, type ErrorCode } from '../lib/errors.js';
 import { canonicalJson, sha256Hex } from '../lib/crypto.js';
 import type { AppEnv } from './context.js';
+import { isExpiredKey } from './idempotency-keys.js';
 
 const BRAND_CACHE_MS = 10_000;
 const BRAND_CACHE_MAX = 10_000;
@@ -79,6 +80,7 @@ export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
  * the request as sent, which change nothing stored (400 malformed JSON or bad request, 401, 404
  * of a route that does not exist, 413, 415, 422 validation, 429), and every 5xx. An error code
  * added later is kept until listed here: a retry refused wrongly is safer than one run twice.
+ * Keys are kept 24 hours (api/idempotency-keys.ts); used again after that, a key starts anew.
  */
 export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -88,20 +90,23 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     const brand = c.get('brand');
     const request = { method: c.req.method, path: c.req.path };
     const requestHash = sha256Hex(`${request.method} ${request.path}\n${bodyMeaning(c.req.header('content-type'), await c.req.text())}`);
-    const claimed = await deps.db
-      .insertInto('idempotency_keys')
-      .values({
-        brand_id: brand.id,
-        key,
-        ...request,
-        request_hash: requestHash,
-        status_code: 0,
-        response_body: '',
-        created_at: deps.clock.now().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(['brand_id', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst();
+    const claim = () =>
+      deps.db
+        .insertInto('idempotency_keys')
+        .values({
+          brand_id: brand.id,
+          key,
+          ...request,
+          request_hash: requestHash,
+          status_code: 0,
+          response_body: '',
+          created_at: deps.clock.now().toISOString(),
+        })
+        .onConflict((oc) => oc.columns(['brand_id', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst();
+    // A key kept longer than its 24 hours (not pruned yet) is free: the request is a new one.
+    const claimed = (await claim()) ?? ((await forgetIfExpired(deps, brand.id, key)) ? await claim() : undefined);
     if (!claimed) return replay(deps, brand.id, key, { ...request, hash: requestHash });
 
     try {
@@ -177,6 +182,14 @@ export function reuseProblem(key: string, first: { method: string; path: string;
   }
   if (first.request_hash !== request.hash) return `Idempotency-Key "${key}" was first used for ${firstUse} with another body; send that body again to get its answer, or use a new key`;
   return null;
+}
+
+/** Deletes the key when it has expired (only the row that was read, so a fresh claim by a concurrent request stays); answers whether it did. */
+async function forgetIfExpired(deps: Deps, brandId: string, key: string): Promise<boolean> {
+  const saved = await deps.db.selectFrom('idempotency_keys').select('created_at').where('brand_id', '=', brandId).where('key', '=', key).executeTakeFirst();
+  if (!saved || !isExpiredKey(saved.created_at, deps.clock.now())) return false;
+  const gone = await deps.db.deleteFrom('idempotency_keys').where('brand_id', '=', brandId).where('key', '=', key).where('created_at', '=', saved.created_at).executeTakeFirst();
+  return Number(gone.numDeletedRows) > 0;
 }
 
 const forget = (deps: Deps, brandId: string, key: string) =>

@@ -12,6 +12,7 @@ import * as notify from './migrations/008-notify.js';
 import * as brandAssets from './migrations/009-brand-assets.js';
 import * as themeFiles from './migrations/010-theme-files-out-of-settings.js';
 import * as orderCurrency from './migrations/011-order-currency.js';
+import * as idempotencyKeyAge from './migrations/012-idempotency-key-age.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009-brand-assets': brandAssets,
   '010-theme-files-out-of-settings': themeFiles,
   '011-order-currency': orderCurrency,
+  '012-idempotency-key-age': idempotencyKeyAge,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

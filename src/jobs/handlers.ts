@@ -15,6 +15,7 @@ import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { JobHandlers } from './worker.js';
+import { IDEMPOTENCY_PRUNE_JOB, pruneIdempotencyKeys } from '../api/idempotency-keys.js';
 
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
@@ -51,5 +52,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [POLL_TICK_JOB]: () => runPollTick(deps),
     [POLL_DISCOVER_JOB]: (payload) => runPollDiscover(deps, payload as { schedule?: string }),
     [POLL_ACCOUNT_JOB]: (payload) => runPollAccount(deps, payload as { brandId: string; carrier: string }),
+    [IDEMPOTENCY_PRUNE_JOB]: async () => void (await pruneIdempotencyKeys(deps)),
   };
 }

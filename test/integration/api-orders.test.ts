@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+import { pruneIdempotencyKeys } from '../../src/api/idempotency-keys.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -206,6 +207,27 @@ describe('Idempotency-Key', () => {
     expect(replay.status).toBe(201);
     expect(replay.json).toEqual(first.json);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('keeps a key 24 hours: after that the key starts a new request, and the hourly prune deletes the old ones', async () => {
+    const first = await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'key-day' });
+    expect(first.status).toBe(201);
+    t.clock.advance(23 * 3_600_000);
+    const withinADay = await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'key-day' });
+    expect(withinADay.json.error.code).toBe('idempotency_key_reused');
+    const recent = await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'key-recent' });
+    expect(recent.status).toBe(201);
+    t.clock.advance(2 * 3_600_000); // 25 hours after the first
+    const anew = await t.request('POST', '/v1/orders', orderBody(), { 'idempotency-key': 'key-day' });
+    expect(anew.status).toBe(201);
+    expect(anew.json.id).not.toBe(first.json.id);
+    expect(anew.headers.get('idempotent-replayed')).toBeNull();
+    // The prune leaves keys younger than a day (key-recent: 2 hours; key-day: claimed again just now).
+    t.clock.advance(22 * 3_600_000 + 1);
+    expect(await pruneIdempotencyKeys(t.deps)).toBeGreaterThanOrEqual(1);
+    const left = (await t.deps.db.selectFrom('idempotency_keys').select('key').where('brand_id', '=', t.brand.id).where('key', 'in', ['key-day', 'key-recent']).execute()).map((r) => r.key);
+    expect(left).toEqual(['key-day']);
+    t.clock.advance(-(47 * 3_600_000 + 1)); // back to where the other tests expect the clock
   });
 
   it('refuses the same key with a different body', async () => {
