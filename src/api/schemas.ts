@@ -30,116 +30,99 @@ const instant = z
 
 const dateOrInstant = z.union([z.iso.date({ message: 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time with offset' }).refine(hasRealCalendarFields, { message: 'is not a real date' }), instant]);
 
-export const CustomerSchema = z
-  .object({
-    email: z.email({ message: 'must be an email address' }).max(254),
-    phone: z
-      .string()
-      .regex(/^\+[1-9]\d{6,14}$/, { message: 'must be in E.164 form, e.g. +14155550123' })
-      .optional(),
-    name: text(200).optional(),
-    locale: z
-      .string()
-      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag such as en, es or fr-CA' })
-      .optional(),
-    smsConsent: z.boolean().optional().openapi({ description: 'The customer agreed to receive SMS updates (required before any SMS is sent)' }),
-  })
-  .openapi('Customer');
+export const CustomerSchema = strictObject({
+  email: z.email({ message: 'must be an email address' }).max(254),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, { message: 'must be in E.164 form, e.g. +14155550123' })
+    .optional(),
+  name: text(200).optional(),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag such as en, es or fr-CA' })
+    .optional(),
+  smsConsent: z.boolean().optional().openapi({ description: 'The customer agreed to receive SMS updates (required before any SMS is sent)' }),
+}).openapi('Customer');
 
-export const AddressSchema = z
-  .object({
-    line1: text(200),
-    line2: text(200).optional(),
-    city: text(100),
-    region: text(100).optional(),
-    postalCode: text(20),
-    country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as US' }),
-  })
-  .openapi('Address');
+export const AddressSchema = strictObject({
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  region: text(100).optional(),
+  postalCode: text(20),
+  country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as US' }),
+}).openapi('Address');
 
-export const ItemSchema = z
-  .object({
-    sku: text(100),
-    name: text(300),
-    quantity: z.number().int().min(1).max(100_000),
-    price: z.number().min(0).max(10_000_000).optional(),
-  })
-  .openapi('Item');
+export const ItemSchema = strictObject({
+  sku: text(100),
+  name: text(300),
+  quantity: z.number().int().min(1).max(100_000),
+  price: z.number().min(0).max(10_000_000).optional(),
+}).openapi('Item');
 
-export const CreateOrderSchema = z
-  .object({
-    number: text(64),
-    customer: CustomerSchema,
-    destination: AddressSchema,
-    items: z.array(ItemSchema).min(1, { message: 'must list at least one item' }).max(500),
-    placedAt: instant.openapi({ description: 'When the order was placed: from 2000-01-01 to at most a day ahead of now' }),
-    shipBy: dateOrInstant.optional().openapi({ description: 'The date promised for shipping: from 2000-01-01 to at most a year ahead of now' }),
-    currency: currencyCode.optional().openapi({ description: 'The currency of the items’ prices (ISO 4217, e.g. EUR): the receipt in the confirmation email and refunds are written in it. Default USD' }),
-  })
-  .openapi('CreateOrder');
+export const CreateOrderSchema = strictObject({
+  number: text(64),
+  customer: CustomerSchema,
+  destination: AddressSchema,
+  items: z.array(ItemSchema).min(1, { message: 'must list at least one item' }).max(500),
+  placedAt: instant.openapi({ description: 'When the order was placed: from 2000-01-01 to at most a day ahead of now' }),
+  shipBy: dateOrInstant.optional().openapi({ description: 'The date promised for shipping: from 2000-01-01 to at most a year ahead of now' }),
+  currency: currencyCode.optional().openapi({ description: 'The currency of the items’ prices (ISO 4217, e.g. EUR): the receipt in the confirmation email and refunds are written in it. Default USD' }),
+}).openapi('CreateOrder');
 export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
 
-export const LocationSchema = z
-  .object({
-    city: text(100).nullish(),
-    region: text(100).nullish(),
-    postalCode: text(20).nullish(),
-    country: z.string().regex(COUNTRY_CODE, { message: 'must be an ISO 3166-1 alpha-2 country code' }).nullish(),
-    lat: z.number().min(-90).max(90).nullish(),
-    lon: z.number().min(-180).max(180).nullish(),
-  })
-  .openapi('Location');
+export const LocationSchema = strictObject({
+  city: text(100).nullish(),
+  region: text(100).nullish(),
+  postalCode: text(20).nullish(),
+  country: z.string().regex(COUNTRY_CODE, { message: 'must be an ISO 3166-1 alpha-2 country code' }).nullish(),
+  lat: z.number().min(-90).max(90).nullish(),
+  lon: z.number().min(-180).max(180).nullish(),
+}).openapi('Location');
 
-export const EventInputSchema = z
-  .object({
-    status: z.enum(SHIPMENT_STATUSES),
-    reason: z.enum(EXCEPTION_REASONS).nullish(),
-    delayed: z.boolean().optional(),
-    occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset, from 2000-01-01 to at most a day ahead of now; null if unknown (stored, not folded)' }),
-    location: LocationSchema.nullish(),
-    carrierCode: text(64).nullish(),
-    carrierText: text(500).nullish(),
-    eventId: text(200).optional().openapi({ description: "The source's own id for this event; repeated deliveries with the same id are stored once" }),
-  })
-  .openapi('TrackingEventInput');
+export const EventInputSchema = strictObject({
+  status: z.enum(SHIPMENT_STATUSES),
+  reason: z.enum(EXCEPTION_REASONS).nullish(),
+  delayed: z.boolean().optional(),
+  occurredAt: instant.nullable().openapi({ description: 'When it happened, with offset, from 2000-01-01 to at most a day ahead of now; null if unknown (stored, not folded)' }),
+  location: LocationSchema.nullish(),
+  carrierCode: text(64).nullish(),
+  carrierText: text(500).nullish(),
+  eventId: text(200).optional().openapi({ description: "The source's own id for this event; repeated deliveries with the same id are stored once" }),
+}).openapi('TrackingEventInput');
 
-export const WindowSchema = z
-  .object({ from: instant, to: instant })
+export const WindowSchema = strictObject({ from: instant, to: instant })
   .openapi('DeliveryWindow', { description: 'When posted, each end lies from 2000-01-01 to at most a year ahead of now' });
 
-export const PostEventsSchema = z
-  .object({
-    events: z.array(EventInputSchema).min(1).max(1000),
-    estimatedDelivery: WindowSchema.nullish(),
-  })
-  .openapi('PostEvents');
+export const PostEventsSchema = strictObject({
+  events: z.array(EventInputSchema).min(1).max(1000),
+  estimatedDelivery: WindowSchema.nullish(),
+}).openapi('PostEvents');
 
 export const BatchEventSchema = EventInputSchema.extend({
   carrier: text(32),
   trackingNumber: text(64),
 }).openapi('BatchEvent');
 
-export const BatchEventsSchema = z.object({ events: z.array(BatchEventSchema).min(1).max(1000) }).openapi('BatchEvents');
+export const BatchEventsSchema = strictObject({ events: z.array(BatchEventSchema).min(1).max(1000) }).openapi('BatchEvents');
 
-export const CreateShipmentSchema = z
-  .object({
-    carrier: text(32).optional().openapi({ example: 'ups', description: 'Detected from the tracking number when left out' }),
-    trackingNumber: text(64).optional(),
-    service: text(64).optional(),
-    direction: z.enum(SHIPMENT_DIRECTIONS).default('outbound'),
-    label: z.boolean().optional().openapi({ description: 'Buy a label: the label creates the tracking number. Without a carrier, the brand’s routing rules (then its default carrier) choose' }),
-    parcel: ParcelSchema.optional().openapi({ description: 'Labels: weight (every carrier) and dimensions (USPS); the brand’s shipping.defaultParcel when left out' }),
-    labelFormat: LabelFormatSchema.optional().openapi({ description: 'Labels: pdf or zpl; the brand’s shipping.labelFormat, else pdf' }),
-    serviceLevel: ServiceLevelSchema.optional().openapi({ description: 'Labels: economy, standard (default) or express, for routing rules and the carrier’s default service' }),
-    scenario: z
-      .enum(['happy', 'delayed', 'stalled', 'failed_attempt', 'exception', 'return_to_sender', 'customs_hold'])
-      .optional()
-      .openapi({ description: 'Simulated carrier only: force a journey' }),
-  })
-  .openapi('CreateShipment');
+export const CreateShipmentSchema = strictObject({
+  carrier: text(32).optional().openapi({ example: 'ups', description: 'Detected from the tracking number when left out' }),
+  trackingNumber: text(64).optional(),
+  service: text(64).optional(),
+  direction: z.enum(SHIPMENT_DIRECTIONS).default('outbound'),
+  label: z.boolean().optional().openapi({ description: 'Buy a label: the label creates the tracking number. Without a carrier, the brand’s routing rules (then its default carrier) choose' }),
+  parcel: ParcelSchema.optional().openapi({ description: 'Labels: weight (every carrier) and dimensions (USPS); the brand’s shipping.defaultParcel when left out' }),
+  labelFormat: LabelFormatSchema.optional().openapi({ description: 'Labels: pdf or zpl; the brand’s shipping.labelFormat, else pdf' }),
+  serviceLevel: ServiceLevelSchema.optional().openapi({ description: 'Labels: economy, standard (default) or express, for routing rules and the carrier’s default service' }),
+  scenario: z
+    .enum(['happy', 'delayed', 'stalled', 'failed_attempt', 'exception', 'return_to_sender', 'customs_hold'])
+    .optional()
+    .openapi({ description: 'Simulated carrier only: force a journey' }),
+}).openapi('CreateShipment');
 export type CreateShipmentInput = z.infer<typeof CreateShipmentSchema>;
 
-export const CommandSchema = z.object({ command: z.enum(SHIPMENT_COMMANDS) }).openapi('ShipmentCommand');
+export const CommandSchema = strictObject({ command: z.enum(SHIPMENT_COMMANDS) }).openapi('ShipmentCommand');
 
 export const EventSchema = z
   .object({

@@ -121,6 +121,22 @@ describe('bad input to orders', () => {
     expect(fields).toEqual(expect.arrayContaining(['number', 'customer.email', 'destination', 'items', 'placedAt']));
   });
 
+  it('refuses fields it does not know, naming each (a misspelt shipBy is not dropped in silence), and stores nothing', async () => {
+    const body = { ...orderBody(), shipby: '2026-03-05', customer: { ...orderBody().customer, mail: 'x@example.com' } };
+    const res = await t.request('POST', '/v1/orders', body);
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toEqual(
+      expect.arrayContaining([
+        { field: '(body)', problem: 'has no field "shipby"' },
+        { field: 'customer', problem: 'has no field "mail"' },
+      ]),
+    );
+    expect((await t.request('GET', `/v1/orders?number=${encodeURIComponent(body.number)}`)).json.data).toEqual([]);
+    const shipment = await t.request('POST', `/v1/orders/${(await t.request('POST', '/v1/orders', orderBody())).json.id}/shipments`, { carrier: 'ups', trackingNumber: '1Z999AA10123456784', tracking: 'x' });
+    expect(shipment.status).toBe(422);
+    expect(shipment.json.error.details).toEqual([{ field: '(body)', problem: 'has no field "tracking"' }]);
+  });
+
   it('refuses control characters in strings', async () => {
     const res = await t.request('POST', '/v1/orders', orderBody({ number: 'A\u0000B' }));
     expect(res.status).toBe(422);

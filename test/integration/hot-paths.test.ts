@@ -233,13 +233,27 @@ describe('POST /v1/shipments/{id}/events', () => {
     expect(stored.json.events).toEqual([]);
   });
 
-  it('stores what needs trimming or has unknown keys as the general chain does (it finds it a duplicate)', async () => {
+  it('refuses fields it does not know, naming them, as the general chain does, and stores nothing', async () => {
+    const shipment = await newShipment();
+    const path = `/v1/shipments/${shipment.id}/events`;
+    const misspelt = { events: [{ status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', location: { city: 'Columbus', note: 'x' }, carrierTxt: 'Departed' }], estimatedDelivery: null, extra: true };
+    const { hot, general } = await bothWays(path, misspelt);
+    expect(hot.status).toBe(422);
+    expect(hot.json.error.details).toEqual([
+      { field: 'events.0.location', problem: 'has no field "note"' },
+      { field: 'events.0', problem: 'has no field "carrierTxt"' },
+      { field: '(body)', problem: 'has no field "extra"' },
+    ]);
+    expect({ ...general.json.error, requestId: null }).toEqual({ ...hot.json.error, requestId: null });
+    expect((await t.request('GET', `/v1/shipments/${shipment.id}`)).json.events).toEqual([]);
+  });
+
+  it('stores what needs trimming as the general chain does (it finds it a duplicate)', async () => {
     const shipment = await newShipment();
     const path = `/v1/shipments/${shipment.id}/events`;
     const unclean = {
-      events: [{ status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', carrierText: '  Departed  ', location: { city: ' Columbus', region: 'OH', note: 'x' }, extra: 1 }],
+      events: [{ status: 'in_transit', occurredAt: '2026-03-01T10:00:00Z', carrierText: '  Departed  ', location: { city: ' Columbus', region: 'OH' } }],
       estimatedDelivery: null,
-      extra: true,
     };
     const { hot, general } = await bothWays(path, unclean);
     expect(hot.status).toBe(200);
