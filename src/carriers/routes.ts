@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import { refreshShipment } from '../shipments/refresh.js';
 import { deleteConnection, listConnections, saveConnection } from './connections.js';
 import { detectTrackingNumber } from './tracking-numbers/index.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const security = [{ apiKey: [] }];
@@ -41,7 +42,7 @@ export function registerCarrierRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       tags: ['Carriers'],
       summary: 'Recognise and validate up to 1,000 tracking numbers (every courier and format of tracking_number_data v2.0.0)',
       security,
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ trackingNumbers: z.array(z.string().max(100)).min(1).max(1000) }) } } } },
+      request: { body: { required: true, content: { 'application/json': { schema: strictObject({ trackingNumbers: z.array(z.string().max(100)).min(1).max(1000) }) } } } },
       responses: { 200: json(z.object({ data: z.array(DetectionSchema) }), 'One detection per number, candidates most likely first'), ...errors },
     }),
     (c) => c.json({ data: c.req.valid('json').trackingNumbers.map((n) => detectTrackingNumber(n)) }, 200),
@@ -60,7 +61,7 @@ export function registerCarrierRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
           required: true,
           content: {
             'application/json': {
-              schema: z.object({
+              schema: strictObject({
                 credentials: z.record(z.string(), z.unknown()).openapi({ description: 'UPS/FedEx/USPS: clientId, clientSecret; UPS, FedEx: accountNumber (needed for labels); USPS labels: crid, mid, accountNumber (EPS), accountType, manifestMid; DHL: apiKey' }),
                 baseUrl: z.url().optional().openapi({ description: 'The carrier’s test environment, e.g. https://wwwcie.ups.com' }),
               }),

@@ -15,6 +15,7 @@ import { CrossSellSettingsSchema, crossSellSettingsOf } from './settings.js';
 import { crossSellStats } from './stats.js';
 import { countAllOrders } from './together.js';
 import { updateBrandSettings } from '../brands/repo.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -35,7 +36,7 @@ const day = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 
 export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
   api.openapi(
-    createRoute({ method: 'put', path: '/catalogue/products', tags, summary: 'Add or replace up to 1,000 products (by id)', security, request: body(z.object({ products: z.array(ProductSchema).min(1).max(1000) })), responses: { 200: json(z.object({ loaded: z.number() }), 'Saved'), ...errors } }),
+    createRoute({ method: 'put', path: '/catalogue/products', tags, summary: 'Add or replace up to 1,000 products (by id)', security, request: body(strictObject({ products: z.array(strictObject(ProductSchema.shape).openapi('ProductInput')).min(1).max(1000) })), responses: { 200: json(z.object({ loaded: z.number() }), 'Saved'), ...errors } }),
     async (c) => {
       const { products } = c.req.valid('json');
       const ids = new Set<string>();
@@ -108,7 +109,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
   );
 
   api.openapi(
-    createRoute({ method: 'put', path: '/cross-sells/settings', tags, summary: 'On or off, the fallback list, the attribution window, how many on the page', security, request: body(CrossSellSettingsSchema), responses: { 200: json(CrossSellSettingsSchema, 'Saved'), ...errors } }),
+    createRoute({ method: 'put', path: '/cross-sells/settings', tags, summary: 'On or off, the fallback list, the attribution window, how many on the page', security, request: body(strictObject(CrossSellSettingsSchema.shape).openapi('CrossSellSettingsInput')), responses: { 200: json(CrossSellSettingsSchema, 'Saved'), ...errors } }),
     async (c) => {
       const input = c.req.valid('json');
       const brandId = c.get('brand').id;

@@ -10,6 +10,7 @@ import { AppError } from '../lib/errors.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { deleteEndpoint, INBOUND_PROVIDERS, issueEndpoint, listEndpoints } from './endpoints.js';
 import { INBOUND_PROCESS_JOB } from './inbox.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const security = [{ apiKey: [] }];
@@ -68,7 +69,7 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
         params: ProviderParam,
         body: {
           required: false,
-          content: { 'application/json': { schema: z.object({ secret: z.string().min(16).max(200).optional().openapi({ description: 'EasyPost only: a webhook secret you already gave EasyPost' }) }) } },
+          content: { 'application/json': { schema: strictObject({ secret: z.string().min(16).max(200).optional().openapi({ description: 'EasyPost only: a webhook secret you already gave EasyPost' }) }) } },
         },
       },
       responses: { 201: json(EndpointSchema, 'Created'), 200: json(EndpointSchema, 'Rotated'), ...errors },

@@ -14,6 +14,7 @@ import { acceptRoutingRule, createRoutingRule, deleteRoutingRule, findRoutingRul
 import { ParcelSchema, ServiceLevelSchema, WeightSchema } from './schemas.js';
 import { CarrierChoiceSchema } from './summary.js';
 import { toOunces } from './units.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -35,16 +36,14 @@ export const RoutingConditionsSchema = z
   .strict()
   .openapi('RoutingConditions', { description: 'All given conditions must hold (destination country or region, postal prefix, weight range, service level, direction); none: every shipment' });
 
-const RuleInputSchema = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    priority: z.number().int().min(-1_000_000).max(1_000_000).optional().openapi({ description: 'Lower runs first; new rules go last' }),
-    status: z.enum(['active', 'disabled']).optional(),
-    conditions: RoutingConditionsSchema.default({}),
-    carrier: z.string().trim().min(1).max(32),
-    service: z.string().trim().min(1).max(64),
-  })
-  .openapi('RoutingRuleInput');
+const RuleInputSchema = strictObject({
+  name: z.string().trim().min(1).max(100),
+  priority: z.number().int().min(-1_000_000).max(1_000_000).optional().openapi({ description: 'Lower runs first; new rules go last' }),
+  status: z.enum(['active', 'disabled']).optional(),
+  conditions: RoutingConditionsSchema.default({}),
+  carrier: z.string().trim().min(1).max(32),
+  service: z.string().trim().min(1).max(64),
+}).openapi('RoutingRuleInput');
 
 const RuleSchema = z
   .object({
@@ -62,15 +61,13 @@ const RuleSchema = z
   })
   .openapi('RoutingRule');
 
-const ExplainSchema = z
-  .object({
-    orderId: z.string().max(64).optional().openapi({ description: 'Route this order’s destination; or give destination' }),
-    destination: AddressSchema.partial({ line1: true, city: true, postalCode: true }).optional(),
-    parcel: ParcelSchema.optional(),
-    serviceLevel: ServiceLevelSchema.optional(),
-    direction: z.enum(SHIPMENT_DIRECTIONS).optional(),
-  })
-  .openapi('RoutingQuestion');
+const ExplainSchema = strictObject({
+  orderId: z.string().max(64).optional().openapi({ description: 'Route this order’s destination; or give destination' }),
+  destination: AddressSchema.partial({ line1: true, city: true, postalCode: true }).optional(),
+  parcel: ParcelSchema.optional(),
+  serviceLevel: ServiceLevelSchema.optional(),
+  direction: z.enum(SHIPMENT_DIRECTIONS).optional(),
+}).openapi('RoutingQuestion');
 
 /** A rule must name a carrier Waybill sells labels for and one of its services; weights in order. */
 function checkRule(input: Partial<RuleInput>, current?: { carrier: string; service: string }): void {

@@ -14,6 +14,7 @@ import { decryptSecret, encryptSecret } from '../lib/crypto.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { DkimKey } from './providers/types.js';
 import { updateBrandSettings } from '../brands/repo.js';
+import { strictObject } from '../api/request-fields.js';
 
 type StoredDkim = DkimSettings;
 
@@ -111,7 +112,7 @@ export function registerDkimRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
       tags: ['Brand'],
       summary: 'The brand’s DKIM key: every email is signed for this domain (the private key is stored encrypted and never returned; publish the DNS record in the answer)',
       security: [{ apiKey: [] }],
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ domain: z.string().max(253), selector: z.string().max(63), privateKey: z.string().max(20_000) }) } } } },
+      request: { body: { required: true, content: { 'application/json': { schema: strictObject({ domain: z.string().max(253), selector: z.string().max(63), privateKey: z.string().max(20_000) }) } } } },
       responses: { 200: json(DkimSchema, 'Saved; publish dnsRecord'), ...errors },
     }),
     async (c) => {

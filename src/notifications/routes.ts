@@ -16,6 +16,7 @@ import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
 import { registerDkimRoutes } from './dkim.js';
 import { renderPreview, validateTemplateOverride } from './templates/index.js';
 import { type Milestone, MILESTONES } from './types.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -139,7 +140,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       tags: ['Messages'],
       summary: 'A personal update written by a person (hybrid mode): shown in the timeline and sent by email, and by SMS when marked critical',
       security,
-      request: { params: param('orderId'), ...body(z.object({ text: z.string().trim().min(1).max(2000), imageUrl: z.url().optional(), critical: z.boolean().default(false), author: z.string().max(100).optional() })) },
+      request: { params: param('orderId'), ...body(strictObject({ text: z.string().trim().min(1).max(2000), imageUrl: z.url().optional(), critical: z.boolean().default(false), author: z.string().max(100).optional() })) },
       responses: { 201: json(z.object({ id: z.string(), orderId: z.string(), text: z.string(), imageUrl: z.string().nullable(), critical: z.boolean(), createdAt: z.string() }), 'Stored and queued'), ...errors },
     }),
     async (c) => {
@@ -210,7 +211,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       tags: ['Brand'],
       summary: 'The brand’s Twilio account for SMS (the auth token is stored encrypted and never returned)',
       security,
-      request: body(z.object({ accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, { message: 'must be a Twilio Account SID (AC + 32 hex characters)' }), authToken: z.string().min(16).max(128), from: z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'must be an E.164 number or a Messaging Service SID' }) })),
+      request: body(strictObject({ accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, { message: 'must be a Twilio Account SID (AC + 32 hex characters)' }), authToken: z.string().min(16).max(128), from: z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'must be an E.164 number or a Messaging Service SID' }) })),
       responses: { 200: json(z.object({ accountSid: z.string(), from: z.string() }), 'Saved'), ...errors },
     }),
     async (c) => {

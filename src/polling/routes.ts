@@ -11,6 +11,7 @@ import { accountLimitsOf, newAccountRow } from './account.js';
 import { POLLED_CARRIERS } from './jobs.js';
 import { CarrierLimitsInputSchema, effectiveLimits, rolledOver } from './limits.js';
 import { adviseQuota, measureDemand } from './report.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const security = [{ apiKey: [] }];
@@ -112,7 +113,7 @@ export function registerPollingRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       security,
       request: {
         params: CarrierParam,
-        body: { required: true, content: { 'application/json': { schema: z.object({ limits: CarrierLimitsInputSchema.nullable() }) } } },
+        body: { required: true, content: { 'application/json': { schema: strictObject({ limits: CarrierLimitsInputSchema.nullable() }) } } },
       },
       responses: { 200: json(AccountStatusSchema, 'The account with its new limits'), 409: json(ErrorSchema, 'The carrier is not connected'), ...errors },
     }),

@@ -12,6 +12,7 @@ import { fill, HUB_TEXT, RETURN_REASONS } from '../hub/i18n/index.js';
 import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, suggestedRefundOf } from './policy.js';
 import { approveReturn, findReturn, receiveReturn, refundReturn, rejectReturn, requestReturn } from './service.js';
 import { updateBrandSettings } from '../brands/repo.js';
+import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -89,7 +90,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       tags,
       summary: 'Set the returns policy: on or off, the window from delivery, eligible and excluded items, reasons, who pays the label, automatic or manual approval',
       security,
-      request: body(ReturnPolicySchema),
+      request: body(strictObject(ReturnPolicySchema.shape).openapi('ReturnPolicyInput')),
       responses: { 200: json(ReturnPolicySchema, 'Saved'), ...errors },
     }),
     async (c) => {
@@ -141,8 +142,8 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       request: {
         params: z.object({ orderId: z.string().max(64).openapi({ param: { name: 'orderId', in: 'path' } }) }),
         ...body(
-          z.object({
-            items: z.array(z.object({ sku: z.string().min(1).max(100), quantity: z.number().int().min(1).max(100_000) })).min(1).max(500),
+          strictObject({
+            items: z.array(strictObject({ sku: z.string().min(1).max(100), quantity: z.number().int().min(1).max(100_000) })).min(1).max(500),
             reason: z.enum(RETURN_REASONS),
             comment: z.string().max(1000).optional(),
             override: z.boolean().default(false).openapi({ description: 'Skip the window and the excluded items (quantities still apply)' }),
@@ -177,7 +178,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       tags,
       summary: 'Refuse a requested return, saying why (the customer sees the reason on the tracking page)',
       security,
-      request: { params: ReturnIdParam, ...body(z.object({ reason: z.string().trim().min(1).max(500) })) },
+      request: { params: ReturnIdParam, ...body(strictObject({ reason: z.string().trim().min(1).max(500) })) },
       responses: { 200: json(ReturnSchema, 'Rejected'), ...errors },
     }),
     async (c) => c.json((await returnJson(await rejectReturn(deps, c.get('brand'), c.req.valid('param').returnId, c.req.valid('json').reason))) as never, 200),
@@ -198,7 +199,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       request: {
         params: ReturnIdParam,
         ...body(
-          z.object({
+          strictObject({
             amount: z.number().positive().max(10_000_000).optional().openapi({ description: 'Default: suggestedRefund. More than 0, and at most the order’s total (its items’ prices) less what its earlier refunds gave back' }),
             currency: z.string().regex(/^[A-Z]{3}$/).optional().openapi({ description: 'Default and only value accepted: the order’s currency (that of its earlier refunds, else the returns policy’s)' }),
             reference: z.string().max(200).optional(),

@@ -135,6 +135,8 @@ describe('bad input to orders', () => {
     const shipment = await t.request('POST', `/v1/orders/${(await t.request('POST', '/v1/orders', orderBody())).json.id}/shipments`, { carrier: 'ups', trackingNumber: '1Z999AA10123456784', tracking: 'x' });
     expect(shipment.status).toBe(422);
     expect(shipment.json.error.details).toEqual([{ field: '(body)', problem: 'has no field "tracking"' }]);
+    const parcel = await t.request('POST', `/v1/orders/${(await t.request('POST', '/v1/orders', orderBody())).json.id}/shipments`, { carrier: 'simulated', label: true, parcel: { weight: { value: 2, unit: 'lb', grams: 900 } } });
+    expect(parcel.json.error.details).toEqual([{ field: 'parcel.weight', problem: 'has no field "grams"' }]);
   });
 
   it('refuses control characters in strings', async () => {

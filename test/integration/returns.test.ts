@@ -46,6 +46,14 @@ describe('the returns policy', () => {
     const bad = await t.request('PUT', '/v1/returns/policy', { enabled: true, windowDays: 0, reasons: ['because'], labelPaidBy: 'nobody', approval: 'sometimes' });
     expect(bad.status).toBe(422);
     expect(bad.json.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['windowDays', 'reasons.0', 'labelPaidBy', 'approval']));
+    // A misspelt field is refused by name, not dropped (PUT replaces the policy: the window would silently fall back to 30 days).
+    const misspelt = await t.request('PUT', '/v1/returns/policy', { ...POLICY, windowDay: 60 });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.json.error.details).toEqual([{ field: '(body)', problem: 'has no field "windowDay"' }]);
+    const cross = await t.request('PUT', '/v1/cross-sells/settings', { enabled: true, perpage: 2 });
+    expect(cross.json.error.details).toEqual([{ field: '(body)', problem: 'has no field "perpage"' }]);
+    const refund = await t.request('POST', '/v1/returns/ret_01m0000000000000000000none/refund', { amount: 5, ammount: 5 });
+    expect(refund.json.error.details).toEqual([{ field: '(body)', problem: 'has no field "ammount"' }]);
     expect((await t.request('GET', '/v1/returns/policy')).json).toMatchObject(POLICY);
   });
 });
