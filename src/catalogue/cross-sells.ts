@@ -98,5 +98,5 @@ export async function emailCrossSells(deps: Deps, brand: BrandLike, order: Order
   if (!(CROSS_SELL_MILESTONES as readonly string[]).includes(milestone)) return [];
   const base = hubBaseUrl(deps.config.publicUrl, brand);
   const links = await crossSellLinks(deps, brand, order, { source: 'email', base, language: hubLanguageOf(language) ?? 'en', limit: MAX_CROSS_SELLS });
-  return links.map(({ product, href }) => ({ title: product.title, url: href, ...(product.imageUrl?.startsWith('http') ? { imageUrl: product.imageUrl } : {}), ...(product.price !== null ? { price: product.price } : {}) }));
+  return links.map(({ product, href }) => ({ title: product.title, url: href, ...(product.imageUrl?.startsWith('http') ? { imageUrl: product.imageUrl } : {}), ...(product.price !== null ? { price: product.price, currency: product.currency } : {}) }));
 }

@@ -145,6 +145,8 @@ describe('clicks and the revenue they bring', () => {
   });
 
   it('puts up to three products in shipped and delivered emails, their clicks counted as email clicks', async () => {
+    // A product priced in another currency than the order is shown in its own.
+    await t.request('PUT', '/v1/catalogue/products', { products: [{ id: 'STAKES', title: 'The stakes', url: shop('STAKES'), price: 25, currency: 'EUR', tags: ['camping'] }] });
     const placed = await order(['TENT'], 'mailme@example.com');
     await t.request('POST', `/v1/orders/${placed.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
     await t.worker.drain();
@@ -154,6 +156,7 @@ describe('clicks and the revenue they bring', () => {
     const links = [...shipped.message.html.matchAll(/href="(http:\/\/waybill\.test\/r\/[^"]+)"/g)].map((m) => m[1]!);
     expect(new Set(links).size).toBe(3);
     expect(shipped.message.html).toContain('The stakes');
+    expect(shipped.message.text).toMatch(/The stakes[^\n]*€25\.00/);
     expect(confirmation.message.html).not.toContain('/r/');
 
     const click = await t.app.request(new URL(links[0]!).pathname);

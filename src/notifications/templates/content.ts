@@ -193,7 +193,7 @@ function crossSells(input: MessageInput): CrossSellView[] {
   return (input.crossSells ?? []).flatMap((item) => {
     const url = safeUrl(item.url);
     if (!url) return [];
-    const price = item.price === undefined ? undefined : formatMoney(item.price, input.locale, input.order.currency);
+    const price = item.price === undefined ? undefined : formatMoney(item.price, input.locale, item.currency ?? input.order.currency);
     return [{ title: item.title, url, imageUrl: safeUrl(item.imageUrl), price }];
   }).slice(0, MAX_CROSS_SELLS);
 }

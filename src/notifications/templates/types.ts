@@ -51,7 +51,8 @@ export type MessageLinks = {
   returnLabel?: string;
 };
 
-export type CrossSell = { title: string; url: string; imageUrl?: string; price?: number };
+/** price in `currency`, the product's own (the catalogue's), else the order's. */
+export type CrossSell = { title: string; url: string; imageUrl?: string; price?: number; currency?: string };
 
 export const OVERRIDE_FIELDS = ['subject', 'heading', 'body', 'sms'] as const;
 export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
