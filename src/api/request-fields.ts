@@ -30,3 +30,6 @@ export const currencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code in capitals, such as EUR', abort: true })
   .refine(isCurrencyCode, { message: 'is not an ISO 4217 currency code' });
+
+/** An ISO 3166-1 alpha-2 country code, upper case (US), as addresses take it. */
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as US' });

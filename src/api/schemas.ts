@@ -7,7 +7,7 @@ import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../sh
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
 import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';
 import { LabelSummarySchema } from '../labels/summary.js';
-import { currencyCode, strictObject } from './request-fields.js';
+import { countryCode, currencyCode, strictObject } from './request-fields.js';
 
 const text = (max: number) =>
   z
@@ -50,7 +50,7 @@ export const AddressSchema = strictObject({
   city: text(100),
   region: text(100).optional(),
   postalCode: text(20),
-  country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as US' }),
+  country: countryCode,
 }).openapi('Address');
 
 export const ItemSchema = strictObject({

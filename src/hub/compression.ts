@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 /** Below this a page fits in one packet either way, and compressing it only costs time. */
 const WORTH_COMPRESSING = 1_400;
 
-/** zlib's fastest level: dynamic pages are compressed once each, and levels above 1 gain little on this HTML for several times the CPU (bench/README.md). */
+/** zlib's fastest level: every view of a page is compressed anew, so CPU counts more than the last few percent of bytes. */
 const GZIP_LEVEL = 1;
 
 /** Whether an Accept-Encoding header takes gzip (q=0 refuses it; `*` takes it). */

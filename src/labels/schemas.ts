@@ -3,7 +3,7 @@
 // description validates requests and documents the API.
 import { z } from '@hono/zod-openapi';
 import { LABEL_FORMATS } from '../carriers/label-types.js';
-import { strictObject } from '../api/request-fields.js';
+import { countryCode, strictObject } from '../api/request-fields.js';
 
 const positive = (max: number) => z.number().positive({ message: 'must be greater than 0' }).max(max, { message: `must be at most ${max}` });
 const line = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `must be at most ${max} characters` });
@@ -25,7 +25,7 @@ export const PostalAddressSchema = strictObject({
   city: line(100),
   region: line(50).optional(),
   postalCode: line(20),
-  country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as US' }),
+  country: countryCode,
 }).openapi('PostalAddress');
 export type PostalAddressInput = z.infer<typeof PostalAddressSchema>;
 

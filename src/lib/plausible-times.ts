@@ -53,6 +53,12 @@ export function sequenceProblem(later: string | null | undefined, earlier: { fie
   return `is before ${earlier.field} (${earlier.value})`;
 }
 
+/** Refuses the request (422) when `later` comes before `earlier` (see sequenceProblem), naming `later`'s field. */
+export function assertInSequence(later: { field: string; value: string | null | undefined }, earlier: { field: string; value: string }, slackMs = 0): void {
+  const problem = sequenceProblem(later.value, earlier, slackMs);
+  if (problem) throw new AppError('validation_failed', `${later.field} ${problem}`, [{ field: later.field, problem }]);
+}
+
 /** Epoch ms of an instant with offset, or of a calendar day's start in UTC (YYYY-MM-DD); else null. */
 function instantOrDay(value: string): number | null {
   const instant = parseInstant(value);

@@ -5,7 +5,7 @@ import type { BrandRow, OrderRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { canonicalHash } from '../lib/crypto.js';
 import { hasPrefix, newId } from '../lib/ids.js';
-import { assertPlausibleTimes, sequenceProblem } from '../lib/plausible-times.js';
+import { assertInSequence, assertPlausibleTimes } from '../lib/plausible-times.js';
 import { DAY_MS } from '../lib/time.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { hubBaseUrl } from '../hub/hosts.js';
@@ -23,8 +23,7 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
     ],
     deps.clock.now(),
   );
-  const shipByProblem = sequenceProblem(input.shipBy, { field: 'placedAt', value: input.placedAt }, DAY_MS);
-  if (shipByProblem) throw new AppError('validation_failed', `shipBy ${shipByProblem}`, [{ field: 'shipBy', problem: shipByProblem }]);
+  assertInSequence({ field: 'shipBy', value: input.shipBy }, { field: 'placedAt', value: input.placedAt }, DAY_MS);
   const now = deps.clock.now().toISOString();
   const contentHash = canonicalHash(input);
   const row: OrderRow = {

@@ -9,7 +9,7 @@ import { detectTrackingNumber, normalizeTrackingInput } from '../carriers/tracki
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
-import { assertPlausibleTimes, sequenceProblem, type TimedField } from '../lib/plausible-times.js';
+import { assertInSequence, assertPlausibleTimes, type TimedField } from '../lib/plausible-times.js';
 import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { purchaseLabel } from '../labels/purchase.js';
@@ -122,8 +122,7 @@ export async function postShipmentEvents(
     [...eventTimes(body.events), { field: 'estimatedDelivery.from', value: window?.from, kind: 'promised' }, { field: 'estimatedDelivery.to', value: window?.to, kind: 'promised' }],
     now,
   );
-  const backwards = window ? sequenceProblem(window.to, { field: 'estimatedDelivery.from', value: window.from }) : null;
-  if (backwards) throw new AppError('validation_failed', `estimatedDelivery.to ${backwards}`, [{ field: 'estimatedDelivery.to', problem: backwards }]);
+  if (window) assertInSequence({ field: 'estimatedDelivery.to', value: window.to }, { field: 'estimatedDelivery.from', value: window.from });
   const result = await ingestForShipment(deps.direct, now, { shipmentId, brandId: brand.id }, source, body.events.map(toTrackingEvent), body.estimatedDelivery ?? null);
   if (!result) throw notFound(`shipment ${shipmentId}`);
   recordIngest(deps, source, [result.outcome]);
