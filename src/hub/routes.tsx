@@ -126,7 +126,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const extras = await pageExtras(deps, { order, shipments, language, base });
     count(deps, order.brand_id, 'page_view');
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
-    const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : ''}`.trim() : undefined;
+    const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : justAsked.state === 'approved' ? view.text.labelComing : ''}`.trim() : undefined;
     const languageQuery = keepingLanguage('', c.req.query('lang'));
     const html = renderOrderPage({ frame: { theme, language, title: `${fill(view.text.orderTitle, { number: view.number })} · ${theme.brandName}`, path: base }, view, base, languageQuery, notice, ...extras });
     const { body, headers } = pageBody(html, c.req.header('accept-encoding'));

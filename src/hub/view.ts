@@ -138,7 +138,9 @@ function returnView(r: PageReturn, shipments: PageShipment[], language: HubLangu
       ? fill(text.rejectedBecause, { reason: r.rejectionReason })
       : r.state === 'refunded' && r.refundAmount !== null
         ? fill(text.refundOf, { amount: formatMoney(r.refundAmount, r.refundCurrency ?? 'USD', language) })
-        : null;
+        : r.state === 'approved' && !r.shipmentId
+          ? text.labelComing
+          : null;
   return {
     id: r.id,
     rma: r.rma,

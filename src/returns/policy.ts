@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { RETURN_REASONS, type ReturnReason, type ReturnRefusal } from '../hub/i18n/index.js';
 import { withArticle } from '../lib/words.js';
+import { currencyCode } from '../api/request-fields.js';
 
 export const ReturnPolicySchema = z
   .object({
@@ -16,8 +17,12 @@ export const ReturnPolicySchema = z
     excludedTags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(100).default([]).openapi({ description: 'Catalogue tags whose products cannot be returned (e.g. final-sale)' }),
     reasons: z.array(z.enum(RETURN_REASONS)).min(1).default([...RETURN_REASONS]),
     labelPaidBy: z.enum(['brand', 'customer']).default('brand'),
-    labelFee: z.number().min(0).max(1000).default(0).openapi({ description: 'Taken from the refund when the customer pays for the label' }),
-    currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+    labelFee: z.number().min(0).max(1000).default(0).openapi({ description: 'Taken from the refund when the customer pays for the label, in `currency`' }),
+    currency: currencyCode.default('USD').openapi({ description: 'The currency of labelFee' }),
+    labelFees: z
+      .record(currencyCode, z.number().min(0).max(1000))
+      .optional()
+      .openapi({ description: 'The label fee for orders in other currencies, by ISO 4217 code ({"EUR": 4.5}). An order in a currency with no fee here nor in `currency` gets its label free: a fee is never taken in a currency the order was not paid in' }),
     approval: z.enum(['automatic', 'manual']).default('automatic').openapi({ description: 'automatic: the label is made at once; manual: a person approves each request (POST /v1/returns/{id}/approve)' }),
     carrier: z.string().min(2).max(32).default('simulated').openapi({ description: 'Who carries return parcels (its labels are bought through Waybill)' }),
   })
@@ -167,6 +172,15 @@ function linesTotal(lines: ReadonlyArray<{ quantity: number; price?: number }>):
 
 /** What the order cost, by its items' prices (orders keep no total of their own); null when an item has no price. */
 export const orderTotal = (orderItems: readonly OrderItem[]): number | null => linesTotal(orderItems);
+
+/**
+ * The label fee the customer pays for an order in this currency: 0 when the brand pays, or when
+ * the policy names no fee in that currency (a dollar fee is never taken from a euro refund).
+ */
+export function labelFeeFor(policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee' | 'currency' | 'labelFees'>, currency: string): number {
+  if (policy.labelPaidBy !== 'customer') return 0;
+  return policy.labelFees?.[currency] ?? (currency === policy.currency ? policy.labelFee : 0);
+}
 
 /** What the brand owes back: the items' prices, less the label when the customer pays for it. */
 export function suggestedRefund(items: readonly ReturnItem[], orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee'>): number | null {

@@ -14,7 +14,8 @@ import { carrierName, formatMoney, placeText } from '../hub/format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT, keepingLanguage } from '../hub/i18n/index.js';
 import type { PageOrder } from '../hub/order-data.js';
 import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
-import { returnableItems, type ReturnableItem, type ReturnPolicy, whyNothingCanBeReturned } from './policy.js';
+import { labelFeeFor, returnableItems, type ReturnableItem, type ReturnPolicy, whyNothingCanBeReturned } from './policy.js';
+import { orderCurrency } from '../orders/currency.js';
 import { eligibilityOf, requestReturn } from './service.js';
 import { lazyModule } from '../lib/lazy.js';
 
@@ -28,6 +29,13 @@ export type PortalHelpers = {
 
 const HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" };
 
+/** A quantity field as typed: a field left empty asks for none; anything but digits is NaN. */
+const quantityAsked = (typed: string): number => {
+  const trimmed = typed.trim();
+  if (trimmed === '') return 0;
+  return /^\d{1,6}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+};
+
 /** Beside each item: how many were bought and how many are in returns already, or that it cannot be returned. */
 function itemHint(text: HubText, item: ReturnableItem): string {
   if (item.excluded) return text.refusals.excluded_item.replace(/:.*$/, '').trim();
@@ -35,14 +43,15 @@ function itemHint(text: HubText, item: ReturnableItem): string {
   return item.inReturns > 0 ? `${bought} · ${fill(text.alreadyInReturns, { count: item.inReturns })}` : bought;
 }
 
-function ReturnForm(props: { text: HubText; policy: ReturnPolicy; items: ReturnableItem[]; language: HubLanguage; back: string; error?: string; values?: Record<string, string> }) {
+function ReturnForm(props: { text: HubText; policy: ReturnPolicy; currency: string; items: ReturnableItem[]; language: HubLanguage; back: string; error?: string; values?: Record<string, string> }) {
   const { text, policy, values = {} } = props;
+  const fee = labelFeeFor(policy, props.currency);
   return (
     <div class="card">
       <h1>{text.returnFormTitle}</h1>
       {props.error ? <p class="err" role="alert">{props.error}</p> : null}
       <p>
-        {fill(text.returnPolicyWindow, { days: policy.windowDays })} {policy.labelPaidBy === 'customer' && policy.labelFee > 0 ? fill(text.returnPaidLabel, { fee: formatMoney(policy.labelFee, policy.currency, props.language) }) : text.returnFreeLabel}
+        {fill(text.returnPolicyWindow, { days: policy.windowDays })} {fee > 0 ? fill(text.returnPaidLabel, { fee: formatMoney(fee, props.currency, props.language) }) : text.returnFreeLabel}
         {props.items.some((i) => i.excluded) ? ` ${text.returnPolicyExcluded}` : ''}
       </p>
       <form method="post">
@@ -120,7 +129,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const { eligibility, items } = await formItems(brand, orderRow);
     // Nothing left to return (or no return at all): say why, rather than show a form of disabled fields.
     const refused = whyNothingCanBeReturned(eligibility);
-    const body = refused ? <Refused text={text} message={fill(text.refusals[refused.refusal], { item: '' })} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} />;
+    const body = refused ? <Refused text={text} message={fill(text.refusals[refused.refusal], { item: '' })} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} currency={orderCurrency(orderRow)} items={items} language={language} back={back} />;
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), refused ? 409 : 200, HEADERS);
   });
 
@@ -134,7 +143,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const values = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 1000)]));
     const requested = Object.entries(values)
       .filter(([k]) => k.startsWith('q.'))
-      .map(([k, v]) => ({ sku: k.slice(2), quantity: /^\d{1,6}$/.test(v.trim()) ? Number(v.trim()) : Number.NaN }));
+      .map(([k, v]) => ({ sku: k.slice(2), quantity: quantityAsked(v) }));
     const { brand, orderRow } = await rows(order);
     const bad = requested.find((r) => Number.isNaN(r.quantity));
     const result = bad
@@ -144,7 +153,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const itemName = (JSON.parse(orderRow.items) as Array<{ sku: string; name: string }>).find((i) => i.sku === result.item)?.name ?? result.item ?? '';
     const message = fill(text.refusals[result.refusal], { item: itemName });
     const { eligibility, items } = await formItems(brand, orderRow);
-    const body = whyNothingCanBeReturned(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} items={items} language={language} back={back} error={message} values={values} />;
+    const body = whyNothingCanBeReturned(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} currency={orderCurrency(orderRow)} items={items} language={language} back={back} error={message} values={values} />;
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), 422, HEADERS);
   });
 

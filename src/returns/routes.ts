@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
 import { fill, HUB_TEXT, RETURN_REASONS } from '../hub/i18n/index.js';
 import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, suggestedRefundOf } from './policy.js';
-import { approveReturn, findReturn, receiveReturn, refundReturn, rejectReturn, requestReturn } from './service.js';
+import { approveReturn, checkReturnCarrier, findReturn, receiveReturn, refundReturn, rejectReturn, requestReturn, retryReturnLabel } from './service.js';
 import { updateBrandSettings } from '../brands/repo.js';
 import { strictObject } from '../api/request-fields.js';
 
@@ -96,6 +96,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
     async (c) => {
       const policy = c.req.valid('json');
       const brandId = c.get('brand').id;
+      await checkReturnCarrier(deps, brandId, policy.carrier);
       await updateBrandSettings(deps, brandId, (current) => ({ ...current, returns: policy }));
       return c.json(policy as never, 200);
     },
@@ -167,8 +168,21 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
   );
 
   api.openapi(
-    createRoute({ method: 'post', path: '/returns/{returnId}/approve', tags, summary: 'Approve a requested return: the label is bought and the customer gets it by email', security, request: { params: ReturnIdParam }, responses: { 200: json(ReturnSchema, 'Approved'), ...errors } }),
+    createRoute({ method: 'post', path: '/returns/{returnId}/approve', tags, summary: 'Approve a requested return: the label is bought and the customer gets it by email (when it cannot be bought now, the return stays approved with no shipment: see POST /v1/returns/{returnId}/label)', security, request: { params: ReturnIdParam }, responses: { 200: json(ReturnSchema, 'Approved'), ...errors } }),
     async (c) => c.json((await returnJson(await approveReturn(deps, await freshBrand(c.get('brand')), c.req.valid('param').returnId))) as never, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/returns/{returnId}/label',
+      tags,
+      summary: 'Buy the label of an approved return that has none yet (its carrier account was missing or the carrier failed at approval): the customer gets it by email. The carrier’s refusal is answered as it is',
+      security,
+      request: { params: ReturnIdParam },
+      responses: { 200: json(ReturnSchema, 'The return with its parcel and label'), ...errors },
+    }),
+    async (c) => c.json((await returnJson(await retryReturnLabel(deps, await freshBrand(c.get('brand')), c.req.valid('param').returnId))) as never, 200),
   );
 
   api.openapi(

@@ -15,6 +15,9 @@ import type { BrandRow, Database, OrderRow, ReturnRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
+import { orderCurrency } from '../orders/currency.js';
+import { labelCarriers } from '../labels/decide.js';
+import { labelAccount } from '../labels/carrier-purchase.js';
 import { createShipment, runShipmentCommand } from '../shipments/service.js';
 import type { StatusChangedPayload } from '../notifications/pipeline.js';
 import {
@@ -27,6 +30,7 @@ import {
   type Refusal,
   type ReturnAction,
   type ReturnItem,
+  labelFeeFor,
   type ReturnPolicy,
   returnPolicyOf,
   type ReturnState,
@@ -101,7 +105,7 @@ export async function requestReturn(
     reason: request.reason,
     comment: request.comment?.trim() ? request.comment.trim().slice(0, 1000) : null,
     label_paid_by: policy.labelPaidBy,
-    label_fee: policy.labelPaidBy === 'customer' ? policy.labelFee : null,
+    label_fee: policy.labelPaidBy === 'customer' ? labelFeeFor(policy, orderCurrency(order)) : null,
     shipment_id: null,
     rejection_reason: null,
     received_by: null,
@@ -163,9 +167,42 @@ async function transition(deps: Deps, brandId: string, returnId: string, action:
   });
 }
 
+/**
+ * Approves a requested return and buys its label. The approval stands even when the label cannot
+ * be bought now (a carrier account gone, the carrier down): the customer is told the label will
+ * follow by email, the safety-net job tries again, and the merchant can retry with
+ * POST /v1/returns/{id}/label once the account is fixed.
+ */
 export async function approveReturn(deps: Deps, brand: BrandRow, returnId: string): Promise<ReturnRow> {
-  await transition(deps, brand.id, returnId, 'approve', { approved_at: deps.clock.now().toISOString() });
-  return ensureReturnLabel(deps, returnId);
+  const approved = await transition(deps, brand.id, returnId, 'approve', { approved_at: deps.clock.now().toISOString() });
+  try {
+    return await ensureReturnLabel(deps, returnId);
+  } catch (error) {
+    deps.log.warn({ err: error, returnId }, 'the return label could not be bought; the return stays approved without one');
+    return approved;
+  }
+}
+
+/**
+ * A policy's return carrier must be one Waybill buys labels from and, unless simulated, one the
+ * brand has connected: otherwise every return would be approved with no label to send.
+ */
+export async function checkReturnCarrier(deps: Deps, brandId: string, carrier: string): Promise<void> {
+  if (!labelCarriers().includes(carrier)) {
+    throw new AppError('validation_failed', `carrier must be one of the carriers Waybill buys labels from: ${labelCarriers().join(', ')}`, [{ field: 'carrier', problem: `${carrier} is not one of ${labelCarriers().join(', ')}` }]);
+  }
+  if (carrier === 'simulated') return;
+  await labelAccount(deps, brandId, carrier).catch((error: unknown) => {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new AppError('validation_failed', `carrier ${carrier} cannot buy return labels yet: ${why}`, [{ field: 'carrier', problem: why }]);
+  });
+}
+
+/** Buys the label of an approved return that has none (the merchant's retry); its refusal is answered as it is. */
+export async function retryReturnLabel(deps: Deps, brand: BrandRow, returnId: string): Promise<ReturnRow> {
+  const ret = await findReturn(deps, brand.id, returnId);
+  if (ret.state !== 'approved') throw new AppError('invalid_transition', `return ${ret.rma} is ${ret.state}; only an approved return has a label to buy`);
+  return ensureReturnLabel(deps, ret.id);
 }
 
 export async function rejectReturn(deps: Deps, brand: BrandRow, returnId: string, reason: string): Promise<ReturnRow> {
@@ -248,9 +285,13 @@ async function orphanReturnParcel(deps: Deps, ret: ReturnRow): Promise<string | 
   return orphan?.id ?? null;
 }
 
-/** The carrier's delivery scan of a return parcel: the return is received (by the carrier's word). */
+/**
+ * The carrier's delivery scan of a return parcel: the return is received (by the carrier's word).
+ * Only `delivered`: a return parcel `returned` went back to its sender, the customer, so the
+ * warehouse has nothing and the return stays approved for the merchant to follow up.
+ */
 export async function returnParcelChanged(deps: Deps, payload: StatusChangedPayload): Promise<void> {
-  if (payload.to.status !== 'delivered' && payload.to.status !== 'returned') return;
+  if (payload.to.status !== 'delivered') return;
   const at = deps.clock.now().toISOString();
   await deps.db
     .updateTable('returns')

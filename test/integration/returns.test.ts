@@ -3,6 +3,7 @@
 // return parcel tracked to the warehouse, received by scan or by a person, the refund, a message
 // at each step, and a label that survives a crash between approval and purchase.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateBrandSettings } from '../../src/brands/repo.js';
 import { ensureReturnLabel } from '../../src/returns/service.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -266,14 +267,22 @@ describe('an order with nothing left to return', () => {
     t.clock.advance(12 * DAY);
     await t.worker.drain();
     const path = new URL(order.trackingPageUrl).pathname;
+    // The policy's fee is in dollars: a euro order is never charged it, its label is free…
+    expect((await formPage(path)).html).toContain('Das Rücksendeetikett ist kostenlos.');
+    // …until the brand names a fee in euros, which the form shows and the refund takes.
+    expect((await t.request('PUT', '/v1/returns/policy', { ...POLICY, labelFees: { EUR: 4.5 } })).status).toBe(200);
+    expect((await t.request('PUT', '/v1/returns/policy', { ...POLICY, labelFees: { eur: 4.5 } })).json.error.details[0]).toMatchObject({ field: 'labelFees.eur' });
+    expect((await formPage(path)).html).toMatch(/Das Rücksendeetikett kostet 4,50\s€;/);
     expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'wrong_size' })).status).toBe(303);
+    await t.request('PUT', '/v1/returns/policy', POLICY);
     const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect(ret).toMatchObject({ labelFee: 4.5, suggestedRefund: 115.5 });
     if (ret.state === 'requested') await t.request('POST', `/v1/returns/${ret.id}/approve`, {});
     const refunded = await t.request('POST', `/v1/returns/${ret.id}/refund`, {});
-    expect(refunded.json.refund).toMatchObject({ amount: 115, currency: 'EUR' }); // less the policy's label fee
+    expect(refunded.json.refund).toMatchObject({ amount: 115.5, currency: 'EUR' }); // less the label fee in euros
     expect((await t.request('POST', `/v1/orders`, { ...body, number: `${body.number}-b`, currency: 'GBP' })).json.currency).toBe('GBP');
     await t.worker.drain();
-    const refundMail = emailsTo('euro@example.com').find((m) => /Erstattung: 115,00\s€/.test(m.text));
+    const refundMail = emailsTo('euro@example.com').find((m) => /Erstattung: 115,50\s€/.test(m.text));
     expect(refundMail, 'the refund email in euros').toBeDefined();
   });
 
@@ -437,5 +446,69 @@ describe('a crash between the approval and the label', () => {
     await ensureReturnLabel(t.deps, second.json.id);
     const returnParcels = (await t.request('GET', `/v1/orders/${order.id}`)).json.shipments.filter((s: { direction: string }) => s.direction === 'return');
     expect(returnParcels).toHaveLength(2);
+  });
+});
+
+describe('a return that does not reach the warehouse, or has no label yet', () => {
+  it('stays approved when its parcel goes back to the customer: no "received", no receipt email, no refund by the carrier’s word', async () => {
+    const { order, path } = await deliveredOrder('bounced@example.com');
+    expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'damaged' })).status).toBe(303);
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    t.clock.advance(2 * DAY);
+    const scan = (status: string, hoursAgo: number) => ({ carrier: 'simulated', trackingNumber: ret.shipment.trackingNumber, status, occurredAt: new Date(t.clock.now().getTime() - hoursAgo * 3_600_000).toISOString(), eventId: `bounce-${status}` });
+    for (const event of [scan('in_transit', 30), scan('returning_to_sender', 20), scan('returned', 1)]) {
+      expect((await t.request('POST', '/v1/events/batch', { events: [event] })).json).toMatchObject({ stored: 1 });
+      await t.worker.drain();
+    }
+    expect((await t.request('GET', `/v1/returns/${ret.id}`)).json).toMatchObject({ state: 'approved', receivedBy: null, shipment: { status: 'returned' } });
+    expect(emailsTo('bounced@example.com').map((m) => m.subject).filter((s) => /received your return/i.test(s))).toEqual([]);
+    expect(await (await t.app.request(path)).text()).not.toContain('Received at our warehouse');
+  });
+
+  it('refuses a policy whose carrier cannot buy labels, naming it', async () => {
+    for (const [carrier, problem] of [
+      ['nonsense-carrier', 'is not one of simulated'],
+      ['fedex', 'connect a FedEx account first'],
+    ]) {
+      const refused = await t.request('PUT', '/v1/returns/policy', { ...POLICY, carrier });
+      expect(refused.status).toBe(422);
+      expect(refused.json.error.details[0].field).toBe('carrier');
+      expect(refused.json.error.details[0].problem).toContain(problem);
+    }
+    expect((await t.request('GET', '/v1/returns/policy')).json.carrier).toBe('simulated');
+  });
+
+  it('keeps an approved return whose label cannot be bought, tells the customer the label will follow, and lets the merchant buy it later', async () => {
+    const { order, path } = await deliveredOrder('nolabel@example.com');
+    // The carrier account went away after the policy was saved.
+    await updateBrandSettings(t.deps, t.brand.id, (current: { returns: object }) => ({ ...current, returns: { ...current.returns, carrier: 'fedex' } }));
+    // An empty quantity asks for none of that item (it is not a refusal of "too many").
+    const asked = await postForm(`${path}/return`, { 'q.BOOTS': '1', 'q.SOCKS': '', reason: 'damaged' });
+    expect(asked.status).toBe(303);
+    const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect(ret).toMatchObject({ state: 'approved', shipment: null, items: [{ sku: 'BOOTS', quantity: 1 }] });
+    const page = await (await t.app.request(asked.location!.replace('#returns', ''))).text();
+    expect(page).toContain('We will email you the return label as soon as it is ready.');
+    expect(page).not.toContain(`/returns/${ret.id}/label`);
+
+    const still = await t.request('POST', `/v1/returns/${ret.id}/label`);
+    expect(still.status).toBe(422); // the purchase's own refusal, answered as it is
+    expect(still.json.error.message).toContain('cannot buy a FedEx label yet');
+    await t.request('PUT', '/v1/returns/policy', POLICY);
+    const labelled = await t.request('POST', `/v1/returns/${ret.id}/label`);
+    expect(labelled.status).toBe(200);
+    expect(labelled.json.shipment).toMatchObject({ carrier: 'simulated', status: 'info_received' });
+    await t.worker.drain();
+    expect(emailsTo('nolabel@example.com').find((m) => /return .* is approved/i.test(m.subject))?.html).toContain(`/returns/${ret.id}/label`);
+    expect((await t.request('POST', `/v1/returns/${ret.id}/label`)).status).toBe(200); // already has one: the same answer
+    const rejected = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'SOCKS', quantity: 1 }], reason: 'damaged', approve: false });
+    expect((await t.request('POST', `/v1/returns/${rejected.json.id}/label`)).json.error).toMatchObject({ code: 'invalid_transition' });
+  });
+
+  it('reads an empty quantity as none: with nothing else chosen, the form asks for an item', async () => {
+    const { path } = await deliveredOrder('empty@example.com');
+    const answer = await postForm(`${path}/return`, { 'q.BOOTS': ' ', reason: 'damaged' });
+    expect(answer.status).toBe(422);
+    expect(answer.html).toContain('Choose at least one item to return.');
   });
 });

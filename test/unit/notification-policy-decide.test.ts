@@ -231,10 +231,11 @@ describe('status changes → milestones (returns)', () => {
     expect(decide(back('pending', 'info_received'))).toEqual([]); // the label went with return_approved
   });
 
-  it('return received when delivered back (or marked returned), once', () => {
+  it('return received when delivered back, once; never when the parcel went back to the customer', () => {
     expect(summary(decide(back('in_transit', 'delivered')))).toEqual(['return_received email first → send', 'return_received sms first → held not_for_sms']);
-    expect(summary(decide(back('out_for_delivery', 'returned')))[0]).toBe('return_received email first → send');
-    expect(decide(back('delivered', 'returned'))).toEqual([]);
+    expect(decide(back('delivered', 'delivered'))).toEqual([]);
+    expect(decide(back('returning_to_sender', 'returned'))).toEqual([]);
+    expect(decide(back('out_for_delivery', 'returned'))).toEqual([]);
   });
 
   it('no outbound milestones for a return parcel', () => {

@@ -108,6 +108,7 @@ export const de: HubText = {
   labelPrint: 'Nutze die Druckfunktion deines Browsers, um diese Seite zu drucken.',
   labelDownload: 'Etikett herunterladen (PDF)',
   labelNotYet: 'Das Etikett ist bereit, sobald deine Rücksendung freigegeben ist.',
+  labelComing: 'Deine Rücksendung ist freigegeben. Wir schicken dir das Etikett per E-Mail, sobald es bereit ist.',
   labelShipTo: 'Empfänger',
   labelFrom: 'Absender',
   rmaLabel: 'Rücksendenummer',

@@ -108,6 +108,7 @@ export const en: HubText = {
   labelPrint: 'Use your browser’s Print command to print this page.',
   labelDownload: 'Download the label (PDF)',
   labelNotYet: 'The label will be ready once your return is approved.',
+  labelComing: 'Your return is approved. We will email you the return label as soon as it is ready.',
   labelShipTo: 'Ship to',
   labelFrom: 'From',
   rmaLabel: 'Return number',

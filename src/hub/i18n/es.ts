@@ -73,7 +73,7 @@ export const es: HubText = {
   returnPolicyExcluded: 'Algunos artículos no admiten devolución.',
   chooseItems: '¿Qué artículos devuelves?',
   quantityOf: 'Cuántas unidades de {name}',
-  bought: '{count} compradas',
+  bought: 'comprados: {count}',
   alreadyInReturns: '{count} ya en una devolución',
   reasonLabel: '¿Por qué los devuelves?',
   reasons: {
@@ -108,6 +108,7 @@ export const es: HubText = {
   labelPrint: 'Usa la opción Imprimir de tu navegador para imprimir esta página.',
   labelDownload: 'Descargar la etiqueta (PDF)',
   labelNotYet: 'La etiqueta estará lista cuando se apruebe tu devolución.',
+  labelComing: 'Tu devolución está aprobada. Te enviaremos la etiqueta por correo electrónico en cuanto esté lista.',
   labelShipTo: 'Enviar a',
   labelFrom: 'Desde',
   rmaLabel: 'Número de devolución',

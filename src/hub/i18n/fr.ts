@@ -73,7 +73,7 @@ export const fr: HubText = {
   returnPolicyExcluded: 'Certains articles ne peuvent pas être retournés.',
   chooseItems: 'Quels articles retournez-vous ?',
   quantityOf: 'Combien de {name}',
-  bought: '{count} achetés',
+  bought: 'quantité achetée : {count}',
   alreadyInReturns: '{count} déjà dans un retour',
   reasonLabel: 'Pourquoi les retournez-vous ?',
   reasons: {
@@ -108,6 +108,7 @@ export const fr: HubText = {
   labelPrint: 'Utilisez la commande Imprimer de votre navigateur pour imprimer cette page.',
   labelDownload: 'Télécharger l’étiquette (PDF)',
   labelNotYet: 'L’étiquette sera prête une fois votre retour approuvé.',
+  labelComing: 'Votre retour est approuvé. Nous vous enverrons l’étiquette par e-mail dès qu’elle sera prête.',
   labelShipTo: 'Destinataire',
   labelFrom: 'Expéditeur',
   rmaLabel: 'Numéro de retour',

@@ -106,6 +106,8 @@ export type HubText = {
   labelPrint: string;
   labelDownload: string;
   labelNotYet: string;
+  /** An approved return whose label could not be bought yet. */
+  labelComing: string;
   labelShipTo: string;
   labelFrom: string;
   rmaLabel: string;

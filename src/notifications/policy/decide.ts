@@ -249,7 +249,8 @@ function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
 
 function returnMessages(change: StatusChangedTrigger): PlannedMessage[] {
   const { from, to, shipmentId } = change;
-  const received = (status: ShipmentStatus): boolean => status === 'delivered' || status === 'returned';
+  // Only the delivery scan: `returned` means the parcel went back to its sender, the customer.
+  const received = (status: ShipmentStatus): boolean => status === 'delivered';
   if (to.status === 'in_transit' && (from.status === 'pending' || from.status === 'info_received')) {
     return [forShipment(shipmentId, 'return_in_transit')];
   }
