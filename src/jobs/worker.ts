@@ -67,7 +67,11 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     try {
       if (typeof handler === 'function') await handler(JSON.parse(job.payload), job);
-      else await handler.batch([{ payload: JSON.parse(job.payload), job }]);
+      else {
+        // A batch handler answers a job's failure as its outcome rather than throwing it.
+        const outcome = (await handler.batch([{ payload: JSON.parse(job.payload), job }]))?.[0] ?? null;
+        if (outcome !== null) throw outcome;
+      }
       await completeJob(db, job, now());
     } catch (error) {
       await recordFailure(job, error);

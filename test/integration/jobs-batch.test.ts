@@ -46,4 +46,37 @@ describe('batch job handlers', () => {
     expect(states.filter((j) => j.state === 'done')).toHaveLength(4);
     expect(states.find((j) => j.state === 'dead')).toMatchObject({ payload: JSON.stringify({ n: 3 }), last_error: '3 is bad' });
   });
+
+  it('retry a job whose failure is answered as its outcome, also when it was claimed alone', async () => {
+    const clock = manualClock();
+    await enqueueJobs(db(), clock.now(), [{ kind: 'send', payload: { n: 1 }, maxAttempts: 3 }]);
+    let attempts = 0;
+    const worker = createWorker({
+      db: db(),
+      dialect: dialectUnderTest(),
+      clock,
+      log: pino({ level: 'silent' }),
+      handlers: { send: { batch: async (items) => items.map(() => (++attempts < 3 ? new JobFailure('provider unavailable', true) : null)) } },
+    });
+    const job = () => db().selectFrom('jobs').select(['state', 'attempts', 'last_error']).where('kind', '=', 'send').executeTakeFirstOrThrow();
+    await worker.drain();
+    expect(await job()).toMatchObject({ state: 'queued', last_error: 'provider unavailable' }); // not done: retried later
+    for (let i = 0; i < 2; i++) {
+      clock.advance(3_600_000);
+      await worker.drain();
+    }
+    expect(attempts).toBe(3);
+    expect(await job()).toMatchObject({ state: 'done' });
+  });
+
+  it('let a lone job whose every attempt fails end in the dead letters', async () => {
+    const clock = manualClock();
+    await enqueueJobs(db(), clock.now(), [{ kind: 'doomed', payload: {}, maxAttempts: 2 }]);
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log: pino({ level: 'silent' }), handlers: { doomed: { batch: async (items) => items.map(() => new Error('refused')) } } });
+    for (let i = 0; i < 3; i++) {
+      await worker.drain();
+      clock.advance(3_600_000);
+    }
+    expect(await db().selectFrom('jobs').select(['state', 'last_error']).where('kind', '=', 'doomed').executeTakeFirstOrThrow()).toEqual({ state: 'dead', last_error: 'refused' });
+  });
 });
