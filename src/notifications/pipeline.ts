@@ -232,8 +232,18 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
 
 /** A status change this old is history being loaded, not news: it is recorded, not sent. */
 export const STALE_AFTER_MS = 72 * 3_600_000;
-const isStale = (trigger: NotificationTrigger, now: Date): boolean =>
-  trigger.kind === 'status_changed' && now.getTime() - Date.parse(trigger.occurredAt) > STALE_AFTER_MS;
+/**
+ * Recorded, not sent: a status change days old, or a revised window that has already ended (a
+ * backfill's carrier estimate: "ahead of schedule" or "late until" a day gone by is no news).
+ */
+export function isStale(trigger: NotificationTrigger, now: Date): boolean {
+  if (trigger.kind === 'status_changed') return now.getTime() - Date.parse(trigger.occurredAt) > STALE_AFTER_MS;
+  if (trigger.kind === 'estimate_revised') return windowEnd(trigger.next.to) < now.getTime();
+  return false;
+}
+
+/** When a window's last moment has passed everywhere: a date alone ends with that day in the last time zone (UTC−12). */
+const windowEnd = (to: string): number => (/^\d{4}-\d{2}-\d{2}$/.test(to) ? Date.parse(to) + 36 * 3_600_000 : Date.parse(to));
 
 /** What the message needs to say beyond the order itself. */
 function contextOf(trigger: NotificationTrigger): Record<string, unknown> {

@@ -21,6 +21,9 @@ import type { Milestone } from './types.js';
 import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
 import { orderCurrency } from '../orders/currency.js';
+import { carrierName } from '../hub/format.js';
+import { keepingLanguage } from '../hub/i18n/index.js';
+import { languageFor } from './templates/locales/index.js';
 
 /** Messages in flight together (the SMTP pool and Twilio take several at once); each outcome on its own. */
 export const SENDS_IN_FLIGHT = 8;
@@ -48,7 +51,7 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', message.brand_id).executeTakeFirstOrThrow();
 
   const stop = await reasonToStop(deps, message);
-  if (stop) return settle(deps, message, { state: stop === 'overtaken' ? 'dropped' : 'held', held_reason: stop });
+  if (stop) return settle(deps, message, { state: stop === 'opted_out' ? 'held' : 'dropped', held_reason: stop });
   // Asked again at the last moment: a retry or a queue backlog may have carried the text past the window.
   const opens = message.channel === 'sms' ? smsWindowOpens(deps, brand, order, message) : null;
   if (opens) return waitForWindow(deps, message, opens);
@@ -129,8 +132,8 @@ async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow
   Object.assign(message, patch);
 }
 
-/** Why a pending message must not go now after all: the customer opted out, or it was overtaken. */
-async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out' | 'overtaken' | null> {
+/** Why a pending message must not go now after all: the customer opted out, its parcel was cancelled, or it was overtaken. */
+async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out' | 'shipment_cancelled' | 'overtaken' | null> {
   if (message.recipient) {
     const pref = await deps.db
       .selectFrom('contact_preferences')
@@ -141,6 +144,11 @@ async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out
       .executeTakeFirst();
     const essential = message.channel === 'email' && ESSENTIAL_EMAILS.includes(message.milestone as Milestone);
     if (pref?.opted_out_at && !essential) return 'opted_out';
+  }
+  // News of a parcel that was cancelled meanwhile (a text waiting for its window, a retried send) would mislead.
+  if (message.shipment_id) {
+    const shipment = await deps.db.selectFrom('shipments').select('status').where('id', '=', message.shipment_id).executeTakeFirst();
+    if (shipment?.status === 'cancelled') return 'shipment_cancelled';
   }
   // An SMS that waited for its window is pointless once a newer milestone of the same parcel
   // happened, whether or not that one goes by SMS (delivered usually does not).
@@ -188,9 +196,11 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
   const lastEvent = shipment
     ? await deps.db.selectFrom('tracking_events').select('location').where('shipment_id', '=', shipment.id).where('location', 'is not', null).orderBy('occurred_at', 'desc').limit(1).executeTakeFirst()
     : undefined;
-  const page = trackingPageUrl(deps, brand, order);
   const lastLocation = lastEvent?.location ? (JSON.parse(lastEvent.location) as { city?: string; region?: string }) : null;
   const locale = order.customer_locale ?? settings.notifications?.defaultLocale ?? 'en';
+  // Links open the page in the message's own language (the page would otherwise follow the browser).
+  const pageBase = trackingPageUrl(deps, brand, order);
+  const inLanguage = (url: string) => keepingLanguage(url, languageFor(locale));
   const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode?: string; country: string };
   const total = items.every((i) => i.price !== undefined) ? items.reduce((sum, i) => sum + (i.price ?? 0) * i.quantity, 0) : undefined;
   return {
@@ -203,7 +213,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     ...(shipment
       ? {
           shipment: {
-            carrier: shipment.carrier,
+            carrier: carrierName(shipment.carrier),
             trackingNumber: shipment.tracking_number,
             status: shipment.status as ShipmentStatus,
             ...(shipment.reason ? { reason: shipment.reason as ExceptionReason } : {}),
@@ -217,8 +227,8 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
         }
       : {}),
     links: {
-      trackingPage: page,
-      ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: `${page}/returns/${context.returnId}/label` } : {}),
+      trackingPage: inLanguage(pageBase),
+      ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: inLanguage(`${pageBase}/returns/${context.returnId}/label`) } : {}),
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}),
       ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
     },

@@ -38,6 +38,7 @@ export const HELD_REASONS = [
   'sms_cap', // the per-shipment SMS cap is reached
   'written_by_person', // the brand writes this stage by hand (hybrid mode)
   'overtaken', // a newer milestone made this one pointless before it went out
+  'shipment_cancelled', // its parcel was cancelled before it went out (a waiting or retried text, say)
   'not_for_sms', // this milestone never goes by SMS
   'channel_not_configured', // the brand has no account for this channel (an SMS account)
   'stale', // the news is days old (a backfill, a CSV of past shipments): telling the customer now would confuse

@@ -205,6 +205,19 @@ describe('the carrier moves the window', () => {
     expect(early).toHaveLength(1);
     expect(early[0]!.subject).toMatch(/ahead of schedule/);
   });
+
+  it('a window that had already ended when it arrived (history being loaded): recorded, never sent', async () => {
+    const order = await placeOrder(destinations.austin, { shipBy: new Date(t.clock.now().getTime() + 12 * HOUR).toISOString() });
+    await t.worker.drain();
+    const shipment = await upsShipment(order.id);
+    const past = { from: day(-3, '08:00:00'), to: day(-2, '20:00:00') };
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [{ status: 'in_transit', occurredAt: new Date(t.clock.now().getTime() - 5 * 24 * HOUR).toISOString() }], estimatedDelivery: past });
+    expect(res.status).toBe(200);
+    await t.worker.drain();
+    const news = [...(await emails(order.id, 'shipped_early')), ...(await emails(order.id, 'delayed'))];
+    expect(news.filter((m) => m.state !== 'held')).toEqual([]);
+    expect(news.every((m) => m.heldReason === 'stale')).toBe(true);
+  });
 });
 
 describe('the daily digest', () => {

@@ -237,6 +237,32 @@ describe('consent and the law', () => {
     expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
   });
 
+  it('drops a text waiting for the morning, and a retried one, when the parcel is cancelled meanwhile', async () => {
+    t.clock.set('2026-03-13T08:00:00Z'); // 03:00 in Austin
+    const { order, phone } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const waiting = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours' });
+    expect((await t.request('POST', `/v1/shipments/${shipment.json.id}/commands`, { command: 'cancel' })).status).toBe(200);
+    t.clock.set('2026-03-13T13:00:01Z');
+    await t.worker.drain();
+    expect((await messagesOf(order.id)).find((m) => m.id === waiting.id)).toMatchObject({ state: 'dropped', heldReason: 'shipment_cancelled' });
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+  });
+
+  it('names the carrier as customers know it, and links the page in the message’s language', async () => {
+    const { order } = await placeOrder({ customer: { email: 'lengua@example.com', name: 'Ana Ruiz', locale: 'es' } });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: '1Z999AA10123456784' });
+    const shipment = (await t.request('GET', `/v1/orders/${order.id}`)).json.shipments[0];
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [{ status: 'in_transit', occurredAt: t.clock.now().toISOString() }] });
+    await t.worker.drain();
+    const shipped = (await messagesOf(order.id)).find((m) => m.channel === 'email' && m.milestone === 'shipped')!;
+    expect(shipped.body).toContain('UPS');
+    expect(shipped.body).not.toMatch(/\bups\b/);
+    expect(shipped.body).toContain(`${order.trackingPageUrl}?lang=es`);
+  });
+
   it('unsubscribes by the one-click link in the email (RFC 8058) and still sends receipts', async () => {
     const { order, body } = await placeOrder();
     await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });

@@ -466,9 +466,10 @@ describe('held reasons', () => {
   });
 
   it('every held reason the policy owns is exercised', () => {
-    // 'overtaken' is the sending job's call (isOvertaken, below); 'channel_not_configured' and 'stale' are
-    // the pipeline's (no SMS account; news days old), tested in test/integration/notifications.test.ts.
-    const seen = new Set<HeldReason>(['overtaken', 'channel_not_configured', 'stale']);
+    // 'overtaken' and 'shipment_cancelled' are the sending job's calls (isOvertaken, below; a cancelled
+    // parcel); 'channel_not_configured' and 'stale' are the pipeline's (no SMS account; news days old),
+    // tested in test/integration/notifications.test.ts.
+    const seen = new Set<HeldReason>(['overtaken', 'shipment_cancelled', 'channel_not_configured', 'stale']);
     const collect = (decisions: NotificationDecision[]) => decisions.forEach((d) => d.heldReason && seen.add(d.heldReason));
     collect(decide(shipped, { settings: settings({ channels: { shipped: { email: false } } }) }));
     collect(decide(shipped, { recipient: recipient({ email: null, phone: 'x' }) }));
