@@ -2,7 +2,7 @@
 // from, how its messages look and read, which milestones go out on which channel, and its SMS
 // account (the auth token encrypted like carrier credentials).
 import { z } from '@hono/zod-openapi';
-import { strictObject } from '../api/request-fields.js';
+import { strictObject, webUrl } from '../api/request-fields.js';
 import type { BrandRow } from '../db/schema.js';
 import { LabelFormatSchema, ParcelSchema, PostalAddressSchema } from '../labels/schemas.js';
 import { MILESTONES, type NotificationSettings } from '../notifications/types.js';
@@ -29,7 +29,7 @@ export const BrandSettingsPatchSchema = strictObject({
   /** Where return labels send parcels; the ship-from address when not set. */
   returnTo: PostalAddressSchema.optional(),
   sender: strictObject({ name: z.string().min(1).max(100).optional(), email: z.email().optional(), replyTo: z.email().optional() }).optional(),
-  look: strictObject({ logoUrl: z.url().optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: z.url().optional() }).optional(),
+  look: strictObject({ logoUrl: webUrl.optional(), primaryColor: color.optional(), accentColor: color.optional(), supportEmail: z.email().optional(), supportUrl: webUrl.optional() }).optional(),
   notifications: strictObject({
     channels: z.partialRecord(z.enum(MILESTONES), strictObject({ email: z.boolean().optional(), sms: z.boolean().optional() })).optional(),
     writtenByPerson: z.array(z.enum(MILESTONES)).optional(),
@@ -71,14 +71,25 @@ export function notificationSettingsOf(brand: Pick<BrandRow, 'settings'>, defaul
   };
 }
 
-/** Merges a patch into the stored settings (objects merge, values replace). */
+/**
+ * Merges a patch into the stored settings at every depth, as a JSON merge patch does: objects
+ * merge key by key, arrays and values replace. Switching one milestone's SMS on keeps the other
+ * milestones' switches; one template field keeps the others.
+ */
 export function mergeSettings(current: BrandSettings, patch: BrandSettingsPatch): BrandSettings {
+  return mergeObjects(current as Record<string, unknown>, patch as Record<string, unknown>) as BrandSettings;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function mergeObjects(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
     const existing = merged[key];
-    merged[key] = value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' ? { ...(existing as object), ...value } : value;
+    merged[key] = isPlainObject(value) && isPlainObject(existing) ? mergeObjects(existing, value) : value;
   }
-  return merged as BrandSettings;
+  return merged;
 }
 
 /** What the order-time estimate needs from the brand: defaults are one handling day, a 14:00 cut-off, ground. */

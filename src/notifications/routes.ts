@@ -16,7 +16,7 @@ import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
 import { registerDkimRoutes } from './dkim.js';
 import { renderPreview, validateTemplateOverride } from './templates/index.js';
 import { type Milestone, MILESTONES } from './types.js';
-import { strictObject } from '../api/request-fields.js';
+import { strictObject, webUrl } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -140,7 +140,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       tags: ['Messages'],
       summary: 'A personal update written by a person (hybrid mode): shown in the timeline and sent by email, and by SMS when marked critical',
       security,
-      request: { params: param('orderId'), ...body(strictObject({ text: z.string().trim().min(1).max(2000), imageUrl: z.url().optional(), critical: z.boolean().default(false), author: z.string().max(100).optional() })) },
+      request: { params: param('orderId'), ...body(strictObject({ text: z.string().trim().min(1).max(2000), imageUrl: webUrl.optional(), critical: z.boolean().default(false), author: z.string().max(100).optional() })) },
       responses: { 201: json(z.object({ id: z.string(), orderId: z.string(), text: z.string(), imageUrl: z.string().nullable(), critical: z.boolean(), createdAt: z.string() }), 'Stored and queued'), ...errors },
     }),
     async (c) => {
@@ -193,14 +193,31 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       for (const [milestone, overrides] of Object.entries(patch.templates ?? {})) {
         for (const [field, text] of Object.entries(overrides ?? {})) {
           const verdict = validateTemplateOverride(text as string, milestone as Milestone);
-          if (!verdict.ok) problems.push({ field: `templates.${milestone}.${field}`, problem: `placeholders this message cannot fill: ${verdict.unknownPlaceholders.join(', ')}` });
+          if (verdict.ok) continue;
+          const path = `templates.${milestone}.${field}`;
+          if (verdict.unbalanced) problems.push({ field: path, problem: `has braces that open or close no placeholder at “${verdict.unbalanced}”: write {{name}}` });
+          if (verdict.unknownPlaceholders.length) problems.push({ field: path, problem: `placeholders this message cannot fill: ${verdict.unknownPlaceholders.join(', ')}` });
         }
       }
       if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
       const brand = c.get('brand');
       const merged = await updateBrandSettings<BrandSettings>(deps, brand.id, (current) => mergeSettings(current, patch));
-      const { sms: _secret, dkim: _key, ...visible } = merged;
-      return c.json(visible as never, 200);
+      return c.json(visibleSettings(merged) as never, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/brand/settings',
+      tags: ['Brand'],
+      summary: 'The brand’s settings as stored (secrets left out): what PATCH /v1/brand/settings merges into',
+      security,
+      responses: { 200: json(BrandSettingsPatchSchema, 'The settings now in force (secrets left out)'), ...errors },
+    }),
+    async (c) => {
+      const brand = await deps.db.selectFrom('brands').select('settings').where('id', '=', c.get('brand').id).executeTakeFirstOrThrow();
+      return c.json(visibleSettings(settingsOf(brand)) as never, 200);
     },
   );
 
@@ -222,4 +239,10 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       return c.json({ accountSid: input.accountSid, from: input.from } as never, 200);
     },
   );
+}
+
+/** The settings a brand may read back: the SMS account's token and the DKIM key stay inside. */
+function visibleSettings(settings: BrandSettings): Omit<BrandSettings, 'sms' | 'dkim'> {
+  const { sms: _secret, dkim: _key, ...visible } = settings;
+  return visible;
 }

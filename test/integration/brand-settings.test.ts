@@ -47,3 +47,33 @@ describe('saving brand settings', () => {
     expect(await storedSettings()).toEqual(before);
   });
 });
+
+describe('PATCH /v1/brand/settings', () => {
+  it('merges at every depth: a second switch or template field keeps the first; GET shows it all, secrets left out', async () => {
+    const patch = async (body: object) => {
+      const res = await t.request('PATCH', '/v1/brand/settings', body);
+      expect(res.status).toBe(200);
+      return res.json;
+    };
+    await patch({ notifications: { channels: { delivered: { sms: true } } }, templates: { shipped: { subject: 'On its way: {{order.number}}' } } });
+    const answer = await patch({ notifications: { channels: { in_transit_digest: { email: false } } }, templates: { shipped: { sms: '{{brand.name}}: {{order.number}} shipped {{links.shortTrackingPage}}' } } });
+    expect(answer.notifications.channels).toEqual({ delivered: { sms: true }, in_transit_digest: { email: false } });
+    expect(answer.templates.shipped).toEqual({ subject: 'On its way: {{order.number}}', sms: '{{brand.name}}: {{order.number}} shipped {{links.shortTrackingPage}}' });
+    await t.request('PUT', '/v1/brand/sms-account', { accountSid: `AC${'0'.repeat(32)}`, authToken: 'a-secret-token-1234', from: '+15005550006' });
+    const read = await t.request('GET', '/v1/brand/settings');
+    expect(read.status).toBe(200);
+    expect(read.json.notifications.channels).toEqual(answer.notifications.channels);
+    expect(read.json.templates).toEqual(answer.templates);
+    expect(JSON.stringify(read.json)).not.toContain('a-secret-token-1234');
+    expect(read.json.sms).toBeUndefined();
+  });
+
+  it('refuses template wording with stray braces or a shipment’s details where the message has no parcel, naming each field', async () => {
+    const res = await t.request('PATCH', '/v1/brand/settings', { templates: { order_confirmed: { body: 'Thanks! {{order.number} ships with {{shipment.carrier}}' } } });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toEqual([
+      { field: 'templates.order_confirmed.body', problem: 'has braces that open or close no placeholder at “{{order.number} ships wi”: write {{name}}' },
+      { field: 'templates.order_confirmed.body', problem: 'placeholders this message cannot fill: shipment.carrier' },
+    ]);
+  });
+});

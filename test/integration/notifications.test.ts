@@ -353,6 +353,9 @@ describe('hybrid mode and previews', () => {
   it('sends a person’s update by email, and by SMS only when marked critical', async () => {
     const { order, phone } = await placeOrder();
     await t.worker.drain();
+    const script = await t.request('POST', `/v1/orders/${order.id}/updates`, { text: 'See the picture', imageUrl: 'javascript:alert(1)' });
+    expect(script.status).toBe(422);
+    expect(script.json.error.details).toEqual([{ field: 'imageUrl', problem: 'must be an http(s) URL' }]);
     const plain = await t.request('POST', `/v1/orders/${order.id}/updates`, { text: 'Your table left the workshop today.' });
     expect(plain.status).toBe(201);
     const critical = await t.request('POST', `/v1/orders/${order.id}/updates`, { text: 'Please confirm your delivery slot.', critical: true });

@@ -230,7 +230,22 @@ describe('cross-sells', () => {
 describe('brand overrides', () => {
   it('accepts known placeholders', () => {
     expect(validateTemplateOverride('Hi {{customer.firstName}}, {{ order.number }} is with {{shipment.carrier}}: {{links.trackingPage}}')).toEqual({ ok: true });
-    expect(validateTemplateOverride('No placeholders, just {braces} and {{ unclosed')).toEqual({ ok: true });
+    expect(validateTemplateOverride('No placeholders, just {braces} and {single} ones')).toEqual({ ok: true });
+  });
+
+  it('refuses braces that open or close no placeholder: they would be sent as typed', () => {
+    expect(validateTemplateOverride('Order {{order.number} is on its way')).toEqual({ ok: false, unknownPlaceholders: [], unbalanced: '{{order.number} is on it' });
+    expect(validateTemplateOverride('Hi {{customer.firstName}}, {{ unclosed')).toMatchObject({ ok: false, unbalanced: '{{ unclosed' });
+    expect(validateTemplateOverride('closed twice }} here')).toMatchObject({ ok: false, unbalanced: '}} here' });
+  });
+
+  it('refuses anything of a shipment in a message sent with no parcel', () => {
+    for (const milestone of ['order_confirmed', 'personal_update', 'return_requested', 'return_rejected', 'refund_issued'] as const) {
+      expect(validateTemplateOverride('with {{shipment.carrier}}, last seen {{shipment.lastLocation}}', milestone)).toEqual({ ok: false, unknownPlaceholders: ['shipment.carrier', 'shipment.lastLocation'] });
+    }
+    for (const milestone of ['shipped', 'return_approved', 'return_received', 'all_delivered'] as const) {
+      expect(validateTemplateOverride('with {{shipment.carrier}}', milestone)).toEqual({ ok: true });
+    }
   });
 
   it('refuses unknown placeholders, naming each once', () => {

@@ -45,13 +45,18 @@ const RETURN_ONLY: Partial<Record<Placeholder, readonly Milestone[]>> = {
   'refund.amount': ['refund_issued'],
 };
 
+/** Messages about the order or a return request, sent with no parcel: nothing of a shipment can fill them. */
+const WITHOUT_PARCEL: readonly Milestone[] = ['order_confirmed', 'personal_update', 'return_requested', 'return_rejected', 'refund_issued'];
+
 /**
- * What a milestone never fills: a confirmation never names a tracking number (product rule), so an
- * override there may not either; a return's number and refusal belong to that return's messages.
+ * What a milestone never fills: a confirmation never names a tracking number (product rule) nor,
+ * like every message sent with no parcel, anything of a shipment; a return's number and refusal
+ * belong to that return's messages.
  */
 function unavailableIn(milestone: Milestone): Placeholder[] {
   const returnOnly = PLACEHOLDERS.filter((name) => RETURN_ONLY[name] && !RETURN_ONLY[name].includes(milestone));
-  return milestone === 'order_confirmed' ? ['shipment.trackingNumber', ...returnOnly] : returnOnly;
+  const ofShipment = WITHOUT_PARCEL.includes(milestone) ? PLACEHOLDERS.filter((name) => name.startsWith('shipment.')) : [];
+  return [...ofShipment, ...returnOnly];
 }
 const UNAVAILABLE = new Map(MILESTONES.map((milestone) => [milestone, unavailableIn(milestone)]));
 
@@ -68,10 +73,19 @@ export function placeholdersIn(text: string): string[] {
  * For the API: refuse an override naming a placeholder we cannot fill. With a milestone, also
  * refuse placeholders that milestone never fills (a tracking number in an order confirmation).
  */
-export function validateTemplateOverride(text: string, milestone?: Milestone): { ok: true } | { ok: false; unknownPlaceholders: string[] } {
+export function validateTemplateOverride(text: string, milestone?: Milestone): { ok: true } | { ok: false; unknownPlaceholders: string[]; unbalanced?: string } {
   const unavailable: readonly string[] = (milestone && UNAVAILABLE.get(milestone)) ?? [];
   const unknownPlaceholders = placeholdersIn(text).filter((name) => !isPlaceholder(name) || unavailable.includes(name));
+  const unbalanced = strayBraces(text);
+  if (unbalanced) return { ok: false, unknownPlaceholders, unbalanced };
   return unknownPlaceholders.length === 0 ? { ok: true } : { ok: false, unknownPlaceholders };
+}
+
+/** The first `{{` or `}}` left once every placeholder is taken out ("{{order.number}" would be sent as typed), with what follows it. */
+function strayBraces(text: string): string | undefined {
+  const rest = text.replace(PLACEHOLDER_PATTERN, '');
+  const at = rest.search(/\{\{|\}\}/);
+  return at < 0 ? undefined : rest.slice(at, at + 24);
 }
 
 export function valuesAvailableIn(milestone: Milestone, values: PlaceholderValues): PlaceholderValues {
