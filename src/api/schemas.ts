@@ -99,7 +99,10 @@ export const PostEventsSchema = strictObject({
   estimatedDelivery: WindowSchema.nullish(),
 }).openapi('PostEvents');
 
-export const BatchEventSchema = EventInputSchema.extend({
+// One flat object, not an extension: OpenAPI would publish an extension as allOf of two closed
+// objects, each refusing the other's fields, which no event could pass.
+export const BatchEventSchema = strictObject({
+  ...EventInputSchema.shape,
   carrier: text(32),
   trackingNumber: text(64),
 }).openapi('BatchEvent');

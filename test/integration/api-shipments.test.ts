@@ -134,6 +134,18 @@ describe('listing shipments', () => {
     expect(names('/shipments')).toEqual(expect.arrayContaining(['trackingNumber', 'carrier', 'status', 'limit', 'cursor']));
     expect(doc.paths['/shipments']!.get.parameters.find((p) => p.name === 'trackingNumber')!.description).toMatch(/tracking number/i);
   });
+
+  it('publishes no schema that combines closed objects (allOf of parts that each refuse the others’ fields)', async () => {
+    type Schema = { allOf?: Schema[]; $ref?: string; additionalProperties?: unknown; properties?: Record<string, unknown> };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, Schema> } };
+    const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.split('/').pop()!]! : s);
+    // A closed part refuses every field the other parts add.
+    const impossible = Object.entries(doc.components.schemas).filter(([, { allOf = [] }]) => allOf.length > 1 && allOf.some((part) => resolve(part).additionalProperties === false));
+    expect(impossible.map(([name]) => name)).toEqual([]);
+    const batchEvent = doc.components.schemas.BatchEvent!;
+    expect(Object.keys(batchEvent.properties!)).toEqual(expect.arrayContaining(['carrier', 'trackingNumber', 'status', 'occurredAt']));
+    expect(batchEvent.additionalProperties).toBe(false);
+  });
 });
 
 describe('tracking events', () => {
