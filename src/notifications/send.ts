@@ -229,7 +229,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     links: {
       trackingPage: inLanguage(pageBase),
       ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: inLanguage(`${pageBase}/returns/${context.returnId}/label`) } : {}),
-      ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}),
+      ...(message.channel === 'email' && message.recipient ? { unsubscribe: inLanguage(unsubscribeUrl(deps, brand.id, message.recipient)) } : {}),
       ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
     },
     ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),

@@ -10,6 +10,12 @@ import type { Deps } from '../deps.js';
 import { decryptSecret } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 import { Layout } from '../web/pages.js';
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { BrandRow } from '../db/schema.js';
+import { chooseLanguage, keepingLanguage } from '../hub/i18n/index.js';
+import { LOCALE_TEXT, type Language } from './templates/locales/index.js';
+import { fillText } from './templates/placeholders.js';
 import { classifySmsKeyword } from './policy/opt-out.js';
 import { parseTwilioForm, parseTwilioInboundSms, parseTwilioStatusCallback, verifyTwilioSignature } from './providers/twilio.js';
 import { recordOptIn, recordOptOut } from './send.js';
@@ -102,43 +108,60 @@ export function createNotificationWebhooks(deps: Deps) {
     const target = await orderOfShortCode(deps, c.req.param('code'));
     const order = target ? await deps.db.selectFrom('orders').select(['id', 'created_at']).where('id', '=', target.orderId).executeTakeFirst() : undefined;
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!order || !brand) return c.html(unsubscribePage('This link is not valid', 'Please use the link in your most recent message.'), 404);
+    if (!order || !brand) return c.html(invalidLinkPage(c), 404);
     return c.redirect(trackingPageUrl(deps, brand, order), 302);
   });
 
-  const unsubscribePage = (title: string, text: string, form?: string) => {
-    const page = (
-      <Layout title={title}>
+  /** The language of these pages: the link's ?lang= (the email's own), else the browser's, else the brand's default. */
+  const pageLanguage = (c: Context, brand?: BrandRow): Language =>
+    chooseLanguage({ param: c.req.query('lang'), acceptLanguage: c.req.header('accept-language'), brandDefault: brand ? settingsOf(brand).notifications?.defaultLocale : null });
+
+  const page = (language: Language, title: string, body: Child) =>
+    `<!doctype html>${(
+      <Layout title={title} lang={language}>
         <main>
           <div class="card">
             <h1>{title}</h1>
-            <p>{text}</p>
-            {form ? (
-              <form method="post" action={form}>
-                <button type="submit">Unsubscribe</button>
-              </form>
-            ) : null}
+            {body}
           </div>
         </main>
       </Layout>
-    );
-    return `<!doctype html>${page}`;
+    )}`;
+
+  const invalidLinkPage = (c: Context) => {
+    const words = LOCALE_TEXT[pageLanguage(c)].unsubscribePage;
+    return page(pageLanguage(c), words.invalidTitle, <p>{words.invalidText}</p>);
   };
 
   hooks.get('/u/:token', async (c) => {
     const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!target || !brand) return c.html(unsubscribePage('This link is not valid', 'Please use the link in your most recent email.'), 404);
-    return c.html(unsubscribePage(`Unsubscribe from ${brand.name} updates?`, `We will stop sending optional emails to ${maskEmail(target.address)}. Receipts and return labels still arrive.`, c.req.path));
+    if (!target || !brand) return c.html(invalidLinkPage(c), 404);
+    const language = pageLanguage(c, brand);
+    const words = LOCALE_TEXT[language].unsubscribePage;
+    const values = { 'brand.name': brand.name };
+    const body = (
+      <>
+        <p>
+          {words.stopsTo} <strong>{maskEmail(target.address)}</strong>. {words.stillArrive}
+        </p>
+        <form method="post" action={keepingLanguage(c.req.path, c.req.query('lang'))}>
+          <button type="submit">{words.button}</button>
+        </form>
+      </>
+    );
+    return c.html(page(language, fillText(words.question, values), body));
   });
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here; the page's button posts too.
   hooks.post('/u/:token', async (c) => {
     const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!target || !brand) return c.html(unsubscribePage('This link is not valid', 'Please use the link in your most recent email.'), 404);
+    if (!target || !brand) return c.html(invalidLinkPage(c), 404);
     await recordOptOut(deps, brand.id, 'email', target.address, 'unsubscribe_link');
-    return c.html(unsubscribePage('You are unsubscribed', `${brand.name} will not send you optional emails any more.`));
+    const language = pageLanguage(c, brand);
+    const words = LOCALE_TEXT[language].unsubscribePage;
+    return c.html(page(language, words.doneTitle, <p>{fillText(words.doneText, { 'brand.name': brand.name })}</p>));
   });
 
   return hooks;

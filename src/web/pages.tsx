@@ -19,9 +19,9 @@ ol.stages li.done{color:#1c1c1c}ul.timeline{list-style:none;padding:0;margin:0}u
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}td.muted,code{overflow-wrap:anywhere}
 a{color:#0b57d0}`;
 
-function Layout({ title, children, refreshSeconds }: { title: string; children: Child; refreshSeconds?: number }) {
+function Layout({ title, children, refreshSeconds, lang = 'en' }: { title: string; children: Child; refreshSeconds?: number; lang?: string }) {
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

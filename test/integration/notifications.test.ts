@@ -274,8 +274,29 @@ describe('consent and the law', () => {
     expect(res.status).toBe(200);
     const pref = await t.deps.db.selectFrom('contact_preferences').selectAll().where('address', '=', body.customer.email).executeTakeFirstOrThrow();
     expect(pref.opted_out_at).not.toBeNull();
-    const tampered = await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST' });
+    const forged = new URL(url);
+    forged.pathname = forged.pathname.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const tampered = await fetch(forged, { method: 'POST' });
     expect(tampered.status).toBe(404);
+  });
+
+  it('asks and answers in the language of the email it came from, whatever the browser prefers', async () => {
+    const { order } = await placeOrder({ customer: { email: 'baja@example.com', name: 'Ana Ruiz', locale: 'es' } });
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const mail = mails.find((m) => m.to.includes('baja@example.com') && /List-Unsubscribe:/.test(m.raw))!;
+    const url = /List-Unsubscribe: <([^>]+)>/.exec(mail.raw.replace(/\r?\n\s+/g, ' '))![1]!;
+    expect(new URL(url).searchParams.get('lang')).toBe('es');
+    const asked = await (await fetch(url, { headers: { 'accept-language': 'en-US' } })).text();
+    expect(asked).toContain('<html lang="es">');
+    expect(asked).toContain('¿Darte de baja de las novedades de Test Brand?');
+    expect(asked).toContain('<strong>b***@example.com</strong>');
+    expect(asked).toMatch(/<form method="post" action="\/u\/[^"?]+\?lang=es">/);
+    const done = await (await fetch(url, { method: 'POST', headers: { 'accept-language': 'en-US' } })).text();
+    expect(done).toContain('Te has dado de baja');
+    const dead = await fetch(`${new URL(url).origin}/u/nonsense`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+    expect(dead.status).toBe(404);
+    expect(await dead.text()).toContain('Dieser Link ist ungültig');
   });
 });
 

@@ -32,6 +32,16 @@ export const de: LocaleText = {
     unsubscribe: 'Abmelden',
     smsFallback: '{{brand.name}}: Neuigkeiten zu Ihrer Bestellung {{order.number}}: {{links.shortTrackingPage}}',
   },
+  unsubscribePage: {
+    question: 'Updates von {{brand.name}} abbestellen?',
+    stopsTo: 'Wir senden keine optionalen E-Mails mehr an',
+    stillArrive: 'Belege und Rücksendeetiketten erhältst du weiterhin.',
+    button: 'Abbestellen',
+    doneTitle: 'Du hast dich abgemeldet',
+    doneText: '{{brand.name}} schickt dir keine optionalen E-Mails mehr.',
+    invalidTitle: 'Dieser Link ist ungültig',
+    invalidText: 'Bitte nutze den Link aus deiner neuesten Nachricht.',
+  },
   milestones: {
     order_confirmed: {
       subject: 'Bestellung {{order.number}} bestätigt',

@@ -33,6 +33,16 @@ export const en: LocaleText = {
     unsubscribe: 'Unsubscribe',
     smsFallback: '{{brand.name}}: news about order {{order.number}}: {{links.shortTrackingPage}}',
   },
+  unsubscribePage: {
+    question: 'Unsubscribe from {{brand.name}} updates?',
+    stopsTo: 'We will stop sending optional emails to',
+    stillArrive: 'Receipts and return labels still arrive.',
+    button: 'Unsubscribe',
+    doneTitle: 'You are unsubscribed',
+    doneText: '{{brand.name}} will not send you optional emails any more.',
+    invalidTitle: 'This link is not valid',
+    invalidText: 'Please use the link in your most recent message.',
+  },
   milestones: {
     order_confirmed: {
       subject: 'Order {{order.number}} confirmed',

@@ -32,6 +32,16 @@ export const es: LocaleText = {
     unsubscribe: 'Darse de baja',
     smsFallback: '{{brand.name}}: novedades de tu pedido {{order.number}}: {{links.shortTrackingPage}}',
   },
+  unsubscribePage: {
+    question: '¿Darte de baja de las novedades de {{brand.name}}?',
+    stopsTo: 'Dejaremos de enviar correos opcionales a',
+    stillArrive: 'Los recibos y las etiquetas de devolución seguirán llegando.',
+    button: 'Darme de baja',
+    doneTitle: 'Te has dado de baja',
+    doneText: '{{brand.name}} ya no te enviará correos opcionales.',
+    invalidTitle: 'Este enlace no es válido',
+    invalidText: 'Usa el enlace de tu mensaje más reciente.',
+  },
   milestones: {
     order_confirmed: {
       subject: 'Pedido {{order.number}} confirmado',

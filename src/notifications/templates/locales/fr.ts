@@ -32,6 +32,16 @@ export const fr: LocaleText = {
     unsubscribe: 'Se désabonner',
     smsFallback: '{{brand.name}} : du nouveau pour votre commande {{order.number}} : {{links.shortTrackingPage}}',
   },
+  unsubscribePage: {
+    question: 'Se désabonner des actualités de {{brand.name}} ?',
+    stopsTo: 'Nous n’enverrons plus d’e-mails facultatifs à',
+    stillArrive: 'Les reçus et les étiquettes de retour continueront d’arriver.',
+    button: 'Me désabonner',
+    doneTitle: 'Vous êtes désabonné',
+    doneText: '{{brand.name}} ne vous enverra plus d’e-mails facultatifs.',
+    invalidTitle: 'Ce lien n’est pas valide',
+    invalidText: 'Utilisez le lien de votre message le plus récent.',
+  },
   milestones: {
     order_confirmed: {
       subject: 'Commande {{order.number}} confirmée',

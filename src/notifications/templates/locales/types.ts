@@ -67,6 +67,8 @@ export type MilestoneText = {
 
 export type LocaleText = {
   common: Record<CommonKey, string>;
+  /** The page behind the unsubscribe link (and a dead short link). */
+  unsubscribePage: Record<'question' | 'stopsTo' | 'stillArrive' | 'button' | 'doneTitle' | 'doneText' | 'invalidTitle' | 'invalidText', string>;
   milestones: Record<Milestone, MilestoneText>;
   /** Why, in a few words that fit after "…: ". */
   reasons: Record<ExceptionReason, string>;
