@@ -23,11 +23,16 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [STATUS_CHANGED_JOB]: {
       batch: async (items) => {
         const changes = items.map((item) => item.payload as StatusChangedPayload);
+        const estimates: EstimateChangedPayload[] = [];
         for (const change of changes) {
           await returnParcelChanged(deps, change); // a return parcel delivered back: received
-          await watchStatusChanged(deps, change);
+          const ours = await watchStatusChanged(deps, change);
+          if (ours) estimates.push(ours);
+          if (change.estimate) estimates.push({ shipmentId: change.shipmentId, ...change.estimate });
         }
         await notifyStatusChangedMany(deps, changes);
+        // Windows (the carrier's, or ours at shipping) announced once the status is: never "ahead of schedule" before "shipped".
+        for (const estimate of estimates) await notifyEstimateChanged(deps, estimate);
       },
     },
     [ESTIMATE_CHANGED_JOB]: (payload) => notifyEstimateChanged(deps, payload as EstimateChangedPayload),

@@ -17,7 +17,16 @@ import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDe
 export const SEND_MESSAGE_JOB = 'message.send';
 export const PERSONAL_UPDATE_JOB = 'order.personal_update';
 
-export type StatusChangedPayload = { shipmentId: string; brandId: string; orderId: string; from: ShipmentStatusView; to: ShipmentStatusView; headEventId: string | null };
+export type StatusChangedPayload = {
+  shipmentId: string;
+  brandId: string;
+  orderId: string;
+  from: ShipmentStatusView;
+  to: ShipmentStatusView;
+  headEventId: string | null;
+  /** The carrier's window moved with the same events: announced after the status change. */
+  estimate?: { previous: { from: string; to: string } | null; next: { from: string; to: string } };
+};
 
 const load = async (deps: Deps, orderId: string) => {
   const order = await deps.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();

@@ -149,10 +149,13 @@ export function foldIntoShipment(
   const statusChanged = !sameView(before, after);
   const changed = fresh.length > 0 || estimateChanged;
   const jobs: NewJob[] = [];
-  if (estimateChanged) {
-    // The carrier moved its window: the notification watch compares it with the last one and the promise.
-    const previous = shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null;
-    jobs.push({ kind: ESTIMATE_CHANGED_JOB, payload: { shipmentId: shipment.id, previous, next: estimate }, idempotencyKey: `estimate:${shipment.id}:${estimate.from}:${estimate.to}` });
+  // The carrier moved its window: the notification watch compares it with the last one and the
+  // promise. With a status change it rides in that job, to be announced after it ("shipped" before
+  // "ahead of schedule"); alone, it is a job of its own.
+  const previousWindow = shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null;
+  const movedWindow = estimateChanged ? { previous: previousWindow, next: estimate } : null;
+  if (movedWindow && !statusChanged) {
+    jobs.push({ kind: ESTIMATE_CHANGED_JOB, payload: { shipmentId: shipment.id, ...movedWindow }, idempotencyKey: `estimate:${shipment.id}:${movedWindow.next.from}:${movedWindow.next.to}` });
   }
 
   if (changed) {
@@ -175,7 +178,7 @@ export function foldIntoShipment(
   if (statusChanged) {
     jobs.push({
       kind: STATUS_CHANGED_JOB,
-      payload: { shipmentId: shipment.id, brandId: shipment.brand_id, orderId: shipment.order_id, from: before, to: after, headEventId: state.head?.eventId ?? null },
+      payload: { shipmentId: shipment.id, brandId: shipment.brand_id, orderId: shipment.order_id, from: before, to: after, headEventId: state.head?.eventId ?? null, ...(movedWindow ? { estimate: movedWindow } : {}) },
       idempotencyKey: `status:${shipment.id}:${state.head?.eventId ?? 'none'}:${after.status}:${after.delayed ? 1 : 0}:${after.correction ? 1 : 0}`,
     });
   }

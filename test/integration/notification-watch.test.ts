@@ -204,6 +204,9 @@ describe('the carrier moves the window', () => {
     const early = await emails(order.id, 'shipped_early');
     expect(early).toHaveLength(1);
     expect(early[0]!.subject).toMatch(/ahead of schedule/);
+    // Decided after "shipped" (ids are monotonic), so it is never the first the customer hears.
+    const [shipped] = await emails(order.id, 'shipped');
+    expect(shipped!.id < early[0]!.id).toBe(true);
   });
 
   it('a window that had already ended when it arrived (history being loaded): recorded, never sent', async () => {

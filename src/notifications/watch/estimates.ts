@@ -36,27 +36,31 @@ export async function notifyEstimateChanged(deps: Deps, payload: EstimateChanged
 /**
  * Runs before a status change is announced: a parcel that just shipped without a carrier window
  * gets ours (so the "shipped" email can say when); a delivered one adds its silence to its lane's
- * figures; a carrier's own delay flag marks the current silence and window as announced.
+ * figures; a carrier's own delay flag marks the current silence and window as announced. Returns
+ * the window it set, for the caller to announce after the status change ("shipped" comes before
+ * "ahead of schedule").
  */
-export async function watchStatusChanged(deps: Deps, payload: StatusChangedPayload): Promise<void> {
+export async function watchStatusChanged(deps: Deps, payload: StatusChangedPayload): Promise<EstimateChangedPayload | null> {
   const { from, to } = payload;
   if (to.status === 'delivered') await recordLaneSample(deps, payload.shipmentId);
-  if (from.status === 'pending' && (to.status === 'info_received' || to.status === 'in_transit')) await estimateAtShipping(deps, payload.shipmentId);
+  const estimated = from.status === 'pending' && (to.status === 'info_received' || to.status === 'in_transit') ? await estimateAtShipping(deps, payload.shipmentId) : null;
   if (!from.delayed && to.delayed) {
     const shipment = await deps.db.selectFrom('shipments').selectAll().where('id', '=', payload.shipmentId).executeTakeFirst();
     if (shipment) await rememberWatch(deps, shipment.brand_id, shipment.id, coveredDelay({ lastEventAt: shipment.last_event_at, window: windowOf(shipment) }));
   }
+  return estimated;
 }
 
 const windowOf = (shipment: ShipmentRow): EstimateWindow | null =>
   shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null;
 
-async function estimateAtShipping(deps: Deps, shipmentId: string): Promise<void> {
+/** Our window for a parcel that shipped without the carrier's, stored; the change to announce, or null. */
+async function estimateAtShipping(deps: Deps, shipmentId: string): Promise<EstimateChangedPayload | null> {
   const shipment = await deps.db.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirst();
-  if (!shipment || shipment.direction !== 'outbound' || shipment.estimated_to) return;
+  if (!shipment || shipment.direction !== 'outbound' || shipment.estimated_to) return null;
   const order = await deps.db.selectFrom('orders').select(['destination', 'brand_id']).where('id', '=', shipment.order_id).executeTakeFirst();
   const brand = order ? await deps.db.selectFrom('brands').selectAll().where('id', '=', order.brand_id).executeTakeFirst() : undefined;
-  if (!order || !brand) return;
+  if (!order || !brand) return null;
   const shipping = shippingOf(brand);
   let next: EstimateWindow;
   try {
@@ -72,7 +76,7 @@ async function estimateAtShipping(deps: Deps, shipmentId: string): Promise<void>
     }).window;
   } catch (error) {
     deps.log.warn({ shipmentId, err: (error as Error).message }, 'no delivery estimate for shipment');
-    return;
+    return null;
   }
   // Only where the carrier has not given one meanwhile: its word wins.
   const updated = await deps.db
@@ -81,5 +85,5 @@ async function estimateAtShipping(deps: Deps, shipmentId: string): Promise<void>
     .where('id', '=', shipmentId)
     .where('estimated_to', 'is', null)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 1) await notifyEstimateChanged(deps, { shipmentId, previous: null, next });
+  return Number(updated.numUpdatedRows) === 1 ? { shipmentId, previous: null, next } : null;
 }
