@@ -298,7 +298,7 @@ export type RunningServer = { deps: Deps; worker: Worker | null; url: string; st
 export async function startServer(
   config: Config,
   secretKey: string,
-  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number },
+  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number; renewLeasesEveryMs?: number },
 ): Promise<RunningServer> {
   const [{ serve: serveHttp }, { createApp }, { createDeps }, { migrateToLatest }, { jobHandlers }, { createWorker }] = await Promise.all([
     import('@hono/node-server'),
@@ -320,7 +320,7 @@ export async function startServer(
   const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
   const worker =
     concurrency > 0
-      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000 })
+      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000, renewLeasesEveryMs: options.renewLeasesEveryMs })
       : null;
   if (worker) {
     deps.notifyJobsEnqueued = () => worker.nudge();
