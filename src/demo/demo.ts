@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createBrand } from '../brands/repo.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, presentValues } from '../config.js';
 import { acceleratedClock, systemClock } from '../lib/clock.js';
 import { createOrder } from '../orders/service.js';
 import { createShipment } from '../shipments/service.js';
@@ -33,7 +33,7 @@ const DemoEnv = z.object({
 export const DEMO_BRAND_ID = 'brd_demo0000000000000000000000';
 
 export async function runDemo(env: Record<string, string | undefined>, startServer: typeof StartServer): Promise<number | undefined> {
-  const parsed = DemoEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v)));
+  const parsed = DemoEnv.safeParse(presentValues(env));
   if (!parsed.success) throw new ConfigError(`Invalid demo configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   const demo = parsed.data;
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
