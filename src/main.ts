@@ -29,7 +29,8 @@ Serves the REST API (/v1), the API reference (/docs), tracking pages (/t/{token}
 for an API-only process). Migrates the database first. Needs SECRET_KEY.`,
   worker: `Usage: waybill worker
 
-Runs jobs (status-change effects, simulated carrier scans, schedules) without serving HTTP.
+Runs jobs (status-change effects, simulated carrier scans, schedules) without serving HTTP, so
+it exposes no /metrics: for job metrics, run "waybill serve" on a private HOST instead.
 On PostgreSQL, any number of workers and servers can share one database. Needs SECRET_KEY.`,
   migrate: `Usage: waybill migrate
 
@@ -320,7 +321,7 @@ export async function startServer(
   const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
   const worker =
     concurrency > 0
-      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000, renewLeasesEveryMs: options.renewLeasesEveryMs })
+      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), metrics: deps.metrics, concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000, renewLeasesEveryMs: options.renewLeasesEveryMs })
       : null;
   if (worker) {
     deps.notifyJobsEnqueued = () => worker.nudge();

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { Db } from '../db/connect.js';
 import type { JobRow } from '../db/schema.js';
+import type { Metrics } from '../observability/metrics.js';
 import { claimJobs, completeJob, enqueueDueSchedules, failJob, renewLeases } from './queue.js';
 
 export class JobFailure extends Error {
@@ -35,6 +36,8 @@ export type WorkerOptions = {
   clock: Clock;
   log: Logger;
   handlers: JobHandlers;
+  /** Counts each job's outcome (waybill_jobs_finished_total). */
+  metrics?: Pick<Metrics, 'jobsFinished'>;
   concurrency?: number;
   batchSize?: number;
   leaseMs?: number;
@@ -66,11 +69,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function runJob(job: JobRow): Promise<void> {
     const handler = handlers[job.kind];
-    const now = () => clock.now();
-    if (!handler) {
-      await failJob(db, job, now(), { message: `no handler for job kind ${job.kind}`, retryable: false });
-      return;
-    }
+    if (!handler) return recordFailure(job, new JobFailure(`no handler for job kind ${job.kind}`, false));
     try {
       if (typeof handler === 'function') await handler(JSON.parse(job.payload), job);
       else {
@@ -102,7 +101,8 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function recordDone(job: JobRow): Promise<void> {
-    if (!(await completeJob(db, job, clock.now()))) logLostLease(job);
+    if (await completeJob(db, job, clock.now())) options.metrics?.jobsFinished.inc({ kind: job.kind, outcome: 'done' });
+    else logLostLease(job);
   }
 
   function logLostLease(job: JobRow): void {
@@ -116,6 +116,7 @@ export function createWorker(options: WorkerOptions): Worker {
         : { message: error instanceof Error ? error.message : String(error), retryable: true };
     const outcome = await failJob(db, job, clock.now(), failure);
     if (outcome === 'lost') return logLostLease(job);
+    options.metrics?.jobsFinished.inc({ kind: job.kind, outcome });
     log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
   }
 

@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/db/connect.js';
 import { claimJobs, completeJob, enqueueJob, enqueueJobs, ensureSchedule, failJob, renewLeases, retryDeadJob, retryDelayMs } from '../../src/jobs/queue.js';
 import { createWorker, JobFailure } from '../../src/jobs/worker.js';
 import { manualClock, systemClock } from '../../src/lib/clock.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -210,6 +211,40 @@ describe('the job queue', () => {
     expect(await failJob(db(), first!, clock.now(), { message: 'late', retryable: true })).toBe('lost');
     expect(await db().selectFrom('jobs').select(['state', 'attempts']).executeTakeFirstOrThrow()).toEqual({ state: 'running', attempts: 2 });
     expect(await completeJob(db(), second!, clock.now())).toBe(true);
+  });
+
+  it('counts each finished job by kind and outcome in waybill_jobs_finished_total', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock();
+    const metrics = createMetrics();
+    await enqueueJobs(db(), clock.now(), [
+      { kind: 'fine', payload: null },
+      { kind: 'fine', payload: null },
+      { kind: 'flaky', payload: null },
+      { kind: 'fatal', payload: null },
+      { kind: 'unknown', payload: null },
+    ]);
+    const handlers = {
+      fine: async () => {},
+      flaky: async () => {
+        throw new Error('try again');
+      },
+      fatal: async () => {
+        throw new JobFailure('bad payload', false);
+      },
+    };
+    await createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers, metrics }).drain();
+    const counted = (await metrics.jobsFinished.get()).values.map((v) => [v.labels.kind, v.labels.outcome, v.value]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['fine', 'done', 2],
+        ['flaky', 'retrying', 1],
+        ['fatal', 'dead', 1],
+        ['unknown', 'dead', 1],
+      ]),
+    );
+    expect(counted).toHaveLength(4);
   });
 
   it('backs off exponentially with jitter, capped at an hour', () => {
