@@ -1,5 +1,5 @@
 // `waybill demo`: a demo brand whose parcels move live through every stage. It runs on its own
-// SQLite file (recreated at each start) and on a clock DEMO_SPEED times faster than real time,
+// database (a SQLite file recreated at each start; on PostgreSQL only the demo brand is replaced) and on a clock DEMO_SPEED times faster than real time,
 // so a journey of a few days plays out in a few minutes. New orders keep arriving.
 import fs from 'node:fs';
 import path from 'node:path';
