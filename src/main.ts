@@ -182,9 +182,9 @@ async function brandCreate(args: string[]): Promise<number> {
   const { openDatabase } = await import('./db/connect.js');
   const { migrateToLatest } = await import('./db/migrate.js');
   const { createBrand } = await import('./brands/repo.js');
-  const handle = openDatabase(config.databaseUrl);
+  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
   try {
-    await migrateToLatest(handle.db);
+    await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
     const { brand, apiKey } = await createBrand(handle.db, new Date(), { name });
     if (values.json) process.stdout.write(`${JSON.stringify({ brandId: brand.id, apiKey })}\n`);
     else process.stdout.write(`Created brand ${brand.name} (${brand.id}).\nAPI key (shown only now, keep it safe): ${apiKey}\n`);
@@ -243,7 +243,7 @@ async function carrierConnect(args: string[]): Promise<number> {
   ]);
   const deps = createDeps(config, secretKey, { log: pino({ level: 'warn' }) });
   try {
-    await migrateToLatest(deps.db);
+    await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage);
     if (!(await getBrand(deps.db, values.brand!))) throw new CliError(`no brand ${values.brand}`);
     const saved = await saveConnection(deps, values.brand!, values.carrier!.toLowerCase(), { credentials, baseUrl: values['base-url'] ?? null });
     process.stdout.write(`${saved.carrier}: ${saved.status} — ${saved.message}\n`);
@@ -278,7 +278,7 @@ async function inboundWebhookCreate(args: string[]): Promise<number> {
   ]);
   const deps = createDeps(config, secretKey, { log: pino({ level: 'warn' }) });
   try {
-    await migrateToLatest(deps.db);
+    await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage);
     if (!(await getBrand(deps.db, values.brand))) throw new CliError(`no brand ${values.brand}`);
     const { reveal, created } = await issueEndpoint(deps, values.brand, provider, values.secret === undefined ? {} : { secret: values.secret });
     if (values.json) process.stdout.write(`${JSON.stringify(reveal)}\n`);

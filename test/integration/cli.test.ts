@@ -89,9 +89,9 @@ describe('the waybill command', () => {
     noStackTrace(badHost.stderr);
     // Nothing listens on port 1: the connection is refused at once.
     const nowhere = 'postgres://postgres:secret-password@127.0.0.1:1/waybill';
-    for (const command of ['migrate', 'serve']) {
-      const res = await runCli([command], { DATABASE_URL: nowhere, SECRET_KEY: TEST_SECRET, PORT: '0' });
-      expect(res.code, command).toBe(2);
+    for (const command of [['migrate'], ['serve'], ['worker'], ['brand', 'create', '--name', 'Nowhere']]) {
+      const res = await runCli(command, { DATABASE_URL: nowhere, SECRET_KEY: TEST_SECRET, PORT: '0' });
+      expect(res.code, command.join(' ')).toBe(2);
       expect(res.stderr).toMatch(/^waybill: cannot reach DATABASE_URL \(ECONNREFUSED 127\.0\.0\.1:1\)$/m);
       expect(res.stderr).not.toContain('secret-password');
       noStackTrace(res.stderr);
