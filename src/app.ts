@@ -28,6 +28,18 @@ export const OPENAPI_INFO = {
   servers: [{ url: '/v1' }],
 };
 
+/** How long /readyz waits for the database: a load balancer's probe must get an answer, not hang. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/** Whether `work` settled within `ms` (true), or not yet (false); its rejection is passed on. It is not cancelled. */
+function settlesWithin(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([work.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A public form's body (the lookup, a return request with a line per item, one-click unsubscribe) is far below this. */
 export const PUBLIC_FORM_MAX_BYTES = 64 * 1024;
 
@@ -54,13 +66,16 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
+    let problem: string;
     try {
-      await sql`select 1`.execute(deps.db);
-      return c.json({ status: 'ready', database: deps.dialect });
+      if (await settlesWithin(READINESS_TIMEOUT_MS, sql`select 1`.execute(deps.db))) return c.json({ status: 'ready', database: deps.dialect });
+      problem = `the database did not answer within ${READINESS_TIMEOUT_MS / 1000} s`;
     } catch (error) {
+      problem = 'the database is not reachable';
       deps.log.warn({ err: error }, 'readiness check failed');
-      return c.json({ status: 'unavailable', database: deps.dialect }, 503);
     }
+    // The cause stays in the log: a public probe's answer names no host or driver message.
+    return c.json(errorBody(new AppError('unavailable', problem), c.get('requestId')), 503);
   });
   app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
 

@@ -5,11 +5,15 @@ import { type CarrierLimitsOverrides, parseCarrierLimitsEnv } from './polling/li
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An absolute http:// or https:// URL: customers' links and API bases are nothing else. */
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, message: 'must be an absolute http(s) URL such as https://track.example.com' });
+
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).default('./data/waybill.db'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL such as https://track.example.com' }).optional(),
+  PUBLIC_URL: httpUrl().optional(),
   SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Seconds a page link stays valid after the order is placed. */
@@ -22,12 +26,12 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' }).optional(),
   /** The sender when a brand has not set its own. */
   EMAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@waybill.localhost'),
-  TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  TWILIO_API_BASE: httpUrl().default('https://api.twilio.com'),
   /** How long a carrier API call (tracking, labels) may take before Waybill gives up on it. */
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Send email through Resend's HTTP API (it honours idempotency keys) instead of SMTP. */
   RESEND_API_KEY: z.string().regex(/^re_\S{8,}$/, { message: 'must be a Resend API key (re_…)' }).optional(),
-  RESEND_API_BASE: z.url().default('https://api.resend.com'),
+  RESEND_API_BASE: httpUrl().default('https://api.resend.com'),
   /** How long a worker owns a job it claimed; a crashed worker's jobs are taken over after this. */
   JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Largest carrier/aggregator webhook body accepted, in bytes. */
@@ -74,10 +78,22 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+/**
+ * The variables that are set, without surrounding spaces. Blank ones (`PORT=` or `PORT=" "` in
+ * an .env file) count as unset: a number read from spaces would be 0 (a random port, no worker).
+ * SECRET_KEY is kept exactly as given: every character of it goes into the derived keys.
+ */
+export function presentValues(env: Record<string, string | undefined>): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value.trim() === '') continue;
+    present[name] = name === 'SECRET_KEY' ? value : value.trim();
+  }
+  return present;
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty strings (a blank line in .env) count as unset.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = envSchema.safeParse(presentValues(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -41,7 +41,7 @@ export function createDeps(config: Config, secretKey: string, overrides: DepsOve
   const handle =
     overrides.handle ??
     openDatabase(config.databaseUrl, {
-      onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed'),
+      onConnectionError: (error) => log.warn({ err: error }, 'a database connection broke'),
       onCheckpointError: (message) => log.warn({ message }, 'a background WAL checkpoint failed'),
     });
   const keys = deriveKeyring(secretKey);

@@ -2,6 +2,7 @@
 // Heavy modules are imported when a command needs them, so `--help` and errors answer at once.
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig, requireSecretKey } from './config.js';
+import { databaseFailureMessage, listenFailureMessage, StartupError, whileStarting } from './startup-errors.js';
 import type { Deps, DepsOverrides } from './deps.js';
 import type { Worker } from './jobs/worker.js';
 import type { StartPage } from './web/pages.js';
@@ -29,15 +30,17 @@ Serves the REST API (/v1), the API reference (/docs), tracking pages (/t/{token}
 for an API-only process). Migrates the database first. Needs SECRET_KEY.`,
   worker: `Usage: waybill worker
 
-Runs jobs (status-change effects, simulated carrier scans, schedules) without serving HTTP.
+Runs jobs (status-change effects, simulated carrier scans, schedules) without serving HTTP, so
+it exposes no /metrics: for job metrics, run "waybill serve" on a private HOST instead.
 On PostgreSQL, any number of workers and servers can share one database. Needs SECRET_KEY.`,
   migrate: `Usage: waybill migrate
 
 Applies every pending migration to DATABASE_URL and prints what it applied.`,
   demo: `Usage: waybill demo
 
-Starts Waybill with a demo brand on its own SQLite file (DEMO_DATABASE_URL, default
-./data/demo.db, recreated at each start), a simulated carrier on a clock running DEMO_SPEED times
+Starts Waybill with a demo brand on its own database (DEMO_DATABASE_URL, default ./data/demo.db:
+a SQLite file is deleted and recreated at each start; a postgres:// URL is kept, and only the demo
+brand and everything of it are replaced), a simulated carrier on a clock running DEMO_SPEED times
 faster than real time (default 1440: one simulated day a minute), and new orders arriving every
 few seconds. Prints the URLs to open. Generates and keeps a SECRET_KEY in ./data/ if none is set.`,
   detect: `Usage: waybill detect [--json] NUMBER...
@@ -73,7 +76,7 @@ export async function runCli(argv: string[]): Promise<void> {
     const code = await dispatch(argv);
     if (code !== undefined) process.exitCode = code;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CliError) {
+    if (error instanceof ConfigError || error instanceof CliError || error instanceof StartupError) {
       process.stderr.write(`waybill: ${error.message}\n`);
       process.exitCode = 2;
       return;
@@ -155,9 +158,9 @@ function printUsage(command: string): number {
 async function migrate(config: Config): Promise<number> {
   const { openDatabase } = await import('./db/connect.js');
   const { migrateToLatest } = await import('./db/migrate.js');
-  const handle = openDatabase(config.databaseUrl);
+  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
   try {
-    const applied = await migrateToLatest(handle.db);
+    const applied = await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
     return 0;
   } finally {
@@ -179,9 +182,9 @@ async function brandCreate(args: string[]): Promise<number> {
   const { openDatabase } = await import('./db/connect.js');
   const { migrateToLatest } = await import('./db/migrate.js');
   const { createBrand } = await import('./brands/repo.js');
-  const handle = openDatabase(config.databaseUrl);
+  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
   try {
-    await migrateToLatest(handle.db);
+    await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
     const { brand, apiKey } = await createBrand(handle.db, new Date(), { name });
     if (values.json) process.stdout.write(`${JSON.stringify({ brandId: brand.id, apiKey })}\n`);
     else process.stdout.write(`Created brand ${brand.name} (${brand.id}).\nAPI key (shown only now, keep it safe): ${apiKey}\n`);
@@ -240,7 +243,7 @@ async function carrierConnect(args: string[]): Promise<number> {
   ]);
   const deps = createDeps(config, secretKey, { log: pino({ level: 'warn' }) });
   try {
-    await migrateToLatest(deps.db);
+    await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage);
     if (!(await getBrand(deps.db, values.brand!))) throw new CliError(`no brand ${values.brand}`);
     const saved = await saveConnection(deps, values.brand!, values.carrier!.toLowerCase(), { credentials, baseUrl: values['base-url'] ?? null });
     process.stdout.write(`${saved.carrier}: ${saved.status} — ${saved.message}\n`);
@@ -275,7 +278,7 @@ async function inboundWebhookCreate(args: string[]): Promise<number> {
   ]);
   const deps = createDeps(config, secretKey, { log: pino({ level: 'warn' }) });
   try {
-    await migrateToLatest(deps.db);
+    await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage);
     if (!(await getBrand(deps.db, values.brand))) throw new CliError(`no brand ${values.brand}`);
     const { reveal, created } = await issueEndpoint(deps, values.brand, provider, values.secret === undefined ? {} : { secret: values.secret });
     if (values.json) process.stdout.write(`${JSON.stringify(reveal)}\n`);
@@ -292,13 +295,16 @@ async function inboundWebhookCreate(args: string[]): Promise<number> {
   }
 }
 
+/** How many job loops a process runs: WORKER_CONCURRENCY, but at least one in `waybill worker`, which does nothing else. */
+const workerLoopsOf = (config: Config, options: { withHttp: boolean }) => (options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency));
+
 export type RunningServer = { deps: Deps; worker: Worker | null; url: string; stop(): Promise<void> };
 
 /** Builds deps, migrates, starts the worker and (optionally) HTTP. Shared by serve and demo. */
 export async function startServer(
   config: Config,
   secretKey: string,
-  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number },
+  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number; renewLeasesEveryMs?: number },
 ): Promise<RunningServer> {
   const [{ serve: serveHttp }, { createApp }, { createDeps }, { migrateToLatest }, { jobHandlers }, { createWorker }] = await Promise.all([
     import('@hono/node-server'),
@@ -308,8 +314,8 @@ export async function startServer(
     import('./jobs/handlers.js'),
     import('./jobs/worker.js'),
   ]);
-  const deps = createDeps(config, secretKey, options.depsOverrides);
-  await migrateToLatest(deps.db);
+  const deps = await whileStarting(() => createDeps(config, secretKey, options.depsOverrides), databaseFailureMessage);
+  await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage, () => deps.close());
   await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
   await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
   await (await import('./api/idempotency-keys.js')).ensureIdempotencySchedule(deps);
@@ -317,10 +323,10 @@ export async function startServer(
   const { preloadCities } = await import('./carriers/simulated/cities.js');
   preloadCities();
   if (deps.messaging.captured && !options.demoPages) deps.log.warn('neither SMTP_URL nor RESEND_API_KEY is set: customer emails are kept in memory, not sent');
-  const concurrency = options.withHttp ? config.workerConcurrency : Math.max(1, config.workerConcurrency);
+  const concurrency = workerLoopsOf(config, options);
   const worker =
     concurrency > 0
-      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000 })
+      ? createWorker({ db: deps.db, dialect: deps.dialect, clock: deps.clock, log: deps.log, handlers: jobHandlers(deps), metrics: deps.metrics, concurrency, leaseMs: options.leaseMs ?? config.jobLeaseSeconds * 1000, renewLeasesEveryMs: options.renewLeasesEveryMs })
       : null;
   if (worker) {
     deps.notifyJobsEnqueued = () => worker.nudge();
@@ -329,9 +335,18 @@ export async function startServer(
   let server: import('node:http').Server | null = null;
   if (options.withHttp) {
     const app = createApp(deps, { startPage: options.startPage, demoPages: options.demoPages });
-    await new Promise<void>((resolve) => {
+    const listening = new Promise<void>((resolve, reject) => {
       server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve()) as import('node:http').Server;
+      server.once('error', reject);
     });
+    await whileStarting(
+      () => listening,
+      (error) => listenFailureMessage(error, config),
+      async () => {
+        await worker?.stop();
+        await deps.close();
+      },
+    );
   }
   const stop = async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -345,7 +360,7 @@ async function serve(config: Config, options: { withHttp: boolean }): Promise<nu
   const secretKey = requireSecretKey(config);
   const running = await startServer(config, secretKey, options);
   running.deps.log.info(
-    { url: options.withHttp ? running.url : undefined, database: running.deps.dialect, workers: running.worker ? config.workerConcurrency : 0 },
+    { url: options.withHttp ? running.url : undefined, database: running.deps.dialect, workers: workerLoopsOf(config, options) },
     options.withHttp ? 'waybill is serving' : 'waybill worker is running',
   );
   stopOnSignals(running);

@@ -21,8 +21,10 @@ export type DbHandle = {
 
 export type OpenOptions = {
   poolSize?: number;
-  /** PostgreSQL closed an idle connection of the pool. */
-  onIdleError?: (error: Error) => void;
+  /** A PostgreSQL connection of the pool broke (a restart, a dropped database, a network cut), idle or in use. */
+  onConnectionError?: (error: Error) => void;
+  /** How long opening a PostgreSQL connection may take before it fails (default 5 s). */
+  connectionTimeoutMs?: number;
   /** SQLite's background checkpoint failed (it is retried; the main connection checkpoints itself if the WAL grows). */
   onCheckpointError?: (message: string) => void;
 };
@@ -30,10 +32,19 @@ export type OpenOptions = {
 export function openDatabase(databaseUrl: string, options: OpenOptions = {}): DbHandle {
   const dialect = dialectOf(databaseUrl);
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
-    // An idle connection that PostgreSQL closes (a restart, a dropped database) must not crash the
-    // process: the pool discards it and the next query opens a new one.
-    pool.on('error', (error) => options.onIdleError?.(error));
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      // A server that does not answer fails the query (and /readyz) instead of holding it forever.
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    });
+    // A connection that breaks must not crash the process. pg emits 'error' on the client itself,
+    // and an EventEmitter with no listener throws: the pool listens only while a client is idle,
+    // so every client gets its own listener from birth. A query in flight then fails (its request
+    // answers 5xx), the pool discards the client, and the next query opens a new one.
+    pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
+    // The pool repeats an idle client's error on itself; the client's listener has logged it.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, direct: { dialect, pool }, close: () => db.destroy() };
   }

@@ -1,12 +1,12 @@
 // `waybill demo`: a demo brand whose parcels move live through every stage. It runs on its own
-// SQLite file (recreated at each start) and on a clock DEMO_SPEED times faster than real time,
+// database (a SQLite file recreated at each start; on PostgreSQL only the demo brand is replaced) and on a clock DEMO_SPEED times faster than real time,
 // so a journey of a few days plays out in a few minutes. New orders keep arriving.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createBrand } from '../brands/repo.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, presentValues } from '../config.js';
 import { acceleratedClock, systemClock } from '../lib/clock.js';
 import { createOrder } from '../orders/service.js';
 import { createShipment } from '../shipments/service.js';
@@ -33,7 +33,7 @@ const DemoEnv = z.object({
 export const DEMO_BRAND_ID = 'brd_demo0000000000000000000000';
 
 export async function runDemo(env: Record<string, string | undefined>, startServer: typeof StartServer): Promise<number | undefined> {
-  const parsed = DemoEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v)));
+  const parsed = DemoEnv.safeParse(presentValues(env));
   if (!parsed.success) throw new ConfigError(`Invalid demo configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   const demo = parsed.data;
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
@@ -52,6 +52,8 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
     demoPages: true,
     // A job lease is counted on the demo clock, so it must stretch with it.
     leaseMs: 60_000 * demo.DEMO_SPEED,
+    // …while its renewals run on real time: a third of the lease's real minute.
+    renewLeasesEveryMs: 20_000,
     startPage: (deps) => renderDemoStartPage(deps, brand, apiKey),
   });
   const { deps } = running;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { getBrand } from '../brands/repo.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
+import { databaseFailureMessage, whileStarting } from '../startup-errors.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { systemClock } from '../lib/clock.js';
 import { decodeCsvBytes } from './parse-csv.js';
@@ -85,9 +86,9 @@ async function importCommand(args: string[], env: Record<string, string | undefi
   if (!prepared.ok) throw new UsageError(`${file} was refused: ${prepared.error.message}`);
   const checks = prepared.value;
 
-  const handle = openDatabase(config.databaseUrl);
+  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
   try {
-    await migrateToLatest(handle.db);
+    await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
     const brand = await getBrand(handle.db, values.brand);
     if (!brand) throw new UsageError(`there is no brand ${values.brand} in the database (DATABASE_URL)`);
 

@@ -1,8 +1,10 @@
 // A durable job queue in the application's own database. Enqueueing inside the transaction of a
 // state change is the transactional outbox: the effect exists exactly when the change does.
 // Workers claim jobs with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer);
-// a crashed worker's lease runs out and another worker takes the job again.
-import type { Kysely, Transaction } from 'kysely';
+// a crashed worker's lease runs out and another worker takes the job again. A live worker renews
+// the leases of the jobs it runs (renewLeases), and a job's outcome counts only from the claim
+// that still holds it, so a slow job is neither taken over nor finished twice.
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database, JobRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 
@@ -77,13 +79,34 @@ export async function claimJobs(
     .execute();
 }
 
-export async function completeJob(db: Kysely<Database>, job: JobRow, now: Date): Promise<void> {
-  await db
+/**
+ * Extends the leases of the claimed jobs `ids` that `lockedBy` still holds (a heartbeat while they
+ * run). A job already finished, or taken over after its lease ran out, is left alone.
+ */
+export async function renewLeases(db: Kysely<Database>, options: { lockedBy: string; ids: readonly string[]; now: Date; leaseMs: number }): Promise<number> {
+  if (options.ids.length === 0) return 0;
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: new Date(options.now.getTime() + options.leaseMs).toISOString() })
+    .where('id', 'in', options.ids)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', options.lockedBy)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The claim `job` came from, if it still holds the job (another worker may have taken it over). */
+const stillHeld = (job: JobRow) => (eb: ExpressionBuilder<Database, 'jobs'>) =>
+  eb.and([eb('id', '=', job.id), eb('state', '=', 'running'), eb('locked_by', '=', job.locked_by), eb('attempts', '=', job.attempts)]);
+
+/** Records the job as done; false (nothing written) when its claim had lost the job. */
+export async function completeJob(db: Kysely<Database>, job: JobRow, now: Date): Promise<boolean> {
+  const result = await db
     .updateTable('jobs')
     .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now.toISOString() })
-    .where('id', '=', job.id)
-    .where('locked_by', '=', job.locked_by)
-    .execute();
+    .where(stillHeld(job))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Exponential backoff with full jitter (0.5×–1.5×), from 2 s up to an hour. */
@@ -97,10 +120,10 @@ export async function failJob(
   job: JobRow,
   now: Date,
   failure: { message: string; retryable: boolean; retryAfterMs?: number },
-): Promise<'retrying' | 'dead'> {
+): Promise<'retrying' | 'dead' | 'lost'> {
   const dead = !failure.retryable || job.attempts >= job.max_attempts;
   const delay = failure.retryAfterMs ?? retryDelayMs(job.attempts);
-  await db
+  const result = await db
     .updateTable('jobs')
     .set({
       state: dead ? 'dead' : 'queued',
@@ -110,9 +133,9 @@ export async function failJob(
       last_error: failure.message.slice(0, 2000),
       updated_at: now.toISOString(),
     })
-    .where('id', '=', job.id)
-    .where('locked_by', '=', job.locked_by)
-    .execute();
+    .where(stillHeld(job))
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return 'lost';
   return dead ? 'dead' : 'retrying';
 }
 

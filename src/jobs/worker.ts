@@ -1,11 +1,14 @@
 // The worker loop: claims ready jobs, runs their handler, and records success, a retry with
 // backoff, or a dead letter. Handlers must be idempotent: a job whose worker died mid-way runs again.
+// While a claim's jobs run, their leases are renewed every third of a lease, so a slow batch is not
+// taken over by another worker; a job's outcome counts only if its claim still holds it.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { Db } from '../db/connect.js';
 import type { JobRow } from '../db/schema.js';
-import { claimJobs, completeJob, enqueueDueSchedules, failJob } from './queue.js';
+import type { Metrics } from '../observability/metrics.js';
+import { claimJobs, completeJob, enqueueDueSchedules, failJob, renewLeases } from './queue.js';
 
 export class JobFailure extends Error {
   constructor(
@@ -33,9 +36,13 @@ export type WorkerOptions = {
   clock: Clock;
   log: Logger;
   handlers: JobHandlers;
+  /** Counts each job's outcome (waybill_jobs_finished_total). */
+  metrics?: Pick<Metrics, 'jobsFinished'>;
   concurrency?: number;
   batchSize?: number;
   leaseMs?: number;
+  /** Real milliseconds between lease renewals: a third of leaseMs unless the clock runs faster than real time (the demo). */
+  renewLeasesEveryMs?: number;
   idleMs?: number;
 };
 
@@ -54,17 +61,15 @@ export function createWorker(options: WorkerOptions): Worker {
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 500;
+  const renewEveryMs = Math.min(options.renewLeasesEveryMs ?? leaseMs / 3, 2 ** 31 - 1);
   let running = false;
+  let claims = 0;
   let loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
 
   async function runJob(job: JobRow): Promise<void> {
     const handler = handlers[job.kind];
-    const now = () => clock.now();
-    if (!handler) {
-      await failJob(db, job, now(), { message: `no handler for job kind ${job.kind}`, retryable: false });
-      return;
-    }
+    if (!handler) return recordFailure(job, new JobFailure(`no handler for job kind ${job.kind}`, false));
     try {
       if (typeof handler === 'function') await handler(JSON.parse(job.payload), job);
       else {
@@ -72,7 +77,7 @@ export function createWorker(options: WorkerOptions): Worker {
         const outcome = (await handler.batch([{ payload: JSON.parse(job.payload), job }]))?.[0] ?? null;
         if (outcome !== null) throw outcome;
       }
-      await completeJob(db, job, now());
+      await recordDone(job);
     } catch (error) {
       await recordFailure(job, error);
     }
@@ -90,9 +95,18 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     for (const [index, job] of jobs.entries()) {
       const error = outcomes?.[index] ?? null;
-      if (error === null) await completeJob(db, job, clock.now());
+      if (error === null) await recordDone(job);
       else await recordFailure(job, error);
     }
+  }
+
+  async function recordDone(job: JobRow): Promise<void> {
+    if (await completeJob(db, job, clock.now())) options.metrics?.jobsFinished.inc({ kind: job.kind, outcome: 'done' });
+    else logLostLease(job);
+  }
+
+  function logLostLease(job: JobRow): void {
+    log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts }, 'job finished after its lease ran out and another worker took it: this outcome is not recorded');
   }
 
   async function recordFailure(job: JobRow, error: unknown): Promise<void> {
@@ -101,21 +115,47 @@ export function createWorker(options: WorkerOptions): Worker {
         ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
         : { message: error instanceof Error ? error.message : String(error), retryable: true };
     const outcome = await failJob(db, job, clock.now(), failure);
+    if (outcome === 'lost') return logLostLease(job);
+    options.metrics?.jobsFinished.inc({ kind: job.kind, outcome });
     log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
   }
 
   async function runOnce(): Promise<number> {
     await enqueueDueSchedules(db, clock.now());
+    // Each claim locks its jobs under its own name, so loops of one process never mistake each other's.
+    const claim = `${workerId}:${(claims += 1).toString(36)}`;
     // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
-    const jobs = (await claimJobs(db, dialect, { workerId, now: clock.now(), limit: batchSize, leaseMs })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
-    const batched = new Map<string, JobRow[]>();
-    for (const job of jobs) {
-      const handler = handlers[job.kind];
-      if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
-      else await runJob(job);
+    const jobs = (await claimJobs(db, dialect, { workerId: claim, now: clock.now(), limit: batchSize, leaseMs })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
+    const heartbeat = keepLeases(claim, jobs.map((job) => job.id));
+    try {
+      const batched = new Map<string, JobRow[]>();
+      for (const job of jobs) {
+        const handler = handlers[job.kind];
+        if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
+        else await runJob(job);
+      }
+      for (const [kind, group] of batched) await runBatch(handlers[kind] as BatchJobHandler, group);
+    } finally {
+      heartbeat.stop();
     }
-    for (const [kind, group] of batched) await runBatch(handlers[kind] as BatchJobHandler, group);
     return jobs.length;
+  }
+
+  /** Renews the claim's leases on a timer until stopped (one renewal at a time; a failed one is retried at the next tick). */
+  function keepLeases(claim: string, ids: string[]): { stop(): void } {
+    if (ids.length === 0) return { stop() {} };
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      renewLeases(db, { lockedBy: claim, ids, now: clock.now(), leaseMs })
+        .catch((error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not renew job leases'))
+        .finally(() => {
+          renewing = false;
+        });
+    }, renewEveryMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   async function loop(): Promise<void> {

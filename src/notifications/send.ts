@@ -1,6 +1,8 @@
 // Sending one message (the `message.send` job). The row moves pending → sending → sent, each step
 // committed, so a crash can only repeat the provider call that was in flight (the crash window
-// is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
+// is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key). Each
+// step is a compare-and-set on the state and attempt read, so of two workers holding the same
+// message only one moves it to sending, and only that one sends it.
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
 import { emailCrossSells } from '../catalogue/cross-sells.js';
@@ -51,14 +53,18 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', message.brand_id).executeTakeFirstOrThrow();
 
   const stop = await reasonToStop(deps, message);
-  if (stop) return settle(deps, message, { state: stop === 'opted_out' ? 'held' : 'dropped', held_reason: stop });
+  if (stop) {
+    await settle(deps, message, { state: stop === 'opted_out' ? 'held' : 'dropped', held_reason: stop });
+    return;
+  }
   // Asked again at the last moment: a retry or a queue backlog may have carried the text past the window.
   const opens = message.channel === 'sms' ? smsWindowOpens(deps, brand, order, message) : null;
   if (opens) return waitForWindow(deps, message, opens);
 
   const input = await messageInput(deps, brand, order, message);
   const rendered = await renderMessage(input);
-  await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
+  const mine = await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
+  if (!mine) return; // another worker moved it first and is sending it
 
   const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
   if (result.ok) {
@@ -127,9 +133,20 @@ async function waitForWindow(deps: Deps, message: MessageRow, opens: Date): Prom
   });
 }
 
-async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow>): Promise<void> {
-  await deps.db.updateTable('messages').set({ ...patch, updated_at: deps.clock.now().toISOString() }).where('id', '=', message.id).execute();
+/**
+ * Moves the message on from the state and attempt it was read in (compare-and-set): false, and
+ * nothing written, when someone else moved it meanwhile (two workers must not both send it).
+ */
+async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow>): Promise<boolean> {
+  const result = await deps.db
+    .updateTable('messages')
+    .set({ ...patch, updated_at: deps.clock.now().toISOString() })
+    .where('id', '=', message.id)
+    .where('state', '=', message.state)
+    .where('attempts', '=', message.attempts)
+    .executeTakeFirst();
   Object.assign(message, patch);
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Why a pending message must not go now after all: the customer opted out, its parcel was cancelled, or it was overtaken. */

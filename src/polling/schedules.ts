@@ -1,5 +1,6 @@
 // The recurring jobs of carrier push and polling, registered at start-up (each process may call
-// it; the schedule table keeps one row per name).
+// it; the schedule table keeps one row per name). The rows are shared by every process, so
+// POLL_TICK_SECONDS is cluster-wide: the last process to start sets it, and 0 stops polling for all.
 import type { Deps } from '../deps.js';
 import { INBOUND_SWEEP_EVERY_SECONDS, INBOUND_SWEEP_JOB } from '../inbound/inbox.js';
 import { ensureSchedule } from '../jobs/queue.js';

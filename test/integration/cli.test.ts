@@ -1,11 +1,13 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpsEmulator } from '../../src/carriers/ups/emulator.js';
 import { findBrandByApiKey } from '../../src/brands/repo.js';
 import { freshDatabase, TEST_SECRET } from '../harness/harness.js';
-import { runCli, startWaybill } from '../harness/process.js';
+import { ROOT, runCli, startWaybill } from '../harness/process.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 beforeAll(async () => {
@@ -66,6 +68,51 @@ describe('the waybill command', () => {
     expect(badPort.stderr).toContain('PORT');
     const badUrl = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PUBLIC_URL: 'not a url' });
     expect(badUrl.stderr).toContain('PUBLIC_URL');
+  });
+
+  it('says in one line, naming the variable, why it cannot start: a port in use, an unknown host, an unreachable database', async () => {
+    const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const busy = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PORT: String(port), WORKER_CONCURRENCY: '0' });
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toMatch(new RegExp(`^waybill: PORT ${port} is already in use`, 'm'));
+      noStackTrace(busy.stderr);
+    } finally {
+      holder.close();
+    }
+    const badHost = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PORT: '0', HOST: 'no-such-host.invalid', WORKER_CONCURRENCY: '0' });
+    expect(badHost.code).toBe(2);
+    expect(badHost.stderr).toMatch(/^waybill: HOST "no-such-host.invalid" is not a name this machine can resolve/m);
+    noStackTrace(badHost.stderr);
+    // Nothing listens on port 1: the connection is refused at once.
+    const nowhere = 'postgres://postgres:secret-password@127.0.0.1:1/waybill';
+    for (const command of [['migrate'], ['serve'], ['worker'], ['brand', 'create', '--name', 'Nowhere']]) {
+      const res = await runCli(command, { DATABASE_URL: nowhere, SECRET_KEY: TEST_SECRET, PORT: '0' });
+      expect(res.code, command.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(/^waybill: cannot reach DATABASE_URL \(ECONNREFUSED 127\.0\.0\.1:1\)$/m);
+      expect(res.stderr).not.toContain('secret-password');
+      noStackTrace(res.stderr);
+    }
+  });
+
+  it('runs one job loop in `waybill worker` even with WORKER_CONCURRENCY=0, and says so', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/waybill.js'), 'worker'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, WORKER_CONCURRENCY: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let waited = 0; !output.includes('waybill worker is running') && child.exitCode === null && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const started = output.split('\n').find((line) => line.includes('waybill worker is running'));
+    expect(JSON.parse(started!)).toMatchObject({ workers: 1 });
   });
 
   it('migrates, then says the database is up to date', async () => {

@@ -1,8 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimJobs, enqueueJob, enqueueJobs, ensureSchedule, retryDeadJob, retryDelayMs } from '../../src/jobs/queue.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { claimJobs, completeJob, enqueueJob, enqueueJobs, ensureSchedule, failJob, renewLeases, retryDeadJob, retryDelayMs } from '../../src/jobs/queue.js';
 import { createWorker, JobFailure } from '../../src/jobs/worker.js';
-import { manualClock } from '../../src/lib/clock.js';
+import { manualClock, systemClock } from '../../src/lib/clock.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -154,6 +156,95 @@ describe('the job queue', () => {
     await Promise.all(extra.map((h) => h.close()));
     expect(runs.size).toBe(total);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('renews the leases of jobs that run longer than a lease, so another worker never runs them again', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute(); // only these four jobs
+    const leaseMs = 600;
+    const slowly = () => new Promise((resolve) => setTimeout(resolve, 900));
+    await enqueueJobs(db(), systemClock.now(), [
+      ...[1, 2].map((n) => ({ kind: 'slow', payload: n })),
+      ...[3, 4].map((n) => ({ kind: 'slow_batch', payload: n })),
+    ]);
+    const runs = new Map<number, number>();
+    const count = (n: unknown) => runs.set(n as number, (runs.get(n as number) ?? 0) + 1);
+    const handlers = {
+      slow: async (p: unknown) => {
+        count(p);
+        await slowly();
+      },
+      slow_batch: {
+        batch: async (items: Array<{ payload: unknown }>) => {
+          items.forEach((item) => count(item.payload));
+          await slowly();
+        },
+      },
+    };
+    const extra = dialectUnderTest() === 'postgres' ? [openDatabase(database.url, { poolSize: 2 })] : [];
+    // Two workers (on SQLite, two on the one connection, as two loops of a process would be).
+    const workers = [db(), extra[0]?.db ?? db()].map((d) => createWorker({ db: d, dialect: dialectUnderTest(), clock: systemClock, log, handlers, leaseMs, idleMs: 50 }));
+    workers.forEach((w) => w.start());
+    // The first worker to claim takes all four (2.7 s of work, 4½ leases); the other polls all along.
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      const left = await db().selectFrom('jobs').select('id').where('state', '!=', 'done').execute();
+      if (left.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all(extra.map((h) => h.close()));
+    expect(Object.fromEntries(runs)).toEqual({ 1: 1, 2: 1, 3: 1, 4: 1 });
+    const rows = await db().selectFrom('jobs').select(['state', 'attempts']).execute();
+    expect(rows).toEqual(Array.from({ length: 4 }, () => ({ state: 'done', attempts: 1 })));
+  });
+
+  it('records the outcome of a job only from the claim that still holds it', async () => {
+    await clean();
+    const clock = manualClock();
+    await enqueueJobs(db(), clock.now(), [{ kind: 'work', payload: 1 }]);
+    const [first] = await claimJobs(db(), dialectUnderTest(), { workerId: 'slow-worker', now: clock.now(), limit: 1, leaseMs: 30_000 });
+    clock.advance(31_000);
+    const [second] = await claimJobs(db(), dialectUnderTest(), { workerId: 'slow-worker', now: clock.now(), limit: 1, leaseMs: 30_000 });
+    // The same worker name, a later claim: the first run's outcome must not finish the second's job.
+    expect(await renewLeases(db(), { lockedBy: 'other-worker', ids: [first!.id], now: clock.now(), leaseMs: 30_000 })).toBe(0);
+    expect(await completeJob(db(), first!, clock.now())).toBe(false);
+    expect(await failJob(db(), first!, clock.now(), { message: 'late', retryable: true })).toBe('lost');
+    expect(await db().selectFrom('jobs').select(['state', 'attempts']).executeTakeFirstOrThrow()).toEqual({ state: 'running', attempts: 2 });
+    expect(await completeJob(db(), second!, clock.now())).toBe(true);
+  });
+
+  it('counts each finished job by kind and outcome in waybill_jobs_finished_total', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock();
+    const metrics = createMetrics();
+    await enqueueJobs(db(), clock.now(), [
+      { kind: 'fine', payload: null },
+      { kind: 'fine', payload: null },
+      { kind: 'flaky', payload: null },
+      { kind: 'fatal', payload: null },
+      { kind: 'unknown', payload: null },
+    ]);
+    const handlers = {
+      fine: async () => {},
+      flaky: async () => {
+        throw new Error('try again');
+      },
+      fatal: async () => {
+        throw new JobFailure('bad payload', false);
+      },
+    };
+    await createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers, metrics }).drain();
+    const counted = (await metrics.jobsFinished.get()).values.map((v) => [v.labels.kind, v.labels.outcome, v.value]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['fine', 'done', 2],
+        ['flaky', 'retrying', 1],
+        ['fatal', 'dead', 1],
+        ['unknown', 'dead', 1],
+      ]),
+    );
+    expect(counted).toHaveLength(4);
   });
 
   it('backs off exponentially with jitter, capped at an hour', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendMessage } from '../../src/notifications/send.js';
 import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../../src/notifications/providers/twilio-emulator.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { freePort } from '../harness/process.js';
@@ -90,6 +91,20 @@ describe('the order confirmation', () => {
     expect(email!.body).toMatch(/Mar \d+/);
     // Never an SMS for the confirmation.
     expect(log.filter((m) => m.milestone === 'order_confirmed' && m.channel === 'sms' && m.state !== 'held')).toEqual([]);
+  });
+});
+
+describe('two workers holding the same message', () => {
+  it('send it once: only one moves it to sending', async () => {
+    const { order, body } = await placeOrder();
+    await t.worker.drain();
+    const email = (await messagesOf(order.id)).find((m) => m.milestone === 'order_confirmed' && m.channel === 'email')!;
+    // As if its job had been taken over while the first worker was still at it: both read it pending.
+    await t.deps.db.updateTable('messages').set({ state: 'pending', attempts: 0 }).where('id', '=', email.id).execute();
+    mails.length = 0;
+    await Promise.all([sendMessage(t.deps, { messageId: email.id }), sendMessage(t.deps, { messageId: email.id })]);
+    expect(mails.filter((m) => m.to.includes(body.customer.email))).toHaveLength(1);
+    expect((await messagesOf(order.id)).find((m) => m.id === email.id)).toMatchObject({ state: 'sent', attempts: 1 });
   });
 });
 

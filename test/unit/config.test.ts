@@ -1,0 +1,43 @@
+// Configuration from the environment: what start-up accepts, refuses (naming the variable) and
+// treats as unset.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+const refusal = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'accepted';
+};
+
+describe('PUBLIC_URL', () => {
+  it('takes an absolute http or https URL, without its trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://track.example.com/' }).publicUrl).toBe('https://track.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3204' }).publicUrl).toBe('http://127.0.0.1:3204');
+  });
+
+  it.each(['localhost:3204', 'ftp://x', 'javascript:alert(1)', 'mailto:a@example.com', 'not a url'])('refuses %s, naming the variable', (value) => {
+    expect(refusal({ PUBLIC_URL: value })).toMatch(/PUBLIC_URL: must be an absolute http\(s\) URL/);
+  });
+});
+
+describe('blank values', () => {
+  it('count as unset: spaces are not 0', () => {
+    const config = loadConfig({ PORT: ' ', WORKER_CONCURRENCY: '  ', POLL_TICK_SECONDS: '\t', PUBLIC_URL: ' ', DATABASE_URL: ' ' });
+    expect(config.port).toBe(3000);
+    expect(config.workerConcurrency).toBe(2);
+    expect(config.polling.tickSeconds).toBe(60);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.databaseUrl).toBe('./data/waybill.db');
+  });
+
+  it('surrounding spaces are ignored, except in SECRET_KEY, whose every character counts', () => {
+    const secret = ' a secret of at least thirty-two characters ';
+    const config = loadConfig({ PORT: ' 3205 ', WORKER_CONCURRENCY: '0 ', SECRET_KEY: secret });
+    expect(config.port).toBe(3205);
+    expect(config.workerConcurrency).toBe(0);
+    expect(config.secretKey).toBe(secret);
+  });
+});
