@@ -144,20 +144,27 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     return c.json(publicJson(view, order), 200, { ...PAGE_HEADERS, 'access-control-allow-origin': '*' });
   });
 
-  // The lookup form: /track/{slug} anywhere, /track and / on the brand's own domain.
-  const lookupBrand = async (c: Context<AppEnv>): Promise<{ brand: BrandRow; action: string } | null> => {
+  // The lookup form: /track/{slug} anywhere but on another brand's domain, /track and / on the
+  // brand's own domain. Not found, the host's brand (if any) is given for the page that says so.
+  const lookupBrand = async (c: Context<AppEnv>): Promise<{ brand: BrandRow; action: string } | { brand: null; hostBrand: BrandRow | null }> => {
     const slug = c.req.param('slug');
+    const hostBrand = await brandForHost(deps, hostName(c.req.header('host')));
     if (slug) {
       const brand = await brandForSlug(deps, slug);
-      return brand ? { brand, action: `/track/${slug}` } : null;
+      // A brand's own domain answers for that brand alone.
+      if (!brand || (hostBrand && hostBrand.id !== brand.id)) return { brand: null, hostBrand };
+      return { brand, action: `/track/${slug}` };
     }
-    const brand = await brandForHost(deps, hostName(c.req.header('host')));
-    return brand ? { brand, action: '/track' } : null;
+    return hostBrand ? { brand: hostBrand, action: '/track' } : { brand: null, hostBrand };
   };
+
+  /** No hub here: on a brand's domain, its page saying so with its form; elsewhere, on to the next route. */
+  const noSuchHub = (c: Context<AppEnv>, hostBrand: BrandRow | null, next: () => Promise<void>) =>
+    hostBrand ? linkProblem(c, { verdict: 'invalid', order: null, hostBrand }) : next();
 
   const showLookup = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const found = await lookupBrand(c);
-    if (!found) return next();
+    if (!found.brand) return noSuchHub(c, found.hostBrand, next);
     const theme = cachedTheme(found.brand);
     const language = languageFor(c, theme);
     const html = renderLookupPage({ frame: { theme, language, title: `${HUB_TEXT[language].lookupTitle} · ${theme.brandName}`, path: found.action }, text: HUB_TEXT[language], action: keepingLanguage(found.action, c.req.query('lang')) });
@@ -167,7 +174,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const submitLookup = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const started = performance.now();
     const found = await lookupBrand(c);
-    if (!found) return next();
+    if (!found.brand) return noSuchHub(c, found.hostBrand, next);
     const { brand } = found;
     const action = keepingLanguage(found.action, c.req.query('lang'));
     const theme = cachedTheme(brand);
