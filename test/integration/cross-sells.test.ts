@@ -140,8 +140,50 @@ describe('clicks and the revenue they bring', () => {
     expect(stats.clicks).toEqual({ page: 1, email: 0 });
     expect(stats.attributedOrders).toBe(1);
     expect(stats.revenue).toEqual([{ currency: 'USD', amount: 31 }]);
-    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ clicks: 1, orders: 1, quantity: 2, revenue: 31, title: 'The stakes' });
+    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ clicks: 1, orders: 1, quantity: 2, revenue: [{ currency: 'USD', amount: 31 }], title: 'The stakes' });
     expect((await t.request('GET', '/v1/cross-sells/stats?from=2026-03-10&to=2026-03-01')).status).toBe(422);
+  });
+
+  it('counts revenue in the order’s currency, per currency for each product too, never adding currencies', async () => {
+    // The catalogue prices the stakes in euros and the lantern in dollars; the orders are in pounds and euros.
+    await t.request('PUT', '/v1/catalogue/products', {
+      products: [
+        { id: 'STAKES', title: 'The stakes', url: shop('STAKES'), price: 25, currency: 'EUR', tags: ['camping'] },
+        { id: 'LANTERN', title: 'The lantern', url: shop('LANTERN'), price: 40, currency: 'USD', tags: ['camping'] },
+      ],
+    });
+    const clickOn = async (customer: string, titles: string[]) => {
+      const html = await pageOf(await order(['TENT'], customer));
+      for (const title of titles) {
+        const href = html.match(new RegExp(`<a href="(/r/[^"]+)" rel="nofollow">(?:(?!</a>).)*<span class="t">${title}</span>`))![1]!;
+        expect((await t.app.request(href)).status).toBe(302);
+      }
+    };
+    await clickOn('pounds@example.com', ['The stakes', 'The lantern']);
+    await clickOn('euros@example.com', ['The stakes']);
+    t.clock.advance(DAY);
+    const placedAt = t.clock.now().toISOString();
+    const inPounds = (await t.request('POST', '/v1/orders', orderBody({ currency: 'GBP', customer: { email: 'pounds@example.com' }, placedAt, items: [{ sku: 'STAKES', name: 'Stakes', quantity: 2, price: 15.5 }, { sku: 'LANTERN', name: 'Lantern', quantity: 1 }] }))).json;
+    const inEuros = (await t.request('POST', '/v1/orders', orderBody({ currency: 'EUR', customer: { email: 'euros@example.com' }, placedAt, items: [{ sku: 'STAKES', name: 'Stakes', quantity: 1 }] }))).json;
+    await t.worker.drain();
+
+    const attributed = await t.deps.db.selectFrom('cross_sell_attributions').selectAll().where('order_id', 'in', [inPounds.id, inEuros.id]).orderBy('revenue').execute();
+    expect(attributed.map((a) => [a.order_id, a.product_id, Number(a.revenue), a.currency])).toEqual([
+      // No price on the order and the catalogue's is in dollars: nothing to add to pounds.
+      [inPounds.id, 'LANTERN', 0, 'GBP'],
+      // No price on the order, the catalogue's in the order's own currency.
+      [inEuros.id, 'STAKES', 25, 'EUR'],
+      [inPounds.id, 'STAKES', 31, 'GBP'],
+    ]);
+    const today = placedAt.slice(0, 10);
+    const stats = (await t.request('GET', `/v1/cross-sells/stats?from=${today}&to=${today}`)).json;
+    expect(stats.attributedOrders).toBe(2);
+    expect(stats.revenue).toEqual([{ currency: 'GBP', amount: 31 }, { currency: 'EUR', amount: 25 }]);
+    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ orders: 2, quantity: 3, revenue: [{ currency: 'GBP', amount: 31 }, { currency: 'EUR', amount: 25 }] });
+    expect(stats.products.find((p: { id: string }) => p.id === 'LANTERN')).toMatchObject({ orders: 1, quantity: 1, revenue: [{ currency: 'GBP', amount: 0 }] });
+    // The API description says so.
+    const described = (await (await t.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { type?: string; items?: { properties: Record<string, { type: string }> } }> }> } };
+    expect(described.components.schemas.CrossSellStats!.properties.products!.items!.properties.revenue!.type).toBe('array');
   });
 
   it('puts up to three products in shipped and delivered emails, their clicks counted as email clicks', async () => {
