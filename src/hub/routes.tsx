@@ -123,7 +123,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const shipments = await loadPageShipments(deps, order.id);
     const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
     const base = `/t/${c.req.param('token')}`;
-    const extras = await pageExtras(deps, { order, shipments, language, base });
+    const extras = await pageExtras(deps, { order, shipments, language });
     count(deps, order.brand_id, 'page_view');
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
     const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : justAsked.state === 'approved' ? view.text.labelComing : ''}`.trim() : undefined;

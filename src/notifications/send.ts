@@ -3,7 +3,7 @@
 // is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key).
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
-import { emailCrossSells } from '../catalogue/cross-sells.js';
+import { countImpressions, emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -16,7 +16,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietU
 import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
-import type { MessageInput } from './templates/types.js';
+import type { CrossSell, MessageInput } from './templates/types.js';
 import type { Milestone } from './types.js';
 import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
@@ -53,13 +53,16 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const opens = message.channel === 'sms' ? smsWindowOpens(deps, brand, order, message) : null;
   if (opens) return waitForWindow(deps, message, opens);
 
-  const input = await messageInput(deps, brand, order, message);
+  const offers = message.channel === 'email' ? await emailCrossSells(deps, brand, order, message.milestone, messageLocale(brand, order)) : undefined;
+  const input = await messageInput(deps, brand, order, message, offers?.crossSells);
   const rendered = await renderMessage(input);
   await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
 
   const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
   if (result.ok) {
     await settle(deps, message, { state: 'sent', provider: result.value.provider, provider_message_id: result.value.id, provider_status: result.value.status ?? null, sent_at: deps.clock.now().toISOString(), last_error: null });
+    // Shown once the email has gone, whatever the attempts it took (each one builds the message again).
+    if (offers) countImpressions(deps, brand.id, offers.productIds, 'email');
     return;
   }
   await recordFailure(deps, brand, message, result.error);
@@ -174,8 +177,13 @@ export async function recordOptIn(deps: Deps, brandId: string, channel: string, 
     .execute();
 }
 
-/** Everything the template needs, read fresh at send time. */
-async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Promise<MessageInput> {
+/** The language a message is written in: the customer's, else the brand's default. */
+function messageLocale(brand: BrandRow, order: OrderRow): string {
+  return order.customer_locale ?? settingsOf(brand).notifications?.defaultLocale ?? 'en';
+}
+
+/** Everything the template needs, read fresh at send time (the cross-sells an email carries given). */
+async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow, crossSells: CrossSell[] | undefined): Promise<MessageInput> {
   const settings = settingsOf(brand);
   const look = settings.look ?? {};
   const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
@@ -190,7 +198,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     : undefined;
   const page = trackingPageUrl(deps, brand, order);
   const lastLocation = lastEvent?.location ? (JSON.parse(lastEvent.location) as { city?: string; region?: string }) : null;
-  const locale = order.customer_locale ?? settings.notifications?.defaultLocale ?? 'en';
+  const locale = messageLocale(brand, order);
   const destination = JSON.parse(order.destination) as { city: string; region?: string; postalCode?: string; country: string };
   const total = items.every((i) => i.price !== undefined) ? items.reduce((sum, i) => sum + (i.price ?? 0) * i.quantity, 0) : undefined;
   return {
@@ -222,7 +230,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: unsubscribeUrl(deps, brand.id, message.recipient) } : {}),
       ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
     },
-    ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
+    ...(crossSells ? { crossSells } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(returnRow ? { returnRequest: { rma: returnRow.rma, ...(returnRow.rejection_reason ? { rejectionReason: returnRow.rejection_reason } : {}) } } : {}),
     ...(context.refundId && returnRow?.refund_amount != null ? { refund: { amount: Number(returnRow.refund_amount), currency: returnRow.refund_currency ?? 'USD' } } : {}),

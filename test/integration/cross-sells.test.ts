@@ -212,6 +212,48 @@ describe('clicks and the revenue they bring', () => {
     expect(stats.impressions.email).toBe(shown);
   });
 
+  it('counts an email’s products once, when it has gone, however many attempts it took', async () => {
+    const statsNow = async () => (await t.request('GET', '/v1/cross-sells/stats?from=2020-01-01&to=2030-01-01')).json;
+    const placed = await order(['TENT'], 'retried@example.com');
+    await t.worker.drain(); // the confirmation, which carries no products
+    const before = (await statsNow()).impressions.email;
+    t.deps.messaging.captured!.email.failNext({ code: 'unavailable', message: 'the server is busy', retryable: true }, 2);
+    await t.request('POST', `/v1/orders/${placed.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    for (let i = 0; i < 3; i++) {
+      await t.worker.drain();
+      t.clock.advance(10 * 60_000);
+    }
+    await t.worker.drain();
+    // "Shipped" (and "ahead of schedule"): sent, after the two failed attempts between them.
+    const withProducts = await t.deps.db.selectFrom('messages').select(['state', 'attempts']).where('order_id', '=', placed.id).where('channel', '=', 'email').where('milestone', '<>', 'order_confirmed').execute();
+    expect(withProducts.every((m) => m.state === 'sent')).toBe(true);
+    expect(withProducts.reduce((n, m) => n + Number(m.attempts) - 1, 0)).toBe(2);
+    const emails = t.deps.messaging.captured!.email.messages.filter((m) => m.message.to === 'retried@example.com');
+    const shown = emails.reduce((n, m) => n + new Set([...m.message.html.matchAll(/href="(http:\/\/waybill\.test\/r\/[^"]+)"/g)].map((x) => x[1])).size, 0);
+    expect(shown).toBeGreaterThanOrEqual(3);
+    expect((await statsNow()).impressions.email - before).toBe(shown);
+  });
+
+  it('counts nothing in the brand’s preview of a customer’s order, and its links record no click', async () => {
+    const statsNow = async () => (await t.request('GET', '/v1/cross-sells/stats?from=2020-01-01&to=2030-01-01')).json;
+    const placed = await order(['TENT'], 'previewed@example.com');
+    const before = await statsNow();
+    const preview = await t.request('POST', '/v1/brand/theme/preview', { orderId: placed.id });
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('<span class="t">The stakes</span>');
+    // The shop's own page, not a click link in the customer's name.
+    expect(preview.text).toContain(`<a href="${shop('STAKES')}" rel="nofollow">`);
+    expect(preview.text).not.toContain('/r/');
+    const after = await statsNow();
+    expect(after.impressions).toEqual(before.impressions);
+    expect(after.clicks).toEqual(before.clicks);
+    // The customer's own page counts its products.
+    const served = await pageOf(placed);
+    const onPage = new Set([...served.matchAll(/href="(\/r\/[^"]+)"/g)].map((m) => m[1])).size;
+    expect(onPage).toBeGreaterThan(0);
+    expect((await statsNow()).impressions.page - before.impressions.page).toBe(onPage);
+  });
+
   it('shows nothing when the brand turns cross-sells off', async () => {
     await t.request('PUT', '/v1/cross-sells/settings', { enabled: false });
     expect(await pageOf(await order(['TENT'], 'off@example.com'))).not.toContain('class="xs"');
