@@ -79,6 +79,45 @@ describe('the catalogue', () => {
   });
 });
 
+describe('the catalogue’s encoding', () => {
+  const upload = async (bytes: Buffer, contentType = 'text/csv') => {
+    const res = await t.app.request('/v1/catalogue/import', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': contentType }, body: new Uint8Array(bytes) });
+    return { status: res.status, json: await res.json() };
+  };
+  const titles = async () => Object.fromEntries((await t.deps.db.selectFrom('catalogue_products').select(['id', 'title']).where('brand_id', '=', t.brand.id).where('id', 'like', 'ENC-%').execute()).map((p) => [p.id, p.title]));
+  // Inactive, so they never show among the recommendations the other tests look at.
+  const file = (id: string, title: string) => `id,title,url,active\n${id},${title},${shop(id)},no\n`;
+
+  it('reads a file that is not UTF-8 as Windows-1252 and says so in the report; honours the charset named; refuses one it does not know', async () => {
+    const excel = Buffer.from(file('ENC-1', 'Caf\xe9 mug \x93blue\x94 \x80'), 'latin1');
+    const guessed = await upload(excel);
+    expect(guessed.status).toBe(200);
+    expect(guessed.json).toMatchObject({ rows: 1, loaded: 1, failed: 0, encoding: 'windows-1252' });
+    expect(guessed.json.encodingNote).toContain('line 2 is not');
+    expect(guessed.json.encodingNote).toContain('charset=');
+
+    const named = await upload(Buffer.from(file('ENC-2', 'Cr\xe8me'), 'latin1'), 'text/csv; charset=Windows-1252');
+    expect(named.json).toMatchObject({ loaded: 1, encoding: 'windows-1252' });
+    expect(named.json.encodingNote).toBeUndefined();
+    const latin1 = await upload(Buffer.from(file('ENC-3', 'Th\xe9'), 'latin1'), 'text/csv; charset="ISO-8859-1"');
+    expect(latin1.json).toMatchObject({ loaded: 1, encoding: 'windows-1252' });
+    const utf16 = await upload(Buffer.from(file('ENC-4', 'Ünïcödé'), 'utf16le'), 'text/csv; charset=utf-16');
+    expect(utf16.json).toMatchObject({ loaded: 1, encoding: 'utf-16le' });
+    const utf8 = await upload(Buffer.from(file('ENC-5', 'Über'), 'utf8'));
+    expect(utf8.json).toMatchObject({ loaded: 1, encoding: 'utf-8' });
+    expect(utf8.json.encodingNote).toBeUndefined();
+    expect(await titles()).toEqual({ 'ENC-1': 'Café mug “blue” €', 'ENC-2': 'Crème', 'ENC-3': 'Thé', 'ENC-4': 'Ünïcödé', 'ENC-5': 'Über' });
+
+    const unknown = await upload(excel, 'text/csv; charset=klingon-8');
+    expect(unknown.status).toBe(415);
+    expect(unknown.json.error.message).toContain('"klingon-8"');
+    const notWhatItSays = await upload(Buffer.from(file('ENC-6', 'Caf\xe9'), 'latin1'), 'text/csv; charset=utf-8');
+    expect(notWhatItSays.status).toBe(422);
+    expect(notWhatItSays.json.error.message).toContain('line 2 is not');
+    expect(await titles()).not.toHaveProperty('ENC-6');
+  });
+});
+
 describe('bought together', () => {
   it('ranks the complement of what was bought first, learned from the brand’s own orders', { timeout: 120_000 }, async () => {
     // A history where the tee is everywhere (in 20 of the tent orders too) and the stakes go with tents.
