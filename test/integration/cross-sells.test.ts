@@ -52,6 +52,9 @@ describe('the catalogue', () => {
       } else if (i % 997 === 3) {
         lines.push(`B-${i},Broken price,,cheap,${shop('c')},`);
         broken.set(line, 'price is not a number');
+      } else if (i % 997 === 4) {
+        lines.push(`B-${i},Thousands,,"1,299",${shop('d')},`);
+        broken.set(line, "price has 3 digits after its comma, more than a USD price's 2 decimals: if it separates thousands, leave it out (1299)");
       } else {
         lines.push(`C-${i},"Product ${i}, ""quoted""",https://cdn.example.com/${i}.jpg,${(i % 50) + 0.99},${shop(`c-${i}`)},bulk|n${i % 7}`);
       }
