@@ -1,6 +1,6 @@
 // createApp(deps): every route Waybill answers — the /v1 API, its OpenAPI description and
 // reference page, health and metrics, the public tracking pages. It never listens.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { sql } from 'kysely';
 import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
@@ -16,6 +16,7 @@ import { DEMO_BRAND_ID } from './demo/demo.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createInboundWebhooks } from './inbound/webhook-routes.js';
 import { createPublicPages } from './web/pages.js';
+import { formTooLargePage } from './hub/routes.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -81,8 +82,9 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
 
   // Every body is limited before it is read: /v1 by MAX_BODY_BYTES, webhooks by
   // INBOUND_WEBHOOK_MAX_BYTES, and everything else, the public pages' forms (lookup, return,
-  // unsubscribe: a few fields each), by a small fixed size, as anyone may post to them.
-  const formLimit = limitBodySize(PUBLIC_FORM_MAX_BYTES);
+  // unsubscribe: a few fields each), by a small fixed size, as anyone may post to them; people get
+  // the hub's page saying so, in their language, not the API's JSON.
+  const formLimit = limitBodySize(PUBLIC_FORM_MAX_BYTES, (c) => formTooLargePage(deps, c as Context<AppEnv>));
   app.use('*', (c, next) => (c.req.path.startsWith('/v1/') || c.req.path.startsWith('/webhooks/') ? next() : formLimit(c, next)));
   app.use('/webhooks/*', limitBodySize(deps.config.inbound.maxBytes));
   const api = createApi(deps);

@@ -3,7 +3,7 @@
 // HEAD carry no body. Only a body sent without a length (chunked) is counted as it is read, by
 // hono's bodyLimit; reading `c.req.raw.body` for every request, as that middleware does, would
 // build a full web Request per request (an undici Request and its AbortController).
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../lib/errors.js';
 
@@ -14,19 +14,22 @@ export function assertBodyWithin(bytes: number | string, maxBytes: number): void
   if (Number(bytes) > maxBytes) throw tooLarge(maxBytes);
 }
 
-export function limitBodySize(maxBytes: number): MiddlewareHandler {
-  const counting = bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw tooLarge(maxBytes);
-    },
-  });
+/**
+ * 413 above `maxBytes`: the API's JSON error, or what `answer` makes of it (the public forms answer
+ * people with a page).
+ */
+export function limitBodySize(maxBytes: number, answer?: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
+  const refuse = (c: Context) => {
+    if (answer) return answer(c);
+    throw tooLarge(maxBytes);
+  };
+  const counting = bodyLimit({ maxSize: maxBytes, onError: refuse });
   return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      assertBodyWithin(declared, maxBytes);
+      if (Number(declared) > maxBytes) return Promise.resolve(refuse(c));
       return next();
     }
     return counting(c, next);

@@ -1,7 +1,8 @@
 // Cross-sells as the customer meets them: chosen for an order (recommend.ts), linked through
 // Waybill's click redirect (/r/{token}: the click is recorded, then the shop's page opens), and
-// counted as impressions. The token names the order, the product and where the link was shown,
-// signed so nobody can forge clicks for another order.
+// counted as impressions when the customer is shown them (a page served, an email sent). The token
+// names the order, the product and where the link was shown, signed so nobody can forge clicks for
+// another order. The brand's own preview of a page gets the shop's plain links and counts nothing.
 import type { Deps } from '../deps.js';
 import { constantTimeEqual, hmacBase64Url } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
@@ -52,19 +53,25 @@ export async function recommendationsFor(deps: Deps, brand: BrandLike, order: Or
 
 export type ProductLink = { product: CatalogueProduct; href: string; price: string | null };
 
-/** Recommendations with their tracked links; each one shown counts as an impression. */
-export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number }): Promise<ProductLink[]> {
+/**
+ * Recommendations with their links: tracked (through /r/, a click recorded for this order's
+ * customer), or, for the brand's own preview, the shop's plain product URL, which records nothing.
+ * Counting what was shown is the caller's: `countImpressions` once the customer has it.
+ */
+export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number; tracked: boolean }): Promise<ProductLink[]> {
   const products = await recommendationsFor(deps, brand, order, options.limit);
   if (products.length === 0) return [];
   const prefix = `${options.base}/r/${linkPrefix(deps.keys['tracking-links'], brand.id, order.id, options.source)}.`;
-  return products.map((product) => {
-    count(deps, brand.id, 'impression', { productId: product.id, source: options.source });
-    return {
-      product,
-      href: `${prefix}${Buffer.from(product.id).toString('base64url')}`,
-      price: product.price === null ? null : formatMoney(product.price, product.currency, options.language),
-    };
-  });
+  return products.map((product) => ({
+    product,
+    href: options.tracked ? `${prefix}${Buffer.from(product.id).toString('base64url')}` : product.url,
+    price: product.price === null ? null : formatMoney(product.price, product.currency, options.language),
+  }));
+}
+
+/** One impression for each product a customer was shown (a page served, an email sent). */
+export function countImpressions(deps: Deps, brandId: string, productIds: readonly string[], source: Source): void {
+  for (const productId of productIds) count(deps, brandId, 'impression', { productId, source });
 }
 
 /** Follows a click: records it and says where to send the customer, or null for a bad token. */
@@ -93,10 +100,17 @@ function withCampaign(url: string, source: Source): string {
   return target.toString();
 }
 
-/** Up to three products for a shipped or delivered email, their links tracked as email clicks. */
-export async function emailCrossSells(deps: Deps, brand: BrandLike, order: OrderLike, milestone: string, language: string): Promise<CrossSell[]> {
-  if (!(CROSS_SELL_MILESTONES as readonly string[]).includes(milestone)) return [];
+/**
+ * Up to three products for a shipped or delivered email, their links tracked as email clicks, and
+ * their ids: the sender counts them as impressions once the email has gone (a message is built
+ * again at each attempt).
+ */
+export async function emailCrossSells(deps: Deps, brand: BrandLike, order: OrderLike, milestone: string, language: string): Promise<{ crossSells: CrossSell[]; productIds: string[] }> {
+  if (!(CROSS_SELL_MILESTONES as readonly string[]).includes(milestone)) return { crossSells: [], productIds: [] };
   const base = hubBaseUrl(deps.config.publicUrl, brand);
-  const links = await crossSellLinks(deps, brand, order, { source: 'email', base, language: hubLanguageOf(language) ?? 'en', limit: MAX_CROSS_SELLS });
-  return links.map(({ product, href }) => ({ title: product.title, url: href, ...(product.imageUrl?.startsWith('http') ? { imageUrl: product.imageUrl } : {}), ...(product.price !== null ? { price: product.price, currency: product.currency } : {}) }));
+  const links = await crossSellLinks(deps, brand, order, { source: 'email', base, language: hubLanguageOf(language) ?? 'en', limit: MAX_CROSS_SELLS, tracked: true });
+  return {
+    crossSells: links.map(({ product, href }) => ({ title: product.title, url: href, ...(product.imageUrl?.startsWith('http') ? { imageUrl: product.imageUrl } : {}), ...(product.price !== null ? { price: product.price, currency: product.currency } : {}) })),
+    productIds: links.map((l) => l.product.id),
+  };
 }

@@ -73,10 +73,43 @@ export function parseCatalogueCsv(input: string): CatalogueCsv {
   return { ok: true, products, errors, rows: data.length };
 }
 
+/** Digits, and at most one decimal separator (a point or a comma) with digits after it. */
+const PLAIN_DECIMAL = /^(\d+)(?:[.,](\d+))?$/;
+
+/** Decimals a price may have: two, or three in a currency counted in thousandths (KWD, BHD, OMR…). */
+function maxPriceDecimals(currency: string): number {
+  try {
+    return Math.max(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
+  } catch {
+    return 2; // not a currency code: the currency column reports that
+  }
+}
+
+/**
+ * A price as a spreadsheet writes it: a plain decimal (`1299`, `12.50`, `12,50`), after an optional
+ * $, € or £. Anything else is refused, not guessed: `1,299` (a thousands separator, or three
+ * decimals?), `1.299,00`, `1e6`, `0x10`, `-5`.
+ */
+export function parsePrice(text: string, currency: string): { ok: true; price?: number } | { ok: false; reason: string } {
+  const bare = text.replace(/^[$€£]\s*/, '');
+  if (bare === '') return { ok: true };
+  const match = PLAIN_DECIMAL.exec(bare);
+  if (!match) {
+    if (!/\d/.test(bare)) return { ok: false, reason: 'price is not a number' };
+    return { ok: false, reason: 'price must be a plain decimal such as 1299, 12.50 or 12,50: one point or comma, no thousands separator, sign or exponent' };
+  }
+  const [, whole, fraction = ''] = match;
+  const allowed = maxPriceDecimals(currency);
+  if (fraction.length > allowed) {
+    return { ok: false, reason: `price has ${fraction.length} digits after its ${bare.includes(',') ? 'comma' : 'point'}, more than a ${currency} price's ${allowed} decimals: if it separates thousands, leave it out (${whole}${fraction})` };
+  }
+  return { ok: true, price: Number(`${whole}.${fraction || '0'}`) };
+}
+
 function rowToProduct(cell: (c: Column) => string): { ok: true; product: Product } | { ok: false; reason: string; value?: string } {
-  const priceText = cell('price').replace(/^[$€£]\s*/, '');
-  const price = priceText === '' ? undefined : Number(priceText.replace(',', '.'));
-  if (price !== undefined && !Number.isFinite(price)) return { ok: false, reason: 'price is not a number', value: cell('price') };
+  const parsedPrice = parsePrice(cell('price'), cell('currency').toUpperCase() || 'USD');
+  if (!parsedPrice.ok) return { ok: false, reason: parsedPrice.reason, value: cell('price') };
+  const { price } = parsedPrice;
   const activeText = cell('active').toLowerCase();
   if (activeText && !['true', 'false', 'yes', 'no', '1', '0'].includes(activeText)) return { ok: false, reason: 'active must be yes or no', value: cell('active') };
   const parsed = ProductSchema.safeParse({

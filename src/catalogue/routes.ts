@@ -6,7 +6,7 @@ import { ErrorSchema, listQuery } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
-import { decodeCsvBytes } from '../imports/parse-csv.js';
+import { charsetOf, decodeCsvBytes, fallbackNote } from '../imports/decode-csv.js';
 import { recommendationsFor } from './cross-sells.js';
 import { parseCatalogueCsv } from './csv.js';
 import { deleteProduct, listProducts, upsertProducts } from './repo.js';
@@ -29,10 +29,31 @@ const ImportReport = z
     rows: z.number().int(),
     loaded: z.number().int(),
     failed: z.number().int(),
+    encoding: z.string().optional().openapi({ description: 'For a text/csv body: the encoding the file was read as (its BOM, the Content-Type’s charset, else UTF-8, else windows-1252)', example: 'utf-8' }),
+    encodingNote: z.string().optional().openapi({ description: 'Present when the file named no encoding and was not UTF-8, so it was read as windows-1252: says so, with the first line that was not UTF-8' }),
     errors: z.array(z.object({ line: z.number().int(), reason: z.string(), value: z.string().optional() })),
   })
   .openapi('CatalogueImportReport');
 const day = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
+const Revenue = z
+  .array(z.object({ currency: z.string().openapi({ example: 'EUR' }), amount: z.number() }))
+  .openapi({ description: 'One entry per currency (an attributed order’s own currency), largest first; amounts in different currencies are never added together' });
+const perSource = z.object({ page: z.number().int(), email: z.number().int() });
+const CrossSellStats = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    pageViews: z.number().int(),
+    impressions: perSource,
+    clicks: perSource,
+    clickThroughRate: z.number(),
+    attributedOrders: z.number().int(),
+    revenue: Revenue,
+    products: z
+      .array(z.object({ id: z.string(), title: z.string().nullable(), impressions: z.number().int(), clicks: z.number().int(), orders: z.number().int(), quantity: z.number().int(), revenue: Revenue }))
+      .openapi({ description: 'Products shown, clicked or bought in the period, most attributed orders first' }),
+  })
+  .openapi('CrossSellStats');
 
 export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
   api.openapi(
@@ -58,21 +79,25 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
         body: {
           required: true,
           content: {
-            'text/csv': { schema: { type: 'string', example: 'id,title,image,price,url,tags\nNW-CAP-05,Canvas cap,,22,https://shop.example.com/cap,hats|summer\n' } },
+            'text/csv': { schema: { type: 'string', description: 'In the encoding its BOM or `charset` parameter names; with neither, UTF-8, and a file that is not valid UTF-8 is read as windows-1252 (the report says so)', example: 'id,title,image,price,url,tags\nNW-CAP-05,Canvas cap,,22,https://shop.example.com/cap,hats|summer\n' } },
             'application/json': { schema: { type: 'object', required: ['csv'], properties: { csv: { type: 'string' } } } },
           },
         },
       },
-      responses: { 200: json(ImportReport, 'What was loaded, and why each bad row was not'), ...errors },
+      responses: { 200: json(ImportReport, 'What was loaded, and why each bad row was not'), 415: json(ErrorSchema, 'The Content-Type names a charset Waybill cannot read (the message names it)'), ...errors },
     }),
     async (c) => {
-      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      const text = type === 'text/csv' ? decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer())) : ((await c.req.json().catch(() => ({}))) as { csv?: unknown }).csv;
+      const contentType = c.req.header('content-type');
+      const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+      const decoded = type === 'text/csv' ? decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()), charsetOf(contentType)) : undefined;
+      const text = decoded ? decoded.text : ((await c.req.json().catch(() => ({}))) as { csv?: unknown }).csv;
       if (typeof text !== 'string' || text.trim() === '') throw new AppError('validation_failed', 'send the CSV as text/csv, or as JSON { "csv": "..." }', [{ field: 'csv', problem: 'is required' }]);
       const parsed = parseCatalogueCsv(text);
       if (!parsed.ok) throw new AppError('validation_failed', parsed.message, [{ field: 'csv', problem: parsed.message }]);
       await upsertProducts(deps, c.get('brand').id, parsed.products.map(({ line: _line, ...product }) => product));
-      return c.json({ rows: parsed.rows, loaded: parsed.products.length, failed: parsed.errors.length, errors: parsed.errors } as never, 200);
+      const note = decoded && fallbackNote(decoded);
+      const encoding = decoded ? { encoding: decoded.encoding, ...(note ? { encodingNote: `${note}; if it is in another, send it with Content-Type: text/csv; charset=… (iso-8859-15, utf-16, shift_jis…)` } : {}) } : {};
+      return c.json({ rows: parsed.rows, loaded: parsed.products.length, failed: parsed.errors.length, ...encoding, errors: parsed.errors }, 200);
     },
   );
 
@@ -148,7 +173,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
       summary: 'Page views, impressions, clicks, attributed orders and revenue over a period (default: the last 30 days)',
       security,
       request: { query: z.object({ from: day.optional(), to: day.optional() }) },
-      responses: { 200: json(z.object({ pageViews: z.number(), attributedOrders: z.number(), revenue: z.array(z.object({ currency: z.string(), amount: z.number() })) }).passthrough(), 'The figures'), ...errors },
+      responses: { 200: json(CrossSellStats, 'The figures'), ...errors },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -156,7 +181,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
       const to = query.to ?? today;
       const from = query.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
       if (from > to) throw new AppError('validation_failed', 'from must not be after to', [{ field: 'from', problem: 'is after to' }]);
-      return c.json((await crossSellStats(deps, c.get('brand').id, { from, to })) as never, 200);
+      return c.json(await crossSellStats(deps, c.get('brand').id, { from, to }), 200);
     },
   );
 }

@@ -1,5 +1,6 @@
 // What cross-sells earned a brand over a period: page views, impressions and clicks (page and
-// email), the later orders attributed to a click, and their revenue per currency and product.
+// email), the later orders attributed to a click, and their revenue per currency (overall and per
+// product; amounts in different currencies are never added together).
 import type { Deps } from '../deps.js';
 import { flushCounters } from '../hub/counters.js';
 
@@ -40,8 +41,6 @@ export async function crossSellStats(deps: Deps, brandId: string, period: { from
   const sum = (values: Array<number | string>) => values.reduce<number>((n, v) => n + Number(v), 0);
   const impressions = (source: string) => sum(counters.filter((c) => c.metric === 'impression' && c.source === source).map((c) => c.value));
   const clickCount = (source: string) => sum(clicks.filter((c) => c.source === source).map((c) => c.n));
-  const revenueByCurrency = new Map<string, number>();
-  for (const a of attributed) revenueByCurrency.set(a.currency, (revenueByCurrency.get(a.currency) ?? 0) + Number(a.revenue));
   const allImpressions = impressions('page') + impressions('email');
   const allClicks = clickCount('page') + clickCount('email');
   return {
@@ -52,7 +51,7 @@ export async function crossSellStats(deps: Deps, brandId: string, period: { from
     clicks: { page: clickCount('page'), email: clickCount('email') },
     clickThroughRate: allImpressions ? Math.round((allClicks / allImpressions) * 10_000) / 10_000 : 0,
     attributedOrders: new Set(attributed.map((a) => a.order_id)).size,
-    revenue: [...revenueByCurrency].map(([currency, amount]) => ({ currency, amount: Math.round(amount * 100) / 100 })),
+    revenue: revenuePerCurrency(attributed),
     products: ids
       .map((id) => {
         const mine = attributed.filter((a) => a.product_id === id);
@@ -63,9 +62,19 @@ export async function crossSellStats(deps: Deps, brandId: string, period: { from
           clicks: sum(clicks.filter((c) => c.product_id === id).map((c) => c.n)),
           orders: new Set(mine.map((a) => a.order_id)).size,
           quantity: sum(mine.map((a) => a.quantity)),
-          revenue: Math.round(sum(mine.map((a) => a.revenue)) * 100) / 100,
+          revenue: revenuePerCurrency(mine),
         };
       })
-      .sort((a, b) => b.revenue - a.revenue || b.clicks - a.clicks || (a.id < b.id ? -1 : 1)),
+      // Revenue in different currencies does not compare, so the products rank by what was bought.
+      .sort((a, b) => b.orders - a.orders || b.quantity - a.quantity || b.clicks - a.clicks || (a.id < b.id ? -1 : 1)),
   };
+}
+
+/** Amounts summed per currency, never across: one entry per currency, largest first. */
+export function revenuePerCurrency(rows: ReadonlyArray<{ revenue: number | string; currency: string }>): Array<{ currency: string; amount: number }> {
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(row.currency, (totals.get(row.currency) ?? 0) + Number(row.revenue));
+  return [...totals]
+    .map(([currency, amount]) => ({ currency, amount: Math.round(amount * 100) / 100 }))
+    .sort((a, b) => b.amount - a.amount || (a.currency < b.currency ? -1 : 1));
 }

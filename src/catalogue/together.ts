@@ -6,6 +6,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../db/schema.js';
 import { sha256Hex } from '../lib/crypto.js';
+import { orderCurrency } from '../orders/currency.js';
 import type { BoughtTogether } from './recommend.js';
 import { crossSellSettingsOf } from './settings.js';
 
@@ -37,7 +38,7 @@ async function addCounts(trx: Transaction<Database>, brandId: string, skus: stri
 
 /** Counts one order (idempotent) and attributes it to earlier clicks. Runs from the order's job. */
 export async function countOrder(deps: Deps, orderId: string): Promise<void> {
-  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'items', 'customer_email', 'placed_at']).where('id', '=', orderId).executeTakeFirst();
+  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'items', 'currency', 'customer_email', 'placed_at']).where('id', '=', orderId).executeTakeFirst();
   if (!order) return;
   const brand = await deps.db.selectFrom('brands').select('settings').where('id', '=', order.brand_id).executeTakeFirst();
   const windowDays = brand ? crossSellSettingsOf(brand).attributionWindowDays : 30;
@@ -55,13 +56,26 @@ export async function countOrder(deps: Deps, orderId: string): Promise<void> {
   forgetTogether(order.brand_id);
 }
 
+type OrderItem = { sku: string; quantity: number; price?: number };
+
+/**
+ * What the items of one product earned, in the order's currency: each item's own price × quantity,
+ * else the catalogue's price when the catalogue writes it in that same currency. A catalogue price
+ * in another currency cannot be added without a rate, so such an item adds nothing.
+ */
+export function attributedRevenue(bought: readonly OrderItem[], catalogue: { price: number | null; currency: string } | undefined, currency: string): number {
+  const fallback = catalogue && catalogue.price !== null && catalogue.currency === currency ? Number(catalogue.price) : 0;
+  const revenue = bought.reduce((sum, i) => sum + (i.price ?? fallback) * i.quantity, 0);
+  return Math.round(revenue * 100) / 100;
+}
+
 /**
  * A later order by the same customer that contains a product they clicked within the window is
- * attributed to the first such click: its revenue is the item's price × quantity (the catalogue
- * price when the order gives none).
+ * attributed to the first such click, with its revenue in the order's currency.
  */
-async function attribute(trx: Transaction<Database>, order: { id: string; brand_id: string; items: string; customer_email: string; placed_at: string }, windowDays: number): Promise<void> {
-  const items = JSON.parse(order.items) as Array<{ sku: string; quantity: number; price?: number }>;
+async function attribute(trx: Transaction<Database>, order: { id: string; brand_id: string; items: string; currency: string | null; customer_email: string; placed_at: string }, windowDays: number): Promise<void> {
+  const items = JSON.parse(order.items) as OrderItem[];
+  const currency = orderCurrency(order);
   const since = new Date(Date.parse(order.placed_at) - windowDays * 86_400_000).toISOString();
   const clicks = await trx
     .selectFrom('cross_sell_clicks')
@@ -82,8 +96,7 @@ async function attribute(trx: Transaction<Database>, order: { id: string; brand_
     const product = products.find((p) => p.id === click.product_id);
     const bought = items.filter((i) => i.sku === click.product_id);
     const quantity = bought.reduce((n, i) => n + i.quantity, 0);
-    const revenue = bought.reduce((sum, i) => sum + (i.price ?? (product?.price === null || product?.price === undefined ? 0 : Number(product.price))) * i.quantity, 0);
-    rows.set(click.product_id, { order_id: order.id, product_id: click.product_id, brand_id: order.brand_id, click_id: click.id, quantity, revenue: Math.round(revenue * 100) / 100, currency: product?.currency ?? 'USD', placed_at: order.placed_at });
+    rows.set(click.product_id, { order_id: order.id, product_id: click.product_id, brand_id: order.brand_id, click_id: click.id, quantity, revenue: attributedRevenue(bought, product, currency), currency, placed_at: order.placed_at });
   }
   await trx.insertInto('cross_sell_attributions').values([...rows.values()]).onConflict((oc) => oc.columns(['order_id', 'product_id']).doNothing()).execute();
 }

@@ -11,7 +11,7 @@ import { DAY_MS } from '../lib/time.js';
 import { count } from './counters.js';
 import { destinationZone } from './format.js';
 import { brandForHost, brandForSlug, hostName, hubOf } from './hosts.js';
-import { chooseLanguage, fill, type HubLanguage, HUB_TEXT, keepingLanguage } from './i18n/index.js';
+import { chooseLanguage, fill, type HubLanguage, type HubText, HUB_TEXT, keepingLanguage } from './i18n/index.js';
 import {
   checkThrottle,
   findOrderByDetails,
@@ -100,19 +100,16 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     return servedFile(c, digest ? await loadBrandAsset(deps.db, c.req.param('brandId'), digest) : undefined, 'public, max-age=300');
   });
 
-  const linkProblem = async (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => {
-    const brand = resolved.order ? { id: resolved.order.brand_id, name: resolved.order.brand_name, settings: resolved.order.settings } : resolved.hostBrand;
-    const theme = brand ? cachedTheme(brand) : compileTheme(DEFAULT_BRAND);
-    const language = chooseLanguage({ param: c.req.query('lang'), orderLocale: resolved.order?.customer_locale, acceptLanguage: c.req.header('accept-language'), brandDefault: theme.defaultLocale });
-    const text = HUB_TEXT[language];
-    const heading = resolved.verdict === 'expired' ? text.linkExpired : text.linkInvalid;
-    const status = resolved.verdict === 'expired' ? 410 : 404;
-    // The form needs to know the brand: from the Host, or from a token whose signature held.
-    const path = resolved.hostBrand ? '/track' : brand ? `/track/${(await hubOf(deps, brand.id)).slug}` : '';
-    const action = path && keepingLanguage(path, c.req.query('lang'));
-    const html = renderLookupPage({ frame: { theme, language, title: heading }, text, action, heading, intro: action ? text.linkHelp : text.linkHelpNoForm, forms: action !== '' });
-    return c.html(html, status, PAGE_HEADERS);
+  const linkProblem = (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => problemPage(deps, c, resolved, resolved.verdict === 'expired' ? 'link_expired' : 'link_invalid');
+
+  // "/track/northwind/", "/t/{token}/return/": the page without the slash (a link copied with one).
+  const withoutTrailingSlash = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const path = c.req.path;
+    if (!/^\/(t|track|r)\/.*\/$/.test(path)) return next();
+    const method = c.req.method;
+    return c.redirect(`${path.replace(/\/+$/, '')}${new URL(c.req.url).search}`, method === 'GET' || method === 'HEAD' ? 301 : 308);
   };
+  for (const prefix of ['/t/*', '/track/*', '/r/*']) pages.use(prefix, withoutTrailingSlash);
 
   pages.get('/t/:token', async (c) => {
     const resolved = await resolveToken(deps, c, c.req.param('token'));
@@ -123,7 +120,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const shipments = await loadPageShipments(deps, order.id);
     const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
     const base = `/t/${c.req.param('token')}`;
-    const extras = await pageExtras(deps, { order, shipments, language, base });
+    const extras = await pageExtras(deps, { order, shipments, language });
     count(deps, order.brand_id, 'page_view');
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
     const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : justAsked.state === 'approved' ? view.text.labelComing : ''}`.trim() : undefined;
@@ -144,20 +141,31 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     return c.json(publicJson(view, order), 200, { ...PAGE_HEADERS, 'access-control-allow-origin': '*' });
   });
 
-  // The lookup form: /track/{slug} anywhere, /track and / on the brand's own domain.
-  const lookupBrand = async (c: Context<AppEnv>): Promise<{ brand: BrandRow; action: string } | null> => {
+  // The lookup form: /track/{slug} anywhere but on another brand's domain, /track and / on the
+  // brand's own domain. Not found, the host's brand (if any) is given for the page that says so.
+  const lookupBrand = async (c: Context<AppEnv>): Promise<{ brand: BrandRow; action: string } | { brand: null; hostBrand: BrandRow | null }> => {
     const slug = c.req.param('slug');
+    const hostBrand = await brandForHost(deps, hostName(c.req.header('host')));
     if (slug) {
       const brand = await brandForSlug(deps, slug);
-      return brand ? { brand, action: `/track/${slug}` } : null;
+      // A brand's own domain answers for that brand alone.
+      if (!brand || (hostBrand && hostBrand.id !== brand.id)) return { brand: null, hostBrand };
+      return { brand, action: `/track/${slug}` };
     }
-    const brand = await brandForHost(deps, hostName(c.req.header('host')));
-    return brand ? { brand, action: '/track' } : null;
+    return hostBrand ? { brand: hostBrand, action: '/track' } : { brand: null, hostBrand };
   };
+
+  /**
+   * No hub here (a slug nobody has, perhaps one a brand has since changed, or another brand's on a
+   * brand's domain): the page saying so, with the form of the Host's brand if any. "/" on Waybill's
+   * own address is its start page.
+   */
+  const noSuchHub = (c: Context<AppEnv>, hostBrand: BrandRow | null, next: () => Promise<void>) =>
+    !hostBrand && c.req.path === '/' ? next() : problemPage(deps, c, { order: null, hostBrand }, 'not_found');
 
   const showLookup = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const found = await lookupBrand(c);
-    if (!found) return next();
+    if (!found.brand) return noSuchHub(c, found.hostBrand, next);
     const theme = cachedTheme(found.brand);
     const language = languageFor(c, theme);
     const html = renderLookupPage({ frame: { theme, language, title: `${HUB_TEXT[language].lookupTitle} · ${theme.brandName}`, path: found.action }, text: HUB_TEXT[language], action: keepingLanguage(found.action, c.req.query('lang')) });
@@ -167,7 +175,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const submitLookup = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const started = performance.now();
     const found = await lookupBrand(c);
-    if (!found) return next();
+    if (!found.brand) return noSuchHub(c, found.hostBrand, next);
     const { brand } = found;
     const action = keepingLanguage(found.action, c.req.query('lang'));
     const theme = cachedTheme(brand);
@@ -221,10 +229,12 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     return c.redirect(keepingLanguage(`/t/${token}`, c.req.query('lang')), 303);
   };
 
+  const hostBrandOf = (c: Context<AppEnv>) => brandForHost(deps, hostName(c.req.header('host')));
+
   // A cross-sell click: recorded, then on to the shop's product page.
   pages.get('/r/:token', async (c) => {
     const target = await followClick(deps, c.req.param('token'));
-    if (!target) return c.text('This link is not valid.', 404, { 'cache-control': 'no-store' });
+    if (!target) return problemPage(deps, c, { order: null, hostBrand: await hostBrandOf(c) }, 'other_link_invalid');
     return c.redirect(target.url, 302);
   });
 
@@ -244,6 +254,8 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   pages.get('/track', showLookup);
   pages.post('/track', submitLookup);
   pages.get('/', showLookup);
+  // Anything else under the customer's addresses: the page saying it is not there, not the API's JSON.
+  for (const prefix of ['/t/*', '/track/*', '/r/*']) pages.get(prefix, async (c) => problemPage(deps, c, { order: null, hostBrand: await hostBrandOf(c) }, 'not_found'));
   return pages;
 }
 
@@ -268,6 +280,46 @@ async function resolveToken(deps: Deps, c: Context<AppEnv>, token: string): Prom
   if (verdict === 'valid') return order ? { verdict, order } : { verdict: 'invalid', order: null, hostBrand };
   // The brand of an order is shown only when the token's signature was good (expired or revoked).
   return { verdict, order: verdict === 'invalid' ? null : (order ?? null), hostBrand };
+}
+
+/** Why a customer cannot go on, as the hub's page tells them. */
+type Problem = 'link_expired' | 'link_invalid' | 'other_link_invalid' | 'not_found' | 'form_too_large';
+
+const PROBLEM_STATUS = { link_expired: 410, link_invalid: 404, other_link_invalid: 404, not_found: 404, form_too_large: 413 } as const;
+
+const problemHeading = (text: HubText, problem: Problem): string =>
+  ({ link_expired: text.linkExpired, link_invalid: text.linkInvalid, other_link_invalid: text.anyLinkInvalid, not_found: text.linkInvalid, form_too_large: text.formTooLarge })[problem];
+
+/**
+ * The hub's page for a customer who cannot go on (a link expired or not valid, a hub or page that
+ * is not there, a form too large), never the API's JSON: in the brand's look when it is known (the
+ * order of a token whose signature held, else the Host's brand), in the customer's language, and
+ * with the brand's lookup form when there is one to offer.
+ */
+async function problemPage(deps: Deps, c: Context<AppEnv>, known: { order: PageOrder | null; hostBrand: BrandRow | null }, problem: Problem): Promise<Response> {
+  const brand = known.order ? { id: known.order.brand_id, name: known.order.brand_name, settings: known.order.settings } : known.hostBrand;
+  const theme = brand ? cachedTheme(brand) : compileTheme(DEFAULT_BRAND);
+  const language = chooseLanguage({ param: c.req.query('lang'), orderLocale: known.order?.customer_locale, acceptLanguage: c.req.header('accept-language'), brandDefault: theme.defaultLocale });
+  const text = HUB_TEXT[language];
+  const heading = problemHeading(text, problem);
+  // The form needs to know the brand: from the Host, or from a token whose signature held. A form
+  // too large is sent again from the page it came from.
+  const path = problem === 'form_too_large' ? '' : known.hostBrand ? '/track' : brand ? `/track/${(await hubOf(deps, brand.id)).slug}` : '';
+  const action = path && keepingLanguage(path, c.req.query('lang'));
+  const intro = problem === 'form_too_large' ? text.formTooLargeHelp : action ? text.linkHelp : text.linkHelpNoForm;
+  const html = renderLookupPage({ frame: { theme, language, title: heading }, text, action, heading, intro, forms: action !== '' });
+  return c.html(html, PROBLEM_STATUS[problem], PAGE_HEADERS);
+}
+
+/**
+ * A public form's body above its limit (src/app.ts): the page saying so, in the look and language
+ * of the order whose page it was sent from (/t/{token}/…), else of the Host's brand.
+ */
+export async function formTooLargePage(deps: Deps, c: Context<AppEnv>): Promise<Response> {
+  const token = /^\/t\/([^/]+)\//.exec(c.req.path)?.[1];
+  const resolved = token ? await resolveToken(deps, c, token) : null;
+  const hostBrand = await brandForHost(deps, hostName(c.req.header('host')));
+  return problemPage(deps, c, { order: resolved?.order ?? null, hostBrand }, 'form_too_large');
 }
 
 /** The page's facts as JSON, for a brand's own front end: the same view, nothing more. */

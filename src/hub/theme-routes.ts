@@ -100,7 +100,7 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
           {
             theme: ThemeSchema.optional().openapi({ description: 'Leave out to preview the saved theme' }),
             locale: z.enum(HUB_LANGUAGES as [HubLanguage, ...HubLanguage[]]).default('en'),
-            orderId: z.string().max(64).optional(),
+            orderId: z.string().max(64).optional().openapi({ description: 'One of your orders, drawn as its customer sees it; its product suggestions link straight to your shop (no click is recorded for the customer) and nothing is counted as a page view or impression. Leave out for a sample order' }),
           },
           'the theme to preview goes under theme (its fields as PUT takes them), beside locale and orderId',
         ),

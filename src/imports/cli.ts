@@ -9,7 +9,8 @@ import { openDatabase } from '../db/connect.js';
 import { databaseFailureMessage, whileStarting } from '../startup-errors.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { systemClock } from '../lib/clock.js';
-import { decodeCsvBytes } from './parse-csv.js';
+import { AppError } from '../lib/errors.js';
+import { type DecodedCsv, decodeCsvBytes, fallbackNote } from './decode-csv.js';
 import { createProgressBar } from './progress-bar.js';
 import { type ImportReport, importRows, prepareImport } from './run-import.js';
 
@@ -21,7 +22,8 @@ Columns (the first line names them; case and punctuation do not matter):
   tracking number   required
   carrier           optional: detected from the tracking number when empty
   status            optional: e.g. in_transit, "Out for delivery", delivered
-Comma, semicolon and tab separated files are read. Bad rows are reported by line; good rows load
+Comma, semicolon and tab separated files are read; UTF-8, UTF-16 with a BOM, and a file that is
+not UTF-8 as Windows-1252 (said on stderr). Bad rows are reported by line; good rows load
 anyway. Loading the same file again changes nothing. See docs/csv-import.md.
 
 Options:
@@ -82,7 +84,16 @@ async function importCommand(args: string[], env: Record<string, string | undefi
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  const prepared = prepareImport(decodeCsvBytes(bytes));
+  let decoded: DecodedCsv;
+  try {
+    decoded = decodeCsvBytes(bytes);
+  } catch (error) {
+    if (error instanceof AppError) throw new UsageError(`${file} was refused: ${error.message}`); // a BOM the bytes do not match
+    throw error;
+  }
+  const note = fallbackNote(decoded);
+  if (note) io.stderr.write(`waybill: note: ${note}\n`);
+  const prepared = prepareImport(decoded.text);
   if (!prepared.ok) throw new UsageError(`${file} was refused: ${prepared.error.message}`);
   const checks = prepared.value;
 

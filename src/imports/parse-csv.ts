@@ -1,7 +1,7 @@
 // A tracking-number CSV → its columns and its data rows, each with the line it starts on, or the
 // reason the whole file is refused. Pure. csv-parse does the CSV itself; this module deals with
-// what real exports look like: a BOM, CRLF, Excel's UTF-16 "Unicode text", semicolons or tabs,
-// header names spelled a dozen ways, blank and all-empty lines.
+// what real exports look like: a BOM, CRLF, semicolons or tabs, header names spelled a dozen ways,
+// blank and all-empty lines. The bytes become text first in decode-csv.ts (UTF-16, Windows-1252…).
 import { CsvError, parse } from 'csv-parse/sync';
 import { err, ok, type Result } from '../lib/result.js';
 
@@ -61,17 +61,6 @@ const MAX_RECORD_CHARACTERS = 64 * 1024;
 const EMPTY_FILE: CsvFileProblem = { message: 'the CSV is empty: it needs a header line and one line per tracking number' };
 
 export const delimiterName = (delimiter: string): string => (delimiter === '\t' ? 'tab' : `"${delimiter}"`);
-
-/**
- * Bytes as uploaded → text. UTF-8 (with or without a BOM) is the norm; Excel's "Unicode text"
- * export is UTF-16LE with a BOM. Invalid UTF-8 is decoded leniently: a stray Latin-1 character in
- * a column we ignore must not sink the file, and one in a column we read fails only its own row.
- */
-export function decodeCsvBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return new TextDecoder('utf-8').decode(bytes); // drops a UTF-8 BOM
-}
 
 export function parseImportCsv(input: string): Result<ParsedCsv, CsvFileProblem> {
   // One line ending, so csv-parse's line numbers are the file's (it counts \r\n inside quotes twice).

@@ -6,7 +6,8 @@ import { ErrorSchema } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { queueImport } from './jobs.js';
-import { decodeCsvBytes, parseImportCsv } from './parse-csv.js';
+import { charsetOf, decodeCsvBytes } from './decode-csv.js';
+import { parseImportCsv } from './parse-csv.js';
 import { importRows } from './run-import.js';
 import { IMPORT_STATES } from './schema.js';
 import { findImport, importErrors, importJson } from './store.js';
@@ -53,6 +54,7 @@ const security = [{ apiKey: [] }];
 const errors = {
   401: json(ErrorSchema, 'Missing or wrong API key'),
   413: json(ErrorSchema, 'The body is larger than MAX_BODY_BYTES'),
+  415: json(ErrorSchema, 'The Content-Type names a charset Waybill cannot read (the message names it)'),
   422: json(ErrorSchema, 'The file was refused as a whole (no columns we can read, a missing column, broken quoting…): details say why'),
 };
 
@@ -70,7 +72,7 @@ export function registerImportRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       request: {
         body: {
           required: true,
-          description: 'The CSV file as text/csv, or as JSON { "csv": "..." }',
+          description: 'The CSV file as text/csv (in the encoding its BOM or `charset` parameter names; with neither, UTF-8, and a file that is not valid UTF-8 is read as windows-1252), or as JSON { "csv": "..." }',
           // Plain schemas, not zod: the route reads the body itself, as CSV or as JSON.
           content: {
             'text/csv': { schema: { type: 'string', example: 'order_number,tracking_number,carrier,status\n1001,1Z999AA10123456784,ups,in_transit\n' } },
@@ -120,10 +122,11 @@ export function registerImportRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
   );
 }
 
-/** The CSV as text: a text/csv body (decoded from its bytes, so UTF-16 exports work), or JSON { csv }. */
+/** The CSV as text: a text/csv body (decoded from its bytes in its charset, so UTF-16 and Windows-1252 exports work), or JSON { csv }. */
 async function csvOfRequest(c: Context<AppEnv>): Promise<string> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'text/csv') return decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()));
+  const contentType = c.req.header('content-type');
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/csv') return decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()), charsetOf(contentType)).text;
   let body: unknown;
   try {
     body = await c.req.json();

@@ -5,7 +5,7 @@
 // message only one moves it to sending, and only that one sends it.
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
-import { emailCrossSells } from '../catalogue/cross-sells.js';
+import { countImpressions, emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -18,7 +18,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietU
 import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
-import type { MessageInput } from './templates/types.js';
+import type { CrossSell, MessageInput } from './templates/types.js';
 import type { Milestone } from './types.js';
 import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
@@ -61,7 +61,8 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const opens = message.channel === 'sms' ? smsWindowOpens(deps, brand, order, message) : null;
   if (opens) return waitForWindow(deps, message, opens);
 
-  const input = await messageInput(deps, brand, order, message);
+  const offers = message.channel === 'email' ? await emailCrossSells(deps, brand, order, message.milestone, messageLocale(brand, order)) : undefined;
+  const input = await messageInput(deps, brand, order, message, offers?.crossSells);
   const rendered = await renderMessage(input);
   const mine = await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
   if (!mine) return; // another worker moved it first and is sending it
@@ -69,6 +70,8 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
   if (result.ok) {
     await settle(deps, message, { state: 'sent', provider: result.value.provider, provider_message_id: result.value.id, provider_status: result.value.status ?? null, sent_at: deps.clock.now().toISOString(), last_error: null });
+    // Shown once the email has gone, whatever the attempts it took (each one builds the message again).
+    if (offers) countImpressions(deps, brand.id, offers.productIds, 'email');
     return;
   }
   await recordFailure(deps, brand, message, result.error);
@@ -199,8 +202,13 @@ export async function recordOptIn(deps: Deps, brandId: string, channel: string, 
     .execute();
 }
 
-/** Everything the template needs, read fresh at send time. */
-async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Promise<MessageInput> {
+/** The language a message is written in: the customer's, else the brand's default. */
+function messageLocale(brand: BrandRow, order: OrderRow): string {
+  return order.customer_locale ?? settingsOf(brand).notifications?.defaultLocale ?? 'en';
+}
+
+/** Everything the template needs, read fresh at send time (the cross-sells an email carries given). */
+async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow, crossSells: CrossSell[] | undefined): Promise<MessageInput> {
   const settings = settingsOf(brand);
   const look = settings.look ?? {};
   const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
@@ -214,7 +222,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     ? await deps.db.selectFrom('tracking_events').select('location').where('shipment_id', '=', shipment.id).where('location', 'is not', null).orderBy('occurred_at', 'desc').limit(1).executeTakeFirst()
     : undefined;
   const lastLocation = lastEvent?.location ? (JSON.parse(lastEvent.location) as { city?: string; region?: string }) : null;
-  const locale = order.customer_locale ?? settings.notifications?.defaultLocale ?? 'en';
+  const locale = messageLocale(brand, order);
   // Links open the page in the message's own language (the page would otherwise follow the browser).
   const pageBase = trackingPageUrl(deps, brand, order);
   const inLanguage = (url: string) => keepingLanguage(url, languageFor(locale));
@@ -249,7 +257,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: inLanguage(unsubscribeUrl(deps, brand.id, message.recipient)) } : {}),
       ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
     },
-    ...(message.channel === 'email' ? { crossSells: await emailCrossSells(deps, brand, order, message.milestone, locale) } : {}),
+    ...(crossSells ? { crossSells } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(returnRow ? { returnRequest: { rma: returnRow.rma, ...(returnRow.rejection_reason ? { rejectionReason: returnRow.rejection_reason } : {}) } } : {}),
     ...(context.refundId && returnRow?.refund_amount != null ? { refund: { amount: Number(returnRow.refund_amount), currency: returnRow.refund_currency ?? 'USD' } } : {}),

@@ -212,7 +212,10 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const found = await labelOf(c);
     if (found instanceof Response) return found;
     const label = found.shipment && found.ret && found.ret.state !== 'rejected' ? await loadShipmentLabel(deps, found.order.brand_id, found.shipment.id, 'pdf') : null;
-    if (!label) return c.text('No label for this return.', 404, { 'cache-control': 'no-store' });
+    if (!label) {
+      const text = HUB_TEXT[found.language];
+      return c.html(htmlDocument(<HubLayout frame={found.frame(text.labelTitle)}><Refused text={text} message={text.labelNotYet} back={orderLinks(c).back} /></HubLayout>), 404, HEADERS);
+    }
     return c.body(new Uint8Array(label.body), 200, { 'content-type': label.contentType, 'content-disposition': `attachment; filename="${label.filename}"`, 'cache-control': 'private, no-store' });
   });
 }

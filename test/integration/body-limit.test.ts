@@ -78,12 +78,23 @@ describe('body size limit', () => {
   it('limits the public forms and the webhooks too: a lookup form of 200 KB, a return form, an unsubscribe, a Twilio callback', async () => {
     const form = 'application/x-www-form-urlencoded';
     const huge = `order=${'A'.repeat(PUBLIC_FORM_MAX_BYTES)}&contact=x`;
+    // People get a page saying so, not the API's JSON.
     for (const path of ['/track/anything', '/track', '/t/some-token/return', '/u/some-token']) {
       const declared = await post(path, [huge], Buffer.byteLength(huge), form);
       expect(declared.status, path).toBe(413);
-      expect(declared.json.error.message, path).toBe(`the body is larger than ${PUBLIC_FORM_MAX_BYTES} bytes`);
+      expect(declared.json, path).toContain('<h1>What you sent is too large</h1>');
       const chunked = await post(path, ['order=', 'A'.repeat(40_000), 'A'.repeat(40_000), '&contact=x'], undefined, form);
       expect(chunked.status, path).toBe(413);
+      expect(chunked.json, path).toContain('Go back, shorten what you typed, and send it again.');
+    }
+    // The return form of a French customer's order answers in French, in the brand's look.
+    const order = (await t.request('POST', '/v1/orders', orderBody({ customer: { email: 'grand@example.com', locale: 'fr' } }))).json;
+    const returnPath = `${new URL(order.trackingPageUrl).pathname}/return`;
+    for (const answer of [await post(returnPath, [huge], Buffer.byteLength(huge), form), await post(returnPath, ['q.TEE-1=1&comment=', 'x'.repeat(40_000), 'x'.repeat(40_000)], undefined, form)]) {
+      expect(answer.status).toBe(413);
+      expect(answer.json).toContain('<html lang="fr"');
+      expect(answer.json).toContain('Ce que vous avez envoyé est trop volumineux');
+      expect(answer.json).toContain('Test Brand');
     }
     // A form of a normal size is read as before: an unknown brand's lookup is a 404 page, not a 413.
     const small = await post('/track/anything', ['order=NW-1&contact=78701'], undefined, form);

@@ -52,6 +52,9 @@ describe('the catalogue', () => {
       } else if (i % 997 === 3) {
         lines.push(`B-${i},Broken price,,cheap,${shop('c')},`);
         broken.set(line, 'price is not a number');
+      } else if (i % 997 === 4) {
+        lines.push(`B-${i},Thousands,,"1,299",${shop('d')},`);
+        broken.set(line, "price has 3 digits after its comma, more than a USD price's 2 decimals: if it separates thousands, leave it out (1299)");
       } else {
         lines.push(`C-${i},"Product ${i}, ""quoted""",https://cdn.example.com/${i}.jpg,${(i % 50) + 0.99},${shop(`c-${i}`)},bulk|n${i % 7}`);
       }
@@ -76,6 +79,45 @@ describe('the catalogue', () => {
     const res = await t.app.request('/v1/catalogue/import', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'text/csv' }, body: 'name,cost\nCap,3\n' });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('no id, url column');
+  });
+});
+
+describe('the catalogue’s encoding', () => {
+  const upload = async (bytes: Buffer, contentType = 'text/csv') => {
+    const res = await t.app.request('/v1/catalogue/import', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': contentType }, body: new Uint8Array(bytes) });
+    return { status: res.status, json: await res.json() };
+  };
+  const titles = async () => Object.fromEntries((await t.deps.db.selectFrom('catalogue_products').select(['id', 'title']).where('brand_id', '=', t.brand.id).where('id', 'like', 'ENC-%').execute()).map((p) => [p.id, p.title]));
+  // Inactive, so they never show among the recommendations the other tests look at.
+  const file = (id: string, title: string) => `id,title,url,active\n${id},${title},${shop(id)},no\n`;
+
+  it('reads a file that is not UTF-8 as Windows-1252 and says so in the report; honours the charset named; refuses one it does not know', async () => {
+    const excel = Buffer.from(file('ENC-1', 'Caf\xe9 mug \x93blue\x94 \x80'), 'latin1');
+    const guessed = await upload(excel);
+    expect(guessed.status).toBe(200);
+    expect(guessed.json).toMatchObject({ rows: 1, loaded: 1, failed: 0, encoding: 'windows-1252' });
+    expect(guessed.json.encodingNote).toContain('line 2 is not');
+    expect(guessed.json.encodingNote).toContain('charset=');
+
+    const named = await upload(Buffer.from(file('ENC-2', 'Cr\xe8me'), 'latin1'), 'text/csv; charset=Windows-1252');
+    expect(named.json).toMatchObject({ loaded: 1, encoding: 'windows-1252' });
+    expect(named.json.encodingNote).toBeUndefined();
+    const latin1 = await upload(Buffer.from(file('ENC-3', 'Th\xe9'), 'latin1'), 'text/csv; charset="ISO-8859-1"');
+    expect(latin1.json).toMatchObject({ loaded: 1, encoding: 'windows-1252' });
+    const utf16 = await upload(Buffer.from(file('ENC-4', 'Ünïcödé'), 'utf16le'), 'text/csv; charset=utf-16');
+    expect(utf16.json).toMatchObject({ loaded: 1, encoding: 'utf-16le' });
+    const utf8 = await upload(Buffer.from(file('ENC-5', 'Über'), 'utf8'));
+    expect(utf8.json).toMatchObject({ loaded: 1, encoding: 'utf-8' });
+    expect(utf8.json.encodingNote).toBeUndefined();
+    expect(await titles()).toEqual({ 'ENC-1': 'Café mug “blue” €', 'ENC-2': 'Crème', 'ENC-3': 'Thé', 'ENC-4': 'Ünïcödé', 'ENC-5': 'Über' });
+
+    const unknown = await upload(excel, 'text/csv; charset=klingon-8');
+    expect(unknown.status).toBe(415);
+    expect(unknown.json.error.message).toContain('"klingon-8"');
+    const notWhatItSays = await upload(Buffer.from(file('ENC-6', 'Caf\xe9'), 'latin1'), 'text/csv; charset=utf-8');
+    expect(notWhatItSays.status).toBe(422);
+    expect(notWhatItSays.json.error.message).toContain('line 2 is not');
+    expect(await titles()).not.toHaveProperty('ENC-6');
   });
 });
 
@@ -140,8 +182,50 @@ describe('clicks and the revenue they bring', () => {
     expect(stats.clicks).toEqual({ page: 1, email: 0 });
     expect(stats.attributedOrders).toBe(1);
     expect(stats.revenue).toEqual([{ currency: 'USD', amount: 31 }]);
-    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ clicks: 1, orders: 1, quantity: 2, revenue: 31, title: 'The stakes' });
+    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ clicks: 1, orders: 1, quantity: 2, revenue: [{ currency: 'USD', amount: 31 }], title: 'The stakes' });
     expect((await t.request('GET', '/v1/cross-sells/stats?from=2026-03-10&to=2026-03-01')).status).toBe(422);
+  });
+
+  it('counts revenue in the order’s currency, per currency for each product too, never adding currencies', async () => {
+    // The catalogue prices the stakes in euros and the lantern in dollars; the orders are in pounds and euros.
+    await t.request('PUT', '/v1/catalogue/products', {
+      products: [
+        { id: 'STAKES', title: 'The stakes', url: shop('STAKES'), price: 25, currency: 'EUR', tags: ['camping'] },
+        { id: 'LANTERN', title: 'The lantern', url: shop('LANTERN'), price: 40, currency: 'USD', tags: ['camping'] },
+      ],
+    });
+    const clickOn = async (customer: string, titles: string[]) => {
+      const html = await pageOf(await order(['TENT'], customer));
+      for (const title of titles) {
+        const href = html.match(new RegExp(`<a href="(/r/[^"]+)" rel="nofollow">(?:(?!</a>).)*<span class="t">${title}</span>`))![1]!;
+        expect((await t.app.request(href)).status).toBe(302);
+      }
+    };
+    await clickOn('pounds@example.com', ['The stakes', 'The lantern']);
+    await clickOn('euros@example.com', ['The stakes']);
+    t.clock.advance(DAY);
+    const placedAt = t.clock.now().toISOString();
+    const inPounds = (await t.request('POST', '/v1/orders', orderBody({ currency: 'GBP', customer: { email: 'pounds@example.com' }, placedAt, items: [{ sku: 'STAKES', name: 'Stakes', quantity: 2, price: 15.5 }, { sku: 'LANTERN', name: 'Lantern', quantity: 1 }] }))).json;
+    const inEuros = (await t.request('POST', '/v1/orders', orderBody({ currency: 'EUR', customer: { email: 'euros@example.com' }, placedAt, items: [{ sku: 'STAKES', name: 'Stakes', quantity: 1 }] }))).json;
+    await t.worker.drain();
+
+    const attributed = await t.deps.db.selectFrom('cross_sell_attributions').selectAll().where('order_id', 'in', [inPounds.id, inEuros.id]).orderBy('revenue').execute();
+    expect(attributed.map((a) => [a.order_id, a.product_id, Number(a.revenue), a.currency])).toEqual([
+      // No price on the order and the catalogue's is in dollars: nothing to add to pounds.
+      [inPounds.id, 'LANTERN', 0, 'GBP'],
+      // No price on the order, the catalogue's in the order's own currency.
+      [inEuros.id, 'STAKES', 25, 'EUR'],
+      [inPounds.id, 'STAKES', 31, 'GBP'],
+    ]);
+    const today = placedAt.slice(0, 10);
+    const stats = (await t.request('GET', `/v1/cross-sells/stats?from=${today}&to=${today}`)).json;
+    expect(stats.attributedOrders).toBe(2);
+    expect(stats.revenue).toEqual([{ currency: 'GBP', amount: 31 }, { currency: 'EUR', amount: 25 }]);
+    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ orders: 2, quantity: 3, revenue: [{ currency: 'GBP', amount: 31 }, { currency: 'EUR', amount: 25 }] });
+    expect(stats.products.find((p: { id: string }) => p.id === 'LANTERN')).toMatchObject({ orders: 1, quantity: 1, revenue: [{ currency: 'GBP', amount: 0 }] });
+    // The API description says so.
+    const described = (await (await t.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { type?: string; items?: { properties: Record<string, { type: string }> } }> }> } };
+    expect(described.components.schemas.CrossSellStats!.properties.products!.items!.properties.revenue!.type).toBe('array');
   });
 
   it('puts up to three products in shipped and delivered emails, their clicks counted as email clicks', async () => {
@@ -168,6 +252,48 @@ describe('clicks and the revenue they bring', () => {
     const shown = emails.reduce((n, m) => n + new Set([...m.message.html.matchAll(/href="(http:\/\/waybill\.test\/r\/[^"]+)"/g)].map((x) => x[1])).size, 0);
     expect(shown).toBeGreaterThanOrEqual(3);
     expect(stats.impressions.email).toBe(shown);
+  });
+
+  it('counts an email’s products once, when it has gone, however many attempts it took', async () => {
+    const statsNow = async () => (await t.request('GET', '/v1/cross-sells/stats?from=2020-01-01&to=2030-01-01')).json;
+    const placed = await order(['TENT'], 'retried@example.com');
+    await t.worker.drain(); // the confirmation, which carries no products
+    const before = (await statsNow()).impressions.email;
+    t.deps.messaging.captured!.email.failNext({ code: 'unavailable', message: 'the server is busy', retryable: true }, 2);
+    await t.request('POST', `/v1/orders/${placed.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    for (let i = 0; i < 3; i++) {
+      await t.worker.drain();
+      t.clock.advance(10 * 60_000);
+    }
+    await t.worker.drain();
+    // "Shipped" (and "ahead of schedule"): sent, after the two failed attempts between them.
+    const withProducts = await t.deps.db.selectFrom('messages').select(['state', 'attempts']).where('order_id', '=', placed.id).where('channel', '=', 'email').where('milestone', '<>', 'order_confirmed').execute();
+    expect(withProducts.every((m) => m.state === 'sent')).toBe(true);
+    expect(withProducts.reduce((n, m) => n + Number(m.attempts) - 1, 0)).toBe(2);
+    const emails = t.deps.messaging.captured!.email.messages.filter((m) => m.message.to === 'retried@example.com');
+    const shown = emails.reduce((n, m) => n + new Set([...m.message.html.matchAll(/href="(http:\/\/waybill\.test\/r\/[^"]+)"/g)].map((x) => x[1])).size, 0);
+    expect(shown).toBeGreaterThanOrEqual(3);
+    expect((await statsNow()).impressions.email - before).toBe(shown);
+  });
+
+  it('counts nothing in the brand’s preview of a customer’s order, and its links record no click', async () => {
+    const statsNow = async () => (await t.request('GET', '/v1/cross-sells/stats?from=2020-01-01&to=2030-01-01')).json;
+    const placed = await order(['TENT'], 'previewed@example.com');
+    const before = await statsNow();
+    const preview = await t.request('POST', '/v1/brand/theme/preview', { orderId: placed.id });
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('<span class="t">The stakes</span>');
+    // The shop's own page, not a click link in the customer's name.
+    expect(preview.text).toContain(`<a href="${shop('STAKES')}" rel="nofollow">`);
+    expect(preview.text).not.toContain('/r/');
+    const after = await statsNow();
+    expect(after.impressions).toEqual(before.impressions);
+    expect(after.clicks).toEqual(before.clicks);
+    // The customer's own page counts its products.
+    const served = await pageOf(placed);
+    const onPage = new Set([...served.matchAll(/href="(\/r\/[^"]+)"/g)].map((m) => m[1])).size;
+    expect(onPage).toBeGreaterThan(0);
+    expect((await statsNow()).impressions.page - before.impressions.page).toBe(onPage);
   });
 
   it('shows nothing when the brand turns cross-sells off', async () => {

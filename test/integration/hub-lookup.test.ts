@@ -200,7 +200,47 @@ describe('the lookup form', () => {
     expect(missing.html).toContain('We could not find a parcel with this tracking number');
   });
 
-  it('is not there for a slug nobody has', async () => {
-    expect((await t.app.request('/track/nobody-here')).status).toBe(404);
+  it('is not there for a slug nobody has: the hub’s page says so in the visitor’s language, not the API’s JSON', async () => {
+    for (const method of ['GET', 'POST']) {
+      const res = await t.app.request('/track/nobody-here', { method, headers: { 'accept-language': 'es-MX,es;q=0.9', 'content-type': 'application/x-www-form-urlencoded' }, ...(method === 'POST' ? { body: 'order=1&contact=x' } : {}) });
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('<html lang="es"');
+      expect(html).toContain('Este enlace de seguimiento no es válido');
+      expect(html).not.toContain('<form'); // no brand known, so no form to offer
+    }
+    // On Waybill's own address, /track and an unknown page under /t/ are not the API's JSON either.
+    for (const path of ['/track', '/track/acme/extra', `/t/${(await placeOrder()).order.id}.x.y.z/nothing`]) {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).toContain('This tracking link is not valid');
+    }
+  });
+
+  it('drops a trailing slash: the same page, by a redirect that keeps the language', async () => {
+    const page = await t.app.request('/track/acme/?lang=fr');
+    expect(page.status).toBe(301);
+    expect(page.headers.get('location')).toBe('/track/acme?lang=fr');
+    const posted = await t.app.request('/track/acme/', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'tracking=X' });
+    expect(posted.status).toBe(308); // the form is sent again, to the page without the slash
+    expect(posted.headers.get('location')).toBe('/track/acme');
+    const { order } = await placeOrder();
+    const path = new URL(order.trackingPageUrl).pathname;
+    for (const slashed of [`${path}/`, `${path}/return/`]) {
+      const res = await t.app.request(slashed);
+      expect(res.status, slashed).toBe(301);
+      expect(res.headers.get('location')).toBe(slashed.slice(0, -1));
+    }
+  });
+});
+
+describe('a product link that is not valid', () => {
+  it('gets the hub’s page in the visitor’s language, not a line of English', async () => {
+    const res = await t.app.request('/r/garbage', { headers: { 'accept-language': 'fr-CA' } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('<html lang="fr"');
+    expect(html).toContain('Ce lien n’est pas valide');
   });
 });

@@ -572,4 +572,38 @@ describe('a custom domain', () => {
     expect((await page(foreign, { host: 'track.shop.example.com' })).status).toBe(404);
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: null });
   });
+
+  it('answers for its own brand alone: another brand’s form is not found there, its own slug still works', async () => {
+    const other = await createBrand(t.deps.db, t.clock.now(), { name: 'Other Hub Brand' });
+    await t.app.request('/v1/brand/theme', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${other.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'other-hub' }),
+    });
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.northwind.example' });
+    const host = { host: 'track.northwind.example' };
+    expect((await page('/track/other-hub')).html).toContain('Other Hub Brand');
+
+    const foreign = await page('/track/other-hub', host);
+    expect(foreign.status).toBe(404);
+    expect(foreign.html).not.toContain('Other Hub Brand');
+    expect(foreign.html).toContain('This tracking link is not valid');
+    expect(foreign.html).toContain('action="/track"'); // the host brand's own form
+    const posted = await t.app.request('/track/other-hub', {
+      method: 'POST',
+      headers: { ...host, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ tracking: 'SIM0000000000000' }).toString(),
+    });
+    expect(posted.status).toBe(404);
+    expect(await posted.text()).not.toContain('Other Hub Brand');
+    // By its id too: a brand without a slug is reachable by it elsewhere, not on another brand's domain.
+    const bare = await createBrand(t.deps.db, t.clock.now(), { name: 'Bare Brand' });
+    expect((await page(`/track/${bare.brand.id}`)).status).toBe(200);
+    expect((await page(`/track/${bare.brand.id}`, host)).status).toBe(404);
+
+    const own = await page('/track/test-brand', host);
+    expect(own.status).toBe(200);
+    expect(own.html).toContain('Track your order');
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: null });
+  });
 });

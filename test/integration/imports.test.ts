@@ -176,6 +176,20 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     expect(await shipmentByNumber(number)).toMatchObject({ carrier: 'ups', status: 'pending' });
   });
 
+  it('reads a Windows-1252 export (an accented order number included) and honours a charset, refusing one it does not know', async () => {
+    await createOrders('CAFÉ-1', 'CRÈME-2');
+    const [n1, n2] = [upsNumber(), upsNumber()];
+    const upload = (text: string, contentType: string) =>
+      t.app.request('/v1/shipments/import', { method: 'POST', body: new Uint8Array(Buffer.from(text, 'latin1')), headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': contentType } });
+    const guessed = await upload(`order,tracking,notes\nCAF\xc9-1,${n1},d\xe9j\xe0 pay\xe9 \x80\n`, 'text/csv');
+    expect(await guessed.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    const named = await upload(`order,tracking\nCR\xc8ME-2,${n2}\n`, 'text/csv; charset=iso-8859-1');
+    expect(await named.json()).toMatchObject({ rows: 1, created: 1, failed: 0 });
+    const unknown = await upload(`order,tracking\nCR\xc8ME-2,${n2}\n`, 'text/csv; charset=ebcdic-klingon');
+    expect(unknown.status).toBe(415);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('"ebcdic-klingon"');
+  });
+
   it('detects semicolon and tab separators, and refuses another separator by name', async () => {
     await createOrders('S-1', 'S-2');
     const [n1, n2] = [upsNumber(), upsNumber()];
@@ -491,6 +505,17 @@ describe('waybill import (CLI)', () => {
     const json = capture();
     expect(await runImportCommand([good, '--brand', t.brand.id, '--json'], env(), json.io)).toBe(0);
     expect(JSON.parse(json.out.stdout)).toEqual({ rows: 2, created: 1, updated: 0, unchanged: 1, failed: 0, errors: [] });
+  });
+
+  it('reads a file that is not UTF-8 as Windows-1252, and says so on stderr', async () => {
+    await createOrders('SOUVENIR-Ü');
+    const number = upsNumber();
+    const file = writeCsv('');
+    fs.writeFileSync(file, Buffer.from(`order,tracking\nSOUVENIR-\xdc,${number}\n`, 'latin1'));
+    const run = capture();
+    expect(await runImportCommand([file, '--brand', t.brand.id, '--json'], env(), run.io)).toBe(0);
+    expect(JSON.parse(run.out.stdout)).toMatchObject({ rows: 1, created: 1, failed: 0 });
+    expect(run.out.stderr).toContain('waybill: note: the file is not UTF-8 (line 2 is not) and names no encoding, so it was read as Windows-1252');
   });
 
   it('draws a progress bar on stderr with --progress', async () => {

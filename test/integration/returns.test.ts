@@ -346,6 +346,15 @@ describe('the merchant’s returns API', () => {
     expect(String(rejections[0]!.html)).toContain('Worn outdoors &lt;b&gt;mud&lt;/b&gt;');
     expect(String(rejections[0]!.html)).not.toContain('<b>mud');
     expect(String(rejections[0]!.html)).not.toContain('/label'); // no return label for a refused return
+    // Its PDF, or that of a return that is not there: the customer's page saying so, in their language.
+    for (const id of [boots.id, 'ret_01m0000000000000000000none']) {
+      const pdf = await t.app.request(`${path}/returns/${id}/label.pdf?lang=de`);
+      expect(pdf.status).toBe(404);
+      expect(pdf.headers.get('content-type')).toContain('text/html');
+      const html = await pdf.text();
+      expect(html).toContain('<html lang="de"');
+      expect(html).toContain('Das Etikett ist bereit, sobald deine Rücksendung freigegeben ist.');
+    }
 
     const approved = await t.request('POST', `/v1/returns/${socks.id}/approve`);
     expect(approved.json).toMatchObject({ state: 'approved', shipment: { status: 'info_received' } });

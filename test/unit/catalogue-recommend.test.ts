@@ -92,6 +92,45 @@ describe('the catalogue CSV', () => {
     ]);
   });
 
+  it('takes a price only as a plain decimal, and reports any other on its line, never guessing', () => {
+    const rows = [
+      ['P-1', '12.50'],
+      ['P-2', '12,50'],
+      ['P-3', '1299'],
+      ['P-4', '$ 22'],
+      ['P-5', '1,299'], // a thousands separator, or three decimals?
+      ['P-6', '1.299'],
+      ['P-7', '1,299.00'],
+      ['P-8', '0x10'],
+      ['P-9', '1e6'],
+      ['P-10', '-5'],
+      ['P-11', '12.'],
+      ['P-12', 'Infinity'],
+      ['P-13', '1.299', 'KWD'], // dinars are counted in thousandths
+    ];
+    const csv = ['id,title,price,url,currency', ...rows.map(([id, price, currency = '']) => `${id},T,"${price}",https://shop.example.com/${id},${currency}`)].join('\n');
+    const parsed = parseCatalogueCsv(csv);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.products.map((p) => [p.id, p.price])).toEqual([
+      ['P-1', 12.5],
+      ['P-2', 12.5],
+      ['P-3', 1299],
+      ['P-4', 22],
+      ['P-13', 1.299],
+    ]);
+    const plain = 'price must be a plain decimal such as 1299, 12.50 or 12,50: one point or comma, no thousands separator, sign or exponent';
+    expect(parsed.errors).toEqual([
+      { line: 6, reason: "price has 3 digits after its comma, more than a USD price's 2 decimals: if it separates thousands, leave it out (1299)", value: '1,299' },
+      { line: 7, reason: "price has 3 digits after its point, more than a USD price's 2 decimals: if it separates thousands, leave it out (1299)", value: '1.299' },
+      { line: 8, reason: plain, value: '1,299.00' },
+      { line: 9, reason: plain, value: '0x10' },
+      { line: 10, reason: plain, value: '1e6' },
+      { line: 11, reason: plain, value: '-5' },
+      { line: 12, reason: plain, value: '12.' },
+      { line: 13, reason: 'price is not a number', value: 'Infinity' },
+    ]);
+  });
+
   it('refuses a file without the columns it needs, naming them', () => {
     const parsed = parseCatalogueCsv('name,price\nCap,3\n');
     expect(parsed.ok).toBe(false);

@@ -82,6 +82,11 @@ export type HubText = {
   linkHelp: string;
   /** The same page when the link does not say which shop it is from, so there is no form to point to. */
   linkHelpNoForm: string;
+  /** A link that is not a tracking link (a product link in a message) and is not valid. */
+  anyLinkInvalid: string;
+  /** A form sent with more than the public forms take (64 KB). */
+  formTooLarge: string;
+  formTooLargeHelp: string;
   // returns portal
   returnFormTitle: string;
   returnPolicyWindow: string; // {days}
