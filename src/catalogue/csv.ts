@@ -1,7 +1,11 @@
-// A catalogue CSV → products and a report of the bad rows by line, pure. Columns: id, title,
-// image, price, url, tags (and optionally currency, active), named in the first line in any
-// order and a few spellings; tags separated by | or ;. A bad row never stops the good ones.
-import { CsvError, parse } from 'csv-parse/sync';
+// A catalogue CSV → products and a report of the bad rows by line. Columns: id, title, image,
+// price, url, tags (and optionally currency, active), named in the first line in any order and a
+// few spellings; tags separated by | or ;. A bad row never stops the good ones. The file is read
+// as a stream of records that lets the server answer other requests every few thousand rows: a
+// 5 MB file is ~70,000 rows, a second or more of work.
+import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { CsvError, parse, type Parser } from 'csv-parse';
 import { type Product, ProductSchema } from './schema.js';
 
 export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;
@@ -26,14 +30,24 @@ export type CatalogueCsv = { ok: true; products: Array<Product & { line: number 
 
 const MAX_ROWS = 200_000;
 
-export function parseCatalogueCsv(input: string): CatalogueCsv {
+/** Rows read (or checked) between two turns given back to the event loop. */
+const ROWS_PER_TURN = 2_000;
+/** Characters handed to the parser at a time. */
+const SLICE = 64 * 1024;
+
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const headerLine = text.split('\n').find((line) => line.trim() !== '');
+  const headerLine = text.split('\n', 1_000).find((line) => line.trim() !== '');
   if (!headerLine) return { ok: false, message: 'the CSV is empty: it needs a header line (id,title,image,price,url,tags) and one line per product' };
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: headerLine.split(d).filter((h) => COLUMN_BY_KEY.has(key(h))).length })).sort((a, b) => b.n - a.n)[0]!.d;
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  const records: CsvRecord[] = [];
   try {
-    records = parse(text, { delimiter, info: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, max_record_size: 64 * 1024 }) as unknown as typeof records;
+    for await (const record of readRecords(text, delimiter)) {
+      records.push(record);
+      if (records.length % ROWS_PER_TURN === 0) await nextTurn();
+    }
   } catch (error) {
     if (error instanceof CsvError) return { ok: false, message: `the file is not valid CSV: ${error.message}` };
     throw error;
@@ -54,7 +68,8 @@ export function parseCatalogueCsv(input: string): CatalogueCsv {
   const products: Array<Product & { line: number }> = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
-  for (const { record, info } of data) {
+  for (const [n, { record, info }] of data.entries()) {
+    if (n > 0 && n % ROWS_PER_TURN === 0) await nextTurn();
     const line = info.lines;
     const cell = (c: Column) => (index[c] === undefined ? '' : (record[index[c]!] ?? '').trim());
     const row = rowToProduct(cell);
@@ -73,16 +88,39 @@ export function parseCatalogueCsv(input: string): CatalogueCsv {
   return { ok: true, products, errors, rows: data.length };
 }
 
+/** The records of the text, its slices fed to csv-parse one at a time as it asks for more. */
+function readRecords(text: string, delimiter: string): Parser {
+  const parser = parse({ delimiter, info: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, max_record_size: 64 * 1024 });
+  const feed = async () => {
+    for (let at = 0; at < text.length; ) {
+      // Never between the two halves of a surrogate pair: each slice is encoded on its own.
+      let end = Math.min(at + SLICE, text.length);
+      if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end += 1;
+      if (!parser.write(text.slice(at, end))) await once(parser, 'drain');
+      at = end;
+    }
+    parser.end();
+  };
+  feed().catch((error: unknown) => parser.destroy(error as Error));
+  return parser;
+}
+
 /** Digits, and at most one decimal separator (a point or a comma) with digits after it. */
 const PLAIN_DECIMAL = /^(\d+)(?:[.,](\d+))?$/;
 
-/** Decimals a price may have: two, or three in a currency counted in thousandths (KWD, BHD, OMR…). */
+const decimalsByCurrency = new Map<string, number>();
+/** Decimals a price may have: two, or three in a currency counted in thousandths (KWD, BHD, OMR…). Asked of Intl once per currency: a formatter costs ~80 µs, a catalogue has one or two currencies and many rows. */
 function maxPriceDecimals(currency: string): number {
-  try {
-    return Math.max(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
-  } catch {
-    return 2; // not a currency code: the currency column reports that
+  let decimals = decimalsByCurrency.get(currency);
+  if (decimals === undefined) {
+    try {
+      decimals = Math.max(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
+    } catch {
+      decimals = 2; // not a currency code: the currency column reports that
+    }
+    if (decimalsByCurrency.size < 1_000) decimalsByCurrency.set(currency, decimals);
   }
+  return decimals;
 }
 
 /**

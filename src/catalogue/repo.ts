@@ -1,5 +1,6 @@
 // The catalogue in the database: upserts in batches, reads, and each brand's active products
 // kept in memory for a minute (writes through this process forget them at once).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Deps } from '../deps.js';
 import type { CatalogueProductRow } from '../db/schema.js';
 import type { Product } from './schema.js';
@@ -17,7 +18,14 @@ export const productOf = (row: CatalogueProductRow): CatalogueProduct => ({
   active: Number(row.active) === 1,
 });
 
-/** Inserts or replaces products, 500 per statement, all in one transaction. */
+/** Products saved per transaction: between two, other requests get the database and the event loop. */
+const PRODUCTS_PER_TRANSACTION = 2_000;
+
+/**
+ * Inserts or replaces products, 500 per statement, 2,000 per transaction with a turn of the event
+ * loop between (a 70,000-row file in one transaction held the server for seconds). An upload cut
+ * off half-way leaves whole transactions saved; sending it again replaces them.
+ */
 export async function upsertProducts(deps: Deps, brandId: string, products: Product[]): Promise<void> {
   if (products.length === 0) return;
   const at = deps.clock.now().toISOString();
@@ -34,6 +42,14 @@ export async function upsertProducts(deps: Deps, brandId: string, products: Prod
     created_at: at,
     updated_at: at,
   }));
+  for (let first = 0; first < rows.length; first += PRODUCTS_PER_TRANSACTION) {
+    if (first > 0) await nextTurn();
+    await saveProductRows(deps, rows.slice(first, first + PRODUCTS_PER_TRANSACTION));
+  }
+  forgetCatalogue(brandId);
+}
+
+async function saveProductRows(deps: Deps, rows: CatalogueProductRow[]): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 500) {
       await trx
@@ -54,7 +70,6 @@ export async function upsertProducts(deps: Deps, brandId: string, products: Prod
         .execute();
     }
   });
-  forgetCatalogue(brandId);
 }
 
 export async function deleteProduct(deps: Deps, brandId: string, productId: string): Promise<boolean> {

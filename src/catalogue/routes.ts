@@ -92,7 +92,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
       const decoded = type === 'text/csv' ? decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()), charsetOf(contentType)) : undefined;
       const text = decoded ? decoded.text : ((await c.req.json().catch(() => ({}))) as { csv?: unknown }).csv;
       if (typeof text !== 'string' || text.trim() === '') throw new AppError('validation_failed', 'send the CSV as text/csv, or as JSON { "csv": "..." }', [{ field: 'csv', problem: 'is required' }]);
-      const parsed = parseCatalogueCsv(text);
+      const parsed = await parseCatalogueCsv(text);
       if (!parsed.ok) throw new AppError('validation_failed', parsed.message, [{ field: 'csv', problem: parsed.message }]);
       await upsertProducts(deps, c.get('brand').id, parsed.products.map(({ line: _line, ...product }) => product));
       const note = decoded && fallbackNote(decoded);

@@ -67,7 +67,7 @@ describe('recommend over a large catalogue', () => {
 });
 
 describe('the catalogue CSV', () => {
-  it('loads good rows and reports each bad one by line, whatever the header spelling', () => {
+  it('loads good rows and reports each bad one by line, whatever the header spelling', async () => {
     const csv = [
       'SKU;Product Name;Image URL;Price;Link;Tags',
       'A-1;Canvas cap;https://cdn.example.com/a.png;22.50;https://shop.example.com/a;hats|summer',
@@ -77,7 +77,7 @@ describe('the catalogue CSV', () => {
       'A-1;Twice;;;https://shop.example.com/a2;',
       'A-4;"Quoted; with <b>tags</b>";;€9,99;https://shop.example.com/d;',
     ].join('\r\n');
-    const parsed = parseCatalogueCsv(csv);
+    const parsed = await parseCatalogueCsv(csv);
     if (!parsed.ok) throw new Error(parsed.message);
     expect(parsed.products.map((p) => [p.id, p.price])).toEqual([
       ['A-1', 22.5],
@@ -92,7 +92,7 @@ describe('the catalogue CSV', () => {
     ]);
   });
 
-  it('takes a price only as a plain decimal, and reports any other on its line, never guessing', () => {
+  it('takes a price only as a plain decimal, and reports any other on its line, never guessing', async () => {
     const rows = [
       ['P-1', '12.50'],
       ['P-2', '12,50'],
@@ -109,7 +109,7 @@ describe('the catalogue CSV', () => {
       ['P-13', '1.299', 'KWD'], // dinars are counted in thousandths
     ];
     const csv = ['id,title,price,url,currency', ...rows.map(([id, price, currency = '']) => `${id},T,"${price}",https://shop.example.com/${id},${currency}`)].join('\n');
-    const parsed = parseCatalogueCsv(csv);
+    const parsed = await parseCatalogueCsv(csv);
     if (!parsed.ok) throw new Error(parsed.message);
     expect(parsed.products.map((p) => [p.id, p.price])).toEqual([
       ['P-1', 12.5],
@@ -131,8 +131,30 @@ describe('the catalogue CSV', () => {
     ]);
   });
 
-  it('refuses a file without the columns it needs, naming them', () => {
-    const parsed = parseCatalogueCsv('name,price\nCap,3\n');
+  it('lets other work run while a big file is read, and keeps characters whole across its slices', async () => {
+    const rows = Array.from({ length: 6_000 }, (_, i) => `P-${i},Mug ${i} ☕ 🍵,,9.99,https://shop.example.com/${i},\n`);
+    // Rows up to just short of the first 64 KB slice, then one whose emoji (two UTF-16 units) straddles it.
+    let head = 'id,title,image,price,url,tags\n';
+    let next = 0;
+    while (head.length + rows[next]!.length < 65_536 - 150) head += rows[next++]!;
+    const straddling = `Z-1,${'y'.repeat(65_535 - head.length - 'Z-1,'.length)}🍵,,1,https://shop.example.com/z,\n`;
+    expect((head + straddling).charCodeAt(65_535)).toBe('🍵'.charCodeAt(0));
+    const order: string[] = [];
+    setImmediate(() => order.push('another request'));
+    const parsed = await parseCatalogueCsv(head + straddling + rows.slice(next).join('')).then((result) => {
+      order.push('file read');
+      return result;
+    });
+    expect(order).toEqual(['another request', 'file read']);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.products).toHaveLength(6_001);
+    expect(parsed.products.find((p) => p.id === 'Z-1')!.title.endsWith('y🍵')).toBe(true);
+    expect(parsed.products.at(-1)!.title).toBe('Mug 5999 ☕ 🍵');
+  });
+
+  it('refuses a file without the columns it needs, naming them', async () => {
+    const parsed = await parseCatalogueCsv('name,price\nCap,3\n');
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.message).toContain('no id, url column');
   });
