@@ -300,3 +300,24 @@ describe('a crash between storing and processing', () => {
     expect((await eventsOf(shipmentId)).map((e) => e.carrier_text)).toEqual(['Arrived']);
   });
 });
+
+describe('a delivery dated far in the future', () => {
+  it('is kept with its code, text and raw time but without a usable time, so a real delivered scan still decides the status', async () => {
+    const shipmentId = await shipment('usps', '9400100000000000000031');
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    const track = (objectId: string, status: string, details: string, date: string) =>
+      JSON.stringify({ event: 'track_updated', data: { carrier: 'usps', tracking_number: '9400100000000000000031', tracking_status: { object_id: objectId, status, status_details: details, status_date: date } } });
+    const deliveredAt = t.clock.now().toISOString();
+    expect((await post(path, track('st_delivered', 'DELIVERED', 'Delivered, In/At Mailbox', deliveredAt))).status).toBe(200);
+    expect((await post(path, track('st_future', 'TRANSIT', 'In transit (carrier clock broken)', '2099-01-01T00:00:00Z'))).status).toBe(200);
+    await processDeliveries();
+
+    const events = (await eventsOf(shipmentId)).sort((a, b) => a.dedupe_key.localeCompare(b.dedupe_key)); // st_delivered, st_future
+    expect(events.map((e) => [e.status, e.carrier_text, e.occurred_at, e.occurred_at_raw])).toEqual([
+      ['delivered', 'Delivered, In/At Mailbox', deliveredAt, deliveredAt],
+      ['in_transit', 'In transit (carrier clock broken)', null, '2099-01-01T00:00:00Z'],
+    ]);
+    const now = await t.request('GET', `/v1/shipments/${shipmentId}`);
+    expect(now.json).toMatchObject({ status: 'delivered', correction: false });
+  });
+});
