@@ -41,6 +41,13 @@ export function carrierContext(deps: Deps, adapter: CarrierAdapter, credentials:
 export const carrierMessage = (error: CarrierError) =>
   error.carrierMessage ? `${error.carrierMessage}${error.carrierCode ? ` (${error.carrierCode})` : ''}` : error.message;
 
+/**
+ * Checks the credentials with the carrier and saves them. A check the carrier could not answer
+ * (outage, timeout, no connection, throttling) saves nothing: the answer is the carrier's failure
+ * (503, or 429 with Retry-After), so a brief outage never turns a connection into "failed" and stops
+ * its polling. Credentials the carrier refuses are saved as `failed`, except over a connection that
+ * works: that one is kept as it is, and the answer says so.
+ */
 export async function saveConnection(
   deps: Deps,
   brandId: string,
@@ -57,7 +64,17 @@ export async function saveConnection(
   const verdict = adapter.verifyCredentials ? await adapter.verifyCredentials(carrierContext(deps, adapter, parsed.data, baseUrl)) : { ok: true as const, value: undefined };
   // The check is a request like any other: it counts against the account's rate and daily quota.
   if (adapter.verifyCredentials) await takeOutsideRequest(deps, brandId, carrier, { enforce: false });
+  if (!verdict.ok && verdict.error.retryable) throw carrierFailure(adapter.name, verdict.error, 'the credentials could not be checked, so nothing was saved; try again later');
+
   const now = deps.clock.now().toISOString();
+  if (!verdict.ok) {
+    const working = await deps.db.selectFrom('carrier_connections').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).where('status', '=', 'connected').executeTakeFirst();
+    if (working) {
+      deps.log.info({ brandId, carrier }, 'carrier refused new credentials; the working connection is kept');
+      const kept = `the ${adapter.name} credentials saved before still work and are kept (verified ${working.verified_at}); polling goes on with them`;
+      return { carrier, status: 'failed', message: `${carrierMessage(verdict.error)}; ${kept}`, baseUrl, verifiedAt: null, updatedAt: working.updated_at };
+    }
+  }
   const row = {
     credentials: encryptSecret(deps.keys.credentials, JSON.stringify(parsed.data)),
     base_url: baseUrl,
@@ -74,6 +91,23 @@ export async function saveConnection(
     .executeTakeFirstOrThrow();
   deps.log.info({ brandId, carrier, status: saved.status }, 'carrier connection saved');
   return connectionJson(saved);
+}
+
+/**
+ * A failed carrier call as the API's answer: throttling 429 (with the carrier's Retry-After), an
+ * outage or timeout 503, anything else 502 quoting the carrier. `then` says what became of the request.
+ */
+export function carrierFailure(carrierName: string, error: CarrierError, then = 'try again later'): AppError {
+  const said = `${carrierName}: ${carrierMessage(error)}`;
+  switch (error.code) {
+    case 'rate_limited':
+      return new AppError('rate_limited', `${said}; ${then}`, undefined, error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : undefined);
+    case 'unavailable':
+    case 'timeout':
+      return new AppError('unavailable', `${carrierName} did not answer in time or is down (${error.message}); ${then}`);
+    default:
+      return new AppError('carrier_error', said);
+  }
 }
 
 export async function listConnections(deps: Deps, brandId: string): Promise<ConnectionView[]> {

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { CarrierAdapter } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
+import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
 import { type CarrierLimits, dailyCapacity } from './limits.js';
 import type { AccountGate } from './account.js';
 
@@ -31,6 +32,36 @@ export function adviseQuota(input: { carrierName: string; carrier: string; limit
         `Parcels near delivery are polled first; the others fall behind (${fmt(demand.overdue)} are over an hour late now). ` +
         `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or send the events by push (webhooks) instead.`;
   return { requestsNeededPerDay: needed, capacityPerDay: Number.isFinite(capacity) ? capacity : null, coverage, quotaTooSmall: coverage < 1, message };
+}
+
+/**
+ * PURE: an account that is not connected (its credentials were refused) is not polled at all, so its
+ * quota is beside the point: say that, and how many active parcels it leaves without polling.
+ */
+export function adviseNotConnected(input: { carrierName: string; carrier: string; activeShipments: number; lastCheck: string | null }): Pick<QuotaAdvice, 'coverage' | 'quotaTooSmall' | 'message'> {
+  const { carrierName, carrier, activeShipments, lastCheck } = input;
+  const parcels =
+    activeShipments === 0
+      ? 'No active parcels are waiting for it now.'
+      : `${activeShipments.toLocaleString('en-US')} active ${activeShipments === 1 ? 'parcel gets' : 'parcels get'} no ${carrierName} scans by polling until then.`;
+  const said = lastCheck ? ` The last check said: "${lastCheck}".` : '';
+  return {
+    coverage: activeShipments === 0 ? 1 : 0,
+    quotaTooSmall: false,
+    message: `${carrierName}: not connected: not polled; reconnect with PUT /v1/carriers/${carrier}/connection. ${parcels}${said}`,
+  };
+}
+
+/** The brand's parcels of this carrier that are still moving (polled or not). */
+export async function countActiveShipments(deps: Deps, brandId: string, carrier: string): Promise<number> {
+  const row = await deps.db
+    .selectFrom('shipments')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .where('status', 'not in', TERMINAL_STATUSES)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function measureDemand(deps: Deps, brandId: string, carrier: string): Promise<Demand> {

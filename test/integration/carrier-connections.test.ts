@@ -53,6 +53,28 @@ describe('carrier connections', () => {
     expect(row.credentials).toMatch(/^v1\./);
   });
 
+  it('answers a carrier outage or an unreachable carrier at the check with 503 naming the carrier, and changes nothing stored', async () => {
+    const before = await t.deps.db.selectFrom('carrier_connections').selectAll().execute();
+    ups.failNext({ status: 503, on: 'token' });
+    const outage = await connect({ clientId: ups.clientId, clientSecret: 'new-secret-during-outage' });
+    expect(outage.status).toBe(503);
+    expect(outage.json.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/^UPS did not answer in time or is down .*nothing was saved; try again later$/) });
+    const unreachable = await connect({ clientId: ups.clientId, clientSecret: 'new-secret' }, 'http://127.0.0.1:1');
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.json.error.message).toMatch(/^UPS did not answer in time or is down \(UPS could not be reached/);
+    expect(await t.deps.db.selectFrom('carrier_connections').selectAll().execute()).toEqual(before);
+  });
+
+  it('keeps a working connection when new credentials are refused, and says so', async () => {
+    const before = await t.deps.db.selectFrom('carrier_connections').selectAll().execute();
+    const refused = await connect({ clientId: ups.clientId, clientSecret: 'wrong' });
+    expect(refused.status).toBe(200);
+    expect(refused.json).toMatchObject({ carrier: 'ups', status: 'failed', verifiedAt: null });
+    expect(refused.json.message).toMatch(/; the UPS credentials saved before still work and are kept \(verified 2026-03-02T15:00:00\.000Z\); polling goes on with them$/);
+    expect(await t.deps.db.selectFrom('carrier_connections').selectAll().execute()).toEqual(before);
+    expect((await t.request('GET', '/v1/carriers/connections')).json.data[0]).toMatchObject({ status: 'connected' });
+  });
+
   it('refuses a carrier without a tracking API adapter', async () => {
     const res = await t.request('PUT', '/v1/carriers/ontrac/connection', { credentials: {} });
     expect(res.status).toBe(422);
