@@ -1,5 +1,6 @@
 // A brand's carrier accounts: credentials checked against the adapter's schema, tried against
 // the carrier on save, stored encrypted, and never handed back or logged in clear.
+import type { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { CarrierConnectionRow } from '../db/schema.js';
 import { AppError, type FieldProblem } from '../lib/errors.js';
@@ -42,6 +43,20 @@ export const carrierMessage = (error: CarrierError) =>
   error.carrierMessage ? `${error.carrierMessage}${error.carrierCode ? ` (${error.carrierCode})` : ''}` : error.message;
 
 /**
+ * One problem per credential field. A field the carrier does not take (a misspelt `acountNumber`)
+ * is named, with the fields it does take: dropped, it would leave a connection that says
+ * "connected" and labels that fail later for want of the account number.
+ */
+export function credentialProblems(adapter: Pick<CarrierAdapter, 'name' | 'credentialsSchema'>, issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
+  const accepted = Object.keys(adapter.credentialsSchema.shape).join(', ');
+  return issues.flatMap((issue) => {
+    const at = ['credentials', ...issue.path.map(String)];
+    if (issue.code !== 'unrecognized_keys') return [{ field: at.join('.'), problem: issue.message }];
+    return issue.keys.map((key) => ({ field: [...at, key].join('.'), problem: `is not a ${adapter.name} credential (${adapter.name} takes: ${accepted})` }));
+  });
+}
+
+/**
  * Checks the credentials with the carrier and saves them. A check the carrier could not answer
  * (outage, timeout, no connection, throttling) saves nothing: the answer is the carrier's failure
  * (503, or 429 with Retry-After), so a brief outage never turns a connection into "failed" and stops
@@ -57,8 +72,8 @@ export async function saveConnection(
   const adapter = adapterOrRefuse(carrier);
   const parsed = adapter.credentialsSchema.safeParse(input.credentials);
   if (!parsed.success) {
-    const details: FieldProblem[] = parsed.error.issues.map((issue) => ({ field: ['credentials', ...issue.path].join('.'), problem: issue.message }));
-    throw new AppError('validation_failed', `the ${adapter.name} credentials are not complete: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
+    const details = credentialProblems(adapter, parsed.error.issues);
+    throw new AppError('validation_failed', `the ${adapter.name} credentials are not valid: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
   }
   const baseUrl = input.baseUrl ?? null;
   const verdict = adapter.verifyCredentials ? await adapter.verifyCredentials(carrierContext(deps, adapter, parsed.data, baseUrl)) : { ok: true as const, value: undefined };

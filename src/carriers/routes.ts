@@ -62,7 +62,7 @@ export function registerCarrierRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
           content: {
             'application/json': {
               schema: strictObject({
-                credentials: z.record(z.string(), z.unknown()).openapi({ description: 'UPS/FedEx/USPS: clientId, clientSecret; UPS, FedEx: accountNumber (needed for labels); USPS labels: crid, mid, accountNumber (EPS), accountType, manifestMid; DHL: apiKey' }),
+                credentials: z.record(z.string(), z.unknown()).openapi({ description: 'UPS/FedEx/USPS: clientId, clientSecret; UPS, FedEx: accountNumber (needed for labels); USPS labels: crid, mid, accountNumber (EPS), accountType, manifestMid; DHL: apiKey. A field the carrier does not take is refused (422) by name' }),
                 baseUrl: z.url().optional().openapi({ description: 'The carrier’s test environment, e.g. https://wwwcie.ups.com' }),
               }),
             },

@@ -33,6 +33,27 @@ describe('carrier connections', () => {
     expect(res.json.error.details.map((d: { field: string }) => d.field)).toContain('credentials.clientSecret');
   });
 
+  it('refuses credential fields the carrier does not take, naming each and the fields it does take, and stores nothing', async () => {
+    const res = await connect({ clientId: ups.clientId, clientSecret: ups.clientSecret, acountNumber: 'A1B2C3', secret: 'x' });
+    expect(res.status).toBe(422);
+    const takes = '(UPS takes: clientId, clientSecret, accountNumber, transactionSrc)';
+    expect(res.json.error.details).toEqual([
+      { field: 'credentials.acountNumber', problem: `is not a UPS credential ${takes}` },
+      { field: 'credentials.secret', problem: `is not a UPS credential ${takes}` },
+    ]);
+    expect(res.json.error.message).toContain('credentials.acountNumber is not a UPS credential');
+    for (const [carrier, credentials] of [
+      ['fedex', { clientId: 'a', clientSecret: 'b', acountNumber: '740561073' }],
+      ['usps', { clientId: 'a', clientSecret: 'b', acountNumber: '1000' }],
+      ['dhl', { apiKey: 'a', acountNumber: '1' }],
+    ] as const) {
+      const other = await t.request('PUT', `/v1/carriers/${carrier}/connection`, { credentials, baseUrl: 'http://127.0.0.1:1' });
+      expect(other.status, carrier).toBe(422);
+      expect(other.json.error.details.map((d: { field: string }) => d.field)).toEqual(['credentials.acountNumber']);
+    }
+    expect(await t.deps.db.selectFrom('carrier_connections').selectAll().execute()).toEqual([]);
+  });
+
   it('stores wrong credentials as failed, quoting the carrier', async () => {
     const res = await connect({ clientId: ups.clientId, clientSecret: 'wrong' });
     expect(res.status).toBe(200);
