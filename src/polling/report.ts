@@ -30,8 +30,20 @@ export function adviseQuota(input: { carrierName: string; carrier: string; limit
       ? `${carrierName}: ${what} covers the ${fmt(needed)} requests a day that ${fmt(demand.activeShipments)} active parcels need.`
       : `${carrierName}: the account is too small for this volume. ${fmt(demand.activeShipments)} active parcels need about ${fmt(needed)} requests a day at their polling cadence, but ${what} allows ${Math.round(coverage * 100)}% of that. ` +
         `Parcels near delivery are polled first; the others fall behind (${fmt(demand.overdue)} are over an hour late now). ` +
-        `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or send the events by push (webhooks) instead.`;
+        `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or ${pushAdvice(carrierName, carrier)}`;
   return { requestsNeededPerDay: needed, capacityPerDay: Number.isFinite(capacity) ? capacity : null, coverage, quotaTooSmall: coverage < 1, message };
+}
+
+/** The carriers that push to Waybill themselves (src/inbound); the others only through an aggregator. */
+const CARRIER_PUSH: Readonly<Record<string, { name: string; provider: string }>> = {
+  ups: { name: 'Track Alert', provider: 'ups_track_alert' },
+};
+
+/** PURE: how this carrier's events can reach Waybill by push, which leaves polling as a safety net. */
+export function pushAdvice(carrierName: string, carrier: string): string {
+  const own = CARRIER_PUSH[carrier];
+  if (own) return `have ${carrierName} push the events by ${own.name} (PUT /v1/inbound-webhooks/${own.provider}); pushed parcels are polled only as a safety net.`;
+  return `track the parcels through EasyPost or Shippo and have their webhooks push the events (PUT /v1/inbound-webhooks/easypost or /shippo): ${carrierName} itself has no push Waybill receives, and pushed parcels are polled only as a safety net.`;
 }
 
 /**
