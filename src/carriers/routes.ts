@@ -17,7 +17,7 @@ const ConnectionSchema = z
   .object({
     carrier: z.string(),
     status: z.enum(['connected', 'failed']),
-    message: z.string().nullable().openapi({ description: 'On failure, the carrier’s own error message' }),
+    message: z.string().nullable().openapi({ description: 'On failure, the carrier’s own error message (and, when a working connection was kept instead, that it was)' }),
     baseUrl: z.string().nullable(),
     verifiedAt: z.string().nullable(),
     updatedAt: z.string(),
@@ -53,7 +53,7 @@ export function registerCarrierRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       method: 'put',
       path: '/carriers/{carrier}/connection',
       tags: ['Carriers'],
-      summary: 'Connect the brand’s carrier account: credentials are checked, tried against the carrier and stored encrypted (never returned)',
+      summary: 'Connect the brand’s carrier account: credentials are checked, tried against the carrier and stored encrypted (never returned); a carrier outage saves nothing, and refused credentials never replace a working connection',
       security,
       request: {
         params: CarrierParam,
@@ -62,14 +62,19 @@ export function registerCarrierRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
           content: {
             'application/json': {
               schema: strictObject({
-                credentials: z.record(z.string(), z.unknown()).openapi({ description: 'UPS/FedEx/USPS: clientId, clientSecret; UPS, FedEx: accountNumber (needed for labels); USPS labels: crid, mid, accountNumber (EPS), accountType, manifestMid; DHL: apiKey' }),
+                credentials: z.record(z.string(), z.unknown()).openapi({ description: 'UPS/FedEx/USPS: clientId, clientSecret; UPS, FedEx: accountNumber (needed for labels); USPS labels: crid, mid, accountNumber (EPS), accountType, manifestMid; DHL: apiKey. A field the carrier does not take is refused (422) by name' }),
                 baseUrl: z.url().optional().openapi({ description: 'The carrier’s test environment, e.g. https://wwwcie.ups.com' }),
               }),
             },
           },
         },
       },
-      responses: { 200: json(ConnectionSchema, 'Saved, with the result of trying it'), ...errors },
+      responses: {
+        200: json(ConnectionSchema, 'Tried: connected and saved, or refused by the carrier (saved as failed, unless a working connection is kept; the message says so)'),
+        429: json(ErrorSchema, 'The carrier throttled the check; nothing was saved, see Retry-After'),
+        503: json(ErrorSchema, 'The carrier is down or too slow to check the credentials; nothing was saved'),
+        ...errors,
+      },
     }),
     async (c) => c.json(await saveConnection(deps, c.get('brand').id, c.req.valid('param').carrier, c.req.valid('json')), 200),
   );

@@ -85,8 +85,8 @@ export type CarrierContext = {
 export type CarrierAdapter = {
   code: string;
   name: string;
-  /** zod schema of this carrier's account credentials. */
-  credentialsSchema: z.ZodType;
+  /** zod schema of this carrier's account credentials: a strict object, so a misspelt field is refused, not dropped. */
+  credentialsSchema: z.ZodObject;
   defaultBaseUrl: string;
   /** How many numbers one tracking call may carry. */
   maxBatchSize: number;

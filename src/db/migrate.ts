@@ -13,6 +13,8 @@ import * as brandAssets from './migrations/009-brand-assets.js';
 import * as themeFiles from './migrations/010-theme-files-out-of-settings.js';
 import * as orderCurrency from './migrations/011-order-currency.js';
 import * as idempotencyKeyAge from './migrations/012-idempotency-key-age.js';
+import * as inboundEventsPerBrand from './migrations/013-inbound-events-per-brand.js';
+import * as importSkippedRows from './migrations/014-import-skipped-rows.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '010-theme-files-out-of-settings': themeFiles,
   '011-order-currency': orderCurrency,
   '012-idempotency-key-age': idempotencyKeyAge,
+  '013-inbound-events-per-brand': inboundEventsPerBrand,
+  '014-import-skipped-rows': importSkippedRows,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -28,10 +28,10 @@ anyway. Loading the same file again changes nothing. See docs/csv-import.md.
 
 Options:
   --brand BRAND_ID  the brand the orders belong to (required)
-  --json            print the report as JSON: { rows, created, updated, unchanged, failed, errors }
+  --json            print the report as JSON: { rows, created, updated, unchanged, skipped, failed, errors, skippedRows }
   --progress        draw the progress bar on stderr even when it is not a terminal
 
-Exit status: 0 all rows loaded or unchanged, 1 some rows failed, 2 the file or the arguments
+Exit status: 0 all rows loaded, unchanged or skipped, 1 some rows failed, 2 the file or the arguments
 were refused.`;
 
 /** Files with more data rows than this get a progress bar on a terminal. */
@@ -121,11 +121,15 @@ const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /** The report for people: the counts, then each failed row. */
 export function reportText(report: ImportReport, file: string, brandName: string): string {
-  const counts = (['created', 'updated', 'unchanged', 'failed'] as const).map((key) => `  ${key.padEnd(10)} ${formatCount(report[key]).padStart(9)}`);
+  const counts = (['created', 'updated', 'unchanged', 'skipped', 'failed'] as const).map((key) => `  ${key.padEnd(10)} ${formatCount(report[key]).padStart(9)}`);
   const lines = [`Imported ${file} for ${brandName}: ${formatCount(report.rows)} rows`, ...counts];
-  if (report.errors.length > 0) {
-    lines.push('', 'Rows that failed:');
-    for (const error of report.errors) lines.push(`  line ${error.line}: ${error.reason}`);
+  for (const [title, rows] of [
+    ['Rows skipped (their status was not applied):', report.skippedRows],
+    ['Rows that failed:', report.errors],
+  ] as const) {
+    if (rows.length === 0) continue;
+    lines.push('', title);
+    for (const row of rows) lines.push(`  line ${row.line}: ${row.reason}`);
   }
   return `${lines.join('\n')}\n`;
 }

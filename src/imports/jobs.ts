@@ -68,7 +68,7 @@ async function processImport(deps: ImportDeps, importId: string): Promise<void> 
       if (current.processed !== from) throw new ImportTakenOver();
       const now = deps.clock.now();
       const result = await applyChunk(trx, { brandId: record.brand_id, dialect: deps.dialect, importedAt: record.created_at, now }, chunk);
-      await appendImportErrors(trx, importId, result.errors);
+      await appendImportErrors(trx, importId, result);
       await t
         .updateTable('imports')
         .set({ processed: from + chunk.length, report: JSON.stringify(addChunk(countsOf(current), result)), updated_at: now.toISOString() })

@@ -29,9 +29,11 @@ const ImportReportSchema = z
     rows: z.number().int().openapi({ description: 'Data rows in the file' }),
     created: z.number().int().openapi({ description: 'Rows that created a shipment' }),
     updated: z.number().int().openapi({ description: 'Rows that gave an existing shipment a new status' }),
-    unchanged: z.number().int().openapi({ description: 'Rows already loaded (a re-upload, or a repeated row)' }),
+    unchanged: z.number().int().openapi({ description: 'Rows already loaded (a re-upload, or a repeated row), or whose status the shipment already has from a carrier or the API' }),
+    skipped: z.number().int().openapi({ description: 'Rows whose status was not applied: a CSV status has no date, so it never overrides a terminal status nor moves back a status a carrier or the API set' }),
     failed: z.number().int(),
     errors: z.array(RowErrorSchema),
+    skippedRows: z.array(RowErrorSchema).openapi({ description: 'Each skipped row with the reason, e.g. "already delivered (carrier scan of …)"' }),
   })
   .openapi('ImportReport');
 

@@ -1,27 +1,30 @@
 // Loading checked CSV rows into the database, a chunk of rows per transaction. Per chunk: one query
 // for the orders, one for the shipments (locked for the fold), one bulk insert of the new shipments,
 // and one call of the ingest path for the statuses. Everything is idempotent: a status is a CSV event
-// whose dedupe key is the status itself, so the same file loaded twice changes nothing.
+// whose dedupe key is the status itself, so the same file loaded twice changes nothing. A status that
+// would contradict what a dated source said is skipped and reported (undated-status.ts).
 import type { Transaction } from 'kysely';
 import type { TrackingEventInput } from '../carriers/types.js';
 import type { Database, ShipmentRow } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { pendingShipmentRow } from '../shipments/rows.js';
 import { ok, type Result } from '../lib/result.js';
-import { ingestEvents, lockedForFold } from '../shipments/ingest.js';
-import type { ShipmentStatus } from '../shipments/vocabulary.js';
+import { foldStateOf, ingestEvents, lockedForFold, type ShipmentBatchItem } from '../shipments/ingest.js';
+import type { EventSource, ShipmentStatus } from '../shipments/vocabulary.js';
 import { type CsvFileProblem, parseImportCsv } from './parse-csv.js';
+import { decideCsvStatus, type HeldStatus } from './undated-status.js';
 import { type CheckedRow, checkRows, type RowCheck, type RowError } from './validate-row.js';
 
 export type ImportDeps = Pick<Deps, 'db' | 'dialect' | 'clock'>;
 
-export type ImportCounts = { rows: number; created: number; updated: number; unchanged: number; failed: number };
-export type ImportReport = ImportCounts & { errors: RowError[] };
+export type ImportCounts = { rows: number; created: number; updated: number; unchanged: number; skipped: number; failed: number };
+/** `skippedRows`: rows whose status was not applied over what a dated source said, each with the reason. */
+export type ImportReport = ImportCounts & { errors: RowError[]; skippedRows: RowError[] };
 
 /** Rows per transaction: big enough to batch well, small enough to hold locks briefly. */
 export const CHUNK_ROWS = 500;
 
-export const emptyCounts = (rows: number): ImportCounts => ({ rows, created: 0, updated: 0, unchanged: 0, failed: 0 });
+export const emptyCounts = (rows: number): ImportCounts => ({ rows, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
 
 /** Parses and checks a whole file; only the file itself can be refused here, rows fail one by one. */
 export function prepareImport(csv: string): Result<RowCheck[], CsvFileProblem> {
@@ -37,9 +40,9 @@ export type ChunkScope = {
   now: Date;
 };
 
-export type ChunkResult = { created: number; updated: number; unchanged: number; errors: RowError[] };
+export type ChunkResult = { created: number; updated: number; unchanged: number; errors: RowError[]; skipped: RowError[] };
 
-type RowOutcome = 'created' | 'updated' | 'unchanged';
+type RowOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 
 const parcelKey = (carrier: string, trackingNumber: string) => `${carrier}|${trackingNumber}`;
 
@@ -54,7 +57,7 @@ export async function applyChunk(trx: Transaction<Database>, scope: ChunkScope, 
     if (check.ok) rows.push(check.value);
     else errors.push(check.error);
   }
-  if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, errors };
+  if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, errors, skipped: [] };
 
   const orderIds = await orderIdsByNumber(trx, scope.brandId, rows);
   const shipments = await shipmentsForFold(trx, scope, rows);
@@ -88,9 +91,20 @@ export async function applyChunk(trx: Transaction<Database>, scope: ChunkScope, 
   errors.push(...(await otherOrderErrors(trx, otherOrders)));
   await insertShipments(trx, created);
 
-  const items = [...statusOf.values()]
-    .sort((a, b) => (a.shipment.id < b.shipment.id ? -1 : 1)) // the lock order every fold uses
-    .map(({ shipment, row }) => ({ shipment, source: 'csv' as const, events: [csvStatusEvent(row.status!, scope.importedAt)] }));
+  const held = await heldStatuses(trx, [...statusOf.values()].map((s) => s.shipment));
+  const skipped: RowError[] = [];
+  const items: ShipmentBatchItem[] = [];
+  const inLockOrder = [...statusOf.values()].sort((a, b) => (a.shipment.id < b.shipment.id ? -1 : 1)); // the order every fold locks in
+  for (const { shipment, row } of inLockOrder) {
+    // A row without a date must not contradict what a dated source said (undated-status.ts).
+    const verdict = decideCsvStatus(row.status!, held.get(shipment.id) ?? null);
+    if (verdict.apply) {
+      items.push({ shipment, source: 'csv', events: [csvStatusEvent(row.status!, scope.importedAt)] });
+    } else if (verdict.skipped) {
+      outcomes.set(row.line, 'skipped');
+      skipped.push({ line: row.line, reason: verdict.skipped, value: row.status! });
+    }
+  }
   for (const outcome of await ingestEvents(trx, scope.now, items)) {
     const line = statusOf.get(outcome.shipmentId)!.row.line;
     if (outcome.stored > 0 && outcomes.get(line) === 'unchanged') outcomes.set(line, 'updated');
@@ -98,7 +112,27 @@ export async function applyChunk(trx: Transaction<Database>, scope: ChunkScope, 
 
   const count = (wanted: RowOutcome) => [...outcomes.values()].filter((o) => o === wanted).length;
   errors.sort((a, b) => a.line - b.line);
-  return { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), errors };
+  skipped.sort((a, b) => a.line - b.line);
+  return { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), errors, skipped };
+}
+
+/** The event deciding each shipment's status now (from its fold state), with the source it came from. */
+async function heldStatuses(trx: Transaction<Database>, shipments: readonly ShipmentRow[]): Promise<Map<string, HeldStatus>> {
+  const heads = shipments.flatMap((shipment) => {
+    const head = foldStateOf(shipment).head;
+    return head ? [{ shipmentId: shipment.id, head }] : [];
+  });
+  const sources = new Map<string, string>();
+  for (let i = 0; i < heads.length; i += 500) {
+    const ids = heads.slice(i, i + 500).map((h) => h.head.eventId);
+    for (const event of await trx.selectFrom('tracking_events').select(['id', 'source']).where('id', 'in', ids).execute()) sources.set(event.id, event.source);
+  }
+  return new Map(
+    heads.flatMap(({ shipmentId, head }) => {
+      const source = sources.get(head.eventId);
+      return source ? [[shipmentId, { status: head.status, source: source as EventSource, occurredAt: head.occurredAt }] as const] : [];
+    }),
+  );
 }
 
 /**
@@ -191,6 +225,7 @@ export function addChunk(counts: ImportCounts, chunk: ChunkResult): ImportCounts
     created: counts.created + chunk.created,
     updated: counts.updated + chunk.updated,
     unchanged: counts.unchanged + chunk.unchanged,
+    skipped: (counts.skipped ?? 0) + chunk.skipped.length,
     failed: counts.failed + chunk.errors.length,
   };
 }
@@ -208,12 +243,14 @@ export async function importRows(
   const importedAt = (options.importedAt ?? deps.clock.now()).toISOString();
   let counts = emptyCounts(checks.length);
   const errors: RowError[] = [];
+  const skippedRows: RowError[] = [];
   for (let start = 0; start < checks.length; start += CHUNK_ROWS) {
     const chunk = checks.slice(start, start + CHUNK_ROWS);
     const result = await transactionWithRetry(deps.db, (trx) => applyChunk(trx, { brandId, dialect: deps.dialect, importedAt, now: deps.clock.now() }, chunk));
     counts = addChunk(counts, result);
     errors.push(...result.errors);
+    skippedRows.push(...result.skipped);
     options.onProgress?.(start + chunk.length, checks.length);
   }
-  return { ...counts, errors };
+  return { ...counts, errors, skippedRows };
 }

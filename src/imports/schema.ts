@@ -1,6 +1,6 @@
 // The imports tables (migration 003-imports). They live here rather than in db/schema.ts so the
 // import feature stays in one folder; `withImportTables` widens a Kysely handle to know them.
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 export const IMPORT_STATES = ['queued', 'running', 'done', 'failed'] as const;
@@ -15,7 +15,7 @@ export interface ImportTable {
   /** Data rows handled so far, in file order: a resumed job starts from here. */
   processed: number;
   csv: string;
-  /** JSON: the counts so far ({ rows, created, updated, unchanged, failed }); the errors are in import_errors. */
+  /** JSON: the counts so far ({ rows, created, updated, unchanged, skipped, failed }); the failed and skipped rows are in import_errors. */
   report: string | null;
   /** Why the import stopped, when state is failed. */
   error: string | null;
@@ -29,6 +29,8 @@ export interface ImportErrorTable {
   line: number;
   reason: string;
   value: string | null;
+  /** 1: the row was skipped (its status not applied, migration 014), not failed. */
+  skipped: Generated<number>;
 }
 
 export type ImportTables = { imports: ImportTable; import_errors: ImportErrorTable };

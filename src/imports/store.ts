@@ -40,18 +40,28 @@ export async function findImport(db: Kysely<Database>, brandId: string, importId
   return row;
 }
 
-export const countsOf = (row: Pick<ImportRow, 'report' | 'total'>): ImportCounts => (row.report ? (JSON.parse(row.report) as ImportCounts) : emptyCounts(row.total));
+/** The counts so far (reports saved before `skipped` existed count none). */
+export const countsOf = (row: Pick<ImportRow, 'report' | 'total'>): ImportCounts => (row.report ? { ...emptyCounts(row.total), ...(JSON.parse(row.report) as ImportCounts) } : emptyCounts(row.total));
 
-export async function importErrors(db: Kysely<Database>, importId: string): Promise<RowError[]> {
-  const rows = await withImportTables(db).selectFrom('import_errors').select(['line', 'reason', 'value']).where('import_id', '=', importId).orderBy('line').execute();
-  return rows.map((r) => (r.value === null ? { line: r.line, reason: r.reason } : { line: r.line, reason: r.reason, value: r.value }));
+/** The rows that failed, and those skipped, in file order. */
+export async function importErrors(db: Kysely<Database>, importId: string): Promise<{ errors: RowError[]; skippedRows: RowError[] }> {
+  const rows = await withImportTables(db).selectFrom('import_errors').select(['line', 'reason', 'value', 'skipped']).where('import_id', '=', importId).orderBy('line').execute();
+  const rowError = (r: (typeof rows)[number]): RowError => (r.value === null ? { line: r.line, reason: r.reason } : { line: r.line, reason: r.reason, value: r.value });
+  return { errors: rows.filter((r) => r.skipped !== 1).map(rowError), skippedRows: rows.filter((r) => r.skipped === 1).map(rowError) };
 }
 
-export async function appendImportErrors(trx: Transaction<Database>, importId: string, errors: readonly RowError[]): Promise<void> {
-  if (errors.length === 0) return;
+export async function appendImportErrors(trx: Transaction<Database>, importId: string, rows: { errors: readonly RowError[]; skipped: readonly RowError[] }): Promise<void> {
+  const values = [...rows.errors.map((e) => ({ e, skipped: 0 })), ...rows.skipped.map((e) => ({ e, skipped: 1 }))].map(({ e, skipped }) => ({
+    import_id: importId,
+    line: e.line,
+    reason: e.reason,
+    value: e.value ?? null,
+    skipped,
+  }));
+  if (values.length === 0) return;
   await withImportTables(trx)
     .insertInto('import_errors')
-    .values(errors.map((e) => ({ import_id: importId, line: e.line, reason: e.reason, value: e.value ?? null })))
+    .values(values)
     .onConflict((oc) => oc.columns(['import_id', 'line']).doNothing())
     .execute();
 }
@@ -61,8 +71,8 @@ export async function setImportState(db: Kysely<Database>, importId: string, now
 }
 
 /** The API's view of an import: the report once it is done. */
-export function importJson(row: ImportRow, errors?: RowError[]) {
-  const report: ImportReport | undefined = row.state === 'done' ? { ...countsOf(row), errors: errors ?? [] } : undefined;
+export function importJson(row: ImportRow, rows?: { errors: RowError[]; skippedRows: RowError[] }) {
+  const report: ImportReport | undefined = row.state === 'done' ? { ...countsOf(row), errors: rows?.errors ?? [], skippedRows: rows?.skippedRows ?? [] } : undefined;
   return {
     id: row.id,
     state: row.state,

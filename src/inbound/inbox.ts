@@ -1,5 +1,5 @@
 // The inbox of carrier and aggregator webhooks. A verified delivery is stored under its own event
-// id (unique per source) together with a job to process it, in one transaction, before the sender
+// id (unique per brand and source: brands sharing an aggregator account get the same ids) together with a job to process it, in one transaction, before the sender
 // hears 2xx; the same delivery sent again is stored once. Processing takes stored deliveries in
 // batches, one transaction each:
 //   parse → find each parcel's shipment (brand + tracking number, carrier when named) → ingestEvents
@@ -53,7 +53,7 @@ export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ s
         processed_at: null,
         error: null,
       })
-      .onConflict((oc) => oc.columns(['source', 'source_event_id']).doNothing())
+      .onConflict((oc) => oc.columns(['brand_id', 'source', 'source_event_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return false;

@@ -45,16 +45,22 @@ export function createNotificationWebhooks(deps: Deps) {
     const inserted = await deps.db
       .insertInto('inbound_events')
       .values({ id: newId('inbound'), source, source_event_id: eventId, brand_id: brandId, received_at: now, headers: JSON.stringify(headers), body, state: 'received', processed_at: null, error: null })
-      .onConflict((oc) => oc.columns(['source', 'source_event_id']).doNothing())
+      .onConflict((oc) => oc.columns(['brand_id', 'source', 'source_event_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
     if (inserted) return true;
-    const existing = await deps.db.selectFrom('inbound_events').select('state').where('source', '=', source).where('source_event_id', '=', eventId).executeTakeFirst();
+    const existing = await deps.db.selectFrom('inbound_events').select('state').where('brand_id', '=', brandId).where('source', '=', source).where('source_event_id', '=', eventId).executeTakeFirst();
     return existing?.state !== 'processed';
   }
 
-  const markProcessed = (source: string, eventId: string) =>
-    deps.db.updateTable('inbound_events').set({ state: 'processed', processed_at: deps.clock.now().toISOString() }).where('source', '=', source).where('source_event_id', '=', eventId).execute();
+  const markProcessed = (brandId: string, source: string, eventId: string) =>
+    deps.db
+      .updateTable('inbound_events')
+      .set({ state: 'processed', processed_at: deps.clock.now().toISOString() })
+      .where('brand_id', '=', brandId)
+      .where('source', '=', source)
+      .where('source_event_id', '=', eventId)
+      .execute();
 
   hooks.post('/webhooks/twilio/:brandId/status', async (c) => {
     const raw = await c.req.text();
@@ -75,7 +81,7 @@ export function createNotificationWebhooks(deps: Deps) {
           .execute();
         if (String(errorCode) === '21610' && message.recipient) await recordOptOut(deps, verified.brand.id, 'sms', message.recipient, 'provider_error');
       }
-      await markProcessed('twilio_status', eventId);
+      await markProcessed(verified.brand.id, 'twilio_status', eventId);
     }
     return c.body(null, 204);
   });
@@ -93,7 +99,7 @@ export function createNotificationWebhooks(deps: Deps) {
     // STOP takes effect for the very next message, known number or not.
     if (fresh && keyword === 'opt_out') await recordOptOut(deps, brand.id, 'sms', sms.from, 'sms_keyword');
     if (fresh && keyword === 'opt_in') await recordOptIn(deps, brand.id, 'sms', sms.from, 'sms_keyword');
-    if (fresh) await markProcessed('twilio_inbound', sms.messageSid);
+    if (fresh) await markProcessed(brand.id, 'twilio_inbound', sms.messageSid);
     const look = settingsOf(brand).look ?? {};
     const contact = [look.supportEmail, look.supportUrl].filter(Boolean).join(' or ');
     const reply =

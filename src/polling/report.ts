@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { CarrierAdapter } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
+import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
 import { type CarrierLimits, dailyCapacity } from './limits.js';
 import type { AccountGate } from './account.js';
 
@@ -29,8 +30,50 @@ export function adviseQuota(input: { carrierName: string; carrier: string; limit
       ? `${carrierName}: ${what} covers the ${fmt(needed)} requests a day that ${fmt(demand.activeShipments)} active parcels need.`
       : `${carrierName}: the account is too small for this volume. ${fmt(demand.activeShipments)} active parcels need about ${fmt(needed)} requests a day at their polling cadence, but ${what} allows ${Math.round(coverage * 100)}% of that. ` +
         `Parcels near delivery are polled first; the others fall behind (${fmt(demand.overdue)} are over an hour late now). ` +
-        `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or send the events by push (webhooks) instead.`;
+        `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or ${pushAdvice(carrierName, carrier)}`;
   return { requestsNeededPerDay: needed, capacityPerDay: Number.isFinite(capacity) ? capacity : null, coverage, quotaTooSmall: coverage < 1, message };
+}
+
+/** The carriers that push to Waybill themselves (src/inbound); the others only through an aggregator. */
+const CARRIER_PUSH: Readonly<Record<string, { name: string; provider: string }>> = {
+  ups: { name: 'Track Alert', provider: 'ups_track_alert' },
+};
+
+/** PURE: how this carrier's events can reach Waybill by push, which leaves polling as a safety net. */
+export function pushAdvice(carrierName: string, carrier: string): string {
+  const own = CARRIER_PUSH[carrier];
+  if (own) return `have ${carrierName} push the events by ${own.name} (PUT /v1/inbound-webhooks/${own.provider}); pushed parcels are polled only as a safety net.`;
+  return `track the parcels through EasyPost or Shippo and have their webhooks push the events (PUT /v1/inbound-webhooks/easypost or /shippo): ${carrierName} itself has no push Waybill receives, and pushed parcels are polled only as a safety net.`;
+}
+
+/**
+ * PURE: an account that is not connected (its credentials were refused) is not polled at all, so its
+ * quota is beside the point: say that, and how many active parcels it leaves without polling.
+ */
+export function adviseNotConnected(input: { carrierName: string; carrier: string; activeShipments: number; lastCheck: string | null }): Pick<QuotaAdvice, 'coverage' | 'quotaTooSmall' | 'message'> {
+  const { carrierName, carrier, activeShipments, lastCheck } = input;
+  const parcels =
+    activeShipments === 0
+      ? 'No active parcels are waiting for it now.'
+      : `${activeShipments.toLocaleString('en-US')} active ${activeShipments === 1 ? 'parcel gets' : 'parcels get'} no ${carrierName} scans by polling until then.`;
+  const said = lastCheck ? ` The last check said: "${lastCheck}".` : '';
+  return {
+    coverage: activeShipments === 0 ? 1 : 0,
+    quotaTooSmall: false,
+    message: `${carrierName}: not connected: not polled; reconnect with PUT /v1/carriers/${carrier}/connection. ${parcels}${said}`,
+  };
+}
+
+/** The brand's parcels of this carrier that are still moving (polled or not). */
+export async function countActiveShipments(deps: Deps, brandId: string, carrier: string): Promise<number> {
+  const row = await deps.db
+    .selectFrom('shipments')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .where('status', 'not in', TERMINAL_STATUSES)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function measureDemand(deps: Deps, brandId: string, carrier: string): Promise<Demand> {

@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors.js';
 import { accountLimitsOf, newAccountRow } from './account.js';
 import { POLLED_CARRIERS } from './jobs.js';
 import { CarrierLimitsInputSchema, effectiveLimits, rolledOver } from './limits.js';
-import { adviseQuota, measureDemand } from './report.js';
+import { adviseNotConnected, adviseQuota, countActiveShipments, measureDemand } from './report.js';
 import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -26,22 +26,22 @@ const LimitsSchema = z.object({
 const AccountStatusSchema = z
   .object({
     carrier: z.string(),
-    connected: z.boolean(),
+    connected: z.boolean().openapi({ description: 'false: the carrier refused the saved credentials; the account is not polled until it is reconnected' }),
     limits: LimitsSchema,
     limitsSource: z.enum(['default', 'config', 'account']).openapi({ description: 'default: the carrier’s published limits; config: CARRIER_LIMITS; account: set here' }),
     batchSize: z.number().openapi({ description: 'Tracking numbers per request the carrier’s API takes' }),
     usedToday: z.number().openapi({ description: 'Requests sent since 00:00 UTC' }),
     pausedUntil: z.string().nullable(),
     pauseReason: z.string().nullable().openapi({ description: 'Why polling is paused: throttling, an outage, refused credentials' }),
-    activeShipments: z.number(),
+    activeShipments: z.number().openapi({ description: 'Parcels polled; when not connected, the brand’s parcels of this carrier still moving' }),
     pollsPerDay: z.number().openapi({ description: 'Polls the active parcels need a day at their cadence (before batching)' }),
     dueNow: z.number(),
     overdue: z.number().openapi({ description: 'Parcels whose poll is over an hour late' }),
     requestsNeededPerDay: z.number(),
     capacityPerDay: z.number().nullable(),
-    coverage: z.number().openapi({ description: 'Share of the needed requests the limits allow (1 = enough)' }),
+    coverage: z.number().openapi({ description: 'Share of the needed requests the limits allow (1 = enough; 0 when not connected with active parcels)' }),
     quotaTooSmall: z.boolean(),
-    message: z.string().openapi({ description: 'The verdict in plain words, with what to do when the quota is too small' }),
+    message: z.string().openapi({ description: 'The verdict in plain words, with what to do when the quota is too small; when not connected, "not connected: not polled; reconnect" and the parcels left waiting' }),
     trackAlert: z.object({ active: z.number(), refused: z.number(), failed: z.number() }).optional().openapi({ description: 'UPS: Track Alert subscriptions of active parcels' }),
   })
   .openapi('CarrierPollingStatus');
@@ -50,7 +50,8 @@ const CarrierParam = z.object({ carrier: z.enum(POLLED_CARRIERS).openapi({ param
 
 export async function accountStatus(deps: Deps, brandId: string, carrier: string) {
   const adapter = carrierAdapter(carrier)!;
-  const connection = await deps.db.selectFrom('carrier_connections').select('status').where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirst();
+  const connection = await deps.db.selectFrom('carrier_connections').select(['status', 'message']).where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirst();
+  const connected = connection?.status === 'connected';
   const account = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirst();
   const { limits, source } = effectiveLimits(carrier, deps.config.polling.carrierLimits, accountLimitsOf(account));
   const now = deps.clock.now();
@@ -58,9 +59,12 @@ export async function accountStatus(deps: Deps, brandId: string, carrier: string
   const used = account ? rolledOver({ recent: [], day: account.quota_day ?? '', used: account.used_today }, now.getTime()).used : 0;
   const paused = account?.paused_until && account.paused_until > now.toISOString() ? account : null;
   const trackAlert = carrier === 'ups' ? await trackAlertCounts(deps, brandId) : undefined;
+  const advice = adviseQuota({ carrierName: adapter.name, carrier, limits, batchSize: adapter.maxBatchSize, demand });
+  // Not connected, nothing is polled: the parcels that wait are the brand's active ones, not the poll rows.
+  const notConnected = connected ? null : { activeShipments: await countActiveShipments(deps, brandId, carrier), lastCheck: connection?.message ?? null };
   return {
     carrier,
-    connected: connection?.status === 'connected',
+    connected,
     limits,
     limitsSource: source,
     batchSize: adapter.maxBatchSize,
@@ -68,7 +72,8 @@ export async function accountStatus(deps: Deps, brandId: string, carrier: string
     pausedUntil: paused?.paused_until ?? null,
     pauseReason: paused?.pause_reason ?? null,
     ...demand,
-    ...adviseQuota({ carrierName: adapter.name, carrier, limits, batchSize: adapter.maxBatchSize, demand }),
+    ...advice,
+    ...(notConnected ? { activeShipments: notConnected.activeShipments, ...adviseNotConnected({ carrierName: adapter.name, carrier, ...notConnected }) } : {}),
     ...(trackAlert ? { trackAlert } : {}),
   };
 }
@@ -93,9 +98,9 @@ export function registerPollingRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       method: 'get',
       path: '/carriers/polling',
       tags: ['Carriers'],
-      summary: 'How polling of each connected carrier account stands: limits, today’s usage, pauses, what the active parcels need, and whether the quota is too small',
+      summary: 'How polling of each carrier account stands: limits, today’s usage, pauses, what the active parcels need, whether the quota is too small, or that the account is not connected and not polled',
       security,
-      responses: { 200: json(z.object({ data: z.array(AccountStatusSchema) }), 'One entry per connected carrier'), ...errors },
+      responses: { 200: json(z.object({ data: z.array(AccountStatusSchema) }), 'One entry per carrier account saved (connected or not)'), ...errors },
     }),
     async (c) => {
       const brandId = c.get('brand').id;

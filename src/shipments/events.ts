@@ -1,9 +1,11 @@
 // Normalizing events before they are stored: timestamps to UTC, a dedupe key for every event,
-// and the check that refuses control characters in text (times: lib/plausible-times.ts). Pure.
+// carriers' impossible times set aside, and the check that refuses control characters in text
+// (the API's times: lib/plausible-times.ts). Pure.
 import type { TrackingEventInput } from '../carriers/types.js';
 import { canonicalJson, sha256Hex } from '../lib/crypto.js';
+import { timeProblem } from '../lib/plausible-times.js';
 import { parseInstant } from '../lib/time.js';
-import type { ExceptionReason, ShipmentStatus } from './vocabulary.js';
+import type { EventSource, ExceptionReason, ShipmentStatus } from './vocabulary.js';
 
 export type NormalizedEvent = {
   dedupeKey: string;
@@ -49,6 +51,21 @@ export function normalizeEvent(event: TrackingEventInput): NormalizedEvent {
     carrierText: event.carrierText ?? null,
     location: event.location ? JSON.stringify(event.location) : null,
   };
+}
+
+/** Sources whose times the API has refused already when implausible, or that Waybill stamps itself (commands). */
+const TIMES_CHECKED_BEFORE_INGEST: ReadonlySet<EventSource> = new Set(['api', 'manual']);
+
+/**
+ * The API's rule for a time that happened (lib/plausible-times.ts: not before 2000, at most a day
+ * ahead) applied to what carriers, aggregators and CSV files say: an event dated outside it is kept
+ * with its code, text and raw time, but without a usable time, the way an unreadable date is kept,
+ * so it never decides the status (a Track Alert dated 2099 would otherwise outrank every real scan
+ * for ever). Its dedupe key stays the one its own time gives: sent again, it is the same event.
+ */
+export function setAsideImplausibleTime(event: NormalizedEvent, source: EventSource, receivedAt: Date): NormalizedEvent {
+  if (event.occurredAt === null || TIMES_CHECKED_BEFORE_INGEST.has(source)) return event;
+  return timeProblem(event.occurredAt, 'happened', receivedAt) === null ? event : { ...event, occurredAt: null };
 }
 
 /** Control characters (other than tab and newline) have no place in stored text. */

@@ -7,7 +7,7 @@ import type { DeliveryWindow, TrackingEventInput } from '../carriers/types.js';
 import type { Database, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
-import { normalizeEvent } from './events.js';
+import { normalizeEvent, setAsideImplausibleTime } from './events.js';
 import { type FoldEvent, type FoldState, foldEvents, type ShipmentStatusView, viewOf } from './status.js';
 import type { EventSource, ExceptionReason, ShipmentStatus } from './vocabulary.js';
 
@@ -84,14 +84,15 @@ export async function ingestEvents(trx: Transaction<Database>, now: Date, items:
 }
 
 /**
- * The rows to store for one shipment's events: normalized, each with a new id, the same event
- * twice in one request kept once. Pure (but for the ids).
+ * The rows to store for one shipment's events: normalized, a carrier's impossible time set aside,
+ * each with a new id, the same event twice in one request kept once. Pure (but for the ids).
  */
 export function eventRowsOf(shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, source: EventSource, events: readonly TrackingEventInput[], recordedAt: string): NewEventRow[] {
   const seen = new Set<string>();
   const rows: NewEventRow[] = [];
+  const receivedAt = new Date(recordedAt);
   for (const input of events) {
-    const event = normalizeEvent(input);
+    const event = setAsideImplausibleTime(normalizeEvent(input), source, receivedAt);
     if (seen.has(event.dedupeKey)) continue;
     seen.add(event.dedupeKey);
     rows.push({

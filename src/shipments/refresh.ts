@@ -1,7 +1,6 @@
 // Tracking one shipment now: ask the carrier through the brand's account and ingest the answer
 // through the one ingest path (source carrier_poll).
-import { carrierMessage, connectedCarrier } from '../carriers/connections.js';
-import type { CarrierError } from '../carriers/types.js';
+import { carrierFailure, connectedCarrier } from '../carriers/connections.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
@@ -24,7 +23,7 @@ export async function refreshShipment(deps: Deps, brand: BrandRow, shipmentId: s
     throw new AppError('rate_limited', `${why}; try again later (GET /v1/carriers/polling shows the account's usage)`, undefined, { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
   }
   const answer = await adapter.track(ctx, [shipment.tracking_number]);
-  if (!answer.ok) throw appErrorOf(adapter.name, answer.error);
+  if (!answer.ok) throw carrierFailure(adapter.name, answer.error);
   const result = answer.value.find((r) => r.trackingNumber.toUpperCase() === shipment.tracking_number) ?? answer.value[0];
   if (!result || !result.found) return { shipment, found: false, message: result && !result.found ? result.message : `${adapter.name} returned nothing for ${shipment.tracking_number}` };
 
@@ -38,17 +37,4 @@ export async function refreshShipment(deps: Deps, brand: BrandRow, shipmentId: s
   if (outcome.outcome.stored) deps.metrics.eventsStored.inc({ source: 'carrier_poll' }, outcome.outcome.stored);
   if (outcome.outcome.statusChanged) deps.notifyJobsEnqueued();
   return { shipment: outcome.shipment, found: true, stored: outcome.outcome.stored, duplicates: outcome.outcome.duplicates };
-}
-
-function appErrorOf(carrierName: string, error: CarrierError): AppError {
-  const said = `${carrierName}: ${carrierMessage(error)}`;
-  switch (error.code) {
-    case 'rate_limited':
-      return new AppError('rate_limited', `${said}; try again later`, undefined, error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : undefined);
-    case 'unavailable':
-    case 'timeout':
-      return new AppError('unavailable', `${carrierName} did not answer in time or is down (${error.message}); try again later`);
-    default:
-      return new AppError('carrier_error', said);
-  }
 }

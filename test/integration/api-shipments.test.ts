@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
+import type { TrackingEventInput } from '../../src/carriers/types.js';
+import { ingestEvents } from '../../src/shipments/ingest.js';
+import type { EventSource } from '../../src/shipments/vocabulary.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -207,6 +210,42 @@ describe('tracking events', () => {
     expect(unreal.json.error.details).toEqual([{ field: 'events.1.occurredAt', problem: 'is not a real date-time' }]);
     const got = await t.request('GET', `/v1/shipments/${shipment.id}`);
     expect(got.json.events).toEqual([]);
+  });
+
+  it('keeps a carrier, webhook or CSV event dated far ahead or before 2000 without a usable time, so it never decides the status (ingestEvents)', async () => {
+    const shipment = await newShipment();
+    const ingest = (source: EventSource, events: TrackingEventInput[]) =>
+      t.deps.db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('shipments').selectAll().where('id', '=', shipment.id).executeTakeFirstOrThrow();
+        return (await ingestEvents(trx, t.clock.now(), [{ shipment: row, source, events }]))[0]!;
+      });
+    await ingest('carrier_poll', [{ status: 'delivered', occurredAt: '2026-03-02T14:00:00Z', carrierCode: 'D', carrierText: 'Delivered' }]);
+    const outcomes = [
+      await ingest('carrier_webhook', [{ status: 'in_transit', occurredAt: '2099-01-01T00:00:00Z', carrierCode: 'I', carrierText: 'Arrival scan' }]),
+      await ingest('csv', [{ status: 'exception', occurredAt: '2026-03-04T15:00:01Z', carrierText: 'Two days ahead' }]),
+      await ingest('carrier_poll', [{ status: 'in_transit', occurredAt: '1970-01-01T00:00:00Z', carrierText: 'Epoch zero' }]),
+    ];
+    expect(outcomes.map((o) => [o.stored, o.after.status, o.statusChanged])).toEqual([
+      [1, 'delivered', false],
+      [1, 'delivered', false],
+      [1, 'delivered', false],
+    ]);
+    // Within a day ahead (a carrier clock a little fast) the time still counts.
+    const fast = await ingest('carrier_poll', [{ status: 'returning_to_sender', occurredAt: '2026-03-03T14:00:00Z', carrierText: 'Return to sender' }]);
+    expect(fast.after.status).toBe('returning_to_sender');
+
+    const stored = await t.deps.db.selectFrom('tracking_events').select(['carrier_code', 'carrier_text', 'occurred_at', 'occurred_at_raw']).where('shipment_id', '=', shipment.id).execute();
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        { carrier_code: 'I', carrier_text: 'Arrival scan', occurred_at: null, occurred_at_raw: '2099-01-01T00:00:00Z' },
+        { carrier_code: null, carrier_text: 'Two days ahead', occurred_at: null, occurred_at_raw: '2026-03-04T15:00:01Z' },
+        { carrier_code: null, carrier_text: 'Epoch zero', occurred_at: null, occurred_at_raw: '1970-01-01T00:00:00Z' },
+      ]),
+    );
+    // Sent again, the far-future event is the same event: a duplicate, not a second row.
+    expect((await ingest('carrier_webhook', [{ status: 'in_transit', occurredAt: '2099-01-01T00:00:00Z', carrierCode: 'I', carrierText: 'Arrival scan' }])).duplicates).toBe(1);
+    const row = await t.deps.db.selectFrom('shipments').select('last_event_at').where('id', '=', shipment.id).executeTakeFirstOrThrow();
+    expect(row.last_event_at).toBe('2026-03-03T14:00:00.000Z');
   });
 
   it('refuses an impossible estimated delivery window, naming the field and the range allowed, and stores nothing', async () => {

@@ -33,6 +33,27 @@ describe('carrier connections', () => {
     expect(res.json.error.details.map((d: { field: string }) => d.field)).toContain('credentials.clientSecret');
   });
 
+  it('refuses credential fields the carrier does not take, naming each and the fields it does take, and stores nothing', async () => {
+    const res = await connect({ clientId: ups.clientId, clientSecret: ups.clientSecret, acountNumber: 'A1B2C3', secret: 'x' });
+    expect(res.status).toBe(422);
+    const takes = '(UPS takes: clientId, clientSecret, accountNumber, transactionSrc)';
+    expect(res.json.error.details).toEqual([
+      { field: 'credentials.acountNumber', problem: `is not a UPS credential ${takes}` },
+      { field: 'credentials.secret', problem: `is not a UPS credential ${takes}` },
+    ]);
+    expect(res.json.error.message).toContain('credentials.acountNumber is not a UPS credential');
+    for (const [carrier, credentials] of [
+      ['fedex', { clientId: 'a', clientSecret: 'b', acountNumber: '740561073' }],
+      ['usps', { clientId: 'a', clientSecret: 'b', acountNumber: '1000' }],
+      ['dhl', { apiKey: 'a', acountNumber: '1' }],
+    ] as const) {
+      const other = await t.request('PUT', `/v1/carriers/${carrier}/connection`, { credentials, baseUrl: 'http://127.0.0.1:1' });
+      expect(other.status, carrier).toBe(422);
+      expect(other.json.error.details.map((d: { field: string }) => d.field)).toEqual(['credentials.acountNumber']);
+    }
+    expect(await t.deps.db.selectFrom('carrier_connections').selectAll().execute()).toEqual([]);
+  });
+
   it('stores wrong credentials as failed, quoting the carrier', async () => {
     const res = await connect({ clientId: ups.clientId, clientSecret: 'wrong' });
     expect(res.status).toBe(200);
@@ -51,6 +72,28 @@ describe('carrier connections', () => {
     expect(row.credentials).not.toContain(ups.clientSecret);
     expect(row.credentials).not.toContain(ups.clientId);
     expect(row.credentials).toMatch(/^v1\./);
+  });
+
+  it('answers a carrier outage or an unreachable carrier at the check with 503 naming the carrier, and changes nothing stored', async () => {
+    const before = await t.deps.db.selectFrom('carrier_connections').selectAll().execute();
+    ups.failNext({ status: 503, on: 'token' });
+    const outage = await connect({ clientId: ups.clientId, clientSecret: 'new-secret-during-outage' });
+    expect(outage.status).toBe(503);
+    expect(outage.json.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/^UPS did not answer in time or is down .*nothing was saved; try again later$/) });
+    const unreachable = await connect({ clientId: ups.clientId, clientSecret: 'new-secret' }, 'http://127.0.0.1:1');
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.json.error.message).toMatch(/^UPS did not answer in time or is down \(UPS could not be reached/);
+    expect(await t.deps.db.selectFrom('carrier_connections').selectAll().execute()).toEqual(before);
+  });
+
+  it('keeps a working connection when new credentials are refused, and says so', async () => {
+    const before = await t.deps.db.selectFrom('carrier_connections').selectAll().execute();
+    const refused = await connect({ clientId: ups.clientId, clientSecret: 'wrong' });
+    expect(refused.status).toBe(200);
+    expect(refused.json).toMatchObject({ carrier: 'ups', status: 'failed', verifiedAt: null });
+    expect(refused.json.message).toMatch(/; the UPS credentials saved before still work and are kept \(verified 2026-03-02T15:00:00\.000Z\); polling goes on with them$/);
+    expect(await t.deps.db.selectFrom('carrier_connections').selectAll().execute()).toEqual(before);
+    expect((await t.request('GET', '/v1/carriers/connections')).json.data[0]).toMatchObject({ status: 'connected' });
   });
 
   it('refuses a carrier without a tracking API adapter', async () => {

@@ -11,7 +11,8 @@ import { newId } from '../../src/lib/ids.js';
 import { runImportCommand } from '../../src/imports/cli.js';
 import { IMPORT_JOB, runImportJob } from '../../src/imports/jobs.js';
 import { withImportTables } from '../../src/imports/schema.js';
-import { STATUS_CHANGED_JOB } from '../../src/shipments/ingest.js';
+import { insertImport } from '../../src/imports/store.js';
+import { ingestEvents, STATUS_CHANGED_JOB } from '../../src/shipments/ingest.js';
 import { ROOT } from '../harness/process.js';
 import { createTestContext, dialectUnderTest, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -110,6 +111,8 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
       created: 2,
       updated: 0,
       unchanged: 0,
+      skipped: 0,
+      skippedRows: [],
       failed: 5,
       errors: [
         { line: 4, reason: 'unknown order number M-404', value: 'M-404' },
@@ -158,6 +161,8 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
       created: 3,
       updated: 0,
       unchanged: 0,
+      skipped: 0,
+      skippedRows: [],
       failed: 1,
       errors: [{ line: 7, reason: 'unknown order number P-404', value: 'P-404' }],
     });
@@ -172,7 +177,7 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     const text = `Order Number\tTracking Number\tNotes\r\nU-1\t${number}\t12" box, fragile\r\n`;
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const res = await t.app.request('/v1/shipments/import', { method: 'POST', body: bytes, headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'text/csv' } });
-    expect(await res.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect(await res.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0, errors: [], skippedRows: [] });
     expect(await shipmentByNumber(number)).toMatchObject({ carrier: 'ups', status: 'pending' });
   });
 
@@ -258,6 +263,8 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
       created: 2,
       updated: 1,
       unchanged: 1,
+      skipped: 0,
+      skippedRows: [],
       failed: 2,
       errors: [
         { line: 4, reason: `tracking number ${n1} is already on line 2, for order D-1`, value: n1 },
@@ -273,11 +280,11 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     await createOrders('R-1', 'R-2');
     const [n1, n2, n3] = [upsNumber(), upsNumber(), upsNumber()];
     const csv = ['order,tracking,carrier,status', `R-1,${n1},ups,in_transit`, `R-1,${n2},,out_for_delivery`, `R-2,${n3},ups,`].join('\n');
-    expect((await importCsv(csv)).json).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect((await importCsv(csv)).json).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0, skipped: 0, failed: 0, errors: [], skippedRows: [] });
     const before = await databaseTotals();
 
     t.clock.advance(3_600_000);
-    expect((await importCsv(csv)).json).toEqual({ rows: 3, created: 0, updated: 0, unchanged: 3, failed: 0, errors: [] });
+    expect((await importCsv(csv)).json).toEqual({ rows: 3, created: 0, updated: 0, unchanged: 3, skipped: 0, failed: 0, errors: [], skippedRows: [] });
     expect(await databaseTotals()).toEqual(before); // no new shipments, events or status-change jobs
     const detail = await t.request('GET', `/v1/shipments/${(await shipmentByNumber(n1))!.id}`);
     expect(detail.json.events.map((e: { occurredAt: string }) => e.occurredAt)).toEqual(['2026-03-02T15:00:00.000Z']); // the first import's time
@@ -289,6 +296,51 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     // The first file once more: its statuses were seen before, so the parcels keep their newer ones.
     expect((await importCsv(csv)).json).toMatchObject({ unchanged: 3, updated: 0 });
     expect(await shipmentByNumber(n1)).toMatchObject({ status: 'delivered' });
+    t.clock.set('2026-03-02T15:00:00Z');
+  });
+
+  it('never lets an undated CSV status override a terminal status or move back what a carrier or the API said: the row is skipped with the reason', async () => {
+    await createOrders('CS-1', 'CS-2', 'CS-3', 'CS-4');
+    const [delivered, outForDelivery, moving, csvOnly] = [upsNumber(), upsNumber(), upsNumber(), upsNumber()];
+    const created = await importCsv(['order,tracking,carrier,status', `CS-1,${delivered},ups,`, `CS-2,${outForDelivery},ups,`, `CS-3,${moving},ups,`, `CS-4,${csvOnly},ups,in_transit`].join('\n'));
+    expect(created.json.created).toBe(4);
+    const deliveredId = (await shipmentByNumber(delivered))!.id;
+    await t.deps.db.transaction().execute(async (trx) => {
+      const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', deliveredId).executeTakeFirstOrThrow();
+      await ingestEvents(trx, t.clock.now(), [{ shipment, source: 'carrier_poll', events: [{ status: 'delivered', occurredAt: '2026-03-02T14:00:00Z', carrierCode: 'D' }] }]);
+    });
+    for (const [number, status] of [
+      [outForDelivery, 'out_for_delivery'],
+      [moving, 'in_transit'],
+    ] as const) {
+      const posted = await t.request('POST', `/v1/shipments/${(await shipmentByNumber(number))!.id}/events`, { events: [{ status, occurredAt: '2026-03-02T09:00:00Z' }] });
+      expect(posted.json.stored).toBe(1);
+    }
+
+    t.clock.advance(3_600_000);
+    const stale = ['order,tracking,status', `CS-1,${delivered},In transit`, `CS-2,${outForDelivery},in_transit`, `CS-3,${moving},in_transit`, `CS-4,${csvOnly},delivered`].join('\n');
+    const report = (await importCsv(stale)).json;
+    expect(report).toMatchObject({ rows: 4, created: 0, updated: 1, unchanged: 1, skipped: 2, failed: 0, errors: [] });
+    expect(report.skippedRows).toEqual([
+      { line: 2, reason: 'already delivered (carrier scan of 2026-03-02T14:00:00.000Z); a CSV status without a date does not override it', value: 'in_transit' },
+      { line: 3, reason: 'already out_for_delivery (brand’s update of 2026-03-02T09:00:00.000Z); a CSV status without a date does not move a parcel back', value: 'in_transit' },
+    ]);
+    expect(await shipmentByNumber(delivered)).toMatchObject({ status: 'delivered', correction: 0, event_count: 1 });
+    expect(await shipmentByNumber(outForDelivery)).toMatchObject({ status: 'out_for_delivery', event_count: 1 });
+    expect(await shipmentByNumber(moving)).toMatchObject({ status: 'in_transit', event_count: 1 }); // the same status: unchanged, nothing stored
+    expect(await shipmentByNumber(csvOnly)).toMatchObject({ status: 'delivered' }); // set by a CSV before: a later file moves it on
+
+    // A large file goes through the job: its skipped rows are kept with the import and reported the same way.
+    const queued = await insertImport(t.deps.db, t.clock.now(), { brandId: t.brand.id, csv: stale, total: 4 });
+    await runImportJob(t.deps, { importId: queued.id });
+    const polled = (await t.request('GET', `/v1/imports/${queued.id}`)).json.report;
+    expect(polled).toMatchObject({ skipped: 2, failed: 0, errors: [] });
+    expect(polled.skippedRows).toEqual(report.skippedRows);
+
+    // Further along than the carrier's word, a CSV status still applies.
+    const ahead = (await importCsv(`order,tracking,status\nCS-3,${moving},delivered\n`)).json;
+    expect(ahead).toMatchObject({ updated: 1, skipped: 0, skippedRows: [] });
+    expect(await shipmentByNumber(moving)).toMatchObject({ status: 'delivered' });
     t.clock.set('2026-03-02T15:00:00Z');
   });
 
@@ -304,6 +356,8 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
       created: 0,
       updated: 1,
       unchanged: 0,
+      skipped: 0,
+      skippedRows: [],
       failed: 1,
       errors: [{ line: 3, reason: `ups tracking number ${other} already belongs to order E-1`, value: other }],
     });
@@ -329,7 +383,7 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     const auth = { authorization: `Bearer ${apiKey}` };
     for (const number of ['1001', '1002', '1003']) expect((await t.request('POST', '/v1/orders', orderBody({ number }), auth)).status).toBe(201);
     const res = await importCsv(template, auth);
-    expect(res.json).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect(res.json).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0, skipped: 0, failed: 0, errors: [], skippedRows: [] });
     const carriers = await t.deps.db.selectFrom('shipments').select(['tracking_number', 'carrier', 'status']).where('brand_id', '=', brand.id).orderBy('tracking_number').execute();
     expect(carriers).toEqual([
       { tracking_number: '1Z999AA10123456784', carrier: 'ups', status: 'in_transit' },
@@ -367,6 +421,8 @@ describe('large files: queued, processed by a job, polled', () => {
       created: 1197,
       updated: 0,
       unchanged: 0,
+      skipped: 0,
+      skippedRows: [],
       failed: 3,
       errors: [
         { line: 8, reason: 'unknown order number L-7', value: 'L-7' },
@@ -423,7 +479,7 @@ describe('large files: queued, processed by a job, polled', () => {
     await worker.drain(); // the queued job runs again and carries on from row 501
     const done = await t.request('GET', `/v1/imports/${res.json.id}`);
     expect(done.json).toMatchObject({ state: 'done', progress: { processed: 1200, total: 1200 } });
-    expect(done.json.report).toEqual({ rows: 1200, created: 1200, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect(done.json.report).toEqual({ rows: 1200, created: 1200, updated: 0, unchanged: 0, skipped: 0, failed: 0, errors: [], skippedRows: [] });
     const after = await databaseTotals();
     expect(after.shipments - before.shipments).toBe(1200);
     expect(after.events - before.events).toBe(1200);
@@ -453,7 +509,7 @@ describe('large files: queued, processed by a job, polled', () => {
       const seconds = (performance.now() - started) / 1000;
       const done = await own.request('GET', `/v1/imports/${res.json.id}`);
       expect(done.json).toMatchObject({ state: 'done', progress: { processed: rows, total: rows } });
-      expect(done.json.report).toEqual({ rows, created: rows, updated: 0, unchanged: 0, failed: 0, errors: [] });
+      expect(done.json.report).toEqual({ rows, created: rows, updated: 0, unchanged: 0, skipped: 0, failed: 0, errors: [], skippedRows: [] });
       const events = await own.deps.db.selectFrom('tracking_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       expect(Number(events.n)).toBe(75_000);
       console.info(
@@ -491,6 +547,7 @@ describe('waybill import (CLI)', () => {
         '  created            1',
         '  updated            0',
         '  unchanged          0',
+        '  skipped            0',
         '  failed             1',
         '',
         'Rows that failed:',
@@ -504,7 +561,7 @@ describe('waybill import (CLI)', () => {
     const good = writeCsv(`order,tracking,status\nK-1,${n1},in_transit\nK-2,${n2},delivered\n`);
     const json = capture();
     expect(await runImportCommand([good, '--brand', t.brand.id, '--json'], env(), json.io)).toBe(0);
-    expect(JSON.parse(json.out.stdout)).toEqual({ rows: 2, created: 1, updated: 0, unchanged: 1, failed: 0, errors: [] });
+    expect(JSON.parse(json.out.stdout)).toEqual({ rows: 2, created: 1, updated: 0, unchanged: 1, skipped: 0, failed: 0, errors: [], skippedRows: [] });
   });
 
   it('reads a file that is not UTF-8 as Windows-1252, and says so on stderr', async () => {

@@ -3,6 +3,7 @@
 // input the issue names: bad signature, wrong URL token, unknown tracking number, a flood.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrand } from '../../src/brands/repo.js';
 import { signEasyPostBody } from '../../src/carriers/easypost/signature.js';
 import { sweepInbox } from '../../src/inbound/inbox.js';
 import { STATUS_CHANGED_JOB } from '../../src/shipments/ingest.js';
@@ -125,6 +126,29 @@ describe('EasyPost tracker.updated', () => {
     expect(await eventsOf(shipmentId)).toHaveLength(5);
     const shipmentNow = await t.request('GET', `/v1/shipments/${shipmentId}`);
     expect(shipmentNow.json).toMatchObject({ status: 'in_transit' });
+  });
+
+  it('stores and processes the same signed event for a second brand sharing the EasyPost account; a replay to that brand is a duplicate', async () => {
+    const other = await createBrand(t.deps.db, t.clock.now(), { name: 'Sister Brand' });
+    const asOther = { authorization: `Bearer ${other.apiKey}` };
+    const endpoint = await t.request('PUT', '/v1/inbound-webhooks/easypost', { secret: 'test_webhook_secret' }, asOther);
+    expect(endpoint.status).toBe(201);
+    const order = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2024-07-30T10:00:00Z' }), asOther);
+    const otherShipmentId = (await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'fedex', trackingNumber: '1' }, asOther)).json.id as string;
+    const otherUrl = new URL(endpoint.json.url).pathname;
+
+    const answers = [];
+    for (let i = 0; i < 2; i++) answers.push(await (await post(otherUrl, EASYPOST_RAW, { 'x-hmac-signature': EASYPOST_SIGNATURE })).json());
+    expect(answers).toEqual([{ received: true, duplicate: false }, { received: true, duplicate: true }]);
+    await processDeliveries();
+    const rows = await t.deps.db.selectFrom('inbound_events').select(['brand_id', 'state']).where('source', '=', 'easypost').where('source_event_id', '=', 'evt_1').orderBy('received_at').execute();
+    expect(rows).toEqual([
+      { brand_id: t.brand.id, state: 'processed' },
+      { brand_id: other.brand.id, state: 'processed' },
+    ]);
+    expect(await eventsOf(otherShipmentId)).toHaveLength(5);
+    expect(await eventsOf(shipmentId)).toHaveLength(5);
+    expect((await t.request('GET', `/v1/shipments/${otherShipmentId}`, undefined, asOther)).json.status).toBe('in_transit');
   });
 
   it('ignores events that carry no tracking, storing nothing', async () => {
@@ -274,5 +298,26 @@ describe('a crash between storing and processing', () => {
     expect(await eventsOf(shipmentId)).toHaveLength(0);
     await sweepInbox(t.deps);
     expect((await eventsOf(shipmentId)).map((e) => e.carrier_text)).toEqual(['Arrived']);
+  });
+});
+
+describe('a delivery dated far in the future', () => {
+  it('is kept with its code, text and raw time but without a usable time, so a real delivered scan still decides the status', async () => {
+    const shipmentId = await shipment('usps', '9400100000000000000031');
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    const track = (objectId: string, status: string, details: string, date: string) =>
+      JSON.stringify({ event: 'track_updated', data: { carrier: 'usps', tracking_number: '9400100000000000000031', tracking_status: { object_id: objectId, status, status_details: details, status_date: date } } });
+    const deliveredAt = t.clock.now().toISOString();
+    expect((await post(path, track('st_delivered', 'DELIVERED', 'Delivered, In/At Mailbox', deliveredAt))).status).toBe(200);
+    expect((await post(path, track('st_future', 'TRANSIT', 'In transit (carrier clock broken)', '2099-01-01T00:00:00Z'))).status).toBe(200);
+    await processDeliveries();
+
+    const events = (await eventsOf(shipmentId)).sort((a, b) => a.dedupe_key.localeCompare(b.dedupe_key)); // st_delivered, st_future
+    expect(events.map((e) => [e.status, e.carrier_text, e.occurred_at, e.occurred_at_raw])).toEqual([
+      ['delivered', 'Delivered, In/At Mailbox', deliveredAt, deliveredAt],
+      ['in_transit', 'In transit (carrier clock broken)', null, '2099-01-01T00:00:00Z'],
+    ]);
+    const now = await t.request('GET', `/v1/shipments/${shipmentId}`);
+    expect(now.json).toMatchObject({ status: 'delivered', correction: false });
   });
 });

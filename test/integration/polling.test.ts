@@ -269,6 +269,18 @@ describe('USPS', () => {
     expect(usps.violations).toEqual({ rate: 0, quota: 0 });
   });
 
+  it('goes on polling an account whose re-save met a carrier outage (503, nothing stored)', async () => {
+    const [id] = await shipments('usps', ['9400100000000000777777']);
+    usps.addShipment('9400100000000000777777', [{ code: '03', at: at(-3) }]);
+    usps.failNext({ status: 503, route: 'token' });
+    const outage = await t.request('PUT', '/v1/carriers/usps/connection', { credentials: { clientId: 'test-client-id', clientSecret: 'test-client-secret' }, baseUrl: usps.url });
+    expect(outage.status).toBe(503);
+    expect(outage.json.error.message).toMatch(/^USPS /);
+    await runFor(60);
+    expect((await eventsOf(id!)).map((e) => e.carrier_code)).toEqual(['03']);
+    expect((await t.request('GET', '/v1/carriers/polling')).json.data[0]).toMatchObject({ carrier: 'usps', connected: true });
+  });
+
   it('refuses limits that make no sense, naming the field, and limits for a carrier not connected', async () => {
     const bad = await t.request('PUT', '/v1/carriers/usps/polling', { limits: { rate: [{ limit: 0, windowSeconds: 1 }] } });
     expect(bad.status).toBe(422);
@@ -277,5 +289,24 @@ describe('USPS', () => {
     expect(notConnected.status).toBe(409);
     const reset = await t.request('PUT', '/v1/carriers/usps/polling', { limits: null });
     expect(reset.json).toMatchObject({ limitsSource: 'default', limits: { rate: [{ limit: 60, windowSeconds: 3600 }], dailyQuota: null } });
+  });
+});
+
+describe('an account that is not connected', () => {
+  let usps: UspsEmulator;
+  afterEach(() => usps.close());
+
+  it('is not polled, and the report says so plainly instead of talking about its quota', async () => {
+    usps = await startUspsEmulator({ clock: t.clock });
+    await shipments('usps', ['9400100000000000666661', '9400100000000000666662']);
+    const refused = await t.request('PUT', '/v1/carriers/usps/connection', { credentials: { clientId: 'test-client-id', clientSecret: 'not-the-secret' }, baseUrl: usps.url });
+    expect(refused.json.status).toBe('failed');
+    await runFor(120);
+    expect(usps.counts.tracking).toBe(0);
+
+    const report = (await t.request('GET', '/v1/carriers/polling')).json.data[0];
+    expect(report).toMatchObject({ carrier: 'usps', connected: false, activeShipments: 2, coverage: 0, quotaTooSmall: false });
+    expect(report.message).toMatch(/^USPS: not connected: not polled; reconnect with PUT \/v1\/carriers\/usps\/connection\. 2 active parcels get no USPS scans by polling until then\. The last check said: /);
+    expect(report.message).not.toMatch(/rate limit|quota/);
   });
 });

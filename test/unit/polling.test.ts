@@ -141,4 +141,18 @@ describe('quota advice', () => {
     expect(usps).toMatchObject({ capacityPerDay: 1440, quotaTooSmall: true });
     expect(usps.message).toContain('rate limit (about 1,440 requests a day)');
   });
+
+  it('offers push only where it exists: UPS Track Alert, and for DHL, FedEx and USPS the aggregators’ webhooks', () => {
+    const short = { activeShipments: 1000, pollsPerDay: 50_000_000, dueNow: 0, overdue: 0 };
+    const ups = adviseQuota({ carrierName: 'UPS', carrier: 'ups', limits: DEFAULT_CARRIER_LIMITS.ups!, batchSize: 1, demand: short });
+    expect(ups.quotaTooSmall).toBe(true);
+    expect(ups.message).toMatch(/or have UPS push the events by Track Alert \(PUT \/v1\/inbound-webhooks\/ups_track_alert\); pushed parcels are polled only as a safety net\.$/);
+    for (const [carrierName, carrier] of [['DHL', 'dhl'], ['FedEx', 'fedex'], ['USPS', 'usps']] as const) {
+      const advice = adviseQuota({ carrierName, carrier, limits: DEFAULT_CARRIER_LIMITS[carrier]!, batchSize: 1, demand: short });
+      expect(advice.quotaTooSmall).toBe(true);
+      expect(advice.message).toContain('or track the parcels through EasyPost or Shippo and have their webhooks push the events (PUT /v1/inbound-webhooks/easypost or /shippo)');
+      expect(advice.message).toContain(`${carrierName} itself has no push Waybill receives`);
+      expect(advice.message).not.toContain('Track Alert');
+    }
+  });
 });

@@ -6,7 +6,7 @@ import type { CarrierAdapter, CarrierContext, CarrierError } from '../types.js';
 import { trackDhl, verifyDhlCredentials, type DhlCredentials } from './client.js';
 
 /** The consumer key of an app subscribed to "Shipment Tracking - Unified" on developer.dhl.com. */
-export const dhlCredentialsSchema = z.object({
+export const dhlCredentialsSchema = z.strictObject({
   apiKey: z.string().trim().min(1, 'apiKey (DHL consumer key) is required'),
 });
 

@@ -14,7 +14,7 @@ import { readJson } from '../parse-kit.js';
 import type { CarrierContext, CarrierError, TrackResult } from '../types.js';
 import { parseFedexTrackText, readFedexError } from './parse.js';
 
-export const fedexCredentialsSchema = z.object({
+export const fedexCredentialsSchema = z.strictObject({
   clientId: z.string().trim().min(1).describe('API key of your Track API project on developer.fedex.com'),
   clientSecret: z.string().trim().min(1).describe('Secret key of that project'),
   accountNumber: z.string().trim().min(1).optional().describe('FedEx account number'),

@@ -14,7 +14,7 @@ import { readJson } from '../parse-kit.js';
 import type { CarrierContext, CarrierError, TrackResult } from '../types.js';
 import { isUpsNotFoundCode, parseUpsTrackText, readUpsError } from './parse.js';
 
-export const upsCredentialsSchema = z.object({
+export const upsCredentialsSchema = z.strictObject({
   clientId: z.string().trim().min(1).describe('Client ID of your app on developer.ups.com'),
   clientSecret: z.string().trim().min(1).describe('Client secret of that app'),
   accountNumber: z

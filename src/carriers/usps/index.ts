@@ -7,7 +7,7 @@ import { trackUsps, verifyUspsCredentials, type UspsCredentials } from './client
 import { USPS_PAYMENT_FIELDS, uspsLabels } from './labels.js';
 
 /** The consumer key and secret of an app registered on developers.usps.com. */
-export const uspsCredentialsSchema = z.object({
+export const uspsCredentialsSchema = z.strictObject({
   clientId: z.string().trim().min(1, 'clientId (USPS consumer key) is required'),
   clientSecret: z.string().trim().min(1, 'clientSecret (USPS consumer secret) is required'),
   // Labels only: the brand's payment account (./labels.ts).
