@@ -187,7 +187,7 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     const upload = (text: string, contentType: string) =>
       t.app.request('/v1/shipments/import', { method: 'POST', body: new Uint8Array(Buffer.from(text, 'latin1')), headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': contentType } });
     const guessed = await upload(`order,tracking,notes\nCAF\xc9-1,${n1},d\xe9j\xe0 pay\xe9 \x80\n`, 'text/csv');
-    expect(await guessed.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect(await guessed.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0, failed: 0, skipped: 0, errors: [], skippedRows: [] });
     const named = await upload(`order,tracking\nCR\xc8ME-2,${n2}\n`, 'text/csv; charset=iso-8859-1');
     expect(await named.json()).toMatchObject({ rows: 1, created: 1, failed: 0 });
     const unknown = await upload(`order,tracking\nCR\xc8ME-2,${n2}\n`, 'text/csv; charset=ebcdic-klingon');
