@@ -46,9 +46,23 @@ export async function sendMessages(deps: Deps, payloads: ReadonlyArray<{ message
   return outcomes;
 }
 
+/**
+ * How long until a message left in `sending` may be sent again: a sender that died mid-send moved
+ * it there at most a lease ago (its job is re-run only once the lease has run out), while a sender
+ * still at it moved it moments ago. 0: take it over now.
+ */
+export function sendingTakenOverIn(movedAt: string, now: Date, leaseMs: number): number {
+  return Math.max(0, Date.parse(movedAt) + leaseMs - now.getTime());
+}
+
 export async function sendMessage(deps: Deps, payload: { messageId: string }): Promise<void> {
   const message = await deps.db.selectFrom('messages').selectAll().where('id', '=', payload.messageId).executeTakeFirst();
   if (!message || (message.state !== 'pending' && message.state !== 'sending')) return; // done already, or held
+  if (message.state === 'sending') {
+    // Another worker may be inside the send call: ask again once its lease would have run out.
+    const wait = sendingTakenOverIn(message.updated_at, deps.clock.now(), deps.config.jobLeaseSeconds * 1000);
+    if (wait > 0) throw new JobFailure(`message ${message.id} is being sent (moved to sending at ${message.updated_at}); asked again once that sender's lease has run out`, true, wait);
+  }
   const order = await deps.db.selectFrom('orders').selectAll().where('id', '=', message.order_id).executeTakeFirstOrThrow();
   const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', message.brand_id).executeTakeFirstOrThrow();
 

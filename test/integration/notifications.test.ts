@@ -102,9 +102,26 @@ describe('two workers holding the same message', () => {
     // As if its job had been taken over while the first worker was still at it: both read it pending.
     await t.deps.db.updateTable('messages').set({ state: 'pending', attempts: 0 }).where('id', '=', email.id).execute();
     mails.length = 0;
-    await Promise.all([sendMessage(t.deps, { messageId: email.id }), sendMessage(t.deps, { messageId: email.id })]);
+    // The second finds it pending and loses the move to sending, or finds it sending and is told to ask again later.
+    const both = await Promise.allSettled([sendMessage(t.deps, { messageId: email.id }), sendMessage(t.deps, { messageId: email.id })]);
+    for (const outcome of both) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ retryable: true, message: expect.stringContaining('is being sent') });
     expect(mails.filter((m) => m.to.includes(body.customer.email))).toHaveLength(1);
     expect((await messagesOf(order.id)).find((m) => m.id === email.id)).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('takes over a message left in sending only once its sender’s lease has run out', async () => {
+    const { order, body } = await placeOrder();
+    await t.worker.drain();
+    const email = (await messagesOf(order.id)).find((m) => m.milestone === 'order_confirmed' && m.channel === 'email')!;
+    // Moved to sending a moment ago by a worker that is still at it (or died just now).
+    await t.deps.db.updateTable('messages').set({ state: 'sending', attempts: 1, updated_at: t.clock.now().toISOString() }).where('id', '=', email.id).execute();
+    mails.length = 0;
+    await expect(sendMessage(t.deps, { messageId: email.id })).rejects.toMatchObject({ retryable: true });
+    expect(mails).toEqual([]);
+    t.clock.advance(t.deps.config.jobLeaseSeconds * 1000);
+    await sendMessage(t.deps, { messageId: email.id });
+    expect(mails.filter((m) => m.to.includes(body.customer.email))).toHaveLength(1);
+    expect((await messagesOf(order.id)).find((m) => m.id === email.id)).toMatchObject({ state: 'sent', attempts: 2 });
   });
 });
 
