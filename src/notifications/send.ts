@@ -7,7 +7,7 @@
 import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
 import { countImpressions, emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
-import type { BrandRow, MessageRow, OrderRow } from '../db/schema.js';
+import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
 import { deliveryTimeZone, formatDeliveryWindow } from '../estimates/index.js';
 import { trackingPageUrl } from '../orders/service.js';
@@ -66,7 +66,8 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const order = await deps.db.selectFrom('orders').selectAll().where('id', '=', message.order_id).executeTakeFirstOrThrow();
   const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', message.brand_id).executeTakeFirstOrThrow();
 
-  const stop = await reasonToStop(deps, message);
+  const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
+  const stop = await reasonToStop(deps, message, shipment);
   if (stop) {
     await settle(deps, message, { state: stop === 'opted_out' ? 'held' : 'dropped', held_reason: stop });
     return;
@@ -76,7 +77,7 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   if (opens) return waitForWindow(deps, message, opens);
 
   const offers = message.channel === 'email' ? await emailCrossSells(deps, brand, order, message.milestone, messageLocale(brand, order)) : undefined;
-  const input = await messageInput(deps, brand, order, message, offers?.crossSells);
+  const input = await messageInput(deps, brand, order, message, shipment, offers?.crossSells);
   const rendered = await renderMessage(input);
   const mine = await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
   if (!mine) return; // another worker moved it first and is sending it
@@ -167,7 +168,7 @@ async function settle(deps: Deps, message: MessageRow, patch: Partial<MessageRow
 }
 
 /** Why a pending message must not go now after all: the customer opted out, its parcel was cancelled, or it was overtaken. */
-async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out' | 'shipment_cancelled' | 'overtaken' | null> {
+async function reasonToStop(deps: Deps, message: MessageRow, shipment: ShipmentRow | undefined): Promise<'opted_out' | 'shipment_cancelled' | 'overtaken' | null> {
   if (message.recipient) {
     const pref = await deps.db
       .selectFrom('contact_preferences')
@@ -180,10 +181,7 @@ async function reasonToStop(deps: Deps, message: MessageRow): Promise<'opted_out
     if (pref?.opted_out_at && !essential) return 'opted_out';
   }
   // News of a parcel that was cancelled meanwhile (a text waiting for its window, a retried send) would mislead.
-  if (message.shipment_id) {
-    const shipment = await deps.db.selectFrom('shipments').select('status').where('id', '=', message.shipment_id).executeTakeFirst();
-    if (shipment?.status === 'cancelled') return 'shipment_cancelled';
-  }
+  if (shipment?.status === 'cancelled') return 'shipment_cancelled';
   // An SMS that waited for its window is pointless once a newer milestone of the same parcel
   // happened, whether or not that one goes by SMS (delivered usually does not).
   if (message.channel === 'sms' && message.send_after && message.shipment_id) {
@@ -221,11 +219,10 @@ function messageLocale(brand: BrandRow, order: OrderRow): string {
   return order.customer_locale ?? settingsOf(brand).notifications?.defaultLocale ?? 'en';
 }
 
-/** Everything the template needs, read fresh at send time (the cross-sells an email carries given). */
-async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow, crossSells: CrossSell[] | undefined): Promise<MessageInput> {
+/** Everything the template needs, read fresh at send time (the parcel, read for the checks before, and the cross-sells an email carries given). */
+async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow, shipment: ShipmentRow | undefined, crossSells: CrossSell[] | undefined): Promise<MessageInput> {
   const settings = settingsOf(brand);
   const look = settings.look ?? {};
-  const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
   const items = JSON.parse(order.items) as Array<{ name: string; quantity: number; price?: number }>;
   const context = JSON.parse(message.context) as { updateId?: string; attemptNumber?: number; returnId?: string; refundId?: string };
   const update = context.updateId ? await deps.db.selectFrom('personal_updates').selectAll().where('id', '=', context.updateId).executeTakeFirst() : undefined;

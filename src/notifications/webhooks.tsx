@@ -135,8 +135,9 @@ export function createNotificationWebhooks(deps: Deps) {
     )}`;
 
   const invalidLinkPage = (c: Context) => {
-    const words = LOCALE_TEXT[pageLanguage(c)].unsubscribePage;
-    return page(pageLanguage(c), words.invalidTitle, <p>{words.invalidText}</p>);
+    const language = pageLanguage(c);
+    const words = LOCALE_TEXT[language].unsubscribePage;
+    return page(language, words.invalidTitle, <p>{words.invalidText}</p>);
   };
 
   hooks.get('/u/:token', async (c) => {
