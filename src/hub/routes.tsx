@@ -322,6 +322,11 @@ export async function formTooLargePage(deps: Deps, c: Context<AppEnv>): Promise<
   return problemPage(deps, c, { order: resolved?.order ?? null, hostBrand }, 'form_too_large');
 }
 
+/** A tracking link that leads nowhere (a dead short link in a text): the hub's page saying so, in the Host's brand's look. */
+export async function invalidTrackingLinkPage(deps: Deps, c: Context<AppEnv>): Promise<Response> {
+  return problemPage(deps, c, { order: null, hostBrand: await brandForHost(deps, hostName(c.req.header('host'))) }, 'link_invalid');
+}
+
 /** The page's facts as JSON, for a brand's own front end: the same view, nothing more. */
 function publicJson(view: ReturnType<typeof buildOrderView>, order: PageOrder) {
   return {

@@ -22,6 +22,7 @@ import { recordOptIn, recordOptOut } from './send.js';
 import { orderOfShortCode } from './short-links.js';
 import { readUnsubscribeToken } from './unsubscribe.js';
 import { trackingPageUrl } from '../orders/service.js';
+import { invalidTrackingLinkPage } from '../hub/routes.js';
 
 const twiml = (message?: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Response>${message ? `<Message>${message.replace(/[<>&]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</Message>` : ''}</Response>`;
@@ -114,7 +115,7 @@ export function createNotificationWebhooks(deps: Deps) {
     const target = await orderOfShortCode(deps, c.req.param('code'));
     const order = target ? await deps.db.selectFrom('orders').select(['id', 'created_at']).where('id', '=', target.orderId).executeTakeFirst() : undefined;
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!order || !brand) return c.html(invalidLinkPage(c), 404);
+    if (!order || !brand) return invalidTrackingLinkPage(deps, c);
     return c.redirect(trackingPageUrl(deps, brand, order), 302);
   });
 

@@ -142,7 +142,9 @@ describe('shipped, by email and SMS, exactly once', () => {
     const hop = await fetch(short, { redirect: 'manual' });
     expect(hop.status).toBe(302);
     expect(new URL(hop.headers.get('location')!).pathname).toBe(new URL(order.trackingPageUrl).pathname);
-    expect((await fetch(short.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), { redirect: 'manual' })).status).toBe(404);
+    const dead = await fetch(short.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), { redirect: 'manual' });
+    expect(dead.status).toBe(404);
+    expect(await dead.text()).toContain('This tracking link is not valid'); // the hub's own page, with its way back to the order
 
     // Replay every status-change job: no second message.
     await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('kind', '=', 'shipment.status_changed').execute();

@@ -67,7 +67,7 @@ export type MilestoneText = {
 
 export type LocaleText = {
   common: Record<CommonKey, string>;
-  /** The page behind the unsubscribe link (and a dead short link). */
+  /** The page behind the unsubscribe link. */
   unsubscribePage: Record<'question' | 'stopsTo' | 'stillArrive' | 'button' | 'doneTitle' | 'doneText' | 'invalidTitle' | 'invalidText', string>;
   milestones: Record<Milestone, MilestoneText>;
   /** Why, in a few words that fit after "…: ". */
