@@ -5,7 +5,9 @@ import { z } from '@hono/zod-openapi';
 import { strictObject, webUrl } from '../api/request-fields.js';
 import type { BrandRow } from '../db/schema.js';
 import { LabelFormatSchema, ParcelSchema, PostalAddressSchema } from '../labels/schemas.js';
-import { MILESTONES, type NotificationSettings } from '../notifications/types.js';
+import { LANGUAGES, type Language } from '../notifications/templates/locales/index.js';
+import type { TemplateOverrides } from '../notifications/templates/types.js';
+import { type Milestone, MILESTONES, type NotificationSettings } from '../notifications/types.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day such as 08:00' });
 const window = strictObject({ start: time, end: time }).refine((w) => w.start < w.end, { message: 'start must be before end (windows cannot cross midnight)' });
@@ -40,9 +42,26 @@ export const BrandSettingsPatchSchema = strictObject({
     stallAfterHours: z.number().int().min(6).max(720).optional().openapi({ description: 'No scan for this long counts as stalled, until the lane has 30 delivered parcels of history (then its 90th percentile). Default 48' }),
     digestTime: time.optional().openapi({ description: 'The recipient\'s local time from which the daily in-transit digest goes out. Default 18:00' }),
   }).optional(),
-  templates: z.partialRecord(z.enum(MILESTONES), OverridesSchema).optional(),
+  templates: z
+    .partialRecord(z.enum(MILESTONES), OverridesSchema)
+    .optional()
+    .openapi({ description: 'The brand’s own wording per milestone, for every language that has none of its own in templatesByLanguage' }),
+  templatesByLanguage: z
+    .partialRecord(z.enum(LANGUAGES as [Language, ...Language[]]), z.partialRecord(z.enum(MILESTONES), OverridesSchema), {
+      error: (issue) => unknownLanguages(issue as { code: string; keys?: string[] }),
+    })
+    .optional()
+    .openapi({
+      description:
+        'The brand’s own wording per language (en, es, fr, de) and milestone. A milestone given here for a language replaces `templates` for that language; the parts it leaves out keep Waybill’s wording in that language ({} keeps all of it)',
+    }),
 }).openapi('BrandSettings');
 export type BrandSettingsPatch = z.infer<typeof BrandSettingsPatchSchema>;
+
+/** zod reports a record's keys outside an enum as unrecognized_keys (its types do not say so): name the languages we write. */
+function unknownLanguages(issue: { code: string; keys?: string[] }): string | undefined {
+  return issue.code === 'unrecognized_keys' && issue.keys ? `names a language Waybill does not write: ${issue.keys.join(', ')} (it writes ${LANGUAGES.join(', ')})` : undefined;
+}
 
 export type SmsAccount = { accountSid: string; authToken: string /* encrypted */; from: string };
 
@@ -52,6 +71,26 @@ export type DkimSettings = { domain: string; selector: string; privateKey: strin
 export type BrandSettings = BrandSettingsPatch & { sms?: SmsAccount; dkim?: DkimSettings };
 
 export const settingsOf = (brand: Pick<BrandRow, 'settings'>): BrandSettings => JSON.parse(brand.settings) as BrandSettings;
+
+/**
+ * The brand's wording for a milestone in the message's language: its own for that language when it
+ * wrote one (a whole set, so one message never mixes two languages), else its wording for all.
+ */
+export function templateOverridesFor(settings: Pick<BrandSettings, 'templates' | 'templatesByLanguage'>, milestone: Milestone, language: Language): TemplateOverrides | undefined {
+  return settings.templatesByLanguage?.[language]?.[milestone] ?? settings.templates?.[milestone];
+}
+
+/** Every override in a patch with the path that names it in an error ("templatesByLanguage.fr.shipped.subject"). */
+export function templateOverridesIn(patch: Pick<BrandSettingsPatch, 'templates' | 'templatesByLanguage'>): Array<{ path: string; milestone: Milestone; text: string }> {
+  const fields = (prefix: string, byMilestone: Partial<Record<Milestone, TemplateOverrides>> | undefined) =>
+    Object.entries(byMilestone ?? {}).flatMap(([milestone, overrides]) =>
+      Object.entries(overrides ?? {}).flatMap(([field, text]) => (text === undefined ? [] : [{ path: `${prefix}.${milestone}.${field}`, milestone: milestone as Milestone, text }])),
+    );
+  return [
+    ...fields('templates', patch.templates),
+    ...Object.entries(patch.templatesByLanguage ?? {}).flatMap(([language, byMilestone]) => fields(`templatesByLanguage.${language}`, byMilestone)),
+  ];
+}
 
 /** Brand choices laid over the defaults, one level deep for the per-milestone channel switches. */
 export function notificationSettingsOf(brand: Pick<BrandRow, 'settings'>, defaults: NotificationSettings): NotificationSettings {

@@ -15,6 +15,7 @@ import * as orderCurrency from './migrations/011-order-currency.js';
 import * as idempotencyKeyAge from './migrations/012-idempotency-key-age.js';
 import * as inboundEventsPerBrand from './migrations/013-inbound-events-per-brand.js';
 import * as importSkippedRows from './migrations/014-import-skipped-rows.js';
+import * as messagesByRecipient from './migrations/015-messages-by-recipient.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '012-idempotency-key-age': idempotencyKeyAge,
   '013-inbound-events-per-brand': inboundEventsPerBrand,
   '014-import-skipped-rows': importSkippedRows,
+  '015-messages-by-recipient': messagesByRecipient,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

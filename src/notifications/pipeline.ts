@@ -4,7 +4,7 @@
 // occurrence, channel and recipient, however often the trigger repeats) and, when it is to be
 // sent, a send job — row and job in one transaction.
 import { notificationSettingsOf, shippingOf } from '../brands/settings.js';
-import { estimateDeliveryWindow } from '../estimates/index.js';
+import { deliveryTimeZone, estimateDeliveryWindow } from '../estimates/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
@@ -124,6 +124,10 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
       allOutboundDelivered: outbound.length > 0 && outbound.every((s) => s.status === 'delivered'),
       outboundShipmentCount: outbound.length,
       attemptNumber: Math.max(1, (failedAttempts.get(shipment.id) ?? 0) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
+      // At shipping, the window against the promise: "ahead of schedule" decided with "shipped" (one email).
+      ...(payload.from.status === 'pending' && order.estimated_from && order.estimated_to
+        ? { promised: { from: order.estimated_from, to: order.estimated_to }, timeZone: deliveryTimeZone(JSON.parse(order.destination) as Parameters<typeof deliveryTimeZone>[0]) }
+        : {}),
     };
     return { brand: brands.get(order.brand_id)!, order, shipment, trigger };
   });

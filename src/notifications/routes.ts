@@ -4,7 +4,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
 import { ErrorSchema, listQuery } from '../api/schemas.js';
 import { getBrand, updateBrandSettings } from '../brands/repo.js';
-import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf } from '../brands/settings.js';
+import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf, templateOverridesFor, templateOverridesIn } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { MessageRow } from '../db/schema.js';
 import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
@@ -14,7 +14,7 @@ import { enqueueJob } from '../jobs/queue.js';
 import { findOrder } from '../orders/service.js';
 import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
 import { registerDkimRoutes } from './dkim.js';
-import { renderPreview, validateTemplateOverride } from './templates/index.js';
+import { languageFor, renderPreview, validateTemplateOverride } from './templates/index.js';
 import { type Milestone, MILESTONES } from './types.js';
 import { strictObject, webUrl } from '../api/request-fields.js';
 
@@ -34,8 +34,8 @@ const MessageSchema = z
     channel: z.enum(['email', 'sms']),
     recipient: z.string().nullable(),
     state: z.enum(['pending', 'held', 'sending', 'sent', 'delivered', 'failed', 'dropped']),
-    heldReason: z.string().nullable().openapi({ description: 'Why it was not sent (or not yet): milestone_off, no_consent, opted_out, quiet_hours, …' }),
-    sendAfter: z.string().nullable(),
+    heldReason: z.string().nullable().openapi({ description: 'Why it was not sent (or not yet): milestone_off, no_consent, opted_out, quiet_hours, combined, …; null once sent' }),
+    sendAfter: z.string().nullable().openapi({ description: 'When a text waiting for the recipient’s SMS window is (or was) due' }),
     subject: z.string().nullable(),
     body: z.string().nullable().openapi({ description: 'The plain-text email or the SMS as sent' }),
     provider: z.string().nullable(),
@@ -171,7 +171,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       const { milestone, locale, format } = c.req.valid('query');
       const brand = (await getBrand(deps.db, c.get('brand').id)) ?? c.get('brand'); // fresh: wording may have just changed
       const settings = settingsOf(brand);
-      const rendered = await renderPreview(milestone, locale, { name: brand.name, ...(settings.look ?? {}) }, settings.templates?.[milestone]);
+      const rendered = await renderPreview(milestone, locale, { name: brand.name, ...(settings.look ?? {}) }, templateOverridesFor(settings, milestone, languageFor(locale)));
       if (format === 'html') return c.html(rendered.email.html) as never;
       return c.json({ subject: rendered.email.subject, html: rendered.email.html, text: rendered.email.text, sms: rendered.sms } as never, 200);
     },
@@ -190,14 +190,11 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
     async (c) => {
       const patch = c.req.valid('json');
       const problems: FieldProblem[] = [];
-      for (const [milestone, overrides] of Object.entries(patch.templates ?? {})) {
-        for (const [field, text] of Object.entries(overrides ?? {})) {
-          const verdict = validateTemplateOverride(text as string, milestone as Milestone);
-          if (verdict.ok) continue;
-          const path = `templates.${milestone}.${field}`;
-          if (verdict.unbalanced) problems.push({ field: path, problem: `has braces that open or close no placeholder at “${verdict.unbalanced}”: write {{name}}` });
-          if (verdict.unknownPlaceholders.length) problems.push({ field: path, problem: `placeholders this message cannot fill: ${verdict.unknownPlaceholders.join(', ')}` });
-        }
+      for (const { path, milestone, text } of templateOverridesIn(patch)) {
+        const verdict = validateTemplateOverride(text, milestone);
+        if (verdict.ok) continue;
+        if (verdict.unbalanced) problems.push({ field: path, problem: `has braces that open or close no placeholder at “${verdict.unbalanced}”: write {{name}}` });
+        if (verdict.unknownPlaceholders.length) problems.push({ field: path, problem: `placeholders this message cannot fill: ${verdict.unknownPlaceholders.join(', ')}` });
       }
       if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
       const brand = c.get('brand');

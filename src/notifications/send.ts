@@ -4,7 +4,7 @@
 // step is a compare-and-set on the state and attempt read, so of two workers holding the same
 // message only one moves it to sending, and only that one sends it.
 // Consent is checked again right before sending, so a STOP stops the very next message.
-import { notificationSettingsOf, settingsOf } from '../brands/settings.js';
+import { notificationSettingsOf, settingsOf, templateOverridesFor } from '../brands/settings.js';
 import { countImpressions, emailCrossSells } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
@@ -18,7 +18,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietU
 import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
-import type { CrossSell, MessageInput } from './templates/types.js';
+import type { CrossSell, MessageInput, TemplateOverrides } from './templates/types.js';
 import type { Milestone } from './types.js';
 import { shortLinkFor } from './short-links.js';
 import { unsubscribeUrl } from './unsubscribe.js';
@@ -84,7 +84,8 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
 
   const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
   if (result.ok) {
-    await settle(deps, message, { state: 'sent', provider: result.value.provider, provider_message_id: result.value.id, provider_status: result.value.status ?? null, sent_at: deps.clock.now().toISOString(), last_error: null });
+    // Sent is no longer held: a text that waited for its window keeps only its sendAfter.
+    await settle(deps, message, { state: 'sent', held_reason: null, provider: result.value.provider, provider_message_id: result.value.id, provider_status: result.value.status ?? null, sent_at: deps.clock.now().toISOString(), last_error: null });
     // Shown once the email has gone, whatever the attempts it took (each one builds the message again).
     if (offers) countImpressions(deps, brand.id, offers.productIds, 'email');
     return;
@@ -272,9 +273,11 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
     ...(returnRow ? { returnRequest: { rma: returnRow.rma, ...(returnRow.rejection_reason ? { rejectionReason: returnRow.rejection_reason } : {}) } } : {}),
     ...(context.refundId && returnRow?.refund_amount != null ? { refund: { amount: Number(returnRow.refund_amount), currency: returnRow.refund_currency ?? 'USD' } } : {}),
-    ...(settings.templates?.[message.milestone as Milestone] ? { overrides: settings.templates[message.milestone as Milestone] } : {}),
+    ...withOverrides(templateOverridesFor(settings, message.milestone as Milestone, languageFor(locale))),
   };
 }
+
+const withOverrides = (overrides: TemplateOverrides | undefined) => (overrides ? { overrides } : {});
 
 /** "Tue, Mar 10 – Thu, Mar 12", in the customer's language, on the destination's calendar. */
 function windowText(window: { from: string; to: string }, locale: string, destination: Parameters<typeof deliveryTimeZone>[0]): string {

@@ -41,6 +41,7 @@ export const HELD_REASONS = [
   'shipment_cancelled', // its parcel was cancelled before it went out (a waiting or retried text, say)
   'not_for_sms', // this milestone never goes by SMS
   'channel_not_configured', // the brand has no account for this channel (an SMS account)
+  'combined', // said in the fuller email of the same moment ("shipped" within "ahead of schedule", the last "delivered" within "all delivered")
   'stale', // the news is days old (a backfill, a CSV of past shipments): telling the customer now would confuse
 ] as const;
 export type HeldReason = (typeof HELD_REASONS)[number];

@@ -14,7 +14,8 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { BrandRow } from '../db/schema.js';
 import { chooseLanguage, keepingLanguage } from '../hub/i18n/index.js';
-import { LOCALE_TEXT, type Language } from './templates/locales/index.js';
+import { LOCALE_TEXT, type Language, languageFor } from './templates/locales/index.js';
+import { smsHelpReply } from './templates/sms.js';
 import { fillText } from './templates/placeholders.js';
 import { classifySmsKeyword } from './policy/opt-out.js';
 import { parseTwilioForm, parseTwilioInboundSms, parseTwilioStatusCallback, verifyTwilioSignature } from './providers/twilio.js';
@@ -101,14 +102,26 @@ export function createNotificationWebhooks(deps: Deps) {
     if (fresh && keyword === 'opt_out') await recordOptOut(deps, brand.id, 'sms', sms.from, 'sms_keyword');
     if (fresh && keyword === 'opt_in') await recordOptIn(deps, brand.id, 'sms', sms.from, 'sms_keyword');
     if (fresh) await markProcessed(brand.id, 'twilio_inbound', sms.messageSid);
-    const look = settingsOf(brand).look ?? {};
-    const contact = [look.supportEmail, look.supportUrl].filter(Boolean).join(' or ');
-    const reply =
-      keyword === 'help'
-        ? `${brand.name}: order updates by text. Reply STOP to stop, START to resume.${contact ? ` Help: ${contact}` : ''}`
-        : undefined;
+    const reply = keyword === 'help' ? await helpReply(brand, sms.from) : undefined;
     return c.body(twiml(reply), 200, { 'content-type': 'text/xml' });
   });
+
+  /** In the language of the order behind the last text to this number, else the brand's default. */
+  const helpReply = async (brand: BrandRow, from: string): Promise<string> => {
+    const settings = settingsOf(brand);
+    const last = await deps.db
+      .selectFrom('messages')
+      .innerJoin('orders', 'orders.id', 'messages.order_id')
+      .select('orders.customer_locale')
+      .where('messages.brand_id', '=', brand.id)
+      .where('messages.recipient', '=', from)
+      .orderBy('messages.created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const language = languageFor(last?.customer_locale ?? settings.notifications?.defaultLocale);
+    const contacts = [settings.look?.supportEmail, settings.look?.supportUrl].filter((value): value is string => Boolean(value));
+    return smsHelpReply(language, brand.name, contacts);
+  };
 
   // The short link in texts: to the order's tracking page, signed now.
   hooks.get('/s/:code', async (c) => {

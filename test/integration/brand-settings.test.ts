@@ -3,7 +3,7 @@
 // read-modify-write (updateBrandSettings), so two saves at the same moment keep both keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateBrandSettings } from '../../src/brands/repo.js';
-import { createTestContext, type TestContext } from '../harness/harness.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -75,5 +75,52 @@ describe('PATCH /v1/brand/settings', () => {
       { field: 'templates.order_confirmed.body', problem: 'has braces that open or close no placeholder at “{{order.number} ships wi”: write {{name}}' },
       { field: 'templates.order_confirmed.body', problem: 'placeholders this message cannot fill: shipment.carrier' },
     ]);
+  });
+
+  it('keeps wording per language: a language’s own set replaces the one for all, whole, in previews and in what is sent', async () => {
+    const res = await t.request('PATCH', '/v1/brand/settings', {
+      templates: { order_confirmed: { subject: 'Thanks for order {{order.number}}', heading: 'We have it!' } },
+      templatesByLanguage: {
+        fr: { order_confirmed: { subject: 'Merci pour la commande {{order.number}}' } },
+        de: { order_confirmed: {} }, // German customers get Waybill's German, not the English above
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.templatesByLanguage.fr.order_confirmed).toEqual({ subject: 'Merci pour la commande {{order.number}}' });
+
+    const preview = async (locale: string) => (await t.request('GET', `/v1/notifications/preview?milestone=order_confirmed&locale=${locale}`)).json as { subject: string; html: string };
+    expect((await preview('en-GB')).subject).toMatch(/^Thanks for order /);
+    expect((await preview('fr-CA')).subject).toMatch(/^Merci pour la commande /);
+    // The French set has no heading: Waybill's French one, never the English "We have it!".
+    expect((await preview('fr')).html).not.toContain('We have it!');
+    expect((await preview('en')).html).toContain('We have it!');
+    expect((await preview('de')).subject).not.toMatch(/^Thanks/);
+    expect((await preview('es')).subject).toMatch(/^Thanks for order /); // no Spanish set: the wording for all
+
+    const subjects: Record<string, string> = {};
+    for (const locale of ['fr', 'en', 'de']) {
+      const order = await t.request('POST', '/v1/orders', orderBody({ placedAt: t.clock.now().toISOString(), customer: { email: `par-langue-${locale}@example.com`, locale } }));
+      expect(order.status).toBe(201);
+      await t.worker.drain();
+      const messages = (await t.request('GET', `/v1/orders/${order.json.id}/messages`)).json.data as Array<{ channel: string; state: string; subject: string }>;
+      const email = messages.find((m) => m.channel === 'email')!;
+      expect(email.state).toBe('sent');
+      subjects[locale] = email.subject;
+    }
+    expect(subjects.fr).toMatch(/^Merci pour la commande T-/);
+    expect(subjects.en).toMatch(/^Thanks for order T-/);
+    expect(subjects.de).not.toMatch(/^Thanks/);
+  });
+
+  it('checks every language’s wording like the wording for all, naming the language in the field; refuses a language Waybill does not write', async () => {
+    const leak = await t.request('PATCH', '/v1/brand/settings', { templatesByLanguage: { es: { order_confirmed: { body: 'Tu número: {{shipment.trackingNumber}}' } } } });
+    expect(leak.status).toBe(422);
+    expect(leak.json.error.details).toEqual([{ field: 'templatesByLanguage.es.order_confirmed.body', problem: 'placeholders this message cannot fill: shipment.trackingNumber' }]);
+    const italian = await t.request('PATCH', '/v1/brand/settings', { templatesByLanguage: { it: { shipped: { subject: 'Spedito' } } } });
+    expect(italian.status).toBe(422);
+    expect(italian.json.error.details).toEqual([{ field: 'templatesByLanguage', problem: 'names a language Waybill does not write: it (it writes en, es, fr, de)' }]);
+    const before = await storedSettings();
+    expect(before.templatesByLanguage).not.toHaveProperty('it');
+    expect(before.templatesByLanguage).not.toHaveProperty('es');
   });
 });

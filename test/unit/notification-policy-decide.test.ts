@@ -113,8 +113,8 @@ describe('status changes → milestones (outbound)', () => {
     expect(decide(change('in_transit', 'in_transit'))).toEqual([]);
   });
 
-  it('shipped early: a day or more before the ship-by date (email only)', () => {
-    const early = ['shipped email first → send', 'shipped sms first → send', 'shipped_early email first → send', 'shipped_early sms first → held not_for_sms'];
+  it('shipped early: a day or more before the ship-by date (email only; its email says "shipped" too)', () => {
+    const early = ['shipped email first → held combined', 'shipped sms first → send', 'shipped_early email first → send', 'shipped_early sms first → held not_for_sms'];
     const onTime = ['shipped email first → send', 'shipped sms first → send'];
     expect(summary(decide(change('pending', 'info_received', { shipBy: '2026-03-12' })))).toEqual(early);
     expect(summary(decide(change('pending', 'info_received', { shipBy: '2026-03-11' })))).toEqual(early);
@@ -124,6 +124,40 @@ describe('status changes → milestones (outbound)', () => {
     expect(summary(decide(change('pending', 'info_received', { shipBy: null })))).toEqual(onTime);
     // The ship-by day is read on the clock the event was written in: 23:30 in Los Angeles is still the 10th.
     expect(summary(decide(change('pending', 'info_received', { occurredAt: '2026-03-10T23:30:00-07:00', shipBy: '2026-03-11' })))).toEqual(early);
+  });
+
+  it('shipping with a window that ends before the promised one begins: "ahead of schedule" in place of the "shipped" email', () => {
+    const promised = { from: '2026-03-16T08:00:00-04:00', to: '2026-03-17T20:00:00-04:00' };
+    const shipping = (estimatedDelivery: { from: string; to: string }, extra: Partial<StatusChangedTrigger> = {}) =>
+      change('pending', 'info_received', { estimatedDelivery, promised, timeZone: 'America/New_York', ...extra });
+    const early = ['shipped email first → held combined', 'shipped sms first → send', 'shipped_early email first → send', 'shipped_early sms first → held not_for_sms'];
+    const onTime = ['shipped email first → send', 'shipped sms first → send'];
+    expect(summary(decide(shipping({ from: '2026-03-13T08:00:00-04:00', to: '2026-03-15T20:00:00-04:00' })))).toEqual(early);
+    // Ending on the promise's first day (on the destination's calendar) is on time, not early.
+    expect(summary(decide(shipping({ from: '2026-03-13T08:00:00-04:00', to: '2026-03-16T01:00:00Z' })))).toEqual(early); // 21:00 on the 15th in New York
+    expect(summary(decide(shipping({ from: '2026-03-13T08:00:00-04:00', to: '2026-03-16T05:00:00Z' })))).toEqual(onTime); // 01:00 on the 16th
+    // No promise, no zone, or a window that had already ended when the parcel shipped: no news.
+    expect(summary(decide(shipping({ from: '2026-03-13T08:00:00-04:00', to: '2026-03-15T20:00:00-04:00' }, { promised: null })))).toEqual(onTime);
+    expect(summary(decide(shipping({ from: '2026-03-13T08:00:00-04:00', to: '2026-03-15T20:00:00-04:00' }, { timeZone: undefined })))).toEqual(onTime);
+    expect(summary(decide(shipping({ from: '2026-03-08T08:00:00-04:00', to: '2026-03-09T20:00:00-04:00' })))).toEqual(onTime);
+    // Only at shipping: a window moving earlier later on is the estimate's own trigger.
+    expect(decide(change('info_received', 'in_transit', { estimatedDelivery: { from: '2026-03-13T08:00:00-04:00', to: '2026-03-15T20:00:00-04:00' }, promised, timeZone: 'America/New_York' }))).toEqual([]);
+  });
+
+  it('the fuller email goes alone only when it goes: switched off, already sent or opted out, the plain one is sent', () => {
+    const early = change('pending', 'info_received', { shipBy: '2026-03-12' });
+    const earlyOff = settings({ channels: { shipped_early: { email: false } } });
+    expect(summary(decide(early, { settings: earlyOff }))).toEqual(['shipped email first → send', 'shipped sms first → send', 'shipped_early email first → held milestone_off', 'shipped_early sms first → held not_for_sms']);
+    const told = new Set([`shp_1:shipped_early:first:email:${EMAIL}`]);
+    expect(summary(decide(early, { alreadySent: told }))[0]).toBe('shipped email first → send');
+    const last = change('out_for_delivery', 'delivered', { allOutboundDelivered: true, outboundShipmentCount: 2 });
+    const allOff = settings({ channels: { all_delivered: { email: false } } });
+    expect(summary(decide(last, { settings: allOff }))[0]).toBe('delivered email first → send');
+    // An unsubscribed customer gets neither: nothing is combined into a message that does not go.
+    expect(summary(decide(last, { recipient: recipient({ emailOptedOut: true }) })).filter((line) => line.includes('email'))).toEqual([
+      'delivered email first → held opted_out',
+      'all_delivered email first → held opted_out',
+    ]);
   });
 
   it('delayed: when the delayed flag turns on (a new episode, named by when it began)', () => {
@@ -174,7 +208,7 @@ describe('status changes → milestones (outbound)', () => {
   it('split shipments: all_delivered (for the order) when the last parcel arrives', () => {
     const last = decide(change('out_for_delivery', 'delivered', { allOutboundDelivered: true, outboundShipmentCount: 2 }));
     expect(summary(last)).toEqual([
-      'delivered email first → send',
+      'delivered email first → held combined', // "all delivered" says it: one email for the moment
       'delivered sms first → held milestone_off',
       'all_delivered email first → send',
       'all_delivered sms first → held not_for_sms',
@@ -481,6 +515,7 @@ describe('held reasons', () => {
     collect(decide(shipped, { smsSentForShipment: 4 }));
     collect(decide(shipped, { settings: settings({ writtenByPerson: ['shipped'] }) }));
     collect(decide({ kind: 'order_created', orderId: 'ord_1' }));
+    collect(decide(change('pending', 'info_received', { shipBy: '2026-03-12' })));
     expect([...seen].sort()).toEqual([...HELD_REASONS].sort());
   });
 });

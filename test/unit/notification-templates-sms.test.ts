@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, measureSms, renderMessage, toGsm7 } from '../../src/notifications/templates/index.js';
+import { LANGUAGES, measureSms, renderMessage, smsHelpReply, toGsm7 } from '../../src/notifications/templates/index.js';
 import { sampleInput } from '../../src/notifications/templates/preview.js';
 import { MILESTONES } from '../../src/notifications/types.js';
 
@@ -85,5 +85,25 @@ describe('milestone SMS', () => {
     expect((await renderMessage(input)).sms).toBe('Acme Goods - pedido #1042 enviado: https://trk.example/aB3dE');
     input.overrides = { sms: `${'Long words. '.repeat(15)}{{links.shortTrackingPage}}` };
     expect(measureSms((await renderMessage(input)).sms).segments).toBe(2);
+  });
+});
+
+describe('the answer to HELP', () => {
+  const contacts = ['help@acme.example', 'https://acme.example/help'];
+
+  it('is in the customer’s language, keeps the STOP and START keywords, and joins the contacts with that language’s “or”', () => {
+    expect(smsHelpReply('en', 'Acme', contacts)).toBe('Acme: order updates by text. Reply STOP to stop, START to resume. Help: help@acme.example or https://acme.example/help');
+    expect(smsHelpReply('es', 'Acme', contacts)).toBe('Acme: avisos de pedidos por SMS. Responde STOP para darte de baja, START para reanudar. Ayuda: help@acme.example o https://acme.example/help');
+    expect(smsHelpReply('fr', 'Acme', contacts)).toBe('Acme : suivi de vos commandes par SMS. Répondez STOP pour arreter, START pour reprendre. Aide : help@acme.example ou https://acme.example/help');
+    expect(smsHelpReply('de', 'Acme', contacts)).toBe('Acme: Bestellupdates per SMS. Antworten Sie STOP zum Beenden, START zum Fortsetzen. Hilfe: help@acme.example oder https://acme.example/help');
+  });
+
+  it('leaves out the help line when the brand gives no contact, and fits one GSM-7 segment with both', () => {
+    expect(smsHelpReply('fr', 'Acme', [])).toBe('Acme : suivi de vos commandes par SMS. Répondez STOP pour arreter, START pour reprendre.');
+    for (const language of LANGUAGES) {
+      const reply = smsHelpReply(language, 'Acme Goods', ['help@acme.example', 'https://acme.example/help']);
+      expect(reply).toMatch(/STOP[\s\S]*START/);
+      expect(measureSms(reply)).toMatchObject({ encoding: 'gsm7', segments: 1 });
+    }
   });
 });

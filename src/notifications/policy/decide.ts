@@ -46,6 +46,10 @@ export type StatusChangedTrigger = {
   outboundShipmentCount?: number;
   /** Which delivery attempt this change belongs to (1 = the first): the one under way or the one that failed. */
   attemptNumber?: number;
+  /** The window the order confirmation promised: a parcel shipping with a window that ends before it is "ahead of schedule". */
+  promised?: EstimateWindow | null;
+  /** The destination's zone, where the days of the windows are read. */
+  timeZone?: string;
 };
 
 /**
@@ -156,7 +160,24 @@ export const ESSENTIAL_EMAILS: readonly Milestone[] = ['order_confirmed', 'retur
 
 export function decideNotifications(input: DecideInput): NotificationDecision[] {
   const context = contextOf(input);
-  return plannedMessages(input.trigger).flatMap((planned) => CHANNELS.map((channel) => decideChannel(planned, channel, context)));
+  return combineSameMoment(plannedMessages(input.trigger).flatMap((planned) => CHANNELS.map((channel) => decideChannel(planned, channel, context))));
+}
+
+/**
+ * One moment, one email: the second milestone of each pair says all the first would (a parcel that
+ * ships ahead of schedule has shipped; the last parcel of a split order is delivered), so when both
+ * emails would go out together only the second does. Texts are not combined: neither second
+ * milestone goes by SMS.
+ */
+const SAID_ALSO_BY: Partial<Record<Milestone, Milestone>> = { shipped: 'shipped_early', delivered: 'all_delivered' };
+
+export function combineSameMoment(decisions: readonly NotificationDecision[]): NotificationDecision[] {
+  const emailsGoing = new Set(decisions.filter((d) => d.channel === 'email' && d.send).map((d) => d.milestone));
+  return decisions.map((decision) => {
+    const fuller = SAID_ALSO_BY[decision.milestone];
+    const said = decision.channel === 'email' && decision.send && fuller !== undefined && emailsGoing.has(fuller);
+    return said ? { ...decision, send: false, heldReason: 'combined' as const } : decision;
+  });
 }
 
 /** A message the trigger calls for, before channels and people are considered. */
@@ -223,7 +244,7 @@ function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
   // "Shipped" when the label exists (info_received), or at the first scan if there never was a label event.
   if (from.status === 'pending' && (to.status === 'info_received' || to.status === 'in_transit')) {
     planned.push(forShipment(shipmentId, 'shipped'));
-    if (shippedEarly(change.occurredAt, change.shipBy)) planned.push(forShipment(shipmentId, 'shipped_early'));
+    if (shippedEarly(change.occurredAt, change.shipBy) || shipsWithEarlyWindow(change)) planned.push(forShipment(shipmentId, 'shipped_early'));
   }
   const delay = delayOccurrence(change);
   if (delay) planned.push(forShipment(shipmentId, 'delayed', delay));
@@ -278,10 +299,28 @@ function estimateRevisionMessages(revision: EstimateRevisedTrigger): PlannedMess
     return day ? [forShipment(shipmentId, 'delayed', `until-${day}`)] : [];
   }
   // "Arriving early" shares the "ahead of schedule" message with "shipped early": one per parcel.
+  return endsBeforePromise(next, promised, timeZone) ? [forShipment(shipmentId, 'shipped_early')] : [];
+}
+
+/** The window's last day comes before the promised window's first, on the destination's calendar. */
+function endsBeforePromise(next: EstimateWindow, promised: EstimateWindow | null | undefined, timeZone: string): boolean {
   const lastDay = dayIn(timeZone, next.to);
   const promisedFirstDay = promised ? dayIn(timeZone, promised.from) : null;
-  if (lastDay && promisedFirstDay && lastDay < promisedFirstDay) return [forShipment(shipmentId, 'shipped_early')];
-  return [];
+  return lastDay !== null && promisedFirstDay !== null && lastDay < promisedFirstDay;
+}
+
+/**
+ * The parcel ships with a window (the carrier's, or ours at shipping) ending before the promised
+ * one: "ahead of schedule" is decided with "shipped", so the two can be one email. A window that
+ * had already ended when the parcel shipped is no estimate.
+ */
+function shipsWithEarlyWindow(change: StatusChangedTrigger): boolean {
+  const window = change.estimatedDelivery;
+  if (!window || !change.timeZone) return false;
+  const end = parseInstant(window.to);
+  const shipped = parseInstant(change.occurredAt);
+  if (end && shipped && end.getTime() < shipped.getTime()) return false;
+  return endsBeforePromise(window, change.promised, change.timeZone);
 }
 
 function dayIn(timeZone: string, iso: string): string | null {

@@ -5,5 +5,5 @@ export { FALLBACK_LANGUAGE, LANGUAGES, type Language, languageFor } from './loca
 export { PLACEHOLDERS, type Placeholder, placeholdersIn, validateTemplateOverride } from './placeholders.js';
 export { renderPreview, sampleInput } from './preview.js';
 export { renderMessage } from './render.js';
-export { measureSms, type SmsLength, toGsm7 } from './sms.js';
+export { measureSms, type SmsLength, smsHelpReply, toGsm7 } from './sms.js';
 export * from './types.js';

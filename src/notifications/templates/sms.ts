@@ -1,6 +1,9 @@
 // SMS text and its cost. One GSM-7 segment holds 160 characters; a single character outside
 // GSM-7 (an emoji, a "ó") switches the whole message to UCS-2, where a segment holds only 70.
 
+import { type Language, LOCALE_TEXT } from './locales/index.js';
+import { fillText } from './placeholders.js';
+
 const GSM7_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
   '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
@@ -71,4 +74,15 @@ export function shortestSms(candidates: string[]): string {
     return segments * 1000 + units;
   };
   return candidates.reduce((best, candidate) => (cost(candidate) < cost(best) ? candidate : best));
+}
+
+/**
+ * The answer to a customer's HELP text, in their language: who is writing, how to stop and
+ * resume, and where to get help ("support@brand.com or https://brand.com/help").
+ */
+export function smsHelpReply(language: Language, brandName: string, contacts: readonly string[]): string {
+  const words = LOCALE_TEXT[language].common;
+  const about = fillText(words.smsHelp, { 'brand.name': brandName });
+  const help = contacts.length ? ` ${words.smsHelpContact} ${new Intl.ListFormat(language, { type: 'disjunction' }).format(contacts)}` : '';
+  return toGsm7(about + help);
 }

@@ -31,6 +31,8 @@ export const de: LocaleText = {
     footerReason: 'Sie erhalten diese E-Mail zu Ihrer Bestellung {{order.number}} bei {{brand.name}}.',
     unsubscribe: 'Abmelden',
     smsFallback: '{{brand.name}}: Neuigkeiten zu Ihrer Bestellung {{order.number}}: {{links.shortTrackingPage}}',
+    smsHelp: '{{brand.name}}: Bestellupdates per SMS. Antworten Sie STOP zum Beenden, START zum Fortsetzen.',
+    smsHelpContact: 'Hilfe:',
   },
   unsubscribePage: {
     question: 'Updates von {{brand.name}} abbestellen?',
@@ -187,6 +189,7 @@ export const de: LocaleText = {
       body: 'Das letzte Paket Ihrer Bestellung {{order.number}} wurde zugestellt. Damit haben Sie alles, was Sie bestellt haben. Viel Freude damit!',
       button: 'Zustelldetails ansehen',
       sms: '{{brand.name}}: Alle Pakete Ihrer Bestellung {{order.number}} wurden zugestellt. {{links.shortTrackingPage}}',
+      next: 'Ein Paket fehlt? Sehen Sie an Ihrer Tür nach und fragen Sie Ihre Nachbarn. Melden Sie sich dann bei uns, wir helfen Ihnen weiter.',
     },
     personal_update: {
       subject: 'Eine Nachricht zu Ihrer Bestellung {{order.number}}',

@@ -32,6 +32,8 @@ export const en: LocaleText = {
     footerReason: 'You are receiving this email about your order {{order.number}} from {{brand.name}}.',
     unsubscribe: 'Unsubscribe',
     smsFallback: '{{brand.name}}: news about order {{order.number}}: {{links.shortTrackingPage}}',
+    smsHelp: '{{brand.name}}: order updates by text. Reply STOP to stop, START to resume.',
+    smsHelpContact: 'Help:',
   },
   unsubscribePage: {
     question: 'Unsubscribe from {{brand.name}} updates?',
@@ -188,6 +190,7 @@ export const en: LocaleText = {
       body: 'The last parcel of order {{order.number}} has been delivered, so everything you ordered is now with you. Enjoy!',
       button: 'See delivery details',
       sms: '{{brand.name}}: all parcels of order {{order.number}} have been delivered. Enjoy! {{links.shortTrackingPage}}',
+      next: 'Can’t find a parcel? Check around your door and with your neighbours, then contact us and we will help.',
     },
     personal_update: {
       subject: 'A message about your order {{order.number}}',

@@ -31,6 +31,8 @@ export const es: LocaleText = {
     footerReason: 'Recibes este correo por tu pedido {{order.number}} en {{brand.name}}.',
     unsubscribe: 'Darse de baja',
     smsFallback: '{{brand.name}}: novedades de tu pedido {{order.number}}: {{links.shortTrackingPage}}',
+    smsHelp: '{{brand.name}}: avisos de pedidos por SMS. Responde STOP para darte de baja, START para reanudar.',
+    smsHelpContact: 'Ayuda:',
   },
   unsubscribePage: {
     question: '¿Darte de baja de las novedades de {{brand.name}}?',
@@ -187,6 +189,7 @@ export const es: LocaleText = {
       body: 'El último paquete de tu pedido {{order.number}} ha sido entregado, así que ya tienes todo lo que pediste. ¡Que lo disfrutes!',
       button: 'Ver detalles de la entrega',
       sms: '{{brand.name}}: ya se entregaron todos los paquetes de tu pedido {{order.number}}. {{links.shortTrackingPage}}',
+      next: '¿No encuentras algún paquete? Revisa cerca de tu puerta y pregunta a tus vecinos. Si sigue sin aparecer, escríbenos y te ayudaremos.',
     },
     personal_update: {
       subject: 'Un mensaje sobre tu pedido {{order.number}}',

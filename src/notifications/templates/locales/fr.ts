@@ -31,6 +31,8 @@ export const fr: LocaleText = {
     footerReason: 'Vous recevez cet e-mail au sujet de votre commande {{order.number}} chez {{brand.name}}.',
     unsubscribe: 'Se désabonner',
     smsFallback: '{{brand.name}} : du nouveau pour votre commande {{order.number}} : {{links.shortTrackingPage}}',
+    smsHelp: '{{brand.name}} : suivi de vos commandes par SMS. Répondez STOP pour arrêter, START pour reprendre.',
+    smsHelpContact: 'Aide :',
   },
   unsubscribePage: {
     question: 'Se désabonner des actualités de {{brand.name}} ?',
@@ -187,6 +189,7 @@ export const fr: LocaleText = {
       body: 'Le dernier colis de votre commande {{order.number}} a été livré : vous avez maintenant tout ce que vous avez commandé. Bonne découverte !',
       button: 'Voir les détails de livraison',
       sms: '{{brand.name}} : tous les colis de votre commande {{order.number}} ont été livrés. {{links.shortTrackingPage}}',
+      next: 'Un colis manque à l’appel ? Regardez autour de votre porte et auprès de vos voisins, puis contactez-nous : nous vous aiderons.',
     },
     personal_update: {
       subject: 'Un message au sujet de votre commande {{order.number}}',

@@ -35,6 +35,10 @@ export const COMMON_KEYS = [
   'footerReason',
   'unsubscribe',
   'smsFallback',
+  /** The answer to a HELP text: who writes, and the keywords (STOP and START stay English: carriers act on them). */
+  'smsHelp',
+  /** Before the brand's support address and page in that answer. */
+  'smsHelpContact',
 ] as const;
 export type CommonKey = (typeof COMMON_KEYS)[number];
 
