@@ -9,8 +9,21 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const httpUrl = () =>
   z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, message: 'must be an absolute http(s) URL such as https://track.example.com' });
 
+/**
+ * A SQLite file path or a postgres:// URL. Any other scheme (mysql://, https://, file:) would
+ * otherwise be taken as a file name and quietly become a SQLite database in a folder named after it.
+ * A one-letter "scheme" is a Windows drive (C:\data\waybill.db).
+ */
+export const databaseLocation = () =>
+  z
+    .string()
+    .min(1)
+    .refine((value) => !/^[a-z][a-z0-9+.-]+:/i.test(value) || /^(postgres(ql)?:\/\/|sqlite:)/i.test(value), {
+      message: 'must be a SQLite file path such as ./data/waybill.db or a postgres:// URL (Waybill runs on no other database)',
+    });
+
 const envSchema = z.object({
-  DATABASE_URL: z.string().min(1).default('./data/waybill.db'),
+  DATABASE_URL: databaseLocation().default('./data/waybill.db'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: httpUrl().optional(),
@@ -92,10 +105,17 @@ export function presentValues(env: Record<string, string | undefined>): Record<s
   return present;
 }
 
+/** zod's words, except for a number that is not one ("expected number, received NaN"): say so with the value (numbers are never secrets). */
+function readableIssue(issue: z.core.$ZodIssue, value: string | undefined): string {
+  const notANumber = issue.code === 'invalid_type' && issue.expected === 'number' && value !== undefined;
+  return notANumber ? `must be a number, not "${value}"` : issue.message;
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(presentValues(env));
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    const given = presentValues(env);
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${readableIssue(issue, given[String(issue.path[0])])}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;

@@ -36,6 +36,9 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOU
 /** PostgreSQL's refusals at connection time: no such database, no such role, a wrong password, not allowed in. */
 const REFUSED_BY_POSTGRES = new Set(['3D000', '28000', '28P01']);
 
+/** The file or its folder cannot be made there: a folder in the way, a file where a folder should be, no rights. */
+const NOT_A_PLACE_FOR_A_FILE = new Set(['ENOTDIR', 'EEXIST', 'EISDIR', 'EACCES', 'EPERM', 'EROFS']);
+
 /** The first use of DATABASE_URL failed. The URL itself is never repeated: it may hold a password. */
 export function databaseFailureMessage(error: unknown): string | null {
   const code = codeOf(error);
@@ -46,7 +49,8 @@ export function databaseFailureMessage(error: unknown): string | null {
   }
   if (code && REFUSED_BY_POSTGRES.has(code)) return `cannot connect to DATABASE_URL: ${messageOf(error)}`;
   if (/connection timeout|timeout expired/i.test(messageOf(error))) return `cannot reach DATABASE_URL (no answer from the server: ${messageOf(error)})`;
-  if (code?.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'EACCES' || code === 'EROFS') return `cannot open DATABASE_URL (${code}: ${messageOf(error)})`;
+  if (code?.startsWith('SQLITE_CANTOPEN') || NOT_A_PLACE_FOR_A_FILE.has(code ?? '')) return `cannot open DATABASE_URL (${code}: ${messageOf(error)})`;
+  if (code === 'SQLITE_NOTADB') return `DATABASE_URL names a file that is not a SQLite database (${code}): point it at a new file or at a Waybill database`;
   return null;
 }
 

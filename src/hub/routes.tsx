@@ -118,7 +118,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
     const language = languageFor(c, theme, order.customer_locale);
     const shipments = await loadPageShipments(deps, order.id);
-    const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
+    const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme, now: deps.clock.now() });
     const base = `/t/${c.req.param('token')}`;
     const extras = await pageExtras(deps, { order, shipments, language });
     count(deps, order.brand_id, 'page_view');
@@ -137,7 +137,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const theme = cachedTheme({ id: order.brand_id, name: order.brand_name, settings: order.settings });
     const language = languageFor(c, theme, order.customer_locale);
     const shipments = await loadPageShipments(deps, order.id);
-    const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme });
+    const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme, now: deps.clock.now() });
     return c.json(publicJson(view, order), 200, { ...PAGE_HEADERS, 'access-control-allow-origin': '*' });
   });
 
@@ -209,7 +209,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
       }
       // Carrier events only: no order number, items, destination, returns or products.
       const zone = shipments[0]!.events.length ? zoneOfEvents(shipments[0]!.events) : 'UTC';
-      const parcels = shipments.map((s) => ({ ...shipmentView(s, { language, zone, index: 0, total: 1 }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
+      const parcels = shipments.map((s) => ({ ...shipmentView(s, { language, zone, index: 0, total: 1, now: deps.clock.now() }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
       await waitForFloor(started, floorMs);
       return answer(200, { parcels });
     }

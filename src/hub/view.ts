@@ -1,7 +1,8 @@
 // From stored rows to what a tracking page shows, in the customer's language: pure. The HTML page
 // and the public JSON are both drawn from this view, so neither can show more than the other.
 // Nothing personal goes in: no street, no name, no phone, no email.
-import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
+import { type ExceptionReason, isEnRoute, isTerminal, type ShipmentStatus } from '../shipments/vocabulary.js';
+import { windowEndMs } from '../lib/time.js';
 import { stageIndex } from '../web/status-text.js';
 import { carrierName, type Destination, destinationZone, formatDay, formatMoney, formatTime, formatWindow, placeText } from './format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT, reasonWords, statusWords } from './i18n/index.js';
@@ -52,7 +53,8 @@ export type OrderView = {
   map: MapView | null;
 };
 
-export function buildOrderView(input: { order: PageOrder; shipments: PageShipment[]; updates: PageUpdate[]; returns: PageReturn[]; language: HubLanguage; theme: CompiledTheme }): OrderView {
+/** `now` on Waybill's clock: a window already over is said to be late, as the "running late" email says. */
+export function buildOrderView(input: { order: PageOrder; shipments: PageShipment[]; updates: PageUpdate[]; returns: PageReturn[]; language: HubLanguage; theme: CompiledTheme; now: Date }): OrderView {
   const { order, language } = input;
   const text = HUB_TEXT[language];
   const destination = JSON.parse(order.destination) as Destination;
@@ -66,21 +68,31 @@ export function buildOrderView(input: { order: PageOrder; shipments: PageShipmen
     placed: fill(text.placedOn, { date: formatDay(order.placed_at, language, zone) }),
     goingTo: fill(text.goingTo, { place: placeText(destination) }),
     items,
-    orderExpected: outbound.length === 0 && order.estimated_from && order.estimated_to ? fill(text.expected, { window: formatWindow(order.estimated_from, order.estimated_to, language, zone) }) : null,
-    shipments: input.shipments.map((s) => shipmentView(s, { language, zone, index: outbound.indexOf(s), total: outbound.length })),
+    orderExpected:
+      outbound.length === 0 && order.estimated_from && order.estimated_to
+        ? fill(windowPassed(order.estimated_to, input.now) ? text.wasExpected : text.expected, { window: formatWindow(order.estimated_from, order.estimated_to, language, zone) })
+        : null,
+    shipments: input.shipments.map((s) => shipmentView(s, { language, zone, index: outbound.indexOf(s), total: outbound.length, now: input.now })),
     updates: input.updates.map((u) => ({ text: u.text, imageUrl: u.imageUrl && /^https?:\/\//i.test(u.imageUrl) ? u.imageUrl : null, when: formatTime(u.createdAt, language, zone) })),
     returns: input.returns.map((r) => returnView(r, input.shipments, language)),
     map: mapView(input.shipments, destination, text, input.theme),
   };
 }
 
-export function shipmentView(s: PageShipment, options: { language: HubLanguage; zone: string; index: number; total: number }): ShipmentView {
+/** The window has ended with the parcel not there yet (read as the "late" and "ahead of schedule" messages read it). */
+export function windowPassed(to: string, now: Date): boolean {
+  const end = windowEndMs(to);
+  return Number.isFinite(end) && end < now.getTime();
+}
+
+export function shipmentView(s: PageShipment, options: { language: HubLanguage; zone: string; index: number; total: number; now: Date }): ShipmentView {
   const { language, zone } = options;
   const text = HUB_TEXT[language];
   const statuses = statusWords(language);
   const status = s.status as ShipmentStatus;
   const reason = s.reason as ExceptionReason | null;
   const returning = s.direction === 'return';
+  const overdue = s.estimated_to !== null && isEnRoute(status) && windowPassed(s.estimated_to, options.now);
   return {
     id: s.id,
     direction: returning ? 'return' : 'outbound',
@@ -88,8 +100,9 @@ export function shipmentView(s: PageShipment, options: { language: HubLanguage; 
     status,
     statusText: statuses[status] ?? status,
     reasonText: reason ? fill(text.because, { reason: reasonWords(language)[reason] ?? reason }) : null,
-    late: s.delayed === 1 && !reason,
-    expected: s.estimated_from && s.estimated_to && status !== 'delivered' && status !== 'returned' ? fill(text.expected, { window: formatWindow(s.estimated_from, s.estimated_to, language, zone) }) : null,
+    // Late by the carrier's flag, or by a window that has ended with the parcel still on its way (Waybill's own watch emails it).
+    late: !reason && !isTerminal(status) && (s.delayed === 1 || overdue),
+    expected: s.estimated_from && s.estimated_to && !isTerminal(status) ? fill(overdue ? text.wasExpected : text.expected, { window: formatWindow(s.estimated_from, s.estimated_to, language, zone) }) : null,
     delivered: status === 'delivered' && s.status_changed_at ? fill(text.deliveredOn, { date: formatDay(deliveredAt(s) ?? s.status_changed_at, language, zone) }) : null,
     stage: stageIndex(status),
     carrier: carrierName(s.carrier),

@@ -114,3 +114,9 @@ export function wallClockOf(iso: string): { wall: Date; hasOffset: boolean } {
   const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
   return { wall: new Date(date.getTime() + minutes * 60_000), hasOffset: true };
 }
+
+/**
+ * When a delivery window's last moment has passed everywhere, in ms: an instant as given; a date
+ * alone ends with that day in the last time zone (UTC−12), so nobody is told "late" on its last day.
+ */
+export const windowEndMs = (to: string): number => (/^\d{4}-\d{2}-\d{2}$/.test(to) ? Date.parse(to) + 36 * 3_600_000 : Date.parse(to));

@@ -8,6 +8,7 @@ import { deliveryTimeZone, estimateDeliveryWindow } from '../estimates/index.js'
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
+import { windowEndMs } from '../lib/time.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { viewOfRow } from '../shipments/ingest.js';
 import type { ShipmentStatusView } from '../shipments/status.js';
@@ -251,12 +252,9 @@ export const STALE_AFTER_MS = 72 * 3_600_000;
  */
 export function isStale(trigger: NotificationTrigger, now: Date): boolean {
   if (trigger.kind === 'status_changed') return now.getTime() - Date.parse(trigger.occurredAt) > STALE_AFTER_MS;
-  if (trigger.kind === 'estimate_revised') return windowEnd(trigger.next.to) < now.getTime();
+  if (trigger.kind === 'estimate_revised') return windowEndMs(trigger.next.to) < now.getTime();
   return false;
 }
-
-/** When a window's last moment has passed everywhere: a date alone ends with that day in the last time zone (UTC−12). */
-const windowEnd = (to: string): number => (/^\d{4}-\d{2}-\d{2}$/.test(to) ? Date.parse(to) + 36 * 3_600_000 : Date.parse(to));
 
 /** What the message needs to say beyond the order itself. */
 function contextOf(trigger: NotificationTrigger): Record<string, unknown> {

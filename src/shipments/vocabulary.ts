@@ -18,6 +18,9 @@ export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly ShipmentStatus[] = ['delivered', 'returned', 'cancelled', 'expired'];
 export const isTerminal = (status: ShipmentStatus): boolean => TERMINAL_STATUSES.includes(status);
+/** Moving towards the customer: only these parcels can run late or stall (the watch's and the page's "late"). */
+export const EN_ROUTE_STATUSES: readonly ShipmentStatus[] = ['info_received', 'in_transit', 'out_for_delivery'];
+export const isEnRoute = (status: string): boolean => (EN_ROUTE_STATUSES as readonly string[]).includes(status);
 
 /** Why a parcel is in `exception` or `attempt_failed` (or why it is `delayed`). */
 export const EXCEPTION_REASONS = [

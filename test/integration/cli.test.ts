@@ -15,6 +15,8 @@ beforeAll(async () => {
 });
 afterAll(async () => database.drop());
 
+const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
+
 describe('the waybill command', () => {
   it('explains itself with --help, on every command', async () => {
     const main = await runCli(['--help']);
@@ -65,13 +67,12 @@ describe('the waybill command', () => {
     expect(shortSecret.stderr).toContain('SECRET_KEY: must be at least 32 characters long');
     const badPort = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PORT: 'eighty' });
     expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('PORT');
+    expect(badPort.stderr).toContain('PORT: must be a number, not "eighty"');
     const badUrl = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PUBLIC_URL: 'not a url' });
     expect(badUrl.stderr).toContain('PUBLIC_URL');
   });
 
   it('says in one line, naming the variable, why it cannot start: a port in use, an unknown host, an unreachable database', async () => {
-    const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
     const holder = net.createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as net.AddressInfo).port;
@@ -95,6 +96,31 @@ describe('the waybill command', () => {
       expect(res.stderr).toMatch(/^waybill: cannot reach DATABASE_URL \(ECONNREFUSED 127\.0\.0\.1:1\)$/m);
       expect(res.stderr).not.toContain('secret-password');
       noStackTrace(res.stderr);
+    }
+  });
+
+  it('refuses a DATABASE_URL that is no SQLite file and no postgres:// URL, and a file that is not a database, in one line, creating nothing', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-cli-db-'));
+    try {
+      const text = path.join(folder, 'notes.txt');
+      fs.writeFileSync(text, 'not a database\n'.repeat(400));
+      for (const url of ['mysql://x', `https://${folder}/db`, `file:${folder}/x.db`]) {
+        const res = await runCli(['migrate'], { DATABASE_URL: url });
+        expect(res.code, url).toBe(2);
+        expect(res.stderr).toContain('DATABASE_URL: must be a SQLite file path such as ./data/waybill.db or a postgres:// URL');
+      }
+      expect(fs.existsSync(path.join(ROOT, 'mysql:'))).toBe(false);
+      const notADatabase = await runCli(['serve'], { DATABASE_URL: text, SECRET_KEY: TEST_SECRET, PORT: '0', WORKER_CONCURRENCY: '0' });
+      expect(notADatabase.code).toBe(2);
+      expect(notADatabase.stderr).toMatch(/^waybill: DATABASE_URL names a file that is not a SQLite database \(SQLITE_NOTADB\)/m);
+      noStackTrace(notADatabase.stderr);
+      expect(fs.readFileSync(text, 'utf8')).toBe('not a database\n'.repeat(400)); // untouched
+      const underAFile = await runCli(['migrate'], { DATABASE_URL: path.join(text, 'x.db') });
+      expect(underAFile.code).toBe(2);
+      expect(underAFile.stderr).toMatch(/^waybill: cannot open DATABASE_URL \((EEXIST|ENOTDIR)/m);
+      noStackTrace(underAFile.stderr);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 

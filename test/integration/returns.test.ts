@@ -353,7 +353,7 @@ describe('the merchant’s returns API', () => {
       expect(pdf.headers.get('content-type')).toContain('text/html');
       const html = await pdf.text();
       expect(html).toContain('<html lang="de"');
-      expect(html).toContain('Das Etikett ist bereit, sobald deine Rücksendung freigegeben ist.');
+      expect(html).toContain('Das Etikett ist bereit, sobald Ihre Rücksendung freigegeben ist.');
     }
 
     const approved = await t.request('POST', `/v1/returns/${socks.id}/approve`);

@@ -201,17 +201,20 @@ const CASES: Case[] = [
   },
 ];
 
+/** Before every window of the cases: what the pages showed when they were written. */
+const NOW = new Date('2026-03-30T12:00:00Z');
+
 describe('the tracking page, byte for byte', () => {
   for (const c of CASES) {
     it(c.name, async () => {
       const brand = brandOf(c.theme);
       const theme = compileTheme(brand);
       const order = { ...c.order, settings: brand.settings };
-      const view = buildOrderView({ order, shipments: c.shipments, updates: updatesOf(order), returns: returnsOf(order), language: c.language, theme });
+      const view = buildOrderView({ order, shipments: c.shipments, updates: updatesOf(order), returns: returnsOf(order), language: c.language, theme, now: NOW });
       const html = renderOrderPage({ frame: { theme, language: c.language, title: `Order ${view.number} · ${theme.brandName}`, path: c.path }, view, base: '/t/tok', notice: c.notice, canReturn: c.canReturn, crossSells: c.crossSells });
       await expect(html).toMatchFileSnapshot(`__snapshots__/hub-page-${c.name}.html`);
       // A second rendering (caches warm) is the same page.
-      const again = buildOrderView({ order, shipments: c.shipments, updates: updatesOf(order), returns: returnsOf(order), language: c.language, theme });
+      const again = buildOrderView({ order, shipments: c.shipments, updates: updatesOf(order), returns: returnsOf(order), language: c.language, theme, now: NOW });
       expect(renderOrderPage({ frame: { theme, language: c.language, title: `Order ${again.number} · ${theme.brandName}`, path: c.path }, view: again, base: '/t/tok', notice: c.notice, canReturn: c.canReturn, crossSells: c.crossSells })).toBe(html);
     });
   }
@@ -219,7 +222,7 @@ describe('the tracking page, byte for byte', () => {
   it('the lookup page, with an error, the values typed, and parcels found by tracking number', async () => {
     const theme = compileTheme(brandOf(THEMES.full!));
     const text = HUB_TEXT.fr;
-    const parcels = busyShipments.slice(0, 2).map((s) => ({ ...shipmentView(s, { language: 'fr', zone: 'America/Chicago', index: 0, total: 1 }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
+    const parcels = busyShipments.slice(0, 2).map((s) => ({ ...shipmentView(s, { language: 'fr', zone: 'America/Chicago', index: 0, total: 1, now: NOW }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
     const found = renderLookupPage({ frame: { theme, language: 'fr', title: 'Suivi <x>', path: '/track/brand' }, text, action: '/track/brand', values: { order: '<1042>', contact: '', tracking: '"1Z"' }, parcels });
     await expect(found).toMatchFileSnapshot('__snapshots__/hub-lookup-found.html');
     const invalid = renderLookupPage({ frame: { theme: compileTheme(brandOf(THEMES.plain!, 'Waybill')), language: 'en', title: 'Link' }, text: HUB_TEXT.en, action: '', heading: HUB_TEXT.en.linkInvalid, intro: HUB_TEXT.en.linkHelp, forms: false });

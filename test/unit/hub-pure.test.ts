@@ -6,7 +6,7 @@ import { contactMatches, normalizeOrderNumber, orderNumberCandidates } from '../
 import { boundsOf, dateLineCut, FRAME, frameAround, framePoint, landPath, latLonPastCut, type LiveMap, liveMapAttribute, pastCut, project, tilesFor } from '../../src/hub/map.js';
 import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
-import { buildOrderView } from '../../src/hub/view.js';
+import { buildOrderView, shipmentView } from '../../src/hub/view.js';
 import { contrast, readableOnWhite, unknownTilePlaceholders } from '../../src/hub/theme.js';
 import { checkReturnRequest, type EligibilityInput, nextReturnState, orderTotal, refundProblem, returnableItems, ReturnPolicySchema, suggestedRefund, whyNothingCanBeReturned } from '../../src/returns/policy.js';
 
@@ -64,6 +64,37 @@ const parcel = (id: string, fields: Partial<PageShipment>): PageShipment => ({
 });
 const themed = (map: object | null) => ({ map }) as never;
 
+describe('late on the page, as in the messages', () => {
+  const at = (now: string, fields: Partial<PageShipment>) => shipmentView(parcel('a', fields), { language: 'en', zone: 'America/Chicago', index: 0, total: 1, now: new Date(now) });
+  const window = { estimated_from: '2026-03-10T13:00:00Z', estimated_to: '2026-03-11T01:00:00Z' };
+
+  it('a window that has ended with the parcel on its way is late, and the page says it was expected then', () => {
+    expect(at('2026-03-10T20:00:00Z', window)).toMatchObject({ late: false, expected: 'Expected Tue, Mar 10' });
+    expect(at('2026-03-11T02:00:00Z', window)).toMatchObject({ late: true, expected: 'Was expected Tue, Mar 10' });
+    expect(at('2026-03-09T00:00:00Z', { ...window, delayed: 1 })).toMatchObject({ late: true, expected: 'Expected Tue, Mar 10' }); // the carrier's own flag
+  });
+
+  it('never for a parcel that arrived, ended otherwise, or has a reason of its own to show', () => {
+    for (const status of ['delivered', 'returned', 'cancelled'] as const) expect(at('2026-03-20T00:00:00Z', { ...window, status })).toMatchObject({ late: false, expected: null });
+    // Waiting at a pickup point is there, not late.
+    expect(at('2026-03-20T00:00:00Z', { ...window, status: 'available_for_pickup' }).late).toBe(false);
+    expect(at('2026-03-20T00:00:00Z', { ...window, status: 'exception', reason: 'address_issue' }).late).toBe(false);
+  });
+
+  it('a window of days ends with its last day everywhere: not late on it', () => {
+    const days = { estimated_from: '2026-03-10', estimated_to: '2026-03-11' };
+    expect(at('2026-03-11T23:00:00Z', days).late).toBe(false);
+    expect(at('2026-03-12T13:00:00Z', days).late).toBe(true);
+  });
+
+  it('the order’s promise, before anything ships, once over, reads as what was expected', () => {
+    const order = { ...orderTo({ city: 'Austin', region: 'TX', country: 'US' }), ...window };
+    const view = (now: string) => buildOrderView({ order, shipments: [], updates: [], returns: [], language: 'en', theme: themed(null), now: new Date(now) });
+    expect(view('2026-03-10T00:00:00Z').orderExpected).toBe('Expected Tue, Mar 10');
+    expect(view('2026-03-12T00:00:00Z').orderExpected).toBe('Was expected Tue, Mar 10');
+  });
+});
+
 describe('the map', () => {
   it('frames every point inside the 2:1 picture, and clips country shapes to it', () => {
     const points = [
@@ -106,7 +137,7 @@ describe('the map', () => {
     const shipments = [
       parcel('a', { events: [scan('Los Angeles', 'US', '2026-03-02T00:00:00Z'), scan('Honolulu', 'US', '2026-03-03T00:00:00Z'), scan('Osaka', 'JP', '2026-03-04T00:00:00Z')] }),
     ];
-    const view = (map: object | null) => buildOrderView({ order: orderTo({ city: 'Tokyo', country: 'JP' }), shipments, updates: [], returns: [], language: 'en', theme: themed(map) }).map!;
+    const view = (map: object | null) => buildOrderView({ order: orderTo({ city: 'Tokyo', country: 'JP' }), shipments, updates: [], returns: [], language: 'en', theme: themed(map), now: new Date('2026-03-05T00:00:00Z') }).map!;
     const svg = view(null);
     const [losAngeles, honolulu, osaka] = svg.routes[0]!.stops;
     expect(osaka![0]).toBeLessThan(honolulu![0]); // west to east: Japan, Hawaii, California
@@ -171,7 +202,7 @@ describe('the interactive map’s data', () => {
       parcel('b', { status: 'delivered', events: [scan('Hamburg', 'DE', '2026-03-02T00:00:00Z')] }),
       parcel('r', { direction: 'return', events: [scan('Munich', 'DE', '2026-03-04T00:00:00Z')] }),
     ];
-    const view = (map: object | null) => buildOrderView({ order, shipments, updates: [], returns: [], language: 'fr', theme: themed(map) }).map!;
+    const view = (map: object | null) => buildOrderView({ order, shipments, updates: [], returns: [], language: 'fr', theme: themed(map), now: new Date('2026-03-05T00:00:00Z') }).map!;
 
     expect(view(null).live).toBeNull();
     const live = view({ tileUrl: 'https://t.example.com/{z}/{x}/{y}.png', attribution: '© T' })!.live!;

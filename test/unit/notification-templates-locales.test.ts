@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES, languageFor, PLACEHOLDERS, placeholdersIn, renderMessage } from '../../src/notifications/templates/index.js';
 import { LOCALE_TEXT } from '../../src/notifications/templates/locales/index.js';
 import { sampleInput } from '../../src/notifications/templates/preview.js';
+import { de as hubGerman } from '../../src/hub/i18n/de.js';
 
 /** Every string of a language file, by dotted key. */
 function flatten(value: unknown, prefix = ''): Map<string, string> {
@@ -33,6 +34,12 @@ describe('language files', () => {
       return JSON.stringify(placeholdersIn(strings.get(key) ?? '').sort()) !== JSON.stringify(expected);
     });
     expect(mismatches.map(([key]) => key)).toEqual([]);
+  });
+
+  it('German is formal (Sie) everywhere, messages and tracking page alike: one voice from the email to the page', () => {
+    const informal = /\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b/i;
+    const strings = [...flatten(LOCALE_TEXT.de), ...[...flatten(hubGerman)].map(([key, text]) => [`hub.${key}`, text] as const)];
+    expect(strings.filter(([, text]) => informal.test(text)).map(([key, text]) => `${key}: ${text}`)).toEqual([]);
   });
 
   it('name only placeholders we can fill', () => {

@@ -12,6 +12,7 @@ export const en: HubText = {
   yourParcel: 'Your parcel',
   returnParcel: 'Your return parcel',
   expected: 'Expected {window}',
+  wasExpected: 'Was expected {window}',
   deliveredOn: 'Delivered {date}',
   because: 'Reason: {reason}.',
   runningLate: 'Running late.',

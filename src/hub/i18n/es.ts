@@ -12,6 +12,7 @@ export const es: HubText = {
   yourParcel: 'Tu paquete',
   returnParcel: 'Tu paquete de devolución',
   expected: 'Entrega prevista: {window}',
+  wasExpected: 'Se esperaba: {window}',
   deliveredOn: 'Entregado el {date}',
   because: 'Motivo: {reason}.',
   runningLate: 'Va con retraso.',

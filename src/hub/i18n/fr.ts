@@ -12,6 +12,7 @@ export const fr: HubText = {
   yourParcel: 'Votre colis',
   returnParcel: 'Votre colis de retour',
   expected: 'Livraison prévue : {window}',
+  wasExpected: 'Livraison prévue à l’origine : {window}',
   deliveredOn: 'Livré le {date}',
   because: 'Motif : {reason}.',
   runningLate: 'En retard.',

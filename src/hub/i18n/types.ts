@@ -32,6 +32,8 @@ export type HubText = {
   yourParcel: string;
   returnParcel: string;
   expected: string; // {window}
+  /** The window has ended and the parcel is still on its way (shown with runningLate). */
+  wasExpected: string; // {window}
   deliveredOn: string; // {date}
   because: string; // {reason}
   runningLate: string;

@@ -4,6 +4,7 @@
 // notification policy and what to remember, so the same delay or the same day is acted on once.
 import { wallClockIn } from '../../estimates/civil-date.js';
 import type { EstimateAlertTrigger, EstimateWindow, TransitDigestTrigger } from '../policy/decide.js';
+import { isEnRoute } from '../../shipments/vocabulary.js';
 
 export type WatchMemory = {
   /** The last scan whose silence was already announced (by us, or by the carrier's own delay). */
@@ -42,8 +43,6 @@ export type WatchOutcome = {
   remember: Partial<WatchMemory>;
 };
 
-/** A parcel still moving towards the customer: only these can run late or stall. */
-const EN_ROUTE = new Set(['info_received', 'in_transit', 'out_for_delivery']);
 /** A silence that began before we started tracking is history being loaded, not a stall. */
 const TRACKED_SINCE_SLACK_MS = 24 * 3_600_000;
 /** A digest tells of scans since the last one: a scan older than this was the last evening's news. */
@@ -52,7 +51,7 @@ const DIGEST_NEWS_MS = 36 * 3_600_000;
 export function watchShipment(shipment: WatchedShipment, rules: WatchRules, now: Date): WatchOutcome {
   const triggers: WatchOutcome['triggers'] = [];
   const remember: Partial<WatchMemory> = {};
-  if (!EN_ROUTE.has(shipment.status)) return { triggers, remember };
+  if (!isEnRoute(shipment.status)) return { triggers, remember };
   const { memory, lastEventAt } = shipment;
 
   const windowEnd = shipment.window?.to ?? null;

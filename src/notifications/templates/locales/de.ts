@@ -37,12 +37,12 @@ export const de: LocaleText = {
   unsubscribePage: {
     question: 'Updates von {{brand.name}} abbestellen?',
     stopsTo: 'Wir senden keine optionalen E-Mails mehr an',
-    stillArrive: 'Belege und Rücksendeetiketten erhältst du weiterhin.',
+    stillArrive: 'Belege und Rücksendeetiketten erhalten Sie weiterhin.',
     button: 'Abbestellen',
-    doneTitle: 'Du hast dich abgemeldet',
-    doneText: '{{brand.name}} schickt dir keine optionalen E-Mails mehr.',
+    doneTitle: 'Sie haben sich abgemeldet',
+    doneText: '{{brand.name}} schickt Ihnen keine optionalen E-Mails mehr.',
     invalidTitle: 'Dieser Link ist ungültig',
-    invalidText: 'Bitte nutze den Link aus deiner neuesten Nachricht.',
+    invalidText: 'Bitte nutzen Sie den Link aus Ihrer neuesten Nachricht.',
   },
   milestones: {
     order_confirmed: {
