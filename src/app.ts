@@ -10,7 +10,7 @@ import { renderApiReference } from './api/reference-page.js';
 import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
-import { renderDemoMessages } from './demo/messages-page.js';
+import { loadDemoMessages, parseMessagesQuery, renderDemoMessages } from './demo/messages-page.js';
 import { serveDemoLabel } from './demo/labels.js';
 import { DEMO_BRAND_ID } from './demo/demo.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
@@ -98,7 +98,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.route('/', createNotificationWebhooks(deps));
   app.route('/', createInboundWebhooks(deps));
   // Only the demo shows captured messages: they hold customers' addresses.
-  if (options.demoPages) app.get('/demo/messages', (c) => c.html(renderDemoMessages(deps)));
+  if (options.demoPages) app.get('/demo/messages', async (c) => c.html(renderDemoMessages(await loadDemoMessages(deps, DEMO_BRAND_ID, parseMessagesQuery(c.req.query())))));
   if (options.demoPages) app.get('/demo/labels/:file', (c) => serveDemoLabel(deps, DEMO_BRAND_ID, c));
   app.route('/', createPublicPages(deps, { startPage: options.startPage }));
   // The three busiest routes are answered before Hono routes the request (api/hot-routes.ts);

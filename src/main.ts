@@ -39,10 +39,12 @@ Applies every pending migration to DATABASE_URL and prints what it applied.`,
   demo: `Usage: waybill demo
 
 Starts Waybill with a demo brand on its own database (DEMO_DATABASE_URL, default ./data/demo.db:
-a SQLite file is deleted and recreated at each start; a postgres:// URL is kept, and only the demo
-brand and everything of it are replaced), a simulated carrier on a clock running DEMO_SPEED times
-faster than real time (default 1440: one simulated day a minute), and new orders arriving every
-few seconds. Prints the URLs to open. Generates and keeps a SECRET_KEY in ./data/ if none is set.`,
+a SQLite file is deleted and recreated at each start, once PORT is known to be free; a postgres://
+URL is kept, and only the demo brand and everything of it are replaced), a simulated carrier on a
+clock running DEMO_SPEED times faster than real time (default 1440: one simulated day a minute),
+and a new order every DEMO_ORDER_EVERY_SECONDS (default 15), up to DEMO_MAX_ORDERS (default 120):
+the newest is being packed, and ships when the next one arrives. Prints the URLs to open.
+Generates and keeps a SECRET_KEY in ./data/ if none is set.`,
   detect: `Usage: waybill detect [--json] NUMBER...
 
 Recognises each tracking number (every courier and format of tracking_number_data v2.0.0) and
@@ -144,7 +146,7 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
       return serve(config, { withHttp: false });
     case 'demo': {
       const { runDemo } = await import('./demo/demo.js');
-      return runDemo(process.env, startServer);
+      return runDemo(process.env, startServer, listen);
     }
   }
   return undefined;
@@ -300,14 +302,42 @@ const workerLoopsOf = (config: Config, options: { withHttp: boolean }) => (optio
 
 export type RunningServer = { deps: Deps; worker: Worker | null; url: string; stop(): Promise<void> };
 
-/** Builds deps, migrates, starts the worker and (optionally) HTTP. Shared by serve and demo. */
+/** What the HTTP server calls per request: the app's fetch (the env carries the socket, for the client's address). */
+type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** HOST:PORT, bound: requests get a 503 until the app is attached. */
+export type Listener = { attach(fetch: Fetch): void; close(): Promise<void> };
+
+/**
+ * Binds HOST:PORT, or fails with its one-line reason (a StartupError). Binding comes apart from
+ * the app so that the demo can claim its port before it touches its database.
+ */
+export async function listen(config: Config): Promise<Listener> {
+  const { serve: serveHttp } = await import('@hono/node-server');
+  let app: Fetch | null = null;
+  const starting = () => new Response('Waybill is starting', { status: 503, headers: { 'retry-after': '1' } });
+  let server!: import('node:http').Server;
+  const listening = new Promise<void>((resolve, reject) => {
+    server = serveHttp({ fetch: (request, env) => (app ? app(request, env) : starting()), port: config.port, hostname: config.host }, () => resolve()) as import('node:http').Server;
+    server.once('error', reject);
+  });
+  await whileStarting(() => listening, (error) => listenFailureMessage(error, config));
+  return {
+    attach: (fetch) => void (app = fetch),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Builds deps, migrates, starts the worker and (optionally) HTTP. Shared by serve and demo.
+ * A `listener` passed in (already bound) serves the app; if starting fails, closing it is the caller's.
+ */
 export async function startServer(
   config: Config,
   secretKey: string,
-  options: { withHttp: boolean; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number; renewLeasesEveryMs?: number },
+  options: { withHttp: boolean; listener?: Listener; depsOverrides?: DepsOverrides; startPage?: StartPage; demoPages?: boolean; leaseMs?: number; renewLeasesEveryMs?: number },
 ): Promise<RunningServer> {
-  const [{ serve: serveHttp }, { createApp }, { createDeps }, { migrateToLatest }, { jobHandlers }, { createWorker }] = await Promise.all([
-    import('@hono/node-server'),
+  const [{ createApp }, { createDeps }, { migrateToLatest }, { jobHandlers }, { createWorker }] = await Promise.all([
     import('./app.js'),
     import('./deps.js'),
     import('./db/migrate.js'),
@@ -332,24 +362,22 @@ export async function startServer(
     deps.notifyJobsEnqueued = () => worker.nudge();
     worker.start();
   }
-  let server: import('node:http').Server | null = null;
+  let listener: Listener | null = null;
   if (options.withHttp) {
-    const app = createApp(deps, { startPage: options.startPage, demoPages: options.demoPages });
-    const listening = new Promise<void>((resolve, reject) => {
-      server = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve()) as import('node:http').Server;
-      server.once('error', reject);
-    });
-    await whileStarting(
-      () => listening,
-      (error) => listenFailureMessage(error, config),
-      async () => {
-        await worker?.stop();
-        await deps.close();
-      },
-    );
+    listener =
+      options.listener ??
+      (await whileStarting(
+        () => listen(config),
+        () => null, // listen's own StartupError passes through as it is
+        async () => {
+          await worker?.stop();
+          await deps.close();
+        },
+      ));
+    listener.attach(createApp(deps, { startPage: options.startPage, demoPages: options.demoPages }).fetch);
   }
   const stop = async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await listener?.close();
     await worker?.stop();
     await deps.close();
   };

@@ -1,24 +1,21 @@
 // `waybill demo`: a demo brand whose parcels move live through every stage. It runs on its own
 // database (a SQLite file recreated at each start; on PostgreSQL only the demo brand is replaced) and on a clock DEMO_SPEED times faster than real time,
-// so a journey of a few days plays out in a few minutes. New orders keep arriving.
+// so a journey of a few days plays out in a few minutes. New orders keep arriving (orders.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createBrand } from '../brands/repo.js';
-import { ConfigError, loadConfig, presentValues } from '../config.js';
+import { type Config, ConfigError, loadConfig, presentValues } from '../config.js';
 import { acceleratedClock, systemClock } from '../lib/clock.js';
-import { createOrder } from '../orders/service.js';
-import { createShipment } from '../shipments/service.js';
 import { SIMULATED_SCAN_JOB } from '../carriers/simulated/runtime.js';
 import { ensureWatchSchedule, holdWatch } from '../notifications/watch/index.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { Deps } from '../deps.js';
-import type { BrandRow, OrderRow } from '../db/schema.js';
-import type { Scenario } from '../carriers/simulated/journey.js';
-import { startDemoUpsFeed } from './ups-feed.js';
-import type { RunningServer, startServer as StartServer } from '../main.js';
-import { DEMO_CUSTOMERS, DEMO_ITEMS, DEMO_SCENARIOS } from './data.js';
+import type { BrandRow } from '../db/schema.js';
+import { type DemoUpsFeed, startDemoUpsFeed } from './ups-feed.js';
+import type { listen as Listen, Listener, RunningServer, startServer as StartServer } from '../main.js';
+import { seedDemoOrders, startDemoArrivals } from './orders.js';
 import { renderDemoStartPage } from './start-page.js';
 import { setUpDemoShipping } from './labels.js';
 import { DEMO_SLUG, seedDemoHub, startDemoReturn } from './hub.js';
@@ -32,58 +29,73 @@ const DemoEnv = z.object({
 
 export const DEMO_BRAND_ID = 'brd_demo0000000000000000000000';
 
-export async function runDemo(env: Record<string, string | undefined>, startServer: typeof StartServer): Promise<number | undefined> {
+export async function runDemo(env: Record<string, string | undefined>, startServer: typeof StartServer, listen: typeof Listen): Promise<number | undefined> {
   const parsed = DemoEnv.safeParse(presentValues(env));
   if (!parsed.success) throw new ConfigError(`Invalid demo configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   const demo = parsed.data;
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
-  if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
-  // The generated key lives beside a SQLite demo database, or in ./data when the demo runs on PostgreSQL.
-  const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(demo.DEMO_DATABASE_URL)) : path.resolve('data');
-  const secretKey = config.secretKey ?? demoSecret(secretFolder);
+  // The port first: a second demo on a port already in use stops here, before it deletes the
+  // database the running one works on.
+  const listener = await listen(config);
+  const { stopOnSignals } = await import('../main.js');
+  stopOnSignals(await startDemo(config, demo, listener, startServer));
+  return undefined;
+}
 
-  const clock = acceleratedClock(demo.DEMO_SPEED);
-  let brand: BrandRow | undefined;
-  let apiKey = '';
-  const running: RunningServer = await startServer(config, secretKey, {
-    withHttp: true,
-    // Messages are captured and shown at /demo/messages instead of being sent.
-    depsOverrides: { clock, wallClock: systemClock, captureMessages: true },
-    demoPages: true,
-    // A job lease is counted on the demo clock, so it must stretch with it.
-    leaseMs: 60_000 * demo.DEMO_SPEED,
-    // …while its renewals run on real time: a third of the lease's real minute.
-    renewLeasesEveryMs: 20_000,
-    startPage: (deps) => renderDemoStartPage(deps, brand, apiKey),
-  });
-  const { deps } = running;
-  if (config.dialect === 'postgres') await removeDemoBrand(deps);
-  ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
-  brand = await setUpDemoShipping(deps, brand);
-  brand = await seedDemoHub(deps, brand);
-  // The seeded orders replay days of scans first: Waybill's own watch (late, stalled, digests) waits for that.
-  await holdWatch(deps);
-  // Some parcels go with an emulated UPS that pushes their scans (Track Alert) to this server.
-  const ups = await startDemoUpsFeed(deps, brand, `http://127.0.0.1:${config.port}`);
-  const ship = (order: OrderRow, labelAt: Date, scenario: Scenario, sequence: number) =>
-    sequence % 4 === 2 && scenario !== 'customs_hold' ? ups.ship(order, labelAt, scenario) : undefined;
-  await seedDemoOrders(deps, brand, ship);
-  const stopReturn = startDemoReturn(deps, brand);
-  deps.notifyJobsEnqueued();
-  void watchAfterReplay(deps);
+/** Starts the demo on its bound port. A failure closes what it opened, the listener included, before it is thrown. */
+async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener: Listener, startServer: typeof StartServer): Promise<RunningServer> {
+  let running: RunningServer | undefined;
+  let ups: DemoUpsFeed | undefined;
+  try {
+    if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
+    // The generated key lives beside a SQLite demo database, or in ./data when the demo runs on PostgreSQL.
+    const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(demo.DEMO_DATABASE_URL)) : path.resolve('data');
+    const secretKey = config.secretKey ?? demoSecret(secretFolder);
 
-  let created = 0;
-  const timer = setInterval(() => {
-    if (!brand || created >= demo.DEMO_MAX_ORDERS) return;
-    created += 1;
-    addDemoOrder(deps, brand, 1000 + created, 0, ship).catch((error) => deps.log.warn({ err: error }, 'demo order failed'));
-  }, demo.DEMO_ORDER_EVERY_SECONDS * 1000);
-  timer.unref();
+    const clock = acceleratedClock(demo.DEMO_SPEED);
+    let brand: BrandRow | undefined;
+    let apiKey = '';
+    running = await startServer(config, secretKey, {
+      withHttp: true,
+      listener,
+      // Messages are captured and shown at /demo/messages instead of being sent.
+      depsOverrides: { clock, wallClock: systemClock, captureMessages: true },
+      demoPages: true,
+      // A job lease is counted on the demo clock, so it must stretch with it.
+      leaseMs: 60_000 * demo.DEMO_SPEED,
+      // …while its renewals run on real time: a third of the lease's real minute.
+      renewLeasesEveryMs: 20_000,
+      startPage: (deps) => renderDemoStartPage(deps, brand, apiKey),
+    });
+    const { deps } = running;
+    if (config.dialect === 'postgres') await removeDemoBrand(deps);
+    ({ brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Northwind Outfitters', id: DEMO_BRAND_ID }));
+    brand = await setUpDemoShipping(deps, brand);
+    brand = await seedDemoHub(deps, brand);
+    // The seeded orders replay days of scans first: Waybill's own watch (late, stalled, digests) waits for that.
+    await holdWatch(deps);
+    // Some parcels go with an emulated UPS that pushes their scans (Track Alert) to this server.
+    ups = await startDemoUpsFeed(deps, brand, `http://127.0.0.1:${config.port}`);
+    const packing = await seedDemoOrders(deps, brand, ups.ship);
+    const stopReturn = startDemoReturn(deps, brand);
+    deps.notifyJobsEnqueued();
+    void watchAfterReplay(deps);
+    const stopArrivals = startDemoArrivals(deps, brand, packing, { everyMs: demo.DEMO_ORDER_EVERY_SECONDS * 1000, maxOrders: demo.DEMO_MAX_ORDERS, ups: ups.ship });
+    printDemoUrls(config, demo.DEMO_SPEED, apiKey);
+    const [server, feed] = [running, ups];
+    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await feed.close(); await server.stop(); } };
+  } catch (error) {
+    await ups?.close().catch(() => {});
+    await (running ? running.stop() : listener.close()).catch(() => {});
+    throw error;
+  }
+}
 
+function printDemoUrls(config: Config, speed: number, apiKey: string): void {
   process.stdout.write(
     [
       '',
-      `Waybill demo is running (a simulated day passes every ${Math.round((86_400 / demo.DEMO_SPEED) * 10) / 10} s).`,
+      `Waybill demo is running (a simulated day passes every ${Math.round((86_400 / speed) * 10) / 10} s).`,
       `  Start page:     ${config.publicUrl}/`,
       `  Track an order: ${config.publicUrl}/track/${DEMO_SLUG} (order number + email or postal code)`,
       `  Messages:       ${config.publicUrl}/demo/messages (every email and SMS the customers got)`,
@@ -95,9 +107,6 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
       '',
     ].join('\n'),
   );
-  const { stopOnSignals } = await import('../main.js');
-  stopOnSignals({ ...running, stop: async () => { clearInterval(timer); stopReturn(); await ups.close(); await running.stop(); } });
-  return undefined;
 }
 
 /** Starts the watch once no scan of the seeded history is still waiting to be ingested (or after a minute regardless). */
@@ -154,35 +163,3 @@ function demoSecret(folder: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-/** Ships an order with another carrier than the simulated one, or says no (undefined). */
-type Shipper = (order: OrderRow, labelAt: Date, scenario: Scenario, sequence: number) => Promise<void> | undefined;
-
-/** Orders placed over the last simulated week, so every stage is on screen from the start. */
-async function seedDemoOrders(deps: Deps, brand: BrandRow, ship: Shipper): Promise<void> {
-  const hoursAgo = [0, 2, 6, 14, 22, 30, 40, 52, 64, 78, 96, 120, 150, 190];
-  for (const [i, hours] of hoursAgo.entries()) await addDemoOrder(deps, brand, i + 1, hours, ship);
-}
-
-async function addDemoOrder(deps: Deps, brand: BrandRow, sequence: number, hoursAgo: number, ship: Shipper): Promise<void> {
-  const customer = DEMO_CUSTOMERS[sequence % DEMO_CUSTOMERS.length]!;
-  const placedAt = new Date(deps.clock.now().getTime() - hoursAgo * 3_600_000);
-  const items = [DEMO_ITEMS[sequence % DEMO_ITEMS.length]!, ...(sequence % 3 === 0 ? [DEMO_ITEMS[(sequence + 2) % DEMO_ITEMS.length]!] : [])];
-  const { order } = await createOrder(deps, brand, {
-    number: `NW-${String(10000 + sequence)}`,
-    // Every demo customer agreed to texts, so the SMS side of the story shows too.
-    customer: { email: customer.email, name: customer.name, locale: customer.locale, phone: customer.phone, smsConsent: true },
-    destination: customer.destination,
-    items,
-    placedAt: placedAt.toISOString(),
-  });
-  // The newest order is still being packed: no label yet, so no tracking number.
-  if (hoursAgo === 0 && sequence === 1) return;
-  const labelClock = { ...deps, clock: { now: () => new Date(placedAt.getTime() + 3_600_000) } };
-  // Customs holds happen only abroad; the customer in Canada gets one.
-  const scenario = customer.destination.country === 'US' ? DEMO_SCENARIOS[sequence % DEMO_SCENARIOS.length] : 'customs_hold';
-  const shipped = ship(order, labelClock.clock.now(), scenario, sequence);
-  if (shipped) return shipped;
-  // No carrier named: the brand's routing rule or its default (the simulated carrier) chooses, and
-  // the label (a real 4×6 PDF) is stored with the shipment.
-  await createShipment(labelClock, brand, order.id, { label: true, direction: 'outbound', scenario });
-}

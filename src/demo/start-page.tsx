@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The demo's start page: every demo order grouped by where its parcel is now, each linking to
-// its tracking page. It refreshes itself every few seconds, so parcels visibly move.
+// its tracking page and its messages (and its label, when the demo bought one). It refreshes
+// itself every few seconds, so parcels visibly move.
 import type { Deps } from '../deps.js';
 import type { BrandRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { trackingPageUrl } from '../orders/service.js';
@@ -9,6 +10,7 @@ import { Layout } from '../web/pages.js';
 import { STATUS_TEXT } from '../web/status-text.js';
 import { demoLabelPath } from './labels.js';
 import { DEMO_SLUG } from './hub.js';
+import { messagesHref } from './messages-page.js';
 
 export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefined, apiKey: string): Promise<string> {
   if (!brand) return '<!doctype html><title>Waybill demo</title><p>The demo is starting…</p>';
@@ -36,8 +38,10 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
           <h1>Parcels on the move</h1>
           <p>
             Demo time: <strong>{new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(now)} UTC</strong>. A
-            simulated carrier moves each parcel through its journey; this page refreshes every 5 seconds. Open any order to see the page its
-            customer sees, or its label: a 4×6 PDF whose barcode scans to the tracking number.
+            simulated carrier moves each parcel through its journey; this page refreshes every 5 seconds. The newest order is still being packed: it ships
+            when the next one comes in. Open any order to see the page its customer sees, or the <a href="/demo/messages">emails and texts</a> its customer
+            got. A parcel whose label the demo bought links it too: a 4×6 PDF whose barcode scans to the tracking number (UPS parcels come with a tracking
+            number only).
           </p>
           <p>
             Customers without their link find their order at the brand’s <a href={`/track/${DEMO_SLUG}`}>“track my order” page</a> with the order number and their
@@ -85,6 +89,7 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
                         <td>{JSON.parse(o.destination).city}</td>
                         <td class="muted">{shipment ? `${shipment.carrier === 'simulated' ? '' : `${shipment.carrier.toUpperCase()} `}${shipment.tracking_number}${shipment.delayed ? ' · late' : ''}` : 'no label yet'}</td>
                         <td>{shipment && labelled.has(shipment.id) ? <a href={demoLabelPath(shipment.id)}>label (PDF)</a> : ''}</td>
+                        <td><a href={messagesHref({ order: o.number, page: 1 })}>messages</a></td>
                       </tr>
                     );
                   })}
