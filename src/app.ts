@@ -6,6 +6,7 @@ import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
 import { requestIdOf, toAppError } from './api/answers.js';
 import { withHotRoutes } from './api/hot-routes.js';
+import { withMiddlewareDescribed } from './api/openapi-document.js';
 import { renderApiReference } from './api/reference-page.js';
 import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
@@ -91,7 +92,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.use('/v1/*', limitBodySize(deps.config.maxBodyBytes));
   app.route('/v1', api);
 
-  const openApiDocument = () => api.getOpenAPI31Document(OPENAPI_INFO);
+  const openApiDocument = () => withMiddlewareDescribed(api.getOpenAPI31Document(OPENAPI_INFO));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
 
