@@ -1,5 +1,6 @@
-// /openapi.json describes what the /v1 middleware does, not only what each route's handler
-// answers: the 413 and 415 every body can get and the Idempotency-Key every POST takes.
+// /openapi.json and /docs describe what the /v1 middleware does, not only what each route's handler
+// answers: the 413 and 415 every body can get and the Idempotency-Key every POST takes; /docs links
+// the schemas it names and shows code spans as code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -56,5 +57,22 @@ describe('/openapi.json', () => {
       expect(header, name).toMatchObject({ required: false, schema: { type: 'string' } });
       expect(header!.description, name).toMatch(/24 hours.*Idempotent-Replayed: true.*422 `idempotency_key_reused`/);
     }
+  });
+});
+
+describe('/docs', () => {
+  it('links each schema it names to that schema’s section', async () => {
+    const html = await (await t.app.request('/docs')).text();
+    expect(html).toContain('<code><a href="#schema-CreateOrder">CreateOrder</a></code>');
+    const linked = new Set([...html.matchAll(/href="#schema-([^"]+)"/g)].map((m) => m[1]!));
+    const sections = new Set([...html.matchAll(/<section id="schema-([^"]+)"/g)].map((m) => m[1]!));
+    expect(linked.size).toBeGreaterThan(10);
+    expect([...linked].filter((name) => !sections.has(name))).toEqual([]);
+  });
+
+  it('shows the description’s code spans as code, with no backtick left', async () => {
+    const html = await (await t.app.request('/docs')).text();
+    expect(html).toContain('POSTs honour <code>Idempotency-Key</code>');
+    expect([...html.matchAll(/.{0,40}`.{0,40}/g)].map((m) => m[0])).toEqual([]);
   });
 });
