@@ -1,6 +1,6 @@
 // /openapi.json and /docs describe what the /v1 middleware does, not only what each route's handler
 // answers: the 413 and 415 every body can get and the Idempotency-Key every POST takes; /docs links
-// the schemas it names and shows code spans as code.
+// the schemas it names and shows code spans as code. Also /docs/, and the favicon browsers ask for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -74,5 +74,20 @@ describe('/docs', () => {
     const html = await (await t.app.request('/docs')).text();
     expect(html).toContain('POSTs honour <code>Idempotency-Key</code>');
     expect([...html.matchAll(/.{0,40}`.{0,40}/g)].map((m) => m[0])).toEqual([]);
+  });
+
+  it('is where /docs/ leads', async () => {
+    const res = await t.app.request('/docs/?from=old-link');
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/docs?from=old-link');
+  });
+});
+
+describe('/favicon.ico', () => {
+  it('is no content, cached for long, not a 404', async () => {
+    const res = await t.app.request('/favicon.ico');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('cache-control')).toMatch(/max-age=31536000/);
+    expect(await res.text()).toBe('');
   });
 });
