@@ -6,6 +6,7 @@ import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
 import { requestIdOf, toAppError } from './api/answers.js';
 import { withHotRoutes } from './api/hot-routes.js';
+import { withMiddlewareDescribed } from './api/openapi-document.js';
 import { renderApiReference } from './api/reference-page.js';
 import { createApi } from './api/routes.js';
 import type { Deps } from './deps.js';
@@ -16,7 +17,7 @@ import { DEMO_BRAND_ID } from './demo/demo.js';
 import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createInboundWebhooks } from './inbound/webhook-routes.js';
 import { createPublicPages } from './web/pages.js';
-import { formTooLargePage } from './hub/routes.js';
+import { formTooLargePage, redirectWithoutTrailingSlash } from './hub/routes.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -91,9 +92,13 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   app.use('/v1/*', limitBodySize(deps.config.maxBodyBytes));
   app.route('/v1', api);
 
-  const openApiDocument = () => api.getOpenAPI31Document(OPENAPI_INFO);
+  const openApiDocument = () => withMiddlewareDescribed(api.getOpenAPI31Document(OPENAPI_INFO));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
+  app.get('/docs/', redirectWithoutTrailingSlash);
+  // Browsers ask for it unprompted, and a 404 shows as an error in their console. Waybill has no
+  // icon: "none", cached for a year so they stop asking.
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'cache-control': 'public, max-age=31536000, immutable' }));
 
   app.route('/', createNotificationWebhooks(deps));
   app.route('/', createInboundWebhooks(deps));

@@ -65,6 +65,11 @@ export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** The header the idempotency middleware reads, the only method it honours it on, and the longest key it takes. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENT_METHOD = 'POST';
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
 /**
  * Idempotency-Key on POST, the way Stripe does it: an answer is kept only once the endpoint has
  * run. The first request with a key claims it and runs; a retry with the same key and the same
@@ -84,9 +89,9 @@ export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
  */
 export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const key = c.req.header('idempotency-key');
-    if (c.req.method !== 'POST' || key === undefined) return next();
-    if (key.length === 0 || key.length > 255) throw new AppError('bad_request', 'Idempotency-Key must be 1 to 255 characters');
+    const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
+    if (c.req.method !== IDEMPOTENT_METHOD || key === undefined) return next();
+    if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) throw new AppError('bad_request', `${IDEMPOTENCY_KEY_HEADER} must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
     const brand = c.get('brand');
     const request = { method: c.req.method, path: c.req.path };
     const requestHash = sha256Hex(`${request.method} ${request.path}\n${bodyMeaning(c.req.header('content-type'), await c.req.text())}`);

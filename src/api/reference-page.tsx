@@ -8,19 +8,36 @@ type Operation = { summary?: string; tags?: string[]; parameters?: Array<{ name:
 
 const refName = (ref: string) => ref.split('/').pop() ?? ref;
 
-function typeLabel(schema: Schema | undefined): string {
-  if (!schema) return 'any';
-  if (schema.$ref) return refName(schema.$ref);
-  if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if (schema.anyOf || schema.oneOf) return (schema.anyOf ?? schema.oneOf ?? []).map(typeLabel).join(' | ');
-  if (schema.type === 'array') return `${typeLabel(schema.items)}[]`;
+/** The id of a schema's section, which every mention of the schema links to. */
+const schemaAnchor = (name: string) => `schema-${name}`;
+
+/** Prose of the document with its `code spans` as <code>; the rest is text, escaped as any. */
+function Prose({ text }: { text: string | undefined }) {
+  // split() with a capturing group: text at even indexes, the spans' contents at odd ones.
+  return <>{(text ?? '').split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>;
+}
+
+/** A schema's type in a line, each named schema a link to its section below. */
+function Type({ schema }: { schema: Schema | undefined }) {
+  if (!schema) return <>any</>;
+  if (schema.$ref) return <a href={`#${schemaAnchor(refName(schema.$ref))}`}>{refName(schema.$ref)}</a>;
+  if (schema.enum) return <>{schema.enum.map((v) => JSON.stringify(v)).join(' | ')}</>;
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) return <>{alternatives.map((alternative, i) => <>{i > 0 ? ' | ' : ''}<Type schema={alternative} /></>)}</>;
+  if (schema.type === 'array') return <><Type schema={schema.items} />[]</>;
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : (schema.type ?? 'object');
-  return schema.format ? `${type} (${schema.format})` : type;
+  return <>{schema.format ? `${type} (${schema.format})` : type}</>;
+}
+
+/** A field's description, then its limits (written as they are: a pattern is not prose). */
+function FieldNotes({ field }: { field: Schema }) {
+  const limits = [field.pattern ? `pattern ${field.pattern}` : '', field.maxLength ? `≤ ${field.maxLength} chars` : '', field.default !== undefined ? `default ${JSON.stringify(field.default)}` : ''].filter(Boolean);
+  return <><Prose text={field.description} />{field.description && limits.length > 0 ? '; ' : ''}{limits.join('; ')}</>;
 }
 
 function Fields({ schema }: { schema: Schema }) {
   const properties = Object.entries(schema.properties ?? {});
-  if (properties.length === 0) return <code>{typeLabel(schema)}</code>;
+  if (properties.length === 0) return <code><Type schema={schema} /></code>;
   return (
     <table>
       <thead>
@@ -30,9 +47,9 @@ function Fields({ schema }: { schema: Schema }) {
         {properties.map(([name, prop]) => (
           <tr>
             <td><code>{name}</code></td>
-            <td>{typeLabel(prop)}</td>
+            <td><Type schema={prop} /></td>
             <td>{schema.required?.includes(name) ? 'yes' : ''}</td>
-            <td>{[prop.description, prop.pattern ? `pattern ${prop.pattern}` : '', prop.maxLength ? `≤ ${prop.maxLength} chars` : '', prop.default !== undefined ? `default ${JSON.stringify(prop.default)}` : ''].filter(Boolean).join('; ')}</td>
+            <td><FieldNotes field={prop} /></td>
           </tr>
         ))}
       </tbody>
@@ -55,12 +72,12 @@ section{border-top:2px solid #eee;padding-top:.5rem;margin-top:1.5rem}`}</style>
       </head>
       <body>
         <h1>{doc.info.title} <small>v{doc.info.version}</small></h1>
-        <p>{doc.info.description}</p>
+        <p><Prose text={doc.info.description} /></p>
         <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Base path <code>/v1</code>; authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>.</p>
         <h2>Endpoints</h2>
         <ul>
           {operations.map(({ path, method, op }) => (
-            <li><a href={`#${method}-${path}`}><span class="m">{method}</span><code>{path}</code></a> — {op.summary}</li>
+            <li><a href={`#${method}-${path}`}><span class="m">{method}</span><code>{path}</code></a> — <Prose text={op.summary} /></li>
           ))}
         </ul>
         {operations.map(({ path, method, op }) => {
@@ -68,28 +85,28 @@ section{border-top:2px solid #eee;padding-top:.5rem;margin-top:1.5rem}`}</style>
           return (
             <section id={`${method}-${path}`}>
               <h3><span class="m">{method}</span><code>/v1{path}</code></h3>
-              <p>{op.summary}</p>
+              <p><Prose text={op.summary} /></p>
               {op.parameters?.length ? (
                 <>
                   <h4>Parameters</h4>
                   <table>
                     <tbody>
                       {op.parameters.map((p) => (
-                        <tr><td><code>{p.name}</code></td><td>{p.in}</td><td>{typeLabel(p.schema)}</td><td>{p.required ? 'required' : ''} {p.description ?? p.schema?.description ?? ''}</td></tr>
+                        <tr><td><code>{p.name}</code></td><td>{p.in}</td><td><Type schema={p.schema} /></td><td>{p.required ? 'required' : ''} <Prose text={p.description ?? p.schema?.description} /></td></tr>
                       ))}
                     </tbody>
                   </table>
                 </>
               ) : null}
-              {bodySchema ? (<><h4>Body</h4><p><code>{typeLabel(bodySchema)}</code></p></>) : null}
+              {bodySchema ? (<><h4>Body</h4><p><code><Type schema={bodySchema} /></code></p></>) : null}
               <h4>Responses</h4>
-              <ul>{Object.entries(op.responses ?? {}).map(([status, r]) => <li><code>{status}</code> {r.description}</li>)}</ul>
+              <ul>{Object.entries(op.responses ?? {}).map(([status, r]) => <li><code>{status}</code> <Prose text={r.description} /></li>)}</ul>
             </section>
           );
         })}
         <h2>Schemas</h2>
         {Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => (
-          <section id={`schema-${name}`}>
+          <section id={schemaAnchor(name)}>
             <h3>{name}</h3>
             <Fields schema={schema} />
           </section>

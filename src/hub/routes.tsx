@@ -65,6 +65,12 @@ function languageFor(c: Context, theme: CompiledTheme, orderLocale?: string | nu
   return chooseLanguage({ param: c.req.query('lang'), orderLocale, acceptLanguage: c.req.header('accept-language'), brandDefault: theme.defaultLocale });
 }
 
+/** The same address without its trailing slashes, query kept; 308 keeps a form's POST a POST. */
+export function redirectWithoutTrailingSlash(c: Context): Response {
+  const method = c.req.method;
+  return c.redirect(`${c.req.path.replace(/\/+$/, '')}${new URL(c.req.url).search}`, method === 'GET' || method === 'HEAD' ? 301 : 308);
+}
+
 export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const pages = new Hono<AppEnv>();
   const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
@@ -103,12 +109,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const linkProblem = (c: Context<AppEnv>, resolved: Extract<Resolved, { hostBrand: BrandRow | null }>) => problemPage(deps, c, resolved, resolved.verdict === 'expired' ? 'link_expired' : 'link_invalid');
 
   // "/track/northwind/", "/t/{token}/return/": the page without the slash (a link copied with one).
-  const withoutTrailingSlash = async (c: Context<AppEnv>, next: () => Promise<void>) => {
-    const path = c.req.path;
-    if (!/^\/(t|track|r)\/.*\/$/.test(path)) return next();
-    const method = c.req.method;
-    return c.redirect(`${path.replace(/\/+$/, '')}${new URL(c.req.url).search}`, method === 'GET' || method === 'HEAD' ? 301 : 308);
-  };
+  const withoutTrailingSlash = async (c: Context<AppEnv>, next: () => Promise<void>) => (/^\/(t|track|r)\/.*\/$/.test(c.req.path) ? redirectWithoutTrailingSlash(c) : next());
   for (const prefix of ['/t/*', '/track/*', '/r/*']) pages.use(prefix, withoutTrailingSlash);
 
   pages.get('/t/:token', async (c) => {
