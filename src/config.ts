@@ -111,14 +111,17 @@ function readableIssue(issue: z.core.$ZodIssue, value: string | undefined): stri
   return notANumber ? `must be a number, not "${value}"` : issue.message;
 }
 
+/** Variables read with `schema`, or a ConfigError under `title` naming each wrong one. */
+export function readEnv<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>, title: string): z.output<T> {
+  const given = presentValues(env);
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${readableIssue(issue, given[String(issue.path[0])])}`);
+  throw new ConfigError(`${title}:\n${lines.join('\n')}`);
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(presentValues(env));
-  if (!parsed.success) {
-    const given = presentValues(env);
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${readableIssue(issue, given[String(issue.path[0])])}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = readEnv(envSchema, env, 'Invalid configuration');
   const carrierLimits = parseCarrierLimitsEnv(e.CARRIER_LIMITS);
   if (!carrierLimits.ok) throw new ConfigError(`Invalid configuration:\n  CARRIER_LIMITS: ${carrierLimits.error}`);
   return {

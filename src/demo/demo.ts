@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createBrand } from '../brands/repo.js';
-import { type Config, ConfigError, loadConfig, presentValues } from '../config.js';
+import { type Config, databaseLocation, loadConfig, readEnv } from '../config.js';
 import { acceleratedClock, systemClock } from '../lib/clock.js';
 import { SIMULATED_SCAN_JOB } from '../carriers/simulated/runtime.js';
 import { ensureWatchSchedule, holdWatch } from '../notifications/watch/index.js';
@@ -21,7 +21,7 @@ import { setUpDemoShipping } from './labels.js';
 import { DEMO_SLUG, seedDemoHub, startDemoReturn } from './hub.js';
 
 const DemoEnv = z.object({
-  DEMO_DATABASE_URL: z.string().min(1).default('./data/demo.db'),
+  DEMO_DATABASE_URL: databaseLocation().default('./data/demo.db'),
   DEMO_SPEED: z.coerce.number().min(1).max(100_000).default(1440),
   DEMO_ORDER_EVERY_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   DEMO_MAX_ORDERS: z.coerce.number().int().min(1).max(10_000).default(120),
@@ -30,9 +30,7 @@ const DemoEnv = z.object({
 export const DEMO_BRAND_ID = 'brd_demo0000000000000000000000';
 
 export async function runDemo(env: Record<string, string | undefined>, startServer: typeof StartServer, listen: typeof Listen): Promise<number | undefined> {
-  const parsed = DemoEnv.safeParse(presentValues(env));
-  if (!parsed.success) throw new ConfigError(`Invalid demo configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  const demo = parsed.data;
+  const demo = readEnv(DemoEnv, env, 'Invalid demo configuration');
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
   // The port first: a second demo on a port already in use stops here, before it deletes the
   // database the running one works on.
