@@ -8,6 +8,7 @@ import { SHIPMENT_COMMANDS } from '../shipments/status.js';
 import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';
 import { LabelSummarySchema } from '../labels/summary.js';
 import { countryCode, currencyCode, strictObject } from './request-fields.js';
+import { SCENARIOS } from '../carriers/simulated/scenarios.js';
 
 const text = (max: number) =>
   z
@@ -119,7 +120,7 @@ export const CreateShipmentSchema = strictObject({
   labelFormat: LabelFormatSchema.optional().openapi({ description: 'Labels: pdf or zpl; the brand’s shipping.labelFormat, else pdf' }),
   serviceLevel: ServiceLevelSchema.optional().openapi({ description: 'Labels: economy, standard (default) or express, for routing rules and the carrier’s default service' }),
   scenario: z
-    .enum(['happy', 'delayed', 'stalled', 'failed_attempt', 'exception', 'return_to_sender', 'customs_hold'])
+    .enum(SCENARIOS)
     .optional()
     .openapi({ description: 'Simulated carrier only: force a journey' }),
 }).openapi('CreateShipment');

@@ -21,4 +21,4 @@ export const DEMO_ITEMS = [
 ] as const;
 
 /** Rotated through so the demo shows the unhappy paths too. */
-export const DEMO_SCENARIOS = ['happy', 'delayed', 'happy', 'failed_attempt', 'happy', 'exception', 'stalled', 'happy', 'return_to_sender'] as const;
+export const DEMO_SCENARIOS = ['happy', 'delayed', 'happy', 'failed_attempt', 'pickup_point', 'exception', 'stalled', 'happy', 'return_to_sender'] as const;

@@ -57,6 +57,35 @@ describe('the simulated carrier', () => {
     const b = await t.request('GET', `/v1/shipments/${returned.shipment.id}`);
     expect(b.json.status).toBe('returned');
   });
+
+  it('holds a parcel at a pickup point: the page and an email say where, then it is collected', async () => {
+    const { order, shipment } = await orderWithLabel('pickup_point');
+    const status = async () => (await t.request('GET', `/v1/shipments/${shipment.id}`)).json;
+    // Walk the clock in six-hour steps until the parcel waits at the pickup point.
+    let current = await status();
+    for (let step = 0; step < 120 && current.status !== 'available_for_pickup'; step++) {
+      t.clock.advance(DAY / 4);
+      await t.worker.drain();
+      current = await status();
+    }
+    expect(current.status).toBe('available_for_pickup');
+    const held = current.events.at(-1);
+    expect(held).toMatchObject({ carrierCode: 'SIM-AP', status: 'available_for_pickup' });
+    const html = await (await t.app.request(new URL(order.trackingPageUrl).pathname)).text();
+    expect(html).toContain('Ready for pickup');
+    expect(html).toContain(held.location.city);
+    // An email; the text stays off unless the brand turns it on (SMS is for the critical moments of product.md).
+    const messages = await t.deps.db.selectFrom('messages').select(['channel', 'state', 'held_reason']).where('order_id', '=', order.id).where('milestone', '=', 'available_for_pickup').orderBy('channel').execute();
+    expect(messages).toEqual([
+      { channel: 'email', state: 'sent', held_reason: null },
+      { channel: 'sms', state: 'held', held_reason: 'milestone_off' },
+    ]);
+    t.clock.advance(5 * DAY);
+    await t.worker.drain();
+    const collected = await status();
+    expect(collected.status).toBe('delivered');
+    expect(collected.events.at(-1)).toMatchObject({ carrierCode: 'SIM-PK', status: 'delivered' });
+  });
 });
 
 describe('the order page at /t/{token}', () => {

@@ -148,6 +148,19 @@ describe('each scenario ends where it should', () => {
       expect(day(failed + 2)).toBeGreaterThan(day(failed));
     }));
 
+  it('pickup point: the attempt fails, the parcel waits at a pickup point in the town, the customer collects it later', () =>
+    check('pickup_point', (j) => {
+      const s = statuses(j);
+      expect(s.slice(-4)).toEqual(['out_for_delivery', 'attempt_failed', 'available_for_pickup', 'delivered']);
+      expect(codes(j).slice(-2)).toEqual(['SIM-AP', 'SIM-PK']);
+      const [missed, held, collected] = j.events.slice(-3);
+      expect(['recipient_unavailable', 'no_access', 'business_closed']).toContain(missed!.reason);
+      expect(held!.location.city).toBe(j.destination.name);
+      expect(Date.parse(collected!.occurredAt) - Date.parse(held!.occurredAt)).toBeGreaterThanOrEqual(18 * HOUR);
+      expect(j.finalStatus).toBe('delivered');
+      expect(Date.parse(j.endsAt)).toBeGreaterThan(Date.parse(j.expectedDeliveryAt));
+    }));
+
   it('exception: ends in exception with a reason', () =>
     check('exception', (j) => {
       expect(j.finalStatus).toBe('exception');
@@ -279,6 +292,10 @@ describe('business hours (local legal time)', () => {
             expect(hour).toBeGreaterThanOrEqual(7);
             expect(hour).toBeLessThanOrEqual(9.5);
             expect(weekday).not.toBe(0);
+          } else if (e.carrierCode === 'SIM-AP' || e.carrierCode === 'SIM-PK') {
+            // Pickup points keep shop hours, any day of the week.
+            expect(hour).toBeGreaterThanOrEqual(9);
+            expect(hour).toBeLessThan(19);
           } else if (e.status === 'delivered' || e.status === 'attempt_failed') {
             expect(hour).toBeGreaterThanOrEqual(12);
             expect(hour).toBeLessThanOrEqual(18.1);
@@ -309,7 +326,8 @@ describe('scenario rates', () => {
     expect(Math.abs(share('failed_attempt') - 0.05)).toBeLessThan(0.01);
     expect(Math.abs(share('exception') - 0.03)).toBeLessThan(0.008);
     expect(Math.abs(share('return_to_sender') - 0.02)).toBeLessThan(0.006);
-    expect(Math.abs(share('happy') - 0.75)).toBeLessThan(0.02);
+    expect(Math.abs(share('pickup_point') - 0.03)).toBeLessThan(0.008);
+    expect(Math.abs(share('happy') - 0.72)).toBeLessThan(0.02);
     expect(share('customs_hold')).toBe(0); // domestic journeys never cross customs
   });
 
@@ -345,7 +363,7 @@ describe('scenario rates', () => {
   });
 
   it('never leaves the happy path at zero rates, and always takes a path at rate one', () => {
-    const zero = { delayed: 0, stalled: 0, failedAttempt: 0, exception: 0, returnToSender: 0, customsHold: 0 };
+    const zero = { delayed: 0, stalled: 0, failedAttempt: 0, pickupPoint: 0, exception: 0, returnToSender: 0, customsHold: 0 };
     for (let seed = 0; seed < 100; seed++) {
       expect(journey({ seed, rates: zero }).scenario).toBe('happy');
       expect(journey({ seed, rates: { ...zero, stalled: 1 } }).scenario).toBe('stalled');

@@ -3,7 +3,7 @@
 import type { Random } from './random.js';
 import { ATTEMPT_CODES, type AttemptReason } from './status-codes.js';
 
-export const SCENARIOS = ['happy', 'delayed', 'stalled', 'failed_attempt', 'exception', 'return_to_sender', 'customs_hold'] as const;
+export const SCENARIOS = ['happy', 'delayed', 'stalled', 'failed_attempt', 'pickup_point', 'exception', 'return_to_sender', 'customs_hold'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Each a probability in [0, 1]. All but customsHold are shares of all journeys and exclusive. */
@@ -11,6 +11,8 @@ export type ScenarioRates = {
   delayed: number;
   stalled: number;
   failedAttempt: number;
+  /** The attempt fails, the parcel waits at a pickup point, the customer collects it. */
+  pickupPoint: number;
   exception: number;
   returnToSender: number;
   /** Share of international journeys held at customs, drawn independently of the others. */
@@ -21,6 +23,7 @@ export const DEFAULT_SCENARIO_RATES: Readonly<ScenarioRates> = Object.freeze({
   delayed: 0.1,
   stalled: 0.05,
   failedAttempt: 0.05,
+  pickupPoint: 0.03,
   exception: 0.03,
   returnToSender: 0.02,
   customsHold: 0.3,
@@ -32,7 +35,7 @@ export function resolveRates(rates: Partial<ScenarioRates> = {}): ScenarioRates 
   for (const [name, value] of Object.entries(resolved)) {
     if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new RangeError(`rates.${name} must be a number from 0 to 1, got ${value}`);
   }
-  const exclusive = resolved.delayed + resolved.stalled + resolved.failedAttempt + resolved.exception + resolved.returnToSender;
+  const exclusive = resolved.delayed + resolved.stalled + resolved.failedAttempt + resolved.pickupPoint + resolved.exception + resolved.returnToSender;
   if (exclusive > 1 + 1e-9) throw new RangeError(`rates other than customsHold add up to ${exclusive}; at most 1`);
   return resolved;
 }
@@ -55,6 +58,8 @@ export function drawScenario(random: Random, rates: ScenarioRates, international
     ['failed_attempt', rates.failedAttempt],
     ['exception', rates.exception],
     ['return_to_sender', rates.returnToSender],
+    // Last, so the journeys drawn before this scenario existed keep theirs.
+    ['pickup_point', rates.pickupPoint],
   ];
   let ceiling = 0;
   for (const [scenario, rate] of ladder) {
@@ -73,6 +78,8 @@ export type Incidents = {
   stall?: { atStop: number; hours: number };
   exception?: { kind: ExceptionKind; atStop: number; afterHours: number };
   failedAttempt?: { reason: AttemptReason };
+  /** Held at a pickup point after the failed attempt, collected this long after it arrives there. */
+  pickupPoint?: { reason: AttemptReason; collectAfterHours: number };
   returnToSender?: { cause: ReturnCause };
   customsHold?: { hours: number };
 };
@@ -97,6 +104,9 @@ export function planIncidents(random: Random, scenario: Scenario, customsHold: b
       break;
     case 'failed_attempt':
       incidents.failedAttempt = { reason: random.pick(ATTEMPT_REASONS) };
+      break;
+    case 'pickup_point':
+      incidents.pickupPoint = { reason: random.pick(ATTEMPT_REASONS), collectAfterHours: random.between(18, 72) };
       break;
     case 'exception': {
       const kind = random.pick(EXCEPTION_KINDS);

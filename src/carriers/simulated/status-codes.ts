@@ -30,6 +30,8 @@ export const SIMULATED_CODES = {
   'SIM-AN': { status: 'attempt_failed', reason: 'no_access', text: 'Delivery attempted: could not get access to the address' },
   'SIM-AB': { status: 'attempt_failed', reason: 'business_closed', text: 'Delivery attempted: business closed' },
   'SIM-AR': { status: 'attempt_failed', reason: 'recipient_refused', text: 'Delivery refused by the recipient' },
+  'SIM-AP': { status: 'available_for_pickup', text: 'Held at a pickup point for collection' },
+  'SIM-PK': { status: 'delivered', text: 'Collected from the pickup point' },
   'SIM-XD': { status: 'exception', reason: 'damaged', text: 'Damaged in transit: the carrier is assessing the parcel' },
   'SIM-XA': { status: 'exception', reason: 'address_problem', text: 'Address problem: unable to deliver as addressed' },
   'SIM-XL': { status: 'exception', reason: 'lost', text: 'Parcel cannot be located: investigation opened' },

@@ -32,6 +32,8 @@ const PICKUP_HOURS = { from: 15, to: 18 };
 const OUT_FOR_DELIVERY_HOURS = { from: 7, to: 9.5 };
 const DOORSTEP_HOURS = { from: 12, to: 18 };
 const RETURN_DROP_HOURS = { from: 9, to: 16.5 };
+/** A pickup point (a shop, a locker's service hours) takes in parcels and hands them over in these local hours. */
+const PICKUP_POINT_HOURS = { open: 9, close: 19 };
 /** A parcel that reaches its last facility needs this long to be sorted onto a van. */
 const SORT_FOR_DELIVERY_MS = 1.5 * HOUR_MS;
 const ATTEMPTS_BEFORE_RETURN = 2;
@@ -134,6 +136,14 @@ export function writeTimeline(route: Route, labelMs: number, incidents: Incident
       readyAt = day + DAY_MS;
       continue;
     }
+    if (incidents.pickupPoint) {
+      const { reason, collectAfterHours } = incidents.pickupPoint;
+      const missedAt = scan(ATTEMPT_CODES[reason], destination, doorAt);
+      const collect = timing.fork('pickup-point');
+      const heldAt = scan('SIM-AP', destination, atPickupPoint(missedAt + collect.between(1, 3) * HOUR_MS, destination));
+      scan('SIM-PK', destination, atPickupPoint(heldAt + collectAfterHours * HOUR_MS, destination));
+      return scans;
+    }
     if (incidents.failedAttempt && attempt === 0) {
       const reason = incidents.failedAttempt.reason;
       scan(ATTEMPT_CODES[reason], destination, doorAt);
@@ -181,6 +191,11 @@ function arrivalCode(stops: RouteStop[], i: number): SimulatedCarrierCode {
 /** Facilities scan from early morning to late evening; a truck arriving at night waits for the shift. */
 function atFacility(atMs: number, city: City, jitterMs: number): number {
   return withinHours(atMs, city, FACILITY_HOURS.open, FACILITY_HOURS.close, jitterMs);
+}
+
+/** Pickup points take in and hand over parcels in shop hours, any day. */
+function atPickupPoint(atMs: number, city: City): number {
+  return withinHours(atMs, city, PICKUP_POINT_HOURS.open, PICKUP_POINT_HOURS.close);
 }
 
 /** Trucking time: a day per GROUND_KM_PER_DAY, never under 45 minutes, give or take 10%. */
