@@ -10,7 +10,19 @@ import { strictObject, webUrl } from '../api/request-fields.js';
 
 const color = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'must be a hex colour such as #1f7a4d' });
 const label = z.string().trim().min(1).max(60);
-const link = strictObject({ label, url: webUrl });
+const footerText = z.string().trim().max(500);
+/**
+ * The same words (or address) in other languages of the page, where the brand has them: keys are
+ * the page's languages, and a language left out shows the default.
+ */
+const byLanguage = <T extends z.ZodType>(value: T) =>
+  strictObject(Object.fromEntries(HUB_LANGUAGES.map((language) => [language, value.optional()])) as Record<string, z.ZodOptional<T>>).optional();
+const link = strictObject({
+  label,
+  url: webUrl,
+  labelByLanguage: byLanguage(label).openapi({ description: 'The label in other languages of the page, e.g. {"es": "Tienda"}; label is shown in any language left out' }),
+  urlByLanguage: byLanguage(webUrl).openapi({ description: 'Where the link goes in other languages of the page (a shop with /es/ pages); url in any language left out' }),
+});
 const fontStack = z
   .string()
   .max(200)
@@ -85,7 +97,11 @@ export const ThemeSchema = strictObject({
     }),
   homeUrl: webUrl.optional().openapi({ description: 'Where the logo links to: the shop’s home page' }),
   nav: z.array(link).max(8).optional(),
-  footer: strictObject({ text: z.string().trim().max(500).optional(), links: z.array(link).max(8).optional() }).optional(),
+  footer: strictObject({
+    text: footerText.optional(),
+    textByLanguage: byLanguage(footerText).openapi({ description: 'The footer text in other languages of the page; text is shown in any language left out' }),
+    links: z.array(link).max(8).optional(),
+  }).optional(),
   support: strictObject({ email: z.email().optional(), phone: z.string().regex(/^\+?[0-9 ().-]{5,30}$/, { message: 'must be a phone number' }).optional(), url: webUrl.optional() }).optional(),
   defaultLocale: z.enum(HUB_LANGUAGES as [string, ...string[]]).optional(),
   map: strictObject({
@@ -117,6 +133,17 @@ export function unknownTilePlaceholders(template: string): string[] {
 }
 const TILE_PLACEHOLDERS = new Set(['{z}', '{x}', '{y}', '{s}', '{r}']);
 
+export type ThemeLink = z.infer<typeof link>;
+
+/** The brand's navigation and footer as a page in `language` shows them: its own words where it has them. */
+export function framingIn(theme: Pick<CompiledTheme, 'nav' | 'footer'>, language: string): { nav: Array<{ label: string; url: string }>; footer: { text?: string; links: Array<{ label: string; url: string }> } } {
+  const linkIn = (item: ThemeLink) => ({ label: item.labelByLanguage?.[language] ?? item.label, url: item.urlByLanguage?.[language] ?? item.url });
+  return {
+    nav: theme.nav.map(linkIn),
+    footer: { text: theme.footer.textByLanguage?.[language] ?? theme.footer.text, links: theme.footer.links.map(linkIn) },
+  };
+}
+
 type Look = { logoUrl?: string; primaryColor?: string; accentColor?: string; supportEmail?: string; supportUrl?: string };
 
 export type CompiledTheme = {
@@ -127,8 +154,8 @@ export type CompiledTheme = {
   /** Where the page asks for each of the brand's own font files, in the order given. */
   fonts: Array<{ src: string }>;
   homeUrl: string | null;
-  nav: Array<{ label: string; url: string }>;
-  footer: { text?: string; links: Array<{ label: string; url: string }> };
+  nav: ThemeLink[];
+  footer: { text?: string; textByLanguage?: Partial<Record<string, string>>; links: ThemeLink[] };
   support: { email?: string; phone?: string; url?: string };
   defaultLocale: string | null;
   map: { tileUrl: string; attribution: string } | null;
@@ -192,7 +219,7 @@ export function compileTheme(brand: Pick<BrandRow, 'id' | 'name' | 'settings'>, 
     fonts,
     homeUrl: theme.homeUrl ?? null,
     nav: theme.nav ?? [],
-    footer: { text: theme.footer?.text, links: theme.footer?.links ?? [] },
+    footer: { text: theme.footer?.text, textByLanguage: theme.footer?.textByLanguage, links: theme.footer?.links ?? [] },
     support: { email: theme.support?.email ?? look.supportEmail, phone: theme.support?.phone, url: theme.support?.url ?? look.supportUrl },
     defaultLocale: theme.defaultLocale ?? settings.notifications?.defaultLocale ?? null,
     map: theme.map ?? null,

@@ -125,6 +125,47 @@ describe('the brand theme', () => {
     await t.request('PUT', '/v1/brand/theme', {});
   });
 
+  it('shows the navigation and footer in the page’s language where the brand wrote them, the default words elsewhere', async () => {
+    const saved = await t.request('PUT', '/v1/brand/theme', {
+      nav: [
+        { label: 'Shop', url: 'https://shop.example.com/all', labelByLanguage: { es: 'Tienda', de: 'Laden' }, urlByLanguage: { es: 'https://shop.example.com/es/todo' } },
+        { label: 'Help', url: 'https://shop.example.com/help' },
+      ],
+      footer: { text: 'Made in Vermont', textByLanguage: { fr: 'Fabriqué au <b>Vermont</b>' }, links: [{ label: 'Privacy', url: 'https://shop.example.com/privacy', labelByLanguage: { fr: 'Confidentialité' } }] },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.theme.nav[0].labelByLanguage).toEqual({ es: 'Tienda', de: 'Laden' });
+    const { order } = await trackedOrder();
+    const path = pathOf(order.trackingPageUrl);
+    const inLanguage = async (lang: string) => (await page(`${path}?lang=${lang}`)).html;
+    const es = await inLanguage('es');
+    expect(es).toContain('<a href="https://shop.example.com/es/todo">Tienda</a>');
+    expect(es).toContain('<a href="https://shop.example.com/help">Help</a>');
+    expect(es).toContain('<p>Made in Vermont</p>');
+    const fr = await inLanguage('fr');
+    expect(fr).toContain('<a href="https://shop.example.com/all">Shop</a>');
+    expect(fr).toContain('<p>Fabriqué au &lt;b&gt;Vermont&lt;/b&gt;</p>');
+    expect(fr).toContain('>Confidentialité</a>');
+    expect(await inLanguage('de')).toContain('<a href="https://shop.example.com/all">Laden</a>');
+    const en = await inLanguage('en');
+    expect(en).toContain('<a href="https://shop.example.com/all">Shop</a>');
+    expect(en).toContain('>Privacy</a>');
+
+    // A language the page does not speak, or an address that is not a web link, is refused by name and nothing changes.
+    const bad = await t.request('PUT', '/v1/brand/theme', {
+      nav: [{ label: 'Shop', url: 'https://shop.example.com/all', labelByLanguage: { it: 'Negozio' }, urlByLanguage: { es: 'javascript:alert(1)' } }],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details).toEqual(
+      expect.arrayContaining([
+        { field: 'nav.0.labelByLanguage', problem: 'has no field "it"' },
+        expect.objectContaining({ field: 'nav.0.urlByLanguage.es' }),
+      ]),
+    );
+    expect((await t.request('GET', '/v1/brand/theme')).json.theme.nav[0].labelByLanguage).toEqual({ es: 'Tienda', de: 'Laden' });
+    await t.request('PUT', '/v1/brand/theme', {});
+  });
+
   it('shows the brand’s logo, colours, navigation, footer and support contact, with any HTML in them escaped', async () => {
     const svg = SVG_LOGO;
     const saved = await t.request('PUT', '/v1/brand/theme', {

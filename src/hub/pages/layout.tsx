@@ -9,7 +9,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { escapeHtml } from '../../notifications/templates/escape.js';
 import { fill, type HubLanguage, type HubText, HUB_LANGUAGES, HUB_TEXT } from '../i18n/index.js';
-import type { CompiledTheme } from '../theme.js';
+import { type CompiledTheme, framingIn } from '../theme.js';
 
 export type PageFrame = {
   theme: CompiledTheme;
@@ -21,7 +21,7 @@ export type PageFrame = {
   head?: string;
 };
 
-function BrandHeader({ theme, text }: { theme: CompiledTheme; text: HubText }) {
+function BrandHeader({ theme, text, nav }: { theme: CompiledTheme; text: HubText; nav: Array<{ label: string; url: string }> }) {
   const mark = theme.logo ? (
     <img class="logo" src={theme.logo.src} alt={theme.logo.alt} width={String(theme.logo.width)} height={String(theme.logo.height)} />
   ) : (
@@ -32,10 +32,10 @@ function BrandHeader({ theme, text }: { theme: CompiledTheme; text: HubText }) {
       <a class="skip" href="#main">{text.skipToContent}</a>
       <div class="in">
         {theme.homeUrl ? <a href={theme.homeUrl} class="bname">{mark}</a> : mark}
-        {theme.nav.length > 0 ? (
+        {nav.length > 0 ? (
           <nav class="site" aria-label={theme.brandName}>
             <ul>
-              {theme.nav.map((item) => (
+              {nav.map((item) => (
                 <li><a href={item.url}>{item.label}</a></li>
               ))}
             </ul>
@@ -46,7 +46,7 @@ function BrandHeader({ theme, text }: { theme: CompiledTheme; text: HubText }) {
   );
 }
 
-function BrandFooter({ theme, text }: { theme: CompiledTheme; text: HubText }) {
+function BrandFooter({ theme, text, footer }: { theme: CompiledTheme; text: HubText; footer: { text?: string; links: Array<{ label: string; url: string }> } }) {
   const { support } = theme;
   const hasSupport = support.email || support.phone || support.url;
   return (
@@ -62,10 +62,10 @@ function BrandFooter({ theme, text }: { theme: CompiledTheme; text: HubText }) {
           {support.url ? <a href={support.url}>{support.url.replace(/^https?:\/\//, '')}</a> : null}
         </p>
       ) : null}
-      {theme.footer.text ? <p>{theme.footer.text}</p> : null}
-      {theme.footer.links.length > 0 ? (
+      {footer.text ? <p>{footer.text}</p> : null}
+      {footer.links.length > 0 ? (
         <ul>
-          {theme.footer.links.map((item) => (
+          {footer.links.map((item) => (
             <li><a href={item.url}>{item.label}</a></li>
           ))}
         </ul>
@@ -96,10 +96,11 @@ function shellOf(theme: CompiledTheme, language: HubLanguage): Shell {
   let shell = shells.get(key);
   if (!shell) {
     const text = HUB_TEXT[language];
+    const { nav, footer } = framingIn(theme, language);
     shell = {
       head: `<html lang="${language}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="referrer" content="no-referrer"/>${fontPreload(theme)}<title>`,
-      body: `</style></head><body>${String(<BrandHeader theme={theme} text={text} />)}<main id="main">`,
-      end: `</main>${String(<BrandFooter theme={theme} text={text} />)}</body></html>`,
+      body: `</style></head><body>${String(<BrandHeader theme={theme} text={text} nav={nav} />)}<main id="main">`,
+      end: `</main>${String(<BrandFooter theme={theme} text={text} footer={footer} />)}</body></html>`,
       switchStart: `<nav class="langs noprint" aria-label="${escapeHtml(text.languages)}"><ul>`,
       switchItems: HUB_LANGUAGES.map((l) => {
         const name = escapeHtml(HUB_TEXT[l].languageName);
