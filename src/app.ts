@@ -95,7 +95,8 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
   const openApiDocument = () => withMiddlewareDescribed(api.getOpenAPI31Document(OPENAPI_INFO));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html(renderApiReference(openApiDocument() as never)));
-  app.get('/docs/', redirectWithoutTrailingSlash);
+  // With a trailing slash, either leads to its address without (301), as the hub's pages do.
+  for (const path of ['/openapi.json/', '/docs/']) app.get(path, redirectWithoutTrailingSlash);
   // Browsers ask for it unprompted, and a 404 shows as an error in their console. Waybill has no
   // icon: "none", cached for a year so they stop asking.
   app.get('/favicon.ico', (c) => c.body(null, 204, { 'cache-control': 'public, max-age=31536000, immutable' }));

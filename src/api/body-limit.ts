@@ -7,6 +7,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../lib/errors.js';
 
+/** Whether a request's body size is checked: on every method but GET and HEAD, which carry none. */
+export const isBodySizeChecked = (method: string): boolean => method !== 'GET' && method !== 'HEAD';
+
 const tooLarge = (maxBytes: number) => new AppError('payload_too_large', `the body is larger than ${maxBytes} bytes`);
 
 /** Refuses a body of `bytes` (a number, or a Content-Length header) above `maxBytes` with 413. */
@@ -25,8 +28,7 @@ export function limitBodySize(maxBytes: number, answer?: (c: Context) => Respons
   };
   const counting = bodyLimit({ maxSize: maxBytes, onError: refuse });
   return (c, next) => {
-    const method = c.req.method;
-    if (method === 'GET' || method === 'HEAD') return next();
+    if (!isBodySizeChecked(c.req.method)) return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
       if (Number(declared) > maxBytes) return Promise.resolve(refuse(c));

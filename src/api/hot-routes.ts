@@ -10,11 +10,11 @@
 import type { z } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import type { Deps } from '../deps.js';
-import { AppError, errorBody } from '../lib/errors.js';
+import { errorBody } from '../lib/errors.js';
 import { hasPrefix } from '../lib/ids.js';
 import { labelSummaryOf } from '../labels/summary.js';
 import { findShipmentWithEvents, ingestBatch, postShipmentEvents } from '../shipments/service.js';
-import { requestIdOf, toAppError } from './answers.js';
+import { parseJsonBody, requestIdOf, toAppError } from './answers.js';
 import { assertBodyWithin } from './body-limit.js';
 import type { AppEnv } from './context.js';
 import { cleanBatchEvents, cleanPostEvents } from './clean-events.js';
@@ -49,7 +49,7 @@ export function withHotRoutes(general: Fetch, deps: Deps): Fetch {
     await assertBodySize(request, body, maxBytes);
     const brand = await brandOf(request.headers.get('authorization') ?? undefined);
     validShipmentParam(shipmentId);
-    const events = validBody(PostEventsSchema, await jsonBody(body), cleanPostEvents);
+    const events = validBody(PostEventsSchema, parseJsonBody(await body.read()), cleanPostEvents);
     return postedEventsJson(await postShipmentEvents(deps, brand, shipmentId, events, 'manual'));
   };
 
@@ -57,7 +57,7 @@ export function withHotRoutes(general: Fetch, deps: Deps): Fetch {
     const body = new BodyText(request);
     await assertBodySize(request, body, maxBytes);
     const brand = await brandOf(request.headers.get('authorization') ?? undefined);
-    return ingestBatch(deps, brand, validBody(BatchEventsSchema, await jsonBody(body), cleanBatchEvents), 'api');
+    return ingestBatch(deps, brand, validBody(BatchEventsSchema, parseJsonBody(await body.read()), cleanBatchEvents), 'api');
   };
 
   const answer = async (request: Request, path: string, work: () => Promise<unknown>): Promise<Response> => {
@@ -129,15 +129,6 @@ class BodyText {
 async function assertBodySize(request: Request, body: BodyText, maxBytes: number): Promise<void> {
   const declared = request.headers.get('content-length');
   assertBodyWithin(declared ?? Buffer.byteLength(await body.read()), maxBytes);
-}
-
-async function jsonBody(body: BodyText): Promise<unknown> {
-  const text = await body.read();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('malformed_json', 'the body is not valid JSON');
-  }
 }
 
 function validShipmentParam(shipmentId: string): void {

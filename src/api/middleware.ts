@@ -51,12 +51,18 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/** Whether a request's body type is checked (requireJsonBodies): on POST, PUT and PATCH. */
+export const isBodyTypeChecked = (method: string): boolean => WRITE_METHODS.has(method);
+
+/** The body types a /v1 path takes: JSON, and CSV on the imports (`…/import`). */
+export const acceptedBodyTypes = (path: string): readonly string[] => (path.endsWith('/import') ? ['application/json', 'text/csv'] : ['application/json']);
+
 export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined || c.req.header('content-type') !== undefined;
-    if (WRITE_METHODS.has(c.req.method) && hasBody) {
+    if (isBodyTypeChecked(c.req.method) && hasBody) {
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      const allowed = c.req.path.endsWith('/import') ? ['application/json', 'text/csv'] : ['application/json'];
+      const allowed = acceptedBodyTypes(c.req.path);
       if (!allowed.includes(type)) {
         throw new AppError('unsupported_media_type', `send the body as ${allowed.join(' or ')} (got ${type || 'no Content-Type'})`);
       }
@@ -94,7 +100,7 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) throw new AppError('bad_request', `${IDEMPOTENCY_KEY_HEADER} must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
     const brand = c.get('brand');
     const request = { method: c.req.method, path: c.req.path };
-    const requestHash = sha256Hex(`${request.method} ${request.path}\n${bodyMeaning(c.req.header('content-type'), await c.req.text())}`);
+    const requestHash = requestHashOf({ ...request, contentType: c.req.header('content-type'), body: await c.req.text() });
     const claim = () =>
       deps.db
         .insertInto('idempotency_keys')
@@ -145,6 +151,11 @@ export function isKeptAnswer(answer: { status: number; errorCode: string | undef
   if (answer.status < 400) return true;
   if (answer.errorCode === 'not_found') return answer.routeMatched;
   return answer.errorCode === undefined || !REFUSED_AS_SENT.has(answer.errorCode);
+}
+
+/** What a retry must repeat to be the same request: the method, the path and what the body says. */
+export function requestHashOf(request: { method: string; path: string; contentType: string | undefined; body: string }): string {
+  return sha256Hex(`${request.method} ${request.path}\n${bodyMeaning(request.contentType, request.body)}`);
 }
 
 /** What a body says, for comparing retries: JSON in canonical form, anything else (CSV, malformed JSON) as sent. */

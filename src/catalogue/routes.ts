@@ -1,12 +1,13 @@
 // /v1 routes of the catalogue and its cross-sells: products by JSON or CSV (with a report of bad
 // rows), settings, the bought-together recount, recommendations for an order, and the figures.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { parseJsonBody } from '../api/answers.js';
 import type { AppEnv } from '../api/context.js';
 import { ErrorSchema, listQuery } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
-import { charsetOf, decodeCsvBytes, fallbackNote } from '../imports/decode-csv.js';
+import { charsetOf, decodeCsvBytes, fallbackNote, UNREADABLE_CHARSET_ANSWER } from '../imports/decode-csv.js';
 import { recommendationsFor } from './cross-sells.js';
 import { parseCatalogueCsv } from './csv.js';
 import { deleteProduct, listProducts, upsertProducts } from './repo.js';
@@ -84,13 +85,13 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
           },
         },
       },
-      responses: { 200: json(ImportReport, 'What was loaded, and why each bad row was not'), 415: json(ErrorSchema, 'The Content-Type names a charset Waybill cannot read (the message names it)'), ...errors },
+      responses: { 200: json(ImportReport, 'What was loaded, and why each bad row was not'), 415: json(ErrorSchema, UNREADABLE_CHARSET_ANSWER), ...errors },
     }),
     async (c) => {
       const contentType = c.req.header('content-type');
       const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
       const decoded = type === 'text/csv' ? decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()), charsetOf(contentType)) : undefined;
-      const text = decoded ? decoded.text : ((await c.req.json().catch(() => ({}))) as { csv?: unknown }).csv;
+      const text = decoded ? decoded.text : (parseJsonBody(await c.req.text()) as { csv?: unknown } | null)?.csv;
       if (typeof text !== 'string' || text.trim() === '') throw new AppError('validation_failed', 'send the CSV as text/csv, or as JSON { "csv": "..." }', [{ field: 'csv', problem: 'is required' }]);
       const parsed = await parseCatalogueCsv(text);
       if (!parsed.ok) throw new AppError('validation_failed', parsed.message, [{ field: 'csv', problem: parsed.message }]);

@@ -30,6 +30,9 @@ export function charsetOf(contentType: string | undefined): string | undefined {
   return value || undefined;
 }
 
+/** How the imports' descriptions say the 415 of declaredDecoder below. */
+export const UNREADABLE_CHARSET_ANSWER = 'The text/csv body’s `charset` is not one Waybill can read (`unsupported_media_type`, the message names it)';
+
 /**
  * The text of a CSV file. A charset Waybill cannot read is refused with 415 naming it; bytes that
  * are not valid in the encoding the sender named (or its BOM says) are refused with 422 naming the line.

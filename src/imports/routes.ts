@@ -2,11 +2,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../api/context.js';
+import { parseJsonBody } from '../api/answers.js';
 import { ErrorSchema } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { queueImport } from './jobs.js';
-import { charsetOf, decodeCsvBytes } from './decode-csv.js';
+import { charsetOf, decodeCsvBytes, UNREADABLE_CHARSET_ANSWER } from './decode-csv.js';
 import { parseImportCsv } from './parse-csv.js';
 import { importRows } from './run-import.js';
 import { IMPORT_STATES } from './schema.js';
@@ -55,8 +56,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ content
 const security = [{ apiKey: [] }];
 const errors = {
   401: json(ErrorSchema, 'Missing or wrong API key'),
-  413: json(ErrorSchema, 'The body is larger than MAX_BODY_BYTES'),
-  415: json(ErrorSchema, 'The Content-Type names a charset Waybill cannot read (the message names it)'),
+  415: json(ErrorSchema, UNREADABLE_CHARSET_ANSWER),
   422: json(ErrorSchema, 'The file was refused as a whole (no columns we can read, a missing column, broken quoting…): details say why'),
 };
 
@@ -129,13 +129,7 @@ async function csvOfRequest(c: Context<AppEnv>): Promise<string> {
   const contentType = c.req.header('content-type');
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'text/csv') return decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()), charsetOf(contentType)).text;
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new AppError('malformed_json', 'the body is not valid JSON');
-  }
-  const parsed = ImportJsonBody.safeParse(body);
+  const parsed = ImportJsonBody.safeParse(parseJsonBody(await c.req.text()));
   if (!parsed.success) {
     throw new AppError('validation_failed', 'send the CSV file as a text/csv body, or as JSON { "csv": "..." }', [{ field: 'csv', problem: 'must be a non-empty string holding the CSV file' }]);
   }
