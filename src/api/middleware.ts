@@ -100,7 +100,9 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) throw new AppError('bad_request', `${IDEMPOTENCY_KEY_HEADER} must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
     const brand = c.get('brand');
     const request = { method: c.req.method, path: c.req.path };
-    const requestHash = requestHashOf({ ...request, contentType: c.req.header('content-type'), body: await c.req.text() });
+    // The bytes, not text: a CSV in Windows-1252 must reach its import as sent (Hono keeps this
+    // read for the handler), and two such files must not look alike once decoded.
+    const requestHash = requestHashOf({ ...request, contentType: c.req.header('content-type'), body: new Uint8Array(await c.req.arrayBuffer()) });
     const claim = () =>
       deps.db
         .insertInto('idempotency_keys')
@@ -154,17 +156,18 @@ export function isKeptAnswer(answer: { status: number; errorCode: string | undef
 }
 
 /** What a retry must repeat to be the same request: the method, the path and what the body says. */
-export function requestHashOf(request: { method: string; path: string; contentType: string | undefined; body: string }): string {
-  return sha256Hex(`${request.method} ${request.path}\n${bodyMeaning(request.contentType, request.body)}`);
+export function requestHashOf(request: { method: string; path: string; contentType: string | undefined; body: Uint8Array | string }): string {
+  return sha256Hex(Buffer.concat([Buffer.from(`${request.method} ${request.path}\n`), bodyMeaning(request.contentType, request.body)]));
 }
 
-/** What a body says, for comparing retries: JSON in canonical form, anything else (CSV, malformed JSON) as sent. */
-export function bodyMeaning(contentType: string | undefined, body: string): string {
-  if (!/^application\/json\b/i.test(contentType?.trim() ?? '')) return body;
+/** What a body says, for comparing retries: JSON in canonical form, anything else (CSV in any charset, malformed JSON) as its bytes. */
+export function bodyMeaning(contentType: string | undefined, body: Uint8Array | string): Buffer {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!/^application\/json\b/i.test(contentType?.trim() ?? '')) return bytes;
   try {
-    return canonicalJson(JSON.parse(body));
+    return Buffer.from(canonicalJson(JSON.parse(bytes.toString('utf8'))));
   } catch {
-    return body; // refused as malformed JSON, so never kept
+    return bytes; // refused as malformed JSON, so never kept
   }
 }
 

@@ -121,6 +121,26 @@ describe('the catalogue’s encoding', () => {
   });
 });
 
+describe('the catalogue sent with an Idempotency-Key', () => {
+  it('is read from the bytes sent, in any charset, and a retry of the same file gets the first answer while another file with the key is refused', async () => {
+    const send = (bytes: Buffer) =>
+      t.app.request('/v1/catalogue/import', { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'text/csv', 'idempotency-key': 'catalogue-1252' }, body: new Uint8Array(bytes) });
+    const file = (title: string) => Buffer.from(`id,title,url,active\nIDEM-1,${title},${shop('IDEM-1')},no\n`, 'latin1');
+    const first = await send(file('Caf\xe9 cap'));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ loaded: 1, encoding: 'windows-1252' });
+    const title = async () => (await t.deps.db.selectFrom('catalogue_products').select('title').where('brand_id', '=', t.brand.id).where('id', '=', 'IDEM-1').executeTakeFirstOrThrow()).title;
+    expect(await title()).toBe('Café cap');
+    const retry = await send(file('Caf\xe9 cap'));
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    // One byte apart, though both decode to the same text as UTF-8: another body, refused.
+    const other = await send(file('Caf\xe8 cap'));
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+    expect(await title()).toBe('Café cap');
+  });
+});
+
 describe('bought together', () => {
   it('ranks the complement of what was bought first, learned from the brand’s own orders', { timeout: 120_000 }, async () => {
     // A history where the tee is everywhere (in 20 of the tent orders too) and the stakes go with tents.

@@ -37,14 +37,22 @@ describe('isKeptAnswer', () => {
 describe('bodyMeaning', () => {
   it('reads JSON as its canonical form: key order and whitespace do not count', () => {
     const compact = bodyMeaning('application/json', '{"b":1,"a":{"y":[1,2],"x":null}}');
-    expect(bodyMeaning('application/json; charset=utf-8', '{\n  "a": { "x": null, "y": [1, 2] },\n  "b": 1\n}')).toBe(compact);
-    expect(bodyMeaning('application/json', '{"a":{"x":null,"y":[2,1]},"b":1}')).not.toBe(compact);
+    expect(bodyMeaning('application/json; charset=utf-8', '{\n  "a": { "x": null, "y": [1, 2] },\n  "b": 1\n}')).toEqual(compact);
+    expect(bodyMeaning('application/json', '{"a":{"x":null,"y":[2,1]},"b":1}')).not.toEqual(compact);
   });
 
   it('keeps anything else as sent', () => {
-    expect(bodyMeaning('text/csv', 'order,tracking\n1, 2\n')).toBe('order,tracking\n1, 2\n');
-    expect(bodyMeaning('application/json', '{"a": ')).toBe('{"a": ');
-    expect(bodyMeaning(undefined, '')).toBe('');
+    expect(bodyMeaning('text/csv', 'order,tracking\n1, 2\n').toString()).toBe('order,tracking\n1, 2\n');
+    expect(bodyMeaning('application/json', '{"a": ').toString()).toBe('{"a": ');
+    expect(bodyMeaning(undefined, '').length).toBe(0);
+  });
+
+  it('tells apart bodies that are not UTF-8 by their bytes (two Windows-1252 files decode to the same replacement characters)', () => {
+    const cafeAcute = new Uint8Array(Buffer.from('id,title\n1,Caf\xe9\n', 'latin1'));
+    const cafeGrave = new Uint8Array(Buffer.from('id,title\n1,Caf\xe8\n', 'latin1'));
+    expect(Buffer.from(cafeAcute).toString('utf8')).toBe(Buffer.from(cafeGrave).toString('utf8'));
+    expect(bodyMeaning('text/csv', cafeAcute).equals(bodyMeaning('text/csv', cafeGrave))).toBe(false);
+    expect(bodyMeaning('text/csv', cafeAcute)).toEqual(Buffer.from(cafeAcute));
   });
 });
 
