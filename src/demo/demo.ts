@@ -129,15 +129,34 @@ function removeSqliteFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
 }
 
-/** On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. */
+/** A row added meanwhile that refers to one being deleted (23503), or a deadlock with the worker (40P01). */
+const RACED_WITH_THE_WORKER = new Set(['23503', '40P01']);
+
+/**
+ * On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. The
+ * worker is already running the previous demo's leftover jobs, which may add a row (a message, a
+ * scan) between two of the deletes: the removal then starts again, a few times at most.
+ */
 async function removeDemoBrand(deps: Deps): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteDemoBrand(deps);
+    } catch (error) {
+      if (attempt >= 5 || !RACED_WITH_THE_WORKER.has((error as { code?: string }).code ?? '')) throw error;
+    }
+  }
+}
+
+async function deleteDemoBrand(deps: Deps): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
+    // With the brand's row locked, no row that refers to the brand itself can be added meanwhile.
+    await trx.selectFrom('brands').select('id').where('id', '=', DEMO_BRAND_ID).forUpdate().execute();
     const purchases = trx.selectFrom('label_purchases').select('id').where('brand_id', '=', DEMO_BRAND_ID);
     await trx.deleteFrom('label_documents').where('purchase_id', 'in', purchases).execute();
     await trx.deleteFrom('label_purchases').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('routing_rules').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('returns').where('brand_id', '=', DEMO_BRAND_ID).execute();
-    for (const table of ['catalogue_products', 'copurchase_skus', 'copurchase_pairs', 'hub_order_marks', 'hub_counters', 'cross_sell_clicks', 'cross_sell_attributions', 'brand_hubs'] as const) {
+    for (const table of ['catalogue_products', 'copurchase_skus', 'copurchase_pairs', 'hub_order_marks', 'hub_counters', 'cross_sell_clicks', 'cross_sell_attributions', 'brand_hubs', 'brand_assets'] as const) {
       await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
     }
     for (const table of ['shipment_watch', 'short_links', 'messages', 'contact_preferences', 'personal_updates'] as const) await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
