@@ -1,6 +1,7 @@
 // `waybill demo`: a demo brand whose parcels move live through every stage. It runs on its own
 // database (a SQLite file recreated at each start; on PostgreSQL only the demo brand is replaced) and on a clock DEMO_SPEED times faster than real time,
 // so a journey of a few days plays out in a few minutes. New orders keep arriving (orders.ts).
+// One demo per database: a second one on the same DEMO_DATABASE_URL is refused (lock.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import { seedDemoOrders, startDemoArrivals } from './orders.js';
 import { renderDemoStartPage } from './start-page.js';
 import { setUpDemoShipping } from './labels.js';
 import { DEMO_SLUG, seedDemoHub, startDemoReturn } from './hub.js';
+import { claimDemoDatabase, type DemoLock } from './lock.js';
 
 const DemoEnv = z.object({
   DEMO_DATABASE_URL: databaseLocation().default('./data/demo.db'),
@@ -33,7 +35,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   const demo = readEnv(DemoEnv, env, 'Invalid demo configuration');
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
   // The port first: a second demo on a port already in use stops here, before it deletes the
-  // database the running one works on.
+  // database the running one works on. One on another port stops at the claim on the database.
   const listener = await listen(config);
   const { stopOnSignals } = await import('../main.js');
   stopOnSignals(await startDemo(config, demo, listener, startServer));
@@ -44,7 +46,10 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
 async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener: Listener, startServer: typeof StartServer): Promise<RunningServer> {
   let running: RunningServer | undefined;
   let ups: DemoUpsFeed | undefined;
+  let lock: DemoLock | undefined;
   try {
+    // Before anything is removed: a demo already running on this database keeps it, and this one stops.
+    lock = await claimDemoDatabase(config.databaseUrl, config.dialect, { pid: process.pid, url: config.publicUrl });
     if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
     // The generated key lives beside a SQLite demo database, or in ./data when the demo runs on PostgreSQL.
     const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(demo.DEMO_DATABASE_URL)) : path.resolve('data');
@@ -80,11 +85,12 @@ async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener
     void watchAfterReplay(deps);
     const stopArrivals = startDemoArrivals(deps, brand, packing, { everyMs: demo.DEMO_ORDER_EVERY_SECONDS * 1000, maxOrders: demo.DEMO_MAX_ORDERS, ups: ups.ship });
     printDemoUrls(config, demo.DEMO_SPEED, apiKey);
-    const [server, feed] = [running, ups];
-    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await feed.close(); await server.stop(); } };
+    const [server, feed, claim] = [running, ups, lock];
+    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await feed.close(); await server.stop(); await claim.release(); } };
   } catch (error) {
     await ups?.close().catch(() => {});
     await (running ? running.stop() : listener.close()).catch(() => {});
+    await lock?.release();
     throw error;
   }
 }
