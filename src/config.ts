@@ -162,6 +162,9 @@ export function dialectOf(databaseUrl: string): 'sqlite' | 'postgres' {
   return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite';
 }
 
+/** The file of a SQLite DATABASE_URL, which may start with sqlite: or sqlite://. */
+export const sqliteFileOf = (databaseUrl: string) => databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+
 /** `serve` and `worker` need a real secret; only the demo may make one up. */
 export function requireSecretKey(config: Config): string {
   if (!config.secretKey) {

@@ -44,7 +44,8 @@ URL is kept, and only the demo brand and everything of it are replaced), a simul
 clock running DEMO_SPEED times faster than real time (default 1440: one simulated day a minute),
 and a new order every DEMO_ORDER_EVERY_SECONDS (default 15), up to DEMO_MAX_ORDERS (default 120):
 the newest is being packed, and ships when the next one arrives. Prints the URLs to open.
-Generates and keeps a SECRET_KEY in ./data/ if none is set.`,
+Generates and keeps a SECRET_KEY in ./data/ if none is set. One demo per database: a second one on
+the same DEMO_DATABASE_URL is refused while the first runs.`,
   detect: `Usage: waybill detect [--json] NUMBER...
 
 Recognises each tracking number (every courier and format of tracking_number_data v2.0.0) and

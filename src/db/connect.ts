@@ -4,7 +4,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { dialectOf } from '../config.js';
+import { dialectOf, sqliteFileOf } from '../config.js';
 import { type DirectDb, directSqlite } from './direct.js';
 import type { Database } from './schema.js';
 import { ConnectionLock, lockedSqliteDialect, StatementCache } from './sqlite.js';
@@ -48,7 +48,7 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, direct: { dialect, pool }, close: () => db.destroy() };
   }
-  const file = databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+  const file = sqliteFileOf(databaseUrl);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   // WAL lets readers proceed during writes; the busy timeout waits out a second process's lock

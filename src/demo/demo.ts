@@ -1,6 +1,7 @@
 // `waybill demo`: a demo brand whose parcels move live through every stage. It runs on its own
 // database (a SQLite file recreated at each start; on PostgreSQL only the demo brand is replaced) and on a clock DEMO_SPEED times faster than real time,
 // so a journey of a few days plays out in a few minutes. New orders keep arriving (orders.ts).
+// One demo per database: a second one on the same DEMO_DATABASE_URL is refused (lock.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import { seedDemoOrders, startDemoArrivals } from './orders.js';
 import { renderDemoStartPage } from './start-page.js';
 import { setUpDemoShipping } from './labels.js';
 import { DEMO_SLUG, seedDemoHub, startDemoReturn } from './hub.js';
+import { claimDemoDatabase, type DemoLock } from './lock.js';
 
 const DemoEnv = z.object({
   DEMO_DATABASE_URL: databaseLocation().default('./data/demo.db'),
@@ -33,7 +35,7 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
   const demo = readEnv(DemoEnv, env, 'Invalid demo configuration');
   const config = loadConfig({ ...env, DATABASE_URL: demo.DEMO_DATABASE_URL });
   // The port first: a second demo on a port already in use stops here, before it deletes the
-  // database the running one works on.
+  // database the running one works on. One on another port stops at the claim on the database.
   const listener = await listen(config);
   const { stopOnSignals } = await import('../main.js');
   stopOnSignals(await startDemo(config, demo, listener, startServer));
@@ -44,7 +46,10 @@ export async function runDemo(env: Record<string, string | undefined>, startServ
 async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener: Listener, startServer: typeof StartServer): Promise<RunningServer> {
   let running: RunningServer | undefined;
   let ups: DemoUpsFeed | undefined;
+  let lock: DemoLock | undefined;
   try {
+    // Before anything is removed: a demo already running on this database keeps it, and this one stops.
+    lock = await claimDemoDatabase(config.databaseUrl, config.dialect, { pid: process.pid, url: config.publicUrl });
     if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
     // The generated key lives beside a SQLite demo database, or in ./data when the demo runs on PostgreSQL.
     const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(demo.DEMO_DATABASE_URL)) : path.resolve('data');
@@ -80,11 +85,12 @@ async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener
     void watchAfterReplay(deps);
     const stopArrivals = startDemoArrivals(deps, brand, packing, { everyMs: demo.DEMO_ORDER_EVERY_SECONDS * 1000, maxOrders: demo.DEMO_MAX_ORDERS, ups: ups.ship });
     printDemoUrls(config, demo.DEMO_SPEED, apiKey);
-    const [server, feed] = [running, ups];
-    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await feed.close(); await server.stop(); } };
+    const [server, feed, claim] = [running, ups, lock];
+    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await feed.close(); await server.stop(); await claim.release(); } };
   } catch (error) {
     await ups?.close().catch(() => {});
     await (running ? running.stop() : listener.close()).catch(() => {});
+    await lock?.release();
     throw error;
   }
 }
@@ -129,15 +135,34 @@ function removeSqliteFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
 }
 
-/** On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. */
+/** A row added meanwhile that refers to one being deleted (23503), or a deadlock with the worker (40P01). */
+const RACED_WITH_THE_WORKER = new Set(['23503', '40P01']);
+
+/**
+ * On PostgreSQL the demo shares a database it must not wipe: it removes only its own brand. The
+ * worker is already running the previous demo's leftover jobs, which may add a row (a message, a
+ * scan) between two of the deletes: the removal then starts again, a few times at most.
+ */
 async function removeDemoBrand(deps: Deps): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteDemoBrand(deps);
+    } catch (error) {
+      if (attempt >= 5 || !RACED_WITH_THE_WORKER.has((error as { code?: string }).code ?? '')) throw error;
+    }
+  }
+}
+
+async function deleteDemoBrand(deps: Deps): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
+    // With the brand's row locked, no row that refers to the brand itself can be added meanwhile.
+    await trx.selectFrom('brands').select('id').where('id', '=', DEMO_BRAND_ID).forUpdate().execute();
     const purchases = trx.selectFrom('label_purchases').select('id').where('brand_id', '=', DEMO_BRAND_ID);
     await trx.deleteFrom('label_documents').where('purchase_id', 'in', purchases).execute();
     await trx.deleteFrom('label_purchases').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('routing_rules').where('brand_id', '=', DEMO_BRAND_ID).execute();
     await trx.deleteFrom('returns').where('brand_id', '=', DEMO_BRAND_ID).execute();
-    for (const table of ['catalogue_products', 'copurchase_skus', 'copurchase_pairs', 'hub_order_marks', 'hub_counters', 'cross_sell_clicks', 'cross_sell_attributions', 'brand_hubs'] as const) {
+    for (const table of ['catalogue_products', 'copurchase_skus', 'copurchase_pairs', 'hub_order_marks', 'hub_counters', 'cross_sell_clicks', 'cross_sell_attributions', 'brand_hubs', 'brand_assets'] as const) {
       await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
     }
     for (const table of ['shipment_watch', 'short_links', 'messages', 'contact_preferences', 'personal_updates'] as const) await trx.deleteFrom(table).where('brand_id', '=', DEMO_BRAND_ID).execute();
