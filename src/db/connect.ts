@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { dialectOf, sqliteFileOf } from '../config.js';
 import { type DirectDb, directSqlite } from './direct.js';
+import { EmptyListPlugin } from './empty-lists.js';
 import type { Database } from './schema.js';
 import { ConnectionLock, lockedSqliteDialect, StatementCache } from './sqlite.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpoints.js';
@@ -45,7 +46,7 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
     pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
     // The pool repeats an idle client's error on itself; the client's listener has logged it.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new EmptyListPlugin()] });
     return { db, dialect, direct: { dialect, pool }, close: () => db.destroy() };
   }
   const file = sqliteFileOf(databaseUrl);
@@ -62,7 +63,7 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const statements = new StatementCache(sqlite);
   const lock = new ConnectionLock();
-  const db = new Kysely<Database>({ dialect: lockedSqliteDialect(sqlite, statements, lock) });
+  const db = new Kysely<Database>({ dialect: lockedSqliteDialect(sqlite, statements, lock), plugins: [new EmptyListPlugin()] });
   return {
     db,
     dialect,
