@@ -7,7 +7,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createBrand } from '../brands/repo.js';
-import { type Config, databaseLocation, loadConfig, readEnv } from '../config.js';
+import { type Config, databaseLocation, loadConfig, readEnv, sqliteFileOf } from '../config.js';
 import { acceleratedClock, systemClock } from '../lib/clock.js';
 import { SIMULATED_SCAN_JOB } from '../carriers/simulated/runtime.js';
 import { ensureWatchSchedule, holdWatch } from '../notifications/watch/index.js';
@@ -50,9 +50,9 @@ async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener
   try {
     // Before anything is removed: a demo already running on this database keeps it, and this one stops.
     lock = await claimDemoDatabase(config.databaseUrl, config.dialect, { pid: process.pid, url: config.publicUrl });
-    if (config.dialect === 'sqlite') removeSqliteFiles(demo.DEMO_DATABASE_URL);
+    if (config.dialect === 'sqlite') removeSqliteFiles(sqliteFileOf(demo.DEMO_DATABASE_URL));
     // The generated key lives beside a SQLite demo database, or in ./data when the demo runs on PostgreSQL.
-    const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(demo.DEMO_DATABASE_URL)) : path.resolve('data');
+    const secretFolder = config.dialect === 'sqlite' ? path.dirname(path.resolve(sqliteFileOf(demo.DEMO_DATABASE_URL))) : path.resolve('data');
     const secretKey = config.secretKey ?? demoSecret(secretFolder);
 
     const clock = acceleratedClock(demo.DEMO_SPEED);

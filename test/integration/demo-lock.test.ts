@@ -98,3 +98,22 @@ describe('one demo per database', () => {
     expect(await next.stop()).toBe(0);
   });
 });
+
+describe('a sqlite: DEMO_DATABASE_URL', () => {
+  it('names the same file as the bare path: the demo starts afresh over an old file there and keeps its key beside it', STARTS, async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-demo-scheme-'));
+    const file = path.join(folder, 'old.db');
+    fs.writeFileSync(file, 'not a database: left by something else');
+    try {
+      const demo = await startWaybill('demo', { DEMO_DATABASE_URL: `sqlite:${file}`, DEMO_SPEED: '43200', DEMO_MAX_ORDERS: '1' });
+      running.push(demo);
+      for (let i = 0; i < 300 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(demo.output()).toContain('Demo API key');
+      expect(fs.existsSync(path.join(folder, 'demo-secret.key'))).toBe(true);
+      expect(fs.existsSync(path.resolve('sqlite:'))).toBe(false);
+      expect(await demo.stop()).toBe(0);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
