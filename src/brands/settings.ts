@@ -111,24 +111,38 @@ export function notificationSettingsOf(brand: Pick<BrandRow, 'settings'>, defaul
 }
 
 /**
- * Merges a patch into the stored settings at every depth, as a JSON merge patch does: objects
- * merge key by key, arrays and values replace. Switching one milestone's SMS on keeps the other
- * milestones' switches; one template field keeps the others.
+ * Merges a patch into the stored settings at every depth: objects merge key by key, arrays and
+ * values replace. Switching one milestone's SMS on keeps the other milestones' switches; one
+ * template field keeps the others. An address, the origin and the default parcel are each one
+ * thing: sent whole, they replace the stored one whole, so no part of the old one (a `line2`, a
+ * region, a box's dimensions) stays behind.
  */
 export function mergeSettings(current: BrandSettings, patch: BrandSettingsPatch): BrandSettings {
-  return mergeObjects(current as Record<string, unknown>, patch as Record<string, unknown>) as BrandSettings;
+  return mergeObjects(current as Record<string, unknown>, patch as Record<string, unknown>, '') as BrandSettings;
 }
+
+const WHOLE_VALUES = new Set(['origin', 'shipFrom', 'returnTo', 'shipping.defaultParcel']);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function mergeObjects(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+function mergeObjects(current: Record<string, unknown>, patch: Record<string, unknown>, path: string): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
+    const at = path ? `${path}.${key}` : key;
     const existing = merged[key];
-    merged[key] = isPlainObject(value) && isPlainObject(existing) ? mergeObjects(existing, value) : value;
+    merged[key] = isPlainObject(value) && isPlainObject(existing) && !WHOLE_VALUES.has(at) ? mergeObjects(existing, value, at) : value;
   }
   return merged;
+}
+
+/**
+ * What GET and PATCH /v1/brand/settings answer: the fields PATCH takes, and nothing else stored
+ * beside them: not the SMS account or the DKIM key (secrets), nor the theme, cross-sells and
+ * returns policy, which have their own endpoints.
+ */
+export function visibleSettings(settings: BrandSettings): BrandSettingsPatch {
+  return Object.fromEntries(Object.entries(settings).filter(([key]) => key in BrandSettingsPatchSchema.shape)) as BrandSettingsPatch;
 }
 
 /** What the order-time estimate needs from the brand: defaults are one handling day, a 14:00 cut-off, ground. */

@@ -24,7 +24,9 @@ const security = [{ apiKey: [] }];
 const errors = { 401: json(ErrorSchema, 'Missing or wrong API key'), 404: json(ErrorSchema, 'Not found'), 422: json(ErrorSchema, 'Validation failed: details name each field') };
 const tags = ['Catalogue'];
 
-const ProductOut = ProductSchema.extend({ imageUrl: z.string().nullable(), price: z.number().nullable() }).openapi('CatalogueProduct');
+// One flat object, not an extension: OpenAPI would publish an extension as allOf of Product (whose
+// imageUrl and price are never null) and these fields, which no null could then satisfy.
+const ProductOut = z.object({ ...ProductSchema.shape, imageUrl: z.string().nullable(), price: z.number().nullable() }).openapi('CatalogueProduct');
 const ImportReport = z
   .object({
     rows: z.number().int(),

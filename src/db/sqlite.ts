@@ -5,7 +5,7 @@
 //     mutex for this, so its transactions can stay open across `await`s; a direct caller that did
 //     not take the same lock would run its statements inside someone else's open transaction.
 import type BetterSqlite3 from 'better-sqlite3';
-import { type DatabaseConnection, type Dialect, type Driver, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type SqliteDatabase, SqliteDialect } from 'kysely';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -123,7 +123,16 @@ class LockedDriver implements Driver {
     }
   }
 
-  beginTransaction: Driver['beginTransaction'] = (connection, settings) => this.inner.beginTransaction(connection, settings);
+  /**
+   * BEGIN IMMEDIATE, not Kysely's deferred BEGIN: the write lock is taken at the start, waiting
+   * (busy_timeout) for another process's writer (a `waybill import` beside `waybill serve`). A
+   * deferred transaction that reads and then writes after another process committed fails at once
+   * with SQLITE_BUSY, its snapshot being stale, and no timeout helps. Within one process the
+   * connection lock serialises every transaction already, so this costs nothing there.
+   */
+  beginTransaction: Driver['beginTransaction'] = async (connection) => {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  };
   commitTransaction: Driver['commitTransaction'] = (connection) => this.inner.commitTransaction(connection);
   rollbackTransaction: Driver['rollbackTransaction'] = (connection) => this.inner.rollbackTransaction(connection);
   savepoint: Driver['savepoint'] = (connection, name, compile) => this.inner.savepoint!(connection, name, compile);

@@ -36,14 +36,19 @@ export const RoutingConditionsSchema = z
   .strict()
   .openapi('RoutingConditions', { description: 'All given conditions must hold (destination country or region, postal prefix, weight range, service level, direction); none: every shipment' });
 
-const RuleInputSchema = strictObject({
+const ruleFields = {
   name: z.string().trim().min(1).max(100),
   priority: z.number().int().min(-1_000_000).max(1_000_000).optional().openapi({ description: 'Lower runs first; new rules go last' }),
   status: z.enum(['active', 'disabled']).optional(),
   conditions: RoutingConditionsSchema.default({}),
   carrier: z.string().trim().min(1).max(32),
   service: z.string().trim().min(1).max(64),
-}).openapi('RoutingRuleInput');
+};
+const RuleInputSchema = strictObject(ruleFields).openapi('RoutingRuleInput');
+/** A change names only what changes: conditions left out are kept (no default of {} here, which would match every shipment). */
+const RulePatchSchema = strictObject({ ...ruleFields, conditions: RoutingConditionsSchema.openapi({ description: 'Replaces the rule’s conditions whole; left out, they are kept' }) })
+  .partial()
+  .openapi('RoutingRulePatch');
 
 const RuleSchema = z
   .object({
@@ -99,7 +104,7 @@ export function registerRoutingRuleRoutes(api: OpenAPIHono<AppEnv>, deps: Deps):
   );
 
   api.openapi(
-    createRoute({ method: 'patch', path: '/routing-rules/{ruleId}', tags, summary: 'Change a rule (name, priority, conditions, carrier, service, active or disabled)', security, request: { params: RuleParam, ...body(RuleInputSchema.partial()) }, responses: { 200: json(RuleSchema, 'Changed'), 409: json(ErrorSchema, 'A proposal is accepted, not switched on'), ...errors } }),
+    createRoute({ method: 'patch', path: '/routing-rules/{ruleId}', tags, summary: 'Change a rule (name, priority, conditions, carrier, service, active or disabled)', security, request: { params: RuleParam, ...body(RulePatchSchema) }, responses: { 200: json(RuleSchema, 'Changed'), 409: json(ErrorSchema, 'A proposal is accepted, not switched on'), ...errors } }),
     async (c) => {
       const brandId = c.get('brand').id;
       const { ruleId } = c.req.valid('param');

@@ -35,6 +35,8 @@ export function validateLabel(draft: LabelDraft, rules: LabelRules): Result<Vali
   const problems: FieldProblem[] = [];
   const warehouse = brandAddress(draft, problems, rules);
   const returnTo = draft.brand.returnTo ? toPostal(draft.brand.returnTo) : warehouse;
+  // The brand's ship-from phone also stands in for a return address that has none.
+  if (rules.phoneRequired && draft.brand.returnTo && !returnTo!.phone && warehouse?.phone) returnTo!.phone = warehouse.phone;
   const customer: PostalAddress = {
     name: draft.customer.name ?? draft.customer.email,
     email: draft.customer.email,

@@ -4,7 +4,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
 import { ErrorSchema, listQuery } from '../api/schemas.js';
 import { getBrand, updateBrandSettings } from '../brands/repo.js';
-import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf, templateOverridesFor, templateOverridesIn } from '../brands/settings.js';
+import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf, templateOverridesFor, templateOverridesIn, visibleSettings } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { MessageRow } from '../db/schema.js';
 import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
@@ -183,6 +183,8 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       path: '/brand/settings',
       tags: ['Brand'],
       summary: 'Change the brand’s settings: origin, sender, look, notification channels, SMS window and template wording',
+      description:
+        'Merged into the stored settings at every depth: objects key by key, arrays and values replace. An address (`shipFrom`, `returnTo`), the `origin` and `shipping.defaultParcel` are each sent whole and replace the stored one whole. A setting can be changed, not removed (`null` is refused).',
       security,
       request: body(BrandSettingsPatchSchema),
       responses: { 200: json(BrandSettingsPatchSchema, 'The settings now in force (secrets left out)'), ...errors },
@@ -236,10 +238,4 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       return c.json({ accountSid: input.accountSid, from: input.from } as never, 200);
     },
   );
-}
-
-/** The settings a brand may read back: the SMS account's token and the DKIM key stay inside. */
-function visibleSettings(settings: BrandSettings): Omit<BrandSettings, 'sms' | 'dkim'> {
-  const { sms: _secret, dkim: _key, ...visible } = settings;
-  return visible;
 }

@@ -68,6 +68,34 @@ describe('PATCH /v1/brand/settings', () => {
     expect(read.json.sms).toBeUndefined();
   });
 
+  it('replaces an address, the origin and the default parcel whole: nothing of the old one stays', async () => {
+    const dock = { name: 'Returns', phone: '+16145550100', line1: '77 Dock Rd', line2: 'Bay 4', city: 'Indianapolis', region: 'IN', postalCode: '46201', country: 'US' };
+    const moved = { name: 'Returns', line1: '12 Harbor Way', city: 'Portland', region: 'OR', postalCode: '97209', country: 'US' };
+    await t.request('PATCH', '/v1/brand/settings', { returnTo: dock, origin: { city: 'Columbus', region: 'OH', country: 'US' }, shipping: { labelFormat: 'zpl', defaultParcel: { weight: { value: 2, unit: 'lb' }, dimensions: { length: 12, width: 9, height: 4, unit: 'in' } } } });
+    const answer = await t.request('PATCH', '/v1/brand/settings', { returnTo: moved, origin: { city: 'Paris', country: 'FR' }, shipping: { defaultParcel: { weight: { value: 1, unit: 'kg' } } } });
+    expect(answer.status).toBe(200);
+    expect(answer.json.returnTo).toEqual(moved); // no Bay 4, no old phone
+    expect(answer.json.origin).toEqual({ city: 'Paris', country: 'FR' }); // no region OH
+    expect(answer.json.shipping).toEqual({ labelFormat: 'zpl', defaultParcel: { weight: { value: 1, unit: 'kg' } } }); // the other shipping fields merge
+    // An address is sent whole: a part of one is refused by name, and nothing changes.
+    const part = await t.request('PATCH', '/v1/brand/settings', { returnTo: { phone: '+16145550100' } });
+    expect(part.status).toBe(422);
+    expect(part.json.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['returnTo.line1', 'returnTo.city']));
+    expect((await t.request('GET', '/v1/brand/settings')).json.returnTo).toEqual(moved);
+  });
+
+  it('answers only the fields PATCH takes: not the theme, cross-sells or returns policy stored beside them', async () => {
+    expect((await t.request('PUT', '/v1/returns/policy', { enabled: true })).status).toBe(200);
+    expect((await t.request('PUT', '/v1/cross-sells/settings', { enabled: true })).status).toBe(200);
+    const read = await t.request('GET', '/v1/brand/settings');
+    expect(read.status).toBe(200);
+    for (const other of ['returns', 'crossSells', 'theme', 'hub', 'sms', 'dkim']) expect(read.json, other).not.toHaveProperty(other);
+    // What GET answers, PATCH takes back as it is.
+    const again = await t.request('PATCH', '/v1/brand/settings', read.json);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual(read.json);
+  });
+
   it('refuses template wording with stray braces or a shipment’s details where the message has no parcel, naming each field', async () => {
     const res = await t.request('PATCH', '/v1/brand/settings', { templates: { order_confirmed: { body: 'Thanks! {{order.number} ships with {{shipment.carrier}}' } } });
     expect(res.status).toBe(422);

@@ -59,6 +59,22 @@ describe('routing rules', () => {
     await t.request('PATCH', `/v1/routing-rules/${ohio.json.id}`, { status: 'active' });
   });
 
+  it('changes only what a PATCH names: conditions left out are kept, conditions sent replace them whole', async () => {
+    const rule = await t.request('POST', '/v1/routing-rules', { name: 'Maine', carrier: 'simulated', service: 'economy', conditions: { regions: ['US-ME'], maxWeight: { value: 10, unit: 'lb' } } });
+    const renamed = await t.request('PATCH', `/v1/routing-rules/${rule.json.id}`, { name: 'Maine, light', priority: 50, status: 'disabled' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ name: 'Maine, light', priority: 50, status: 'disabled', conditions: { regions: ['US-ME'], maxWeight: { value: 10, unit: 'lb' } } });
+    const active = await t.request('PATCH', `/v1/routing-rules/${rule.json.id}`, { status: 'active' });
+    expect(active.json.conditions).toEqual({ regions: ['US-ME'], maxWeight: { value: 10, unit: 'lb' } });
+    // Still only Maine: a Texas parcel is not routed by it.
+    const texas = (await t.request('POST', '/v1/routing-rules/explain', { destination: { country: 'US', region: 'TX' } })).json;
+    expect(texas.rule?.id).not.toBe(rule.json.id);
+    const widened = await t.request('PATCH', `/v1/routing-rules/${rule.json.id}`, { conditions: { regions: ['US-ME', 'US-NH'] } });
+    expect(widened.json.conditions).toEqual({ regions: ['US-ME', 'US-NH'] });
+    expect((await t.request('PATCH', `/v1/routing-rules/${rule.json.id}`, { conditons: {} })).json.error.details[0].problem).toMatch(/conditons/);
+    expect((await t.request('DELETE', `/v1/routing-rules/${rule.json.id}`)).status).toBe(204);
+  });
+
   it('turns advice into a proposal that applies only once the brand accepts it', async () => {
     const proposal = await proposeRoutingRule(t.deps, t.brand.id, { name: 'Ohio via economy while express stalls', conditions: { regions: ['US-OH'] }, carrier: 'simulated', service: 'economy' }, 'express is stalling in Ohio: 6 of 20 parcels without a scan for 3 days');
     const listed = (await t.request('GET', '/v1/routing-rules')).json.data;

@@ -1,5 +1,8 @@
 // The SQLite connection plumbing: the prepared-statement cache and the connection lock shared by
 // Kysely and the direct hot paths.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { type Generated, Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -68,6 +71,42 @@ describe('StatementCache', () => {
     for await (const row of db.selectFrom('t').select('name').orderBy('id').stream()) names.push(row.name);
     expect(names).toEqual(['a', 'b', 'c']);
     await db.destroy();
+  });
+});
+
+describe('Kysely transactions on a SQLite file another process writes to', () => {
+  it('begin IMMEDIATE: the other writer waits for them, instead of their first write failing with SQLITE_BUSY', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-sqlite-'));
+    try {
+      const file = path.join(folder, 'shared.db');
+      const ours = new Sqlite(file);
+      opened.push(ours);
+      ours.pragma('journal_mode = WAL');
+      ours.pragma('busy_timeout = 50');
+      ours.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO t (name) VALUES ('a')");
+      // Another process (a `waybill serve` beside a `waybill import`), here a second connection.
+      const theirs = new Sqlite(file);
+      opened.push(theirs);
+      theirs.pragma('busy_timeout = 50');
+      const db = new Kysely<{ t: { id: Generated<number>; name: string } }>({ dialect: lockedSqliteDialect(ours, new StatementCache(ours), new ConnectionLock()) });
+      let theirWrite = '';
+      await db.transaction().execute(async (trx) => {
+        await trx.selectFrom('t').selectAll().execute(); // a deferred BEGIN would take its snapshot here
+        try {
+          theirs.exec("INSERT INTO t (name) VALUES ('theirs, during')");
+          theirWrite = 'written';
+        } catch (error) {
+          theirWrite = (error as { code: string }).code;
+        }
+        await trx.insertInto('t').values({ name: 'ours' }).execute(); // after their commit, a deferred one fails here
+      });
+      expect(theirWrite).toBe('SQLITE_BUSY'); // they waited (here, 50 ms) for our transaction, which held the write lock
+      theirs.exec("INSERT INTO t (name) VALUES ('theirs, after')");
+      expect((await db.selectFrom('t').select('name').orderBy('id').execute()).map((r) => r.name)).toEqual(['a', 'ours', 'theirs, after']);
+      await db.destroy();
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

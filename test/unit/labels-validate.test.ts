@@ -40,6 +40,17 @@ describe('validateLabel', () => {
     expect(result.value.shipper.line1).toBe('500 W Broad St');
   });
 
+  it('gives a return address without a phone the ship-from phone, on outbound and return labels alike', () => {
+    const returnTo = { name: 'Returns', line1: '77 Dock Rd', city: 'Indianapolis', region: 'IN', postalCode: '46201', country: 'US' };
+    const brand = { name: 'Northwind', shipFrom: warehouse, returnTo };
+    expect(fields(validateLabel(draft({ brand }), ups))).toEqual([]);
+    const back = validateLabel(draft({ direction: 'return', brand }), ups);
+    if (!back.ok) throw new Error(JSON.stringify(back.error));
+    expect(back.value.shipTo).toMatchObject({ line1: '77 Dock Rd', phone: '+16145550100' });
+    // Without a ship-from phone either, both are named.
+    expect(fields(validateLabel(draft({ brand: { ...brand, shipFrom: { ...warehouse, phone: undefined } } }), ups))).toEqual(['brand.shipFrom.phone', 'order.destination.phone', 'brand.returnTo.phone']);
+  });
+
   it('names a missing weight, and uses the brand’s default parcel when the shipment has none', () => {
     expect(fields(validateLabel(draft({ parcel: undefined }), ups))).toEqual(['parcel.weight']);
     expect(validateLabel(draft({ parcel: undefined, brand: { name: 'N', shipFrom: warehouse, defaultParcel: { weight: { value: 12, unit: 'oz' } } } }), ups).ok).toBe(true);
