@@ -71,6 +71,11 @@ export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
   for (const [n, { record, info }] of data.entries()) {
     if (n > 0 && n % ROWS_PER_TURN === 0) await nextTurn();
     const line = info.lines;
+    const overflow = extraValues(record, header.record.length);
+    if (overflow) {
+      errors.push({ line, reason: overflow });
+      continue;
+    }
     const cell = (c: Column) => (index[c] === undefined ? '' : (record[index[c]!] ?? '').trim());
     const row = rowToProduct(cell);
     if (!row.ok) {
@@ -86,6 +91,17 @@ export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
     products.push({ ...row.product, line });
   }
   return { ok: true, products, errors, rows: data.length };
+}
+
+/**
+ * Why a row with more values than the header has columns is refused: a value beyond the last
+ * column would be dropped without a word, and it usually means an unquoted comma shifted the row
+ * (a price written 1,299). Empty cells past the end, as spreadsheets leave them, are no values.
+ */
+export function extraValues(record: readonly string[], columns: number): string | null {
+  const extra = record.slice(columns).filter((value) => value.trim() !== '');
+  if (extra.length === 0) return null;
+  return `the row has ${columns + extra.length} values but the header names ${columns} columns; put a value that holds a comma in double quotes`;
 }
 
 /** The records of the text, its slices fed to csv-parse one at a time as it asks for more. */

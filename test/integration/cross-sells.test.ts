@@ -55,6 +55,13 @@ describe('the catalogue', () => {
       } else if (i % 997 === 4) {
         lines.push(`B-${i},Thousands,,"1,299",${shop('d')},`);
         broken.set(line, "price has 3 digits after its comma, more than a USD price's 2 decimals: if it separates thousands, leave it out (1299)");
+      } else if (i % 997 === 5) {
+        // The same price unquoted: the row shifts one column right, its last value past the header's end.
+        lines.push(`B-${i},Shifted,,1,299,${shop('e')},tag`);
+        broken.set(line, 'the row has 7 values but the header names 6 columns; put a value that holds a comma in double quotes');
+      } else if (i % 997 === 6) {
+        // Empty cells past the end, as a spreadsheet leaves them, are no values: the row loads.
+        lines.push(`C-${i},Trailing cells,,5,${shop(`c-${i}`)},bulk,,`);
       } else {
         lines.push(`C-${i},"Product ${i}, ""quoted""",https://cdn.example.com/${i}.jpg,${(i % 50) + 0.99},${shop(`c-${i}`)},bulk|n${i % 7}`);
       }
