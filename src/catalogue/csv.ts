@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import { type Product, ProductSchema } from './schema.js';
+import { extraValues } from '../lib/csv-rows.js';
 
 export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;
 type Column = (typeof CATALOGUE_COLUMNS)[number];
@@ -91,17 +92,6 @@ export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
     products.push({ ...row.product, line });
   }
   return { ok: true, products, errors, rows: data.length };
-}
-
-/**
- * Why a row with more values than the header has columns is refused: a value beyond the last
- * column would be dropped without a word, and it usually means an unquoted comma shifted the row
- * (a price written 1,299). Empty cells past the end, as spreadsheets leave them, are no values.
- */
-export function extraValues(record: readonly string[], columns: number): string | null {
-  const extra = record.slice(columns).filter((value) => value.trim() !== '');
-  if (extra.length === 0) return null;
-  return `the row has ${columns + extra.length} values but the header names ${columns} columns; put a value that holds a comma in double quotes`;
 }
 
 /** The records of the text, its slices fed to csv-parse one at a time as it asks for more. */

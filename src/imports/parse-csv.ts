@@ -4,6 +4,7 @@
 // blank and all-empty lines. The bytes become text first in decode-csv.ts (UTF-16, Windows-1252…).
 import { CsvError, parse } from 'csv-parse/sync';
 import { err, ok, type Result } from '../lib/result.js';
+import { extraValues } from '../lib/csv-rows.js';
 
 export const IMPORT_COLUMNS = ['order', 'tracking', 'carrier', 'status'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -44,6 +45,8 @@ export type CsvRow = {
   tracking: string;
   carrier: string | null;
   status: string | null;
+  /** Why the row has values past the header's last column (an unquoted comma shifted it); absent when it has none. */
+  overflow?: string;
 };
 
 export type ParsedCsv = {
@@ -80,7 +83,7 @@ export function parseImportCsv(input: string): Result<ParsedCsv, CsvFileProblem>
       trim: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true, // a line of only separators (",,,") is blank too
-      relax_column_count: true, // short rows fail on their own missing values, long rows keep what we read
+      relax_column_count: true, // short rows fail on their own missing values, long rows are reported (extraValues)
       relax_quotes: true, // 12" box is a value, not a syntax error
       max_record_size: MAX_RECORD_CHARACTERS,
     }) as unknown as typeof records;
@@ -100,13 +103,17 @@ export function parseImportCsv(input: string): Result<ParsedCsv, CsvFileProblem>
     const at = index[column];
     return at === undefined ? null : (record[at] ?? '').trim();
   };
-  const rows = data.map(({ record, info }) => ({
-    line: startLine(record, info.lines),
-    order: cell(record, 'order')!,
-    tracking: cell(record, 'tracking')!,
-    carrier: cell(record, 'carrier'),
-    status: cell(record, 'status'),
-  }));
+  const rows = data.map(({ record, info }): CsvRow => {
+    const overflow = extraValues(record, headers.length);
+    return {
+      line: startLine(record, info.lines),
+      order: cell(record, 'order')!,
+      tracking: cell(record, 'tracking')!,
+      carrier: cell(record, 'carrier'),
+      status: cell(record, 'status'),
+      ...(overflow ? { overflow } : {}),
+    };
+  });
   return ok({ delimiter: delimiter.value, headers, rows });
 }
 

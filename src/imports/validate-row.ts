@@ -46,6 +46,7 @@ export const statusOf = (value: string): ShipmentStatus | undefined => STATUS_BY
 export function checkRow(row: CsvRow): RowCheck {
   const fail = (reason: string, value?: string): RowCheck => err(value === undefined ? { line: row.line, reason } : { line: row.line, reason, value });
 
+  if (row.overflow) return fail(row.overflow);
   if (row.order === '') return fail('the order number is empty');
   if (row.tracking === '') return fail('the tracking number is empty');
   const trackingNumber = normalizeTrackingInput(row.tracking);

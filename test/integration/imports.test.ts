@@ -103,17 +103,21 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
       `M-2,${n4},pigeon post,`,
       `M-2,${n5},ups,teleported`,
       'M-1,HELLO123,,',
+      // A value past the last column (an unquoted comma in "Smith, J."?) shifts the row: refused, not cut short.
+      `M-1,${n3},ups,in_transit,Smith, J.`,
+      // Empty cells past the end, as spreadsheets leave them, are no values.
+      `M-2,${n4},ups,,,`,
     ].join('\n');
     const res = await importCsv(csv);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
-      rows: 7,
-      created: 2,
+      rows: 9,
+      created: 3,
       updated: 0,
       unchanged: 0,
       skipped: 0,
       skippedRows: [],
-      failed: 5,
+      failed: 6,
       errors: [
         { line: 4, reason: 'unknown order number M-404', value: 'M-404' },
         { line: 5, reason: `tracking number ${bad} looks like a UPS number but its check digit is wrong; check it, or name its carrier in the carrier column`, value: bad },
@@ -129,6 +133,7 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
           value: 'teleported',
         },
         { line: 8, reason: 'tracking number HELLO123 fits no known carrier format; check it, or name its carrier in the carrier column', value: 'HELLO123' },
+        { line: 9, reason: 'the row has 6 values but the header names 4 columns; put a value that holds a comma in double quotes' },
       ],
     });
 
@@ -137,7 +142,8 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     const detail = await t.request('GET', `/v1/shipments/${first!.id}`);
     expect(detail.json.events).toEqual([expect.objectContaining({ status: 'in_transit', source: 'csv', occurredAt: '2026-03-02T15:00:00.000Z', carrierCode: 'waybill:csv' })]);
     expect(await shipmentByNumber(n2)).toMatchObject({ order_id: orders['M-2'], carrier: 'ups', status: 'out_for_delivery' }); // carrier detected
-    for (const missing of [n3, bad, n4, n5]) expect(await shipmentByNumber(missing)).toBeUndefined();
+    for (const missing of [n3, bad, n5]) expect(await shipmentByNumber(missing)).toBeUndefined();
+    expect(await shipmentByNumber(n4)).toMatchObject({ order_id: orders['M-2'], carrier: 'ups' });
   });
 
   it('reads a BOM, CRLF, quoted fields, blank lines, trailing whitespace, and lower-case numbers with spaces', async () => {
