@@ -8,7 +8,7 @@ import { LABEL_FORMATS } from '../carriers/label-types.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findShipment } from '../shipments/service.js';
-import { documentFormats, findShipmentPurchase, readLabelDocument } from './store.js';
+import { defaultLabelFormat, documentFormats, findShipmentPurchase, readLabelDocument } from './store.js';
 import { shipmentLabelSummary } from './summary.js';
 import { voidShipmentLabel } from './void.js';
 import { registerRoutingRuleRoutes } from './rules-routes.js';
@@ -28,7 +28,10 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       tags: ['Labels'],
       summary: 'Download the shipment’s label: a 4×6 PDF or ZPL for thermal printers',
       security,
-      request: { params: ShipmentParam, query: z.object({ format: z.enum(LABEL_FORMATS).default('pdf') }) },
+      request: {
+        params: ShipmentParam,
+        query: z.object({ format: z.enum(LABEL_FORMATS).optional().openapi({ description: 'Left out: the PDF when the label has one, else the format it was bought in' }) }),
+      },
       responses: {
         200: { description: 'The label', content: { 'application/pdf': { schema: binary }, 'application/zpl': { schema: binary } } },
         409: json(ErrorSchema, 'The label was voided: it must not be printed'),
@@ -38,11 +41,12 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
     async (c) => {
       const brand = c.get('brand');
       const { shipmentId } = c.req.valid('param');
-      const { format } = c.req.valid('query');
+      const asked = c.req.valid('query').format;
       const shipment = await findShipment(deps, brand.id, shipmentId!);
       const purchase = await findShipmentPurchase(deps.db, brand.id, shipment.id);
       if (!purchase) throw notFound(`a label for shipment ${shipment.id} (its tracking number was not bought through Waybill)`);
       if (purchase.state === 'voided') throw new AppError('conflict', `the label of shipment ${shipment.id} was voided at ${purchase.voided_at}; it must not be printed`);
+      const format = asked ?? defaultLabelFormat(await documentFormats(deps.db, purchase.id));
       const document = await readLabelDocument(deps.db, purchase, format);
       if (!document) {
         const formats = await documentFormats(deps.db, purchase.id);

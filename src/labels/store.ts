@@ -36,6 +36,9 @@ export async function documentFormats(db: Executor, purchaseId: string): Promise
   return rows.map((r) => r.format as LabelFormat);
 }
 
+/** The format a download without one gets: the PDF when the label has one (it prints anywhere), else the one it was bought in. */
+export const defaultLabelFormat = (formats: readonly LabelFormat[]): LabelFormat => (formats.includes('pdf') || formats.length === 0 ? 'pdf' : formats[0]!);
+
 export async function readLabelDocument(db: Executor, purchase: Pick<LabelPurchaseRow, 'id' | 'tracking_number' | 'direction'>, format: LabelFormat): Promise<ShipmentLabel | null> {
   const row = await db.selectFrom('label_documents').selectAll().where('purchase_id', '=', purchase.id).where('format', '=', format).executeTakeFirst();
   if (!row) return null;

@@ -60,6 +60,12 @@ describe('UPS labels through the API', () => {
     expect(zpl.status).toBe(201);
     const text = await (await t.app.request(zpl.json.label.downloads.zpl, { headers: { authorization: `Bearer ${t.apiKey}` } })).text();
     expect(text).toContain(zpl.json.trackingNumber);
+    // Asked for without a format, a label bought only as ZPL comes as ZPL (there is no PDF of it).
+    const plain = await t.app.request(`/v1/shipments/${zpl.json.id}/label`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toBe('application/zpl');
+    expect(await plain.text()).toBe(text);
+    expect((await t.app.request(`/v1/shipments/${zpl.json.id}/label?format=pdf`, { headers: { authorization: `Bearer ${t.apiKey}` } })).status).toBe(404);
     const back = await buy(orderId, { direction: 'return' });
     expect(back.status).toBe(201);
     expect(back.json).toMatchObject({ direction: 'return', status: 'info_received' });
