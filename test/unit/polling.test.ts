@@ -142,6 +142,14 @@ describe('quota advice', () => {
     expect(usps.message).toContain('rate limit (about 1,440 requests a day)');
   });
 
+  it('counts in good English: one parcel needs one request, one parcel is late', () => {
+    const one = adviseQuota({ carrierName: 'FedEx', carrier: 'fedex', limits: DEFAULT_CARRIER_LIMITS.fedex!, batchSize: 30, demand: { activeShipments: 1, pollsPerDay: 1, dueNow: 0, overdue: 0 } });
+    expect(one.message).toBe('FedEx: its daily quota of 100,000 requests covers the 1 request a day that 1 active parcel needs.');
+    const late = adviseQuota({ carrierName: 'DHL', carrier: 'dhl', limits: { rate: [], dailyQuota: 1 }, batchSize: 1, demand: { activeShipments: 1, pollsPerDay: 2, dueNow: 1, overdue: 1 } });
+    expect(late.message).toContain('DHL: the account is too small for this volume. 1 active parcel needs about 2 requests a day at its polling cadence, but its daily quota of 1 request allows 50% of that.');
+    expect(late.message).toContain('(1 is over an hour late now)');
+  });
+
   it('offers push only where it exists: UPS Track Alert, and for DHL, FedEx and USPS the aggregators’ webhooks', () => {
     const short = { activeShipments: 1000, pollsPerDay: 50_000_000, dueNow: 0, overdue: 0 };
     const ups = adviseQuota({ carrierName: 'UPS', carrier: 'ups', limits: DEFAULT_CARRIER_LIMITS.ups!, batchSize: 1, demand: short });
