@@ -5,6 +5,9 @@ import type { Scenario } from '../carriers/simulated/journey.js';
 import type { BrandRow, OrderRow } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { CreateOrderInput } from '../api/schemas.js';
+import { getBrand } from '../brands/repo.js';
+import { settingsOf } from '../brands/settings.js';
+import { decideCarrier, shipmentFacts } from '../labels/decide.js';
 import { createOrder } from '../orders/service.js';
 import { createShipment } from '../shipments/service.js';
 import { DEMO_CUSTOMERS, DEMO_ITEMS, DEMO_SCENARIOS } from './data.js';
@@ -63,8 +66,21 @@ export async function placeDemoOrder(deps: Deps, brand: BrandRow, sequence: numb
 export async function shipDemoOrder(deps: Deps, brand: BrandRow, { order, sequence }: DemoOrder, labelAt: Date, ups: UpsShipper): Promise<void> {
   const scenario = demoScenario(sequence);
   if (shipsWithUps(sequence, scenario)) return ups(order, labelAt, scenario);
-  // No carrier named: the brand's routing rule or its default (the simulated carrier) chooses.
-  await createShipment({ ...deps, clock: { now: () => labelAt } }, brand, order.id, { label: true, direction: 'outbound', scenario });
+  // No carrier named, so the brand's routing rule or its default chooses, unless that is no longer the simulated carrier.
+  const carrier = await demoCarrierFor(deps, brand, order);
+  await createShipment({ ...deps, clock: { now: () => labelAt } }, brand, order.id, { label: true, direction: 'outbound', scenario, ...carrier });
+}
+
+/**
+ * The demo's parcels move through the simulated carrier, whatever the brand's routing now says: a
+ * user trying docs/labels.md with the demo's key may have made UPS the default, and the demo's
+ * journeys (and its `scenario`) exist only on the simulated carrier. Then it names the carrier.
+ */
+async function demoCarrierFor(deps: Deps, brand: BrandRow, order: OrderRow): Promise<{ carrier?: 'simulated' }> {
+  const current = (await getBrand(deps.db, brand.id)) ?? brand;
+  const facts = shipmentFacts({ destination: JSON.parse(order.destination), parcel: settingsOf(current).shipping?.defaultParcel });
+  const choice = await decideCarrier(deps, current, {}, facts).catch(() => null);
+  return choice?.carrier === 'simulated' ? {} : { carrier: 'simulated' };
 }
 
 /** Places the seeded orders; each shipped an hour after it was placed, but the newest, which is returned still being packed. */

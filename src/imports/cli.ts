@@ -13,7 +13,7 @@ import { AppError } from '../lib/errors.js';
 import { type DecodedCsv, decodeCsvBytes, fallbackNote } from './decode-csv.js';
 import { createProgressBar } from './progress-bar.js';
 import { type ImportReport, importRows, prepareImport } from './run-import.js';
-import { counted } from '../lib/words.js';
+import { counted, wholeNumber } from '../lib/words.js';
 
 export const IMPORT_USAGE = `Usage: waybill import FILE.csv --brand BRAND_ID [--json] [--progress]
 
@@ -118,11 +118,9 @@ async function importCommand(args: string[], env: Record<string, string | undefi
   }
 }
 
-const formatCount = (n: number): string => n.toLocaleString('en-US');
-
 /** The report for people: the counts, then each failed row. */
 export function reportText(report: ImportReport, file: string, brandName: string): string {
-  const counts = (['created', 'updated', 'unchanged', 'skipped', 'failed'] as const).map((key) => `  ${key.padEnd(10)} ${formatCount(report[key]).padStart(9)}`);
+  const counts = (['created', 'updated', 'unchanged', 'skipped', 'failed'] as const).map((key) => `  ${key.padEnd(10)} ${wholeNumber(report[key]).padStart(9)}`);
   const lines = [`Imported ${file} for ${brandName}: ${counted(report.rows, 'row')}`, ...counts];
   for (const [title, rows] of [
     ['Rows skipped (their status was not applied):', report.skippedRows],

@@ -1,15 +1,14 @@
 // A one-line progress bar for the terminal: `\r[#########...........] 45% 45,000/100,000 rows`.
+import { wholeNumber } from '../lib/words.js';
 
 const WIDTH = 20;
 const REDRAW_EVERY_MS = 100;
-
-const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /** The bar's text for `done` of `total` rows. Pure. */
 export function progressLine(done: number, total: number): string {
   const fraction = total === 0 ? 1 : Math.min(1, Math.max(0, done / total));
   const filled = Math.floor(fraction * WIDTH);
-  return `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.floor(fraction * 100)}% ${formatCount(done)}/${formatCount(total)} rows`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.floor(fraction * 100)}% ${wholeNumber(done)}/${wholeNumber(total)} rows`;
 }
 
 export type ProgressBar = { update(done: number): void; finish(): void };

@@ -46,11 +46,12 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       const purchase = await findShipmentPurchase(deps.db, brand.id, shipment.id);
       if (!purchase) throw notFound(`a label for shipment ${shipment.id} (its tracking number was not bought through Waybill)`);
       if (purchase.state === 'voided') throw new AppError('conflict', `the label of shipment ${shipment.id} was voided at ${purchase.voided_at}; it must not be printed`);
-      const format = asked ?? defaultLabelFormat(await documentFormats(deps.db, purchase.id));
+      let formats: Awaited<ReturnType<typeof documentFormats>> | undefined;
+      const boughtFormats = async () => (formats ??= await documentFormats(deps.db, purchase.id));
+      const format = asked ?? defaultLabelFormat(await boughtFormats());
       const document = await readLabelDocument(deps.db, purchase, format);
       if (!document) {
-        const formats = await documentFormats(deps.db, purchase.id);
-        throw new AppError('not_found', `the ${purchase.carrier} label of shipment ${shipment.id} was bought as ${formats.join(' and ')}; there is no ${format} version`);
+        throw new AppError('not_found', `the ${purchase.carrier} label of shipment ${shipment.id} was bought as ${(await boughtFormats()).join(' and ')}; there is no ${format} version`);
       }
       return c.body(Buffer.from(document.body), 200, {
         'content-type': document.contentType,

@@ -229,4 +229,26 @@ describe('the demo', () => {
     expect(retryAfter).toBeGreaterThan(850);
     expect(retryAfter).toBeLessThanOrEqual(900);
   });
+
+  // Last: it changes the demo brand's settings.
+  it('keeps shipping its orders with the simulated carrier after the brand makes UPS its default (as docs/labels.md shows)', async () => {
+    const apiKey = apiKeyOf(demo.output());
+    const api = (pathname: string, init?: RequestInit) => fetch(`${demo.url}${pathname}`, { ...init, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' } });
+    const changed = await api('/v1/brand/settings', { method: 'PATCH', body: JSON.stringify({ shipping: { defaultCarrier: 'ups', defaultService: 'ground' } }) });
+    expect(changed.status).toBe(200);
+    type Order = { number: string; placedAt: string; shipments: Array<{ carrier: string; direction: string }> };
+    const orders = async (): Promise<Order[]> => (await (await api('/v1/orders?limit=200')).json()).data;
+    const before = new Set((await orders()).map((o) => o.number));
+    // The demo's clock runs fast, so orders placed since are told by their numbers, not their times; newest first.
+    const placedSince = async () => (await orders()).filter((o) => !before.has(o.number)).sort((x, y) => y.placedAt.localeCompare(x.placedAt));
+    await until(async () => (await placedSince()).length >= 5);
+    // The newest is being packed and the one before may be shipping right now; every older one has shipped.
+    const [, , ...older] = await placedSince();
+    expect(older.length).toBeGreaterThanOrEqual(3);
+    const outbound = older.map((o) => ({ number: o.number, carriers: o.shipments.filter((s) => s.direction === 'outbound').map((s) => s.carrier) }));
+    expect(outbound.filter((o) => o.carriers.length === 0)).toEqual([]);
+    // One in four goes with the emulated UPS on purpose; the rest with the simulated carrier, not the new default.
+    expect(outbound.filter((o) => o.carriers.includes('simulated')).length).toBeGreaterThanOrEqual(2);
+    expect(demo.output()).not.toContain('scenario applies to the simulated carrier only');
+  });
 });
