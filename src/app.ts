@@ -18,6 +18,7 @@ import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createInboundWebhooks } from './inbound/webhook-routes.js';
 import { createPublicPages } from './web/pages.js';
 import { formTooLargePage, redirectWithoutTrailingSlash } from './hub/routes.js';
+import { metricsText } from './observability/process-metrics.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -79,7 +80,14 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
     // The cause stays in the log: a public probe's answer names no host or driver message.
     return c.json(errorBody(new AppError('unavailable', problem), c.get('requestId')), 503);
   });
-  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
+  app.get('/metrics', async (c) => {
+    try {
+      return c.text(await metricsText(deps.metrics.registry), 200, { 'content-type': deps.metrics.registry.contentType });
+    } catch (error) {
+      deps.log.warn({ err: error }, 'metrics could not be gathered');
+      return c.json(errorBody(new AppError('unavailable', (error as Error).message), c.get('requestId')), 503);
+    }
+  });
 
   // Every body is limited before it is read: /v1 by MAX_BODY_BYTES, webhooks by
   // INBOUND_WEBHOOK_MAX_BYTES, and everything else, the public pages' forms (lookup, return,

@@ -33,6 +33,8 @@ const envSchema = z.object({
   TRACKING_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** Largest request body the API accepts, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** How many processes `waybill serve` runs on one HOST:PORT (node:cluster), to use more than one core. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** How many job-worker loops run in this process (0 disables the worker, e.g. for API-only nodes). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
   /** Where email goes: smtp://host:587 or smtps://user:pass@host:465. Unset: emails are captured, not sent. */
@@ -78,6 +80,7 @@ export type Config = {
   trackingLinkTtlDays: number;
   maxBodyBytes: number;
   workerConcurrency: number;
+  webConcurrency: number;
   smtpUrl: string | undefined;
   emailFrom: string;
   twilioApiBase: string;
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trackingLinkTtlDays: e.TRACKING_LINK_TTL_DAYS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    webConcurrency: e.WEB_CONCURRENCY,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     twilioApiBase: e.TWILIO_API_BASE.replace(/\/$/, ''),

@@ -27,7 +27,9 @@ variables (DATABASE_URL, PORT, PUBLIC_URL, SECRET_KEY, LOG_LEVEL, ...): see the 
 
 Serves the REST API (/v1), the API reference (/docs), tracking pages (/t/{token}), /healthz,
 /readyz and /metrics, and runs the job worker in the same process (WORKER_CONCURRENCY loops; 0
-for an API-only process). Migrates the database first. Needs SECRET_KEY.`,
+for an API-only process). Migrates the database first. Needs SECRET_KEY.
+With WEB_CONCURRENCY=N (default 1), runs N such processes on the same HOST:PORT to use N cores,
+replaces one that dies, and stops them all on SIGINT/SIGTERM; /metrics then counts for all of them.`,
   worker: `Usage: waybill worker
 
 Runs jobs (status-change effects, simulated carrier scans, schedules) without serving HTTP, so
@@ -86,6 +88,9 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     process.stderr.write(`waybill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
+  } finally {
+    // One of several serving processes keeps its channel to the primary open: failing to start, it must leave by itself.
+    if (process.exitCode && (await import('node:cluster')).default.isWorker) process.exit();
   }
 }
 
@@ -159,16 +164,9 @@ function printUsage(command: string): number {
 }
 
 async function migrate(config: Config): Promise<number> {
-  const { openDatabase } = await import('./db/connect.js');
-  const { migrateToLatest } = await import('./db/migrate.js');
-  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
-  try {
-    const applied = await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
-    return 0;
-  } finally {
-    await handle.close();
-  }
+  const applied = await migrateQuietly(config);
+  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+  return 0;
 }
 
 async function brandCreate(args: string[]): Promise<number> {
@@ -346,6 +344,8 @@ export async function startServer(
     import('./jobs/worker.js'),
   ]);
   const deps = await whileStarting(() => createDeps(config, secretKey, options.depsOverrides), databaseFailureMessage);
+  // One of several serving processes (WEB_CONCURRENCY): its counts go into every process's /metrics.
+  if ((await import('node:cluster')).default.isWorker) (await import('./observability/process-metrics.js')).shareMetricsWithPrimary(deps.metrics.registry);
   await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage, () => deps.close());
   await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
   await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
@@ -387,6 +387,8 @@ export async function startServer(
 
 async function serve(config: Config, options: { withHttp: boolean }): Promise<number | undefined> {
   const secretKey = requireSecretKey(config);
+  const { default: cluster } = await import('node:cluster');
+  if (options.withHttp && config.webConcurrency > 1 && cluster.isPrimary) return serveOnProcesses(config);
   const running = await startServer(config, secretKey, options);
   running.deps.log.info(
     { url: options.withHttp ? running.url : undefined, database: running.deps.dialect, workers: workerLoopsOf(config, options) },
@@ -394,6 +396,25 @@ async function serve(config: Config, options: { withHttp: boolean }): Promise<nu
   );
   stopOnSignals(running);
   return undefined;
+}
+
+/** WEB_CONCURRENCY serving processes: migrated once here, then each runs `serve` as above (src/serve-processes.ts). */
+async function serveOnProcesses(config: Config): Promise<number> {
+  const [{ serveOnProcesses: run }, { default: pino }] = await Promise.all([import('./serve-processes.js'), import('pino')]);
+  const log = pino({ level: config.logLevel });
+  return run({ count: config.webConcurrency, log, url: config.publicUrl, prepare: async () => void (await migrateQuietly(config)) });
+}
+
+/** Applies pending migrations; a database problem stops start-up with its one-line reason. */
+async function migrateQuietly(config: Config): Promise<string[]> {
+  const { openDatabase } = await import('./db/connect.js');
+  const { migrateToLatest } = await import('./db/migrate.js');
+  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
+  try {
+    return await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
+  } finally {
+    await handle.close();
+  }
 }
 
 export function stopOnSignals(running: RunningServer): void {

@@ -23,6 +23,17 @@ describe('PUBLIC_URL', () => {
   });
 });
 
+describe('WEB_CONCURRENCY', () => {
+  it('is 1 serving process unless set, up to 64', () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '4' }).webConcurrency).toBe(4);
+  });
+
+  it.each(['0', '65', '1.5', 'two'])('refuses %s, naming the variable', (value) => {
+    expect(refusal({ WEB_CONCURRENCY: value })).toMatch(/WEB_CONCURRENCY/);
+  });
+});
+
 describe('blank values', () => {
   it('count as unset: spaces are not 0', () => {
     const config = loadConfig({ PORT: ' ', WORKER_CONCURRENCY: '  ', POLL_TICK_SECONDS: '\t', PUBLIC_URL: ' ', DATABASE_URL: ' ' });
