@@ -44,6 +44,8 @@ export const settings = Object.freeze({
   ingestShipments: number('BENCH_INGEST_SHIPMENTS', 100_000),
   /** Job-worker loops in the server (0: API only, so the worker does not compete for the CPU). */
   workerConcurrency: number('BENCH_WORKER_CONCURRENCY', 0),
+  /** Serving processes of the Waybill server (its WEB_CONCURRENCY) and of the ceiling's bare server alike. */
+  webConcurrency: number('BENCH_WEB_CONCURRENCY', 1),
   /** Extra node flags for the Waybill server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
   serverNodeOptions: (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
   /** A PostgreSQL superuser URL; each run creates and drops its own database there. */

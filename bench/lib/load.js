@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import autocannon from 'autocannon';
 import { settings } from './config.js';
+import { serverProcesses } from './processes.js';
 
 /**
  * One autocannon run against `baseUrl`. `request` is { method, headers, next() → { path, body } }:
@@ -154,10 +155,18 @@ export function cpuSnapshot(pid, { postgres: withPostgres = false } = {}) {
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** Seconds of CPU (user + system, all threads) a process has used, from /proc/<pid>/stat. */
+/** Seconds of CPU (user + system, all threads) a server has used, from /proc/<pid>/stat: with several processes, all of them. */
 export function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  let total = 0;
+  for (const each of serverProcesses(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // a process replaced meanwhile
+    }
+  }
+  return total;
 }
 
 /** CPU seconds of every process named postgres on this machine (0 when there is none). */

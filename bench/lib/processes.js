@@ -1,7 +1,7 @@
 // Child processes (the Waybill server, the bare ceiling server, the CLI) and the clean-up that
 // runs whatever happens: normal end, an exception, Ctrl-C, or the script's time limit.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { checkArgs, settings } from './config.js';
@@ -138,6 +138,16 @@ async function waitUntilReady(url, handle, what) {
   throw new Error(`${what} did not answer ${url} within 60 s: ${handle.output()}`);
 }
 
+/** With several serving processes, the first answers before the others listen: waits for the line saying all do. */
+async function waitForAllProcesses(handle, line, what) {
+  if (settings.webConcurrency <= 1) return;
+  const deadline = Date.now() + 60_000;
+  while (!handle.output().includes(line)) {
+    if (Date.now() > deadline) throw new Error(`${what} did not start ${settings.webConcurrency} processes within 60 s: ${handle.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Stops a child with SIGTERM, then SIGKILL after 15 s. */
 async function stopChild(handle) {
   if (handle.child.exitCode !== null || handle.child.signalCode !== null) return;
@@ -158,11 +168,14 @@ export async function startWaybill(databaseUrl) {
     SECRET_KEY,
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    // Waybill logs nothing per request; at info, its primary says when all its processes serve.
+    LOG_LEVEL: settings.webConcurrency > 1 ? 'info' : 'silent',
     WORKER_CONCURRENCY: String(settings.workerConcurrency),
+    WEB_CONCURRENCY: String(settings.webConcurrency),
   });
   const stop = onCleanup(() => stopChild(handle));
   await waitUntilReady(`http://127.0.0.1:${port}/healthz`, handle, 'waybill serve');
+  await waitForAllProcesses(handle, `"processes":${settings.webConcurrency}`, 'waybill serve');
   return { pid: handle.child.pid, baseUrl: `http://127.0.0.1:${port}`, stop };
 }
 
@@ -173,20 +186,41 @@ export async function startWaybill(databaseUrl) {
  */
 export async function startBareServer(layers = null, { bodyBytes = 0 } = {}) {
   const port = await freePort();
-  const handle = startChild([layers === null ? BARE_SERVER : LAYERED_SERVER], { PORT: String(port), LAYERS: (layers ?? []).join(','), BODY_BYTES: String(bodyBytes) });
+  const bare = layers === null;
+  const handle = startChild([bare ? BARE_SERVER : LAYERED_SERVER], { PORT: String(port), LAYERS: (layers ?? []).join(','), BODY_BYTES: String(bodyBytes), WEB_CONCURRENCY: String(bare ? settings.webConcurrency : 1) });
   const stop = onCleanup(() => stopChild(handle));
   await waitUntilReady(`http://127.0.0.1:${port}/`, handle, 'the bare server');
+  if (bare) await waitForAllProcesses(handle, `serving on ${settings.webConcurrency} processes`, 'the bare server');
   return { pid: handle.child.pid, baseUrl: `http://127.0.0.1:${port}`, stop };
 }
 
-/** Resident memory of a process in MB, from /proc/<pid>/status (VmRSS); null if unavailable. */
+/** Resident memory in MB (VmRSS in /proc/<pid>/status) of a server: with several processes, all of them; null if unavailable. */
 export function rssMb(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
+  let total = null;
+  for (const each of serverProcesses(pid)) {
+    try {
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${each}/status`, 'utf8'));
+      if (match) total = (total ?? 0) + Number(match[1]) / 1024;
+    } catch {
+      // gone meanwhile
+    }
   }
+  return total;
+}
+
+/** A server's process and, when it runs several (BENCH_WEB_CONCURRENCY), their children too, from /proc. */
+export function serverProcesses(pid) {
+  if (settings.webConcurrency <= 1) return [pid];
+  const found = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 /** Samples a process's RSS every 200 ms until stopped; returns { startMb, peakMb, lastMb }. */
