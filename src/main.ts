@@ -164,7 +164,7 @@ function printUsage(command: string): number {
 }
 
 async function migrate(config: Config): Promise<number> {
-  const applied = await migrateQuietly(config);
+  const applied = await applyMigrations(config);
   process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
   return 0;
 }
@@ -402,11 +402,11 @@ async function serve(config: Config, options: { withHttp: boolean }): Promise<nu
 async function serveOnProcesses(config: Config): Promise<number> {
   const [{ serveOnProcesses: run }, { default: pino }] = await Promise.all([import('./serve-processes.js'), import('pino')]);
   const log = pino({ level: config.logLevel });
-  return run({ count: config.webConcurrency, log, url: config.publicUrl, prepare: async () => void (await migrateQuietly(config)) });
+  return run({ count: config.webConcurrency, log, url: config.publicUrl, prepare: async () => void (await applyMigrations(config)) });
 }
 
 /** Applies pending migrations; a database problem stops start-up with its one-line reason. */
-async function migrateQuietly(config: Config): Promise<string[]> {
+async function applyMigrations(config: Config): Promise<string[]> {
   const { openDatabase } = await import('./db/connect.js');
   const { migrateToLatest } = await import('./db/migrate.js');
   const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);

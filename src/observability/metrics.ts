@@ -42,6 +42,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Share of the polls a brand needs per day that its carrier quota and rate allow (below 1: the quota is too small)',
       labelNames: ['brand', 'carrier'],
       registers: [registry],
+      // With several serving processes each holds the figure it computed last: /metrics shows the lowest, so a short quota is never hidden.
+      aggregator: 'min',
     }),
     jobsFinished: new Counter({ name: 'waybill_jobs_finished_total', help: 'Jobs finished by outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
   };
