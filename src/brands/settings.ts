@@ -136,6 +136,48 @@ function mergeObjects(current: Record<string, unknown>, patch: Record<string, un
   return merged;
 }
 
+export type RemovableSetting = { ok: true; path: string[] } | { ok: false; unknown: boolean; problem: string };
+
+/**
+ * Whether `dotted` ("look.logoUrl", "templatesByLanguage.fr.shipped") names a setting that
+ * DELETE /v1/brand/settings/{setting} may remove: an optional field of the settings or an entry
+ * of one of their maps, not a part of something sent whole (an address, the origin, the default
+ * parcel) nor a part its object needs (an SMS window's start). `unknown`: the path names no setting. Pure.
+ */
+export function removableSetting(dotted: string): RemovableSetting {
+  const path = dotted.split('.');
+  let schema: z.ZodType = BrandSettingsPatchSchema;
+  for (const [i, key] of path.entries()) {
+    const parent = path.slice(0, i).join('.');
+    const here = path.slice(0, i + 1).join('.');
+    if (WHOLE_VALUES.has(parent)) return { ok: false, unknown: false, problem: `${parent} is replaced whole: PATCH it without ${key}, or remove ${parent}` };
+    if (schema instanceof z.ZodObject) {
+      const field = (schema.shape as Record<string, z.ZodType>)[key];
+      if (!field) return { ok: false, unknown: true, problem: `${parent ? `${parent} has` : 'the settings have'} no ${key} (they have: ${Object.keys(schema.shape).join(', ')})` };
+      if (!(field instanceof z.ZodOptional)) return { ok: false, unknown: false, problem: `${parent} needs its ${key}: PATCH ${parent} whole, or remove ${parent}` };
+      schema = field.unwrap() as z.ZodType;
+    } else if (schema instanceof z.ZodRecord) {
+      if (!(schema.keyType as z.ZodType).safeParse(key).success) return { ok: false, unknown: true, problem: `${here} is no setting: ${key} is not a key ${parent} takes` };
+      schema = schema.valueType as z.ZodType;
+    } else {
+      return { ok: false, unknown: true, problem: `${parent} is one value: it has no ${key}` };
+    }
+  }
+  return { ok: true, path };
+}
+
+/** The settings without the one at `path`, and without the objects that held nothing else. Pure. */
+export function withoutSetting(settings: BrandSettings, path: readonly string[]): BrandSettings {
+  const [key, ...rest] = path;
+  const current = settings as Record<string, unknown>;
+  if (key === undefined || !(key in current)) return settings;
+  const { [key]: value, ...others } = current;
+  if (rest.length === 0) return others as BrandSettings;
+  if (!isPlainObject(value)) return settings;
+  const inner = withoutSetting(value as BrandSettings, rest) as Record<string, unknown>;
+  return (Object.keys(inner).length === 0 ? others : { ...others, [key]: inner }) as BrandSettings;
+}
+
 /**
  * What GET and PATCH /v1/brand/settings answer: the fields PATCH takes, and nothing else stored
  * beside them: not the SMS account or the DKIM key (secrets), nor the theme, cross-sells and

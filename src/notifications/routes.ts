@@ -4,7 +4,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
 import { ErrorSchema, listQuery } from '../api/schemas.js';
 import { getBrand, updateBrandSettings } from '../brands/repo.js';
-import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, settingsOf, templateOverridesFor, templateOverridesIn, visibleSettings } from '../brands/settings.js';
+import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, removableSetting, settingsOf, templateOverridesFor, templateOverridesIn, visibleSettings, withoutSetting } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
 import type { MessageRow } from '../db/schema.js';
 import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
@@ -184,7 +184,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       tags: ['Brand'],
       summary: 'Change the brand’s settings: origin, sender, look, notification channels, SMS window and template wording',
       description:
-        'Merged into the stored settings at every depth: objects key by key, arrays and values replace. An address (`shipFrom`, `returnTo`), the `origin` and `shipping.defaultParcel` are each sent whole and replace the stored one whole. A setting can be changed, not removed (`null` is refused).',
+        'Merged into the stored settings at every depth: objects key by key, arrays and values replace. An address (`shipFrom`, `returnTo`), the `origin` and `shipping.defaultParcel` are each sent whole and replace the stored one whole. `null` is refused: DELETE /v1/brand/settings/{setting} removes one.',
       security,
       request: body(BrandSettingsPatchSchema),
       responses: { 200: json(BrandSettingsPatchSchema, 'The settings now in force (secrets left out)'), ...errors },
@@ -202,6 +202,30 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       const brand = c.get('brand');
       const merged = await updateBrandSettings<BrandSettings>(deps, brand.id, (current) => mergeSettings(current, patch));
       return c.json(visibleSettings(merged) as never, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/brand/settings/{setting}',
+      tags: ['Brand'],
+      summary: 'Remove one setting, so that Waybill’s default applies again',
+      description:
+        'The setting is named by its path, dots between the parts: `look.logoUrl`, `returnTo`, `notifications.smsWindow`, `notifications.channels.delivered`, `templatesByLanguage.fr.shipped` (the brand’s French wording of “shipped”: Waybill’s comes back), `templates.delivered.subject`. Objects left empty go too. A setting that is not set is already removed: 200. A part of something sent whole (an address, `origin`, `shipping.defaultParcel`) or needed by its object (an SMS window’s `start`) is refused: change or remove the whole.',
+      security,
+      request: { params: z.object({ setting: z.string().min(1).max(200).openapi({ example: 'templatesByLanguage.fr.shipped' }) }) },
+      responses: { 200: json(BrandSettingsPatchSchema, 'The settings now in force (secrets left out)'), ...errors },
+    }),
+    async (c) => {
+      const { setting } = c.req.valid('param');
+      const removable = removableSetting(setting);
+      if (!removable.ok) {
+        throw removable.unknown ? new AppError('not_found', `no setting is named ${setting}: ${removable.problem}`) : new AppError('validation_failed', removable.problem, [{ field: 'setting', problem: removable.problem }]);
+      }
+      const brand = c.get('brand');
+      const changed = await updateBrandSettings<BrandSettings>(deps, brand.id, (current) => withoutSetting(current, removable.path));
+      return c.json(visibleSettings(changed) as never, 200);
     },
   );
 

@@ -2,7 +2,7 @@
 // returns policy, cross-sells, notifications, DKIM, SMS account, shipping). Every save is a locked
 // read-modify-write (updateBrandSettings), so two saves at the same moment keep both keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateBrandSettings } from '../../src/brands/repo.js';
+import { createBrand, updateBrandSettings } from '../../src/brands/repo.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -44,6 +44,54 @@ describe('saving brand settings', () => {
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
+    expect(await storedSettings()).toEqual(before);
+  });
+});
+
+describe('DELETE /v1/brand/settings/{setting}', () => {
+  it('removes one setting and Waybill’s default applies again: a language’s wording, a logo, a return address; the rest stays', async () => {
+    const patched = await t.request('PATCH', '/v1/brand/settings', {
+      look: { logoUrl: 'https://example.com/removable-logo.png', primaryColor: '#224466' },
+      returnTo: { name: 'Returns', line1: '77 Dock Rd', city: 'Indianapolis', region: 'IN', postalCode: '46201', country: 'US' },
+      templatesByLanguage: { es: { shipped: { subject: 'Ya va: {{order.number}}' } } },
+    });
+    expect(patched.status).toBe(200);
+    const preview = async () => (await t.request('GET', '/v1/notifications/preview?milestone=shipped&locale=es')).json as { subject: string };
+    expect((await preview()).subject).toMatch(/^Ya va: /);
+
+    const wording = await t.request('DELETE', '/v1/brand/settings/templatesByLanguage.es.shipped');
+    expect(wording.status).toBe(200);
+    expect(wording.json.templatesByLanguage?.es).toBeUndefined(); // emptied, so gone
+    expect((await preview()).subject).not.toMatch(/^Ya va/);
+
+    const logo = await t.request('DELETE', '/v1/brand/settings/look.logoUrl');
+    expect(logo.status).toBe(200);
+    expect(logo.json.look).toEqual(expect.objectContaining({ primaryColor: '#224466' }));
+    expect(logo.json.look.logoUrl).toBeUndefined();
+    const returnTo = await t.request('DELETE', '/v1/brand/settings/returnTo');
+    expect(returnTo.json.returnTo).toBeUndefined();
+    const stored = await storedSettings();
+    expect(stored.returnTo).toBeUndefined();
+    expect((stored.look as Record<string, unknown>).primaryColor).toBe('#224466');
+    // Removing what is not set is no error: it is removed.
+    const again = await t.request('DELETE', '/v1/brand/settings/returnTo');
+    expect(again.status).toBe(200);
+    expect((await t.request('GET', '/v1/brand/settings')).json).toEqual(again.json);
+  });
+
+  it('answers 404 for a path that names no setting and 422 for a part of a whole, naming it; nothing changes', async () => {
+    await t.request('PATCH', '/v1/brand/settings', { notifications: { smsWindow: { start: '09:00', end: '20:00' } } });
+    const before = await storedSettings();
+    const unknown = await t.request('DELETE', '/v1/brand/settings/look.logo');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error).toMatchObject({ code: 'not_found', message: expect.stringMatching(/^no setting is named look\.logo: look has no logo \(they have: logoUrl, /) });
+    const part = await t.request('DELETE', '/v1/brand/settings/notifications.smsWindow.start');
+    expect(part.status).toBe(422);
+    expect(part.json.error.message).toBe('notifications.smsWindow needs its start: PATCH notifications.smsWindow whole, or remove notifications.smsWindow');
+    expect(await storedSettings()).toEqual(before);
+    // Another brand's removal touches only its own settings.
+    const { apiKey: otherKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Neighbour' });
+    expect((await t.request('DELETE', '/v1/brand/settings/notifications.smsWindow', undefined, { authorization: `Bearer ${otherKey}` })).status).toBe(200);
     expect(await storedSettings()).toEqual(before);
   });
 });
