@@ -8,23 +8,23 @@ import pg from 'pg';
 import { sqliteFileOf } from '../config.js';
 import { databaseFailureMessage, StartupError, whileStarting } from '../startup-errors.js';
 
-/** The demo that holds a database: its process and the address it prints. */
-export type DemoOwner = { pid: number; url?: string };
+/** The demo that holds a database: its process (and when it started, where the system says) and the address it prints. */
+export type DemoOwner = { pid: number; started?: string; url?: string };
 
 export type DemoLock = { release(): Promise<void> };
 
 /** One line naming the owner, written in the lock file and as the PostgreSQL connection's application_name. */
 export function ownerLine(owner: DemoOwner): string {
-  return `waybill demo pid=${owner.pid}${owner.url ? ` url=${owner.url}` : ''}`;
+  return `waybill demo pid=${owner.pid}${owner.started ? ` started=${owner.started}` : ''}${owner.url ? ` url=${owner.url}` : ''}`;
 }
 
 /** The owner an ownerLine names, or null for anything else (an empty or foreign file). */
 export function parseOwnerLine(text: string): DemoOwner | null {
-  const match = /^waybill demo pid=(\d+)(?: url=(\S+))?\s*$/.exec(text);
+  const match = /^waybill demo pid=(\d+)(?: started=(\d+))?(?: url=(\S+))?\s*$/.exec(text);
   const pid = Number(match?.[1]);
   // 0 and negative pids would name process groups to process.kill: never an owner.
   if (!match || !Number.isSafeInteger(pid) || pid < 1) return null;
-  return match[2] ? { pid, url: match[2] } : { pid };
+  return { pid, ...(match[2] ? { started: match[2] } : {}), ...(match[3] ? { url: match[3] } : {}) };
 }
 
 export type LockDecision = { action: 'refuse'; owner: DemoOwner } | { action: 'take-over' };
@@ -33,11 +33,28 @@ export type LockDecision = { action: 'refuse'; owner: DemoOwner } | { action: 't
  * What to do about a lock file that is already there. Only a live process other than this one
  * stops the start: a pid that is gone (a demo killed with kill -9) or this very pid (a container
  * restarted after a kill, where pids repeat) is stale, and so is content that names no process.
+ * So is a live pid that started at another time than the demo did: after a kill -9 and a reboot,
+ * the pid went to another program.
  */
-export function decideOnLockFile(contents: string, ownPid: number, isAlive: (pid: number) => boolean): LockDecision {
+export function decideOnLockFile(contents: string, ownPid: number, isAlive: (pid: number) => boolean, startOf: (pid: number) => string | null): LockDecision {
   const owner = parseOwnerLine(contents);
   if (!owner || owner.pid === ownPid || !isAlive(owner.pid)) return { action: 'take-over' };
+  const started = owner.started ? startOf(owner.pid) : null;
+  if (started !== null && started !== owner.started) return { action: 'take-over' };
   return { action: 'refuse', owner };
+}
+
+/**
+ * When a process started, in clock ticks after boot (field 22 of /proc/<pid>/stat), or null where
+ * there is no /proc (macOS, Windows: there the pid alone decides).
+ */
+export function processStartOf(pid: number): string | null {
+  try {
+    const afterName = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!;
+    return afterName.split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The one line a refused demo prints (after `waybill: `). */
@@ -70,7 +87,7 @@ export const lockFileOf = (databaseUrl: string) => `${sqliteFileOf(databaseUrl)}
 
 async function claimLockFile(file: string, database: string, owner: DemoOwner): Promise<DemoLock> {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const mine = `${ownerLine(owner)}\n`;
+  const mine = `${ownerLine({ ...owner, started: processStartOf(process.pid) ?? undefined })}\n`;
   // A few rounds: each takes over a stale file, and another start may take it in between.
   for (let round = 0; round < 5; round++) {
     if (createExclusive(file, mine)) {
@@ -86,7 +103,7 @@ async function claimLockFile(file: string, database: string, owner: DemoOwner): 
     }
     const contents = await readSettled(file);
     if (contents === null) continue; // gone meanwhile: try again
-    const decision = decideOnLockFile(contents, process.pid, isProcessAlive);
+    const decision = decideOnLockFile(contents, process.pid, isProcessAlive, processStartOf);
     if (decision.action === 'refuse') throw new StartupError(refusalMessage(decision.owner, database, 'file'));
     // Stale: removed only if it still holds what was judged, so a live claim made meanwhile stays.
     removeIfUnchanged(file, contents);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProcessAlive, lockFileOf, parseOwnerLine } from '../../src/demo/lock.js';
+import { isProcessAlive, lockFileOf, parseOwnerLine, processStartOf } from '../../src/demo/lock.js';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
 import { freePort, runCli, type Server, startWaybill } from '../harness/process.js';
 
@@ -70,7 +70,7 @@ describe('one demo per database', () => {
     // The same file, not a new one in its place, still claimed by the first demo, which answers as before.
     if (sqlite) {
       expect(fs.statSync(url).ino).toBe(inode);
-      expect(lockHolder()).toEqual({ pid: first.child.pid, url: first.url });
+      expect(lockHolder()).toEqual({ pid: first.child.pid, started: processStartOf(first.child.pid!), url: first.url });
     }
     expect(await orders(first)).toBeGreaterThanOrEqual(before);
     expect((await fetch(`${first.url}/`)).status).toBe(200);
@@ -94,12 +94,21 @@ describe('one demo per database', () => {
     }
     const next = await startDemo();
     expect(await orders(next)).toBeGreaterThanOrEqual(14);
-    if (sqlite) expect(lockHolder()).toEqual({ pid: next.child.pid, url: next.url });
+    if (sqlite) expect(lockHolder()).toEqual({ pid: next.child.pid, started: processStartOf(next.child.pid!), url: next.url });
     expect(await next.stop()).toBe(0);
   });
 });
 
 describe('a sqlite: DEMO_DATABASE_URL', () => {
+  it('starts over a lock file whose pid is alive but is another program now (it started at another time than the demo)', STARTS, async () => {
+    if (!sqlite || processStartOf(process.pid) === null) return; // start times come from Linux's /proc; PostgreSQL's lock is the server's
+    // This test's own process stands for the program that got the dead demo's pid after a reboot.
+    fs.writeFileSync(lockFileOf(url), `waybill demo pid=${process.pid} started=1 url=http://localhost:1\n`);
+    const next = await startDemo();
+    expect(lockHolder()).toEqual({ pid: next.child.pid, started: processStartOf(next.child.pid!), url: next.url });
+    expect(await next.stop()).toBe(0);
+  });
+
   it('names the same file as the bare path: the demo starts afresh over an old file there and keeps its key beside it', STARTS, async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-demo-scheme-'));
     const file = path.join(folder, 'old.db');
