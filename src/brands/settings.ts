@@ -152,7 +152,7 @@ export function removableSetting(dotted: string): RemovableSetting {
     const here = path.slice(0, i + 1).join('.');
     if (WHOLE_VALUES.has(parent)) return { ok: false, unknown: false, problem: `${parent} is replaced whole: PATCH it without ${key}, or remove ${parent}` };
     if (schema instanceof z.ZodObject) {
-      const field = (schema.shape as Record<string, z.ZodType>)[key];
+      const field = Object.hasOwn(schema.shape, key) ? (schema.shape as Record<string, z.ZodType>)[key] : undefined;
       if (!field) return { ok: false, unknown: true, problem: `${parent ? `${parent} has` : 'the settings have'} no ${key} (they have: ${Object.keys(schema.shape).join(', ')})` };
       if (!(field instanceof z.ZodOptional)) return { ok: false, unknown: false, problem: `${parent} needs its ${key}: PATCH ${parent} whole, or remove ${parent}` };
       schema = field.unwrap() as z.ZodType;
@@ -170,7 +170,7 @@ export function removableSetting(dotted: string): RemovableSetting {
 export function withoutSetting(settings: BrandSettings, path: readonly string[]): BrandSettings {
   const [key, ...rest] = path;
   const current = settings as Record<string, unknown>;
-  if (key === undefined || !(key in current)) return settings;
+  if (key === undefined || !Object.hasOwn(current, key)) return settings;
   const { [key]: value, ...others } = current;
   if (rest.length === 0) return others as BrandSettings;
   if (!isPlainObject(value)) return settings;

@@ -17,6 +17,7 @@ describe('removableSetting', () => {
     expect(removableSetting('notifications.channels.lost')).toMatchObject({ ok: false, unknown: true });
     expect(removableSetting('look.logoUrl.host')).toMatchObject({ ok: false, unknown: true, problem: 'look.logoUrl is one value: it has no host' });
     expect(removableSetting('sms')).toMatchObject({ ok: false, unknown: true }); // the SMS account is not a setting PATCH takes
+    for (const inherited of ['constructor', '__proto__', 'look.toString']) expect(removableSetting(inherited)).toMatchObject({ ok: false, unknown: true });
   });
 
   it('refuses a part of what is sent whole, and a part its object needs', () => {
