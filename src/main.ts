@@ -425,7 +425,10 @@ export function stopOnSignals(running: RunningServer): void {
     running.deps.log.info({ signal }, 'shutting down');
     running.stop().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        running.deps.log.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

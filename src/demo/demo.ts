@@ -82,11 +82,11 @@ async function startDemo(config: Config, demo: z.infer<typeof DemoEnv>, listener
     const packing = await seedDemoOrders(deps, brand, ups.ship);
     const stopReturn = startDemoReturn(deps, brand);
     deps.notifyJobsEnqueued();
-    void watchAfterReplay(deps);
+    const watch = watchAfterReplay(deps);
     const stopArrivals = startDemoArrivals(deps, brand, packing, { everyMs: demo.DEMO_ORDER_EVERY_SECONDS * 1000, maxOrders: demo.DEMO_MAX_ORDERS, ups: ups.ship });
     printDemoUrls(config, demo.DEMO_SPEED, apiKey);
     const [server, feed, claim] = [running, ups, lock];
-    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await feed.close(); await server.stop(); await claim.release(); } };
+    return { ...server, stop: async () => { stopArrivals(); stopReturn(); await watch.stop(); await feed.close(); await server.stop(); await claim.release(); } };
   } catch (error) {
     await ups?.close().catch(() => {});
     await (running ? running.stop() : listener.close()).catch(() => {});
@@ -113,10 +113,26 @@ function printDemoUrls(config: Config, speed: number, apiKey: string): void {
   );
 }
 
-/** Starts the watch once no scan of the seeded history is still waiting to be ingested (or after a minute regardless). */
-async function watchAfterReplay(deps: Deps): Promise<void> {
+/**
+ * Starts the watch once no scan of the seeded history is still waiting to be ingested (or after a
+ * minute regardless). Stopped with the demo: a demo stopped within that minute must not ask a
+ * database it has closed (that crashed the process with exit code 1).
+ */
+function watchAfterReplay(deps: Deps): { stop(): Promise<void> } {
+  let stopped = false;
+  const waiting = waitForReplay(deps, () => stopped).catch((error) => deps.log.warn({ err: error }, 'the demo could not start its watch'));
+  return {
+    stop: async () => {
+      stopped = true;
+      await waiting;
+    },
+  };
+}
+
+async function waitForReplay(deps: Deps, stopped: () => boolean): Promise<void> {
   const giveUp = Date.now() + 60_000;
   while (Date.now() < giveUp) {
+    if (stopped()) return;
     const due = await deps.db
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -127,6 +143,7 @@ async function watchAfterReplay(deps: Deps): Promise<void> {
     if (Number(due.n) === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  if (stopped()) return;
   await ensureWatchSchedule(deps);
   deps.notifyJobsEnqueued();
 }
@@ -155,8 +172,12 @@ async function removeDemoBrand(deps: Deps): Promise<void> {
 
 async function deleteDemoBrand(deps: Deps): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    // With the brand's row locked, no row that refers to the brand itself can be added meanwhile.
+    // With the brand's row locked, no row that refers to the brand itself can be added meanwhile;
+    // with its orders and shipments locked, neither can a scan, a message or a label that refers to
+    // one of them (the worker's insert waits for this transaction, then finds its parcel gone).
     await trx.selectFrom('brands').select('id').where('id', '=', DEMO_BRAND_ID).forUpdate().execute();
+    await trx.selectFrom('orders').select('id').where('brand_id', '=', DEMO_BRAND_ID).orderBy('id').forUpdate().execute();
+    await trx.selectFrom('shipments').select('id').where('brand_id', '=', DEMO_BRAND_ID).orderBy('id').forUpdate().execute();
     const purchases = trx.selectFrom('label_purchases').select('id').where('brand_id', '=', DEMO_BRAND_ID);
     await trx.deleteFrom('label_documents').where('purchase_id', 'in', purchases).execute();
     await trx.deleteFrom('label_purchases').where('brand_id', '=', DEMO_BRAND_ID).execute();

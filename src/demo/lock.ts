@@ -59,9 +59,15 @@ export function processStartOf(pid: number): string | null {
 
 /** The one line a refused demo prints (after `waybill: `). */
 export function refusalMessage(owner: DemoOwner | null, database: string, kind: 'file' | 'database'): string {
-  const who = owner ? ` (pid ${owner.pid}${owner.url ? `, ${owner.url}` : ''})` : '';
-  return `another Waybill demo${who} is using ${database}: stop it first or set DEMO_DATABASE_URL to another ${kind}`;
+  return `another Waybill demo${ownerWords(owner)} is using ${database}: stop it first or set DEMO_DATABASE_URL to another ${kind}`;
 }
+
+/** What a demo that lost its PostgreSQL lock to another says (after `waybill: `). */
+export function lostLockMessage(owner: DemoOwner | null, database: string): string {
+  return `another Waybill demo${ownerWords(owner)} took ${database} while this demo's connection to it was broken: stop one of them`;
+}
+
+const ownerWords = (owner: DemoOwner | null) => (owner ? ` (pid ${owner.pid}${owner.url ? `, ${owner.url}` : ''})` : '');
 
 /** Signal 0 tests a pid without touching it; EPERM means alive, but another user's. */
 export function isProcessAlive(pid: number): boolean {
@@ -74,8 +80,13 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** Claims DEMO_DATABASE_URL for this process, or throws a StartupError naming the demo that holds it. */
-export function claimDemoDatabase(databaseUrl: string, dialect: 'sqlite' | 'postgres', owner: DemoOwner): Promise<DemoLock> {
-  if (dialect === 'postgres') return claimPostgres(databaseUrl, owner);
+export function claimDemoDatabase(
+  databaseUrl: string,
+  dialect: 'sqlite' | 'postgres',
+  owner: DemoOwner,
+  warn: (message: string) => void = (message) => process.stderr.write(`waybill: ${message}\n`),
+): Promise<DemoLock> {
+  if (dialect === 'postgres') return claimPostgres(databaseUrl, owner, warn);
   const file = sqliteFileOf(databaseUrl);
   // An in-memory database belongs to its process alone: nothing to share, nothing to claim.
   if (file === ':memory:') return Promise.resolve({ release: async () => {} });
@@ -165,23 +176,65 @@ function postgresName(databaseUrl: string): string {
 
 /**
  * A session advisory lock, held on a connection of its own for the demo's lifetime. PostgreSQL
- * frees it when the connection ends, whether the demo stops or is killed: no stale lock.
+ * frees it when the connection ends, whether the demo stops or is killed: no stale lock. If that
+ * connection breaks while the demo runs (PostgreSQL restarted, the backend terminated), the lock
+ * went with it: the demo takes it again on a new connection, and says so if another demo got it first.
  */
-async function claimPostgres(databaseUrl: string, owner: DemoOwner): Promise<DemoLock> {
+async function claimPostgres(databaseUrl: string, owner: DemoOwner, warn: (message: string) => void): Promise<DemoLock> {
+  let released = false;
+  let client = await whileStarting(async () => {
+    const claimed = await tryLock(databaseUrl, owner);
+    if (claimed.granted) return claimed.client;
+    throw new StartupError(refusalMessage(claimed.holder, postgresName(databaseUrl), 'database'));
+  }, databaseFailureMessage);
+  const reclaim = async () => {
+    for (let attempt = 1; !released; attempt++) {
+      try {
+        const claimed = await tryLock(databaseUrl, owner);
+        if (released) return void (await endQuietly(claimed.client));
+        if (claimed.granted) {
+          client = claimed.client;
+          client.once('end', () => void (released || reclaim()));
+          if (attempt > 1) warn(`the demo holds ${postgresName(databaseUrl)} again`);
+          return;
+        }
+        return warn(lostLockMessage(claimed.holder, postgresName(databaseUrl)));
+      } catch {
+        if (attempt === 1) warn(`the connection that holds ${postgresName(databaseUrl)} for the demo broke; taking the database again`);
+        await new Promise((resolve) => setTimeout(resolve, RECLAIM_EVERY_MS));
+      }
+    }
+  };
+  client.once('end', () => void (released || reclaim()));
+  return {
+    release: async () => {
+      released = true;
+      await endQuietly(client);
+    },
+  };
+}
+
+const RECLAIM_EVERY_MS = 2_000;
+
+const endQuietly = (client: pg.Client) => client.end().catch(() => {});
+
+/** A new connection and the lock on it: granted (the connection holds it), or not, with the demo that holds it. */
+async function tryLock(databaseUrl: string, owner: DemoOwner): Promise<{ granted: true; client: pg.Client } | { granted: false; client: pg.Client; holder: DemoOwner | null }> {
   const line = ownerLine(owner);
   // application_name holds 63 printable ASCII characters: a longer line goes without its address.
   const applicationName = line.length <= 63 && /^[ -~]+$/.test(line) ? line : ownerLine({ pid: owner.pid });
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000, application_name: applicationName });
-  // A broken connection must not crash the demo; its own pool reports a lost database.
+  // A broken connection must not crash the demo: 'end' follows, and the lock is taken again.
   client.on('error', () => {});
-  const end = () => client.end().catch(() => {});
-  await whileStarting(() => client.connect(), databaseFailureMessage, end);
   try {
+    await client.connect();
     const { rows } = await client.query<{ granted: boolean }>(`SELECT pg_try_advisory_lock(${KEY[0]}, ${KEY[1]}) AS granted`);
-    if (rows[0]?.granted) return { release: end };
-    throw new StartupError(refusalMessage(await postgresOwner(client), postgresName(databaseUrl), 'database'));
+    if (rows[0]?.granted) return { granted: true, client };
+    const holder = await postgresOwner(client);
+    await endQuietly(client);
+    return { granted: false, client, holder };
   } catch (error) {
-    await end();
+    await endQuietly(client);
     throw error;
   }
 }

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive, lockFileOf, parseOwnerLine, processStartOf } from '../../src/demo/lock.js';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
@@ -97,9 +98,7 @@ describe('one demo per database', () => {
     if (sqlite) expect(lockHolder()).toEqual({ pid: next.child.pid, started: processStartOf(next.child.pid!), url: next.url });
     expect(await next.stop()).toBe(0);
   });
-});
 
-describe('a sqlite: DEMO_DATABASE_URL', () => {
   it('starts over a lock file whose pid is alive but is another program now (it started at another time than the demo)', STARTS, async () => {
     if (!sqlite || processStartOf(process.pid) === null) return; // start times come from Linux's /proc; PostgreSQL's lock is the server's
     // This test's own process stands for the program that got the dead demo's pid after a reboot.
@@ -109,6 +108,33 @@ describe('a sqlite: DEMO_DATABASE_URL', () => {
     expect(await next.stop()).toBe(0);
   });
 
+  it('takes its PostgreSQL lock again when the connection holding it breaks, so a second demo is still refused', STARTS, async () => {
+    if (sqlite) return; // the lock file of a SQLite demo has no connection to lose
+    const demo = await startDemo();
+    const db = database!.handle.db;
+    const lockConnections = async () =>
+      (
+        await sql<{ pid: number }>`SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE ${`waybill demo pid=${demo.child.pid} %`}`.execute(db)
+      ).rows.map((row) => row.pid);
+    const [broken] = await lockConnections();
+    expect(broken).toBeDefined();
+    await sql`SELECT pg_terminate_backend(${broken})`.execute(db);
+    let again: number[] = [];
+    for (let i = 0; i < 100 && (again.length === 0 || again.includes(broken!)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await lockConnections();
+    }
+    expect(again).toHaveLength(1);
+    expect(again).not.toContain(broken);
+    const second = await runCli(['demo'], { DEMO_DATABASE_URL: url, PORT: String(await freePort()), DEMO_SPEED: '43200' });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`another Waybill demo (pid ${demo.child.pid}`);
+    expect(await demo.stop(), demo.output()).toBe(0);
+  });
+});
+
+describe('a sqlite: DEMO_DATABASE_URL', () => {
   it('names the same file as the bare path: the demo starts afresh over an old file there and keeps its key beside it', STARTS, async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-demo-scheme-'));
     const file = path.join(folder, 'old.db');

@@ -195,7 +195,8 @@ function atFacility(atMs: number, city: City, jitterMs: number): number {
 
 /** Pickup points take in and hand over parcels in shop hours, any day. */
 function atPickupPoint(atMs: number, city: City): number {
-  return withinHours(atMs, city, PICKUP_POINT_HOURS.open, PICKUP_POINT_HOURS.close);
+  // Scans fall on whole minutes (rounded up): 18:59:30 would be written 19:00, when the shop has closed.
+  return withinHours(Math.ceil(atMs / MINUTE_MS) * MINUTE_MS, city, PICKUP_POINT_HOURS.open, PICKUP_POINT_HOURS.close);
 }
 
 /** Trucking time: a day per GROUND_KM_PER_DAY, never under 45 minutes, give or take 10%. */
