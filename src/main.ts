@@ -1,5 +1,6 @@
 // The `waybill` command line. The only place that reads process.env and listens on a port.
 // Heavy modules are imported when a command needs them, so `--help` and errors answer at once.
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig, requireSecretKey } from './config.js';
 import { databaseFailureMessage, listenFailureMessage, StartupError, whileStarting } from './startup-errors.js';
@@ -90,7 +91,7 @@ export async function runCli(argv: string[]): Promise<void> {
     process.exitCode = 1;
   } finally {
     // One of several serving processes keeps its channel to the primary open: failing to start, it must leave by itself.
-    if (process.exitCode && (await import('node:cluster')).default.isWorker) process.exit();
+    if (process.exitCode && cluster.isWorker) process.exit();
   }
 }
 
@@ -345,7 +346,7 @@ export async function startServer(
   ]);
   const deps = await whileStarting(() => createDeps(config, secretKey, options.depsOverrides), databaseFailureMessage);
   // One of several serving processes (WEB_CONCURRENCY): its counts go into every process's /metrics.
-  if ((await import('node:cluster')).default.isWorker) (await import('./observability/process-metrics.js')).shareMetricsWithPrimary(deps.metrics.registry);
+  if (cluster.isWorker) (await import('./observability/process-metrics.js')).shareMetricsWithPrimary(deps.metrics.registry);
   await whileStarting(() => migrateToLatest(deps.db), databaseFailureMessage, () => deps.close());
   await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
   await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
@@ -387,7 +388,6 @@ export async function startServer(
 
 async function serve(config: Config, options: { withHttp: boolean }): Promise<number | undefined> {
   const secretKey = requireSecretKey(config);
-  const { default: cluster } = await import('node:cluster');
   if (options.withHttp && config.webConcurrency > 1 && cluster.isPrimary) return serveOnProcesses(config);
   const running = await startServer(config, secretKey, options);
   running.deps.log.info(

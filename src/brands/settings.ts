@@ -184,7 +184,7 @@ export function withoutSetting(settings: BrandSettings, path: readonly string[])
  * returns policy, which have their own endpoints.
  */
 export function visibleSettings(settings: BrandSettings): BrandSettingsPatch {
-  return Object.fromEntries(Object.entries(settings).filter(([key]) => key in BrandSettingsPatchSchema.shape)) as BrandSettingsPatch;
+  return Object.fromEntries(Object.entries(settings).filter(([key]) => Object.hasOwn(BrandSettingsPatchSchema.shape, key))) as BrandSettingsPatch;
 }
 
 /** What the order-time estimate needs from the brand: defaults are one handling day, a 14:00 cut-off, ground. */

@@ -193,8 +193,7 @@ async function claimPostgres(databaseUrl: string, owner: DemoOwner, warn: (messa
         const claimed = await tryLock(databaseUrl, owner);
         if (released) return void (await endQuietly(claimed.client));
         if (claimed.granted) {
-          client = claimed.client;
-          client.once('end', () => void (released || reclaim()));
+          hold(claimed.client);
           if (attempt > 1) warn(`the demo holds ${postgresName(databaseUrl)} again`);
           return;
         }
@@ -205,7 +204,12 @@ async function claimPostgres(databaseUrl: string, owner: DemoOwner, warn: (messa
       }
     }
   };
-  client.once('end', () => void (released || reclaim()));
+  /** Keeps the lock's connection, and takes the lock again when that connection ends while the demo runs. */
+  function hold(locked: pg.Client): void {
+    client = locked;
+    locked.once('end', () => void (released || reclaim()));
+  }
+  hold(client);
   return {
     release: async () => {
       released = true;

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
 import { type CarrierLimits, dailyCapacity } from './limits.js';
 import type { AccountGate } from './account.js';
-import { counted } from '../lib/words.js';
+import { counted, wholeNumber } from '../lib/words.js';
 
 const REPORT_EVERY_MS = 30 * 60_000;
 const WARN_EVERY_MS = 6 * 3_600_000;
@@ -24,14 +24,13 @@ export function adviseQuota(input: { carrierName: string; carrier: string; limit
   const needed = Math.ceil(demand.pollsPerDay / Math.max(1, batchSize));
   const capacity = dailyCapacity(limits);
   const coverage = needed === 0 ? 1 : Math.min(1, capacity / needed);
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const what = limits.dailyQuota !== null && limits.dailyQuota <= capacity ? `its daily quota of ${counted(limits.dailyQuota, 'request')}` : `its rate limit (about ${counted(capacity, 'request')} a day)`;
   const parcelsNeed = `${counted(demand.activeShipments, 'active parcel')} ${demand.activeShipments === 1 ? 'needs' : 'need'}`;
   const message =
     coverage >= 1
       ? `${carrierName}: ${what} covers the ${counted(needed, 'request')} a day that ${parcelsNeed}.`
       : `${carrierName}: the account is too small for this volume. ${parcelsNeed} about ${counted(needed, 'request')} a day at ${demand.activeShipments === 1 ? 'its' : 'their'} polling cadence, but ${what} allows ${Math.round(coverage * 100)}% of that. ` +
-        `Parcels near delivery are polled first; the others fall behind (${fmt(demand.overdue)} ${demand.overdue === 1 ? 'is' : 'are'} over an hour late now). ` +
+        `Parcels near delivery are polled first; the others fall behind (${wholeNumber(demand.overdue)} ${demand.overdue === 1 ? 'is' : 'are'} over an hour late now). ` +
         `Ask ${carrierName} for a higher quota and enter it with PUT /v1/carriers/${carrier}/polling, or ${pushAdvice(carrierName, carrier)}`;
   return { requestsNeededPerDay: needed, capacityPerDay: Number.isFinite(capacity) ? capacity : null, coverage, quotaTooSmall: coverage < 1, message };
 }
