@@ -99,8 +99,9 @@ describe('one demo per database', () => {
     expect(await next.stop()).toBe(0);
   });
 
+  // Start times come from Linux's /proc, and only a SQLite demo has a lock file: elsewhere the test does not exist.
+  if (sqlite && processStartOf(process.pid) !== null)
   it('starts over a lock file whose pid is alive but is another program now (it started at another time than the demo)', STARTS, async () => {
-    if (!sqlite || processStartOf(process.pid) === null) return; // start times come from Linux's /proc; PostgreSQL's lock is the server's
     // This test's own process stands for the program that got the dead demo's pid after a reboot.
     fs.writeFileSync(lockFileOf(url), `waybill demo pid=${process.pid} started=1 url=http://localhost:1\n`);
     const next = await startDemo();
@@ -108,8 +109,9 @@ describe('one demo per database', () => {
     expect(await next.stop()).toBe(0);
   });
 
+  // A SQLite demo's lock file has no connection to lose: the test exists on PostgreSQL only.
+  if (!sqlite)
   it('takes its PostgreSQL lock again when the connection holding it breaks, so a second demo is still refused', STARTS, async () => {
-    if (sqlite) return; // the lock file of a SQLite demo has no connection to lose
     const demo = await startDemo();
     const db = database!.handle.db;
     const lockConnections = async () =>
