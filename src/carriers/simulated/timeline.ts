@@ -40,10 +40,14 @@ const ATTEMPTS_BEFORE_RETURN = 2;
 
 export function writeTimeline(route: Route, labelMs: number, incidents: Incidents, timing: Random, extra: Random): Scan[] {
   const scans: Scan[] = [];
-  /** Appends a scan; times are whole minutes and strictly increasing. Returns the time used. */
+  /**
+   * Appends a scan; times are whole minutes and strictly increasing. Returns the time used.
+   * Rounded down: every window (shift, shop hours, delivery hours) opens on a whole minute, so a time
+   * chosen inside one stays inside it; rounding up turned 22:59:30 into 23:00, after the shift.
+   */
   const scan = (code: SimulatedCarrierCode, city: City, atMs: number, reason?: ExceptionReason): number => {
     const previous = scans.length > 0 ? scans[scans.length - 1].atMs : -Infinity;
-    const at = Math.max(Math.ceil(atMs / MINUTE_MS) * MINUTE_MS, previous + MINUTE_MS);
+    const at = Math.max(Math.floor(atMs / MINUTE_MS) * MINUTE_MS, Math.ceil((previous + 1) / MINUTE_MS) * MINUTE_MS);
     scans.push({ code, city, atMs: at, ...(reason ? { reason } : {}) });
     return at;
   };
@@ -195,8 +199,7 @@ function atFacility(atMs: number, city: City, jitterMs: number): number {
 
 /** Pickup points take in and hand over parcels in shop hours, any day. */
 function atPickupPoint(atMs: number, city: City): number {
-  // Scans fall on whole minutes (rounded up): 18:59:30 would be written 19:00, when the shop has closed.
-  return withinHours(Math.ceil(atMs / MINUTE_MS) * MINUTE_MS, city, PICKUP_POINT_HOURS.open, PICKUP_POINT_HOURS.close);
+  return withinHours(atMs, city, PICKUP_POINT_HOURS.open, PICKUP_POINT_HOURS.close);
 }
 
 /** Trucking time: a day per GROUND_KM_PER_DAY, never under 45 minutes, give or take 10%. */
