@@ -20,5 +20,8 @@ export const DEMO_ITEMS = [
   { sku: 'NW-CAP-05', name: 'Canvas cap', quantity: 1, price: 22 },
 ] as const;
 
-/** Rotated through so the demo shows the unhappy paths too. */
-export const DEMO_SCENARIOS = ['happy', 'delayed', 'happy', 'failed_attempt', 'pickup_point', 'exception', 'stalled', 'happy', 'return_to_sender'] as const;
+/**
+ * Rotated through so the demo shows the unhappy paths too. The sixth is the one the customer in
+ * Canada (the sixth customer, NW-10005) would draw: it gets a customs hold instead, so it is a happy one.
+ */
+export const DEMO_SCENARIOS = ['happy', 'delayed', 'happy', 'failed_attempt', 'pickup_point', 'happy', 'stalled', 'exception', 'return_to_sender'] as const;

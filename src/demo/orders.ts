@@ -18,10 +18,13 @@ export type DemoOrder = { order: OrderRow; sequence: number };
 /** Ships an order with the emulated UPS instead of the simulated carrier. */
 export type UpsShipper = (order: OrderRow, labelAt: Date, scenario: Scenario) => Promise<void>;
 
-/** When the seeded orders were placed, in hours before the start: over the last simulated week, so every stage is on screen at once. */
-export const SEEDED_HOURS_AGO = [0, 2, 6, 14, 22, 30, 40, 52, 64, 78, 96, 120, 150, 190] as const;
+/**
+ * When the seeded orders were placed, in hours before the start: over the last simulated week, so
+ * every stage is on screen at once. Oldest first, so their numbers grow with time as a shop's do.
+ */
+export const SEEDED_HOURS_AGO = [190, 150, 120, 96, 78, 64, 52, 40, 30, 22, 14, 6, 2, 0] as const;
 
-/** Live orders are numbered from here on (NW-11001…), after the seeded NW-10001…NW-10014. */
+/** Live orders are numbered from here on (NW-11001…), after the seeded NW-10001…NW-10014 (the newest). */
 const FIRST_LIVE_SEQUENCE = 1001;
 
 const HOUR_MS = 3_600_000;

@@ -158,10 +158,13 @@ describe('the demo', () => {
     type Order = { number: string; placedAt: string; shipments: Array<{ direction: string }> };
     const orders = async (): Promise<Order[]> => (await (await fetch(`${demo.url}/v1/orders?limit=200`, { headers: { authorization: `Bearer ${apiKey}` } })).json()).data;
     const shipped = (order: Order | undefined) => order?.shipments.some((s) => s.direction === 'outbound') ?? false;
-    // NW-10001, the newest order at the start, ships once the next one has come in.
-    await until(async () => shipped((await orders()).find((o) => o.number === 'NW-10001')));
-    expect(shipped((await orders()).find((o) => o.number === 'NW-10001'))).toBe(true);
+    // NW-10014, the newest order at the start, ships once the next one has come in.
+    await until(async () => shipped((await orders()).find((o) => o.number === 'NW-10014')));
+    expect(shipped((await orders()).find((o) => o.number === 'NW-10014'))).toBe(true);
     const newestFirst = async () => (await orders()).sort((a, b) => b.placedAt.localeCompare(a.placedAt));
+    // Numbers grow with time, as a shop's do.
+    const byTime = (await newestFirst()).map((o) => o.number);
+    expect(byTime).toEqual([...byTime].sort().reverse());
     for (let i = 0; i < 3; i++) {
       const [newest, previous, ...older] = await newestFirst();
       // Only the newest is still being packed, and the one before it for the moment it ships.

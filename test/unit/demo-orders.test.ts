@@ -9,9 +9,9 @@ const demoOrder = (sequence: number): DemoOrder => ({ sequence, order: { id: `or
 
 describe('demo arrivals', () => {
   it('keep the newest order being packed and ship each one when the next arrives, the last one a tick after DEMO_MAX_ORDERS', () => {
-    let packing: DemoOrder | undefined = demoOrder(1); // the seeded NW-10001
+    let packing: DemoOrder | undefined = demoOrder(14); // the seeded NW-10014
     let arrived = 0;
-    const placed = [1];
+    const placed = [14];
     const shipped: number[] = [];
     for (let tick = 0; tick < 10; tick++) {
       const step = arrivalTick(arrived, 3, packing);
@@ -25,7 +25,7 @@ describe('demo arrivals', () => {
       const unshipped = placed.filter((sequence) => !shipped.includes(sequence));
       expect(unshipped).toEqual(packing ? [placed.at(-1)] : []);
     }
-    expect(placed).toEqual([1, 1001, 1002, 1003]);
+    expect(placed).toEqual([14, 1001, 1002, 1003]);
     expect(shipped).toEqual(placed);
     expect(arrivalTick(arrived, 3, undefined)).toEqual({ ship: undefined, place: undefined });
   });
@@ -40,6 +40,12 @@ describe('demo journeys', () => {
   it('send one parcel in four with UPS', () => {
     const sequences = Array.from({ length: 40 }, (_, i) => 1001 + i);
     expect(sequences.filter((sequence) => shipsWithUps(sequence, demoScenario(sequence)))).toHaveLength(10);
+  });
+
+  it('number the seeded orders in the order they were placed, the newest last', () => {
+    expect([...SEEDED_HOURS_AGO].sort((a, b) => b - a)).toEqual([...SEEDED_HOURS_AGO]);
+    expect(new Set(SEEDED_HOURS_AGO).size).toBe(SEEDED_HOURS_AGO.length);
+    expect(SEEDED_HOURS_AGO.at(-1)).toBe(0);
   });
 
   it('play every scenario among the orders shipped at the start, so every stage is on screen from the start', () => {
