@@ -1,5 +1,5 @@
 // `waybill serve` on several processes (WEB_CONCURRENCY above 1), to use more than one core: this
-// process (node:cluster's primary) migrates the database once, then starts that many serving
+// process (node:cluster's primary) has the database migrated once, then starts that many serving
 // processes on the same HOST:PORT (the primary hands each new connection to one of them), replaces
 // one that dies, and stops them all on SIGINT/SIGTERM. It serves nothing itself, but it gathers
 // every process's metrics when /metrics is asked of any one of them.
@@ -20,12 +20,14 @@ export function mayReplace(replacedAt: readonly number[], now: number): boolean 
 
 /**
  * Runs `count` serving processes until a signal stops them. `prepare` runs first, once (the
- * migration); each forked process runs this same command and serves as a single `serve` would.
- * Resolves with the exit code once they have all stopped.
+ * migration), and answers an exit code: anything but 0 stops here with it. Each forked process runs
+ * this same command and serves as a single `serve` would. Resolves with the exit code once they
+ * have all stopped.
  */
-export async function serveOnProcesses(options: { count: number; log: Logger; url: string; prepare: () => Promise<void> }): Promise<number> {
+export async function serveOnProcesses(options: { count: number; log: Logger; url: string; prepare: () => Promise<number> }): Promise<number> {
   const { count, log } = options;
-  await options.prepare();
+  const prepared = await options.prepare();
+  if (prepared !== 0) return prepared;
   const serving = new Set<Worker>();
   answerMetricsRequests(() => [...serving]);
   return new Promise<number>((resolve) => {

@@ -3,10 +3,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, orderBody, TEST_SECRET } from '../harness/harness.js';
+import { dialectUnderTest, freshDatabase, orderBody, TEST_SECRET } from '../harness/harness.js';
 import { runCli, type Server, startWaybill } from '../harness/process.js';
 
+const sqlite = dialectUnderTest() === 'sqlite';
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let apiKey: string;
 let server: Server;
@@ -80,6 +83,17 @@ describe('waybill serve on several processes (WEB_CONCURRENCY)', () => {
     expect(requestsCounted(metrics.body) - before).toBe(19);
   });
 
+  it('migrates in a short-lived process, so the primary, which lives as long as the others, never loads the database', async () => {
+    const primary = server.child.pid!;
+    expect(server.output()).toMatch(new RegExp(`"pid":${primary},[^\\n]*"migration":"(applied: [^"]+|the database is up to date)"`));
+    if (sqlite && process.platform === 'linux') {
+      // The SQLite driver is a native module: mapped by every serving process, never by the primary.
+      const mapsDriver = (pid: number) => fs.readFileSync(`/proc/${pid}/maps`, 'utf8').includes('better_sqlite3.node');
+      expect(mapsDriver(primary)).toBe(false);
+      expect(servingProcesses(primary).map(mapsDriver)).toEqual([true, true]);
+    }
+  });
+
   it('replaces a serving process that dies, and stops them all on SIGTERM with exit code 0', async () => {
     const [victim, survivor] = servingProcesses(server.child.pid!);
     process.kill(victim!, 'SIGKILL');
@@ -98,7 +112,7 @@ describe('waybill serve on several processes (WEB_CONCURRENCY)', () => {
     for (const pid of replaced) expect(fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
   });
 
-  it('says once why it cannot start (a port in use), and leaves nothing running', async () => {
+  it('says once why it cannot start (a port in use, a database it cannot use), and leaves nothing running', async () => {
     const holder = net.createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as net.AddressInfo).port;
@@ -108,6 +122,17 @@ describe('waybill serve on several processes (WEB_CONCURRENCY)', () => {
       expect(busy.stderr.match(/PORT \d+ is already in use/g)).toEqual([`PORT ${port} is already in use`]);
     } finally {
       holder.close();
+    }
+    // A database it cannot use: said once (by the migration), exit code 2.
+    const aFile = path.join(os.tmpdir(), `waybill-not-a-folder-${process.pid}`);
+    fs.writeFileSync(aFile, '');
+    try {
+      const unusable = sqlite ? `${aFile}/waybill.db` : 'postgres://postgres@127.0.0.1:1/waybill';
+      const broken = await runCli(['serve'], { DATABASE_URL: unusable, SECRET_KEY: TEST_SECRET, WEB_CONCURRENCY: '3', WORKER_CONCURRENCY: '0' });
+      expect(broken.code).toBe(2);
+      expect(broken.stderr.match(/^waybill: cannot (open|reach) DATABASE_URL/gm), broken.stderr).toHaveLength(1);
+    } finally {
+      fs.rmSync(aFile, { force: true });
     }
     const zero = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, WEB_CONCURRENCY: '0' });
     expect(zero.code).toBe(2);
