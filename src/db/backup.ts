@@ -2,8 +2,8 @@
 // VACUUM INTO reads one snapshot in a single read transaction (in WAL mode writers go on meanwhile)
 // and writes a compact copy of it. SQLite's page-by-page backup API was not used: it starts over
 // whenever another connection writes, which a busy server does all the time. The copy is written
-// under a temporary name and renamed at the end, so an interrupted backup never leaves a file that
-// looks complete; it is readable by its owner only, as it holds every customer's contact details.
+// under a temporary name and given its own at the end, so an interrupted backup never leaves a file
+// that looks complete; it is readable by its owner only, as it holds every customer's contact details.
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -17,7 +17,7 @@ const COUNTED_TABLES = Object.keys(COUNTED) as CountedTable[];
 export type BackupReport = {
   file: string;
   bytes: number;
-  /** The newest migration the copy has: restoring it into an older Waybill is refused by `migrate`. */
+  /** The newest migration the copy has: the oldest Waybill that can serve it is the one that brought it. */
   schema: string;
   counts: Record<CountedTable, number>;
   ms: number;
@@ -52,7 +52,7 @@ export function backupSqlite(sourceFile: string, destination: string, now: () =>
   try {
     fs.chmodSync(partial, 0o600);
     const { schema, counts } = checkCopy(partial);
-    fs.renameSync(partial, target);
+    placeWithoutOverwriting(partial, target, destination);
     return { file: destination, bytes: fs.statSync(target).size, schema, counts, ms: now() - started };
   } catch (error) {
     removeLeftover(partial);
@@ -74,6 +74,24 @@ function checkCopy(file: string): { schema: string; counts: Record<CountedTable,
   } finally {
     copy.close();
   }
+}
+
+/**
+ * Gives the finished copy its name, unless something took that name meanwhile (another backup to
+ * the same FILE): a hard link fails rather than replace, where a rename would silently overwrite.
+ * A file system without hard links gets the rename.
+ */
+export function placeWithoutOverwriting(partial: string, target: string, destination: string): void {
+  try {
+    fs.linkSync(partial, target);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST') throw new BackupError(`${destination} appeared while the copy was being made: nothing was overwritten; name a new file`);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    fs.renameSync(partial, target);
+    return;
+  }
+  fs.rmSync(partial);
 }
 
 /** Removes a partial copy; where none could be written there is nothing to remove (and no error to add). */
