@@ -38,7 +38,7 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
           <h1>Parcels on the move</h1>
           <p>
             Demo time: <strong>{new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(now)} UTC</strong>. A
-            simulated carrier moves each parcel through its journey; this page refreshes every 5 seconds. The newest order is still being packed: it ships
+            simulated carrier moves each parcel through its journey; this page refreshes every 5 seconds (the button at the bottom right pauses that). The newest order is still being packed: it ships
             when the next one comes in. Open any order to see the page its customer sees, or the <a href="/demo/messages">emails and texts</a> its customer
             got. A parcel whose label the demo bought links it too: a 4×6 PDF whose barcode scans to the tracking number (UPS parcels come with a tracking
             number only).

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // Public pages: the branded hub (src/hub: the order's page at /t/{token}, the lookup form, the
 // returns portal) and Waybill's own start page at /. Server-rendered, no script (but the hub's
-// interactive map, on order pages whose brand runs a tile server: src/hub/README.md).
+// interactive map, on order pages whose brand runs a tile server: src/hub/README.md, and the
+// demo's pages, which reload themselves: liveReloadScript).
 import { raw } from 'hono/html';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
@@ -17,7 +18,33 @@ h1{font-size:1.4rem;margin:.25rem 0}h2{font-size:1.15rem;margin:.25rem 0}.muted{
 ol.stages li:before{content:"";display:block;height:6px;border-radius:3px;background:#ddd;margin-bottom:4px}ol.stages li.done:before{background:#1f7a4d}
 ol.stages li.done{color:#1c1c1c}ul.timeline{list-style:none;padding:0;margin:0}ul.timeline li{padding:.5rem 0;border-top:1px solid #eee}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}td.muted,code{overflow-wrap:anywhere}
-a{color:#0b57d0}`;
+a{color:#0b57d0}#live-updates{position:fixed;right:1rem;bottom:1rem;z-index:1;font:inherit;font-size:.9rem;padding:.45rem .8rem;border:1px solid #1c1c1c;border-radius:6px;background:#fff;color:#1c1c1c;cursor:pointer}`;
+
+/**
+ * A page that follows something live (the demo's pages) reloads itself every `seconds`, with a
+ * button to pause that (WCAG 2.2.1: content that refreshes on its own can be stopped); the pause
+ * lasts for the tab's session. A reload also waits while someone types in a field of the page or
+ * the tab is hidden. Without JavaScript, a meta refresh does it.
+ */
+export function liveReloadScript(seconds: number): string {
+  return `(() => {
+  const button = document.getElementById('live-updates');
+  const KEY = 'waybill-live-updates-paused';
+  const remembered = () => { try { return sessionStorage.getItem(KEY) === '1'; } catch { return false; } };
+  let paused = remembered();
+  const show = () => { button.textContent = paused ? 'Resume live updates' : 'Pause live updates (every ${seconds} s)'; };
+  button.addEventListener('click', () => {
+    paused = !paused;
+    try { sessionStorage.setItem(KEY, paused ? '1' : '0'); } catch {}
+    show();
+  });
+  show();
+  button.hidden = false;
+  const typing = () => document.activeElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement.tagName);
+  const tick = () => (paused || typing() || document.visibilityState !== 'visible' ? setTimeout(tick, ${seconds * 1000}) : location.reload());
+  setTimeout(tick, ${seconds * 1000});
+})();`;
+}
 
 function Layout({ title, children, refreshSeconds, lang = 'en' }: { title: string; children: Child; refreshSeconds?: number; lang?: string }) {
   return (
@@ -25,11 +52,19 @@ function Layout({ title, children, refreshSeconds, lang = 'en' }: { title: strin
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {refreshSeconds ? <meta http-equiv="refresh" content={String(refreshSeconds)} /> : null}
+        {refreshSeconds ? <noscript>{raw(`<meta http-equiv="refresh" content="${refreshSeconds}">`)}</noscript> : null}
         <title>{title}</title>
         <style>{raw(CSS)}</style>
       </head>
-      <body>{children}</body>
+      <body>
+        {refreshSeconds ? (
+          <button type="button" id="live-updates" hidden>
+            Pause live updates
+          </button>
+        ) : null}
+        {children}
+        {refreshSeconds ? <script>{raw(liveReloadScript(refreshSeconds))}</script> : null}
+      </body>
     </html>
   );
 }

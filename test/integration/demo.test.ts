@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
 import { DEMO_BRAND_ID } from '../../src/demo/demo.js';
+import { axeViolations, launchChromium } from '../harness/browser.js';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
 import { runCli, type Server, startWaybill } from '../harness/process.js';
 import { pdfText, scanPdfBarcodes } from '../unit/helpers/scan-label.js';
@@ -42,6 +43,22 @@ const until = async (done: () => Promise<boolean>) => {
 const statusesOnStartPage = (html: string) => [...html.matchAll(/<h2>([^<(]+)\(\d+\)<\/h2>/g)].map((m) => m[1]!.trim());
 
 describe('the demo', () => {
+  it('passes axe (WCAG 2.1 A and AA) on its start page and its messages page, pause button included', async () => {
+    const browser = await launchChromium();
+    try {
+      for (const address of ['/', '/demo/messages']) {
+        const page = await browser.newPage();
+        await page.goto(`${demo.url}${address}`);
+        await page.locator('#live-updates').click(); // paused, so axe reads one page, not the next
+        expect(await page.locator('#live-updates').textContent()).toBe('Resume live updates');
+        expect(await axeViolations(page), address).toEqual([]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('prints the URLs to open and a working API key', async () => {
     const output = demo.output();
     expect(output).toContain(`Start page:     ${demo.url}/`);
