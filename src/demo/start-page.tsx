@@ -54,15 +54,15 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
         {returns.length > 0 ? (
           <section class="card">
             <h2>Returns ({returns.length})</h2>
-            <table>
+            <table class="list">
               <tbody>
                 {returns.map((r) => {
                   const order = orderById.get(r.order_id);
                   const parcel = r.shipment_id ? returnParcel.get(r.shipment_id) : undefined;
                   return (
                     <tr>
-                      <td>{order ? <a href={trackingPageUrl(deps, brand, order)}>{order.number}</a> : r.order_id}</td>
-                      <td>{r.rma}</td>
+                      <td class="id">{order ? <a href={trackingPageUrl(deps, brand, order)}>{order.number}</a> : r.order_id}</td>
+                      <td class="id">{r.rma}</td>
                       <td class="muted">
                         {r.state}
                         {parcel ? ` · return parcel ${STATUS_TEXT[parcel.status as ShipmentStatus].toLowerCase()}` : ''}
@@ -79,13 +79,13 @@ export async function renderDemoStartPage(deps: Deps, brand: BrandRow | undefine
           .map((status) => (
             <section class="card">
               <h2>{status === 'processing' ? 'Order confirmed, being packed' : STATUS_TEXT[status]} ({groups.get(status)!.length})</h2>
-              <table>
+              <table class="list">
                 <tbody>
                   {groups.get(status)!.map((o) => {
                     const shipment = shipmentByOrder.get(o.id);
                     return (
                       <tr>
-                        <td><a href={trackingPageUrl(deps, brand, o)}>{o.number}</a></td>
+                        <td class="id"><a href={trackingPageUrl(deps, brand, o)}>{o.number}</a></td>
                         <td>{JSON.parse(o.destination).city}</td>
                         <td class="muted">{shipment ? `${shipment.carrier === 'simulated' ? '' : `${shipment.carrier.toUpperCase()} `}${shipment.tracking_number}${shipment.delayed ? ' · late' : ''}` : 'no label yet'}</td>
                         <td>{shipment && labelled.has(shipment.id) ? <a href={demoLabelPath(shipment.id)}>label (PDF)</a> : ''}</td>

@@ -17,7 +17,8 @@ h1{font-size:1.4rem;margin:.25rem 0}h2{font-size:1.15rem;margin:.25rem 0}.muted{
 .warn{color:#8a3b00}ol.stages{display:flex;list-style:none;padding:0;margin:1rem 0;gap:4px}ol.stages li{flex:1;font-size:.75rem;text-align:center;color:#5b5b5b}
 ol.stages li:before{content:"";display:block;height:6px;border-radius:3px;background:#ddd;margin-bottom:4px}ol.stages li.done:before{background:#1f7a4d}
 ol.stages li.done{color:#1c1c1c}ul.timeline{list-style:none;padding:0;margin:0}ul.timeline li{padding:.5rem 0;border-top:1px solid #eee}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}td.muted,code{overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}td.muted,code{overflow-wrap:anywhere}td.id{white-space:nowrap}
+@media (max-width:40rem){table.list tr{display:flex;flex-wrap:wrap;gap:0 .75rem;border-top:1px solid #eee;padding:.35rem .25rem}table.list td{border:0;padding:0}}
 a{color:#0b57d0}#live-updates{position:fixed;right:1rem;bottom:1rem;z-index:1;font:inherit;font-size:.9rem;padding:.45rem .8rem;border:1px solid #1c1c1c;border-radius:6px;background:#fff;color:#1c1c1c;cursor:pointer}`;
 
 /**

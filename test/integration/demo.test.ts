@@ -43,7 +43,7 @@ const until = async (done: () => Promise<boolean>) => {
 const statusesOnStartPage = (html: string) => [...html.matchAll(/<h2>([^<(]+)\(\d+\)<\/h2>/g)].map((m) => m[1]!.trim());
 
 describe('the demo', () => {
-  it('passes axe (WCAG 2.1 A and AA) on its start page and its messages page, pause button included', async () => {
+  it('passes axe (WCAG 2.1 A and AA) on its start page and its messages page, pause button included, and fits a phone', async () => {
     const browser = await launchChromium();
     try {
       for (const address of ['/', '/demo/messages']) {
@@ -54,6 +54,14 @@ describe('the demo', () => {
         expect(await axeViolations(page), address).toEqual([]);
         await page.close();
       }
+      // On a phone, the start page's rows wrap instead of squeezing a column to one letter a line.
+      const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await phone.goto(`${demo.url}/`);
+      await phone.locator('#live-updates').click();
+      const widths = await phone.locator('main table td').evaluateAll((cells) => cells.filter((c) => c.textContent!.trim()).map((c) => c.getBoundingClientRect().width));
+      expect(widths.length).toBeGreaterThan(10);
+      expect(Math.min(...widths)).toBeGreaterThanOrEqual(40);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     } finally {
       await browser.close();
     }
