@@ -66,8 +66,8 @@ export function renderApiReference(doc: Doc): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{doc.info.title} reference</title>
         <style>{`body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-code{background:#f3f3f3;padding:0 .25rem;border-radius:3px}table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}
+code{background:#f3f3f3;padding:0 .25rem;border-radius:3px;overflow-wrap:anywhere}table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}
 section{border-top:2px solid #eee;padding-top:.5rem;margin-top:1.5rem}`}</style>
       </head>
       <body>

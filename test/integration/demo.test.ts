@@ -62,6 +62,9 @@ describe('the demo', () => {
       expect(widths.length).toBeGreaterThan(10);
       expect(Math.min(...widths)).toBeGreaterThanOrEqual(40);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // …and so does the API reference, long field names and all.
+      await phone.goto(`${demo.url}/docs`);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     } finally {
       await browser.close();
     }
