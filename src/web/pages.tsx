@@ -27,7 +27,7 @@ a{color:#0b57d0}#live-updates{position:fixed;right:1rem;bottom:1rem;z-index:1;fo
  * lasts for the tab's session. A reload also waits while someone types in a field of the page or
  * the tab is hidden. Without JavaScript, a meta refresh does it.
  */
-export function liveReloadScript(seconds: number): string {
+function liveReloadScript(seconds: number): string {
   return `(() => {
   const button = document.getElementById('live-updates');
   const KEY = 'waybill-live-updates-paused';
