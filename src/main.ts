@@ -48,8 +48,8 @@ Copies the SQLite database at DATABASE_URL to FILE, a consistent snapshot taken 
 serving and writing (nothing needs to stop), then opens the copy on its own, checks it and prints
 what it holds. FILE must not exist yet (backups never overwrite); it is readable by its owner only.
 Keep SECRET_KEY with the backups: tracking links and stored carrier credentials need the same key.
-To restore, stop Waybill and point DATABASE_URL at the copy (or copy it over the database file and
-remove that file's -wal and -shm). On PostgreSQL, use pg_dump instead.`,
+To restore, stop Waybill and point DATABASE_URL at the copy (or remove the database file's -wal and
+-shm, then put the copy in its place). On PostgreSQL, use pg_dump instead.`,
   demo: `Usage: waybill demo
 
 Starts Waybill with a demo brand on its own database (DEMO_DATABASE_URL, default ./data/demo.db:
