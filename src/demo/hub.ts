@@ -48,12 +48,27 @@ const THEME: Theme = {
   colors: { primary: '#1f3a2e', accent: '#b4531a', background: '#f4f1ea' },
   fonts: { headings: 'Georgia, "Times New Roman", serif' },
   homeUrl: 'https://northwind.example/',
+  // Written in the four languages of the demo's customers, as a brand that sells to them would.
   nav: [
-    { label: 'Shop', url: 'https://northwind.example/shop' },
-    { label: 'Journal', url: 'https://northwind.example/journal' },
-    { label: 'Help', url: 'https://northwind.example/help' },
+    { label: 'Shop', url: 'https://northwind.example/shop', labelByLanguage: { es: 'Tienda', fr: 'Boutique' } },
+    { label: 'Journal', url: 'https://northwind.example/journal', labelByLanguage: { es: 'Diario', de: 'Magazin' } },
+    { label: 'Help', url: 'https://northwind.example/help', labelByLanguage: { es: 'Ayuda', fr: 'Aide', de: 'Hilfe' } },
   ],
-  footer: { text: 'Northwind Outfitters · Gear for the long way round', links: [{ label: 'Returns policy', url: 'https://northwind.example/returns' }] },
+  footer: {
+    text: 'Northwind Outfitters · Gear for the long way round',
+    textByLanguage: {
+      es: 'Northwind Outfitters · Equipo para los caminos largos',
+      fr: 'Northwind Outfitters · De l’équipement pour les longues routes',
+      de: 'Northwind Outfitters · Ausrüstung für lange Wege',
+    },
+    links: [
+      {
+        label: 'Returns policy',
+        url: 'https://northwind.example/returns',
+        labelByLanguage: { es: 'Política de devoluciones', fr: 'Politique de retour', de: 'Rückgabebedingungen' },
+      },
+    ],
+  },
   support: { email: 'help@northwind.example', phone: '+1 614 555 0134' },
 };
 

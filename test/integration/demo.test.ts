@@ -247,6 +247,9 @@ describe('the demo', () => {
     const lookup = await fetch(`${demo.url}/track/northwind`);
     expect(lookup.status).toBe(200);
     expect(await lookup.text()).toContain('Track your order');
+    // The brand's navigation and footer are written in the customer's language too.
+    const spanish = await (await fetch(`${demo.url}/track/northwind?lang=es`)).text();
+    for (const words of ['>Tienda</a>', '>Ayuda</a>', 'Equipo para los caminos largos', '>Política de devoluciones</a>']) expect(spanish).toContain(words);
   });
 
   it('throttles the lookup form on real time, though its own clock runs fast: the sixth wrong guess at one order is refused for up to 15 minutes', async () => {
