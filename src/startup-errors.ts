@@ -14,8 +14,16 @@ function codeOf(error: unknown): string | undefined {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** "CODE: message", once: Node's file-system messages already start with their code, SQLite's do not. */
-const withCode = (code: string | undefined, message: string) => (message.startsWith(`${code}:`) ? message : `${code}: ${message}`);
+/**
+ * A failure in the system's own words, its code named once ("EEXIST: file already exists, mkdir …",
+ * "SQLITE_CANTOPEN: unable to open database file"): Node's file-system messages already start with
+ * their code, SQLite's do not.
+ */
+export function systemMessage(error: unknown): string {
+  const code = codeOf(error);
+  const message = messageOf(error);
+  return !code || message.startsWith(`${code}:`) ? message : `${code}: ${message}`;
+}
 
 /** Listening on HOST:PORT failed. */
 export function listenFailureMessage(error: unknown, where: { port: number; host: string }): string | null {
@@ -52,7 +60,7 @@ export function databaseFailureMessage(error: unknown): string | null {
   }
   if (code && REFUSED_BY_POSTGRES.has(code)) return `cannot connect to DATABASE_URL: ${messageOf(error)}`;
   if (/connection timeout|timeout expired/i.test(messageOf(error))) return `cannot reach DATABASE_URL (no answer from the server: ${messageOf(error)})`;
-  if (code?.startsWith('SQLITE_CANTOPEN') || NOT_A_PLACE_FOR_A_FILE.has(code ?? '')) return `cannot open DATABASE_URL (${withCode(code, messageOf(error))})`;
+  if (code?.startsWith('SQLITE_CANTOPEN') || NOT_A_PLACE_FOR_A_FILE.has(code ?? '')) return `cannot open DATABASE_URL (${systemMessage(error)})`;
   if (code === 'SQLITE_NOTADB') return `DATABASE_URL names a file that is not a SQLite database (${code}): point it at a new file or at a Waybill database`;
   return null;
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { counted } from '../lib/words.js';
+import { systemMessage } from '../startup-errors.js';
 
 /** What the report counts (each table with its noun), so whoever keeps the backups sees at a glance that it holds their data. */
 const COUNTED = { brands: 'brand', orders: 'order', shipments: 'shipment', tracking_events: 'tracking event', returns: 'return', messages: 'message' } as const;
@@ -109,9 +110,7 @@ function named<T>(what: string, work: () => T): T {
     return work();
   } catch (error) {
     if (error instanceof BackupError) throw error;
-    const { code, message } = error as { code?: string; message?: string };
-    const detail = message ?? String(error);
-    throw new BackupError(`${what}: ${code && !detail.startsWith(code) ? `${code}: ` : ''}${detail}`);
+    throw new BackupError(`${what}: ${systemMessage(error)}`);
   }
 }
 
