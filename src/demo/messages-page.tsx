@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { Layout } from '../web/pages.js';
 
 const STYLE = `.mail{background:#fff;border-radius:10px;margin:1rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08);overflow:hidden}
-.mail header{background:#f0f0ee;color:#1c1c1c;padding:.5rem 1rem;font-size:.9rem}.mail header a{color:#0b57d0}.mail iframe{width:100%;height:520px;border:0}
+.mail header{background:#f0f0ee;padding:.5rem 1rem;font-size:.9rem}.mail iframe{width:100%;height:520px;border:0}
 .mail pre{white-space:pre-wrap;padding:0 1rem 1rem;margin:0;font:inherit}.mail p{padding:0 1rem}
 .sms{max-width:22rem;background:#1f7a4d;color:#fff;border-radius:18px 18px 4px 18px;padding:.6rem .9rem;margin:.6rem 0 .2rem auto}
 .meta{font-size:.8rem;color:#5b5b5b;text-align:right;margin-bottom:.8rem}.cols{display:grid;grid-template-columns:2fr 1fr;gap:1.5rem}

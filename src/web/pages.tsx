@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import { createHubPages } from '../hub/routes.js';
 
 const CSS = `*{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1c1c1c;background:#f6f6f4}
-main{max-width:44rem;margin:0 auto;padding:1rem}header{background:#1c1c1c;color:#fff;padding:.75rem 1rem}header a{color:#fff}
+main{max-width:44rem;margin:0 auto;padding:1rem}body>header{background:#1c1c1c;color:#fff;padding:.75rem 1rem}body>header a{color:#fff}
 .card{background:#fff;border-radius:10px;padding:1rem 1.25rem;margin:1rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 h1{font-size:1.4rem;margin:.25rem 0}h2{font-size:1.15rem;margin:.25rem 0}.muted{color:#5b5b5b}.status{font-size:1.25rem;font-weight:650}
 .warn{color:#8a3b00}ol.stages{display:flex;list-style:none;padding:0;margin:1rem 0;gap:4px}ol.stages li{flex:1;font-size:.75rem;text-align:center;color:#5b5b5b}
