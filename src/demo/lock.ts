@@ -191,7 +191,7 @@ async function claimPostgres(databaseUrl: string, owner: DemoOwner, warn: (messa
     for (let attempt = 1; !released; attempt++) {
       try {
         const claimed = await tryLock(databaseUrl, owner);
-        if (released) return void (await endQuietly(claimed.client));
+        if (released) return void (claimed.granted && (await endQuietly(claimed.client)));
         if (claimed.granted) {
           hold(claimed.client);
           if (attempt > 1) warn(`the demo holds ${postgresName(databaseUrl)} again`);
@@ -222,8 +222,8 @@ const RECLAIM_EVERY_MS = 2_000;
 
 const endQuietly = (client: pg.Client) => client.end().catch(() => {});
 
-/** A new connection and the lock on it: granted (the connection holds it), or not, with the demo that holds it. */
-async function tryLock(databaseUrl: string, owner: DemoOwner): Promise<{ granted: true; client: pg.Client } | { granted: false; client: pg.Client; holder: DemoOwner | null }> {
+/** A new connection and the lock on it: granted (the connection holds it), or not (the connection closed), with the demo that holds it. */
+async function tryLock(databaseUrl: string, owner: DemoOwner): Promise<{ granted: true; client: pg.Client } | { granted: false; holder: DemoOwner | null }> {
   const line = ownerLine(owner);
   // application_name holds 63 printable ASCII characters: a longer line goes without its address.
   const applicationName = line.length <= 63 && /^[ -~]+$/.test(line) ? line : ownerLine({ pid: owner.pid });
@@ -236,7 +236,7 @@ async function tryLock(databaseUrl: string, owner: DemoOwner): Promise<{ granted
     if (rows[0]?.granted) return { granted: true, client };
     const holder = await postgresOwner(client);
     await endQuietly(client);
-    return { granted: false, client, holder };
+    return { granted: false, holder };
   } catch (error) {
     await endQuietly(client);
     throw error;
