@@ -433,26 +433,32 @@ async function serve(config: Config, options: { withHttp: boolean }): Promise<nu
 async function serveOnProcesses(config: Config): Promise<number> {
   const [{ serveOnProcesses: run }, { default: pino }] = await Promise.all([import('./serve-processes.js'), import('pino')]);
   const log = pino({ level: config.logLevel });
-  return run({ count: config.webConcurrency, log, url: config.publicUrl, prepare: () => migrateInChildProcess(log) });
+  return run({ count: config.webConcurrency, log, url: config.publicUrl, prepare: (stopping) => migrateInChildProcess(log, stopping) });
 }
 
 /**
  * Runs `waybill migrate` in a short-lived child process, so the primary, which lives as long as the
  * serving processes, never loads the database drivers and migrations (27 MB of its 92 idle).
- * The child says any problem on stderr itself, as `waybill migrate` does. Resolves with its exit code.
+ * The child says any problem on stderr itself, as `waybill migrate` does. Resolves with its exit code
+ * (0 when a signal to this process stopped it, as asked).
  */
-function migrateInChildProcess(log: Logger): Promise<number> {
+function migrateInChildProcess(log: Logger, stopping: AbortSignal): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'migrate'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let said = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (said += chunk));
+  // Stopped meanwhile: the migration stops too (it runs in one transaction, so nothing is left half-done).
+  const stopMigration = () => child.kill('SIGTERM');
+  stopping.addEventListener('abort', stopMigration, { once: true });
   return new Promise((resolve) => {
     child.once('error', (error) => {
       log.error({ err: error }, 'the migration could not be started');
       resolve(1);
     });
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
+      stopping.removeEventListener('abort', stopMigration);
       if (code === 0) log.info({ migration: said.trim() }, 'database migrated');
-      resolve(code ?? 1);
+      if (signal && stopping.aborted) log.info('the migration was stopped (all or nothing: the next start applies it)');
+      resolve(code ?? (stopping.aborted ? 0 : 1));
     });
   });
 }

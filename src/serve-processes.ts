@@ -20,14 +20,24 @@ export function mayReplace(replacedAt: readonly number[], now: number): boolean 
 
 /**
  * Runs `count` serving processes until a signal stops them. `prepare` runs first, once (the
- * migration), and answers an exit code: anything but 0 stops here with it. Each forked process runs
+ * migration), and answers an exit code: anything but 0 stops here with it; a signal meanwhile
+ * aborts it and stops here too, with its code (0 once it has stopped as asked). Each forked process runs
  * this same command and serves as a single `serve` would. Resolves with the exit code once they
  * have all stopped.
  */
-export async function serveOnProcesses(options: { count: number; log: Logger; url: string; prepare: () => Promise<number> }): Promise<number> {
+export async function serveOnProcesses(options: { count: number; log: Logger; url: string; prepare: (stopping: AbortSignal) => Promise<number> }): Promise<number> {
   const { count, log } = options;
-  const prepared = await options.prepare();
-  if (prepared !== 0) return prepared;
+  // A signal while preparing (a stop during a long migration) aborts `prepare` and starts nothing.
+  const stopping = new AbortController();
+  let onSignal = (signal: string) => {
+    if (stopping.signal.aborted) return;
+    log.info({ signal }, 'shutting down');
+    stopping.abort();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  const prepared = await options.prepare(stopping.signal);
+  if (prepared !== 0 || stopping.signal.aborted) return prepared;
   const serving = new Set<Worker>();
   answerMetricsRequests(() => [...serving]);
   return new Promise<number>((resolve) => {
@@ -66,13 +76,11 @@ export async function serveOnProcesses(options: { count: number; log: Logger; ur
       log.warn({ stoppedPid: worker.process.pid, code, signal }, 'a serving process stopped: starting another');
       cluster.fork();
     });
-    const shutdown = (signal: string) => {
+    onSignal = (signal: string) => {
       if (phase === 'stopping') return;
       log.info({ signal }, 'shutting down');
       stop(0);
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
     cluster.fork();
   });
 }

@@ -5,7 +5,7 @@
 //     mutex for this, so its transactions can stay open across `await`s; a direct caller that did
 //     not take the same lock would run its statements inside someone else's open transaction.
 import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, SqliteAdapter, type SqliteDatabase, SqliteDialect } from 'kysely';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -87,11 +87,24 @@ export function lockedSqliteDialect(sqlite: BetterSqlite3.Database, statements: 
   const database: SqliteDatabase = { close: () => sqlite.close(), prepare: (sql) => statements.prepare(sql) };
   const base = new SqliteDialect({ database });
   return {
-    createAdapter: () => base.createAdapter(),
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
     createQueryCompiler: () => base.createQueryCompiler(),
     createIntrospector: (db) => base.createIntrospector(db),
     createDriver: () => new LockedDriver(base.createDriver(), lock),
   };
+}
+
+/**
+ * SQLite runs schema changes inside transactions like any other statement, but Kysely's adapter
+ * says it cannot, so its migrator would apply each migration statement by statement: a crash (or
+ * a failure) half-way through one would leave its first tables or columns behind, unrecorded, and
+ * the next start would fail on them. Saying it can makes the migrator run the pending migrations
+ * in one transaction, as on PostgreSQL: all of them or none.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }
 
 /** Kysely's SQLite driver, with the connection handed out under the shared lock. */

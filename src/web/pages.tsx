@@ -19,7 +19,7 @@ ol.stages li:before{content:"";display:block;height:6px;border-radius:3px;backgr
 ol.stages li.done{color:#1c1c1c}ul.timeline{list-style:none;padding:0;margin:0}ul.timeline li{padding:.5rem 0;border-top:1px solid #eee}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .25rem;border-top:1px solid #eee;font-size:.95rem}td.muted,code{overflow-wrap:anywhere}td.id{white-space:nowrap}
 @media (max-width:40rem){table.list tr{display:flex;flex-wrap:wrap;gap:0 .75rem;border-top:1px solid #eee;padding:.35rem .25rem}table.list td{border:0;padding:0}}
-a{color:#0b57d0}#live-updates{position:fixed;right:1rem;bottom:1rem;z-index:1;font:inherit;font-size:.9rem;padding:.45rem .8rem;border:1px solid #1c1c1c;border-radius:6px;background:#fff;color:#1c1c1c;cursor:pointer}`;
+a{color:#0b57d0}body.live{padding-bottom:4.5rem}#live-updates{position:fixed;right:1rem;bottom:1rem;z-index:1;font:inherit;font-size:.9rem;padding:.45rem .8rem;border:1px solid #1c1c1c;border-radius:6px;background:#fff;color:#1c1c1c;cursor:pointer}`;
 
 /**
  * A page that follows something live (the demo's pages) reloads itself every `seconds`, with a
@@ -57,7 +57,8 @@ function Layout({ title, children, refreshSeconds, lang = 'en' }: { title: strin
         <title>{title}</title>
         <style>{raw(CSS)}</style>
       </head>
-      <body>
+      {/* room below the last line for the pause button, which floats over the page's corner */}
+      <body class={refreshSeconds ? 'live' : undefined}>
         {refreshSeconds ? (
           <button type="button" id="live-updates" hidden>
             Pause live updates

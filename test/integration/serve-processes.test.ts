@@ -1,13 +1,16 @@
 // `waybill serve` with WEB_CONCURRENCY=N: N serving processes on one port, sharing the database,
 // /metrics counting for all of them, a dead one replaced, all stopped together.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectUnderTest, freshDatabase, orderBody, TEST_SECRET } from '../harness/harness.js';
-import { runCli, type Server, startWaybill } from '../harness/process.js';
+import { freePort, ROOT, runCli, type Server, startWaybill } from '../harness/process.js';
 
 const sqlite = dialectUnderTest() === 'sqlite';
 let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -31,8 +34,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** The serving processes the primary started: its children, from /proc. */
-function servingProcesses(primary: number): number[] {
+/** The processes the primary started (the migration, then the serving processes): its children, from /proc. */
+function childrenOf(primary: number): number[] {
   const children: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -45,6 +48,15 @@ function servingProcesses(primary: number): number[] {
   }
   return children.sort();
 }
+
+/** Alive and not a zombie waiting for its parent. */
+const isRunning = (pid: number) => {
+  try {
+    return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+};
 
 /** One request on a connection of its own, so that each may reach another process. */
 function request(url: string, options: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: string }> {
@@ -67,7 +79,7 @@ const requestsCounted = (metrics: string) =>
 describe('waybill serve on several processes (WEB_CONCURRENCY)', () => {
   it('serves from two processes on one port: what one writes the other reads, and /metrics counts the requests of both', async () => {
     expect(server.output()).toContain('"processes":2');
-    expect(servingProcesses(server.child.pid!)).toHaveLength(2);
+    expect(childrenOf(server.child.pid!)).toHaveLength(2);
     const before = requestsCounted((await request(`${server.url}/metrics`)).body);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -90,18 +102,18 @@ describe('waybill serve on several processes (WEB_CONCURRENCY)', () => {
       // The SQLite driver is a native module: mapped by every serving process, never by the primary.
       const mapsDriver = (pid: number) => fs.readFileSync(`/proc/${pid}/maps`, 'utf8').includes('better_sqlite3.node');
       expect(mapsDriver(primary)).toBe(false);
-      expect(servingProcesses(primary).map(mapsDriver)).toEqual([true, true]);
+      expect(childrenOf(primary).map(mapsDriver)).toEqual([true, true]);
     }
   });
 
   it('replaces a serving process that dies, and stops them all on SIGTERM with exit code 0', async () => {
-    const [victim, survivor] = servingProcesses(server.child.pid!);
+    const [victim, survivor] = childrenOf(server.child.pid!);
     process.kill(victim!, 'SIGKILL');
     await until(() => {
-      const now = servingProcesses(server.child.pid!);
+      const now = childrenOf(server.child.pid!);
       return now.length === 2 && !now.includes(victim!);
     });
-    const replaced = servingProcesses(server.child.pid!);
+    const replaced = childrenOf(server.child.pid!);
     expect(replaced, server.output()).toHaveLength(2);
     expect(replaced).toContain(survivor);
     expect(replaced).not.toContain(victim);
@@ -109,7 +121,50 @@ describe('waybill serve on several processes (WEB_CONCURRENCY)', () => {
     for (let i = 0; i < 4; i++) expect((await request(`${server.url}/v1/orders?limit=1`)).status).toBe(200);
     expect(server.output()).toContain('a serving process stopped: starting another');
     expect(await server.stop('SIGTERM')).toBe(0);
-    for (const pid of replaced) expect(fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+    for (const pid of replaced) expect(isRunning(pid)).toBe(false);
+  });
+
+  it('stops while the database is still being migrated: the migration stops with it and nothing is started', async () => {
+    const blocked = await freshDatabase();
+    // Holding the migration's lock keeps `waybill migrate` waiting: SQLite's write lock (it waits its
+    // busy timeout, 5 s), PostgreSQL's advisory lock of the migrator.
+    const holder = sqlite ? new Sqlite(blocked.url) : new pg.Client({ connectionString: blocked.url });
+    if (holder instanceof Sqlite) holder.exec('BEGIN IMMEDIATE');
+    else {
+      await holder.connect();
+      await holder.query('SELECT pg_advisory_lock(3853314791062309107)');
+    }
+    try {
+      const port = await freePort();
+      const primary = spawn(process.execPath, [path.join(ROOT, 'bin/waybill.js'), 'serve'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: blocked.url, SECRET_KEY: TEST_SECRET, PORT: String(port), WEB_CONCURRENCY: '2', WORKER_CONCURRENCY: '0', LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      primary.stdout.on('data', (d) => (output += d));
+      primary.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((resolve) => primary.on('exit', (code) => resolve(code)));
+      await until(() => childrenOf(primary.pid!).length === 1);
+      const [migration] = childrenOf(primary.pid!);
+      expect(migration, output).toBeDefined();
+      await until(() => false, 1_000); // the migration reaches the lock
+      primary.kill('SIGTERM');
+      expect(await exited, output).toBe(0);
+      await until(() => !isRunning(migration!), 5_000);
+      expect(isRunning(migration!), output).toBe(false);
+      expect(output).toContain('shutting down');
+      expect(output).toContain('the migration was stopped');
+      expect(output).not.toContain('database migrated');
+      expect(output).not.toContain('waybill is serving');
+    } finally {
+      if (holder instanceof Sqlite) holder.close();
+      else await holder.end();
+    }
+    // Nothing was left half-done: the next migration finds a database it can use.
+    const again = await runCli(['migrate'], { DATABASE_URL: blocked.url });
+    expect(again.code, again.stderr).toBe(0);
+    await blocked.drop();
   });
 
   it('says once why it cannot start (a port in use, a database it cannot use), and leaves nothing running', async () => {

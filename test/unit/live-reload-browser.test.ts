@@ -1,6 +1,7 @@
 // The demo's pages reload themselves (web/pages.tsx, liveReloadScript): in Chromium, a page that
 // refreshes every second reloads, stops when the reader pauses it (for the rest of the tab's
-// session), waits while they type, and still refreshes with JavaScript off; axe finds nothing.
+// session), waits while they type, and still refreshes with JavaScript off; axe finds nothing; on a
+// phone the floating button leaves the page's last line uncovered.
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { Browser, Page } from 'playwright-core';
@@ -19,6 +20,10 @@ beforeAll(async () => {
     served += 1;
     const children = raw('<main><h1>Live</h1><label>Order <input name="order"></label></main>');
     return c.html(String(Layout({ title: 'Live', refreshSeconds: 1, children })));
+  });
+  app.get('/long', (c) => {
+    const lines = Array.from({ length: 60 }, (_, i) => `<p id="line-${i}">Scan ${i}: arrived at a facility</p>`).join('');
+    return c.html(String(Layout({ title: 'Long', refreshSeconds: 60, children: raw(`<main><h1>Long</h1>${lines}</main>`) })));
   });
   ({ base, close } = await serveOnLoopback(app.fetch));
   browser = await launchChromium();
@@ -62,6 +67,18 @@ describe('a page that follows something live', () => {
     expect(await page.locator('input[name=order]').inputValue()).toBe('NW-100');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     expect(await reloadsWithin(page, 2_500)).toBe(true);
+    await context.close();
+  });
+
+  it('leaves the last line readable on a phone: scrolled to the end, the button covers none of it', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 664 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/long`);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const last = (await page.locator('#line-59').boundingBox())!;
+    const button = (await page.locator('#live-updates').boundingBox())!;
+    expect(button.y + button.height).toBeLessThanOrEqual(664);
+    expect(last.y + last.height).toBeLessThanOrEqual(button.y);
     await context.close();
   });
 

@@ -26,7 +26,8 @@ async function replaceUniqueKey(db: Kysely<unknown>, from: UniqueKey, to: Unique
     await db.schema.alterTable('inbound_events').addUniqueConstraint(to.name, to.columns).execute();
     return;
   }
-  // One transaction, so a crash half-way leaves the old table as it was (SQLite migrations run outside one).
+  // One transaction, so a crash half-way leaves the old table as it was. The migrator runs every
+  // migration in one already (db/sqlite.ts TransactionalDdlSqliteAdapter); this holds without it too.
   await (db.isTransaction ? rebuildSqliteTable(db, to) : db.transaction().execute((trx) => rebuildSqliteTable(trx, to)));
 }
 

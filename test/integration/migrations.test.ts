@@ -1,0 +1,40 @@
+// Migrations are all or nothing on both dialects: one that fails half-way (here 004, whose first
+// statements add columns to orders before it creates a table that is in the way) leaves nothing of
+// itself behind, so once the cause is gone the same command migrates. On SQLite the migrator used to
+// apply a migration statement by statement, and the columns it had added made every later try fail.
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { freshDatabase } from '../harness/harness.js';
+
+let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+afterEach(async () => {
+  await database?.drop();
+  database = undefined;
+});
+
+const columnsOf = async (table: string) => {
+  const tables = await database!.handle.db.introspection.getTables();
+  return tables.find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
+};
+const applied = async () => (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(database!.handle.db)).rows.map((r) => r.name);
+
+describe('migrations', () => {
+  it('leave nothing of a migration that fails half-way, so migrating again once the cause is gone works', async () => {
+    database = await freshDatabase({ schemaUpTo: '003-imports' });
+    const { db } = database.handle;
+    await sql`CREATE TABLE messages (id text)`.execute(db);
+    const ordersBefore = await columnsOf('orders');
+
+    await expect(migrateToLatest(db)).rejects.toThrow(/messages.*already exists/);
+    expect(await columnsOf('orders')).toEqual(ordersBefore);
+    expect(ordersBefore).not.toContain('customer_sms_consent');
+    expect(await applied()).toEqual(['001-core', '002-carrier-connections', '003-imports']);
+
+    await sql`DROP TABLE messages`.execute(db);
+    const done = await migrateToLatest(db);
+    expect(done[0]).toBe('004-notifications');
+    expect(await columnsOf('orders')).toContain('customer_sms_consent');
+    expect((await applied()).at(-1)).toBe(done.at(-1));
+  });
+});
