@@ -41,7 +41,8 @@ it exposes no /metrics: for job metrics, run "waybill serve" on a private HOST i
 On PostgreSQL, any number of workers and servers can share one database. Needs SECRET_KEY.`,
   migrate: `Usage: waybill migrate
 
-Applies every pending migration to DATABASE_URL and prints what it applied.`,
+Applies every pending migration to DATABASE_URL, all in one transaction (all of them or, if one
+fails or the command is stopped, none), and prints what it applied.`,
   backup: `Usage: waybill backup FILE
 
 Copies the SQLite database at DATABASE_URL to FILE, a consistent snapshot taken while Waybill keeps
