@@ -39,8 +39,35 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return migrateTo(db);
 }
 
+/**
+ * The database was migrated by a newer Waybill than this one (a deployment rolled back, a backup
+ * restored into an older install): this version does not know the schema it holds.
+ */
+export class NewerSchemaError extends Error {
+  readonly code = 'WAYBILL_NEWER_SCHEMA';
+  constructor(readonly unknown: string[]) {
+    super(
+      `DATABASE_URL holds a database migrated by a newer Waybill (migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, unknown to this version): ` +
+        'run that version or a later one, or restore a backup taken with this one',
+    );
+  }
+}
+
+/** The applied migrations this version does not have, in the order they were recorded. Pure. */
+export const unknownMigrations = (applied: readonly string[], known: readonly string[]): string[] => applied.filter((name) => !known.includes(name));
+
+/** The names recorded as applied ([] on a new database). */
+async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === 'kysely_migration')) return [];
+  const rows: Array<{ name: string }> = await db.selectFrom('kysely_migration').select('name').orderBy('timestamp').orderBy('name').execute();
+  return rows.map((row) => row.name);
+}
+
 /** Applies the pending migrations up to `last` (all when not given); tests use it to build an older schema. */
 export async function migrateTo(db: Kysely<any>, last?: string): Promise<string[]> {
+  const unknown = unknownMigrations(await appliedMigrations(db), Object.keys(migrations));
+  if (unknown.length > 0) throw new NewerSchemaError(unknown);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = last ? await migrator.migrateTo(last) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -6,8 +6,9 @@
 // added made every later try fail.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { freshDatabase } from '../harness/harness.js';
+import { migrateToLatest, unknownMigrations } from '../../src/db/migrate.js';
+import { freshDatabase, TEST_SECRET } from '../harness/harness.js';
+import { runCli } from '../harness/process.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
 afterEach(async () => {
@@ -39,5 +40,21 @@ describe('migrations', () => {
     expect(done.slice(0, 2)).toEqual(['003-imports', '004-notifications']);
     expect(await columnsOf('orders')).toContain('customer_sms_consent');
     expect((await applied()).at(-1)).toBe(done.at(-1));
+  });
+
+  it('refuse a database a newer Waybill has migrated, saying so in one line, and change nothing', async () => {
+    database = await freshDatabase();
+    const { db } = database.handle;
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('016-from-the-future', '2027-01-01T00:00:00.000Z')`.execute(db);
+    const before = await applied();
+    for (const command of [['migrate'], ['serve']]) {
+      const res = await runCli(command, { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PORT: '0', WORKER_CONCURRENCY: '0' });
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.stderr.trim()).toBe(
+        'waybill: DATABASE_URL holds a database migrated by a newer Waybill (migration 016-from-the-future, unknown to this version): run that version or a later one, or restore a backup taken with this one',
+      );
+    }
+    expect(await applied()).toEqual(before);
+    expect(unknownMigrations(['001-core', '016-a', '017-b'], ['001-core', '002-x'])).toEqual(['016-a', '017-b']);
   });
 });
