@@ -61,8 +61,8 @@ export function databaseFailureMessage(error: unknown): string | null {
   if (code && REFUSED_BY_POSTGRES.has(code)) return `cannot connect to DATABASE_URL: ${messageOf(error)}`;
   if (/connection timeout|timeout expired/i.test(messageOf(error))) return `cannot reach DATABASE_URL (no answer from the server: ${messageOf(error)})`;
   if (code?.startsWith('SQLITE_CANTOPEN') || NOT_A_PLACE_FOR_A_FILE.has(code ?? '')) return `cannot open DATABASE_URL (${systemMessage(error)})`;
-  // db/migrate.ts NewerSchemaError, whose message names the migrations and what to do.
-  if (code === 'WAYBILL_NEWER_SCHEMA') return messageOf(error);
+  // db/migrate.ts's refusals, whose messages name what they found and what to do.
+  if (code === 'WAYBILL_NEWER_SCHEMA' || code === 'WAYBILL_FOREIGN_DATABASE') return messageOf(error);
   if (code === 'SQLITE_NOTADB') return `DATABASE_URL names a file that is not a SQLite database (${code}): point it at a new file or at a Waybill database`;
   return null;
 }

@@ -56,17 +56,40 @@ export class NewerSchemaError extends Error {
 /** The applied migrations this version does not have, in the order they were recorded. Pure. */
 export const unknownMigrations = (applied: readonly string[], known: readonly string[]): string[] => applied.filter((name) => !known.includes(name));
 
-/** The names recorded as applied ([] on a new database). */
-async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  if (!tables.some((table) => table.name === 'kysely_migration')) return [];
-  const rows: Array<{ name: string }> = await db.selectFrom('kysely_migration').select('name').orderBy('timestamp').orderBy('name').execute();
-  return rows.map((row) => row.name);
+/**
+ * DATABASE_URL names a database that already holds tables but no Waybill schema: another
+ * application's SQLite file or PostgreSQL database, which migrating would fill with Waybill's tables.
+ */
+export class ForeignDatabaseError extends Error {
+  readonly code = 'WAYBILL_FOREIGN_DATABASE';
+  constructor(readonly tables: string[]) {
+    const shown = tables.slice(0, 3).join(', ') + (tables.length > 3 ? ', …' : '');
+    super(
+      `DATABASE_URL holds another application's tables (${shown}) and no Waybill schema: ` +
+        'point it at a new database (a new SQLite file, an empty PostgreSQL database) or at an existing Waybill database',
+    );
+  }
 }
 
-/** Applies the pending migrations up to `last` (all when not given); tests use it to build an older schema. */
+/** What the database holds before migrating: the migrations recorded as applied, or, without Waybill's schema, its tables. */
+async function schemaBefore(db: Kysely<any>): Promise<{ applied: string[] } | { foreignTables: string[] }> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === 'kysely_migration')) {
+    // PostgreSQL's other schemas are not where Waybill's tables would go.
+    return { foreignTables: tables.filter((table) => table.schema === undefined || table.schema === 'public').map((table) => table.name) };
+  }
+  const rows: Array<{ name: string }> = await db.selectFrom('kysely_migration').select('name').orderBy('timestamp').orderBy('name').execute();
+  return { applied: rows.map((row) => row.name) };
+}
+
+/**
+ * Applies the pending migrations up to `last` (all when not given; tests build older schemas with
+ * it), in one transaction. Refuses a database a newer Waybill migrated, or another application's.
+ */
 export async function migrateTo(db: Kysely<any>, last?: string): Promise<string[]> {
-  const unknown = unknownMigrations(await appliedMigrations(db), Object.keys(migrations));
+  const before = await schemaBefore(db);
+  if ('foreignTables' in before && before.foreignTables.length > 0) throw new ForeignDatabaseError(before.foreignTables);
+  const unknown = 'applied' in before ? unknownMigrations(before.applied, Object.keys(migrations)) : [];
   if (unknown.length > 0) throw new NewerSchemaError(unknown);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = last ? await migrator.migrateTo(last) : await migrator.migrateToLatest();

@@ -25,19 +25,20 @@ let counter = 0;
 
 /**
  * A fresh, empty database of the dialect under test, migrated to the latest schema, or only up to
- * `schemaUpTo` (a migration's name) to test what a later migration does to older data.
+ * `schemaUpTo` (a migration's name) to test what a later migration does to older data, or not at
+ * all (`unmigrated`).
  */
-export async function freshDatabase(options: { schemaUpTo?: string } = {}): Promise<{ url: string; handle: DbHandle; drop(): Promise<void> }> {
+export async function freshDatabase(options: { schemaUpTo?: string; unmigrated?: boolean } = {}): Promise<{ url: string; handle: DbHandle; drop(): Promise<void> }> {
   counter += 1;
   if (dialectUnderTest() === 'postgres') {
     const name = `waybill_t_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`;
     const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
-    await admin.query(options.schemaUpTo ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+    await admin.query(options.schemaUpTo || options.unmigrated ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
     await admin.end();
     const url = databaseUrl(name);
     const handle = openDatabase(url);
-    if (options.schemaUpTo) await migrateTo(handle.db, options.schemaUpTo);
+    if (options.schemaUpTo && !options.unmigrated) await migrateTo(handle.db, options.schemaUpTo);
     return {
       url,
       handle,
@@ -53,7 +54,7 @@ export async function freshDatabase(options: { schemaUpTo?: string } = {}): Prom
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-test-'));
   const url = path.join(dir, 'waybill.db');
   const handle = openDatabase(url);
-  await migrateTo(handle.db, options.schemaUpTo);
+  if (!options.unmigrated) await migrateTo(handle.db, options.schemaUpTo);
   return {
     url,
     handle,

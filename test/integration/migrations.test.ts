@@ -3,7 +3,8 @@
 // table that is in the way) leaves nothing behind, neither its own first changes nor those of the
 // migrations before it in the same run (003), and once the cause is gone the same command migrates.
 // On SQLite the migrator used to apply a migration statement by statement: the columns 004 had
-// added made every later try fail.
+// added made every later try fail. A database a newer Waybill has migrated, or another application's,
+// is refused in one line and left as it was.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, unknownMigrations } from '../../src/db/migrate.js';
@@ -56,5 +57,18 @@ describe('migrations', () => {
     }
     expect(await applied()).toEqual(before);
     expect(unknownMigrations(['001-core', '016-a', '017-b'], ['001-core', '002-x'])).toEqual(['016-a', '017-b']);
+  });
+
+  it("refuse another application's database instead of filling it with Waybill's tables", async () => {
+    database = await freshDatabase({ unmigrated: true });
+    const { db } = database.handle;
+    await sql`CREATE TABLE notes (id integer PRIMARY KEY, body text)`.execute(db);
+    await sql`INSERT INTO notes (id, body) VALUES (1, 'mine')`.execute(db);
+    const res = await runCli(['migrate'], { DATABASE_URL: database.url });
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr.trim()).toBe(
+      "waybill: DATABASE_URL holds another application's tables (notes) and no Waybill schema: point it at a new database (a new SQLite file, an empty PostgreSQL database) or at an existing Waybill database",
+    );
+    expect((await db.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name)).toEqual(['notes']);
   });
 });
