@@ -43,6 +43,6 @@ async function canStartReturn(deps: Deps, input: { order: PageOrder; shipments: 
   };
   // Most pages are of orders that cannot have a return at all: they need no catalogue read.
   if (orderRefusal(eligibility)) return false;
-  const tags = await catalogueTagsOf(deps, input.order.brand_id, eligibility.policy, eligibility.items);
+  const tags = await catalogueTagsOf(deps.db, input.order.brand_id, eligibility.policy, eligibility.items);
   return whyNothingCanBeReturned({ ...eligibility, tags }) === null;
 }

@@ -1,7 +1,8 @@
 // Finding an order without its link: order number + email or postal code, or a tracking number
 // alone (carrier events only). Unknown orders and wrong details get the same answer, after the
 // same work, no sooner than the same floor; failures are counted per client address and per
-// order, and past the limit every try is refused with 429 and Retry-After until the window ends.
+// order (each try counted before it is made), and past the limit every try is refused with 429 and
+// Retry-After until the window ends.
 import { sql } from 'kysely';
 import { KNOWN_CARRIERS } from '../carriers/registry.js';
 import type { Deps } from '../deps.js';
@@ -31,12 +32,16 @@ export function orderNumberCandidates(typed: string): string[] {
 
 const normalizePostal = (value: string) => value.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
+/** A US ZIP code, with or without its +4 (already stripped of spaces and dashes). */
+const isZip = (postal: string) => /^\d{5}(\d{4})?$/.test(postal);
+
 /**
  * Whether what the customer typed matches the order: its email (any case), or its postal code
- * (spaces, dashes and case ignored; a US ZIP+4 matches its five digits). Compared as digests in
- * constant time, so the comparison itself takes the same time however close a guess is.
+ * (spaces, dashes and case ignored; for a US destination, a ZIP+4 and its five digits match each
+ * other; elsewhere the whole code must match). Compared as digests in constant time, so the
+ * comparison itself takes the same time however close a guess is.
  */
-export function contactMatches(typed: string, order: { email: string; postalCode: string | null }): boolean {
+export function contactMatches(typed: string, order: { email: string; postalCode: string | null; country: string | null }): boolean {
   const t = typed.trim();
   if (t.includes('@')) return constantTimeEqual(sha256Hex(t.toLowerCase()), sha256Hex(order.email.trim().toLowerCase()));
   const given = normalizePostal(t);
@@ -45,13 +50,13 @@ export function contactMatches(typed: string, order: { email: string; postalCode
     constantTimeEqual(sha256Hex(given), sha256Hex(`${stored}\u0000`));
     return false;
   }
-  const zip5 = /^\d{9}$/.test(stored) || /^\d{9}$/.test(given);
+  const zip5 = order.country?.toUpperCase() === 'US' && isZip(stored) && isZip(given);
   const [a, b] = zip5 ? [given.slice(0, 5), stored.slice(0, 5)] : [given, stored];
   return constantTimeEqual(sha256Hex(a), sha256Hex(b));
 }
 
 // A record that stands in for a missing order, so a miss does the same work as a wrong guess.
-const DECOY = { email: 'decoy@waybill.invalid', postalCode: '00000' };
+const DECOY = { email: 'decoy@waybill.invalid', postalCode: '00000', country: 'US' };
 
 export async function findOrderByDetails(deps: Deps, brandId: string, input: LookupInput): Promise<{ id: string; created_at: string } | null> {
   const candidates = orderNumberCandidates(input.order);
@@ -63,7 +68,8 @@ export async function findOrderByDetails(deps: Deps, brandId: string, input: Loo
     .execute();
   // Two orders whose numbers differ only in case: the one spelt as typed, else the first spelling tried.
   const row = rows.sort((a, b) => candidates.indexOf(a.number) - candidates.indexOf(b.number))[0];
-  const candidate = row ? { email: row.customer_email, postalCode: (JSON.parse(row.destination) as { postalCode?: string }).postalCode ?? null } : DECOY;
+  const destination = row ? (JSON.parse(row.destination) as { postalCode?: string; country?: string }) : null;
+  const candidate = row ? { email: row.customer_email, postalCode: destination!.postalCode ?? null, country: destination!.country ?? null } : DECOY;
   const matches = contactMatches(input.contact, candidate);
   return row && matches ? { id: row.id, created_at: row.created_at } : null;
 }
@@ -83,24 +89,18 @@ export const throttleKeys = (brandId: string, address: string, order: string | n
   ...(order ? [{ key: keyOfOrder(brandId, order), limit: MAX_FAILURES_PER_ORDER }] : []),
 ];
 
-/** Whether any of the keys has used up its failures in the current window. */
-export async function checkThrottle(deps: Deps, keys: Array<{ key: string; limit: number }>, now: Date): Promise<Throttle> {
-  const rows = await deps.db.selectFrom('hub_rate_limits').selectAll().where('key', 'in', keys.map((k) => k.key)).execute();
-  let retryAfter = 0;
-  for (const row of rows) {
-    const limit = keys.find((k) => k.key === row.key)!.limit;
-    const ends = Date.parse(row.window_start) + LOOKUP_WINDOW_MS;
-    if (ends > now.getTime() && row.count >= limit) retryAfter = Math.max(retryAfter, Math.ceil((ends - now.getTime()) / 1000));
-  }
-  return retryAfter > 0 ? { limited: true, retryAfterSeconds: retryAfter } : { limited: false };
-}
-
-/** Counts one failure against each key (a window that has ended starts again). */
-export async function recordFailure(deps: Deps, keys: Array<{ key: string }>, now: Date): Promise<void> {
+/**
+ * A try counted before it is made, so tries sent together cannot all pass a check made before any
+ * of them was recorded: each key's count goes up by one in one statement (a window that has ended
+ * starts again) and comes back. Limited when any key has gone past its limit; a try that succeeds
+ * gives its count back (`forgiveTry`), so only failures add up.
+ */
+export async function countTry(deps: Deps, keys: Array<{ key: string; limit: number }>, now: Date): Promise<Throttle> {
   const at = now.toISOString();
   const expired = new Date(now.getTime() - LOOKUP_WINDOW_MS).toISOString();
-  for (const { key } of keys) {
-    await deps.db
+  const counted: Array<{ count: number; window_start: string; limit: number }> = [];
+  for (const { key, limit } of keys) {
+    const row = await deps.db
       .insertInto('hub_rate_limits')
       .values({ key, window_start: at, count: 1 })
       .onConflict((oc) =>
@@ -109,8 +109,34 @@ export async function recordFailure(deps: Deps, keys: Array<{ key: string }>, no
           count: sql`CASE WHEN hub_rate_limits.window_start < ${expired} THEN 1 ELSE hub_rate_limits.count + 1 END`,
         }),
       )
-      .execute();
+      .returning(['count', 'window_start'])
+      .executeTakeFirstOrThrow();
+    counted.push({ count: Number(row.count), window_start: row.window_start, limit });
   }
+  return throttleOf(counted, now);
+}
+
+/** Limited when a window still running has counted more tries than its limit; Retry-After is when the last such window ends. Pure. */
+export function throttleOf(counted: ReadonlyArray<{ count: number; window_start: string; limit: number }>, now: Date): Throttle {
+  let retryAfter = 0;
+  for (const { count, window_start, limit } of counted) {
+    const ends = Date.parse(window_start) + LOOKUP_WINDOW_MS;
+    if (ends > now.getTime() && count > limit) retryAfter = Math.max(retryAfter, Math.ceil((ends - now.getTime()) / 1000));
+  }
+  return retryAfter > 0 ? { limited: true, retryAfterSeconds: retryAfter } : { limited: false };
+}
+
+/** A try that found what it looked for is not a failure: its count is given back. */
+export async function forgiveTry(deps: Deps, keys: Array<{ key: string }>): Promise<void> {
+  await deps.db
+    .updateTable('hub_rate_limits')
+    .set({ count: sql`CASE WHEN count > 0 THEN count - 1 ELSE 0 END` })
+    .where(
+      'key',
+      'in',
+      keys.map((k) => k.key),
+    )
+    .execute();
 }
 
 /** Old windows go once in a while, from the lookup path itself. */

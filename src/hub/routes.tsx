@@ -13,12 +13,12 @@ import { destinationZone } from './format.js';
 import { brandForHost, brandForSlug, hostName, hubOf } from './hosts.js';
 import { chooseLanguage, fill, type HubLanguage, type HubText, HUB_TEXT, keepingLanguage } from './i18n/index.js';
 import {
-  checkThrottle,
   findOrderByDetails,
+  countTry,
   forgetOldWindows,
+  forgiveTry,
   LOOKUP_FLOOR_MS,
   normalizeTrackingNumber,
-  recordFailure,
   throttleKeys,
   TRACKING_CARRIERS,
   waitForFloor,
@@ -196,7 +196,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const now = deps.wallClock.now();
     const address = clientAddress(c);
     const keys = throttleKeys(brand.id, address, byTracking ? null : values.order);
-    const throttle = await checkThrottle(deps, keys, now);
+    const throttle = await countTry(deps, keys, now);
     if (throttle.limited) {
       return answer(429, { error: fill(text.throttled, { minutes: Math.ceil(throttle.retryAfterSeconds / 60) }) }, { 'retry-after': String(throttle.retryAfterSeconds) });
     }
@@ -204,10 +204,10 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     if (byTracking) {
       const shipments = await loadShipmentsByNumber(deps, { brandId: brand.id, trackingNumber: normalizeTrackingNumber(values.tracking), carriers: TRACKING_CARRIERS });
       if (shipments.length === 0) {
-        await recordFailure(deps, keys, now);
         await waitForFloor(started, floorMs);
         return answer(404, { error: text.trackingNotFound });
       }
+      await forgiveTry(deps, keys);
       // Carrier events only: no order number, items, destination, returns or products.
       const zone = shipments[0]!.events.length ? zoneOfEvents(shipments[0]!.events) : 'UTC';
       const parcels = shipments.map((s) => ({ ...shipmentView(s, { language, zone, index: 0, total: 1, now: deps.clock.now() }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
@@ -217,11 +217,11 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
 
     const order = await findOrderByDetails(deps, brand.id, { order: values.order, contact: values.contact });
     if (!order) {
-      await recordFailure(deps, keys, now);
       if (Math.random() < 0.01) await forgetOldWindows(deps, now);
       await waitForFloor(started, floorMs);
       return answer(404, { error: text.notFound });
     }
+    await forgiveTry(deps, keys);
     const fresh = (await deps.db.selectFrom('brands').select(['id', 'link_key_version']).where('id', '=', brand.id).executeTakeFirst()) ?? brand;
     // The customer proved who they are: the link lasts at least a week from now, even for an old order.
     const expiresAt = Math.max(Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS, deps.clock.now().getTime() + LOOKUP_LINK_DAYS * DAY_MS);

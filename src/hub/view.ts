@@ -141,11 +141,19 @@ function eventView(e: PageEvent, language: HubLanguage, zone: string): EventView
   };
 }
 
+/**
+ * What an approved return's parcel says to the customer: not scanned yet (null: the return's own
+ * state), carried towards the brand, or carried back to its sender, the customer. Pure.
+ */
+export function returnParcelState(status: string): 'in_transit' | 'sent_back' | null {
+  if (['pending', 'info_received', 'cancelled'].includes(status)) return null;
+  return ['returning_to_sender', 'returned'].includes(status) ? 'sent_back' : 'in_transit';
+}
+
 function returnView(r: PageReturn, shipments: PageShipment[], language: HubLanguage): ReturnView {
   const text = HUB_TEXT[language];
   const shipment = r.shipmentId ? shipments.find((s) => s.id === r.shipmentId) : undefined;
-  const moving = r.state === 'approved' && shipment && !['pending', 'info_received', 'cancelled'].includes(shipment.status);
-  const state = moving ? 'in_transit' : r.state;
+  const state = r.state === 'approved' && shipment ? (returnParcelState(shipment.status) ?? r.state) : r.state;
   const detail =
     r.state === 'rejected' && r.rejectionReason
       ? fill(text.rejectedBecause, { reason: r.rejectionReason })
@@ -162,7 +170,8 @@ function returnView(r: PageReturn, shipments: PageShipment[], language: HubLangu
     items: r.items.map(({ name, quantity }) => ({ name, quantity })),
     reasonText: text.reasons[r.reason] ?? r.reason,
     detail,
-    hasLabel: r.shipmentId !== null && r.state === 'approved',
+    // A label whose parcel came back has been used: the brand sends what comes next.
+    hasLabel: r.shipmentId !== null && r.state === 'approved' && state !== 'sent_back',
   };
 }
 

@@ -116,11 +116,18 @@ function mergeItems(items: readonly OrderItem[]): OrderItem[] {
   return [...bySku.values()];
 }
 
+/** The same SKU on two lines of a request is one line: its quantities are checked together. */
+function mergeRequested(items: ReadonlyArray<{ sku: string; quantity: number }>): Array<{ sku: string; quantity: number }> {
+  const bySku = new Map<string, number>();
+  for (const item of items) bySku.set(item.sku, (bySku.get(item.sku) ?? 0) + item.quantity);
+  return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
 /** The request checked against the policy: the items to return, or the first reason not to. */
 export function checkReturnRequest(input: EligibilityInput, request: { items: ReadonlyArray<{ sku: string; quantity: number }>; reason: string }): { ok: true; items: ReturnItem[] } | ({ ok: false } & Refusal) {
   const refused = orderRefusal(input);
   if (refused) return { ok: false, ...refused };
-  const wanted = request.items.filter((i) => i.quantity > 0);
+  const wanted = mergeRequested(request.items).filter((i) => i.quantity > 0);
   if (wanted.length === 0) return { ok: false, refusal: 'no_items' };
   if (!(input.policy.reasons as readonly string[]).includes(request.reason) && !(input.override && (RETURN_REASONS as readonly string[]).includes(request.reason))) return { ok: false, refusal: 'invalid_reason' };
   const available = returnableItems(input);
@@ -172,6 +179,13 @@ function linesTotal(lines: ReadonlyArray<{ quantity: number; price?: number }>):
 
 /** What the order cost, by its items' prices (orders keep no total of their own); null when an item has no price. */
 export const orderTotal = (orderItems: readonly OrderItem[]): number | null => linesTotal(orderItems);
+
+/**
+ * The currency of an order's money in its returns (fee, refund): its own; for an order created
+ * without one, the currency its earlier refunds were recorded in, else the policy's. Pure.
+ */
+export const returnsCurrencyOf = (order: { currency: string | null }, policy: Pick<ReturnPolicy, 'currency'>, refundedIn: string | null = null): string =>
+  order.currency ?? refundedIn ?? policy.currency;
 
 /**
  * The label fee the customer pays for an order in this currency: 0 when the brand pays, or when

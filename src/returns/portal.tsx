@@ -14,8 +14,7 @@ import { carrierName, formatMoney, placeText } from '../hub/format.js';
 import { fill, type HubLanguage, type HubText, HUB_TEXT, keepingLanguage } from '../hub/i18n/index.js';
 import type { PageOrder } from '../hub/order-data.js';
 import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
-import { labelFeeFor, returnableItems, type ReturnableItem, type ReturnPolicy, whyNothingCanBeReturned } from './policy.js';
-import { orderCurrency } from '../orders/currency.js';
+import { labelFeeFor, returnableItems, type ReturnableItem, type ReturnPolicy, returnsCurrencyOf, whyNothingCanBeReturned } from './policy.js';
 import { eligibilityOf, requestReturn } from './service.js';
 import { lazyModule } from '../lib/lazy.js';
 
@@ -129,7 +128,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const { eligibility, items } = await formItems(brand, orderRow);
     // Nothing left to return (or no return at all): say why, rather than show a form of disabled fields.
     const refused = whyNothingCanBeReturned(eligibility);
-    const body = refused ? <Refused text={text} message={fill(text.refusals[refused.refusal], { item: '' })} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} currency={orderCurrency(orderRow)} items={items} language={language} back={back} />;
+    const body = refused ? <Refused text={text} message={fill(text.refusals[refused.refusal], { item: '' })} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} currency={returnsCurrencyOf(orderRow, eligibility.policy)} items={items} language={language} back={back} />;
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), refused ? 409 : 200, HEADERS);
   });
 
@@ -153,7 +152,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const itemName = (JSON.parse(orderRow.items) as Array<{ sku: string; name: string }>).find((i) => i.sku === result.item)?.name ?? result.item ?? '';
     const message = fill(text.refusals[result.refusal], { item: itemName });
     const { eligibility, items } = await formItems(brand, orderRow);
-    const body = whyNothingCanBeReturned(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} currency={orderCurrency(orderRow)} items={items} language={language} back={back} error={message} values={values} />;
+    const body = whyNothingCanBeReturned(eligibility) ? <Refused text={text} message={message} back={back} /> : <ReturnForm text={text} policy={eligibility.policy} currency={returnsCurrencyOf(orderRow, eligibility.policy)} items={items} language={language} back={back} error={message} values={values} />;
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), 422, HEADERS);
   });
 

@@ -10,12 +10,11 @@
 // nor buys two.
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BrandRow, Database, OrderRow, ReturnRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
-import { orderCurrency } from '../orders/currency.js';
 import { labelCarriers } from '../labels/decide.js';
 import { labelAccount } from '../labels/carrier-purchase.js';
 import { createShipment, runShipmentCommand } from '../shipments/service.js';
@@ -33,6 +32,7 @@ import {
   labelFeeFor,
   type ReturnPolicy,
   returnPolicyOf,
+  returnsCurrencyOf,
   type ReturnState,
   suggestedRefundOf,
 } from './policy.js';
@@ -46,9 +46,14 @@ const SAFETY_NET_MS = 60_000;
 
 export type ReturnRequest = { items: Array<{ sku: string; quantity: number }>; reason: string; comment?: string | null };
 
-/** Everything the rules need about an order: its items, outbound parcels and their delivery, returns so far, catalogue tags. */
-export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow, override = false): Promise<EligibilityInput> {
-  const shipments = await deps.db
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Everything the rules need about an order: its items, outbound parcels and their delivery, returns
+ * so far, catalogue tags. Read through `db`: the transaction a request is checked and stored in.
+ */
+export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow, override = false, db: Db = deps.db): Promise<EligibilityInput> {
+  const shipments = await db
     .selectFrom('shipments')
     .leftJoin('tracking_events', (join) => join.onRef('tracking_events.shipment_id', '=', 'shipments.id').on('tracking_events.status', '=', 'delivered'))
     .select(['shipments.id', 'shipments.status'])
@@ -57,7 +62,7 @@ export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow
     .where('shipments.direction', '=', 'outbound')
     .groupBy(['shipments.id', 'shipments.status'])
     .execute();
-  const returns = await deps.db.selectFrom('returns').select(['state', 'items']).where('order_id', '=', order.id).execute();
+  const returns = await db.selectFrom('returns').select(['state', 'items']).where('order_id', '=', order.id).execute();
   const items = JSON.parse(order.items) as OrderItem[];
   const policy = returnPolicyOf(brand);
   return {
@@ -66,15 +71,15 @@ export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow
     items,
     shipments: shipments.map((s) => ({ status: s.status, deliveredAt: (s.delivered_at as string | null) ?? null })),
     returns: returns.map((r) => ({ state: r.state, items: JSON.parse(r.items) as ReturnItem[] })),
-    tags: await catalogueTagsOf(deps, brand.id, policy, items),
+    tags: await catalogueTagsOf(db, brand.id, policy, items),
     override,
   };
 }
 
 /** The catalogue tags of the order's items, for excludedTags (not read when the policy excludes no tag). */
-export async function catalogueTagsOf(deps: Deps, brandId: string, policy: ReturnPolicy, items: readonly OrderItem[]): Promise<Map<string, string[]>> {
+export async function catalogueTagsOf(db: Db, brandId: string, policy: ReturnPolicy, items: readonly OrderItem[]): Promise<Map<string, string[]>> {
   if (policy.excludedTags.length === 0) return new Map();
-  const products = await deps.db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brandId).where('id', 'in', items.map((i) => i.sku)).execute();
+  const products = await db.selectFrom('catalogue_products').select(['id', 'tags']).where('brand_id', '=', brandId).where('id', 'in', items.map((i) => i.sku)).execute();
   return new Map(products.map((p) => [p.id, JSON.parse(p.tags) as string[]]));
 }
 
@@ -90,29 +95,49 @@ export async function requestReturn(
   request: ReturnRequest,
   options: { by: 'customer' | 'merchant'; override?: boolean; approve?: boolean },
 ): Promise<{ ok: true; ret: ReturnRow } | ({ ok: false } & Refusal)> {
-  const eligibility = await eligibilityOf(deps, brand, order, options.override);
-  const checked = checkReturnRequest(eligibility, request);
-  if (!checked.ok) return checked;
-  const policy = eligibility.policy;
-  const at = deps.clock.now().toISOString();
-  const row: ReturnRow = {
+  const approve = (policy: ReturnPolicy) => options.approve ?? policy.approval === 'automatic';
+  // Checked and stored in one transaction that holds the order (its row locked on PostgreSQL; SQLite
+  // has one writer at a time), so two requests sent together (a double click) cannot both pass the
+  // check against the returns stored so far.
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    const orderQuery = trx.selectFrom('orders').select('id').where('id', '=', order.id);
+    await (deps.dialect === 'postgres' ? orderQuery.forUpdate() : orderQuery).execute();
+    const eligibility = await eligibilityOf(deps, brand, order, options.override, trx);
+    const checked = checkReturnRequest(eligibility, request);
+    if (!checked.ok) return checked;
+    const row = newReturnRow(brand, order, request, checked.items, eligibility.policy, options.by, deps.clock.now().toISOString());
+    await trx.insertInto('returns').values(row).execute();
+    // Waiting for a person: the customer hears that the request arrived (the approval's own message follows).
+    if (!approve(eligibility.policy)) {
+      await enqueueJob(trx, deps.clock.now(), { kind: RETURN_REQUESTED_JOB, payload: { orderId: order.id, returnId: row.id }, idempotencyKey: `return-requested:${row.id}` });
+    }
+    return { ok: true as const, ret: row, policy: eligibility.policy };
+  });
+  if (!stored.ok) return stored;
+  if (approve(stored.policy)) return { ok: true, ret: await approveReturn(deps, brand, stored.ret.id) };
+  deps.notifyJobsEnqueued();
+  return { ok: true, ret: stored.ret };
+}
+
+function newReturnRow(brand: BrandRow, order: OrderRow, request: ReturnRequest, items: ReturnItem[], policy: ReturnPolicy, by: 'customer' | 'merchant', at: string): ReturnRow {
+  return {
     id: newId('return'),
     brand_id: brand.id,
     order_id: order.id,
     rma: newRma(),
     state: 'requested',
-    items: JSON.stringify(checked.items),
+    items: JSON.stringify(items),
     reason: request.reason,
     comment: request.comment?.trim() ? request.comment.trim().slice(0, 1000) : null,
     label_paid_by: policy.labelPaidBy,
-    label_fee: policy.labelPaidBy === 'customer' ? labelFeeFor(policy, orderCurrency(order)) : null,
+    label_fee: policy.labelPaidBy === 'customer' ? labelFeeFor(policy, returnsCurrencyOf(order, policy)) : null,
     shipment_id: null,
     rejection_reason: null,
     received_by: null,
     refund_amount: null,
     refund_currency: null,
     refund_reference: null,
-    requested_by: options.by,
+    requested_by: by,
     created_at: at,
     approved_at: null,
     rejected_at: null,
@@ -120,18 +145,6 @@ export async function requestReturn(
     refunded_at: null,
     updated_at: at,
   };
-  const approve = options.approve ?? policy.approval === 'automatic';
-  if (approve) {
-    await deps.db.insertInto('returns').values(row).execute();
-    return { ok: true, ret: await approveReturn(deps, brand, row.id) };
-  }
-  // Waiting for a person: the customer hears that the request arrived (the approval's own message follows).
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.insertInto('returns').values(row).execute();
-    await enqueueJob(trx, deps.clock.now(), { kind: RETURN_REQUESTED_JOB, payload: { orderId: order.id, returnId: row.id }, idempotencyKey: `return-requested:${row.id}` });
-  });
-  deps.notifyJobsEnqueued();
-  return { ok: true, ret: row };
 }
 
 export async function findReturn(deps: Deps, brandId: string, returnId: string): Promise<ReturnRow> {
@@ -225,7 +238,7 @@ export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string
     const orderItems = JSON.parse(order.items) as OrderItem[];
     const policy = returnPolicyOf(brand);
     const earlier = await trx.selectFrom('returns').select(['refund_amount', 'refund_currency']).where('order_id', '=', current.order_id).where('id', '!=', current.id).where('refund_amount', 'is not', null).execute();
-    const limit = { orderTotal: orderTotal(orderItems), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency: order.currency ?? earlier[0]?.refund_currency ?? policy.currency };
+    const limit = { orderTotal: orderTotal(orderItems), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency: returnsCurrencyOf(order, policy, earlier[0]?.refund_currency) };
     const amount = refund.amount ?? suggestedRefundOf(current, orderItems, policy);
     if (amount === null) throw new AppError('validation_failed', 'the order does not give every item’s price: send the amount', [{ field: 'amount', problem: 'is required when an item has no price' }]);
     const problem = refundProblem({ amount, currency: refund.currency ?? limit.currency }, limit);

@@ -185,6 +185,21 @@ describe('the lookup form', () => {
     expect((await lookup({ order: body.number, contact: 'popular@example.com' })).status).toBe(303);
   });
 
+  it('throttles guesses sent all at once as it does guesses sent one after another', async () => {
+    const { body } = await placeOrder({ customer: { email: 'rushed@example.com' } });
+    const address = '198.51.100.60';
+    const contacts = [...Array.from({ length: 59 }, (_, i) => `rush${i}@example.com`), 'rushed@example.com'];
+    const answers = await Promise.all(contacts.map((contact) => lookup({ order: body.number, contact }, address)));
+    const through = answers.filter((a) => a.status !== 429);
+    expect(through.length).toBeLessThanOrEqual(MAX_FAILURES_PER_ORDER);
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(contacts.length - MAX_FAILURES_PER_ORDER);
+    // The window ends, and the right details open the order.
+    t.clock.advance(16 * 60_000);
+    expect((await lookup({ order: body.number, contact: 'rushed@example.com' }, address)).status).toBe(303);
+    // Every try is counted before it is made, but one that finds the order is given back: finding it is not a failure.
+    for (let i = 0; i < MAX_FAILURES_PER_ORDER + 2; i++) expect((await lookup({ order: body.number, contact: 'rushed@example.com' }, address)).status).toBe(303);
+  });
+
   it('shows carrier events for a tracking number alone, and nothing about the order', async () => {
     const { body, shipment } = await placeOrder({ items: [{ sku: 'SECRET-SKU', name: 'Very private item', quantity: 1 }] });
     t.clock.advance(2 * DAY);

@@ -286,6 +286,20 @@ describe('an order with nothing left to return', () => {
     expect(refundMail, 'the refund email in euros').toBeDefined();
   });
 
+  it('takes an order created without a currency to be in the policy’s: its fee is shown, stored and taken from the refund', async () => {
+    await t.request('PUT', '/v1/returns/policy', { ...POLICY, currency: 'EUR', labelFee: 5 });
+    try {
+      const { order, path } = await deliveredOrder('no-currency@example.com', [{ sku: 'BOOTS', name: 'Hiking boots', quantity: 1, price: 100 }]);
+      expect((await formPage(path)).html).toMatch(/The return label costs €5\.00/);
+      expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'wrong_size' })).status).toBe(303);
+      const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+      expect(ret).toMatchObject({ labelFee: 5, suggestedRefund: 95 });
+      expect((await t.request('POST', `/v1/returns/${ret.id}/refund`, {})).json.refund).toMatchObject({ amount: 95, currency: 'EUR' });
+    } finally {
+      await t.request('PUT', '/v1/returns/policy', POLICY);
+    }
+  });
+
   it('offers the items of a rejected return again', async () => {
     await t.request('PUT', '/v1/returns/policy', { ...POLICY, approval: 'manual' });
     const { order, path } = await deliveredOrder('jacket@example.com', [{ sku: 'NW-JKT-04', name: 'Packable rain jacket', quantity: 1, price: 148 }]);
@@ -464,14 +478,41 @@ describe('a return that does not reach the warehouse, or has no label yet', () =
     expect((await postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'damaged' })).status).toBe(303);
     const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
     t.clock.advance(2 * DAY);
-    const scan = (status: string, hoursAgo: number) => ({ carrier: 'simulated', trackingNumber: ret.shipment.trackingNumber, status, occurredAt: new Date(t.clock.now().getTime() - hoursAgo * 3_600_000).toISOString(), eventId: `bounce-${status}` });
-    for (const event of [scan('in_transit', 30), scan('returning_to_sender', 20), scan('returned', 1)]) {
+    // The simulated carrier plays its own scans of the parcel up to now: the carrier's word that it
+    // goes back comes after the last of them, so none of them can be newer than "returned".
+    await t.worker.drain();
+    const timeline: Array<{ occurredAt: string | null }> = (await t.request('GET', `/v1/shipments/${ret.shipment.id}`)).json.events;
+    const last = Math.max(t.clock.now().getTime() - 30 * 3_600_000, ...timeline.map((e) => (e.occurredAt ? Date.parse(e.occurredAt) : 0)));
+    const scan = (status: string, minutesAfter: number) => ({ carrier: 'simulated', trackingNumber: ret.shipment.trackingNumber, status, occurredAt: new Date(last + minutesAfter * 60_000).toISOString(), eventId: `bounce-${status}` });
+    for (const event of [scan('in_transit', 1), scan('returning_to_sender', 2), scan('returned', 3)]) {
       expect((await t.request('POST', '/v1/events/batch', { events: [event] })).json).toMatchObject({ stored: 1 });
       await t.worker.drain();
     }
     expect((await t.request('GET', `/v1/returns/${ret.id}`)).json).toMatchObject({ state: 'approved', receivedBy: null, shipment: { status: 'returned' } });
     expect(emailsTo('bounced@example.com').map((m) => m.subject).filter((s) => /received your return/i.test(s))).toEqual([]);
-    expect(await (await t.app.request(path)).text()).not.toContain('Received at our warehouse');
+    const page = await (await t.app.request(path)).text();
+    expect(page).not.toContain('Received at our warehouse');
+    expect(page).not.toContain('On its way back to us');
+    expect(page).toContain('The carrier is taking the parcel back to you');
+    expect(page).not.toContain('Show the return label');
+  });
+
+  it('lets only one of two identical requests sent together through (a double click): one return, one label', async () => {
+    const { order, path } = await deliveredOrder('double-click@example.com');
+    const answers = await Promise.all([1, 2].map(() => postForm(`${path}/return`, { 'q.BOOTS': '1', reason: 'wrong_size' })));
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 422]);
+    expect(answers.find((a) => a.status === 422)!.html).toContain('You have already asked to return this item: Hiking boots.');
+    const returns = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
+    expect(returns).toHaveLength(1);
+    const labels = await t.deps.db.selectFrom('shipments').select('id').where('order_id', '=', order.id).where('direction', '=', 'return').execute();
+    expect(labels).toHaveLength(1);
+  });
+
+  it('counts a SKU asked for on two lines of an API request as one: no more than was bought', async () => {
+    const { order } = await deliveredOrder('two-lines@example.com');
+    const twice = await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'BOOTS', quantity: 1 }, { sku: 'BOOTS', quantity: 1 }], reason: 'wrong_size' });
+    expect(twice.status).toBe(422);
+    expect((await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data).toEqual([]);
   });
 
   it('refuses a policy whose carrier cannot buy labels, naming it', async () => {

@@ -39,16 +39,28 @@ describe('looking up an order number', () => {
 });
 
 describe('matching a lookup', () => {
-  const order = { email: 'Ada.Lovelace@Example.com', postalCode: '78701-1234' };
+  const order = { email: 'Ada.Lovelace@Example.com', postalCode: '78701-1234', country: 'US' };
   it('accepts the email in any case and the postal code however it is typed', () => {
     expect(contactMatches(' ada.lovelace@example.COM ', order)).toBe(true);
     expect(contactMatches('78701', order)).toBe(true);
     expect(contactMatches('787011234', order)).toBe(true);
-    expect(contactMatches('sw1a 1aa', { email: 'x@example.com', postalCode: 'SW1A 1AA' })).toBe(true);
+    expect(contactMatches('sw1a 1aa', { email: 'x@example.com', postalCode: 'SW1A 1AA', country: 'GB' })).toBe(true);
+    expect(contactMatches('78701', { ...order, postalCode: '78701' })).toBe(true);
+    expect(contactMatches('787019999', { ...order, postalCode: '78701' })).toBe(true);
     expect(contactMatches('ada@example.com', order)).toBe(false);
     expect(contactMatches('78702', order)).toBe(false);
     expect(contactMatches('7', order)).toBe(false);
     expect(normalizeOrderNumber(' #10 42 ')).toBe('1042');
+  });
+
+  it('matches five digits of a ZIP+4 for US destinations only: elsewhere the whole code', () => {
+    const abroad = (country: string, postalCode: string) => ({ email: 'x@example.com', postalCode, country });
+    expect(contactMatches('100000000', abroad('JP', '100-0001'))).toBe(false);
+    expect(contactMatches('560000000', abroad('IN', '560001'))).toBe(false);
+    expect(contactMatches('013100000', abroad('BR', '01310-100'))).toBe(false);
+    expect(contactMatches('01310-100', abroad('BR', '01310-100'))).toBe(true);
+    expect(contactMatches('123451234', abroad('DE', '12345'))).toBe(false);
+    expect(contactMatches('123451234', { ...abroad('US', '12345'), country: null })).toBe(false);
   });
 });
 
@@ -260,6 +272,9 @@ describe('the returns policy', () => {
     expect(ask({}, [{ sku: 'HAT', quantity: 1 }])).toMatchObject({ ok: false, refusal: 'excluded_item', item: 'Hat' });
     expect(ask({}, [{ sku: 'CARD', quantity: 1 }])).toMatchObject({ ok: false, refusal: 'excluded_item', item: 'Card' });
     expect(ask({}, [{ sku: 'SOCK', quantity: 4 }])).toMatchObject({ ok: false, refusal: 'too_many' });
+    // The same SKU on two lines of a request is checked as one: one pair of boots cannot be returned twice.
+    expect(ask({}, [{ sku: 'BOOT', quantity: 1 }, { sku: 'BOOT', quantity: 1 }])).toMatchObject({ ok: false, refusal: 'too_many', item: 'Boots' });
+    expect(ask({}, [{ sku: 'SOCK', quantity: 2 }, { sku: 'SOCK', quantity: 1 }])).toEqual({ ok: true, items: [{ sku: 'SOCK', name: 'Socks', quantity: 3 }] });
     expect(ask({ returns: [{ state: 'approved', items: [{ sku: 'BOOT', name: 'Boots', quantity: 1 }] }] }, [{ sku: 'BOOT', quantity: 1 }])).toMatchObject({ ok: false, refusal: 'already_requested' });
     expect(ask({}, [{ sku: 'BOOT', quantity: 0 }])).toMatchObject({ ok: false, refusal: 'no_items' });
     expect(ask({}, [{ sku: 'BOOT', quantity: 1 }], 'because')).toMatchObject({ ok: false, refusal: 'invalid_reason' });

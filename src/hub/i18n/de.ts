@@ -39,6 +39,7 @@ export const de: HubText = {
     requested: 'Wartet auf Freigabe',
     approved: 'Freigegeben: Artikel einpacken und mit dem Rücksendeetikett verschicken',
     in_transit: 'Auf dem Weg zu uns',
+    sent_back: 'Der Zusteller bringt das Paket zu Ihnen zurück: Melden Sie sich bei uns, wir kümmern uns darum',
     rejected: 'Nicht freigegeben',
     received: 'In unserem Lager eingegangen',
     refunded: 'Erstattung veranlasst',

@@ -38,6 +38,7 @@ export const en: HubText = {
     requested: 'Waiting for approval',
     approved: 'Approved: pack the items and send them with the return label',
     in_transit: 'On its way back to us',
+    sent_back: 'The carrier is taking the parcel back to you: contact us and we will sort it out',
     rejected: 'Not approved',
     received: 'Received at our warehouse',
     refunded: 'Refund issued',

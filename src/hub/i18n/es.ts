@@ -38,6 +38,7 @@ export const es: HubText = {
     requested: 'Pendiente de aprobación',
     approved: 'Aprobada: empaqueta los artículos y envíalos con la etiqueta de devolución',
     in_transit: 'De camino hacia nosotros',
+    sent_back: 'El transportista te está devolviendo el paquete: contáctanos y lo resolveremos',
     rejected: 'No aprobada',
     received: 'Recibida en nuestro almacén',
     refunded: 'Reembolso emitido',

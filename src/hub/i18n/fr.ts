@@ -38,6 +38,7 @@ export const fr: HubText = {
     requested: 'En attente d’approbation',
     approved: 'Approuvé : emballez les articles et envoyez-les avec l’étiquette de retour',
     in_transit: 'En route vers nous',
+    sent_back: 'Le transporteur vous renvoie le colis : contactez-nous et nous trouverons une solution',
     rejected: 'Non approuvé',
     received: 'Reçu dans notre entrepôt',
     refunded: 'Remboursement effectué',

@@ -16,7 +16,8 @@ export type ReturnRefusal =
 export const RETURN_REASONS = ['wrong_size', 'not_as_described', 'damaged', 'wrong_item', 'changed_mind', 'arrived_late', 'other'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 
-export const RETURN_STATES = ['requested', 'approved', 'in_transit', 'rejected', 'received', 'refunded'] as const;
+// in_transit and sent_back describe an approved return's parcel: moving towards the brand, or being carried back to the customer.
+export const RETURN_STATES = ['requested', 'approved', 'in_transit', 'sent_back', 'rejected', 'received', 'refunded'] as const;
 export type ReturnDisplayState = (typeof RETURN_STATES)[number];
 
 export type HubText = {
