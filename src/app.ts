@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { limitBodySize } from './api/body-limit.js';
 import type { AppEnv } from './api/context.js';
 import { requestIdOf, toAppError } from './api/answers.js';
+import { IDEMPOTENCY_CLAIM_ABANDONED_MS } from './api/idempotency-keys.js';
 import { withHotRoutes } from './api/hot-routes.js';
 import { withMiddlewareDescribed } from './api/openapi-document.js';
 import { renderApiReference } from './api/reference-page.js';
@@ -26,7 +27,7 @@ export const OPENAPI_INFO = {
     title: 'Waybill API',
     version: '1.0.0',
     description:
-      'Orders, shipments and tracking events for one brand per API key. JSON fields are camelCase, enum values snake_case, times ISO-8601. Errors are `{ "error": { "code", "message", "requestId", "details"? } }`. POSTs honour `Idempotency-Key` as Stripe does: the same key, path and body (JSON compared by meaning) replays the kept answer (`Idempotent-Replayed: true`); another path or body is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_key_in_use`. Kept are 2xx and the endpoint’s own refusals (409, a 404 for a missing order or shipment); refusals of the request as sent (400, 401, 404 of an unknown route, 413, 415, 422, 429) and 5xx are not kept, so the corrected retry runs.',
+      `Orders, shipments and tracking events for one brand per API key. JSON fields are camelCase, enum values snake_case, times ISO-8601. Errors are \`{ "error": { "code", "message", "requestId", "details"? } }\`. POSTs honour \`Idempotency-Key\` as Stripe does: the same key, path and body (JSON compared by meaning) replays the kept answer (\`Idempotent-Replayed: true\`); another path or body is 422 \`idempotency_key_reused\`; a retry while the first runs is 409 \`idempotency_key_in_use\` (a first request cut off by a crash or restart stops counting as running ${IDEMPOTENCY_CLAIM_ABANDONED_MS / 60_000} minutes after it began: the next retry runs). Kept are 2xx and the endpoint’s own refusals (409, a 404 for a missing order or shipment); refusals of the request as sent (400, 401, 404 of an unknown route, 413, 415, 422, 429) and 5xx are not kept, so the corrected retry runs.`,
   },
   servers: [{ url: '/v1' }],
 };

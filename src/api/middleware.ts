@@ -1,13 +1,14 @@
 // /v1 middleware: API-key authentication, JSON-only bodies, and Stripe-style Idempotency-Key.
+import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { findBrandByApiKey } from '../brands/repo.js';
 import type { Deps } from '../deps.js';
-import type { BrandRow } from '../db/schema.js';
+import type { BrandRow, IdempotencyKeyRow } from '../db/schema.js';
 import { AppError, type ErrorCode } from '../lib/errors.js';
 import { canonicalJson, sha256Hex } from '../lib/crypto.js';
 import type { AppEnv } from './context.js';
-import { isExpiredKey } from './idempotency-keys.js';
+import { claimTimeOf, IDEMPOTENCY_CLAIM_ABANDONED_MS, isAbandonedClaim, isExpiredKey } from './idempotency-keys.js';
 
 const BRAND_CACHE_MS = 10_000;
 const BRAND_CACHE_MAX = 10_000;
@@ -83,7 +84,10 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
  * sorted and no whitespace) gets the kept answer back with `Idempotent-Replayed: true`; the same
  * key on another path or with another body is refused (422 idempotency_key_reused, naming what the
  * key was first used for and what differs); a retry while the first still runs gets 409
- * idempotency_key_in_use, which claims nothing.
+ * idempotency_key_in_use, which claims nothing. A claim with no answer after
+ * IDEMPOTENCY_CLAIM_ABANDONED_MS belongs to a request that was cut off (a crash, a redeploy): the
+ * next retry takes it over and runs, and the cut-off request, should it finish after all, keeps
+ * nothing (each claim has its own id, and only the claim's holder may answer or free the key).
  *
  * Kept: every 2xx, and the endpoint's own answers to a request it ran, refusals included (409
  * conflict, invalid_transition, carrier_not_connected; 404 for an order or shipment that is not
@@ -103,8 +107,9 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     // The bytes, not text: a CSV in Windows-1252 must reach its import as sent (Hono keeps this
     // read for the handler), and two such files must not look alike once decoded.
     const requestHash = requestHashOf({ ...request, contentType: c.req.header('content-type'), body: new Uint8Array(await c.req.arrayBuffer()) });
-    const claim = () =>
-      deps.db
+    const claim = async () => {
+      const claimId = newClaimId();
+      const inserted = await deps.db
         .insertInto('idempotency_keys')
         .values({
           brand_id: brand.id,
@@ -114,34 +119,85 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
           status_code: 0,
           response_body: '',
           created_at: deps.clock.now().toISOString(),
+          claim_id: claimId,
+          claimed_at: deps.wallClock.now().toISOString(),
         })
         .onConflict((oc) => oc.columns(['brand_id', 'key']).doNothing())
         .returning('key')
         .executeTakeFirst();
+      return inserted ? claimId : undefined;
+    };
     // A key kept longer than its 24 hours (not pruned yet) is free: the request is a new one.
-    const claimed = (await claim()) ?? ((await forgetIfExpired(deps, brand.id, key)) ? await claim() : undefined);
-    if (!claimed) return replay(deps, brand.id, key, { ...request, hash: requestHash });
+    let claimId = (await claim()) ?? ((await forgetIfExpired(deps, brand.id, key)) ? await claim() : undefined);
+    if (!claimId) {
+      const saved = await deps.db.selectFrom('idempotency_keys').selectAll().where('brand_id', '=', brand.id).where('key', '=', key).executeTakeFirst();
+      // Freed since the claim failed (its request was refused as sent, or failed): a moment later, the retry claims it.
+      if (!saved) throw keyInUse(key);
+      const reuse = reuseProblem(key, saved, { ...request, hash: requestHash });
+      if (reuse) throw new AppError('idempotency_key_reused', reuse);
+      if (saved.status_code !== 0) return replay(saved);
+      claimId = await takeOverAbandoned(deps, saved);
+      if (!claimId) throw keyInUse(key);
+    }
 
     try {
       await next();
     } catch (error) {
-      await forget(deps, brand.id, key);
+      await forget(deps, brand.id, key, claimId);
       throw error;
     }
     const response = c.res;
     const body = await response.clone().text();
     const answer = { status: response.status, errorCode: errorCodeOf(body), routeMatched: matchedRoutes(c).some((route) => route.method === c.req.method) };
     if (!isKeptAnswer(answer)) {
-      await forget(deps, brand.id, key);
+      await forget(deps, brand.id, key, claimId);
       return;
     }
-    await deps.db
+    // Only while this request still holds the claim: a retry that took it over has its own answer.
+    const kept = await deps.db
       .updateTable('idempotency_keys')
       .set({ status_code: response.status, response_body: body })
       .where('brand_id', '=', brand.id)
       .where('key', '=', key)
-      .execute();
+      .where('claim_id', '=', claimId)
+      .executeTakeFirst();
+    if (Number(kept.numUpdatedRows) === 0) {
+      deps.log.warn({ brandId: brand.id, idempotencyKey: key, requestId: c.get('requestId') }, 'a request answered after a retry took over its Idempotency-Key (its claim had outlived IDEMPOTENCY_CLAIM_ABANDONED_MS): its answer is not kept');
+    }
   };
+}
+
+const newClaimId = (): string => randomUUID();
+
+const keyInUse = (key: string) =>
+  new AppError(
+    'idempotency_key_in_use',
+    `a request with Idempotency-Key "${key}" is still being processed; retry shortly (a request cut off before it answered frees its key ${IDEMPOTENCY_CLAIM_ABANDONED_MS / 60_000} minutes after it began)`,
+  );
+
+/**
+ * Takes over a claim whose request can no longer be running; answers the new claim's id, or
+ * undefined when that request may still run or another retry took the claim first. Only the row
+ * as it was read is taken (the same claim id and time, still unanswered), so of two retries at
+ * once one updates it and the other's update finds nothing. The key's 24 hours start anew, as for
+ * a key used again after them.
+ */
+async function takeOverAbandoned(deps: Deps, saved: IdempotencyKeyRow): Promise<string | undefined> {
+  const now = deps.wallClock.now();
+  if (!isAbandonedClaim(claimTimeOf(saved), now)) return undefined;
+  const claimId = newClaimId();
+  const taken = await deps.db
+    .updateTable('idempotency_keys')
+    .set({ claim_id: claimId, claimed_at: now.toISOString(), created_at: deps.clock.now().toISOString() })
+    .where('brand_id', '=', saved.brand_id)
+    .where('key', '=', saved.key)
+    .where('status_code', '=', 0)
+    .where('claim_id', '=', saved.claim_id)
+    .where('claimed_at', '=', saved.claimed_at)
+    .executeTakeFirst();
+  if (Number(taken.numUpdatedRows) === 0) return undefined;
+  deps.log.warn({ brandId: saved.brand_id, idempotencyKey: saved.key, claimedAt: claimTimeOf(saved) }, 'a retry took over an Idempotency-Key whose request was cut off before it answered');
+  return claimId;
 }
 
 /** Error codes of requests refused as sent, before the endpoint ran (see idempotency above). */
@@ -182,11 +238,7 @@ const errorCodeOf = (body: string): string | undefined => {
 
 type KeyedRequest = { method: string; path: string; hash: string };
 
-async function replay(deps: Deps, brandId: string, key: string, request: KeyedRequest) {
-  const saved = await deps.db.selectFrom('idempotency_keys').selectAll().where('brand_id', '=', brandId).where('key', '=', key).executeTakeFirstOrThrow();
-  const reuse = reuseProblem(key, saved, request);
-  if (reuse) throw new AppError('idempotency_key_reused', reuse);
-  if (saved.status_code === 0) throw new AppError('idempotency_key_in_use', `a request with Idempotency-Key "${key}" is still being processed; retry shortly`);
+function replay(saved: { status_code: number; response_body: string }) {
   return new Response(saved.response_body, {
     status: saved.status_code,
     headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
@@ -211,5 +263,6 @@ async function forgetIfExpired(deps: Deps, brandId: string, key: string): Promis
   return Number(gone.numDeletedRows) > 0;
 }
 
-const forget = (deps: Deps, brandId: string, key: string) =>
-  deps.db.deleteFrom('idempotency_keys').where('brand_id', '=', brandId).where('key', '=', key).execute();
+/** Frees the key, if this claim still holds it (a late request must not free a retry's claim). */
+const forget = (deps: Deps, brandId: string, key: string, claimId: string) =>
+  deps.db.deleteFrom('idempotency_keys').where('brand_id', '=', brandId).where('key', '=', key).where('claim_id', '=', claimId).execute();

@@ -16,6 +16,7 @@ import * as idempotencyKeyAge from './migrations/012-idempotency-key-age.js';
 import * as inboundEventsPerBrand from './migrations/013-inbound-events-per-brand.js';
 import * as importSkippedRows from './migrations/014-import-skipped-rows.js';
 import * as messagesByRecipient from './migrations/015-messages-by-recipient.js';
+import * as idempotencyClaims from './migrations/016-idempotency-claims.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '013-inbound-events-per-brand': inboundEventsPerBrand,
   '014-import-skipped-rows': importSkippedRows,
   '015-messages-by-recipient': messagesByRecipient,
+  '016-idempotency-claims': idempotencyClaims,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -132,6 +132,10 @@ export interface IdempotencyKeyTable {
   status_code: number;
   response_body: string;
   created_at: string;
+  /** Which run holds the claim (random; '' on rows from before 016). */
+  claim_id: Generated<string>;
+  /** When the claim was made or taken over, by the wall clock ('' on rows from before 016: created_at says). */
+  claimed_at: Generated<string>;
 }
 
 export interface CarrierConnectionTable {
@@ -493,6 +497,7 @@ export type TrackingEventRow = Selectable<TrackingEventTable>;
 export type NewTrackingEvent = Insertable<TrackingEventTable>;
 export type JobRow = Selectable<JobTable>;
 export type CarrierConnectionRow = Selectable<CarrierConnectionTable>;
+export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type LabelPurchaseRow = Selectable<LabelPurchaseTable>;
 export type RoutingRuleRow = Selectable<RoutingRuleTable>;

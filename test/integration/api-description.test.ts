@@ -62,7 +62,8 @@ describe('/openapi.json', () => {
       expect(header!.description, name).toMatch(/24 hours.*Idempotent-Replayed: true.*422 `idempotency_key_reused`/);
       // What the key can be answered with, said under each status, after the route's own wording.
       expect(op.responses['400']?.description, name).toMatch(/Idempotency-Key is empty or longer than 255 characters \(`bad_request`\)/);
-      expect(op.responses['409']?.description, name).toMatch(/still running \(`idempotency_key_in_use`\)/);
+      expect(op.responses['409']?.description, name).toMatch(/still running \(`idempotency_key_in_use`\): retry shortly; a request cut off before it answered frees the key 10 minutes after it began/);
+      expect(header!.description, name).toMatch(/a retry 10 minutes or more after a first request that never answered \(cut off by a crash or a restart\) runs instead/);
       expect(op.responses['422']?.description, name).toMatch(/first used with another body or path \(`idempotency_key_reused`\)/);
     }
   });

@@ -1,6 +1,7 @@
 // Which answers an Idempotency-Key keeps, and what makes two requests the same one
 // (api/middleware.ts): pure rules, checked here without a database.
 import { describe, expect, it } from 'vitest';
+import { claimTimeOf, IDEMPOTENCY_CLAIM_ABANDONED_MS, isAbandonedClaim } from '../../src/api/idempotency-keys.js';
 import { bodyMeaning, isKeptAnswer, reuseProblem } from '../../src/api/middleware.js';
 
 describe('isKeptAnswer', () => {
@@ -67,5 +68,26 @@ describe('reuseProblem', () => {
     expect(reuseProblem('k', first, { method: 'POST', path: '/v1/events/batch', hash: 'h1' })).toBe(
       'Idempotency-Key "k" was first used for POST /v1/orders, not POST /v1/events/batch; use a new key for another request',
     );
+  });
+});
+
+describe('isAbandonedClaim', () => {
+  const claimedAt = '2026-03-02T15:00:00.000Z';
+  const after = (ms: number) => new Date(Date.parse(claimedAt) + ms);
+
+  it('counts a claim as its request still running for longer than any request runs, then as cut off', () => {
+    expect(IDEMPOTENCY_CLAIM_ABANDONED_MS).toBe(10 * 60_000);
+    expect(isAbandonedClaim(claimedAt, after(0))).toBe(false);
+    expect(isAbandonedClaim(claimedAt, after(IDEMPOTENCY_CLAIM_ABANDONED_MS - 1))).toBe(false);
+    expect(isAbandonedClaim(claimedAt, after(IDEMPOTENCY_CLAIM_ABANDONED_MS))).toBe(true);
+  });
+
+  it('never counts a claim it cannot date as cut off (the key then waits out its 24 hours)', () => {
+    expect(isAbandonedClaim('', after(IDEMPOTENCY_CLAIM_ABANDONED_MS))).toBe(false);
+  });
+
+  it('dates a claim made before claims were dated by when the key was first used', () => {
+    expect(claimTimeOf({ claimed_at: '', created_at: claimedAt })).toBe(claimedAt);
+    expect(claimTimeOf({ claimed_at: '2026-03-02T15:05:00.000Z', created_at: claimedAt })).toBe('2026-03-02T15:05:00.000Z');
   });
 });
