@@ -81,7 +81,8 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
  * Idempotency-Key on POST, the way Stripe does it: an answer is kept only once the endpoint has
  * run. The first request with a key claims it and runs; a retry with the same key and the same
  * request (method, path, and body compared by what it means: JSON as its canonical form, keys
- * sorted and no whitespace) gets the kept answer back with `Idempotent-Replayed: true`; the same
+ * sorted and no whitespace) gets the kept answer back (status, body and REPLAYED_HEADERS) with
+ * `Idempotent-Replayed: true`; the same
  * key on another path or with another body is refused (422 idempotency_key_reused, naming what the
  * key was first used for and what differs); a retry while the first still runs gets 409
  * idempotency_key_in_use, which claims nothing. A claim with no answer after
@@ -156,7 +157,7 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     // Only while this request still holds the claim: a retry that took it over has its own answer.
     const kept = await deps.db
       .updateTable('idempotency_keys')
-      .set({ status_code: response.status, response_body: body })
+      .set({ status_code: response.status, response_body: body, response_headers: JSON.stringify(replayedHeadersOf(response.headers)) })
       .where('brand_id', '=', brand.id)
       .where('key', '=', key)
       .where('claim_id', '=', claimId)
@@ -238,10 +239,29 @@ const errorCodeOf = (body: string): string | undefined => {
 
 type KeyedRequest = { method: string; path: string; hash: string };
 
-function replay(saved: { status_code: number; response_body: string }) {
+/**
+ * The headers that belong to an answer and are replayed with it: what it is (its type, language,
+ * disposition) and where to go next (Location of a queued import, Retry-After, Link). Not those of
+ * one delivery (Date, X-Request-Id, Set-Cookie, Content-Length, connection headers): the replay has
+ * its own. Listed rather than filtered, so a header added later is not replayed stale until named.
+ */
+export const REPLAYED_HEADERS: readonly string[] = ['content-type', 'content-language', 'content-disposition', 'location', 'retry-after', 'link'];
+
+/** The headers of an answer kept for replay, by lower-case name. */
+export function replayedHeadersOf(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) kept[name] = value;
+  }
+  return kept;
+}
+
+function replay(saved: { status_code: number; response_body: string; response_headers: string }) {
+  // Answers kept before their headers were (migration 017) were all JSON.
   return new Response(saved.response_body, {
     status: saved.status_code,
-    headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
+    headers: { 'content-type': 'application/json', ...(JSON.parse(saved.response_headers) as Record<string, string>), 'idempotent-replayed': 'true' },
   });
 }
 

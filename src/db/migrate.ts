@@ -17,6 +17,7 @@ import * as inboundEventsPerBrand from './migrations/013-inbound-events-per-bran
 import * as importSkippedRows from './migrations/014-import-skipped-rows.js';
 import * as messagesByRecipient from './migrations/015-messages-by-recipient.js';
 import * as idempotencyClaims from './migrations/016-idempotency-claims.js';
+import * as idempotencyResponseHeaders from './migrations/017-idempotency-response-headers.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '014-import-skipped-rows': importSkippedRows,
   '015-messages-by-recipient': messagesByRecipient,
   '016-idempotency-claims': idempotencyClaims,
+  '017-idempotency-response-headers': idempotencyResponseHeaders,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

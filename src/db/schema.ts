@@ -136,6 +136,8 @@ export interface IdempotencyKeyTable {
   claim_id: Generated<string>;
   /** When the claim was made or taken over, by the wall clock ('' on rows from before 016: created_at says). */
   claimed_at: Generated<string>;
+  /** The kept answer's own headers (replayedHeadersOf), as a JSON object; {} on answers kept before 017. */
+  response_headers: Generated<string>;
 }
 
 export interface CarrierConnectionTable {

@@ -5,9 +5,9 @@
 // code spans as code. Also /docs/ and /openapi.json/, and the favicon browsers ask for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../harness/harness.js';
-import { requestHashOf } from '../../src/api/middleware.js';
+import { REPLAYED_HEADERS, requestHashOf } from '../../src/api/middleware.js';
 
-type Response = { description: string; content?: Record<string, { schema: { $ref?: string } }> };
+type Response = { description: string; content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> };
 type Parameter = { name: string; in: string; required?: boolean; schema?: { type?: string; example?: string; enum?: string[] }; example?: string; description?: string };
 type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, Response>; parameters?: Parameter[] };
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
@@ -66,6 +66,12 @@ describe('/openapi.json', () => {
       expect(header!.description, name).toMatch(/a retry 10 minutes or more after a first request that never answered \(cut off by a crash or a restart\) runs instead/);
       expect(op.responses['422']?.description, name).toMatch(/first used with another body or path \(`idempotency_key_reused`\)/);
     }
+  });
+
+  it('declares no header on a POST’s answer that a replay under its Idempotency-Key would leave out', async () => {
+    const declared = operations.filter((o) => o.method === 'post').flatMap(({ name, op }) => Object.values(op.responses).flatMap((r) => Object.keys(r.headers ?? {}).map((header) => ({ name, header }))));
+    expect(declared).toContainEqual({ name: 'post /shipments/import', header: 'Location' });
+    for (const { name, header } of declared) expect(REPLAYED_HEADERS, `${name}: ${header}`).toContain(header.toLowerCase());
   });
 
   it('lists, on every operation it describes, each answer the generic layers give it, as the server answers', async () => {

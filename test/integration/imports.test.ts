@@ -448,6 +448,26 @@ describe('large files: queued, processed by a job, polled', () => {
     expect((await t.request('GET', '/v1/imports/imp_01jd0000000000000000000000')).status).toBe(404);
   });
 
+  it('replays a queued import under the same Idempotency-Key with its Location, and not the first answer’s request id', async () => {
+    const numbers = Array.from({ length: 1001 }, (_, i) => `IK-${i + 1}`);
+    await insertOrders(numbers);
+    const csv = ['order,tracking', ...numbers.map((n) => `${n},${upsNumber()}`)].join('\n');
+    const first = await importCsv(csv, { 'idempotency-key': 'k-queued-import', 'x-request-id': 'first-request' });
+    expect(first.status).toBe(202);
+    const location = `/v1/imports/${first.json.id}`;
+    expect(first.headers.get('location')).toBe(location);
+
+    const replay = await importCsv(csv, { 'idempotency-key': 'k-queued-import', 'x-request-id': 'the-retry' });
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.headers.get('location')).toBe(location);
+    expect(replay.headers.get('content-type')).toBe(first.headers.get('content-type'));
+    expect(replay.headers.get('x-request-id')).toBe('the-retry');
+    expect(replay.json).toEqual(first.json);
+    await worker.drain();
+    expect((await t.request('GET', location)).json).toMatchObject({ state: 'done', report: { created: 1001 } });
+  });
+
   it('is run by the application worker (the job kind is registered in jobHandlers)', async () => {
     const numbers = Array.from({ length: 1001 }, (_, i) => `A-${i + 1}`);
     await insertOrders(numbers);

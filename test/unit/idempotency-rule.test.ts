@@ -2,7 +2,7 @@
 // (api/middleware.ts): pure rules, checked here without a database.
 import { describe, expect, it } from 'vitest';
 import { claimTimeOf, IDEMPOTENCY_CLAIM_ABANDONED_MS, isAbandonedClaim } from '../../src/api/idempotency-keys.js';
-import { bodyMeaning, isKeptAnswer, reuseProblem } from '../../src/api/middleware.js';
+import { bodyMeaning, isKeptAnswer, replayedHeadersOf, reuseProblem } from '../../src/api/middleware.js';
 
 describe('isKeptAnswer', () => {
   const answer = (status: number, errorCode?: string, routeMatched = true) => isKeptAnswer({ status, errorCode, routeMatched });
@@ -89,5 +89,22 @@ describe('isAbandonedClaim', () => {
   it('dates a claim made before claims were dated by when the key was first used', () => {
     expect(claimTimeOf({ claimed_at: '', created_at: claimedAt })).toBe(claimedAt);
     expect(claimTimeOf({ claimed_at: '2026-03-02T15:05:00.000Z', created_at: claimedAt })).toBe('2026-03-02T15:05:00.000Z');
+  });
+});
+
+describe('replayedHeadersOf', () => {
+  it('keeps the headers of the answer itself, and none of its delivery', () => {
+    const headers = new Headers({
+      'Content-Type': 'application/json; charset=UTF-8',
+      Location: '/v1/imports/imp_01jd0000000000000000000000',
+      'Retry-After': '5',
+      'X-Request-Id': 'req-1',
+      Date: 'Mon, 02 Mar 2026 15:00:00 GMT',
+      'Set-Cookie': 'a=b',
+      'Content-Length': '42',
+      Connection: 'keep-alive',
+    });
+    expect(replayedHeadersOf(headers)).toEqual({ 'content-type': 'application/json; charset=UTF-8', location: '/v1/imports/imp_01jd0000000000000000000000', 'retry-after': '5' });
+    expect(replayedHeadersOf(new Headers())).toEqual({});
   });
 });
