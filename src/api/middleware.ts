@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import type { BrandRow, IdempotencyKeyRow } from '../db/schema.js';
 import { AppError, type ErrorCode } from '../lib/errors.js';
 import { canonicalJson, sha256Hex } from '../lib/crypto.js';
+import { charsetOf } from '../imports/decode-csv.js';
 import type { AppEnv } from './context.js';
 import { claimTimeOf, IDEMPOTENCY_CLAIM_ABANDONED_MS, isAbandonedClaim, isExpiredKey } from './idempotency-keys.js';
 
@@ -80,8 +81,8 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 /**
  * Idempotency-Key on POST, the way Stripe does it: an answer is kept only once the endpoint has
  * run. The first request with a key claims it and runs; a retry with the same key and the same
- * request (method, path, and body compared by what it means: JSON as its canonical form, keys
- * sorted and no whitespace) gets the kept answer back (status, body and REPLAYED_HEADERS) with
+ * request (method, path, media type with its charset, and body compared by what it means: JSON
+ * as its canonical form, keys sorted and no whitespace) gets the kept answer back (status, body and REPLAYED_HEADERS) with
  * `Idempotent-Replayed: true`; the same
  * key on another path or with another body is refused (422 idempotency_key_reused, naming what the
  * key was first used for and what differs); a retry while the first still runs gets 409
@@ -107,7 +108,10 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     const request = { method: c.req.method, path: c.req.path };
     // The bytes, not text: a CSV in Windows-1252 must reach its import as sent (Hono keeps this
     // read for the handler), and two such files must not look alike once decoded.
-    const requestHash = requestHashOf({ ...request, contentType: c.req.header('content-type'), body: new Uint8Array(await c.req.arrayBuffer()) });
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const contentType = c.req.header('content-type');
+    const requestHash = requestHashOf({ ...request, contentType, body });
+    const mediaType = mediaTypeOf(contentType, body.byteLength > 0);
     const claim = async () => {
       const claimId = newClaimId();
       const inserted = await deps.db
@@ -117,6 +121,7 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
           key,
           ...request,
           request_hash: requestHash,
+          content_type: mediaType,
           status_code: 0,
           response_body: '',
           created_at: deps.clock.now().toISOString(),
@@ -134,7 +139,7 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
       const saved = await deps.db.selectFrom('idempotency_keys').selectAll().where('brand_id', '=', brand.id).where('key', '=', key).executeTakeFirst();
       // Freed since the claim failed (its request was refused as sent, or failed): a moment later, the retry claims it.
       if (!saved) throw keyInUse(key);
-      const reuse = reuseProblem(key, saved, { ...request, hash: requestHash });
+      const reuse = reuseProblem(key, saved, { ...request, mediaType, hash: requestHash });
       if (reuse) throw new AppError('idempotency_key_reused', reuse);
       if (saved.status_code !== 0) return replay(saved);
       claimId = await takeOverAbandoned(deps, saved);
@@ -148,8 +153,8 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
       throw error;
     }
     const response = c.res;
-    const body = await response.clone().text();
-    const answer = { status: response.status, errorCode: errorCodeOf(body), routeMatched: matchedRoutes(c).some((route) => route.method === c.req.method) };
+    const answerBody = await response.clone().text();
+    const answer = { status: response.status, errorCode: errorCodeOf(answerBody), routeMatched: matchedRoutes(c).some((route) => route.method === c.req.method) };
     if (!isKeptAnswer(answer)) {
       await forget(deps, brand.id, key, claimId);
       return;
@@ -157,7 +162,7 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     // Only while this request still holds the claim: a retry that took it over has its own answer.
     const kept = await deps.db
       .updateTable('idempotency_keys')
-      .set({ status_code: response.status, response_body: body, response_headers: JSON.stringify(replayedHeadersOf(response.headers)) })
+      .set({ status_code: response.status, response_body: answerBody, response_headers: JSON.stringify(replayedHeadersOf(response.headers)) })
       .where('brand_id', '=', brand.id)
       .where('key', '=', key)
       .where('claim_id', '=', claimId)
@@ -217,6 +222,29 @@ export function requestHashOf(request: { method: string; path: string; contentTy
   return sha256Hex(Buffer.concat([Buffer.from(`${request.method} ${request.path}\n`), bodyMeaning(request.contentType, request.body)]));
 }
 
+/**
+ * The media type a body is read as, for comparing retries: a CSV is decoded by the charset its
+ * Content-Type names, so the same bytes with another charset are another request. JSON is read as
+ * UTF-8 whatever its charset says, and a request without a body has nothing to read: neither
+ * depends on a charset (nor, without a body, on the type). Charsets by their WHATWG name, so
+ * labels of one encoding (latin1, iso-8859-1, windows-1252) are the same.
+ */
+export function mediaTypeOf(contentType: string | undefined, hasBody: boolean): string {
+  if (!hasBody) return '';
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return type;
+  const charset = charsetOf(contentType);
+  return charset === undefined ? type : `${type}; charset=${encodingNameOf(charset)}`;
+}
+
+const encodingNameOf = (label: string): string => {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return label; // refused as unreadable (415), so never kept
+  }
+};
+
 /** What a body says, for comparing retries: JSON in canonical form, anything else (CSV in any charset, malformed JSON) as its bytes. */
 export function bodyMeaning(contentType: string | undefined, body: Uint8Array | string): Buffer {
   const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -237,7 +265,7 @@ const errorCodeOf = (body: string): string | undefined => {
   }
 };
 
-type KeyedRequest = { method: string; path: string; hash: string };
+type KeyedRequest = { method: string; path: string; mediaType: string; hash: string };
 
 /**
  * The headers that belong to an answer and are replayed with it: what it is (its type, language,
@@ -265,11 +293,18 @@ function replay(saved: { status_code: number; response_body: string; response_he
   });
 }
 
-/** Why a key's first request and this one differ (the path, else the body), or null when they are the same request. */
-export function reuseProblem(key: string, first: { method: string; path: string; request_hash: string }, request: KeyedRequest): string | null {
+/**
+ * Why a key's first request and this one differ (the path, else the media type, else the body), or
+ * null when they are the same request. A key kept before media types were (null) is not compared by it.
+ */
+export function reuseProblem(key: string, first: { method: string; path: string; content_type: string | null; request_hash: string }, request: KeyedRequest): string | null {
   const firstUse = `${first.method} ${first.path}`;
   if (first.method !== request.method || first.path !== request.path) {
     return `Idempotency-Key "${key}" was first used for ${firstUse}, not ${request.method} ${request.path}; use a new key for another request`;
+  }
+  if (first.content_type !== null && first.content_type !== request.mediaType) {
+    const sent = (mediaType: string) => (mediaType ? `Content-Type "${mediaType}"` : 'no body');
+    return `Idempotency-Key "${key}" was first used for ${firstUse} with ${sent(first.content_type)}, not ${sent(request.mediaType)}; send the body as it was first sent to get its answer, or use a new key`;
   }
   if (first.request_hash !== request.hash) return `Idempotency-Key "${key}" was first used for ${firstUse} with another body; send that body again to get its answer, or use a new key`;
   return null;

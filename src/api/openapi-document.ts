@@ -25,7 +25,7 @@ const IDEMPOTENCY_KEY_PARAMETER: Parameter = {
   schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
   description:
     `Makes a retry safe. Within ${IDEMPOTENCY_KEY_TTL_MS / 3_600_000} hours, the same key with the same body (JSON compared by meaning) gets the first answer back with \`Idempotent-Replayed: true\`; ` +
-    'with another body or path it is 422 `idempotency_key_reused`, and while the first request still runs 409 `idempotency_key_in_use`; ' +
+    'with another body, Content-Type (a CSV’s charset) or path it is 422 `idempotency_key_reused`, and while the first request still runs 409 `idempotency_key_in_use`; ' +
     `a retry ${IDEMPOTENCY_CLAIM_ABANDONED_MS / 60_000} minutes or more after a first request that never answered (cut off by a crash or a restart) runs instead. ` +
     'Refusals of the request as sent (400, 401, 413, 415, 422, 429) and 5xx are not kept, so the corrected retry runs.',
 };
@@ -56,7 +56,7 @@ type MiddlewareAnswer = { status: number; says: string };
 const IDEMPOTENCY_ANSWERS: readonly MiddlewareAnswer[] = [
   { status: ERROR_STATUS.bad_request, says: `The ${IDEMPOTENCY_KEY_HEADER} is empty or longer than ${IDEMPOTENCY_KEY_MAX_LENGTH} characters (\`bad_request\`)` },
   { status: ERROR_STATUS.idempotency_key_in_use, says: `A request with this ${IDEMPOTENCY_KEY_HEADER} is still running (\`idempotency_key_in_use\`): retry shortly; a request cut off before it answered frees the key ${IDEMPOTENCY_CLAIM_ABANDONED_MS / 60_000} minutes after it began` },
-  { status: ERROR_STATUS.idempotency_key_reused, says: `This ${IDEMPOTENCY_KEY_HEADER} was first used with another body or path (\`idempotency_key_reused\`): send that request again, or use a new key` },
+  { status: ERROR_STATUS.idempotency_key_reused, says: `This ${IDEMPOTENCY_KEY_HEADER} was first used with another body, Content-Type or path (\`idempotency_key_reused\`): send that request again, or use a new key` },
 ];
 
 /**

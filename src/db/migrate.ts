@@ -18,6 +18,7 @@ import * as importSkippedRows from './migrations/014-import-skipped-rows.js';
 import * as messagesByRecipient from './migrations/015-messages-by-recipient.js';
 import * as idempotencyClaims from './migrations/016-idempotency-claims.js';
 import * as idempotencyResponseHeaders from './migrations/017-idempotency-response-headers.js';
+import * as idempotencyContentType from './migrations/018-idempotency-content-type.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '015-messages-by-recipient': messagesByRecipient,
   '016-idempotency-claims': idempotencyClaims,
   '017-idempotency-response-headers': idempotencyResponseHeaders,
+  '018-idempotency-content-type': idempotencyContentType,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -138,6 +138,8 @@ export interface IdempotencyKeyTable {
   claimed_at: Generated<string>;
   /** The kept answer's own headers (replayedHeadersOf), as a JSON object; {} on answers kept before 017. */
   response_headers: Generated<string>;
+  /** The first request's media type (mediaTypeOf); null on keys from before 018, which are not compared by it. */
+  content_type: Generated<string | null>;
 }
 
 export interface CarrierConnectionTable {

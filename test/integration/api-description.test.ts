@@ -64,7 +64,7 @@ describe('/openapi.json', () => {
       expect(op.responses['400']?.description, name).toMatch(/Idempotency-Key is empty or longer than 255 characters \(`bad_request`\)/);
       expect(op.responses['409']?.description, name).toMatch(/still running \(`idempotency_key_in_use`\): retry shortly; a request cut off before it answered frees the key 10 minutes after it began/);
       expect(header!.description, name).toMatch(/a retry 10 minutes or more after a first request that never answered \(cut off by a crash or a restart\) runs instead/);
-      expect(op.responses['422']?.description, name).toMatch(/first used with another body or path \(`idempotency_key_reused`\)/);
+      expect(op.responses['422']?.description, name).toMatch(/first used with another body, Content-Type or path \(`idempotency_key_reused`\)/);
     }
   });
 

@@ -201,6 +201,32 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('"ebcdic-klingon"');
   });
 
+  it('takes the same bytes under the same Idempotency-Key with another charset as another request (422), and another label of the same encoding as the same', async () => {
+    await createOrders('NOËL-1');
+    const bytes = new Uint8Array(Buffer.from(`order,tracking\nNO\xcbL-1,${upsNumber()}\n`, 'latin1'));
+    const upload = (contentType: string) =>
+      t.app.request('/v1/shipments/import', { method: 'POST', body: bytes, headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': contentType, 'idempotency-key': 'k-charset' } });
+    const first = await upload('text/csv; charset=windows-1252');
+    expect(await first.json()).toMatchObject({ rows: 1, created: 1, failed: 0 });
+
+    const sameEncoding = await upload('text/csv; charset=ISO-8859-1'); // the WHATWG label of windows-1252
+    expect(sameEncoding.status).toBe(200);
+    expect(sameEncoding.headers.get('idempotent-replayed')).toBe('true');
+    for (const [contentType, named] of [
+      ['text/csv; charset=utf-8', 'text/csv; charset=utf-8'],
+      ['text/csv', 'text/csv'],
+    ] as const) {
+      const other = await upload(contentType);
+      expect(other.status, contentType).toBe(422);
+      expect(((await other.json()) as { error: { code: string; message: string } }).error).toEqual(
+        expect.objectContaining({
+          code: 'idempotency_key_reused',
+          message: `Idempotency-Key "k-charset" was first used for POST /v1/shipments/import with Content-Type "text/csv; charset=windows-1252", not Content-Type "${named}"; send the body as it was first sent to get its answer, or use a new key`,
+        }),
+      );
+    }
+  });
+
   it('detects semicolon and tab separators, and refuses another separator by name', async () => {
     await createOrders('S-1', 'S-2');
     const [n1, n2] = [upsNumber(), upsNumber()];

@@ -2,7 +2,7 @@
 // (api/middleware.ts): pure rules, checked here without a database.
 import { describe, expect, it } from 'vitest';
 import { claimTimeOf, IDEMPOTENCY_CLAIM_ABANDONED_MS, isAbandonedClaim } from '../../src/api/idempotency-keys.js';
-import { bodyMeaning, isKeptAnswer, replayedHeadersOf, reuseProblem } from '../../src/api/middleware.js';
+import { bodyMeaning, isKeptAnswer, mediaTypeOf, replayedHeadersOf, reuseProblem } from '../../src/api/middleware.js';
 
 describe('isKeptAnswer', () => {
   const answer = (status: number, errorCode?: string, routeMatched = true) => isKeptAnswer({ status, errorCode, routeMatched });
@@ -58,16 +58,46 @@ describe('bodyMeaning', () => {
 });
 
 describe('reuseProblem', () => {
-  const first = { method: 'POST', path: '/v1/orders', request_hash: 'h1' };
+  const first = { method: 'POST', path: '/v1/orders', content_type: 'application/json', request_hash: 'h1' };
+  const json = { method: 'POST', path: '/v1/orders', mediaType: 'application/json' };
 
   it('names the first use and what differs', () => {
-    expect(reuseProblem('k', first, { method: 'POST', path: '/v1/orders', hash: 'h1' })).toBeNull();
-    expect(reuseProblem('k', first, { method: 'POST', path: '/v1/orders', hash: 'h2' })).toBe(
+    expect(reuseProblem('k', first, { ...json, hash: 'h1' })).toBeNull();
+    expect(reuseProblem('k', first, { ...json, hash: 'h2' })).toBe(
       'Idempotency-Key "k" was first used for POST /v1/orders with another body; send that body again to get its answer, or use a new key',
     );
-    expect(reuseProblem('k', first, { method: 'POST', path: '/v1/events/batch', hash: 'h1' })).toBe(
+    expect(reuseProblem('k', first, { ...json, path: '/v1/events/batch', hash: 'h1' })).toBe(
       'Idempotency-Key "k" was first used for POST /v1/orders, not POST /v1/events/batch; use a new key for another request',
     );
+  });
+
+  it('tells apart the same bytes sent with another media type or charset, and names both', () => {
+    const csv = { method: 'POST', path: '/v1/shipments/import', content_type: 'text/csv; charset=windows-1252', request_hash: 'h1' };
+    const retry = { method: 'POST', path: '/v1/shipments/import', hash: 'h1' };
+    expect(reuseProblem('k', csv, { ...retry, mediaType: 'text/csv; charset=windows-1252' })).toBeNull();
+    expect(reuseProblem('k', csv, { ...retry, mediaType: 'text/csv; charset=utf-8' })).toBe(
+      'Idempotency-Key "k" was first used for POST /v1/shipments/import with Content-Type "text/csv; charset=windows-1252", not Content-Type "text/csv; charset=utf-8"; send the body as it was first sent to get its answer, or use a new key',
+    );
+    expect(reuseProblem('k', { ...csv, content_type: '' }, { ...retry, mediaType: 'text/csv' })).toMatch(/with no body, not Content-Type "text\/csv"/);
+    // A key kept before media types were is compared by its path and body only.
+    expect(reuseProblem('k', { ...csv, content_type: null }, { ...retry, mediaType: 'text/csv; charset=utf-8' })).toBeNull();
+  });
+});
+
+describe('mediaTypeOf', () => {
+  it('keeps a CSV’s charset, by the name of its encoding', () => {
+    expect(mediaTypeOf('text/csv', true)).toBe('text/csv');
+    expect(mediaTypeOf('Text/CSV; charset="UTF-8"', true)).toBe('text/csv; charset=utf-8');
+    expect(mediaTypeOf('text/csv; charset=utf8', true)).toBe('text/csv; charset=utf-8');
+    for (const label of ['windows-1252', 'ISO-8859-1', 'latin1', 'cp1252']) expect(mediaTypeOf(`text/csv; charset=${label}`, true)).toBe('text/csv; charset=windows-1252');
+    expect(mediaTypeOf('text/csv; charset=ebcdic-klingon', true)).toBe('text/csv; charset=ebcdic-klingon');
+  });
+
+  it('reads JSON as UTF-8 whatever its charset, and a request without a body as having no type', () => {
+    expect(mediaTypeOf('application/json', true)).toBe('application/json');
+    expect(mediaTypeOf('application/json; charset=utf-8', true)).toBe('application/json');
+    expect(mediaTypeOf('application/json', false)).toBe('');
+    expect(mediaTypeOf(undefined, false)).toBe('');
   });
 });
 
