@@ -262,7 +262,8 @@ function contextOf(trigger: NotificationTrigger): Record<string, unknown> {
     case 'personal_update':
       return { updateId: trigger.updateId };
     case 'status_changed':
-      return { status: trigger.to.status, reason: trigger.to.reason, attemptNumber: trigger.attemptNumber };
+      // occurredAt: messages decided in one batch share their created_at; the event's time orders them (overtaken).
+      return { status: trigger.to.status, reason: trigger.to.reason, attemptNumber: trigger.attemptNumber, occurredAt: trigger.occurredAt };
     case 'return_requested':
     case 'return_approved':
     case 'return_rejected':

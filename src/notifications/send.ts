@@ -14,7 +14,7 @@ import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
 import { dkimKeyOf } from './dkim.js';
 import { enqueueJob } from '../jobs/queue.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietUntil } from './policy/decide.js';
+import { cameAfter, DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietUntil } from './policy/decide.js';
 import { SEND_MESSAGE_JOB } from './pipeline.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
@@ -184,17 +184,35 @@ async function reasonToStop(deps: Deps, message: MessageRow, shipment: ShipmentR
   // News of a parcel that was cancelled meanwhile (a text waiting for its window, a retried send) would mislead.
   if (shipment?.status === 'cancelled') return 'shipment_cancelled';
   // An SMS that waited for its window is pointless once a newer milestone of the same parcel
-  // happened, whether or not that one goes by SMS (delivered usually does not).
+  // happened, whether or not that one goes by SMS (delivered usually does not). Messages decided in
+  // the same batch share their created_at, so those count too and the events' times decide.
   if (message.channel === 'sms' && message.send_after && message.shipment_id) {
-    const newer = await deps.db
+    const others = await deps.db
       .selectFrom('messages')
-      .select('milestone')
+      .select(['milestone', 'created_at', 'context'])
       .where('shipment_id', '=', message.shipment_id)
-      .where('created_at', '>', message.created_at)
+      .where('created_at', '>=', message.created_at)
+      .where('id', '!=', message.id)
       .execute();
-    if (newer.some((n) => isOvertaken({ milestone: message.milestone as Milestone, shipmentId: message.shipment_id! }, { milestone: n.milestone as Milestone, shipmentId: message.shipment_id! }))) return 'overtaken';
+    const waiting = { createdAt: message.created_at, occurredAt: occurredAtOf(message.context) };
+    const overtaken = others.some(
+      (other) =>
+        isOvertaken({ milestone: message.milestone as Milestone, shipmentId: message.shipment_id! }, { milestone: other.milestone as Milestone, shipmentId: message.shipment_id! }) &&
+        cameAfter(waiting, { createdAt: other.created_at, occurredAt: occurredAtOf(other.context) }),
+    );
+    if (overtaken) return 'overtaken';
   }
   return null;
+}
+
+/** The carrier event's time a status-change message records in its context; null for others (and for messages recorded before it did). */
+function occurredAtOf(context: string): string | null {
+  try {
+    const value = (JSON.parse(context) as { occurredAt?: unknown }).occurredAt;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function recordOptOut(deps: Deps, brandId: string, channel: string, address: string, source: string): Promise<void> {

@@ -293,6 +293,30 @@ describe('consent and the law', () => {
     expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
   });
 
+  it('drops a waiting text overtaken by a milestone decided in the same batch (one created_at): the events’ times decide', async () => {
+    // The worker is behind: out for delivery at 06:00 and delivered at 06:35 in Austin are claimed
+    // together at 06:40, outside the window, and both messages are stamped 06:40.
+    t.clock.set('2026-03-14T11:00:00Z'); // 06:00 in Austin (CDT)
+    const { order, phone } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: 'BATCH0000001' });
+    await t.worker.drain();
+    const post = (status: string) => t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: [{ status, occurredAt: t.clock.now().toISOString() }] });
+    expect((await post('out_for_delivery')).status).toBe(200);
+    t.clock.set('2026-03-14T11:35:00Z');
+    expect((await post('delivered')).status).toBe(200);
+    t.clock.set('2026-03-14T11:40:00Z');
+    await t.worker.drain();
+    let log = await messagesOf(order.id);
+    const waiting = log.find((m) => m.channel === 'sms' && m.milestone === 'out_for_delivery')!;
+    expect(waiting).toMatchObject({ state: 'pending', heldReason: 'quiet_hours', sendAfter: '2026-03-14T13:00:00.000Z' });
+    expect(log.find((m) => m.milestone === 'delivered' && m.channel === 'email')).toMatchObject({ state: 'sent', createdAt: waiting.createdAt });
+    t.clock.set('2026-03-14T13:00:01Z');
+    await t.worker.drain();
+    log = await messagesOf(order.id);
+    expect(log.find((m) => m.id === waiting.id)).toMatchObject({ state: 'dropped', heldReason: 'overtaken' });
+    expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+  });
+
   it('drops a text waiting for the morning, and a retried one, when the parcel is cancelled meanwhile', async () => {
     t.clock.set('2026-03-13T08:00:00Z'); // 03:00 in Austin
     const { order, phone } = await placeOrder();

@@ -3,6 +3,7 @@ import {
   DEFAULT_NOTIFICATION_SETTINGS,
   type DecideInput,
   decideNotifications,
+  cameAfter,
   isOvertaken,
   type NotificationDecision,
   type NotificationRecipient,
@@ -609,5 +610,24 @@ describe('isOvertaken', () => {
     expect(isOvertaken({ milestone: 'attempt_failed', shipmentId: 'shp_1' }, { milestone: 'out_for_delivery' })).toBe(false);
     expect(isOvertaken({ milestone: 'out_for_delivery', shipmentId: 'shp_1' }, { milestone: 'delivered', shipmentId: 'shp_2' })).toBe(false);
     expect(isOvertaken({ milestone: 'personal_update', shipmentId: 'shp_1' }, { milestone: 'delivered' })).toBe(false);
+  });
+});
+
+describe('cameAfter: which of two messages of a parcel is the newer', () => {
+  const batch = '2026-03-14T11:40:00.000Z';
+  it('decides by the carrier events’ times when both have one, whatever the batch stamped', () => {
+    // Claimed in one batch: one created_at; out for delivery 06:00, delivered 06:35 in Austin.
+    const outForDelivery = { createdAt: batch, occurredAt: '2026-03-14T06:00:00-05:00' };
+    const delivered = { createdAt: batch, occurredAt: '2026-03-14T06:35:00-05:00' };
+    expect(cameAfter(outForDelivery, delivered)).toBe(true);
+    expect(cameAfter(delivered, outForDelivery)).toBe(false);
+    // A second attempt's van going out is newer than the first attempt's failure decided with it.
+    expect(cameAfter({ createdAt: batch, occurredAt: '2026-03-15T08:00:00Z' }, { createdAt: batch, occurredAt: '2026-03-14T19:00:00Z' })).toBe(false);
+  });
+  it('falls back to when they were decided, and on a full tie leaves it to the milestones’ order', () => {
+    expect(cameAfter({ createdAt: '2026-03-14T11:00:00.000Z' }, { createdAt: '2026-03-14T11:40:00.000Z' })).toBe(true);
+    expect(cameAfter({ createdAt: '2026-03-14T11:40:00.000Z' }, { createdAt: '2026-03-14T11:00:00.000Z', occurredAt: '2026-03-14T12:00:00Z' })).toBe(false);
+    expect(cameAfter({ createdAt: batch, occurredAt: '2026-03-14T11:00:00Z' }, { createdAt: batch, occurredAt: '2026-03-14T11:00:00Z' })).toBe(true);
+    expect(cameAfter({ createdAt: batch }, { createdAt: batch })).toBe(true);
   });
 });

@@ -519,3 +519,26 @@ export function isOvertaken(pending: { milestone: Milestone; shipmentId: string 
   if (newer.shipmentId !== undefined && newer.shipmentId !== pending.shipmentId) return false;
   return OVERTAKEN_BY[pending.milestone]?.includes(newer.milestone) ?? false;
 }
+
+/** A message of the parcel as the overtaking check sees it. */
+export type MessageMoment = {
+  /** When the message was decided (`created_at`). */
+  createdAt: string;
+  /** When the carrier's event behind it happened, for a status change (its context's `occurredAt`). */
+  occurredAt?: string | null;
+};
+
+/**
+ * Whether `other` came after `waiting`. Every message decided in one batch carries the same
+ * `created_at` (a worker behind claims "out for delivery" and "delivered" together), so the
+ * carrier's event times decide where both messages have one; else the later decision. On a full
+ * tie the milestones' own order decides: OVERTAKEN_BY never lists a pair both ways, so the caller's
+ * isOvertaken says which of the two is the newer.
+ */
+export function cameAfter(waiting: MessageMoment, other: MessageMoment): boolean {
+  const eventOf = (moment: MessageMoment) => (moment.occurredAt ? (parseInstant(moment.occurredAt)?.getTime() ?? null) : null);
+  const [waitingEvent, otherEvent] = [eventOf(waiting), eventOf(other)];
+  if (waitingEvent !== null && otherEvent !== null && waitingEvent !== otherEvent) return otherEvent > waitingEvent;
+  const [waitingDecided, otherDecided] = [Date.parse(waiting.createdAt), Date.parse(other.createdAt)];
+  return otherDecided !== waitingDecided ? otherDecided > waitingDecided : true;
+}
