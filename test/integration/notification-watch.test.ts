@@ -223,6 +223,44 @@ describe('the carrier moves the window', () => {
   });
 });
 
+describe('after a delay message of the carrier’s window, the silence counts as announced', () => {
+  it('a window moved later by a poll that brings no new scan, then a long silence: one "running late" email, not two', async () => {
+    // Denver: a lane with no history, so a stall is 48 h of silence.
+    const order = await placeOrder(destinations.denver);
+    const shipment = await upsShipment(order.id);
+    const lastScan = t.clock.now(); // "9 Mar 15:00Z"
+    const event = { status: 'in_transit', occurredAt: lastScan.toISOString(), location: { city: 'Columbus', region: 'OH', country: 'US' } };
+    expect((await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [event] })).status).toBe(200);
+    await t.worker.drain();
+    const promise = await t.deps.db.selectFrom('orders').select('estimated_to').where('id', '=', order.id).executeTakeFirstOrThrow();
+
+    // 40 h later ("11 Mar 07:00Z") a poll returns the same scan, with the window moved two weeks on.
+    t.clock.set(new Date(lastScan.getTime() + 40 * HOUR).toISOString());
+    const later = (hours: string) => `${new Date(lastScan.getTime() + 16 * 24 * HOUR).toISOString().slice(0, 10)}T${hours}-06:00`;
+    expect(later('20:00:00') > promise.estimated_to!).toBe(true);
+    expect((await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [event], estimatedDelivery: { from: later('08:00:00'), to: later('20:00:00') } })).status).toBe(200);
+    await t.worker.drain();
+    expect((await emails(order.id, 'delayed')).map((m) => [m.occurrence, m.state])).toEqual([[`until-${later('').slice(0, 10)}`, 'sent']]);
+
+    // 49 h of silence ("11 Mar 16:00Z"): the stall is the same wait the customer was just told of.
+    t.clock.set(new Date(lastScan.getTime() + 49 * HOUR).toISOString());
+    await runWatch(t.deps);
+    await t.worker.drain();
+    expect(await emails(order.id, 'delayed')).toHaveLength(1);
+    const memory = await t.deps.db.selectFrom('shipment_watch').selectAll().where('shipment_id', '=', shipment.id).executeTakeFirstOrThrow();
+    expect(memory).toMatchObject({ stalled_since: expect.any(String), late_for: later('20:00:00') });
+    expect(Date.parse(memory.stalled_since!)).toBe(lastScan.getTime());
+
+    // A new scan and a new silence are news again.
+    await scan(shipment.id, t.clock.now());
+    await t.worker.drain();
+    t.clock.advance(49 * HOUR);
+    await runWatch(t.deps);
+    await t.worker.drain();
+    expect(await emails(order.id, 'delayed')).toHaveLength(2);
+  });
+});
+
 describe('the daily digest', () => {
   it('tells where the parcel reached, in the evening on the customer’s clock', async () => {
     const order = await placeOrder();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decideNotifications, DEFAULT_NOTIFICATION_SETTINGS, type EstimateRevisedTrigger, plannedMessages } from '../../src/notifications/policy/decide.js';
 import { bucketOf, laneKey, longestGapMinutes, percentileFromHistogram } from '../../src/notifications/watch/lane-stats.js';
 import { type WatchedShipment, type WatchRules, watchShipment } from '../../src/notifications/watch/watch.js';
+import { announcesDelay } from '../../src/notifications/watch/estimates.js';
 
 
 const rules: WatchRules = { stallAfterMinutes: 48 * 60, digestFrom: 18 * 60, digestOn: true };
@@ -198,3 +199,14 @@ describe('a moved delivery window (estimate_revised)', () => {
 });
 
 
+
+describe('a delay message of a moved window counts the silence as announced (announcesDelay)', () => {
+  it('any delay decision does, sent or not, except a window that had ended before it arrived', () => {
+    expect(announcesDelay([{ milestone: 'delayed' }])).toBe(true);
+    expect(announcesDelay([{ milestone: 'delayed', heldReason: 'milestone_off' }])).toBe(true);
+    expect(announcesDelay([{ milestone: 'delayed', heldReason: 'already_sent' }])).toBe(true);
+    expect(announcesDelay([{ milestone: 'delayed', heldReason: 'stale' }])).toBe(false);
+    expect(announcesDelay([{ milestone: 'shipped_early' }])).toBe(false);
+    expect(announcesDelay([])).toBe(false);
+  });
+});

@@ -25,13 +25,26 @@ export async function notifyEstimateChanged(deps: Deps, payload: EstimateChanged
   if (!order || !brand) return;
   const destination = JSON.parse(order.destination) as Destination;
   const promised = order.estimated_from && order.estimated_to ? { from: order.estimated_from, to: order.estimated_to } : null;
-  await decideAndRecord(deps, {
+  const decisions = await decideAndRecord(deps, {
     brand,
     order,
     shipment,
     trigger: { kind: 'estimate_revised', shipmentId: shipment.id, previous: payload.previous, next: payload.next, promised, timeZone: deliveryTimeZone(destination) },
   });
+  // "Running late" for the moved window tells of the current silence too: the watch must not say it
+  // again for the same wait (as after the carrier's delay flag). Remembered after the messages, so
+  // a crash in between only repeats a deduplicated decision.
+  if (announcesDelay(decisions)) await rememberWatch(deps, shipment.brand_id, shipment.id, coveredDelay({ lastEventAt: shipment.last_event_at, window: windowOf(shipment) }));
 }
+
+/**
+ * The decisions are a delay message: the watch's memory counts the current silence and window as
+ * announced. Whether or not it is sent (the brand may have switched delays off, or it went out
+ * before), as for the watch's own triggers; but not a window that had ended before it arrived
+ * (`stale`, history being loaded): nothing was said of it, so the watch still may.
+ */
+export const announcesDelay = (decisions: ReadonlyArray<{ milestone: string; heldReason?: string }>): boolean =>
+  decisions.some((decision) => decision.milestone === 'delayed' && decision.heldReason !== 'stale');
 
 /**
  * Runs before a status change is announced: a parcel that just shipped without a carrier window
