@@ -19,6 +19,7 @@ import * as messagesByRecipient from './migrations/015-messages-by-recipient.js'
 import * as idempotencyClaims from './migrations/016-idempotency-claims.js';
 import * as idempotencyResponseHeaders from './migrations/017-idempotency-response-headers.js';
 import * as idempotencyContentType from './migrations/018-idempotency-content-type.js';
+import * as messageUncertainSend from './migrations/019-message-uncertain-send.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '016-idempotency-claims': idempotencyClaims,
   '017-idempotency-response-headers': idempotencyResponseHeaders,
   '018-idempotency-content-type': idempotencyContentType,
+  '019-message-uncertain-send': messageUncertainSend,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -179,6 +179,8 @@ export interface MessageTable {
   created_at: string;
   sent_at: string | null;
   updated_at: string;
+  /** When a send whose outcome is unknown began (it may have gone out): looked up at the provider before sending again. */
+  uncertain_since: string | null;
 }
 
 export interface ContactPreferenceTable {

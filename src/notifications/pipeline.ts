@@ -222,6 +222,7 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
         created_at: at,
         sent_at: null,
         updated_at: at,
+        uncertain_since: null,
       });
       if (d.send) {
         sentKeys.add(d.dedupeKey);

@@ -3,6 +3,9 @@
 // is the send call itself: neither SMTP nor Twilio's Messages API takes an idempotency key). Each
 // step is a compare-and-set on the state and attempt read, so of two workers holding the same
 // message only one moves it to sending, and only that one sends it.
+// A send whose answer never came (a timeout once the request was handed over) is never repeated
+// blindly: a text is first looked up at Twilio, an email over SMTP (which cannot be asked) is
+// parked in the failed list.
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { notificationSettingsOf, settingsOf, templateOverridesFor } from '../brands/settings.js';
 import { countImpressions, emailCrossSells } from '../catalogue/cross-sells.js';
@@ -66,6 +69,19 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const order = await deps.db.selectFrom('orders').selectAll().where('id', '=', message.order_id).executeTakeFirstOrThrow();
   const brand = await deps.db.selectFrom('brands').selectAll().where('id', '=', message.brand_id).executeTakeFirstOrThrow();
 
+  // The last attempt may have gone out (its answer never came, or its worker died inside the call):
+  // ask the provider before anything else, where it can be asked. Found, it is sent, whatever
+  // happened since (a STOP, a cancelled parcel, a closed SMS window).
+  const uncertainSince = uncertainSendOf(message);
+  if (uncertainSince && message.channel === 'sms' && message.body_text) {
+    const earlier = await findEarlierSend(deps, brand, message, uncertainSince);
+    if (earlier === 'ask_again') throw new JobFailure(`message ${message.id}: could not ask the provider whether its last attempt went out; asked again before sending`, true, LOOK_UP_AFTER_MS);
+    if (earlier) {
+      await settle(deps, message, { state: 'sent', held_reason: null, uncertain_since: null, provider: earlier.provider, provider_message_id: earlier.id, provider_status: earlier.status, sent_at: deps.clock.now().toISOString(), last_error: null });
+      return;
+    }
+  }
+
   const shipment = message.shipment_id ? await deps.db.selectFrom('shipments').selectAll().where('id', '=', message.shipment_id).executeTakeFirst() : undefined;
   const stop = await reasonToStop(deps, message, shipment);
   if (stop) {
@@ -79,8 +95,10 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   const offers = message.channel === 'email' ? await emailCrossSells(deps, brand, order, message.milestone, messageLocale(brand, order)) : undefined;
   const input = await messageInput(deps, brand, order, message, shipment, offers?.crossSells);
   const rendered = await renderMessage(input);
-  const mine = await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
+  // Any uncertainty of an earlier attempt was resolved just above (not found: it did not go out).
+  const mine = await settle(deps, message, { state: 'sending', attempts: message.attempts + 1, uncertain_since: null, subject: message.channel === 'email' ? rendered.email.subject : null, body_text: message.channel === 'email' ? rendered.email.text : rendered.sms });
   if (!mine) return; // another worker moved it first and is sending it
+  const began = deps.clock.now().toISOString();
 
   const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
   if (result.ok) {
@@ -90,7 +108,48 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
     if (offers) countImpressions(deps, brand.id, offers.productIds, 'email');
     return;
   }
-  await recordFailure(deps, brand, message, result.error);
+  await recordFailure(deps, brand, message, result.error, began);
+}
+
+/** How long after a send whose answer never came the provider is asked: a message Twilio accepted is listed (with its DateSent) once it has gone out. */
+export const LOOK_UP_AFTER_MS = 2 * 60_000;
+
+/**
+ * When the attempt whose outcome is unknown began: one whose answer never came, or one whose
+ * worker died inside the send call (found in `sending` once that worker's lease ran out). Null:
+ * the last attempt's outcome is known.
+ */
+export function uncertainSendOf(message: Pick<MessageRow, 'state' | 'uncertain_since' | 'updated_at'>): string | null {
+  return message.uncertain_since ?? (message.state === 'sending' ? message.updated_at : null);
+}
+
+/**
+ * What a failure means for the message. Known: the provider answered (or nothing left this
+ * machine), so a retryable one is sent again. Unknown (the request was handed over, no answer
+ * came): asked at the provider before sending again where it can be asked (Twilio), else parked
+ * in the failed list (SMTP) rather than sent a second time. Pure.
+ */
+export function afterFailure(error: Pick<ProviderError, 'retryable' | 'mayHaveBeenSent'>, providerCanBeAsked: boolean): 'retry' | 'fail' | 'look_up_then_retry' | 'park_uncertain' {
+  if (error.mayHaveBeenSent) return providerCanBeAsked ? 'look_up_then_retry' : 'park_uncertain';
+  return error.retryable ? 'retry' : 'fail';
+}
+
+/** The earlier attempt, found at the provider and recorded on no other message; null when it did not go out; 'ask_again' when the provider could not be asked. */
+async function findEarlierSend(deps: Deps, brand: BrandRow, message: MessageRow, since: string): Promise<{ provider: string; id: string; status: string } | null | 'ask_again'> {
+  const account = deps.messaging.smsFor(brand);
+  if (!account?.provider.findSent) return null; // nobody to ask (taken over from a crash): sent again, as before
+  const found = await account.provider.findSent({ from: account.from, to: message.recipient!, body: message.body_text!, since: new Date(since) });
+  if (!found.ok) {
+    deps.log.warn({ messageId: message.id, err: found.error.message }, 'could not look up an uncertain send');
+    return 'ask_again';
+  }
+  if (found.value.length === 0) return null;
+  // The same words to the same number (two parcels' "shipped" the same minute) must not be taken for this one.
+  const claimed = new Set(
+    (await deps.db.selectFrom('messages').select('provider_message_id').where('provider_message_id', 'in', found.value.map((m) => m.providerMessageId)).execute()).map((m) => m.provider_message_id),
+  );
+  const mine = found.value.find((m) => !claimed.has(m.providerMessageId));
+  return mine ? { provider: account.provider.name, id: mine.providerMessageId, status: mine.status } : null;
 }
 
 type SendOutcome = { ok: true; value: { provider: string; id: string; status?: string } } | { ok: false; error: ProviderError };
@@ -126,15 +185,26 @@ async function sendSms(deps: Deps, brand: BrandRow, message: MessageRow, body: s
   return result.ok ? { ok: true, value: { provider: account.provider.name, id: result.value.providerMessageId, status: result.value.status } } : result;
 }
 
-async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, error: ProviderError): Promise<void> {
+async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, error: ProviderError, began: string): Promise<void> {
   if (error.code === 'opted_out' && message.recipient) await recordOptOut(deps, brand.id, message.channel, message.recipient, 'provider_error');
-  if (!error.retryable) {
-    await settle(deps, message, { state: 'failed', held_reason: error.code === 'opted_out' ? 'opted_out' : null, last_error: `${error.code}: ${error.message}` });
-    return;
+  const canBeAsked = message.channel === 'sms' && Boolean(deps.messaging.smsFor(brand)?.provider.findSent);
+  switch (afterFailure(error, canBeAsked)) {
+    case 'fail':
+      await settle(deps, message, { state: 'failed', held_reason: error.code === 'opted_out' ? 'opted_out' : null, last_error: `${error.code}: ${error.message}` });
+      return;
+    case 'park_uncertain':
+      // Shown in the failed list; a person who knows it did not arrive sends it again (POST /v1/messages/{id}/retry).
+      await settle(deps, message, { state: 'failed', last_error: `${error.code}: ${error.message}; it may have been delivered, so it was not sent again` });
+      return;
+    case 'look_up_then_retry':
+      // Back to pending, remembering when the uncertain attempt began: the retry asks the provider first.
+      await settle(deps, message, { state: 'pending', uncertain_since: began, last_error: `${error.code}: ${error.message}` });
+      throw new JobFailure(`${error.code}: ${error.message}; looked up at the provider before it is sent again`, true, Math.max(LOOK_UP_AFTER_MS, (error.retryAfterSeconds ?? 0) * 1000));
+    case 'retry':
+      // Back to pending, so the job's retry (with backoff, or the provider's Retry-After) sends it.
+      await settle(deps, message, { state: 'pending', last_error: `${error.code}: ${error.message}` });
+      throw new JobFailure(`${error.code}: ${error.message}`, true, error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined);
   }
-  // Back to pending, so the job's retry (with backoff, or the provider's Retry-After) sends it.
-  await settle(deps, message, { state: 'pending', last_error: `${error.code}: ${error.message}` });
-  throw new JobFailure(`${error.code}: ${error.message}`, true, error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined);
 }
 
 function smsWindowOpens(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Date | null {

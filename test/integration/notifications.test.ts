@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sendMessage } from '../../src/notifications/send.js';
+import { LOOK_UP_AFTER_MS, sendMessage } from '../../src/notifications/send.js';
+import { createSmtpEmailProvider } from '../../src/notifications/providers/smtp.js';
+import { createTwilioSmsProvider } from '../../src/notifications/providers/twilio.js';
 import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../../src/notifications/providers/twilio-emulator.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { freePort } from '../harness/process.js';
@@ -32,7 +34,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
   const smtpPort = (smtp.server.address() as AddressInfo).port;
-  twilio = await startTwilioEmulator();
+  // On the test's clock, so the messages it lists carry the dates Waybill looks them up by.
+  twilio = await startTwilioEmulator({ clock: { now: () => (t ? t.clock.now() : new Date()) } });
   const port = await freePort();
   t = await createTestContext({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TWILIO_API_BASE: twilio.url, PUBLIC_URL: `http://127.0.0.1:${port}` } });
   const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
@@ -556,3 +559,121 @@ describe('a brand without an SMS account', () => {
   });
 });
 
+
+describe('a send whose answer never came is not sent again blindly', () => {
+  /** The brand's texts through a Twilio provider that gives up after 150 ms; the emulator answers after 400. */
+  function impatientTwilio() {
+    const original = t.deps.messaging.smsFor;
+    t.deps.messaging.smsFor = (brand) => {
+      const account = original(brand);
+      return account && { from: account.from, provider: createTwilioSmsProvider({ ...EMULATOR_ACCOUNT, apiBase: twilio.url, timeoutMs: 150 }) };
+    };
+    twilio.setLatency(400);
+    return () => {
+      t.deps.messaging.smsFor = original;
+      twilio.setLatency(0);
+    };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500)); // the emulator's late answer
+
+  it('a text Twilio took after all is found in its Messages list and recorded as sent with its SID, not sent twice', async () => {
+    t.clock.set('2026-03-16T15:00:00Z'); // 10:00 in Austin
+    const { order, phone } = await placeOrder();
+    await t.worker.drain();
+    const restore = impatientTwilio();
+    try {
+      await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+      await t.worker.drain();
+      await settle();
+      let sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+      expect(sms).toMatchObject({ state: 'pending', attempts: 1, lastError: expect.stringContaining('may have been sent') });
+      expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1); // Twilio has it
+      twilio.setLatency(0);
+      t.clock.advance(LOOK_UP_AFTER_MS);
+      await t.worker.drain();
+      sms = (await messagesOf(order.id)).find((m) => m.id === sms.id)!;
+      const sent = twilio.messages.filter((m) => m.to === phone);
+      expect(sent).toHaveLength(1);
+      expect(sms).toMatchObject({ state: 'sent', attempts: 1, lastError: null });
+      const row = await t.deps.db.selectFrom('messages').select(['provider_message_id', 'uncertain_since']).where('id', '=', sms.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ provider_message_id: sent[0]!.sid, uncertain_since: null });
+      // It asked the Messages list by To, From and DateSent.
+      expect(twilio.requests.find((r) => r.method === 'GET')).toMatchObject({ params: { To: phone, From: BRAND_NUMBER, 'DateSent>': '2026-03-16', PageSize: '50' }, status: 200 });
+    } finally {
+      restore();
+    }
+  });
+
+  it('a text Twilio never took is sent once the lookup finds nothing', async () => {
+    t.clock.set('2026-03-17T15:00:00Z');
+    const { order, phone } = await placeOrder();
+    await t.worker.drain();
+    const restore = impatientTwilio();
+    try {
+      twilio.failNext({ status: 503 }); // answered late, and with nothing created
+      await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+      await t.worker.drain();
+      await settle();
+      expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+      twilio.setLatency(0);
+      t.clock.advance(LOOK_UP_AFTER_MS);
+      await t.worker.drain();
+      const sent = twilio.messages.filter((m) => m.to === phone);
+      expect(sent).toHaveLength(1);
+      const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+      expect(sms).toMatchObject({ state: 'sent', attempts: 2 });
+    } finally {
+      restore();
+    }
+  });
+
+  it('a text left in sending by a worker that died inside the call is looked up at Twilio when taken over', async () => {
+    t.clock.set('2026-03-18T15:00:00Z');
+    const { order, phone } = await placeOrder();
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const sms = (await messagesOf(order.id)).find((m) => m.channel === 'sms' && m.milestone === 'shipped')!;
+    expect(sms).toMatchObject({ state: 'sent', attempts: 1 });
+    // As if Twilio had taken it and the worker died before recording it.
+    await t.deps.db.updateTable('messages').set({ state: 'sending', provider_message_id: null, sent_at: null, updated_at: t.clock.now().toISOString() }).where('id', '=', sms.id).execute();
+    t.clock.advance(t.deps.config.jobLeaseSeconds * 1000);
+    await sendMessage(t.deps, { messageId: sms.id });
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(1);
+    const row = await t.deps.db.selectFrom('messages').select(['state', 'attempts', 'provider_message_id']).where('id', '=', sms.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'sent', attempts: 1, provider_message_id: twilio.messages.find((m) => m.to === phone)!.sid });
+  });
+
+  it('an email the SMTP server took but never answered is parked in the failed list, not sent again', async () => {
+    // A server that reads the whole message and never answers its final ".".
+    const received: string[] = [];
+    const silent = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => received.push(session.envelope.rcptTo[0]!.address));
+      },
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const provider = createSmtpEmailProvider({ url: `smtp://127.0.0.1:${(silent.server.address() as AddressInfo).port}`, socketTimeoutMs: 300 });
+    const original = t.deps.messaging.email;
+    t.deps.messaging.email = provider;
+    try {
+      const { order, body } = await placeOrder();
+      await t.worker.drain();
+      const email = (await messagesOf(order.id)).find((m) => m.milestone === 'order_confirmed' && m.channel === 'email')!;
+      expect(email).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(email.lastError).toMatch(/did not answer after the message was handed over.*it may have been delivered, so it was not sent again/);
+      const failed = (await t.request('GET', '/v1/messages?state=failed')).json.data as Array<{ id: string }>;
+      expect(failed.map((m) => m.id)).toContain(email.id);
+      t.clock.advance(3_600_000);
+      await t.worker.drain();
+      expect(received.filter((to) => to === body.customer.email)).toHaveLength(1);
+      expect((await messagesOf(order.id)).find((m) => m.id === email.id)).toMatchObject({ state: 'failed', attempts: 1 });
+    } finally {
+      t.deps.messaging.email = original;
+      provider.close();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});

@@ -325,6 +325,35 @@ describe('SMTP provider: failures', () => {
     expect(!result.ok && result.error).toMatchObject({ code: 'timeout', retryable: true });
   });
 
+  it('a server that took the whole message and never answered its final ".": may have been delivered, not retryable', async () => {
+    const taken: string[] = [];
+    const server = await startSmtpServer({
+      onData(stream, session) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => taken.push(session.envelope.rcptTo[0]!.address)); // and no answer
+      },
+    });
+    const result = await provider(server.url, { socketTimeoutMs: 300 }).send(email());
+    expect(!result.ok && result.error).toEqual({ code: 'timeout', retryable: false, mayHaveBeenSent: true, message: expect.stringMatching(/^the mail server did not answer after the message was handed over/) });
+    expect(taken).toEqual(['ada@customer.example']);
+  });
+
+  it('a server that stalls before the message (at RCPT TO) or refuses it after DATA: nothing went out, retryable as before', async () => {
+    const stalled = await startSmtpServer({ onRcptTo: () => undefined });
+    const before = await provider(stalled.url, { socketTimeoutMs: 300 }).send(email());
+    expect(!before.ok && before.error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(!before.ok && before.error.mayHaveBeenSent).toBeFalsy();
+    const refusing = await startSmtpServer({
+      onData(stream, _session, callback) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => callback(smtpError('4.3.0 Try again later', 451)));
+      },
+    });
+    const refused = await provider(refusing.url).send(email());
+    expect(!refused.ok && refused.error).toMatchObject({ retryable: true, providerCode: 451 });
+    expect(!refused.ok && refused.error.mayHaveBeenSent).toBeFalsy();
+  });
+
   it('maps refused credentials to auth_failed, not retryable', async () => {
     const server = await startSmtpServer({
       disabledCommands: ['STARTTLS'],

@@ -168,11 +168,11 @@ describe('Twilio provider: failures', () => {
     expect(emulator.messages).toHaveLength(0);
   });
 
-  it('maps a slow answer to timeout, retryable; the emulator still sends it, as Twilio might have', async () => {
+  it('maps a slow answer to timeout, retryable, and says it may have been sent; the emulator still sends it, as Twilio might have', async () => {
     emulator.setLatency(400);
     expect(await twilio({ timeoutMs: 100 }).send(sms())).toEqual({
       ok: false,
-      error: { code: 'timeout', message: 'Twilio did not answer within 100 ms; the message may have been sent', retryable: true },
+      error: { code: 'timeout', message: 'Twilio did not answer within 100 ms; the message may have been sent', retryable: true, mayHaveBeenSent: true },
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(emulator.messages).toHaveLength(1);
@@ -190,6 +190,7 @@ describe('Twilio provider: failures', () => {
     await emulator.close();
     const result = await createTwilioSmsProvider({ accountSid: 'AC1', authToken: 't', apiBase: url, timeoutMs: 2_000 }).send(sms());
     expect(result).toMatchObject({ ok: false, error: { code: 'unavailable', retryable: true } });
+    expect(!result.ok && result.error.mayHaveBeenSent).toBeFalsy(); // refused before the request left: nothing to look up
     emulator = await startTwilioEmulator(); // for afterEach
   });
 
@@ -206,6 +207,63 @@ describe('Twilio provider: failures', () => {
     expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:30 GMT', new Date('2026-10-21T07:28:00Z'))).toBe(30);
     expect(retryAfterSeconds('soon')).toBeUndefined();
     expect(retryAfterSeconds(null)).toBeUndefined();
+  });
+});
+
+describe('Twilio provider: finding a send whose answer never came (the Messages list)', () => {
+  it('finds the message a timed-out send created, by To, From, DateSent and the body, with its SID', async () => {
+    emulator.setLatency(300);
+    const since = new Date();
+    expect(await twilio({ timeoutMs: 50 }).send(sms())).toMatchObject({ ok: false, error: { code: 'timeout', mayHaveBeenSent: true } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    emulator.setLatency(0);
+    const [created] = emulator.messages;
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since })).toEqual({ ok: true, value: [{ providerMessageId: created!.sid, status: 'queued' }] });
+    const lookup = emulator.requests.find((r) => r.method === 'GET')!;
+    expect(lookup.params).toEqual({ To: CUSTOMER, From: BRAND_NUMBER, 'DateSent>': new Date(since.getTime() - 5 * 60_000).toISOString().slice(0, 10), PageSize: '50' });
+    // Another body, another number, or a send begun after it: not this one.
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: 'another text', since })).toEqual({ ok: true, value: [] });
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: '+14155550199', body: sms().body, since })).toEqual({ ok: true, value: [] });
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since: new Date(Date.now() + 3_600_000) })).toEqual({ ok: true, value: [] });
+  });
+
+  it('through a Messaging Service, asks without From and matches the service', async () => {
+    const sent = await twilio().send(sms({ from: MESSAGING_SERVICE }));
+    expect(sent.ok).toBe(true);
+    const found = await twilio().findSent!({ from: MESSAGING_SERVICE, to: CUSTOMER, body: sms().body, since: new Date(Date.now() - 1000) });
+    expect(found).toEqual({ ok: true, value: [{ providerMessageId: sent.ok ? sent.value.providerMessageId : '', status: 'accepted' }] });
+    expect(emulator.requests.find((r) => r.method === 'GET')!.params.From).toBeUndefined();
+  });
+
+  it('reports a lookup that fails as retryable, never as possibly sent', async () => {
+    emulator.failNext({ status: 503 });
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: 'x', since: new Date() })).toMatchObject({ ok: false, error: { code: 'unavailable', retryable: true } });
+    expect(await twilio({ authToken: 'wrong' }).findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: 'x', since: new Date() })).toMatchObject({ ok: false, error: { code: 'auth_failed' } });
+  });
+
+  it('the emulator lists newest first, filtered by To, From and the GMT day of DateSent, in pages', async () => {
+    let now = new Date('2026-03-16T23:59:00Z');
+    await restartEmulator({ clock: { now: () => now } });
+    expect((await twilio().send(sms({ body: 'monday' }))).ok).toBe(true);
+    now = new Date('2026-03-17T00:01:00Z');
+    expect((await twilio().send(sms({ body: 'tuesday' }))).ok).toBe(true);
+    expect((await twilio().send(sms({ body: 'elsewhere', to: '+14155550199' }))).ok).toBe(true);
+    const list = async (query: string) => {
+      const res = await fetch(`${emulator.url}/2010-04-01/Accounts/${emulator.accountSid}/Messages.json?${query}`, { headers: { authorization: `Basic ${Buffer.from(`${emulator.accountSid}:${emulator.authToken}`).toString('base64')}` } });
+      return { status: res.status, body: (await res.json()) as { messages: Array<{ body: string; date_sent: string }>; next_page_uri: string | null } };
+    };
+    const to = encodeURIComponent(CUSTOMER);
+    expect((await list(`To=${to}`)).body.messages.map((m) => m.body)).toEqual(['tuesday', 'monday']);
+    expect((await list(`To=${to}&DateSent%3E=2026-03-17`)).body.messages.map((m) => m.body)).toEqual(['tuesday']);
+    expect((await list(`To=${to}&DateSent<=2026-03-16`)).body.messages.map((m) => m.body)).toEqual(['monday']);
+    expect((await list(`DateSent=2026-03-17`)).body.messages.map((m) => m.body)).toEqual(['elsewhere', 'tuesday']);
+    expect((await list(`To=${to}&From=${encodeURIComponent('+15005550000')}`)).body.messages).toEqual([]);
+    const paged = await list(`To=${to}&PageSize=1`);
+    expect(paged.body.messages.map((m) => m.body)).toEqual(['tuesday']);
+    expect(paged.body.next_page_uri).toContain('Page=1');
+    expect((await list(`To=${to}&PageSize=1&Page=1`)).body.messages.map((m) => m.body)).toEqual(['monday']);
+    expect((await list(`To=${to}`)).body.messages[0]!.date_sent).toBe('Tue, 17 Mar 2026 00:01:00 +0000');
+    expect((await list('DateSent=yesterday')).status).toBe(400);
   });
 });
 

@@ -1,7 +1,9 @@
 // Email over plain SMTP with nodemailer: every email provider speaks it. One pooled transport per
 // SMTP_URL; DKIM keys and unsubscribe links come with each message, so one transport serves every
 // brand. SMTP has no idempotency key: the Message-ID is derived from the message's key, so a
-// resend after a crash between "sent" and "recorded" carries the same Message-ID.
+// resend after a crash between "sent" and "recorded" carries the same Message-ID. Nor can the
+// server be asked afterwards whether it took a message: a failure with no reply once the whole
+// message was handed over (the server never answered the final ".") is reported mayHaveBeenSent.
 import { createPrivateKey } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
@@ -51,16 +53,37 @@ const DEFAULTS = {
 
 export function createSmtpEmailProvider(options: SmtpProviderOptions): SmtpEmailProvider {
   const transport = nodemailer.createTransport(poolOptions(options));
+  // Per Message-ID, whether the transport has read the whole message (and so written the final
+  // "." to the server): the stream it reads from is wrapped once compiled.
+  const handedOver = new Map<string, { whole: boolean }>();
+  transport.use('stream', (mail, done) => {
+    const progress = handedOver.get(String(mail.data.messageId));
+    const compiled = mail.message as unknown as { createReadStream: (...args: unknown[]) => NodeJS.ReadableStream } | undefined;
+    if (progress && compiled) {
+      const create = compiled.createReadStream.bind(compiled);
+      compiled.createReadStream = (...args: unknown[]) => {
+        const stream = create(...args);
+        stream.once('end', () => (progress.whole = true));
+        return stream;
+      };
+    }
+    done();
+  });
   return {
     name: options.name ?? 'smtp',
     async send(message) {
       const prepared = toMailOptions(message);
       if (!prepared.ok) return prepared;
+      const messageId = String(prepared.value.messageId);
+      const progress = { whole: false };
+      handedOver.set(messageId, progress);
       try {
         const info = await transport.sendMail(prepared.value);
         return ok({ providerMessageId: info.messageId });
       } catch (cause) {
-        return err(smtpErrorToProviderError(cause));
+        return err(smtpErrorToProviderError(cause, { handedOver: progress.whole }));
+      } finally {
+        if (handedOver.get(messageId) === progress) handedOver.delete(messageId);
       }
     },
     async verify() {
@@ -185,12 +208,19 @@ const RECIPIENT_REJECTED = new Set([550, 551, 553]);
 const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'EPROXY', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND']);
 const THROTTLED = /rate|throttl|too many|try again later/i;
 
-/** Maps a nodemailer failure to the provider vocabulary: SMTP reply codes first, then transport codes. */
-export function smtpErrorToProviderError(cause: unknown): ProviderError {
+/**
+ * Maps a nodemailer failure to the provider vocabulary: SMTP reply codes first, then transport
+ * codes. `handedOver`: the whole message had been written when it failed; with no reply from the
+ * server (a timeout, a dropped connection) it may have been delivered.
+ */
+export function smtpErrorToProviderError(cause: unknown, progress: { handedOver: boolean } = { handedOver: false }): ProviderError {
   const error = (typeof cause === 'object' && cause !== null ? cause : { message: String(cause) }) as NodemailerError;
   const message = error.message ?? 'SMTP send failed';
   const reply = error.responseCode;
   const base = reply ? { message, providerCode: reply } : { message };
+  if (progress.handedOver && !reply) {
+    return { message: `the mail server did not answer after the message was handed over (${message})`, code: error.code === 'ETIMEDOUT' ? 'timeout' : 'unavailable', retryable: false, mayHaveBeenSent: true };
+  }
   if (error.code === 'EAUTH') return { ...base, code: 'auth_failed', retryable: false };
   if (error.code === 'ETIMEDOUT') return { ...base, code: 'timeout', retryable: true };
   if (reply && reply >= 400 && reply < 500) {

@@ -3,7 +3,10 @@
 // the demo and benchmarks. It checks HTTP Basic auth against its accounts, records every message,
 // can be told to fail the way Twilio does, and sends status callbacks and inbound SMS webhooks
 // signed with X-Twilio-Signature exactly as Twilio signs them. Error texts are reconstructed.
-// Simplification: opt-outs are kept per recipient number, not per (sender, recipient) pair.
+// It lists messages too (GET Messages.json filtered by To, From and DateSent, newest first), as
+// Waybill asks after a send whose answer never came.
+// Simplifications: opt-outs are kept per recipient number, not per (sender, recipient) pair; a
+// message is sent (has its DateSent) the moment it is created.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +44,7 @@ export type EmulatedMessage = {
   errorCode: number | null;
   numSegments: number;
   dateCreated: string; // RFC 2822, as Twilio prints it
+  dateSent: string; // RFC 2822; the emulator sends at once
 };
 
 export type RecordedTwilioRequest = {
@@ -132,7 +136,7 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
 
   // ---- the Messages API ----
 
-  function answer(req: IncomingMessage, path: string, params: Record<string, string>): Answer {
+  function answer(req: IncomingMessage, path: string, params: Record<string, string>, query: URLSearchParams): Answer {
     const failure = takeFailure();
     if (failure) return injectedFailure(failure);
     const created = MESSAGES_PATH.exec(path);
@@ -144,8 +148,46 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
       const message = req.method === 'GET' ? messages.find((m) => m.sid === fetched[2] && m.accountSid === accountSid) : undefined;
       return message ? { status: 200, body: messageResource(message) } : twilioError(404, 20404, `The requested resource ${path} was not found`);
     }
+    if (req.method === 'GET') return listMessages(accountSid, path, query);
     if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
     return createMessage(accountSid, params);
+  }
+
+  /**
+   * The Messages list: To, From, DateSent (a GMT day: `DateSent=`, `DateSent<=`, `DateSent>=`), newest
+   * first, PageSize (default 50, at most 1000) and Page.
+   */
+  function listMessages(accountSid: string, path: string, query: URLSearchParams): Answer {
+    const day = (key: string) => query.get(key) ?? undefined;
+    const [on, onOrBefore, onOrAfter] = [day('DateSent'), day('DateSent<'), day('DateSent>')];
+    for (const value of [on, onOrBefore, onOrAfter]) if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) return twilioError(400, 20001, 'Invalid date value.');
+    const pageSize = Math.min(1000, Math.max(1, Number(query.get('PageSize') ?? 50) || 50));
+    const page = Math.max(0, Number(query.get('Page') ?? 0) || 0);
+    const to = query.get('To');
+    const from = query.get('From');
+    const matching = messages
+      .filter((m) => m.accountSid === accountSid && (!to || m.to === to) && (!from || m.from === from))
+      .filter((m) => {
+        const sentDay = new Date(m.dateSent).toISOString().slice(0, 10);
+        return (on === undefined || sentDay === on) && (onOrBefore === undefined || sentDay <= onOrBefore) && (onOrAfter === undefined || sentDay >= onOrAfter);
+      })
+      .reverse(); // newest first
+    const listed = matching.slice(page * pageSize, (page + 1) * pageSize);
+    const uri = (p: number) => `${path}?${new URLSearchParams([...[...query].filter(([key]) => key !== 'Page' && key !== 'PageSize'), ['PageSize', String(pageSize)], ['Page', String(p)]]).toString()}`;
+    return {
+      status: 200,
+      body: {
+        messages: listed.map(messageResource),
+        page,
+        page_size: pageSize,
+        start: page * pageSize,
+        end: page * pageSize + Math.max(0, listed.length - 1),
+        uri: uri(page),
+        first_page_uri: uri(0),
+        next_page_uri: (page + 1) * pageSize < matching.length ? uri(page + 1) : null,
+        previous_page_uri: page > 0 ? uri(page - 1) : null,
+      },
+    };
   }
 
   function createMessage(accountSid: string, params: Record<string, string>): Answer {
@@ -168,6 +210,7 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
       errorCode: null,
       numSegments: segmentsOf(params.Body),
       dateCreated: rfc2822(clock.now()),
+      dateSent: rfc2822(clock.now()),
     };
     remember(messages, message);
     if (message.statusCallback && autoStatuses.length > 0) track(runAutoStatusCallbacks(message));
@@ -291,15 +334,16 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    const path = new URL(req.url ?? '/', 'http://twilio.emulator').pathname;
+    const url = new URL(req.url ?? '/', 'http://twilio.emulator');
+    const path = url.pathname;
     const params = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
     if (latencyMs > 0) await sleep(latencyMs, timers);
     // Answered even when the client gave up waiting: Twilio would have sent the message too.
-    const result = raw.length > MAX_REQUEST_BYTES ? twilioError(413, 20001, 'Request entity too large') : answer(req, path, params);
+    const result = raw.length > MAX_REQUEST_BYTES ? twilioError(413, 20001, 'Request entity too large') : answer(req, path, params, url.searchParams);
     remember(requests, {
       method: req.method ?? 'GET',
       path,
-      params,
+      params: req.method === 'GET' ? Object.fromEntries(url.searchParams) : params,
       headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])),
       status: result.status,
     });
@@ -354,7 +398,7 @@ function messageResource(message: EmulatedMessage): Record<string, unknown> {
     api_version: TWILIO_API_VERSION,
     body: message.body,
     date_created: message.dateCreated,
-    date_sent: null,
+    date_sent: message.dateSent,
     date_updated: message.dateCreated,
     direction: 'outbound-api',
     error_code: message.errorCode,

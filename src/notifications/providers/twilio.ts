@@ -1,12 +1,14 @@
 // SMS through Twilio's Messages REST API over fetch (no SDK), and the webhook side: the
 // X-Twilio-Signature check and the status-callback and inbound-SMS payloads.
 // Twilio's Messages API takes no idempotency key: a send is one POST, and a timeout leaves it
-// unknown whether the message went out (ProviderError 'timeout'), which the caller must weigh.
+// unknown whether the message went out (ProviderError 'timeout', mayHaveBeenSent). Before such a
+// message is sent again, `findSent` asks the Messages list (filtered by To, From and DateSent) for
+// a message with the same body created since that send began.
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../../lib/crypto.js';
 import type { FieldProblem } from '../../lib/errors.js';
 import { err, ok, type Result } from '../../lib/result.js';
-import type { OutgoingSms, ProviderError, SmsProvider, SmsSendResult } from './types.js';
+import type { FindSentResult, OutgoingSms, ProviderError, SentSmsQuery, SmsProvider, SmsSendResult } from './types.js';
 
 export const DEFAULT_TWILIO_API_BASE = 'https://api.twilio.com';
 export const TWILIO_API_VERSION = '2010-04-01';
@@ -42,7 +44,54 @@ export function createTwilioSmsProvider(options: TwilioProviderOptions): SmsProv
         return err(fetchFailure(cause, timeoutMs));
       }
     },
+    async findSent(query) {
+      const request = twilioSentLookupRequest(apiBase, options, query);
+      try {
+        const response = await fetchImpl(request.url, { ...request.init, signal: AbortSignal.timeout(timeoutMs) });
+        const text = await response.text();
+        if (response.status < 200 || response.status >= 300) return err(twilioErrorToProviderError(response.status, parseJson(text), response.headers.get('retry-after')));
+        return sentMatches(parseJson(text), query);
+      } catch (cause) {
+        // Only a read: whatever happened, nothing was sent, and asking again is safe.
+        return err({ ...fetchFailure(cause, timeoutMs), mayHaveBeenSent: false, retryable: true });
+      }
+    },
   };
+}
+
+/** Twilio's clock and ours may differ a little: a message created this long before the send began still counts. */
+export const LOOKUP_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The GET of the Messages list that finds an earlier send: To, From (not for a Messaging Service,
+ * which picks the sender itself) and `DateSent>=` the UTC day the send began, newest first.
+ */
+export function twilioSentLookupRequest(apiBase: string, credentials: TwilioCredentials, query: SentSmsQuery): { url: string; init: RequestInit & { headers: Record<string, string> } } {
+  const params = new URLSearchParams({ To: query.to });
+  if (!MESSAGING_SERVICE_SID.test(query.from)) params.set('From', query.from);
+  params.set('DateSent>', new Date(query.since.getTime() - LOOKUP_CLOCK_SKEW_MS).toISOString().slice(0, 10));
+  params.set('PageSize', '50');
+  const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
+  return {
+    url: `${apiBase.replace(/\/+$/, '')}/${TWILIO_API_VERSION}/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json?${params.toString()}`,
+    init: { method: 'GET', headers: { authorization: `Basic ${basic}`, accept: 'application/json' } },
+  };
+}
+
+/** The listed messages that are this send: outbound, the same body, created since it began (less the skew). Pure. */
+export function sentMatches(page: Record<string, unknown> | undefined, query: SentSmsQuery): FindSentResult {
+  const listed = page?.messages;
+  if (!Array.isArray(listed)) return err({ code: 'unavailable', message: 'Twilio answered the Messages list without a messages array', retryable: true });
+  const earliest = query.since.getTime() - LOOKUP_CLOCK_SKEW_MS;
+  const viaService = MESSAGING_SERVICE_SID.test(query.from);
+  return ok(
+    (listed as Array<Record<string, unknown>>)
+      .filter((m) => typeof m.sid === 'string' && m.body === query.body && m.to === query.to)
+      .filter((m) => (viaService ? m.messaging_service_sid === query.from : m.from === query.from))
+      .filter((m) => typeof m.direction !== 'string' || m.direction.startsWith('outbound'))
+      .filter((m) => typeof m.date_created === 'string' && Date.parse(m.date_created) >= earliest)
+      .map((m) => ({ providerMessageId: m.sid as string, status: typeof m.status === 'string' ? m.status : 'queued' })),
+  );
 }
 
 const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
@@ -117,13 +166,20 @@ export function retryAfterSeconds(value: string | null, now: Date = new Date()):
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
+// Failures before the request left this machine: nothing can have been sent.
+const BEFORE_THE_REQUEST = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 function fetchFailure(cause: unknown, timeoutMs: number): ProviderError {
   const name = cause instanceof Error ? cause.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return { code: 'timeout', message: `Twilio did not answer within ${timeoutMs} ms; the message may have been sent`, retryable: true };
+    return { code: 'timeout', message: `Twilio did not answer within ${timeoutMs} ms; the message may have been sent`, retryable: true, mayHaveBeenSent: true };
   }
-  const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
-  return { code: 'unavailable', message: `Twilio could not be reached: ${reason}`, retryable: true };
+  const inner = cause instanceof Error && cause.cause instanceof Error ? (cause.cause as Error & { code?: unknown }) : undefined;
+  const reason = inner ? inner.message : cause instanceof Error ? cause.message : String(cause);
+  // A connection cut once the request may have been written (a reset, "other side closed") is as
+  // unknown as a timeout: looked up before it is sent again.
+  const beforeTheRequest = typeof inner?.code === 'string' && BEFORE_THE_REQUEST.has(inner.code);
+  return { code: 'unavailable', message: `Twilio could not be reached: ${reason}`, retryable: true, ...(beforeTheRequest ? {} : { mayHaveBeenSent: true }) };
 }
 
 export function parseJson(text: string): Record<string, unknown> | undefined {

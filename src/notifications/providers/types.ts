@@ -65,6 +65,12 @@ export type ProviderError = {
   retryAfterSeconds?: number;
   /** The provider's own code: an SMTP reply code (550) or a Twilio error code (21610). */
   providerCode?: string | number;
+  /**
+   * The request was handed over and no answer came (a timeout, a connection cut after the message
+   * was written): it may have gone out. Never resent blindly: looked up first where the provider
+   * can be asked (SmsProvider.findSent), else parked in the failed list.
+   */
+  mayHaveBeenSent?: boolean;
 };
 
 export type EmailSendResult = Result<{ providerMessageId: string }, ProviderError>;
@@ -75,7 +81,21 @@ export type EmailProvider = {
   send(message: OutgoingEmail): Promise<EmailSendResult>;
 };
 
+/** What an earlier send whose outcome is unknown would have left at the provider. */
+export type SentSmsQuery = {
+  from: string;
+  to: string;
+  body: string;
+  /** When that send began: only messages created since (less a little clock skew) match. */
+  since: Date;
+};
+
+/** Messages found at the provider, newest first: the caller skips the ones it has already recorded. */
+export type FindSentResult = Result<Array<{ providerMessageId: string; status: string }>, ProviderError>;
+
 export type SmsProvider = {
   readonly name: string;
   send(message: OutgoingSms): Promise<SmsSendResult>;
+  /** Asks the provider whether a message went out after all (Twilio's Messages list); absent where it cannot be asked. */
+  findSent?(query: SentSmsQuery): Promise<FindSentResult>;
 };
