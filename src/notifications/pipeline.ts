@@ -10,7 +10,7 @@ import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.j
 import { newId } from '../lib/ids.js';
 import { windowEndMs } from '../lib/time.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
-import { viewOfRow } from '../shipments/ingest.js';
+import { type PassedFailure, viewOfRow } from '../shipments/ingest.js';
 import type { ShipmentStatusView } from '../shipments/status.js';
 import { STAGE_ORDER, type ShipmentStatus } from '../shipments/vocabulary.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationRecipient, type NotificationTrigger, type ReturnStepTrigger } from './policy/decide.js';
@@ -27,6 +27,8 @@ export type StatusChangedPayload = {
   headEventId: string | null;
   /** The carrier's window moved with the same events: announced after the status change. */
   estimate?: { previous: { from: string; to: string } | null; next: { from: string; to: string } };
+  /** Failed attempts the same events went through to a later scan: each is announced too. */
+  failedAttemptsPassed?: PassedFailure[];
 };
 
 const load = async (deps: Deps, orderId: string) => {
@@ -96,7 +98,7 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
   // Only deliveries need the siblings (all delivered?), only attempts their count.
   const deliveredOrders = unique(live.filter((p) => p.to.status === 'delivered').map((p) => shipments.get(p.shipmentId)!.order_id));
   const siblings = deliveredOrders.length ? await deps.db.selectFrom('shipments').select(['order_id', 'status', 'direction']).where('order_id', 'in', deliveredOrders).execute() : [];
-  const attemptShipments = unique(live.filter((p) => p.to.status === 'attempt_failed' || p.to.status === 'out_for_delivery').map((p) => p.shipmentId));
+  const attemptShipments = unique(live.filter((p) => p.to.status === 'attempt_failed' || p.to.status === 'out_for_delivery' || p.failedAttemptsPassed?.length).map((p) => p.shipmentId));
   const attempts = attemptShipments.length
     ? await deps.db.selectFrom('tracking_events').select(['shipment_id', (eb) => eb.fn.countAll<number>().as('n')]).where('shipment_id', 'in', attemptShipments).where('status', '=', 'attempt_failed').groupBy('shipment_id').execute()
     : [];
@@ -125,6 +127,9 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
       allOutboundDelivered: outbound.length > 0 && outbound.every((s) => s.status === 'delivered'),
       outboundShipmentCount: outbound.length,
       attemptNumber: Math.max(1, (failedAttempts.get(shipment.id) ?? 0) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
+      ...(payload.failedAttemptsPassed?.length
+        ? { failedAttemptsPassed: payload.failedAttemptsPassed.map((f) => ({ occurredAt: f.occurredAt, attemptNumber: Math.max(1, (failedAttempts.get(shipment.id) ?? 0) - f.laterFailures) })) }
+        : {}),
       // At shipping, the window against the promise: "ahead of schedule" decided with "shipped" (one email).
       ...(payload.from.status === 'pending' && order.estimated_from && order.estimated_to
         ? { promised: { from: order.estimated_from, to: order.estimated_to }, timeZone: deliveryTimeZone(JSON.parse(order.destination) as Parameters<typeof deliveryTimeZone>[0]) }
@@ -211,7 +216,7 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
         state: d.send ? 'pending' : 'held',
         held_reason: d.heldReason ?? null,
         send_after: d.sendAfter ?? null,
-        context: JSON.stringify(contextOf(trigger)),
+        context: JSON.stringify({ ...contextOf(trigger), ...d.detail }),
         subject: null,
         body_text: null,
         provider: null,

@@ -144,10 +144,14 @@ export function foldIntoShipment(
     delayed: row.delayed === 1,
     occurredAt: row.occurred_at,
   }));
-  const state = foldEvents(foldStateOf(shipment), foldInput);
+  const previous = foldStateOf(shipment);
+  const state = foldEvents(previous, foldInput);
   const after = viewOf(state);
+  const passedFailures = failedAttemptsPassedThrough(previous.head?.occurredAt ?? null, state.head?.eventId ?? null, fresh);
   const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
-  const statusChanged = !sameView(before, after);
+  // A failed attempt folded through to a later scan is a change of its own for the customer (one
+  // message per failed attempt), even when the status ends where it began.
+  const statusChanged = !sameView(before, after) || passedFailures.length > 0;
   const changed = fresh.length > 0 || estimateChanged;
   const jobs: NewJob[] = [];
   // The carrier moved its window: the notification watch compares it with the last one and the
@@ -179,11 +183,36 @@ export function foldIntoShipment(
   if (statusChanged) {
     jobs.push({
       kind: STATUS_CHANGED_JOB,
-      payload: { shipmentId: shipment.id, brandId: shipment.brand_id, orderId: shipment.order_id, from: before, to: after, headEventId: state.head?.eventId ?? null, ...(movedWindow ? { estimate: movedWindow } : {}) },
+      payload: {
+        shipmentId: shipment.id,
+        brandId: shipment.brand_id,
+        orderId: shipment.order_id,
+        from: before,
+        to: after,
+        headEventId: state.head?.eventId ?? null,
+        ...(movedWindow ? { estimate: movedWindow } : {}),
+        ...(passedFailures.length > 0 ? { failedAttemptsPassed: passedFailures } : {}),
+      },
       idempotencyKey: `status:${shipment.id}:${state.head?.eventId ?? 'none'}:${after.status}:${after.delayed ? 1 : 0}:${after.correction ? 1 : 0}`,
     });
   }
   return { changed, jobs, outcome: { shipmentId: shipment.id, stored: fresh.length, duplicates: offered - fresh.length, before, after, statusChanged } };
+}
+
+/** A failed attempt a change went through: when, and how many failed attempts of the same events came after it (its number counts back from the shipment's total). */
+export type PassedFailure = { occurredAt: string; laterFailures: number };
+
+/**
+ * The failed delivery attempts among the events just stored that the shipment went through
+ * without stopping at: newer than its last head (news, not history arriving late) and not the new
+ * head (that one is the status change itself). Oldest first. Pure.
+ */
+export function failedAttemptsPassedThrough(previousHeadAt: string | null, headEventId: string | null, fresh: ReadonlyArray<Pick<NewEventRow, 'id' | 'status' | 'occurred_at' | 'occurred_at_raw'>>): PassedFailure[] {
+  const failures = fresh.filter((row) => row.status === 'attempt_failed' && row.occurred_at !== null).sort((a, b) => (a.occurred_at! < b.occurred_at! ? -1 : a.occurred_at! > b.occurred_at! ? 1 : 0));
+  return failures
+    .map((row, index) => ({ row, laterFailures: failures.length - 1 - index }))
+    .filter(({ row }) => row.id !== headEventId && (previousHeadAt === null || row.occurred_at! > previousHeadAt))
+    .map(({ row, laterFailures }) => ({ occurredAt: row.occurred_at_raw ?? row.occurred_at!, laterFailures }));
 }
 
 const FOLDED_COLUMNS = ['status', 'reason', 'delayed', 'correction', 'fold_state', 'estimated_from', 'estimated_to', 'status_changed_at', 'last_event_at', 'event_count', 'updated_at'] as const;

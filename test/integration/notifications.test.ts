@@ -560,6 +560,35 @@ describe('a brand without an SMS account', () => {
 });
 
 
+describe('a failed attempt folded into one change with later scans', () => {
+  it('is still announced, by email and SMS, once; not when the same events end delivered', async () => {
+    t.clock.set('2026-03-19T23:30:00Z'); // 18:30 in Austin
+    const { order, phone } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: 'MISSED000001' });
+    const post = (events: Array<[string, string]>) => t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: events.map(([status, occurredAt]) => ({ status, occurredAt })) });
+    expect((await post([['in_transit', '2026-03-19T12:00:00Z']])).status).toBe(200);
+    await t.worker.drain();
+    // One poll brings the van going out, the missed delivery and the scan back at the depot.
+    expect((await post([['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z'], ['in_transit', '2026-03-19T23:00:00Z']])).status).toBe(200);
+    await t.worker.drain();
+    const failed = (await messagesOf(order.id)).filter((m) => m.milestone === 'attempt_failed');
+    expect(failed.map((m) => [m.channel, m.occurrence, m.state]).sort()).toEqual([['email', 'first', 'sent'], ['sms', 'first', 'sent']]);
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(2); // "shipped" and the missed delivery
+    // Replayed, nothing more.
+    await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('kind', '=', 'shipment.status_changed').execute();
+    await t.worker.drain();
+    expect((await messagesOf(order.id)).filter((m) => m.milestone === 'attempt_failed')).toHaveLength(2);
+
+    // A second miss and the delivery in one poll: delivered makes the miss moot.
+    expect((await post([['out_for_delivery', '2026-03-20T14:00:00Z'], ['attempt_failed', '2026-03-20T16:00:00Z'], ['delivered', '2026-03-20T20:00:00Z']])).status).toBe(200);
+    t.clock.set('2026-03-20T20:30:00Z');
+    await t.worker.drain();
+    const log = await messagesOf(order.id);
+    expect(log.filter((m) => m.milestone === 'attempt_failed')).toHaveLength(2);
+    expect(log.find((m) => m.milestone === 'delivered' && m.channel === 'email')).toMatchObject({ state: 'sent' });
+  });
+});
+
 describe('a send whose answer never came is not sent again blindly', () => {
   /** The brand's texts through a Twilio provider that gives up after 150 ms; the emulator answers after 400. */
   function impatientTwilio() {

@@ -631,3 +631,24 @@ describe('cameAfter: which of two messages of a parcel is the newer', () => {
     expect(cameAfter({ createdAt: batch }, { createdAt: batch })).toBe(true);
   });
 });
+
+describe('failed attempts a change went through to a later scan', () => {
+  const missed = [{ attemptNumber: 1, occurredAt: '2026-03-10T14:00:00-05:00' }];
+  it('each is announced by email and SMS, numbered, with its own attempt and time', () => {
+    const decisions = decide(change('out_for_delivery', 'in_transit', { failedAttemptsPassed: missed }));
+    expect(summary(decisions)).toEqual(['attempt_failed email first → send', 'attempt_failed sms first → send']);
+    expect(decisions[0]!.detail).toEqual({ attemptNumber: 1, occurredAt: '2026-03-10T14:00:00-05:00' });
+    expect(summary(decide(change('in_transit', 'in_transit', { failedAttemptsPassed: [...missed, { attemptNumber: 2, occurredAt: '2026-03-11T14:00:00-05:00' }] })))).toEqual([
+      'attempt_failed email first → send',
+      'attempt_failed sms first → send',
+      'attempt_failed email attempt-2 → send',
+      'attempt_failed sms attempt-2 → send',
+    ]);
+  });
+  it('not once delivered or at a pickup point, and not twice when the change itself ends in that failure', () => {
+    expect(summary(decide(change('out_for_delivery', 'delivered', { failedAttemptsPassed: missed }))).filter((line) => line.startsWith('attempt_failed'))).toEqual([]);
+    expect(summary(decide(change('out_for_delivery', 'available_for_pickup', { failedAttemptsPassed: missed }))).filter((line) => line.startsWith('attempt_failed'))).toEqual([]);
+    const again = decide(change('in_transit', 'attempt_failed', { attemptNumber: 2, failedAttemptsPassed: [...missed, { attemptNumber: 2, occurredAt: '2026-03-11T14:00:00-05:00' }] }));
+    expect(summary(again)).toEqual(['attempt_failed email first → send', 'attempt_failed sms first → send', 'attempt_failed email attempt-2 → send', 'attempt_failed sms attempt-2 → send']);
+  });
+});

@@ -10,6 +10,7 @@ import {
   viewOf,
 } from '../../src/shipments/status.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES, type ShipmentStatus } from '../../src/shipments/vocabulary.js';
+import { failedAttemptsPassedThrough } from '../../src/shipments/ingest.js';
 
 let n = 0;
 const ev = (status: ShipmentStatus, occurredAt: string | null, extra: Partial<FoldEvent> = {}): FoldEvent => {
@@ -156,5 +157,18 @@ describe('commands through the strict transition table', () => {
         expect(decideCommand(view(status), command).ok).toBe(allowed);
       }
     }
+  });
+});
+
+describe('failed attempts passed through in one ingest (failedAttemptsPassedThrough)', () => {
+  const row = (id: string, status: ShipmentStatus, at: string) => ({ id, status, occurred_at: at, occurred_at_raw: null });
+  it('the failures newer than the last head and not the new head, oldest first, with how many failed after each', () => {
+    const fresh = [row('e3', 'in_transit', '2026-03-10T23:00:00.000Z'), row('e2', 'attempt_failed', '2026-03-10T19:00:00.000Z'), row('e1', 'out_for_delivery', '2026-03-10T14:00:00.000Z')];
+    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'e3', fresh)).toEqual([{ occurredAt: '2026-03-10T19:00:00.000Z', laterFailures: 0 }]);
+    // Ending in a second failure: that one is the change itself; the first came one failure before it.
+    const twice = [row('a', 'attempt_failed', '2026-03-10T15:00:00.000Z'), row('b', 'out_for_delivery', '2026-03-11T14:00:00.000Z'), row('c', 'attempt_failed', '2026-03-11T19:00:00.000Z')];
+    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'c', twice)).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', laterFailures: 1 }]);
+    // History arriving late (older than what the shipment already showed) is not news.
+    expect(failedAttemptsPassedThrough('2026-03-12T00:00:00.000Z', 'x', twice)).toEqual([]);
   });
 });

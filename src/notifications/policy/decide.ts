@@ -46,6 +46,8 @@ export type StatusChangedTrigger = {
   outboundShipmentCount?: number;
   /** Which delivery attempt this change belongs to (1 = the first): the one under way or the one that failed. */
   attemptNumber?: number;
+  /** Failed attempts the change went through to a later status (folded into one change with later scans), oldest first. */
+  failedAttemptsPassed?: ReadonlyArray<{ attemptNumber: number; occurredAt: string }>;
   /** The window the order confirmation promised: a parcel shipping with a window that ends before it is "ahead of schedule". */
   promised?: EstimateWindow | null;
   /** The destination's zone, where the days of the windows are read. */
@@ -119,7 +121,11 @@ export type NotificationDecision = {
   /** SMS in quiet hours: send, but not before this instant (ISO). */
   sendAfter?: string;
   dedupeKey: string;
+  /** What this message says beyond its trigger (a failed attempt passed through: its number and time). */
+  detail?: MessageDetail;
 };
+
+export type MessageDetail = { attemptNumber?: number; occurredAt?: string };
 
 // ---- Defaults ----
 
@@ -189,6 +195,7 @@ export type PlannedMessage = {
   perShipment: boolean;
   /** personal_update only goes by SMS when a person marked it critical. */
   critical?: boolean;
+  detail?: MessageDetail;
 };
 
 export function plannedMessages(trigger: NotificationTrigger): PlannedMessage[] {
@@ -250,6 +257,11 @@ function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
   if (delay) planned.push(forShipment(shipmentId, 'delayed', delay));
   if (entered('out_for_delivery')) planned.push(forShipment(shipmentId, 'out_for_delivery', attemptOccurrence(change.attemptNumber)));
   if (entered('available_for_pickup')) planned.push(forShipment(shipmentId, 'available_for_pickup'));
+  // Failed attempts the parcel went through to a later scan in the same events: each is still a
+  // failed attempt the customer hears of, unless the parcel has since reached what makes it moot.
+  for (const failure of failuresToAnnounce(change)) {
+    planned.push({ ...forShipment(shipmentId, 'attempt_failed', attemptOccurrence(failure.attemptNumber)), detail: { attemptNumber: failure.attemptNumber, occurredAt: failure.occurredAt } });
+  }
   // A second failure can follow the first with no scan in between: the attempt number tells them apart.
   if (to.status === 'attempt_failed' && (from.status !== 'attempt_failed' || (change.attemptNumber ?? 1) > 1)) {
     planned.push(forShipment(shipmentId, 'attempt_failed', attemptOccurrence(change.attemptNumber)));
@@ -266,6 +278,17 @@ function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
     }
   }
   return planned;
+}
+
+/**
+ * The failed attempts a change went through that still deserve their message: not once the parcel
+ * is delivered or waits at a pickup point (what overtakes a waiting "attempt failed" text too), and
+ * not the change's own failure (announced as its status).
+ */
+export function failuresToAnnounce(change: Pick<StatusChangedTrigger, 'to' | 'failedAttemptsPassed' | 'attemptNumber'>): ReadonlyArray<{ attemptNumber: number; occurredAt: string }> {
+  if (isOvertaken({ milestone: 'attempt_failed', shipmentId: '' }, { milestone: change.to.status as Milestone })) return [];
+  const own = change.to.status === 'attempt_failed' ? change.attemptNumber : undefined;
+  return (change.failedAttemptsPassed ?? []).filter((failure) => failure.attemptNumber !== own);
 }
 
 function returnMessages(change: StatusChangedTrigger): PlannedMessage[] {
@@ -395,7 +418,7 @@ function decideChannel(planned: PlannedMessage, channel: Channel, context: Conte
   const contact = channel === 'email' ? context.email : context.phone;
   const recipient = contact.kind === 'none' ? null : contact.address;
   const dedupeKey = `${planned.subject}:${planned.milestone}:${planned.occurrence}:${channel}:${recipient ?? ''}`;
-  const decision = { milestone: planned.milestone, channel, subject: planned.subject, occurrence: planned.occurrence, recipient, dedupeKey };
+  const decision = { milestone: planned.milestone, channel, subject: planned.subject, occurrence: planned.occurrence, recipient, dedupeKey, ...(planned.detail ? { detail: planned.detail } : {}) };
 
   const held = heldReason(planned, channel, contact, dedupeKey, context);
   if (held) return { ...decision, send: false, heldReason: held };
