@@ -261,6 +261,21 @@ describe('after a delay message of the carrier’s window, the silence counts as
   });
 });
 
+describe('a parcel the carrier took out of delivered', () => {
+  it('is not watched during the detour: no "running late" for its silence until it settles', async () => {
+    const order = await placeOrder(destinations.denver);
+    const shipment = await upsShipment(order.id);
+    const at = (hours: number) => new Date(t.clock.now().getTime() + hours * HOUR).toISOString();
+    expect((await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [{ status: 'in_transit', occurredAt: at(0) }, { status: 'delivered', occurredAt: at(1) }, { status: 'in_transit', occurredAt: at(2) }] })).status).toBe(200);
+    await t.worker.drain();
+    expect(await t.deps.db.selectFrom('shipments').select(['status', 'correction']).where('id', '=', shipment.id).executeTakeFirstOrThrow()).toEqual({ status: 'in_transit', correction: 1 });
+    t.clock.advance(60 * HOUR);
+    await runWatch(t.deps);
+    await t.worker.drain();
+    expect(await emails(order.id, 'delayed')).toEqual([]);
+  });
+});
+
 describe('the daily digest', () => {
   it('tells where the parcel reached, in the evening on the customer’s clock', async () => {
     const order = await placeOrder();

@@ -589,6 +589,40 @@ describe('a failed attempt folded into one change with later scans', () => {
   });
 });
 
+describe('a correction out of delivered', () => {
+  it('says nothing during the detour, and tells the delivery the parcel settles on, once', async () => {
+    t.clock.set('2026-03-23T15:00:00Z'); // 10:00 in Austin
+    const { order, phone } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: 'DETOUR000001' });
+    const post = async (status: string, minutes: number) => {
+      t.clock.advance(minutes * 60_000);
+      expect((await t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: [{ status, occurredAt: t.clock.now().toISOString() }] })).status).toBe(200);
+      await t.worker.drain();
+    };
+    await post('in_transit', 0);
+    await post('out_for_delivery', 60);
+    await post('delivered', 60); // delivered to the wrong door, as the carrier finds out
+    await post('out_for_delivery', 60); // a newer scan: a correction
+    await post('attempt_failed', 60);
+    await post('out_for_delivery', 60);
+    const detour = (await messagesOf(order.id)).filter((m) => m.state !== 'held');
+    expect(detour.filter((m) => m.milestone === 'attempt_failed')).toEqual([]);
+    expect(detour.filter((m) => m.milestone === 'out_for_delivery').map((m) => m.occurrence)).toEqual(['first', 'first']); // email and SMS, before the delivery
+    const textsBefore = twilio.messages.filter((m) => m.to === phone).length;
+    await post('delivered', 60);
+    // The settling change replayed (a worker that died after deciding): told once.
+    const settling = await t.deps.db.selectFrom('jobs').select('id').where('kind', '=', 'shipment.status_changed').where('payload', 'like', `%${shipment.json.id}%`).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    await t.deps.db.updateTable('jobs').set({ state: 'queued' }).where('id', '=', settling.id).execute();
+    await t.worker.drain();
+    const delivered = (await messagesOf(order.id)).filter((m) => m.milestone === 'delivered' && m.channel === 'email');
+    expect(delivered.map((m) => [m.occurrence, m.state])).toEqual([
+      ['first', 'sent'],
+      [`settled-${t.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}`, 'sent'],
+    ]);
+    expect(twilio.messages.filter((m) => m.to === phone)).toHaveLength(textsBefore); // "delivered" goes by SMS only where the brand opts in
+  });
+});
+
 describe('a send whose answer never came is not sent again blindly', () => {
   /** The brand's texts through a Twilio provider that gives up after 150 ms; the emulator answers after 400. */
   function impatientTwilio() {

@@ -372,14 +372,19 @@ describe('occurrences', () => {
 });
 
 describe('rolled-back changes send nothing', () => {
-  it('a correction out of delivered, and delivered again afterwards', () => {
+  it('a correction out of delivered: nothing during the detour, and the delivery it settles on told once', () => {
     const delivered = decide(change('out_for_delivery', 'delivered'));
     expect(decide(change('delivered', view('out_for_delivery', { correction: true })))).toEqual([]);
     expect(decide(change('delivered', view('attempt_failed', { correction: true })))).toEqual([]);
-    expect(summary(decide(change(view('out_for_delivery', { correction: true }), 'delivered'), { alreadySent: keysOf(delivered) }))).toEqual([
-      'delivered email first → held already_sent',
-      'delivered sms first → held milestone_off',
-    ]);
+    // The detour's own steps say nothing either: the van going out again, a failure, a delay.
+    expect(decide(change(view('in_transit', { correction: true }), view('out_for_delivery', { correction: true })))).toEqual([]);
+    expect(decide(change(view('out_for_delivery', { correction: true }), view('attempt_failed', { correction: true })))).toEqual([]);
+    expect(decide(change(view('in_transit', { correction: true }), view('in_transit', { correction: true, delayed: true })))).toEqual([]);
+    const settled = decide(change(view('out_for_delivery', { correction: true }), 'delivered'), { alreadySent: keysOf(delivered) });
+    expect(summary(settled)).toEqual([`delivered email settled-20260310T140000Z → send`, `delivered sms settled-20260310T140000Z → held milestone_off`]);
+    expect(summary(decide(change(view('out_for_delivery', { correction: true }), 'delivered'), { alreadySent: new Set([...keysOf(delivered), ...keysOf(settled)]) }))[0]).toBe(
+      'delivered email settled-20260310T140000Z → held already_sent',
+    );
   });
 
   it('a change back to where it was (from equals to) says nothing', () => {

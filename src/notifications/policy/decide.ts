@@ -238,9 +238,19 @@ const forShipment = (shipmentId: string, milestone: Milestone, occurrence = 'fir
 
 function statusChangeMessages(change: StatusChangedTrigger): PlannedMessage[] {
   // A newer event took the parcel out of delivered (or another end state): the carrier corrected
-  // itself. The merchant sees it; the customer hears nothing new until the parcel settles.
-  if (change.to.correction && isTerminal(change.from.status)) return [];
+  // itself. The merchant sees it; the customer hears nothing new until the parcel settles in an end
+  // state again: not the step out, nor any step of the detour (out for delivery again, a delay).
+  if (change.to.correction) return [];
   return change.direction === 'return' ? returnMessages(change) : outboundMessages(change);
+}
+
+/**
+ * The occurrence of a delivery: the first, or, when the parcel settles after a correction, one
+ * named by the settling scan. The customer was told of the delivery the carrier took back; the one
+ * it settled on is news (and is told once, however often the change is replayed).
+ */
+export function deliveryOccurrence(change: Pick<StatusChangedTrigger, 'from' | 'to' | 'occurredAt'>): string {
+  return change.from.correction && !change.to.correction ? `settled-${compactInstant(change.occurredAt)}` : 'first';
 }
 
 function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
@@ -272,7 +282,7 @@ function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
     planned.push(forShipment(shipmentId, 'exception', `since-${compactInstant(change.occurredAt)}`));
   }
   if (entered('delivered')) {
-    planned.push(forShipment(shipmentId, 'delivered'));
+    planned.push(forShipment(shipmentId, 'delivered', deliveryOccurrence(change)));
     if (change.allOutboundDelivered && (change.outboundShipmentCount ?? 2) > 1) {
       planned.push({ milestone: 'all_delivered', subject: change.orderId, occurrence: 'first', perShipment: false });
     }

@@ -100,6 +100,8 @@ function enRoutePage(deps: Deps, brandId: string, after: string) {
     .where('s.brand_id', '=', brandId)
     .where('s.status', 'in', EN_ROUTE)
     .where('s.direction', '=', 'outbound')
+    // A parcel the carrier took out of delivered is on a detour the customer hears nothing of until it settles.
+    .where('s.correction', '=', 0)
     .where('s.id', '>', after)
     .orderBy('s.id')
     .limit(PAGE)
