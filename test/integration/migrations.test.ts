@@ -46,13 +46,13 @@ describe('migrations', () => {
   it('refuse a database a newer Waybill has migrated, saying so in one line, and change nothing', async () => {
     database = await freshDatabase();
     const { db } = database.handle;
-    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('016-from-the-future', '2027-01-01T00:00:00.000Z')`.execute(db);
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('099-from-the-future', '2027-01-01T00:00:00.000Z')`.execute(db);
     const before = await applied();
     for (const command of [['migrate'], ['serve']]) {
       const res = await runCli(command, { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PORT: '0', WORKER_CONCURRENCY: '0' });
       expect(res.code, res.stderr).toBe(2);
       expect(res.stderr.trim()).toBe(
-        'waybill: DATABASE_URL holds a database migrated by a newer Waybill (migration 016-from-the-future, unknown to this version): run that version or a later one, or restore a backup taken with this one',
+        'waybill: DATABASE_URL holds a database migrated by a newer Waybill (migration 099-from-the-future, unknown to this version): run that version or a later one, or restore a backup taken with this one',
       );
     }
     expect(await applied()).toEqual(before);
