@@ -185,7 +185,8 @@ export function createApi(deps: Deps) {
       method: 'post',
       path: '/events/batch',
       tags: ['Events'],
-      summary: 'Up to 1,000 events keyed by carrier and tracking number, stored in one transaction',
+      summary:
+        'Up to 1,000 events keyed by carrier and tracking number, stored in one transaction; each event’s outcome says whether that event was stored, was a duplicate (already known, or earlier in the request) or names no shipment of the brand; a carrier Waybill does not know is refused (422, naming the event’s field)',
       security,
       request: body(BatchEventsSchema),
       responses: {

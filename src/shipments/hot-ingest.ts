@@ -61,7 +61,8 @@ export type NumberedEvents = { carrier: string; trackingNumber: string; events: 
 /**
  * Stores and folds a batch's events, grouped per carrier and tracking number, for one brand, in one
  * transaction. Groups whose shipment the brand does not have are skipped. Returns each known
- * group's shipment id (by index, undefined when unknown) and the outcomes.
+ * group's shipment id (by index, undefined when unknown), the dedupe keys of the events it stored
+ * (by index), and the outcomes.
  */
 export function ingestByTrackingNumber(
   direct: DirectDb,
@@ -69,7 +70,7 @@ export function ingestByTrackingNumber(
   brandId: string,
   source: EventSource,
   groups: readonly NumberedEvents[],
-): Promise<{ shipmentIds: Array<string | undefined>; outcomes: IngestOutcome[] }> {
+): Promise<{ shipmentIds: Array<string | undefined>; storedKeys: Array<Set<string>>; outcomes: IngestOutcome[] }> {
   const recordedAt = now.toISOString();
   if (direct.dialect === 'sqlite') {
     return direct.transaction(() => {
@@ -79,7 +80,7 @@ export function ingestByTrackingNumber(
       const fresh = planned.map((rows) => insertEventsSqlite(direct, rows));
       const folded = foldGroups(groups, shipments, (i) => fresh[i]!, recordedAt);
       saveSqlite(direct, now, folded.changed, folded.jobs);
-      return { shipmentIds: shipments.map((s) => s?.id), outcomes: folded.outcomes };
+      return { shipmentIds: shipments.map((s) => s?.id), storedKeys: fresh.map(dedupeKeysOf), outcomes: folded.outcomes };
     });
   }
   return pgTransaction(direct.pool, async (client) => {
@@ -90,11 +91,14 @@ export function ingestByTrackingNumber(
     const all = planned.flat();
     const { rows: inserted } = all.length > 0 ? await runNamed<{ id: string }>(client, POSTGRES.insertEvents, columnsOf(all, EVENT_COLUMNS)) : { rows: [] };
     const insertedIds = new Set(inserted.map((row) => row.id));
-    const folded = foldGroups(groups, shipments, (i) => planned[i]!.filter((row) => insertedIds.has(row.id)), recordedAt);
+    const fresh = planned.map((rows) => rows.filter((row) => insertedIds.has(row.id)));
+    const folded = foldGroups(groups, shipments, (i) => fresh[i]!, recordedAt);
     await savePostgres(client, now, folded.changed, folded.jobs);
-    return { shipmentIds: shipments.map((s) => s?.id), outcomes: folded.outcomes };
+    return { shipmentIds: shipments.map((s) => s?.id), storedKeys: fresh.map(dedupeKeysOf), outcomes: folded.outcomes };
   });
 }
+
+const dedupeKeysOf = (rows: readonly NewEventRow[]): Set<string> => new Set(rows.map((row) => row.dedupe_key));
 
 function foldGroups(groups: readonly NumberedEvents[], shipments: ReadonlyArray<FoldableShipment | undefined>, freshOf: (index: number) => NewEventRow[], recordedAt: string) {
   const outcomes: IngestOutcome[] = [];

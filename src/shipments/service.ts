@@ -4,15 +4,16 @@
 import type { z } from '@hono/zod-openapi';
 import type { BatchEventsSchema, CreateShipmentInput, PostEventsSchema } from '../api/schemas.js';
 import type { TrackingEventInput } from '../carriers/types.js';
-import { knownCarrier } from '../carriers/registry.js';
+import { isKnownCarrier, KNOWN_CARRIERS, knownCarrier } from '../carriers/registry.js';
 import { detectTrackingNumber, normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow, TrackingEventRow } from '../db/schema.js';
-import { AppError, notFound } from '../lib/errors.js';
+import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
 import { assertInSequence, assertPlausibleTimes, type TimedField } from '../lib/plausible-times.js';
 import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { purchaseLabel } from '../labels/purchase.js';
+import { dedupeKeyOfInput } from './events.js';
 import { ingestByTrackingNumber, ingestForShipment, type NumberedEvents } from './hot-ingest.js';
 import { readShipmentWithEvents, type ShipmentWithEvents } from './hot-reads.js';
 import { pendingShipmentRow } from './rows.js';
@@ -136,14 +137,27 @@ export type BatchResult = {
   results: Array<{ index: number; shipmentId: string | null; outcome: 'stored' | 'duplicate' | 'unknown_shipment' }>;
 };
 
+/**
+ * Refuses (422) a batch with a carrier Waybill does not know, naming each such event's field, as a
+ * filter or a shipment's body does: a typo must not drop its events in silence as unknown shipments.
+ */
+export function assertKnownCarriers(events: ReadonlyArray<{ carrier: string }>): void {
+  const unknown = events.flatMap((event, index) => (isKnownCarrier(event.carrier.toLowerCase()) ? [] : [{ index, carrier: event.carrier }]));
+  if (unknown.length === 0) return;
+  const details: FieldProblem[] = unknown.map(({ index }) => ({ field: `events.${index}.carrier`, problem: `must be one of: ${KNOWN_CARRIERS.join(', ')}` }));
+  throw new AppError('validation_failed', `unknown carrier ${[...new Set(unknown.map((u) => `"${u.carrier}"`))].join(', ')}`, details);
+}
+
 export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typeof BatchEventsSchema>, source: EventSource): Promise<BatchResult> {
   const now = deps.clock.now();
+  assertKnownCarriers(body.events);
   assertPlausibleTimes(eventTimes(body.events), now);
 
   // One group of events per carrier and tracking number (as stored: lowercase carrier, number in
   // capitals without spaces), in order of first appearance.
   const groups: NumberedEvents[] = [];
   const groupIndex = new Map<string, number>();
+  const eventIndexInGroup: number[] = [];
   const groupOfEvent = body.events.map((event) => {
     const carrier = event.carrier.toLowerCase();
     const trackingNumber = normalizeTrackingInput(event.trackingNumber);
@@ -153,20 +167,22 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
       index = groups.push({ carrier, trackingNumber, events: [] }) - 1;
       groupIndex.set(key, index);
     }
-    groups[index]!.events.push(toTrackingEvent(event));
+    eventIndexInGroup.push(groups[index]!.events.push(toTrackingEvent(event)) - 1);
     return index;
   });
-  const { shipmentIds, outcomes } = await ingestByTrackingNumber(deps.direct, now, brand.id, source, groups);
+  const { shipmentIds, storedKeys, outcomes } = await ingestByTrackingNumber(deps.direct, now, brand.id, source, groups);
   recordIngest(deps, source, outcomes);
 
-  // Per-event answers: an event is "stored" unless an identical one was already known.
-  const storedPerShipment = new Map(outcomes.map((o) => [o.shipmentId, o.stored]));
+  // Per-event answers, by each event's own dedupe key: "stored" when the batch stored it (its first
+  // copy in the request), "duplicate" when it was already known or came earlier in the request.
+  const answered = groups.map(() => new Set<string>());
   const results: BatchResult['results'] = groupOfEvent.map((group, index) => {
     const shipmentId = shipmentIds[group];
     if (!shipmentId) return { index, shipmentId: null, outcome: 'unknown_shipment' as const };
-    const left = storedPerShipment.get(shipmentId) ?? 0;
-    storedPerShipment.set(shipmentId, left - 1);
-    return { index, shipmentId, outcome: left > 0 ? ('stored' as const) : ('duplicate' as const) };
+    const key = dedupeKeyOfInput(groups[group]!.events[eventIndexInGroup[index]!]!);
+    const first = !answered[group]!.has(key);
+    answered[group]!.add(key);
+    return { index, shipmentId, outcome: first && storedKeys[group]!.has(key) ? ('stored' as const) : ('duplicate' as const) };
   });
   const stored = outcomes.reduce((n, o) => n + o.stored, 0);
   const unknown = results.filter((r) => r.outcome === 'unknown_shipment').length;

@@ -329,6 +329,31 @@ describe('batch events', () => {
     expect((await t.request('GET', `/v1/shipments/${b.id}`)).json.status).toBe('delivered');
   });
 
+  it('answers for each event whether that event was stored: an already known one among new ones, and a copy within the request', async () => {
+    const a = await newShipment();
+    const known = { carrier: 'ups', trackingNumber: a.trackingNumber, ...ev('in_transit', '2026-03-01T10:00:00Z'), eventId: 'scan-known' };
+    expect((await t.request('POST', '/v1/events/batch', { events: [known] })).json).toMatchObject({ stored: 1 });
+    const fresh = { ...known, ...ev('out_for_delivery', '2026-03-02T08:00:00Z'), eventId: 'scan-new' };
+    const later = { ...known, ...ev('delivered', '2026-03-02T15:00:00Z'), eventId: 'scan-later' };
+    const res = await t.request('POST', '/v1/events/batch', { events: [known, fresh, fresh, later] });
+    expect(res.json).toMatchObject({ stored: 2, duplicates: 2, unknown: 0 });
+    expect(res.json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['duplicate', 'stored', 'duplicate', 'stored']);
+  });
+
+  it('refuses an event for a carrier Waybill does not know, naming it, and stores none of the batch', async () => {
+    const a = await newShipment();
+    const res = await t.request('POST', '/v1/events/batch', {
+      events: [
+        { carrier: 'ups', trackingNumber: a.trackingNumber, ...ev('in_transit', '2026-03-01T10:00:00Z') },
+        { carrier: 'upss', trackingNumber: a.trackingNumber, ...ev('in_transit', '2026-03-01T11:00:00Z') },
+      ],
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.message).toContain('unknown carrier "upss"');
+    expect(res.json.error.details).toEqual([{ field: 'events.1.carrier', problem: expect.stringMatching(/^must be one of: .*\bups\b/) }]);
+    expect((await t.request('GET', `/v1/shipments/${a.id}`)).json.events).toEqual([]);
+  });
+
   it('refuses more than 1,000 events', async () => {
     const events = Array.from({ length: 1001 }, () => ({ carrier: 'ups', trackingNumber: 'X', ...ev('in_transit', '2026-03-01T10:00:00Z') }));
     const res = await t.request('POST', '/v1/events/batch', { events });
