@@ -95,7 +95,8 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
  * conflict, invalid_transition, carrier_not_connected; 404 for an order or shipment that is not
  * there). Not kept, so the key is free again and the corrected or later retry runs: refusals of
  * the request as sent, which change nothing stored (400 malformed JSON or bad request, 401, 404
- * of a route that does not exist, 413, 415, 422 validation, 429), and every 5xx. An error code
+ * of a route that does not exist, 413, 415, 422 validation, 429), a refusal with Retry-After (come
+ * back later: a label being bought right now), and every 5xx. An error code
  * added later is kept until listed here: a retry refused wrongly is safer than one run twice.
  * Keys are kept 24 hours (api/idempotency-keys.ts); used again after that, a key starts anew.
  */
@@ -154,7 +155,12 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     const response = c.res;
     const answerBody = await response.clone().text();
-    const answer = { status: response.status, errorCode: errorCodeOf(answerBody), routeMatched: matchedRoutes(c).some((route) => route.method === c.req.method) };
+    const answer = {
+      status: response.status,
+      errorCode: errorCodeOf(answerBody),
+      routeMatched: matchedRoutes(c).some((route) => route.method === c.req.method),
+      retryAfter: response.headers.has('retry-after'),
+    };
     if (!isKeptAnswer(answer)) {
       await forget(deps, brand.id, key, claimId);
       return;
@@ -210,9 +216,12 @@ async function takeOverAbandoned(deps: Deps, saved: IdempotencyKeyRow): Promise<
 const REFUSED_AS_SENT: ReadonlySet<string> = new Set<ErrorCode>(['malformed_json', 'bad_request', 'unauthorized', 'payload_too_large', 'unsupported_media_type', 'validation_failed', 'rate_limited']);
 
 /** Whether an answer is kept under its Idempotency-Key; `routeMatched`: the request named an endpoint. */
-export function isKeptAnswer(answer: { status: number; errorCode: string | undefined; routeMatched: boolean }): boolean {
+export function isKeptAnswer(answer: { status: number; errorCode: string | undefined; routeMatched: boolean; retryAfter?: boolean }): boolean {
   if (answer.status >= 500) return false;
   if (answer.status < 400) return true;
+  // A refusal that asks to come back later (a label being bought right now: 409 with Retry-After)
+  // describes a moment, not the request's outcome: the retry must run and get the outcome.
+  if (answer.retryAfter) return false;
   if (answer.errorCode === 'not_found') return answer.routeMatched;
   return answer.errorCode === undefined || !REFUSED_AS_SENT.has(answer.errorCode);
 }

@@ -27,7 +27,7 @@ const IDEMPOTENCY_KEY_PARAMETER: Parameter = {
     `Makes a retry safe. Within ${IDEMPOTENCY_KEY_TTL_MS / 3_600_000} hours, the same key with the same body (JSON compared by meaning) gets the first answer back with \`Idempotent-Replayed: true\`; ` +
     'with another body, Content-Type (a CSV’s charset) or path it is 422 `idempotency_key_reused`, and while the first request still runs 409 `idempotency_key_in_use`; ' +
     `a retry ${IDEMPOTENCY_CLAIM_ABANDONED_MS / 60_000} minutes or more after a first request that never answered (cut off by a crash or a restart) runs instead. ` +
-    'Refusals of the request as sent (400, 401, 413, 415, 422, 429) and 5xx are not kept, so the corrected retry runs.',
+    'Refusals of the request as sent (400, 401, 413, 415, 422, 429), refusals with `Retry-After` and 5xx are not kept, so the corrected or later retry runs.',
 };
 
 /** `doc` with what the /v1 middleware adds to each operation described in it. */

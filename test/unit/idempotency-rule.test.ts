@@ -16,6 +16,11 @@ describe('isKeptAnswer', () => {
     expect(answer(404, 'not_found', true)).toBe(true);
   });
 
+  it('keeps no refusal that asks to come back later (Retry-After): the retry must run', () => {
+    expect(isKeptAnswer({ status: 409, errorCode: 'conflict', routeMatched: true, retryAfter: true })).toBe(false);
+    expect(isKeptAnswer({ status: 201, errorCode: undefined, routeMatched: true, retryAfter: true })).toBe(true);
+  });
+
   it('keeps no refusal of the request as sent, and no 5xx', () => {
     for (const [status, code] of [
       [400, 'malformed_json'],
