@@ -75,7 +75,8 @@ export function matchRule(conditions: RuleConditions, facts: ShipmentFacts): { m
 }
 
 export type ChoiceInput = {
-  named: { carrier?: string; service?: string };
+  /** What the request itself asked for; a level here was asked for, not the `standard` assumed in facts. */
+  named: { carrier?: string; service?: string; serviceLevel?: ServiceLevel };
   facts: ShipmentFacts;
   rules: readonly RoutingRule[];
   defaults: { carrier?: string; service?: string };
@@ -102,8 +103,26 @@ export function chooseCarrier(input: ChoiceInput): Result<CarrierChoice, FieldPr
   const checked = active.length === 0 ? 'the brand has no active routing rules' : `no routing rule matched (${misses.join('; ')})`;
   if (input.defaults.carrier) {
     const carrier = input.defaults.carrier.toLowerCase();
-    const service = named.service ?? input.defaults.service ?? serviceOf(carrier);
-    return ok({ carrier, service, decidedBy: 'default', rule: null, reason: `${checked}, so the brand’s default carrier ${carrier} ${service}` });
+    const { service, why } = defaultCarrierService(carrier, named, input.defaults.service, (level) => input.serviceFor(carrier, level));
+    return ok({ carrier, service, decidedBy: 'default', rule: null, reason: `${checked}, so the brand’s default carrier ${carrier}, service ${service} (${why})` });
   }
   return err([{ field: 'carrier', problem: `name a carrier: ${checked} and the brand has no default carrier (PATCH /v1/brand/settings with shipping.defaultCarrier)` }]);
+}
+
+/**
+ * The service of the brand's default carrier, most specific ask first: a service the request named,
+ * then the carrier's service for a level the request asked for (the brand's default service is a
+ * default, so it must not turn an "express" request into ground), then the brand's default service,
+ * then the carrier's standard service. Pure.
+ */
+export function defaultCarrierService(
+  carrier: string,
+  named: ChoiceInput['named'],
+  defaultService: string | undefined,
+  serviceFor: (level: ServiceLevel) => string | null,
+): { service: string; why: string } {
+  if (named.service) return { service: named.service, why: 'named in the request' };
+  if (named.serviceLevel) return { service: serviceFor(named.serviceLevel) ?? named.serviceLevel, why: `${carrier}’s service for the ${named.serviceLevel} level the request asked for` };
+  if (defaultService) return { service: defaultService, why: 'the brand’s default service' };
+  return { service: serviceFor('standard') ?? 'standard', why: `${carrier}’s standard service; the brand has no default service` };
 }

@@ -8,7 +8,7 @@ import { SIMULATED_LABELS } from '../carriers/simulated/labels.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
-import { type CarrierChoice, chooseCarrier, type ShipmentFacts } from './choice.js';
+import { type CarrierChoice, type ChoiceInput, chooseCarrier, type ShipmentFacts } from './choice.js';
 import { activeRoutingRules } from './rules-store.js';
 import type { ParcelInput } from './schemas.js';
 import { toOunces } from './units.js';
@@ -40,7 +40,7 @@ export function shipmentFacts(input: {
 }
 
 /** The carrier and service for a shipment of this brand, with the reason; a 422 naming `carrier` when nothing decides. */
-export async function decideCarrier(deps: Pick<Deps, 'db'>, brand: BrandRow, named: { carrier?: string; service?: string }, facts: ShipmentFacts): Promise<CarrierChoice> {
+export async function decideCarrier(deps: Pick<Deps, 'db'>, brand: BrandRow, named: ChoiceInput['named'], facts: ShipmentFacts): Promise<CarrierChoice> {
   const settings = settingsOf(brand);
   const chosen = chooseCarrier({
     named,

@@ -24,7 +24,7 @@ export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: Or
   const direction = input.direction ?? 'outbound';
   const parcel = input.parcel ?? settings.shipping?.defaultParcel;
   const facts = shipmentFacts({ destination, parcel, serviceLevel: input.serviceLevel, direction });
-  const choice = await decideCarrier(deps, brand, { carrier: input.carrier, service: input.service }, facts);
+  const choice = await decideCarrier(deps, brand, { carrier: input.carrier, service: input.service, serviceLevel: input.serviceLevel }, facts);
   const rules = labelRulesOf(choice.carrier);
   if (!rules) {
     throw new AppError('validation_failed', `Waybill cannot buy ${choice.carrier} labels (it can buy: ${labelCarriers().join(', ')}); send the trackingNumber of a label you bought elsewhere`, [

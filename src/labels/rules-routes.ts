@@ -144,7 +144,7 @@ export function registerRoutingRuleRoutes(api: OpenAPIHono<AppEnv>, deps: Deps):
       const destination = question.orderId ? (JSON.parse((await findOrder(deps, brand.id, question.orderId)).destination) as { country: string }) : question.destination;
       if (!destination) throw new AppError('validation_failed', 'give an orderId or a destination', [{ field: 'destination', problem: 'is required without orderId' }]);
       const parcel = question.parcel ?? settingsOf(brand).shipping?.defaultParcel;
-      const choice = await decideCarrier(deps, brand, {}, shipmentFacts({ destination, parcel, serviceLevel: question.serviceLevel, direction: question.direction }));
+      const choice = await decideCarrier(deps, brand, { serviceLevel: question.serviceLevel }, shipmentFacts({ destination, parcel, serviceLevel: question.serviceLevel, direction: question.direction }));
       return c.json(choice as never, 200);
     },
   );

@@ -53,6 +53,15 @@ describe('routing rules', () => {
     expect(bought.json).toMatchObject({ carrier: 'simulated', service: 'express' });
     expect(bought.json.label.carrierChoice).toEqual({ decidedBy: 'rule', rule: { id: ohio.json.id, name: 'Ohio goes express' }, reason: 'rule “Ohio goes express” matched: destination US-OH' });
 
+    // A level asked for picks the default carrier's service for it, not the brand's default service.
+    const texasExpress = (await explain({ destination: { country: 'US', region: 'TX' }, serviceLevel: 'express' })).json;
+    expect(texasExpress).toMatchObject({ carrier: 'simulated', service: 'express', decidedBy: 'default' });
+    expect(texasExpress.reason).toMatch(/so the brand’s default carrier simulated, service express \(simulated’s service for the express level the request asked for\)$/);
+    expect(texasLight.reason).toMatch(/so the brand’s default carrier simulated, service ground \(the brand’s default service\)$/);
+    const express = await t.request('POST', `/v1/orders/${await newOrder()}/shipments`, { label: true, serviceLevel: 'express' });
+    expect(express.status).toBe(201);
+    expect(express.json).toMatchObject({ carrier: 'simulated', service: 'express', label: { service: 'express', carrierChoice: { decidedBy: 'default' } } });
+
     // A disabled rule is skipped.
     expect((await t.request('PATCH', `/v1/routing-rules/${ohio.json.id}`, { status: 'disabled' })).json.status).toBe('disabled');
     expect((await explain({ destination: { country: 'US', region: 'OH' } })).json.decidedBy).toBe('default');

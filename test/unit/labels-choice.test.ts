@@ -31,7 +31,27 @@ describe('chooseCarrier', () => {
     const rules = [rule('texas', 1, { regions: ['US-TX'] }), rule('heavy', 2, { minWeight: { value: 10, unit: 'lb' } })];
     const chosen = chooseCarrier(input({ rules, defaults: { carrier: 'ups' } }));
     expect(chosen.ok && chosen.value).toMatchObject({ carrier: 'ups', service: 'ground', decidedBy: 'default' });
-    expect(chosen.ok && chosen.value.reason).toBe('no routing rule matched (“texas”: destination US-OH is not in US-TX; “heavy”: weight 2.5 lb is under 10 lb), so the brand’s default carrier ups ground');
+    expect(chosen.ok && chosen.value.reason).toBe('no routing rule matched (“texas”: destination US-OH is not in US-TX; “heavy”: weight 2.5 lb is under 10 lb), so the brand’s default carrier ups, service ground (ups’s standard service; the brand has no default service)');
+  });
+
+  it('gives the default carrier the service asked for: named, then the asked level, then the brand’s default service', () => {
+    const defaults = { carrier: 'ups', service: 'ground' };
+    const chosen = (overrides: Partial<ChoiceInput>) => {
+      const result = chooseCarrier(input({ defaults, ...overrides }));
+      return result.ok ? { service: result.value.service, reason: result.value.reason } : null;
+    };
+    expect(chosen({ named: { serviceLevel: 'express' }, facts: { ...ohio, serviceLevel: 'express' } })).toEqual({
+      service: 'next_day_air',
+      reason: 'the brand has no active routing rules, so the brand’s default carrier ups, service next_day_air (ups’s service for the express level the request asked for)',
+    });
+    expect(chosen({ named: { service: '2nd_day_air', serviceLevel: 'express' }, facts: { ...ohio, serviceLevel: 'express' } })).toEqual({
+      service: '2nd_day_air',
+      reason: 'the brand has no active routing rules, so the brand’s default carrier ups, service 2nd_day_air (named in the request)',
+    });
+    // No level asked for (facts assume standard): the brand's default service.
+    expect(chosen({})).toEqual({ service: 'ground', reason: 'the brand has no active routing rules, so the brand’s default carrier ups, service ground (the brand’s default service)' });
+    // A level the carrier has no service for is passed on as it is (validation names the service).
+    expect(chosen({ named: { serviceLevel: 'economy' }, facts: { ...ohio, serviceLevel: 'economy' }, serviceFor: () => null })?.service).toBe('economy');
   });
 
   it('asks for a carrier when nothing decides', () => {
