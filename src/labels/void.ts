@@ -9,7 +9,7 @@ import type { BrandRow, ShipmentRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 import { viewOfRow } from '../shipments/ingest.js';
 import { findShipment, runShipmentCommand } from '../shipments/service.js';
-import { decideCommand } from '../shipments/status.js';
+import { decideCommand, type ShipmentStatusView } from '../shipments/status.js';
 import { labelAccount } from './carrier-purchase.js';
 import { findShipmentPurchase } from './store.js';
 
@@ -20,9 +20,8 @@ export async function voidShipmentLabel(deps: Deps, brand: BrandRow, shipmentId:
     throw new AppError('conflict', `shipment ${shipment.id} has no label bought through Waybill; to stop tracking it, send the cancel command`);
   }
   if (purchase.state === 'bought') {
-    // The command table speaks first: a parcel already on its way cannot have its label voided.
-    const decision = decideCommand(viewOfRow(shipment), 'cancel');
-    if (!decision.ok) throw new AppError('invalid_transition', `cannot void the label: ${decision.error.message}`);
+    const refused = voidRefusal(viewOfRow(shipment));
+    if (refused) throw new AppError('invalid_transition', `cannot void the label: ${refused}`);
     if (purchase.carrier !== 'simulated') {
       const { adapter, capability, ctx } = await labelAccount(deps, brand.id, purchase.carrier);
       const ref = { trackingNumber: purchase.tracking_number!, carrierReference: purchase.carrier_reference, reference: purchase.id, shipDate: purchase.created_at.slice(0, 10) };
@@ -53,4 +52,16 @@ export async function voidShipmentLabel(deps: Deps, brand: BrandRow, shipmentId:
   }
   if (viewOfRow(shipment).status === 'cancelled') return shipment;
   return runShipmentCommand(deps, brand, shipment.id, 'cancel');
+}
+
+/**
+ * Why a bought label may not be voided for a shipment in this state, or null when it may. The command
+ * table speaks: a parcel the carrier already has (past info_received) keeps its label. A shipment
+ * already `cancelled` (by the plain `cancel` command, which changes Waybill's record only) still has
+ * a live, printable label the brand is paying for, so it is voided too. Pure.
+ */
+export function voidRefusal(view: ShipmentStatusView): string | null {
+  if (view.status === 'cancelled') return null;
+  const decision = decideCommand(view, 'cancel');
+  return decision.ok ? null : decision.error.message;
 }

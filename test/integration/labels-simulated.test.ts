@@ -125,6 +125,22 @@ describe('simulated carrier labels', () => {
     expect(await loadShipmentLabel(t.deps, t.brand.id, shipment.id, 'pdf')).toBeNull();
   });
 
+  it('voids the label of a shipment cancelled with the plain cancel command: no longer printable, journey stopped', async () => {
+    const orderId = await newOrder();
+    const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
+    const pending = () => t.deps.db.selectFrom('jobs').select('id').where('state', '=', 'queued').where('idempotency_key', 'like', `sim:${shipment.id}:%`).execute();
+    const cancelled = await t.request('POST', `/v1/shipments/${shipment.id}/commands`, { command: 'cancel' });
+    expect(cancelled.json).toMatchObject({ status: 'cancelled' });
+    expect((await download(shipment.id)).status).toBe(200); // the record only: the label still stands
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/void`);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_sender', label: { status: 'voided', downloads: {} } });
+    expect((await download(shipment.id)).status).toBe(409);
+    expect(await loadShipmentLabel(t.deps, t.brand.id, shipment.id, 'pdf')).toBeNull();
+    expect(await pending()).toEqual([]);
+    expect((await t.request('POST', `/v1/shipments/${shipment.id}/void`)).status).toBe(200); // repeating is harmless
+  });
+
   it('refuses to void once the simulated carrier has the parcel, and a shipment without a label', async () => {
     const orderId = await newOrder();
     const shipment = (await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;

@@ -151,6 +151,17 @@ describe('UPS labels through the API', () => {
     expect((await t.request('POST', `/v1/shipments/${shipment.id}/void`)).status).toBe(200); // repeating is harmless
   });
 
+  it('voids at UPS the label of a shipment cancelled with the plain cancel command', async () => {
+    const orderId = await newOrder();
+    const shipment = (await buy(orderId)).json;
+    expect((await t.request('POST', `/v1/shipments/${shipment.id}/commands`, { command: 'cancel' })).json.status).toBe('cancelled');
+    const res = await t.request('POST', `/v1/shipments/${shipment.id}/void`);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'cancelled', label: { status: 'voided', downloads: {} } });
+    expect(ups.labels.sold.find((l) => l.trackingNumber === shipment.trackingNumber)!.voided).toBe(true);
+    expect((await t.request('GET', `/v1/shipments/${shipment.id}/label`)).status).toBe(409);
+  });
+
   it('refuses a void after pickup with UPS’s reason, and the label stays valid', async () => {
     const orderId = await newOrder();
     const shipment = (await buy(orderId)).json;
