@@ -7,6 +7,16 @@ import type { CarrierError } from './types.js';
 /** Pounds with one decimal, at least 0.1 (carriers refuse a zero weight). */
 export const poundsText = (weightOz: number): string => String(Math.max(0.1, Math.ceil((weightOz / 16) * 10) / 10));
 
+/**
+ * Pounds rounded up to `decimals` places, at least one step: a weight is never declared under what
+ * the parcel weighs (the carrier would charge the difference afterwards, or refuse it). The small
+ * tolerance keeps float noise (2.05 lb × 100 = 204.99999…) from adding a whole step.
+ */
+export function poundsUp(weightOz: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.max(1, Math.ceil((weightOz / 16) * scale - 1e-9)) / scale;
+}
+
 /** Phone numbers as carriers want them: digits only, no country prefix for North America. */
 export function phoneDigits(phone: string | null | undefined): string | undefined {
   if (!phone) return undefined;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { startUspsEmulator } from '../../src/carriers/usps/emulator.js';
 import { uspsAdapter } from '../../src/carriers/usps/index.js';
+import { labelRequestBody } from '../../src/carriers/usps/label-format.js';
 import { uspsLabels } from '../../src/carriers/usps/labels.js';
 import { manualClock } from '../../src/lib/clock.js';
 import { testContext } from './helpers/carrier-tests.js';
@@ -39,6 +40,14 @@ describe('USPS label requests', () => {
     } finally {
       await close();
     }
+  });
+
+  it('declare the weight in pounds rounded up to the hundredth, never under what the parcel weighs', () => {
+    const weight = (weightOz: number) => labelRequestBody(labelRequest({ parcel: { weightOz, dimensionsIn: { length: 10, width: 8, height: 4 } } })).packageDescription.weight;
+    expect(weight(16.07)).toBe(1.01); // 1.0044 lb: rounding to nearest sent 1
+    expect(weight(16)).toBe(1);
+    expect(weight(32.8)).toBe(2.05); // 2.05 exactly stays 2.05 (no step added by float noise)
+    expect(weight(0.05)).toBe(0.01);
   });
 
   it('send a return through /labels/v3/return-label', async () => {

@@ -2,6 +2,7 @@
 // payment authorization roles, and readers of the answers. A label answer is multipart/form-data
 // (a JSON metadata part and the label image as base64); the standard Response.formData() reads it.
 import { z } from 'zod';
+import { poundsUp } from '../label-kit.js';
 import type { LabelRequest, PostalAddress } from '../label-types.js';
 
 /** Waybill service names → USPS mailClass. */
@@ -58,7 +59,7 @@ export function labelRequestBody(request: LabelRequest) {
       mailClass: USPS_SERVICES[request.service as keyof typeof USPS_SERVICES]?.code ?? request.service,
       rateIndicator: 'SP',
       weightUOM: 'lb',
-      weight: Math.round((request.parcel.weightOz / 16) * 100) / 100,
+      weight: poundsUp(request.parcel.weightOz, 2), // rounded up, as UPS and FedEx: never under-declared
       dimensionsUOM: 'in',
       length: dims.length,
       width: dims.width,
