@@ -116,7 +116,7 @@ export const CreateShipmentSchema = strictObject({
   service: text(64).optional(),
   direction: z.enum(SHIPMENT_DIRECTIONS).default('outbound'),
   label: z.boolean().optional().openapi({ description: 'Buy a label: the label creates the tracking number. Without a carrier, the brand’s routing rules (then its default carrier) choose' }),
-  parcel: ParcelSchema.optional().openapi({ description: 'Labels: weight (every carrier) and dimensions (USPS); the brand’s shipping.defaultParcel when left out' }),
+  parcel: ParcelSchema.optional().openapi({ description: 'Labels: weight (every carrier) and dimensions (USPS); each part left out is taken from the brand’s shipping.defaultParcel (routing rules weigh the same parcel)' }),
   labelFormat: LabelFormatSchema.optional().openapi({ description: 'Labels: pdf or zpl; the brand’s shipping.labelFormat, else pdf' }),
   serviceLevel: ServiceLevelSchema.optional().openapi({ description: 'Labels: economy, standard (default) or express, for routing rules and the carrier’s default service' }),
   scenario: z

@@ -14,7 +14,7 @@ import { AppError, type FieldProblem } from '../lib/errors.js';
 import { decideCarrier, labelCarriers, labelRulesOf, shipmentFacts } from './decide.js';
 import { buyCarrierLabel } from './carrier-purchase.js';
 import { buySimulatedLabel } from './simulated.js';
-import { type LabelDraft, validateLabel } from './validate.js';
+import { type LabelDraft, shipmentParcel, validateLabel } from './validate.js';
 
 export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: OrderRow, input: CreateShipmentInput): Promise<ShipmentRow> {
   // The authenticated brand may be seconds old; addresses and rules must be the ones just saved.
@@ -22,7 +22,7 @@ export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: Or
   const settings = settingsOf(brand);
   const destination = JSON.parse(order.destination) as LabelDraft['destination'];
   const direction = input.direction ?? 'outbound';
-  const parcel = input.parcel ?? settings.shipping?.defaultParcel;
+  const parcel = shipmentParcel(input.parcel, settings.shipping?.defaultParcel);
   const facts = shipmentFacts({ destination, parcel, serviceLevel: input.serviceLevel, direction });
   const choice = await decideCarrier(deps, brand, { carrier: input.carrier, service: input.service, serviceLevel: input.serviceLevel }, facts);
   const rules = labelRulesOf(choice.carrier);
@@ -39,10 +39,11 @@ export async function purchaseLabel(deps: Deps, cachedBrand: BrandRow, order: Or
     direction,
     service: choice.service,
     format: input.labelFormat ?? (settings.shipping?.labelFormat as LabelFormat | undefined) ?? 'pdf',
-    brand: { name: brand.name, shipFrom: settings.shipFrom, returnTo: settings.returnTo, defaultParcel: settings.shipping?.defaultParcel },
+    brand: { name: brand.name, shipFrom: settings.shipFrom, returnTo: settings.returnTo },
     customer: { name: order.customer_name, email: order.customer_email, phone: order.customer_phone },
     destination,
-    parcel: choice.carrier === 'simulated' && !parcel?.weight ? { ...parcel, weight: SIMULATED_DEFAULT_WEIGHT } : input.parcel,
+    // The parcel routing saw; only a simulated parcel that neither the request nor the brand weighed is printed as one pound.
+    parcel: choice.carrier === 'simulated' && !parcel?.weight ? { ...parcel, weight: SIMULATED_DEFAULT_WEIGHT } : parcel,
     fallbackOrigin: settings.origin ?? DEFAULT_ORIGIN,
   };
   const valid = validateLabel(draft, rules);

@@ -14,6 +14,7 @@ import { acceptRoutingRule, createRoutingRule, deleteRoutingRule, findRoutingRul
 import { ParcelSchema, ServiceLevelSchema, WeightSchema } from './schemas.js';
 import { CarrierChoiceSchema } from './summary.js';
 import { toOunces } from './units.js';
+import { shipmentParcel } from './validate.js';
 import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -143,7 +144,7 @@ export function registerRoutingRuleRoutes(api: OpenAPIHono<AppEnv>, deps: Deps):
       const brand = (await getBrand(deps.db, c.get('brand').id)) ?? c.get('brand');
       const destination = question.orderId ? (JSON.parse((await findOrder(deps, brand.id, question.orderId)).destination) as { country: string }) : question.destination;
       if (!destination) throw new AppError('validation_failed', 'give an orderId or a destination', [{ field: 'destination', problem: 'is required without orderId' }]);
-      const parcel = question.parcel ?? settingsOf(brand).shipping?.defaultParcel;
+      const parcel = shipmentParcel(question.parcel, settingsOf(brand).shipping?.defaultParcel);
       const choice = await decideCarrier(deps, brand, { serviceLevel: question.serviceLevel }, shipmentFacts({ destination, parcel, serviceLevel: question.serviceLevel, direction: question.direction }));
       return c.json(choice as never, 200);
     },

@@ -20,9 +20,10 @@ export type LabelDraft = {
   direction: 'outbound' | 'return';
   service: string;
   format: LabelFormat;
-  brand: { name: string; shipFrom?: PostalAddressInput; returnTo?: PostalAddressInput; defaultParcel?: ParcelInput };
+  brand: { name: string; shipFrom?: PostalAddressInput; returnTo?: PostalAddressInput };
   customer: { name: string | null; email: string; phone: string | null };
   destination: { line1: string; line2?: string; city: string; region?: string; postalCode: string; country: string };
+  /** The parcel as routing saw it (shipmentParcel): the request's, completed from the brand's default. */
   parcel?: ParcelInput;
   /** Used by the simulated carrier when the brand has not set a street address. */
   fallbackOrigin?: { city: string; region?: string | null; country: string };
@@ -30,6 +31,18 @@ export type LabelDraft = {
 
 export type ValidLabel = { shipFrom: PostalAddress; shipTo: PostalAddress; shipper: PostalAddress; parcel: Parcel; service: string; format: LabelFormat };
 
+
+/**
+ * The shipment's parcel: what the request says, each part it leaves out (weight, dimensions) taken
+ * from the brand's default parcel. Worked out once, so routing rules and the label weigh the same
+ * parcel. Undefined when neither says anything. Pure.
+ */
+export function shipmentParcel(requested: ParcelInput | undefined, defaults: ParcelInput | undefined): ParcelInput | undefined {
+  const weight = requested?.weight ?? defaults?.weight;
+  const dimensions = requested?.dimensions ?? defaults?.dimensions;
+  if (!weight && !dimensions) return undefined;
+  return { ...(weight ? { weight } : {}), ...(dimensions ? { dimensions } : {}) };
+}
 
 export function validateLabel(draft: LabelDraft, rules: LabelRules): Result<ValidLabel, FieldProblem[]> {
   const problems: FieldProblem[] = [];
@@ -115,8 +128,8 @@ function checkAddress(address: PostalAddress, path: string, rules: LabelRules, p
 }
 
 function checkParcel(draft: LabelDraft, rules: LabelRules, problems: FieldProblem[]): Parcel | null {
-  const weight = draft.parcel?.weight ?? draft.brand.defaultParcel?.weight;
-  const dimensions = draft.parcel?.dimensions ?? (draft.parcel?.weight ? undefined : draft.brand.defaultParcel?.dimensions);
+  const weight = draft.parcel?.weight;
+  const dimensions = draft.parcel?.dimensions;
   const before = problems.length;
   if (!weight) {
     problems.push({ field: 'parcel.weight', problem: `is required to buy a ${draft.carrierName} label (send parcel.weight, or set shipping.defaultParcel in the brand settings)` });

@@ -103,6 +103,23 @@ describe('routing rules', () => {
     expect((await explain()).json.service).toBe('express');
   });
 
+  it('weighs the same parcel for routing and for the label: each part the request leaves out comes from the brand’s default parcel', async () => {
+    await t.request('PATCH', '/v1/brand/settings', { shipping: { defaultParcel: { weight: { value: 12, unit: 'lb' } } } });
+    const rule = await t.request('POST', '/v1/routing-rules', { name: 'Twelve pounds up', priority: 1, carrier: 'simulated', service: 'economy', conditions: { minWeight: { value: 11, unit: 'lb' } } });
+    const dimensionsOnly = { dimensions: { length: 10, width: 8, height: 4, unit: 'in' } };
+    const explained = (await t.request('POST', '/v1/routing-rules/explain', { destination: { country: 'US', region: 'TX' }, parcel: dimensionsOnly })).json;
+    expect(explained).toMatchObject({ service: 'economy', rule: { id: rule.json.id }, reason: 'rule “Twelve pounds up” matched: weight 12 lb ≥ 11 lb' });
+    const orderId = await newOrder();
+    const bought = await t.request('POST', `/v1/orders/${orderId}/shipments`, { label: true, parcel: dimensionsOnly });
+    expect(bought.status).toBe(201);
+    expect(bought.json).toMatchObject({ service: 'economy', label: { carrierChoice: { rule: { id: rule.json.id } } } });
+    const purchase = await t.deps.db.selectFrom('label_purchases').select('request').where('order_id', '=', orderId).executeTakeFirstOrThrow();
+    // The brand's 12 lb, not the simulated carrier's one pound for a parcel nobody weighed.
+    expect(JSON.parse(purchase.request).parcel).toEqual({ weightOz: 192, dimensionsIn: { length: 10, width: 8, height: 4 } });
+    expect((await t.request('DELETE', `/v1/routing-rules/${rule.json.id}`)).status).toBe(204);
+    expect((await t.request('DELETE', '/v1/brand/settings/shipping.defaultParcel')).status).toBe(200);
+  });
+
   it('are described in /openapi.json with the label routes, and on the reference page', async () => {
     const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/shipments/{shipmentId}/label', '/shipments/{shipmentId}/void', '/routing-rules', '/routing-rules/{ruleId}', '/routing-rules/{ruleId}/accept', '/routing-rules/explain']));

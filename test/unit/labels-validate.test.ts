@@ -1,6 +1,6 @@
 // Everything checked before a carrier is called, each problem naming its field.
 import { describe, expect, it } from 'vitest';
-import { type LabelDraft, type LabelRules, validateLabel } from '../../src/labels/validate.js';
+import { type LabelDraft, type LabelRules, shipmentParcel, validateLabel } from '../../src/labels/validate.js';
 import { upsLabels } from '../../src/carriers/ups/labels.js';
 import { uspsLabels } from '../../src/carriers/usps/labels.js';
 import { SIMULATED_LABELS } from '../../src/carriers/simulated/labels.js';
@@ -53,7 +53,17 @@ describe('validateLabel', () => {
 
   it('names a missing weight, and uses the brand’s default parcel when the shipment has none', () => {
     expect(fields(validateLabel(draft({ parcel: undefined }), ups))).toEqual(['parcel.weight']);
-    expect(validateLabel(draft({ parcel: undefined, brand: { name: 'N', shipFrom: warehouse, defaultParcel: { weight: { value: 12, unit: 'oz' } } } }), ups).ok).toBe(true);
+    expect(validateLabel(draft({ parcel: shipmentParcel(undefined, { weight: { value: 12, unit: 'oz' } }) }), ups).ok).toBe(true);
+  });
+
+  it('completes the shipment’s parcel part by part from the brand’s default parcel', () => {
+    const box = { length: 12, width: 9, height: 4, unit: 'in' as const };
+    const defaults = { weight: { value: 12, unit: 'oz' as const }, dimensions: box };
+    expect(shipmentParcel(undefined, defaults)).toEqual(defaults);
+    expect(shipmentParcel({ dimensions: { ...box, height: 2 } }, defaults)).toEqual({ weight: { value: 12, unit: 'oz' }, dimensions: { ...box, height: 2 } });
+    expect(shipmentParcel({ weight: { value: 2, unit: 'lb' } }, defaults)).toEqual({ weight: { value: 2, unit: 'lb' }, dimensions: box });
+    expect(shipmentParcel({ weight: { value: 2, unit: 'lb' } }, undefined)).toEqual({ weight: { value: 2, unit: 'lb' } });
+    expect(shipmentParcel(undefined, undefined)).toBeUndefined();
   });
 
   it('names each address problem: no ship-from, bad postal code, missing state, missing phone', () => {
