@@ -20,6 +20,7 @@ import * as idempotencyClaims from './migrations/016-idempotency-claims.js';
 import * as idempotencyResponseHeaders from './migrations/017-idempotency-response-headers.js';
 import * as idempotencyContentType from './migrations/018-idempotency-content-type.js';
 import * as messageUncertainSend from './migrations/019-message-uncertain-send.js';
+import * as labelReconcileUntilSettled from './migrations/020-label-reconcile-until-settled.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '017-idempotency-response-headers': idempotencyResponseHeaders,
   '018-idempotency-content-type': idempotencyContentType,
   '019-message-uncertain-send': messageUncertainSend,
+  '020-label-reconcile-until-settled': labelReconcileUntilSettled,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

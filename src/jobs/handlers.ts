@@ -51,7 +51,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [REFUND_ISSUED_JOB]: (payload) => notifyRefundIssued(deps, payload as { orderId: string; refundId: string }),
     [SEND_MESSAGE_JOB]: { batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })) },
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
-    [LABEL_RECONCILE_JOB]: (payload) => reconcileLabelPurchase(deps, payload),
+    [LABEL_RECONCILE_JOB]: (payload, job) => reconcileLabelPurchase(deps, payload, job.attempts),
     [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),
     [INBOUND_SWEEP_JOB]: () => sweepInbox(deps),
     [POLL_TICK_JOB]: () => runPollTick(deps),

@@ -28,6 +28,12 @@ import type { ValidLabel } from './validate.js';
 export const LABEL_RECONCILE_JOB = 'labels.reconcile';
 /** An attempt nobody resumed is settled this long after it began (./reconcile.ts). */
 export const RECONCILE_AFTER_MS = 15 * 60_000;
+/**
+ * The reconcile job keeps asking until the purchase is settled: a label that may have been paid for
+ * must not be given up after a carrier outage of an hour (the queue's default of 10 attempts). At
+ * hourly checks a million attempts is a century: no cap in practice, and still an integer column.
+ */
+export const RECONCILE_MAX_ATTEMPTS = 1_000_000;
 
 type Purchase = { brand: BrandRow; order: OrderRow; label: ValidLabel; choice: CarrierChoice; direction: 'outbound' | 'return' };
 
@@ -91,7 +97,7 @@ async function openAttempt(deps: Deps, purchase: Purchase, ctx: CarrierContext):
   const row = purchaseRow({ id: newId('label'), brand, order, shipmentId: newId('shipment'), choice, label, direction, fingerprint, now });
   const inserted = await deps.db.transaction().execute(async (trx) => {
     const saved = await trx.insertInto('label_purchases').values(row).onConflict((oc) => oc.column('open_fingerprint').doNothing()).returning('id').executeTakeFirst();
-    if (saved) await enqueueJob(trx, now, { kind: LABEL_RECONCILE_JOB, payload: { purchaseId: row.id }, runAt: new Date(now.getTime() + RECONCILE_AFTER_MS), idempotencyKey: `label-reconcile:${row.id}` });
+    if (saved) await enqueueJob(trx, now, { kind: LABEL_RECONCILE_JOB, payload: { purchaseId: row.id }, runAt: new Date(now.getTime() + RECONCILE_AFTER_MS), maxAttempts: RECONCILE_MAX_ATTEMPTS, idempotencyKey: `label-reconcile:${row.id}` });
     return saved;
   });
   if (!inserted) throw new AppError('conflict', `a ${choice.carrier} label for this request is being bought right now; retry in a few seconds`, undefined, { 'retry-after': '5' });

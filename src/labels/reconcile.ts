@@ -4,7 +4,9 @@
 // asked about: a label the carrier sold under our reference is voided (nobody has it to print; an
 // idempotent carrier is asked with the same key, which hands back the label it sold or sells it
 // now, and then voids it), and an attempt with no label is closed as failed. A label that cannot be
-// voided any more becomes the shipment it was meant to be.
+// voided any more becomes the shipment it was meant to be. While the carrier gives no answer the job
+// keeps asking, 5 minutes apart at first and then hourly, until the purchase is settled
+// (RECONCILE_MAX_ATTEMPTS); GET /v1/label-purchases shows the brand what is still unsettled.
 import type { Deps } from '../deps.js';
 import { carrierMessage } from '../carriers/connections.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -13,8 +15,15 @@ import { outcomeUnknown } from '../carriers/label-kit.js';
 import { claimAttempt, completePurchase, labelAccount, labelRequestOf, settleAttempt } from './carrier-purchase.js';
 
 const RETRY_MS = 5 * 60_000;
+const RETRY_CEILING_MS = 60 * 60_000;
 
-export async function reconcileLabelPurchase(deps: Deps, payload: unknown): Promise<void> {
+/** The wait after the `attempt`-th check of an unsettled purchase: 5 minutes, doubling, at most an hour. Pure. */
+export function reconcileRetryMs(attempt: number): number {
+  return Math.min(RETRY_CEILING_MS, RETRY_MS * 2 ** Math.min(20, Math.max(0, attempt - 1)));
+}
+
+/** `attempt`: the job's attempt number (1 on its first run), which spaces the checks out. */
+export async function reconcileLabelPurchase(deps: Deps, payload: unknown, attempt = 1): Promise<void> {
   const purchaseId = (payload as { purchaseId?: unknown } | null)?.purchaseId;
   if (typeof purchaseId !== 'string') throw new JobFailure('label reconcile job without a purchaseId', false);
   const row = await deps.db.selectFrom('label_purchases').selectAll().where('id', '=', purchaseId).executeTakeFirst();
@@ -30,11 +39,11 @@ export async function reconcileLabelPurchase(deps: Deps, payload: unknown): Prom
   let found: BoughtLabel | null;
   if (capability.idempotent) {
     const replay = await capability.createLabel(ctx, request);
-    if (!replay.ok && outcomeUnknown(replay.error)) return stillUnknown(deps, row.id, carrierMessage(replay.error));
+    if (!replay.ok && outcomeUnknown(replay.error)) return stillUnknown(deps, row.id, carrierMessage(replay.error), attempt);
     found = replay.ok ? replay.value : null;
   } else {
     const recovered = await capability.recoverLabel(ctx, request);
-    if (!recovered.ok) return stillUnknown(deps, row.id, carrierMessage(recovered.error));
+    if (!recovered.ok) return stillUnknown(deps, row.id, carrierMessage(recovered.error), attempt);
     found = recovered.value;
   }
   if (!found) {
@@ -51,10 +60,10 @@ export async function reconcileLabelPurchase(deps: Deps, payload: unknown): Prom
     deps.notifyJobsEnqueued();
     return;
   }
-  return stillUnknown(deps, row.id, carrierMessage(voided.error));
+  return stillUnknown(deps, row.id, carrierMessage(voided.error), attempt);
 }
 
-async function stillUnknown(deps: Deps, id: string, message: string): Promise<never> {
+async function stillUnknown(deps: Deps, id: string, message: string, attempt: number): Promise<never> {
   await settleAttempt(deps, id, { state: 'unknown', error: message });
-  throw new JobFailure(`the carrier still gives no answer about purchase ${id}: ${message}`, true, RETRY_MS);
+  throw new JobFailure(`the carrier still gives no answer about purchase ${id}: ${message}`, true, reconcileRetryMs(attempt));
 }

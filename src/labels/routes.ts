@@ -8,7 +8,7 @@ import { LABEL_FORMATS } from '../carriers/label-types.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findShipment } from '../shipments/service.js';
-import { defaultLabelFormat, documentFormats, findShipmentPurchase, readLabelDocument } from './store.js';
+import { defaultLabelFormat, documentFormats, findShipmentPurchase, readLabelDocument, unsettledPurchases } from './store.js';
 import { shipmentLabelSummary } from './summary.js';
 import { voidShipmentLabel } from './void.js';
 import { registerRoutingRuleRoutes } from './rules-routes.js';
@@ -19,8 +19,53 @@ const errors = { 401: json(ErrorSchema, 'Missing or wrong API key'), 404: json(E
 const ShipmentParam = z.object({ shipmentId: z.string().max(64).openapi({ param: { name: 'shipmentId', in: 'path' }, example: 'shp_01jd0000000000000000000000' }) });
 const binary = z.string().openapi({ format: 'binary' });
 
+const UnsettledPurchaseSchema = z
+  .object({
+    id: z.string().openapi({ example: 'lbl_01jd0000000000000000000000' }),
+    orderId: z.string(),
+    carrier: z.string(),
+    service: z.string(),
+    direction: z.enum(['outbound', 'return']),
+    state: z.enum(['requesting', 'unknown']).openapi({ description: 'requesting: a call is under way; unknown: the carrier did not answer and may have charged' }),
+    lastError: z.string().nullable().openapi({ description: 'What the carrier last said, or how it failed to answer' }),
+    carrierCalls: z.number().int().openapi({ description: 'Purchase calls made to the carrier' }),
+    checks: z.number().int().openapi({ description: 'Times Waybill has asked the carrier about it since (labels.reconcile)' }),
+    nextCheckAt: z.string().nullable().openapi({ description: 'When Waybill asks the carrier next' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('UnsettledLabelPurchase');
+
 export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void {
   registerRoutingRuleRoutes(api, deps);
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/label-purchases',
+      tags: ['Labels'],
+      summary: 'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed (oldest first, at most 100)',
+      security,
+      responses: { 200: json(z.object({ data: z.array(UnsettledPurchaseSchema) }), 'Unsettled purchases'), ...errors },
+    }),
+    async (c) => {
+      const rows = await unsettledPurchases(deps.db, c.get('brand').id);
+      const data = rows.map(({ purchase: p, nextCheckAt, checks }) => ({
+        id: p.id,
+        orderId: p.order_id,
+        carrier: p.carrier,
+        service: p.service,
+        direction: p.direction as 'outbound' | 'return',
+        state: p.state as 'requesting' | 'unknown',
+        lastError: p.error,
+        carrierCalls: p.calls,
+        checks,
+        nextCheckAt,
+        createdAt: p.created_at,
+        updatedAt: p.updated_at,
+      }));
+      return c.json({ data } as never, 200);
+    },
+  );
   api.openapi(
     createRoute({
       method: 'get',

@@ -55,3 +55,25 @@ export async function loadShipmentLabel(deps: { db: Kysely<Database> }, brandId:
   if (!purchase || purchase.state !== 'bought') return null;
   return readLabelDocument(deps.db, purchase, format);
 }
+
+/** What a purchase not yet settled looks like to the brand, with the reconcile job's next check. */
+export type UnsettledPurchase = { purchase: LabelPurchaseRow; nextCheckAt: string | null; checks: number };
+
+/**
+ * The brand's purchases still open (`requesting`, or `unknown`: the carrier may have charged and
+ * Waybill keeps asking), oldest first, each with when the reconcile job asks next.
+ */
+export async function unsettledPurchases(db: Executor, brandId: string, limit = 100): Promise<UnsettledPurchase[]> {
+  const purchases = await db.selectFrom('label_purchases').selectAll().where('brand_id', '=', brandId).where('state', 'in', ['requesting', 'unknown']).orderBy('created_at').orderBy('id').limit(limit).execute();
+  if (purchases.length === 0) return [];
+  const jobs = await db
+    .selectFrom('jobs')
+    .select(['idempotency_key', 'state', 'run_at', 'attempts'])
+    .where('idempotency_key', 'in', purchases.map((p) => `label-reconcile:${p.id}`))
+    .execute();
+  const byKey = new Map(jobs.map((job) => [job.idempotency_key, job]));
+  return purchases.map((purchase) => {
+    const job = byKey.get(`label-reconcile:${purchase.id}`);
+    return { purchase, nextCheckAt: job && job.state !== 'done' && job.state !== 'dead' ? job.run_at : null, checks: job?.attempts ?? 0 };
+  });
+}

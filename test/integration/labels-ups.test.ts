@@ -182,4 +182,42 @@ describe('UPS labels through the API', () => {
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe('invalid_transition');
   });
+
+  // Last: it moves the clock half a day on.
+  it('keeps asking about an unsettled purchase through a long outage, hourly at most, shows it to the brand, and settles it once UPS answers', async () => {
+    const orderId = await newOrder();
+    ups.labels.timeoutAfterChargeNext({ delayMs: 4_000 });
+    const first = await buy(orderId);
+    expect(first.status).toBe(503);
+    const purchaseId = first.json.error.details.purchaseId as string;
+    const charged = ups.labels.sold.at(-1)!;
+    const listed = async () => ((await t.request('GET', '/v1/label-purchases')).json.data as Array<Record<string, unknown>>).find((p) => p.id === purchaseId);
+    expect(await listed()).toMatchObject({ orderId, carrier: 'ups', service: 'ground', direction: 'outbound', state: 'unknown', carrierCalls: 1, checks: 0, nextCheckAt: new Date(t.clock.now().getTime() + 15 * 60_000).toISOString() });
+
+    // UPS cannot be reached for half a day: far more checks than the queue's default of 10 attempts.
+    const connection = () => t.deps.db.selectFrom('carrier_connections').select('base_url').where('brand_id', '=', t.brand.id).where('carrier', '=', 'ups');
+    const baseUrl = (await connection().executeTakeFirstOrThrow()).base_url;
+    const setBaseUrl = (url: string | null) => t.deps.db.updateTable('carrier_connections').set({ base_url: url }).where('brand_id', '=', t.brand.id).where('carrier', '=', 'ups').execute();
+    await setBaseUrl('http://127.0.0.1:1');
+    const job = () => t.deps.db.selectFrom('jobs').selectAll().where('idempotency_key', '=', `label-reconcile:${purchaseId}`).executeTakeFirstOrThrow();
+    const nextCheck = async () => {
+      t.clock.advance(Math.max(0, Date.parse((await job()).run_at) - t.clock.now().getTime()));
+      await t.worker.drain();
+    };
+    const waits: number[] = [];
+    for (let check = 1; check <= 14; check += 1) {
+      await nextCheck();
+      waits.push((Date.parse((await job()).run_at) - t.clock.now().getTime()) / 60_000);
+    }
+    expect(waits).toEqual([5, 10, 20, 40, ...Array(10).fill(60)]);
+    expect(await job()).toMatchObject({ state: 'queued', attempts: 14 });
+    expect(await listed()).toMatchObject({ state: 'unknown', checks: 14, nextCheckAt: (await job()).run_at, lastError: expect.any(String) });
+
+    await setBaseUrl(baseUrl);
+    await nextCheck();
+    expect(charged.voided).toBe(true);
+    expect((await purchasesOf(orderId))[0]).toMatchObject({ state: 'voided', tracking_number: charged.trackingNumber });
+    expect((await job()).state).toBe('done');
+    expect(await listed()).toBeUndefined();
+  });
 });

@@ -43,6 +43,17 @@ describe('migrations', () => {
     expect((await applied()).at(-1)).toBe(done.at(-1));
   });
 
+  it('020 lets label reconcile jobs enqueued before it keep asking until settled, and runs the dead-lettered ones again', async () => {
+    database = await freshDatabase({ schemaUpTo: '019-message-uncertain-send' });
+    const { db } = database.handle;
+    const at = '2026-03-02T15:00:00.000Z';
+    const job = (id: string, kind: string, state: string) => ({ id, kind, payload: '{}', state, run_at: at, attempts: 10, max_attempts: 10, locked_by: null, locked_until: null, last_error: 'UPS did not answer', idempotency_key: id, created_at: at, updated_at: at });
+    await db.insertInto('jobs').values([job('job_dead', 'labels.reconcile', 'dead'), job('job_queued', 'labels.reconcile', 'queued'), job('job_done', 'labels.reconcile', 'done'), job('job_other', 'imports.run', 'dead')]).execute();
+    await migrateToLatest(db);
+    const jobs = Object.fromEntries((await db.selectFrom('jobs').select(['id', 'state', 'max_attempts']).execute()).map((j) => [j.id, [j.state, Number(j.max_attempts)]]));
+    expect(jobs).toEqual({ job_dead: ['queued', 1_000_000], job_queued: ['queued', 1_000_000], job_done: ['done', 10], job_other: ['dead', 10] });
+  });
+
   it('refuse a database a newer Waybill has migrated, saying so in one line, and change nothing', async () => {
     database = await freshDatabase();
     const { db } = database.handle;
