@@ -6,7 +6,7 @@ import type { DraftEvent } from './parse-kit.js';
 import { formatAtOffset, timeZoneOfRegion, wallClockToInstant } from './local-time.js';
 import type { DeliveryWindow, EventLocation } from './types.js';
 
-/** What one webhook says about one parcel; `keep_previous` events take the status before them. */
+/** What one webhook says about one parcel; `keep_previous` events take the status at their own time (the inbox: shipments/carried.ts). */
 export type InboundUpdate = {
   /** Waybill's carrier code when the aggregator named a carrier Waybill knows; null otherwise. */
   carrier: string | null;

@@ -29,6 +29,12 @@ export type TrackingEventInput = {
   carrierText?: string | null;
   /** Given by the source when it has a stable event id; otherwise derived from the event's content. */
   dedupeKey?: string | null;
+  /**
+   * The status (with reason and delay) is not the event's own but the one the parcel had before it:
+   * an update that does not move the parcel (a carrier's keep_previous, e.g. a UPS delivery photo).
+   * Stored for the timeline, it never decides the shipment's status (shipments/status.ts).
+   */
+  statusCarried?: boolean;
 };
 
 /** One normalized update: what a poll, a webhook, a CSV row or a person says about one parcel. */

@@ -21,6 +21,7 @@ import * as idempotencyResponseHeaders from './migrations/017-idempotency-respon
 import * as idempotencyContentType from './migrations/018-idempotency-content-type.js';
 import * as messageUncertainSend from './migrations/019-message-uncertain-send.js';
 import * as labelReconcileUntilSettled from './migrations/020-label-reconcile-until-settled.js';
+import * as trackingEventStatusCarried from './migrations/021-tracking-event-status-carried.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '018-idempotency-content-type': idempotencyContentType,
   '019-message-uncertain-send': messageUncertainSend,
   '020-label-reconcile-until-settled': labelReconcileUntilSettled,
+  '021-tracking-event-status-carried': trackingEventStatusCarried,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

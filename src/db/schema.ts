@@ -83,6 +83,8 @@ export interface TrackingEventTable {
   occurred_at: string | null; // UTC, normalized
   occurred_at_raw: string | null; // as the source wrote it (keeps the local offset)
   recorded_at: string;
+  /** 1: the status is the one the parcel had before this event (a keep_previous update): shown, never folded. */
+  status_carried: Generated<Bool>;
 }
 
 export interface InboundEventTable {

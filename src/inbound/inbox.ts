@@ -2,19 +2,21 @@
 // id (unique per brand and source: brands sharing an aggregator account get the same ids) together with a job to process it, in one transaction, before the sender
 // hears 2xx; the same delivery sent again is stored once. Processing takes stored deliveries in
 // batches, one transaction each:
-//   parse → find each parcel's shipment (brand + tracking number, carrier when named) → ingestEvents
+//   parse → find each parcel's shipment (brand + tracking number, carrier when named) → give each
+//   update that does not move the parcel (keep_previous) the status at its own time → ingestEvents
 //   → the delivery is `processed`, or `parked` when no shipment has its number (retried later:
 //   the shipment may not be created yet), or `failed` when its body cannot be read any more.
 // Ingest and the delivery's new state commit together, so a crash at any point processes it once.
 import { sql, type Transaction } from 'kysely';
 import type { InboundUpdate } from '../carriers/aggregator-kit.js';
-import { carryStatusForward } from '../carriers/parse-kit.js';
+import type { DraftEvent } from '../carriers/parse-kit.js';
 import { KNOWN_CARRIERS } from '../carriers/registry.js';
 import type { Deps } from '../deps.js';
 import type { Database, InboundEventRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
-import { ingestEvents, lockedForFold, viewOfRow, type ShipmentBatchItem } from '../shipments/ingest.js';
+import { carryStatusesByTime, type StoredEvent } from '../shipments/carried.js';
+import { ingestEvents, lockedForFold, type ShipmentBatchItem } from '../shipments/ingest.js';
 import type { EventSource } from '../shipments/vocabulary.js';
 import { INBOUND_SOURCES, type InboundSource } from './sources.js';
 
@@ -96,7 +98,8 @@ async function processBatch(deps: Deps): Promise<number> {
     const shipments = await lockShipments(trx, deps.dialect, brands, numbers);
 
     const settled: Settled[] = [];
-    const items = new Map<string, ShipmentBatchItem & { source: EventSource }>();
+    // Each shipment's deliveries of the batch, merged: their events stay drafts until all are in.
+    const drafts = new Map<string, { shipment: ShipmentRow; source: EventSource; events: DraftEvent[]; estimatedDelivery: ShipmentBatchItem['estimatedDelivery'] }>();
     for (const { row, update } of parsed) {
       if (!update.ok) {
         settled.push({ row, state: 'failed', error: `${update.error.field} ${update.error.problem}` });
@@ -108,14 +111,19 @@ async function processBatch(deps: Deps): Promise<number> {
         continue;
       }
       const shipment = match.value;
-      const existing = items.get(shipment.id);
-      const view = viewOfRow(shipment);
-      const events = carryStatusForward(update.value.events, { status: view.status, reason: view.reason, delayed: view.delayed });
+      const existing = drafts.get(shipment.id);
       const estimate = update.value.estimatedDelivery ?? existing?.estimatedDelivery ?? null;
-      items.set(shipment.id, { shipment, source: INBOUND_SOURCES.get(row.source as InboundSource)!.eventSource, events: [...(existing?.events ?? []), ...events], estimatedDelivery: estimate });
+      drafts.set(shipment.id, { shipment, source: INBOUND_SOURCES.get(row.source as InboundSource)!.eventSource, events: [...(existing?.events ?? []), ...update.value.events], estimatedDelivery: estimate });
       settled.push({ row, state: 'processed', error: null, shipmentId: shipment.id });
     }
 
+    // An update that does not move the parcel takes the status at its own time, from the stored
+    // events and the whole batch (not the row as read before it), and never decides the status.
+    const carrying = [...drafts.values()].filter((d) => d.events.some((e) => e.status === 'keep_previous')).map((d) => d.shipment.id);
+    const stored = await storedEventsOf(trx, carrying);
+    const items = new Map<string, ShipmentBatchItem & { source: EventSource }>(
+      [...drafts].map(([id, d]) => [id, { ...d, events: carryStatusesByTime(d.events, stored.get(id) ?? []) }]),
+    );
     const ordered = [...items.values()].sort((a, b) => (a.shipment.id < b.shipment.id ? -1 : 1));
     const outcomes = await ingestEvents(trx, now, ordered);
     statusChanged = outcomes.some((o) => o.statusChanged);
@@ -151,6 +159,24 @@ async function lockShipments(trx: Transaction<Database>, dialect: Deps['dialect'
     rows.push(...(await lockedForFold(query, dialect).execute()));
   }
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** What the updates that do not move a parcel carry their status from: these shipments' stored events (their rows are locked already). */
+async function storedEventsOf(trx: Transaction<Database>, shipmentIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+  const byShipment = new Map<string, StoredEvent[]>();
+  for (let i = 0; i < shipmentIds.length; i += 500) {
+    const rows = await trx
+      .selectFrom('tracking_events')
+      .select(['shipment_id', 'dedupe_key', 'status', 'reason', 'delayed', 'occurred_at', 'status_carried'])
+      .where('shipment_id', 'in', shipmentIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      const events = byShipment.get(row.shipment_id) ?? [];
+      events.push(row);
+      byShipment.set(row.shipment_id, events);
+    }
+  }
+  return byShipment;
 }
 
 /** The brand's shipment with this number: the named carrier's when there are several, the only one otherwise. */

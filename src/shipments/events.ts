@@ -17,11 +17,14 @@ export type NormalizedEvent = {
   carrierCode: string | null;
   carrierText: string | null;
   location: string | null; // JSON
+  statusCarried: boolean;
 };
 
 /**
  * The same scan reported by a poll and by a webhook must collapse into one row, so unless the
- * source names the event itself, its key is a digest of what the event says.
+ * source names the event itself, its key is a digest of what the event says. A carried status is
+ * part of what it says (as it always was: keys of stored events must not change), which is why the
+ * inbox gives an update that is sent again the status its stored copy has (shipments/carried.ts).
  */
 export function dedupeKeyOf(event: TrackingEventInput, occurredAtUtc: string | null): string {
   if (event.dedupeKey) return `k:${event.dedupeKey}`;
@@ -53,6 +56,7 @@ export function normalizeEvent(event: TrackingEventInput): NormalizedEvent {
     carrierCode: event.carrierCode ?? null,
     carrierText: event.carrierText ?? null,
     location: event.location ? JSON.stringify(event.location) : null,
+    statusCarried: event.statusCarried ?? false,
   };
 }
 

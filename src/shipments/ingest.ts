@@ -110,6 +110,7 @@ export function eventRowsOf(shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, sour
       occurred_at: event.occurredAt,
       occurred_at_raw: event.occurredAtRaw,
       recorded_at: recordedAt,
+      status_carried: event.statusCarried ? 1 : 0,
     });
   }
   return rows;
@@ -143,6 +144,7 @@ export function foldIntoShipment(
     reason: row.reason,
     delayed: row.delayed === 1,
     occurredAt: row.occurred_at,
+    statusCarried: row.status_carried === 1,
   }));
   const previous = foldStateOf(shipment);
   const state = foldEvents(previous, foldInput);
@@ -205,10 +207,15 @@ export type PassedFailure = { occurredAt: string; laterFailures: number };
 /**
  * The failed delivery attempts among the events just stored that the shipment went through
  * without stopping at: newer than its last head (news, not history arriving late) and not the new
- * head (that one is the status change itself). Oldest first. Pure.
+ * head (that one is the status change itself). An update that only carries attempt_failed forward
+ * (a new delivery time after the failed attempt) is no attempt of its own. Oldest first. Pure.
  */
-export function failedAttemptsPassedThrough(previousHeadAt: string | null, headEventId: string | null, fresh: ReadonlyArray<Pick<NewEventRow, 'id' | 'status' | 'occurred_at' | 'occurred_at_raw'>>): PassedFailure[] {
-  const failures = fresh.filter((row) => row.status === 'attempt_failed' && row.occurred_at !== null).sort((a, b) => (a.occurred_at! < b.occurred_at! ? -1 : a.occurred_at! > b.occurred_at! ? 1 : 0));
+export function failedAttemptsPassedThrough(
+  previousHeadAt: string | null,
+  headEventId: string | null,
+  fresh: ReadonlyArray<Pick<NewEventRow, 'id' | 'status' | 'occurred_at' | 'occurred_at_raw'> & { status_carried?: 0 | 1 }>,
+): PassedFailure[] {
+  const failures = fresh.filter((row) => row.status === 'attempt_failed' && row.occurred_at !== null && row.status_carried !== 1).sort((a, b) => (a.occurred_at! < b.occurred_at! ? -1 : a.occurred_at! > b.occurred_at! ? 1 : 0));
   return failures
     .map((row, index) => ({ row, laterFailures: failures.length - 1 - index }))
     .filter(({ row }) => row.id !== headEventId && (previousHeadAt === null || row.occurred_at! > previousHeadAt))

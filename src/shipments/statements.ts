@@ -20,6 +20,7 @@ export const EVENT_COLUMNS = [
   'occurred_at',
   'occurred_at_raw',
   'recorded_at',
+  'status_carried',
 ] as const;
 
 /** The shipment columns a fold changes, in the order the save statements take them (after the id). */
@@ -31,7 +32,7 @@ export const FOLDABLE_COLUMNS = ['id', 'brand_id', 'order_id', ...FOLDED_COLUMNS
 /** jobs columns, in the order the insert statements take them. */
 export const JOB_COLUMNS = ['id', 'kind', 'payload', 'state', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'idempotency_key', 'created_at', 'updated_at'] as const;
 
-const INTEGER_COLUMNS = new Set(['delayed', 'correction', 'event_count', 'attempts', 'max_attempts']);
+const INTEGER_COLUMNS = new Set(['delayed', 'status_carried', 'correction', 'event_count', 'attempts', 'max_attempts']);
 const placeholders = (count: number) => Array(count).fill('?').join(', ');
 /** `unnest($n::text[], …) AS alias(col, …)`: one array parameter per column. */
 const unnestOf = (columns: readonly string[], from: number, alias: string) =>

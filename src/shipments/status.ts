@@ -1,6 +1,7 @@
 // The status core, pure. A shipment's status is the status of its event with the greatest
 // occurredAt (ties broken by stage order, then by dedupe key so the answer never depends on
-// arrival order). The fold keeps only three maxima — the head event, the latest terminal event
+// arrival order), among the events that have a status of their own: an update that only carries
+// the status before it forward (statusCarried) is on the timeline but never decides. The fold keeps only three maxima — the head event, the latest terminal event
 // and the latest delay — so folding is commutative and idempotent: any permutation or
 // duplication of the same events gives the same shipment, and new events fold in without
 // re-reading the history.
@@ -21,6 +22,12 @@ export type FoldEvent = {
   delayed: boolean;
   /** UTC ISO instant, or null when the source gave no usable time (such events never fold). */
   occurredAt: string | null;
+  /**
+   * The status was carried from the event before it (an update that does not move the parcel):
+   * such events never fold either. Carried when it came, the status may be stale by the time an
+   * older scan arrives late; as the head it would hold the parcel there for good.
+   */
+  statusCarried?: boolean;
 };
 
 type Mark = { eventId: string; dedupeKey: string; occurredAt: string; status: ShipmentStatus; reason: ExceptionReason | null };
@@ -55,7 +62,7 @@ const later = (current: Mark | null, candidate: Mark): Mark =>
 export function foldEvents(state: FoldState, events: readonly FoldEvent[]): FoldState {
   let { head, terminal, delay } = state;
   for (const event of events) {
-    if (event.occurredAt === null) continue;
+    if (event.occurredAt === null || event.statusCarried) continue;
     const mark: Mark = {
       eventId: event.id,
       dedupeKey: event.dedupeKey,

@@ -58,6 +58,17 @@ describe('the fold rule', () => {
     expect(fold([ev('in_transit', '2026-03-01T18:00:00Z'), ev('delivered', null)]).status).toBe('in_transit');
   });
 
+  it('stores but does not fold events whose status was carried from the event before them', () => {
+    const delivered = ev('delivered', '2026-03-03T18:15:53Z');
+    // A delivery photo stored with what was known when it came (out for delivery): it never decides.
+    const photo = ev('out_for_delivery', '2026-03-03T18:16:30Z', { statusCarried: true });
+    expect(fold([ev('out_for_delivery', '2026-03-03T14:15:19Z'), delivered, photo])).toEqual({ status: 'delivered', reason: null, delayed: false, correction: false });
+    // Nor does one stored before the scan it follows arrived late.
+    const update = ev('in_transit', '2026-03-03T14:16:00Z', { statusCarried: true, delayed: true });
+    expect(fold([ev('in_transit', '2026-03-03T11:00:00Z'), update, ev('out_for_delivery', '2026-03-03T14:15:19Z')])).toEqual({ status: 'out_for_delivery', reason: null, delayed: false, correction: false });
+    expect(fold([update])).toMatchObject({ status: 'pending' });
+  });
+
   it('keeps delayed while the parcel moves on, and drops it once delivered', () => {
     const delay = ev('in_transit', '2026-03-02T10:00:00Z', { delayed: true, reason: 'weather' });
     const hub = ev('in_transit', '2026-03-02T20:00:00Z');
@@ -84,6 +95,7 @@ describe('property: any permutation and duplication of the same events gives the
     delayed: fc.boolean(),
     // A small range of times so ties in time happen often.
     minute: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null, freq: 8 }),
+    statusCarried: fc.boolean(),
   });
   const eventsArb = fc.uniqueArray(eventArb, { minLength: 0, maxLength: 12, selector: (e) => JSON.stringify(e) }).map((list) =>
     list.map(
@@ -94,6 +106,7 @@ describe('property: any permutation and duplication of the same events gives the
         reason: e.reason,
         delayed: e.delayed,
         occurredAt: e.minute === null ? null : new Date(Date.UTC(2026, 2, 1, 0, e.minute)).toISOString(),
+        statusCarried: e.statusCarried,
       }),
     ),
   );
@@ -170,5 +183,10 @@ describe('failed attempts passed through in one ingest (failedAttemptsPassedThro
     expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'c', twice)).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', laterFailures: 1 }]);
     // History arriving late (older than what the shipment already showed) is not news.
     expect(failedAttemptsPassedThrough('2026-03-12T00:00:00.000Z', 'x', twice)).toEqual([]);
+  });
+
+  it('an update that carries attempt_failed forward (a new delivery time after the attempt) is no failure of its own', () => {
+    const fresh = [row('a', 'attempt_failed', '2026-03-10T15:00:00.000Z'), { ...row('u', 'attempt_failed', '2026-03-10T15:05:00.000Z'), status_carried: 1 as const }, row('b', 'in_transit', '2026-03-10T20:00:00.000Z')];
+    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'b', fresh)).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', laterFailures: 0 }]);
   });
 });

@@ -3,7 +3,8 @@
 // parse.ts: the same code tables, the same time rules (gmtOffset comes as "-04.00" here). UPS gives
 // the event no id; the ingest path keys it by its content, so a poll that later returns the same
 // scan stores nothing new. Updates that do not move the parcel (type U: new date, time, photo)
-// keep the status the parcel had.
+// stay `keep_previous` here: the inbox gives them the status the parcel had at their own time, and
+// they never decide the status (shipments/carried.ts), whatever order UPS pushes them in.
 import { z } from 'zod';
 import { err, ok, type Result } from '../../lib/result.js';
 import { bodyProblemOf, normalizeTrackingNumber, type BodyProblem, type InboundUpdate } from '../aggregator-kit.js';
