@@ -97,6 +97,31 @@ describe('FedEx', () => {
     expect(fedex.state.violations).toEqual({ rate: 0, quota: 0 });
   });
 
+  it('reads a parcel the customer refused, delivered back to the shipper, as returned, and stops polling it', async () => {
+    const [id] = await shipments('fedex', ['770000098001']);
+    const denver = { city: 'Denver', stateOrProvinceCode: 'CO', countryCode: 'US' };
+    fedex.addShipment('770000098001', {
+      deliveryAttempts: 1,
+      events: [
+        { at: at(-72), eventType: 'PU', eventDescription: 'Picked up' },
+        { at: at(-48), eventType: 'DE', eventDescription: 'Delivery exception', exceptionCode: '007', exceptionDescription: 'Customer refused delivery', location: denver },
+        { at: at(-47), eventType: 'RS', eventDescription: 'Return to shipper', location: denver },
+        { at: at(-3), eventType: 'OD', eventDescription: 'On FedEx vehicle for delivery' },
+        { at: at(-1), eventType: 'DL', eventDescription: 'Delivered' },
+      ],
+    });
+    await runFor(16 * 60); // a lone number waits up to 15 minutes for others to share its request
+    expect(await statusOf(id!)).toBe('returned');
+    expect((await eventsOf(id!)).map((e) => [e.carrier_code, e.status])).toEqual([
+      ['PU', 'in_transit'],
+      ['DE/007', 'attempt_failed'],
+      ['RS', 'returning_to_sender'],
+      ['OD', 'out_for_delivery'],
+      ['DL', 'returned'],
+    ]);
+    expect((await pollOf(id!)).next_poll_at).toBeNull();
+  });
+
   it('backs off through an hour of 429s and then 5xx, honouring Retry-After, and loses or duplicates nothing', async () => {
     const numbers = ['770000099001', '770000099002'];
     const ids = await shipments('fedex', numbers);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapFedexEvent, parseFedexTrackResponse, parseFedexTrackText } from '../../src/carriers/fedex/parse.js';
+import { mapFedexEvent, markDeliveriesToShipper, parseFedexTrackResponse, parseFedexTrackText } from '../../src/carriers/fedex/parse.js';
 import { FEDEX_DERIVED_CODES, FEDEX_EVENT_TYPES } from '../../src/carriers/fedex/status-codes.js';
 import type { TrackResult } from '../../src/carriers/types.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../src/shipments/vocabulary.js';
@@ -11,6 +11,7 @@ const { text: fixtureText, json: fixture } = fixtures;
 const TRACK_FIXTURES = [
   'fedex_track_delivered_reconstructed.json',
   'fedex_track_multiple_reconstructed.json',
+  'fedex_track_returned_reconstructed.json',
   'fedex_track_not_found_in_result.json',
   'fedex_error_401.json',
 ];
@@ -115,6 +116,38 @@ describe('parseFedexTrackResponse', () => {
       dedupeKey: null,
     });
     expect(delivered.events[3]!.carrierText).toBe('Delay: Package delayed');
+  });
+
+  it('reads a refused parcel sent back to the shipper: the delivery after RS is `returned`, with no estimate', () => {
+    const returned = found(parsedOk(fixture('fedex_track_returned_reconstructed.json'), ['794843185271'])[0]);
+    expect(returned.events.map((e) => [e.carrierCode, e.status, e.location?.city ?? null])).toEqual([
+      ['PU', 'in_transit', 'MEMPHIS'],
+      ['OD', 'out_for_delivery', 'DENVER'],
+      ['DE/007', 'attempt_failed', 'DENVER'],
+      ['RS/008', 'returning_to_sender', 'DENVER'],
+      ['AR', 'in_transit', 'MEMPHIS'],
+      ['OD', 'out_for_delivery', 'MEMPHIS'],
+      ['DL', 'returned', 'MEMPHIS'],
+    ]);
+    expect(returned.estimatedDelivery).toBeNull();
+    // The same history without the return scan is an ordinary delivery.
+    const body = fixture('fedex_track_returned_reconstructed.json') as { output: { completeTrackResults: Array<{ trackResults: Array<{ scanEvents: Array<{ eventType: string }> }> }> } };
+    const result = body.output.completeTrackResults[0]!.trackResults[0]!;
+    result.scanEvents = result.scanEvents.filter((scan) => scan.eventType !== 'RS');
+    expect(found(parsedOk(body, ['794843185271'])[0]).events.at(-1)).toMatchObject({ carrierCode: 'DL', status: 'delivered' });
+  });
+
+  it('reads a delivery as `returned` after a return to shipper, or when worded as one, as USPS and DHL do', () => {
+    const ev = (status: 'delivered' | 'returning_to_sender' | 'in_transit', carrierText: string) => ({ status, carrierText });
+    expect(markDeliveriesToShipper([ev('in_transit', 'Picked up'), ev('delivered', 'Delivered')]).map((e) => e.status)).toEqual(['in_transit', 'delivered']);
+    expect(markDeliveriesToShipper([ev('returning_to_sender', 'Return to shipper'), ev('in_transit', 'Departed'), ev('delivered', 'Delivered')]).map((e) => e.status)).toEqual([
+      'returning_to_sender',
+      'in_transit',
+      'returned',
+    ]);
+    // A delivery before the return scan was to the recipient (then refused or recalled): it stays delivered.
+    expect(markDeliveriesToShipper([ev('delivered', 'Delivered'), ev('returning_to_sender', 'Return to shipper')]).map((e) => e.status)).toEqual(['delivered', 'returning_to_sender']);
+    expect(markDeliveriesToShipper([ev('delivered', 'Delivered: Returned to shipper')])[0]!.status).toBe('returned');
   });
 
   it('reads not-found inside a 200 as found:false', () => {

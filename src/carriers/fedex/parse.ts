@@ -3,7 +3,8 @@
 // body ─ zod (only the fields we read) ─▶ one TrackResult per completeTrackResults entry ─▶
 //   the trackResult to trust (FedEx reuses numbers: several results, pick the freshest);
 //   events   scanEvents, oldest first, status from eventType (derivedStatusCode as fallback),
-//            DE refined to attempt_failed when an attempt shows, reason read from FedEx's text;
+//            DE refined to attempt_failed when an attempt shows, reason read from FedEx's text,
+//            a delivery after RS (return to shipper) or worded as one `returned`;
 //   ETA      ESTIMATED_DELIVERY, then estimatedDeliveryTimeWindow, then standardTransitTimeWindow.
 // "Not found" arrives inside a 200 as trackResults[].error; it becomes found:false, not an error.
 import { z } from 'zod';
@@ -85,12 +86,13 @@ function toTrackResult(trackingNumber: string, results: FedexTrackResult[]): Tra
     return { trackingNumber, found: false, message: error?.message?.trim() || 'FedEx has no tracking information for this number' };
   }
   const events = markRunningLate(eventsOf(chosen), chosen.latestStatusDetail?.derivedCode);
-  const delivered = events.at(-1)?.status === 'delivered';
+  // Delivered, to the recipient or back to the shipper: nothing left to estimate.
+  const arrived = events.at(-1)?.status === 'delivered' || events.at(-1)?.status === 'returned';
   return {
     trackingNumber,
     found: true,
     events,
-    estimatedDelivery: delivered ? null : estimatedWindow(chosen),
+    estimatedDelivery: arrived ? null : estimatedWindow(chosen),
     service: chosen.serviceDetail?.description?.trim() || null,
   };
 }
@@ -105,8 +107,24 @@ function eventsOf(result: FedexTrackResult): TrackingEventInput[] {
   const attempted = Number(result.deliveryDetails?.deliveryAttempts ?? 0) > 0;
   const scans = result.scanEvents ?? [];
   const drafts = scans.length > 0 ? scans.map((scan) => toDraft(scan, attempted)) : latestStatusOnly(result, attempted);
-  // FedEx lists newest first; keep_previous needs the story in order.
-  return carryStatusForward(sortOldestFirst(drafts.reverse()));
+  // FedEx lists newest first; keep_previous and returns need the story in order.
+  return markDeliveriesToShipper(carryStatusForward(sortOldestFirst(drafts.reverse())));
+}
+
+const DELIVERY_TO_SHIPPER = /return(ed)? to (shipper|sender)|delivered to (shipper|sender)|original (shipper|sender)/i;
+
+/**
+ * A delivery after a return to shipper (RS) in the same history, or worded as one, is the parcel
+ * back with the shipper: `returned`, not `delivered` (as USPS and DHL read theirs). FedEx's DL scan
+ * says "Delivered" either way; only the RS before it tells. Oldest first in, oldest first out.
+ */
+export function markDeliveriesToShipper<T extends Pick<TrackingEventInput, 'status' | 'carrierText'>>(events: T[]): T[] {
+  let returning = false;
+  return events.map((event) => {
+    if (event.status === 'returning_to_sender') returning = true;
+    const backHome = returning || DELIVERY_TO_SHIPPER.test(event.carrierText ?? '');
+    return event.status === 'delivered' && backHome ? { ...event, status: 'returned' } : event;
+  });
 }
 
 function toDraft(scan: FedexScanEvent, attempted: boolean): DraftEvent {
