@@ -4,8 +4,9 @@
 // Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted.
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
+import type { Db } from '../db/connect.js';
 import type { CarrierPollAccountRow } from '../db/schema.js';
-import { admit, type Admission, headroom, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, recordRequest, rolledOver } from './limits.js';
+import { admit, type Admission, headroom, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, mergeRequests, recordRequest, rolledOver, takeRequest } from './limits.js';
 
 const LEASE_MS = 5 * 60_000;
 
@@ -106,25 +107,43 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
     return { outcome: 'ran', value: await work(gate) };
   } finally {
     // Requests made meanwhile outside the run (a "track now", a connection check) were added to the
-    // row: this run's requests are added to what the row holds now, not written over it.
-    const current = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
-    const merged = gate.sent.reduce((state, at) => recordRequest(state, gate.limits.rate, at), stateOf(current, deps.clock.now().getTime()));
-    await deps.db
-      .updateTable('carrier_poll_accounts')
-      .set({
-        lease_until: null,
-        recent_requests: JSON.stringify(merged.recent),
-        quota_day: merged.day,
-        used_today: merged.used,
-        failures: gate.failures,
-        paused_until: gate.pausedUntil?.toISOString() ?? null,
-        pause_reason: gate.pausedUntil ? gate.pauseReason : null,
-        updated_at: deps.clock.now().toISOString(),
-      })
-      .where('brand_id', '=', brandId)
-      .where('carrier', '=', carrier)
-      .execute();
+    // row: this run's requests are added to what the row holds now, under its lock, so one landing
+    // between the read and the write is not written over.
+    await withLockedAccount(deps, brandId, carrier, async (current, trx) => {
+      const nowMs = deps.clock.now().getTime();
+      const merged = mergeRequests(stateOf(current, nowMs), gate.limits.rate, gate.sent, nowMs);
+      await trx
+        .updateTable('carrier_poll_accounts')
+        .set({
+          lease_until: null,
+          recent_requests: JSON.stringify(merged.recent),
+          quota_day: merged.day,
+          used_today: merged.used,
+          failures: gate.failures,
+          paused_until: gate.pausedUntil?.toISOString() ?? null,
+          pause_reason: gate.pausedUntil ? gate.pauseReason : null,
+          updated_at: new Date(nowMs).toISOString(),
+        })
+        .where('brand_id', '=', brandId)
+        .where('carrier', '=', carrier)
+        .execute();
+    });
   }
+}
+
+/**
+ * Runs `change` on the account's row with every other writer of its limiter state kept out until
+ * it commits: SELECT … FOR UPDATE on PostgreSQL (several workers share one database); on SQLite the
+ * transaction is enough (BEGIN IMMEDIATE takes the write lock at once, across processes too).
+ * Reading the row and writing it back without this lets concurrent requests all see the same count
+ * and all be admitted, and the last write wins.
+ */
+async function withLockedAccount<T>(deps: Deps, brandId: string, carrier: string, change: (row: CarrierPollAccountRow, trx: Db) => Promise<T>): Promise<T> {
+  return deps.db.transaction().execute(async (trx) => {
+    const read = trx.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier);
+    const row = await (deps.dialect === 'postgres' ? read.forUpdate() : read).executeTakeFirstOrThrow();
+    return change(row, trx);
+  });
 }
 
 /** The account's own limits (set through the API), if any. */
@@ -145,22 +164,25 @@ const limitsOfRow = (deps: Deps, row: CarrierPollAccountRow) => effectiveLimits(
  * no (the caller answers 429); without it the request is only counted.
  */
 export async function takeOutsideRequest(deps: Deps, brandId: string, carrier: string, options: { enforce: boolean }): Promise<Admission> {
-  const nowMs = deps.clock.now().getTime();
-  await deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, new Date(nowMs).toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
-  const row = await deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
-  const { limits } = limitsOfRow(deps, row);
-  const state = stateOf(row, nowMs);
-  const verdict = admit(state, limits, nowMs, 0);
-  if (!verdict.ok && options.enforce) return verdict;
-  const next = recordRequest(state, limits.rate, nowMs);
-  await deps.db
+  await deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, deps.clock.now().toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
+  // Admitted and counted in one step under the row's lock: five at once against the last two
+  // requests of a quota get two, not five.
+  return withLockedAccount(deps, brandId, carrier, async (row, trx) => {
+    const nowMs = deps.clock.now().getTime();
+    const { limits } = limitsOfRow(deps, row);
+    const taken = takeRequest(stateOf(row, nowMs), limits, nowMs, 0, options.enforce);
+    if (taken.admission.ok) await saveState(trx, brandId, carrier, taken.state);
+    return taken.admission;
+  });
+}
+
+const saveState = (db: Db, brandId: string, carrier: string, state: LimiterState) =>
+  db
     .updateTable('carrier_poll_accounts')
-    .set({ recent_requests: JSON.stringify(next.recent), quota_day: next.day, used_today: next.used })
+    .set({ recent_requests: JSON.stringify(state.recent), quota_day: state.day, used_today: state.used })
     .where('brand_id', '=', brandId)
     .where('carrier', '=', carrier)
     .execute();
-  return { ok: true };
-}
 
 function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null; sent: number[] } {
   const { limits, source } = limitsOfRow(deps, row);

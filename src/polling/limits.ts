@@ -110,6 +110,28 @@ export function recordRequest(state: LimiterState, rate: readonly RateWindow[], 
 }
 
 /**
+ * The state after requests sent at `sentAt` (a run's, kept apart meanwhile) are added to `state`
+ * (what the account's row holds now, requests made outside the run included): counted, not written
+ * over. Times are kept in order, which `rateWaitMs` relies on.
+ */
+export function mergeRequests(state: LimiterState, rate: readonly RateWindow[], sentAt: readonly number[], nowMs: number): LimiterState {
+  const current = rolledOver(state, nowMs);
+  const longest = Math.max(0, ...rate.map((w) => w.windowSeconds * 1000));
+  const recent = [...current.recent, ...sentAt].filter((at) => at > nowMs - longest).sort((a, b) => a - b);
+  return { ...current, recent, used: current.used + sentAt.filter((at) => utcDay(at) === current.day).length };
+}
+
+/**
+ * One request asked for now: admitted and counted, or refused with nothing counted. `enforce`
+ * false counts it whatever the limits say (the request was made anyway: a connection check).
+ */
+export function takeRequest(state: LimiterState, limits: CarrierLimits, nowMs: number, priority: number, enforce = true): { admission: Admission; state: LimiterState } {
+  const verdict = admit(state, limits, nowMs, priority);
+  if (!verdict.ok && enforce) return { admission: verdict, state: rolledOver(state, nowMs) };
+  return { admission: { ok: true }, state: recordRequest(state, limits.rate, nowMs) };
+}
+
+/**
  * How far ahead of an even spend over the day each priority may draw on the quota (in days):
  * parcels near delivery four hours ahead, those needing attention two, the rest one. So the quota
  * lasts the whole day, and what is urgent gets it first.

@@ -5,7 +5,7 @@ import { limitEnforcer } from '../../src/carriers/emulator-kit.js';
 import { manualClock } from '../../src/lib/clock.js';
 import { backoffMs, pauseFor } from '../../src/polling/account.js';
 import { type CadenceInput, isPushLive, planNextPoll, PRIORITY } from '../../src/polling/cadence.js';
-import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest } from '../../src/polling/limits.js';
+import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, mergeRequests, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest, takeRequest } from '../../src/polling/limits.js';
 import { adviseQuota } from '../../src/polling/report.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
@@ -50,6 +50,25 @@ describe('limits', () => {
     expect(pacedAllowance(240, NOW, 2)).toBe(130);
     expect(admit({ ...spent, used: 130 }, limits, NOW, PRIORITY.moving)).toMatchObject({ ok: false, reason: 'pacing' });
     expect(admit({ ...spent, used: 130 }, limits, NOW, PRIORITY.nearDelivery)).toEqual({ ok: true });
+  });
+
+  it('takes a request: admitted and counted, or refused and nothing counted; unenforced, counted whatever the limits', () => {
+    const LATE = Date.parse('2026-03-02T23:00:00Z'); // pacing allows the whole quota by now
+    const limits = { rate: [{ limit: 1, windowSeconds: 1 }], dailyQuota: 250 };
+    const last: LimiterState = { recent: [], day: '2026-03-02', used: 249 };
+    expect(takeRequest(last, limits, LATE, 0)).toEqual({ admission: { ok: true }, state: { recent: [LATE], day: '2026-03-02', used: 250 } });
+    const spent = takeRequest(last, limits, LATE, 0).state;
+    expect(takeRequest(spent, limits, LATE, 0)).toEqual({ admission: { ok: false, reason: 'quota', untilMs: Date.parse('2026-03-03T00:00:00Z') }, state: spent });
+    expect(takeRequest(spent, limits, LATE, 0, false)).toEqual({ admission: { ok: true }, state: { recent: [LATE, LATE], day: '2026-03-02', used: 251 } });
+    expect(takeRequest({ ...spent, day: '2026-03-01' }, limits, LATE + 1000, 0).state).toEqual({ recent: [LATE + 1000], day: '2026-03-02', used: 1 }); // a new day
+  });
+
+  it('adds a run’s requests to the row’s, in time order, counting only today’s', () => {
+    const rate = [{ limit: 2, windowSeconds: 10 }];
+    const row: LimiterState = { recent: [NOW - 20_000, NOW - 3000], day: '2026-03-02', used: 7 };
+    expect(mergeRequests(row, rate, [NOW - 5000, NOW - 1000], NOW)).toEqual({ recent: [NOW - 5000, NOW - 3000, NOW - 1000], day: '2026-03-02', used: 9 });
+    const midnight = Date.parse('2026-03-03T00:00:00Z');
+    expect(mergeRequests(row, rate, [midnight - 1000, midnight + 1000], midnight + 2000)).toEqual({ recent: [midnight - 1000, midnight + 1000], day: '2026-03-03', used: 1 });
   });
 
   it('never sends a request the carrier would refuse, whatever the timing (checked against the emulator’s own counting)', () => {

@@ -1,0 +1,111 @@
+// The account's rate and daily quota under concurrency: requests outside a run ("track now", the
+// check on save) admitted and counted in one step, and a run's end adding to the row, never
+// writing over what landed meanwhile.
+import type { KyselyPlugin } from 'kysely';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/connect.js';
+import type { Deps } from '../../src/deps.js';
+import { takeOutsideRequest, withAccount } from '../../src/polling/account.js';
+import { createTestContext, dialectUnderTest, type TestContext } from '../harness/harness.js';
+
+let t: TestContext;
+let brandId: string;
+beforeEach(async () => {
+  t = await createTestContext();
+  t.clock.set('2026-03-02T23:00:00Z'); // pacing allows the whole quota by now
+  brandId = t.brand.id;
+});
+afterEach(async () => {
+  await t?.close();
+});
+
+const accountRow = () => t.deps.db.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', 'dhl').executeTakeFirstOrThrow();
+
+/** The DHL account with `used` of its quota spent today and no recent request; `limits`: the account's own. */
+async function dhlAt(used: number, limits: unknown = null) {
+  await takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: false });
+  await t.deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ used_today: used, recent_requests: '[]', limits: limits === null ? null : JSON.stringify(limits) })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', 'dhl')
+    .execute();
+}
+
+it('five "track now" at once against the last two of the DHL quota: two admitted and counted', async () => {
+  await dhlAt(248, { rate: [{ limit: 100, windowSeconds: 1 }] }); // the quota, not the rate, is what binds
+  const verdicts = await Promise.all([0, 1, 2, 3, 4].map(() => takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: true })));
+  expect(verdicts.filter((v) => v.ok)).toHaveLength(2);
+  expect(verdicts.filter((v) => !v.ok && v.reason === 'quota')).toHaveLength(3);
+  expect((await accountRow()).used_today).toBe(250);
+});
+
+it('five "track now" at once at DHL’s one request a second: one admitted, the others told to wait', async () => {
+  await dhlAt(248);
+  const verdicts = await Promise.all([0, 1, 2, 3, 4].map(() => takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: true })));
+  expect(verdicts.filter((v) => v.ok)).toHaveLength(1);
+  expect(verdicts.filter((v) => !v.ok && v.reason === 'rate')).toHaveLength(4);
+  const row = await accountRow();
+  expect(row.used_today).toBe(249);
+  expect(JSON.parse(row.recent_requests)).toEqual([t.clock.now().getTime()]);
+});
+
+// Several workers share one PostgreSQL database (SQLite's BEGIN IMMEDIATE serialises its processes).
+it.runIf(dialectUnderTest() === 'postgres')('"track now" from two workers at once still stops at the quota', async () => {
+  await dhlAt(244, { rate: [{ limit: 100, windowSeconds: 1 }] });
+  const other = openDatabase(t.databaseUrl);
+  try {
+    const second: Deps = { ...t.deps, db: other.db };
+    const verdicts = await Promise.all(Array.from({ length: 20 }, (_, i) => takeOutsideRequest(i % 2 ? second : t.deps, brandId, 'dhl', { enforce: true })));
+    expect(verdicts.filter((v) => v.ok)).toHaveLength(6);
+    expect((await accountRow()).used_today).toBe(250);
+  } finally {
+    await other.close();
+  }
+});
+
+it('connection checks made at once are all counted', async () => {
+  await dhlAt(10);
+  await Promise.all([0, 1, 2, 3, 4].map(() => takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: false })));
+  expect((await accountRow()).used_today).toBe(15);
+});
+
+it('a "track now" landing while a run saves its count is added to it, not written over', async () => {
+  await dhlAt(10);
+  // Once the run's work is done, the first read of the account's row starts a "track now"
+  // (through the ordinary handle) and waits a little before going on: the window between
+  // reading the row and writing it back.
+  let armed = false;
+  let reading: unknown = null;
+  const outside: Promise<unknown>[] = [];
+  const meanwhile: KyselyPlugin = {
+    transformQuery(args) {
+      if (armed && args.node.kind === 'SelectQueryNode') {
+        armed = false;
+        reading = args.queryId;
+        outside.push(takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: true }));
+      }
+      return args.node;
+    },
+    async transformResult(args) {
+      if (args.queryId === reading) await new Promise((resolve) => setTimeout(resolve, 150));
+      return args.result;
+    },
+  };
+  const deps: Deps = { ...t.deps, db: t.deps.db.withPlugin(meanwhile) };
+  t.clock.advance(5000);
+  const run = await withAccount(deps, brandId, 'dhl', 'DHL', async (gate) => {
+    expect(gate.take(2).ok).toBe(true);
+    t.clock.advance(1500);
+    expect(gate.take(2).ok).toBe(true);
+    t.clock.advance(1500);
+    armed = true;
+  });
+  expect(run.outcome).toBe('ran');
+  expect(outside).toHaveLength(1);
+  expect(await outside[0]).toEqual({ ok: true });
+  const row = await accountRow();
+  expect(row.used_today).toBe(13);
+  expect(JSON.parse(row.recent_requests)).toHaveLength(1); // DHL's window is one second: only the newest is kept
+  expect(row.lease_until).toBeNull();
+});
