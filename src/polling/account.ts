@@ -1,20 +1,22 @@
 // One brand's account at one carrier, while Waybill talks to it: a lease (one runner per account,
 // however many workers), the limiter state loaded from the account's row and saved back, and the
 // pauses that Retry-After, back-off and refusals impose. Every request to the carrier — a poll, a
-// Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted.
+// Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted;
+// the admission is counted on the account's row before the request goes, so a process that dies
+// mid-run has counted what it sent.
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/connect.js';
 import type { CarrierPollAccountRow } from '../db/schema.js';
-import { admit, type Admission, headroom, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, mergeRequests, recordRequest, rolledOver, takeRequest } from './limits.js';
+import { admit, type Admission, headroom, nextUtcMidnight, type CarrierLimits, CarrierLimitsInputSchema, effectiveLimits, type LimiterState, type LimitsSource, rolledOver, takeRequest } from './limits.js';
 
 const LEASE_MS = 5 * 60_000;
 
 export type AccountGate = {
   limits: CarrierLimits;
   limitsSource: LimitsSource;
-  /** Admits one request now (and counts it), or says why not and until when. */
-  take(priority: number): Admission;
+  /** Admits one request now and counts it on the account's row before it goes, or says why not and until when. */
+  take(priority: number): Promise<Admission>;
   /** How many requests of this priority could go right now. */
   headroom(priority: number): number;
   /** Whether a request could go now, without counting one. */
@@ -78,7 +80,8 @@ export type AccountRun<T> = { outcome: 'ran'; value: T } | { outcome: 'busy' } |
 
 /**
  * Runs `work` holding the account's lease (another runner holding it: 'busy'; a pause in force:
- * 'paused'). The limiter state and any pause are saved when `work` ends, even when it throws.
+ * 'paused'). Requests are counted on the row as they are admitted (`take`); the failures and any
+ * pause are saved, and the lease given back, when `work` ends, even when it throws.
  */
 export async function withAccount<T>(deps: Deps, brandId: string, carrier: string, carrierName: string, work: (gate: AccountGate) => Promise<T>): Promise<AccountRun<T>> {
   const now = deps.clock.now();
@@ -106,28 +109,19 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
   try {
     return { outcome: 'ran', value: await work(gate) };
   } finally {
-    // Requests made meanwhile outside the run (a "track now", a connection check) were added to the
-    // row: this run's requests are added to what the row holds now, under its lock, so one landing
-    // between the read and the write is not written over.
-    await withLockedAccount(deps, brandId, carrier, async (current, trx) => {
-      const nowMs = deps.clock.now().getTime();
-      const merged = mergeRequests(stateOf(current, nowMs), gate.limits.rate, gate.sent, nowMs);
-      await trx
-        .updateTable('carrier_poll_accounts')
-        .set({
-          lease_until: null,
-          recent_requests: JSON.stringify(merged.recent),
-          quota_day: merged.day,
-          used_today: merged.used,
-          failures: gate.failures,
-          paused_until: gate.pausedUntil?.toISOString() ?? null,
-          pause_reason: gate.pausedUntil ? gate.pauseReason : null,
-          updated_at: new Date(nowMs).toISOString(),
-        })
-        .where('brand_id', '=', brandId)
-        .where('carrier', '=', carrier)
-        .execute();
-    });
+    // Only what the run decided: its requests are on the row already, with those made outside it.
+    await deps.db
+      .updateTable('carrier_poll_accounts')
+      .set({
+        lease_until: null,
+        failures: gate.failures,
+        paused_until: gate.pausedUntil?.toISOString() ?? null,
+        pause_reason: gate.pausedUntil ? gate.pauseReason : null,
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('brand_id', '=', brandId)
+      .where('carrier', '=', carrier)
+      .execute();
   }
 }
 
@@ -165,14 +159,21 @@ const limitsOfRow = (deps: Deps, row: CarrierPollAccountRow) => effectiveLimits(
  */
 export async function takeOutsideRequest(deps: Deps, brandId: string, carrier: string, options: { enforce: boolean }): Promise<Admission> {
   await deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, deps.clock.now().toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
-  // Admitted and counted in one step under the row's lock: five at once against the last two
-  // requests of a quota get two, not five.
+  const taken = await takeOnRow(deps, brandId, carrier, (row) => limitsOfRow(deps, row).limits, 0, options.enforce);
+  return taken.admission;
+}
+
+/**
+ * One request admitted and counted on the account's row in one step, under the row's lock: five
+ * "track now" at once against the last two requests of a quota get two, not five, and a run sees
+ * what was spent outside it (on any worker) before it admits. Refused: nothing is written.
+ */
+async function takeOnRow(deps: Deps, brandId: string, carrier: string, limitsOf: (row: CarrierPollAccountRow) => CarrierLimits, priority: number, enforce: boolean) {
   return withLockedAccount(deps, brandId, carrier, async (row, trx) => {
     const nowMs = deps.clock.now().getTime();
-    const { limits } = limitsOfRow(deps, row);
-    const taken = takeRequest(stateOf(row, nowMs), limits, nowMs, 0, options.enforce);
+    const taken = takeRequest(stateOf(row, nowMs), limitsOf(row), nowMs, priority, enforce);
     if (taken.admission.ok) await saveState(trx, brandId, carrier, taken.state);
-    return taken.admission;
+    return taken;
   });
 }
 
@@ -184,25 +185,24 @@ const saveState = (db: Db, brandId: string, carrier: string, state: LimiterState
     .where('carrier', '=', carrier)
     .execute();
 
-function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null; sent: number[] } {
+function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null } {
   const { limits, source } = limitsOfRow(deps, row);
   const nowMs = () => deps.clock.now().getTime();
   let state: LimiterState = stateOf(row, nowMs());
   let failures = row.failures;
   let pausedUntil: Date | null = null;
   let pauseReason: string | null = null;
-  const sent: number[] = [];
   return {
     limits,
     limitsSource: source,
-    sent,
-    take(priority) {
-      const verdict = admit(state, limits, nowMs(), priority);
-      if (verdict.ok) {
-        state = recordRequest(state, limits.rate, nowMs());
-        sent.push(nowMs());
-      }
-      return verdict;
+    async take(priority) {
+      // Counted before the request goes, not when the run ends: a crash mid-run (up to ~45 DHL
+      // requests in a run's 45 s) must not leave them to be spent again; at worst the one
+      // request admitted but never sent is counted, the safe side. One short transaction a
+      // request, beside the carrier's own round trip.
+      const taken = await takeOnRow(deps, row.brand_id, row.carrier, () => limits, priority, true);
+      state = taken.state; // what the row holds now, requests outside the run included
+      return taken.admission;
     },
     succeeded() {
       failures = 0;

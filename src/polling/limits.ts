@@ -3,7 +3,8 @@
 // Limits per carrier API account: request rates over sliding windows ("1,400 per 10 s") and a
 // daily quota that resets at 00:00 UTC. Defaults come from the carriers' published figures;
 // CARRIER_LIMITS (env, per carrier) and the brand's own settings (per account) replace them.
-// The limiter state is plain data kept on the account's row between runs:
+// The limiter state is plain data kept on the account's row, read and written under the row's lock
+// with every request (account.ts):
 //   recent      request times (epoch ms) inside the longest window, oldest first
 //   day, used   the UTC day being counted and the requests sent that day
 // A request may go when every window holds fewer than `limit` requests in (now − window, now]
@@ -107,18 +108,6 @@ export function recordRequest(state: LimiterState, rate: readonly RateWindow[], 
   const longest = Math.max(0, ...rate.map((w) => w.windowSeconds * 1000));
   const recent = [...state.recent.filter((at) => at > nowMs - longest), nowMs];
   return { ...rolledOver(state, nowMs), recent, used: rolledOver(state, nowMs).used + 1 };
-}
-
-/**
- * The state after requests sent at `sentAt` (a run's, kept apart meanwhile) are added to `state`
- * (what the account's row holds now, requests made outside the run included): counted, not written
- * over. Times are kept in order, which `rateWaitMs` relies on.
- */
-export function mergeRequests(state: LimiterState, rate: readonly RateWindow[], sentAt: readonly number[], nowMs: number): LimiterState {
-  const current = rolledOver(state, nowMs);
-  const longest = Math.max(0, ...rate.map((w) => w.windowSeconds * 1000));
-  const recent = [...current.recent, ...sentAt].filter((at) => at > nowMs - longest).sort((a, b) => a - b);
-  return { ...current, recent, used: current.used + sentAt.filter((at) => utcDay(at) === current.day).length };
 }
 
 /**

@@ -78,7 +78,7 @@ async function pollPages(
     for (let i = 0; i < due.length; i += adapter.maxBatchSize) {
       const batch = due.slice(i, i + adapter.maxBatchSize);
       if (performance.now() - started > RUN_BUDGET_MS) return { stoppedBy: 'time', resumeAt: deps.clock.now() };
-      const admitted = gate.take(batch[0]!.priority);
+      const admitted = await gate.take(batch[0]!.priority);
       if (!admitted.ok) return { stoppedBy: admitted.reason, resumeAt: admitted.reason === 'rate' ? resumeAfter(admitted.waitMs) : null };
       result.requests += 1;
       const answer = await adapter.track(ctx, batch.map((row) => row.tracking_number));

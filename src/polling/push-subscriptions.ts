@@ -57,7 +57,7 @@ export async function keepTrackAlertSubscriptions(deps: Deps, brandId: string, c
 
   for (let i = 0; i < eligible.length; i += TRACK_ALERT_MAX_NUMBERS) {
     const chunk = eligible.slice(i, i + TRACK_ALERT_MAX_NUMBERS);
-    const admitted = gate.take(PRIORITY.nearDelivery); // a subscription saves many polls: it goes first
+    const admitted = await gate.take(PRIORITY.nearDelivery); // a subscription saves many polls: it goes first
     if (!admitted.ok) {
       run.stoppedBy = admitted.reason;
       break;

@@ -1,12 +1,18 @@
-// The account's rate and daily quota under concurrency: requests outside a run ("track now", the
-// check on save) admitted and counted in one step, and a run's end adding to the row, never
-// writing over what landed meanwhile.
+// The account's rate and daily quota under concurrency and crashes: requests outside a run ("track
+// now", the check on save) admitted and counted in one step, a run's end never writing over what
+// landed meanwhile, a run's requests counted on the row as they go (a run that dies has counted
+// them), and a run and a "track now" together never passing the quota.
 import type { KyselyPlugin } from 'kysely';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { connectedCarrier } from '../../src/carriers/connections.js';
+import { startDhlEmulator, type DhlEmulator } from '../../src/carriers/dhl/emulator.js';
+import type { CarrierAdapter } from '../../src/carriers/types.js';
 import { openDatabase } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
 import { takeOutsideRequest, withAccount } from '../../src/polling/account.js';
-import { createTestContext, dialectUnderTest, type TestContext } from '../harness/harness.js';
+import { runPollDiscover } from '../../src/polling/jobs.js';
+import { pollDueShipments } from '../../src/polling/poll-run.js';
+import { createTestContext, dialectUnderTest, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
 let brandId: string;
@@ -72,15 +78,15 @@ it('connection checks made at once are all counted', async () => {
 
 it('a "track now" landing while a run saves its count is added to it, not written over', async () => {
   await dhlAt(10);
-  // Once the run's work is done, the first read of the account's row starts a "track now"
-  // (through the ordinary handle) and waits a little before going on: the window between
-  // reading the row and writing it back.
+  // Once the run's work is done, the first query of its end starts a "track now" (through the
+  // ordinary handle) and waits a little before going on: a read of the row and the write back
+  // with the run's count would have it in between.
   let armed = false;
   let reading: unknown = null;
   const outside: Promise<unknown>[] = [];
   const meanwhile: KyselyPlugin = {
     transformQuery(args) {
-      if (armed && args.node.kind === 'SelectQueryNode') {
+      if (armed) {
         armed = false;
         reading = args.queryId;
         outside.push(takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: true }));
@@ -95,9 +101,9 @@ it('a "track now" landing while a run saves its count is added to it, not writte
   const deps: Deps = { ...t.deps, db: t.deps.db.withPlugin(meanwhile) };
   t.clock.advance(5000);
   const run = await withAccount(deps, brandId, 'dhl', 'DHL', async (gate) => {
-    expect(gate.take(2).ok).toBe(true);
+    expect((await gate.take(2)).ok).toBe(true);
     t.clock.advance(1500);
-    expect(gate.take(2).ok).toBe(true);
+    expect((await gate.take(2)).ok).toBe(true);
     t.clock.advance(1500);
     armed = true;
   });
@@ -108,4 +114,58 @@ it('a "track now" landing while a run saves its count is added to it, not writte
   expect(row.used_today).toBe(13);
   expect(JSON.parse(row.recent_requests)).toHaveLength(1); // DHL's window is one second: only the newest is kept
   expect(row.lease_until).toBeNull();
+});
+
+it('a run cannot spend what a "track now" took while it was going on: the quota holds', async () => {
+  await dhlAt(248, { rate: [{ limit: 100, windowSeconds: 1 }] });
+  const run = await withAccount(t.deps, brandId, 'dhl', 'DHL', async (gate) => {
+    const verdicts = [await gate.take(2)];
+    verdicts.push(await takeOutsideRequest(t.deps, brandId, 'dhl', { enforce: true }));
+    verdicts.push(await gate.take(2));
+    return verdicts;
+  });
+  expect(run).toMatchObject({ outcome: 'ran', value: [{ ok: true }, { ok: true }, { ok: false, reason: 'quota' }] });
+  expect((await accountRow()).used_today).toBe(250);
+});
+
+describe('a run whose process dies', () => {
+  let dhl: DhlEmulator;
+  afterEach(() => dhl?.close());
+
+  it('has counted every request it sent: they are not spent again after the restart', async () => {
+    dhl = await startDhlEmulator({ clock: t.clock });
+    expect((await t.request('PUT', '/v1/carriers/dhl/connection', { credentials: { apiKey: 'test-api-key' }, baseUrl: dhl.url })).json.status).toBe('connected');
+    const order = await t.request('POST', '/v1/orders', orderBody());
+    for (let i = 0; i < 10; i++) {
+      const number = `JJD0002${String(i).padStart(6, '0')}`;
+      dhl.addShipment(number, { events: [{ statusCode: 'transit', at: '2026-03-02T20:00:00Z', description: 'The shipment has been processed in the parcel center' }] });
+      expect((await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'dhl', trackingNumber: number })).status).toBe(201);
+    }
+    await runPollDiscover(t.deps);
+    const before = (await accountRow()).used_today; // the check on save
+    const asked = dhl.counts.tracking;
+    t.clock.advance(1000);
+
+    // The carrier answers three requests, a second apart (DHL allows one a second); the process
+    // dies while the fourth is on its way: the run never ends, nothing after it runs.
+    const { adapter, ctx } = await connectedCarrier(t.deps, brandId, 'dhl');
+    let calls = 0;
+    const dying: CarrierAdapter = {
+      ...adapter,
+      track: async (context, numbers) => {
+        calls += 1;
+        if (calls === 4) return new Promise<never>(() => {});
+        const answer = await adapter.track(context, numbers);
+        t.clock.advance(1000);
+        return answer;
+      },
+    };
+    void withAccount(t.deps, brandId, 'dhl', 'DHL', (gate) => pollDueShipments(t.deps, brandId, dying, ctx, gate));
+    await vi.waitFor(() => expect(calls).toBe(4));
+
+    const row = await accountRow();
+    expect(dhl.counts.tracking).toBe(asked + 3);
+    expect(row.used_today).toBe(before + 4); // the fourth was counted before it went: the safe side
+    expect(row.lease_until).not.toBeNull(); // the run did not end: its lease runs out on its own
+  });
 });

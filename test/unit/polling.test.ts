@@ -5,7 +5,7 @@ import { limitEnforcer } from '../../src/carriers/emulator-kit.js';
 import { manualClock } from '../../src/lib/clock.js';
 import { backoffMs, pauseFor } from '../../src/polling/account.js';
 import { type CadenceInput, isPushLive, planNextPoll, PRIORITY } from '../../src/polling/cadence.js';
-import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, mergeRequests, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest, takeRequest } from '../../src/polling/limits.js';
+import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest, takeRequest } from '../../src/polling/limits.js';
 import { adviseQuota } from '../../src/polling/report.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
@@ -61,14 +61,6 @@ describe('limits', () => {
     expect(takeRequest(spent, limits, LATE, 0)).toEqual({ admission: { ok: false, reason: 'quota', untilMs: Date.parse('2026-03-03T00:00:00Z') }, state: spent });
     expect(takeRequest(spent, limits, LATE, 0, false)).toEqual({ admission: { ok: true }, state: { recent: [LATE, LATE], day: '2026-03-02', used: 251 } });
     expect(takeRequest({ ...spent, day: '2026-03-01' }, limits, LATE + 1000, 0).state).toEqual({ recent: [LATE + 1000], day: '2026-03-02', used: 1 }); // a new day
-  });
-
-  it('adds a run’s requests to the row’s, in time order, counting only today’s', () => {
-    const rate = [{ limit: 2, windowSeconds: 10 }];
-    const row: LimiterState = { recent: [NOW - 20_000, NOW - 3000], day: '2026-03-02', used: 7 };
-    expect(mergeRequests(row, rate, [NOW - 5000, NOW - 1000], NOW)).toEqual({ recent: [NOW - 5000, NOW - 3000, NOW - 1000], day: '2026-03-02', used: 9 });
-    const midnight = Date.parse('2026-03-03T00:00:00Z');
-    expect(mergeRequests(row, rate, [midnight - 1000, midnight + 1000], midnight + 2000)).toEqual({ recent: [midnight - 1000, midnight + 1000], day: '2026-03-03', used: 1 });
   });
 
   it('never sends a request the carrier would refuse, whatever the timing (checked against the emulator’s own counting)', () => {
