@@ -7,12 +7,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectedCarrier } from '../../src/carriers/connections.js';
 import { startDhlEmulator, type DhlEmulator } from '../../src/carriers/dhl/emulator.js';
 import type { CarrierAdapter } from '../../src/carriers/types.js';
-import { openDatabase } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
 import { takeOutsideRequest, withAccount } from '../../src/polling/account.js';
 import { runPollDiscover } from '../../src/polling/jobs.js';
 import { pollDueShipments } from '../../src/polling/poll-run.js';
-import { createTestContext, dialectUnderTest, orderBody, type TestContext } from '../harness/harness.js';
+import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
 let brandId: string;
@@ -54,20 +53,6 @@ it('five "track now" at once at DHL’s one request a second: one admitted, the 
   const row = await accountRow();
   expect(row.used_today).toBe(249);
   expect(JSON.parse(row.recent_requests)).toEqual([t.clock.now().getTime()]);
-});
-
-// Several workers share one PostgreSQL database (SQLite's BEGIN IMMEDIATE serialises its processes).
-it.runIf(dialectUnderTest() === 'postgres')('"track now" from two workers at once still stops at the quota', async () => {
-  await dhlAt(244, { rate: [{ limit: 100, windowSeconds: 1 }] });
-  const other = openDatabase(t.databaseUrl);
-  try {
-    const second: Deps = { ...t.deps, db: other.db };
-    const verdicts = await Promise.all(Array.from({ length: 20 }, (_, i) => takeOutsideRequest(i % 2 ? second : t.deps, brandId, 'dhl', { enforce: true })));
-    expect(verdicts.filter((v) => v.ok)).toHaveLength(6);
-    expect((await accountRow()).used_today).toBe(250);
-  } finally {
-    await other.close();
-  }
 });
 
 it('connection checks made at once are all counted', async () => {
