@@ -1,15 +1,17 @@
 // Cross-sells as the customer meets them: chosen for an order (recommend.ts), linked through
 // Waybill's click redirect (/r/{token}: the click is recorded, then the shop's page opens), and
 // counted as impressions when the customer is shown them (a page served, an email sent). The token
-// names the order, the product and where the link was shown, signed so nobody can forge clicks for
-// another order. The brand's own preview of a page gets the shop's plain links and counts nothing.
+// names the order, the product and where the link was shown, all three signed, so nobody holding a
+// link can forge clicks for another order or another product. The brand's own preview of a page
+// gets the shop's plain links and counts nothing.
 import type { Deps } from '../deps.js';
 import { constantTimeEqual, hmacBase64Url } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 import { count, type Source } from '../hub/counters.js';
 import { formatMoney } from '../hub/format.js';
-import { hubBaseUrl } from '../hub/hosts.js';
+import { hubBaseUrl, hubOf } from '../hub/hosts.js';
 import { type HubLanguage, hubLanguageOf } from '../hub/i18n/index.js';
+import { themeOf } from '../hub/theme.js';
 import { CROSS_SELL_MILESTONES, type CrossSell, MAX_CROSS_SELLS } from '../notifications/templates/index.js';
 import { activeCatalogue, type CatalogueProduct, findProduct } from './repo.js';
 import { recommend } from './recommend.js';
@@ -22,14 +24,19 @@ type OrderLike = { id: string; items: string };
 const SOURCE_CODE: Record<Source, string> = { page: 'p', email: 'e' };
 const SOURCE_OF: Record<string, Source> = { p: 'page', e: 'email' };
 
-// One signature per order and place (page or email), so a page of four products signs once; the
-// product rides beside it. A valid token can only record clicks for its own order.
-const signature = (key: Buffer, brandId: string, orderId: string, source: string) => hmacBase64Url(key, `click|${brandId}|${orderId}|${source}`).slice(0, 22);
+// The signature covers the product too: a link is good for the one product it was made for, so
+// swapping its last part for another product's id (an inactive one, say) makes it invalid.
+const signature = (key: Buffer, brandId: string, orderId: string, source: string, productId: string) =>
+  hmacBase64Url(key, `click2|${brandId}|${orderId}|${source}|${productId}`).slice(0, 22);
 
-const linkPrefix = (key: Buffer, brandId: string, orderId: string, source: Source) => `${orderId}.${SOURCE_CODE[source]}.${signature(key, brandId, orderId, SOURCE_CODE[source])}`;
+// Links sent before products were signed carry one signature per order and place, the product
+// riding unsigned beside it. They are still followed (customers have them in emails), but their
+// product cannot be trusted: see clickRule.
+const legacySignature = (key: Buffer, brandId: string, orderId: string, source: string) => hmacBase64Url(key, `click|${brandId}|${orderId}|${source}`).slice(0, 22);
 
 export function clickToken(key: Buffer, brandId: string, orderId: string, productId: string, source: Source): string {
-  return `${linkPrefix(key, brandId, orderId, source)}.${Buffer.from(productId).toString('base64url')}`;
+  const code = SOURCE_CODE[source];
+  return `${orderId}.${code}.${signature(key, brandId, orderId, code, productId)}.${Buffer.from(productId).toString('base64url')}`;
 }
 
 export function readClickToken(token: string): { orderId: string; productId: string; source: Source; sig: string; code: string } | null {
@@ -38,6 +45,28 @@ export function readClickToken(token: string): { orderId: string; productId: str
   const [orderId, code, sig, product] = parts as [string, string, string, string];
   if (!/^ord_[0-9a-z]{26}$/.test(orderId) || !SOURCE_OF[code] || !/^[\w-]{1,200}$/.test(product)) return null;
   return { orderId, productId: Buffer.from(product, 'base64url').toString('utf8'), source: SOURCE_OF[code]!, sig, code };
+}
+
+/** How a click token is signed: for its product (current links), for its order and place only (links sent before), or not at all. */
+export type ClickSignature = 'product' | 'legacy' | 'none';
+
+export function clickSignatureOf(key: Buffer, brandId: string, claims: { orderId: string; productId: string; code: string; sig: string }): ClickSignature {
+  if (constantTimeEqual(signature(key, brandId, claims.orderId, claims.code, claims.productId), claims.sig)) return 'product';
+  if (constantTimeEqual(legacySignature(key, brandId, claims.orderId, claims.code), claims.sig)) return 'legacy';
+  return 'none';
+}
+
+/**
+ * What a validly signed click does, pure. A product that is gone or inactive is neither counted
+ * nor opened (its page may be gone; the visitor goes to the brand's shop instead). A link signed
+ * for its product counts. An older link's product part could have been swapped, so it counts only
+ * when the product is among what the order's page (or email) recommends now, a product the customer could
+ * have clicked anyway; any other active product still opens, uncounted, so no link a customer has
+ * breaks and none can forge a click.
+ */
+export function clickRule(input: { signed: 'product' | 'legacy'; product: { active: boolean } | null; recommended: boolean }): { record: boolean; open: 'product' | 'shop' } {
+  if (!input.product?.active) return { record: false, open: 'shop' };
+  return { record: input.signed === 'product' || input.recommended, open: 'product' };
 }
 
 /** The products to show for an order (none when the brand turned cross-sells off or has no catalogue). */
@@ -61,10 +90,9 @@ export type ProductLink = { product: CatalogueProduct; href: string; price: stri
 export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number; tracked: boolean }): Promise<ProductLink[]> {
   const products = await recommendationsFor(deps, brand, order, options.limit);
   if (products.length === 0) return [];
-  const prefix = `${options.base}/r/${linkPrefix(deps.keys['tracking-links'], brand.id, order.id, options.source)}.`;
   return products.map((product) => ({
     product,
-    href: options.tracked ? `${prefix}${Buffer.from(product.id).toString('base64url')}` : product.url,
+    href: options.tracked ? `${options.base}/r/${clickToken(deps.keys['tracking-links'], brand.id, order.id, product.id, options.source)}` : product.url,
     price: product.price === null ? null : formatMoney(product.price, product.currency, options.language),
   }));
 }
@@ -74,19 +102,45 @@ export function countImpressions(deps: Deps, brandId: string, productIds: readon
   for (const productId of productIds) count(deps, brandId, 'impression', { productId, source });
 }
 
-/** Follows a click: records it and says where to send the customer, or null for a bad token. */
+/**
+ * Follows a click: records it when clickRule says so, and says where to send the visitor (the
+ * product's page, or the brand's shop when the product is inactive or gone), or null for a bad token.
+ */
 export async function followClick(deps: Deps, token: string): Promise<{ url: string } | null> {
   const claims = readClickToken(token);
   if (!claims) return null;
-  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'customer_email']).where('id', '=', claims.orderId).executeTakeFirst();
-  if (!order || !constantTimeEqual(signature(deps.keys['tracking-links'], order.brand_id, order.id, claims.code), claims.sig)) return null;
-  const product = await findProduct(deps, order.brand_id, claims.productId);
-  if (!product) return null;
-  await deps.db
-    .insertInto('cross_sell_clicks')
-    .values({ id: newId('click'), brand_id: order.brand_id, order_id: order.id, product_id: product.id, source: claims.source, customer_key: customerKey(order.customer_email), clicked_at: deps.clock.now().toISOString() })
-    .execute();
+  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'customer_email', 'items']).where('id', '=', claims.orderId).executeTakeFirst();
+  if (!order) return null;
+  const signed = clickSignatureOf(deps.keys['tracking-links'], order.brand_id, claims);
+  if (signed === 'none') return null;
+  const [product, brand] = await Promise.all([
+    findProduct(deps, order.brand_id, claims.productId),
+    deps.db.selectFrom('brands').select(['id', 'settings']).where('id', '=', order.brand_id).executeTakeFirstOrThrow(),
+  ]);
+  // Only an older link needs the order's recommendations, as many as its page or email shows.
+  const shows = claims.source === 'email' ? MAX_CROSS_SELLS : crossSellSettingsOf(brand).perPage;
+  const recommended = signed === 'legacy' && product?.active === true ? (await recommendationsFor(deps, brand, order, shows)).some((p) => p.id === product.id) : false;
+  const rule = clickRule({ signed, product, recommended });
+  if (rule.open === 'shop' || !product) return { url: await shopUrl(deps, brand) };
+  if (rule.record) {
+    await deps.db
+      .insertInto('cross_sell_clicks')
+      .values({ id: newId('click'), brand_id: order.brand_id, order_id: order.id, product_id: product.id, source: claims.source, customer_key: customerKey(order.customer_email), clicked_at: deps.clock.now().toISOString() })
+      .execute();
+  }
   return { url: withCampaign(product.url, claims.source) };
+}
+
+/**
+ * Where a click on a product no longer sold goes: the shop's home page (the theme's homeUrl, where
+ * the page's logo links), else the brand's tracking lookup page. Never the order's own page: a click
+ * link neither expires nor follows a revoked tracking link, so it must not hand out a fresh one.
+ */
+async function shopUrl(deps: Deps, brand: { id: string; settings: string }): Promise<string> {
+  const home = themeOf(brand).homeUrl;
+  if (home) return home;
+  const hub = await hubOf(deps, brand.id);
+  return hub.domain ? `https://${hub.domain}/track` : `${deps.config.publicUrl}/track/${hub.slug}`;
 }
 
 /** The shop sees where the visit came from, unless the brand's URL already says so. */
