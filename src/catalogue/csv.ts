@@ -8,6 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import { type Product, ProductSchema } from './schema.js';
 import { extraValues } from '../lib/csv-rows.js';
+import { currencyDigits } from '../lib/money.js';
 
 export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;
 type Column = (typeof CATALOGUE_COLUMNS)[number];
@@ -114,20 +115,8 @@ function readRecords(text: string, delimiter: string): Parser {
 /** Digits, and at most one decimal separator (a point or a comma) with digits after it. */
 const PLAIN_DECIMAL = /^(\d+)(?:[.,](\d+))?$/;
 
-const decimalsByCurrency = new Map<string, number>();
-/** Decimals a price may have: two, or three in a currency counted in thousandths (KWD, BHD, OMR…). Asked of Intl once per currency: a formatter costs ~80 µs, a catalogue has one or two currencies and many rows. */
-function maxPriceDecimals(currency: string): number {
-  let decimals = decimalsByCurrency.get(currency);
-  if (decimals === undefined) {
-    try {
-      decimals = Math.max(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
-    } catch {
-      decimals = 2; // not a currency code: the currency column reports that
-    }
-    if (decimalsByCurrency.size < 1_000) decimalsByCurrency.set(currency, decimals);
-  }
-  return decimals;
-}
+/** Decimals a price may have: two, or three in a currency counted in thousandths (KWD, BHD, OMR…). */
+const maxPriceDecimals = (currency: string): number => Math.max(2, currencyDigits(currency));
 
 /**
  * A price as a spreadsheet writes it: a plain decimal (`1299`, `12.50`, `12,50`), after an optional

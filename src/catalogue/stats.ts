@@ -3,6 +3,7 @@
 // product; amounts in different currencies are never added together).
 import type { Deps } from '../deps.js';
 import { flushCounters } from '../hub/counters.js';
+import { roundMoney } from '../lib/money.js';
 
 export type CrossSellStats = Awaited<ReturnType<typeof crossSellStats>>;
 
@@ -70,11 +71,11 @@ export async function crossSellStats(deps: Deps, brandId: string, period: { from
   };
 }
 
-/** Amounts summed per currency, never across: one entry per currency, largest first. */
+/** Amounts summed per currency, never across, each to its own minor unit: one entry per currency, largest first. */
 export function revenuePerCurrency(rows: ReadonlyArray<{ revenue: number | string; currency: string }>): Array<{ currency: string; amount: number }> {
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(row.currency, (totals.get(row.currency) ?? 0) + Number(row.revenue));
   return [...totals]
-    .map(([currency, amount]) => ({ currency, amount: Math.round(amount * 100) / 100 }))
+    .map(([currency, amount]) => ({ currency, amount: roundMoney(amount, currency) }))
     .sort((a, b) => b.amount - a.amount || (a.currency < b.currency ? -1 : 1));
 }

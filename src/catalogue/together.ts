@@ -6,6 +6,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../db/schema.js';
 import { sha256Hex } from '../lib/crypto.js';
+import { roundMoney } from '../lib/money.js';
 import { orderCurrency } from '../orders/currency.js';
 import type { BoughtTogether } from './recommend.js';
 import { crossSellSettingsOf } from './settings.js';
@@ -61,12 +62,13 @@ type OrderItem = { sku: string; quantity: number; price?: number };
 /**
  * What the items of one product earned, in the order's currency: each item's own price × quantity,
  * else the catalogue's price when the catalogue writes it in that same currency. A catalogue price
- * in another currency cannot be added without a rate, so such an item adds nothing.
+ * in another currency cannot be added without a rate, so such an item adds nothing. Rounded to the
+ * currency's own minor unit (thousandths for KWD), not always to the cent.
  */
 export function attributedRevenue(bought: readonly OrderItem[], catalogue: { price: number | null; currency: string } | undefined, currency: string): number {
   const fallback = catalogue && catalogue.price !== null && catalogue.currency === currency ? Number(catalogue.price) : 0;
   const revenue = bought.reduce((sum, i) => sum + (i.price ?? fallback) * i.quantity, 0);
-  return Math.round(revenue * 100) / 100;
+  return roundMoney(revenue, currency);
 }
 
 /**

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { RETURN_REASONS, type ReturnReason, type ReturnRefusal } from '../hub/i18n/index.js';
+import { currencyDigits, roundMoney } from '../lib/money.js';
 import { withArticle } from '../lib/words.js';
 import { currencyCode } from '../api/request-fields.js';
 
@@ -165,20 +166,21 @@ export function nextReturnState(state: ReturnState, action: ReturnAction): { ok:
 }
 const PAST: Record<ReturnAction, string> = { approve: 'approved', reject: 'rejected', receive: 'received', refund: 'refunded' };
 
-const roundToCents = (amount: number) => Math.round(amount * 100) / 100;
-
-/** The lines' prices times their quantities, to the cent; null when a line has no price (the sum is unknown). */
-function linesTotal(lines: ReadonlyArray<{ quantity: number; price?: number }>): number | null {
+/**
+ * The lines' prices times their quantities, to the currency's minor unit (the fils of a KWD order,
+ * not the cent); null when a line has no price (the sum is unknown).
+ */
+function linesTotal(lines: ReadonlyArray<{ quantity: number; price?: number }>, currency: string): number | null {
   let total = 0;
   for (const line of lines) {
     if (line.price === undefined) return null;
     total += line.price * line.quantity;
   }
-  return roundToCents(total);
+  return roundMoney(total, currency);
 }
 
-/** What the order cost, by its items' prices (orders keep no total of their own); null when an item has no price. */
-export const orderTotal = (orderItems: readonly OrderItem[]): number | null => linesTotal(orderItems);
+/** What the order cost in its currency, by its items' prices (orders keep no total of their own); null when an item has no price. */
+export const orderTotal = (orderItems: readonly OrderItem[], currency: string): number | null => linesTotal(orderItems, currency);
 
 /**
  * The currency of an order's money in its returns (fee, refund): its own; for an order created
@@ -196,17 +198,17 @@ export function labelFeeFor(policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee
   return policy.labelFees?.[currency] ?? (currency === policy.currency ? policy.labelFee : 0);
 }
 
-/** What the brand owes back: the items' prices, less the label when the customer pays for it. */
-export function suggestedRefund(items: readonly ReturnItem[], orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee'>): number | null {
-  const total = linesTotal(items.map((item) => ({ quantity: item.quantity, price: orderItems.find((o) => o.sku === item.sku)?.price })));
+/** What the brand owes back, in the order's currency: the items' prices, less the label when the customer pays for it. */
+export function suggestedRefund(items: readonly ReturnItem[], orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelPaidBy' | 'labelFee'>, currency: string): number | null {
+  const total = linesTotal(items.map((item) => ({ quantity: item.quantity, price: orderItems.find((o) => o.sku === item.sku)?.price })), currency);
   if (total === null) return null;
   const fee = policy.labelPaidBy === 'customer' ? policy.labelFee : 0;
-  return Math.max(0, roundToCents(total - fee));
+  return Math.max(0, roundMoney(total - fee, currency));
 }
 
 /** The suggested refund of a stored return: its label fee as it was when asked for, else the policy's. */
-export function suggestedRefundOf(ret: Pick<ReturnRow, 'items' | 'label_paid_by' | 'label_fee'>, orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelFee'>): number | null {
-  return suggestedRefund(JSON.parse(ret.items) as ReturnItem[], orderItems, { labelPaidBy: ret.label_paid_by as ReturnPolicy['labelPaidBy'], labelFee: Number(ret.label_fee ?? policy.labelFee) });
+export function suggestedRefundOf(ret: Pick<ReturnRow, 'items' | 'label_paid_by' | 'label_fee'>, orderItems: readonly OrderItem[], policy: Pick<ReturnPolicy, 'labelFee'>, currency: string): number | null {
+  return suggestedRefund(JSON.parse(ret.items) as ReturnItem[], orderItems, { labelPaidBy: ret.label_paid_by as ReturnPolicy['labelPaidBy'], labelFee: Number(ret.label_fee ?? policy.labelFee) }, currency);
 }
 
 export type RefundLimit = {
@@ -219,6 +221,16 @@ export type RefundLimit = {
 };
 
 /**
+ * Whether an amount is more than a limit, past floating-point noise (0.1 + 0.2 is 0.3): compared in
+ * the currency's minor units (2.469 KWD is more than 2.468), never coarser than the cent, so a
+ * fraction of a yen over the limit is still more.
+ */
+function moreThan(amount: number, limit: number, currency: string): boolean {
+  const scale = 10 ** Math.max(2, currencyDigits(currency));
+  return Math.round(amount * scale) > Math.round(limit * scale);
+}
+
+/**
  * Why this refund cannot be recorded, or null. It must be more than zero, in the order's currency,
  * and no more than the order's total less what earlier refunds of the order gave back. It may be
  * more than the suggested refund (shipping, a goodwill amount): the order's total is the ceiling.
@@ -227,9 +239,9 @@ export function refundProblem(refund: { amount: number; currency: string }, limi
   if (!Number.isFinite(refund.amount) || refund.amount <= 0) return { field: 'amount', problem: 'must be more than 0' };
   if (refund.currency !== limit.currency) return { field: 'currency', problem: `must be ${limit.currency}, this order’s currency` };
   if (limit.orderTotal === null) return null;
-  const most = Math.max(0, roundToCents(limit.orderTotal - limit.alreadyRefunded));
-  if (Math.round(refund.amount * 100) > Math.round(most * 100)) {
-    return { field: 'amount', problem: `must be at most ${most} ${limit.currency}: the order’s total of ${limit.orderTotal} less ${limit.alreadyRefunded} refunded before` };
+  const most = Math.max(0, roundMoney(limit.orderTotal - limit.alreadyRefunded, limit.currency));
+  if (moreThan(refund.amount, most, limit.currency)) {
+    return { field: 'amount', problem: `must be at most ${most} ${limit.currency}: the order’s total of ${limit.orderTotal} less ${roundMoney(limit.alreadyRefunded, limit.currency)} refunded before` };
   }
   return null;
 }

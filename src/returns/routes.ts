@@ -9,7 +9,7 @@ import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
 import { fill, HUB_TEXT, RETURN_REASONS } from '../hub/i18n/index.js';
-import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, suggestedRefundOf } from './policy.js';
+import { type OrderItem, RETURN_STATES, ReturnPolicySchema, returnPolicyOf, type ReturnItem, returnsCurrencyOf, suggestedRefundOf } from './policy.js';
 import { approveReturn, checkReturnCarrier, findReturn, receiveReturn, refundReturn, rejectReturn, requestReturn, retryReturnLabel } from './service.js';
 import { updateBrandSettings } from '../brands/repo.js';
 import { strictObject } from '../api/request-fields.js';
@@ -50,7 +50,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
 
   const returnJson = async (ret: ReturnRow) => {
     const [order, brand, shipment] = await Promise.all([
-      deps.db.selectFrom('orders').select('items').where('id', '=', ret.order_id).executeTakeFirstOrThrow(),
+      deps.db.selectFrom('orders').select(['items', 'currency']).where('id', '=', ret.order_id).executeTakeFirstOrThrow(),
       deps.db.selectFrom('brands').select('settings').where('id', '=', ret.brand_id).executeTakeFirstOrThrow(),
       ret.shipment_id ? deps.db.selectFrom('shipments').select(['id', 'carrier', 'tracking_number', 'status']).where('id', '=', ret.shipment_id).executeTakeFirst() : undefined,
     ]);
@@ -66,7 +66,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       requestedBy: ret.requested_by,
       labelPaidBy: ret.label_paid_by,
       labelFee: ret.label_fee === null ? null : Number(ret.label_fee),
-      suggestedRefund: suggestedRefundOf(ret, JSON.parse(order.items) as OrderItem[], returnPolicyOf(brand)),
+      suggestedRefund: suggestedRefundOf(ret, JSON.parse(order.items) as OrderItem[], returnPolicyOf(brand), returnsCurrencyOf(order, returnPolicyOf(brand), ret.refund_currency)),
       shipment: shipment ? { id: shipment.id, carrier: shipment.carrier, trackingNumber: shipment.tracking_number, status: shipment.status, labelUrl: `/v1/shipments/${shipment.id}/label` } : null,
       rejectionReason: ret.rejection_reason,
       receivedBy: ret.received_by,

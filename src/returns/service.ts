@@ -238,8 +238,9 @@ export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string
     const orderItems = JSON.parse(order.items) as OrderItem[];
     const policy = returnPolicyOf(brand);
     const earlier = await trx.selectFrom('returns').select(['refund_amount', 'refund_currency']).where('order_id', '=', current.order_id).where('id', '!=', current.id).where('refund_amount', 'is not', null).execute();
-    const limit = { orderTotal: orderTotal(orderItems), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency: returnsCurrencyOf(order, policy, earlier[0]?.refund_currency) };
-    const amount = refund.amount ?? suggestedRefundOf(current, orderItems, policy);
+    const currency = returnsCurrencyOf(order, policy, earlier[0]?.refund_currency);
+    const limit = { orderTotal: orderTotal(orderItems, currency), alreadyRefunded: earlier.reduce((sum, r) => sum + Number(r.refund_amount), 0), currency };
+    const amount = refund.amount ?? suggestedRefundOf(current, orderItems, policy, currency);
     if (amount === null) throw new AppError('validation_failed', 'the order does not give every item’s price: send the amount', [{ field: 'amount', problem: 'is required when an item has no price' }]);
     const problem = refundProblem({ amount, currency: refund.currency ?? limit.currency }, limit);
     if (problem) throw new AppError('validation_failed', `return ${current.rma}: the refund ${problem.field} ${problem.problem}`, [problem]);

@@ -2,6 +2,7 @@
 // together" from the brand's own orders, the products under the tracker and in emails, clicks,
 // and later orders attributed to them, as a revenue figure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickToken } from '../../src/catalogue/cross-sells.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -253,6 +254,22 @@ describe('clicks and the revenue they bring', () => {
     // The API description says so.
     const described = (await (await t.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { type?: string; items?: { properties: Record<string, { type: string }> } }> }> } };
     expect(described.components.schemas.CrossSellStats!.properties.products!.items!.properties.revenue!.type).toBe('array');
+  });
+
+  it('counts a dinar order’s revenue in fils (thousandths), not rounded to the cent', async () => {
+    const placed = await order(['TENT'], 'dinars@example.com');
+    for (const product of ['STAKES', 'LANTERN']) expect((await t.app.request(`/r/${clickToken(t.deps.keys['tracking-links'], t.brand.id, placed.id, product, 'page')}`)).status).toBe(302);
+    t.clock.advance(DAY);
+    const placedAt = t.clock.now().toISOString();
+    const items = [{ sku: 'STAKES', name: 'Stakes', quantity: 1, price: 1.234 }, { sku: 'LANTERN', name: 'Lantern', quantity: 1, price: 5.555 }];
+    const inDinars = (await t.request('POST', '/v1/orders', orderBody({ currency: 'KWD', customer: { email: 'dinars@example.com' }, placedAt, items }))).json;
+    await t.worker.drain();
+    const attributed = await t.deps.db.selectFrom('cross_sell_attributions').select(['product_id', 'revenue', 'currency']).where('order_id', '=', inDinars.id).orderBy('product_id').execute();
+    expect(attributed.map((a) => [a.product_id, Number(a.revenue), a.currency])).toEqual([['LANTERN', 5.555, 'KWD'], ['STAKES', 1.234, 'KWD']]);
+    const today = placedAt.slice(0, 10);
+    const stats = (await t.request('GET', `/v1/cross-sells/stats?from=${today}&to=${today}`)).json;
+    expect(stats.revenue).toEqual([{ currency: 'KWD', amount: 6.789 }]);
+    expect(stats.products.find((p: { id: string }) => p.id === 'STAKES')).toMatchObject({ revenue: [{ currency: 'KWD', amount: 1.234 }] });
   });
 
   it('puts up to three products in shipped and delivered emails, their clicks counted as email clicks', async () => {

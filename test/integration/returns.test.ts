@@ -25,8 +25,8 @@ const ITEMS = [
   { sku: 'CARD', name: 'Gift card', quantity: 1, price: 25 },
 ];
 
-async function deliveredOrder(email = 'ret@example.com', items: ReadonlyArray<{ sku: string; name: string; quantity: number; price?: number }> = ITEMS) {
-  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items });
+async function deliveredOrder(email = 'ret@example.com', items: ReadonlyArray<{ sku: string; name: string; quantity: number; price?: number }> = ITEMS, currency?: string) {
+  const body = orderBody({ placedAt: t.clock.now().toISOString(), customer: { email, locale: 'en' }, items, ...(currency ? { currency } : {}) });
   const order = (await t.request('POST', '/v1/orders', body)).json;
   const shipment = (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' })).json;
   t.clock.advance(12 * DAY);
@@ -428,6 +428,21 @@ describe('recording a refund', () => {
     expect((await t.request('POST', `/v1/returns/${socks.id}/refund`, { amount: 30 })).json).toMatchObject({ state: 'refunded', refund: { amount: 30 } });
     await t.worker.drain();
     expect(emailsTo('refund-limit@example.com').filter((m) => /refund/i.test(m.subject))).toHaveLength(2);
+  });
+
+  it('counts a dinar order’s total and refunds in fils (thousandths), not rounded to the cent', async () => {
+    // 2 × 1.234 + 5.555 = 8.023 KWD; the policy's label fee is in dollars, so none is taken.
+    const { order } = await deliveredOrder('dinars@example.com', [{ sku: 'LAMP', name: 'Lamp', quantity: 2, price: 1.234 }, { sku: 'OIL', name: 'Lamp oil', quantity: 1, price: 5.555 }], 'KWD');
+    const lamps = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'LAMP', quantity: 2 }], reason: 'damaged' })).json;
+    expect(lamps).toMatchObject({ state: 'approved', suggestedRefund: 2.468 });
+    expect((await t.request('POST', `/v1/returns/${lamps.id}/refund`, {})).json).toMatchObject({ state: 'refunded', refund: { amount: 2.468, currency: 'KWD' } });
+    const oil = (await t.request('POST', `/v1/orders/${order.id}/returns`, { items: [{ sku: 'OIL', quantity: 1 }], reason: 'damaged' })).json;
+    expect(oil).toMatchObject({ suggestedRefund: 5.555 });
+    const over = await t.request('POST', `/v1/returns/${oil.id}/refund`, { amount: 5.556 });
+    expect(over.status).toBe(422);
+    expect(over.json.error.message).toContain('must be at most 5.555 KWD: the order’s total of 8.023 less 2.468 refunded before');
+    // Exactly what is left, to the fils.
+    expect((await t.request('POST', `/v1/returns/${oil.id}/refund`, { amount: 5.555 })).json).toMatchObject({ state: 'refunded', refund: { amount: 5.555, currency: 'KWD' } });
   });
 
   it('lets only one of two refunds at once through when together they would pass the order’s total', async () => {

@@ -284,8 +284,8 @@ describe('the returns policy', () => {
     const rejected = { returns: [{ state: 'rejected', items: [{ sku: 'BOOT', name: 'Boots', quantity: 1 }] }] };
     expect(ask(rejected, [{ sku: 'BOOT', quantity: 1 }, { sku: 'SOCK', quantity: 3 }])).toEqual({ ok: true, items: [{ sku: 'BOOT', name: 'Boots', quantity: 1 }, { sku: 'SOCK', name: 'Socks', quantity: 3 }] });
     expect(ask({ override: true, now: new Date('2027-01-01T00:00:00Z') }, [{ sku: 'HAT', quantity: 1 }])).toMatchObject({ ok: true });
-    expect(suggestedRefund([{ sku: 'BOOT', name: 'Boots', quantity: 1 }, { sku: 'SOCK', name: 'Socks', quantity: 2 }], base.items, policy)).toBe(115);
-    expect(suggestedRefund([{ sku: 'CARD', name: 'Card', quantity: 1 }], base.items, policy)).toBeNull();
+    expect(suggestedRefund([{ sku: 'BOOT', name: 'Boots', quantity: 1 }, { sku: 'SOCK', name: 'Socks', quantity: 2 }], base.items, policy, 'USD')).toBe(115);
+    expect(suggestedRefund([{ sku: 'CARD', name: 'Card', quantity: 1 }], base.items, policy, 'USD')).toBeNull();
   });
 
   it('moves a return only along its states', () => {
@@ -328,8 +328,8 @@ describe('the returns policy', () => {
   });
 
   it('refunds no more than the order’s total less its earlier refunds, more than zero, in the order’s currency', () => {
-    expect(orderTotal(base.items.filter((i) => i.price !== undefined))).toBe(135);
-    expect(orderTotal(base.items)).toBeNull();
+    expect(orderTotal(base.items.filter((i) => i.price !== undefined), 'USD')).toBe(135);
+    expect(orderTotal(base.items, 'USD')).toBeNull();
     const limit = { orderTotal: 148, alreadyRefunded: 0, currency: 'USD' };
     expect(refundProblem({ amount: 74, currency: 'USD' }, limit)).toBeNull();
     expect(refundProblem({ amount: 148, currency: 'USD' }, limit)).toBeNull(); // above the suggested refund is allowed
@@ -340,5 +340,22 @@ describe('the returns policy', () => {
     for (const amount of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(refundProblem({ amount, currency: 'USD' }, limit)).toMatchObject({ field: 'amount', problem: 'must be more than 0' });
     expect(refundProblem({ amount: 10, currency: 'EUR' }, limit)).toEqual({ field: 'currency', problem: 'must be USD, this order’s currency' });
     expect(refundProblem({ amount: 1_000, currency: 'USD' }, { ...limit, orderTotal: null })).toBeNull(); // no prices: no total to hold it to
+  });
+
+  it('counts a dinar order’s totals and refunds in fils (thousandths), not cents', () => {
+    const lamps = [{ sku: 'LAMP', name: 'Lamp', quantity: 2, price: 1.234 }, { sku: 'OIL', name: 'Oil', quantity: 1, price: 5.555 }];
+    expect(orderTotal(lamps, 'KWD')).toBe(8.023);
+    expect(orderTotal(lamps, 'USD')).toBe(8.02);
+    const free = { labelPaidBy: 'brand', labelFee: 0 } as const;
+    expect(suggestedRefund([{ sku: 'LAMP', name: 'Lamp', quantity: 2 }], lamps, free, 'KWD')).toBe(2.468);
+    expect(suggestedRefund([{ sku: 'OIL', name: 'Oil', quantity: 1 }], lamps, { labelPaidBy: 'customer', labelFee: 1.5 }, 'KWD')).toBe(4.055);
+    const limit = { orderTotal: 8.023, alreadyRefunded: 2.468, currency: 'KWD' };
+    expect(refundProblem({ amount: 5.555, currency: 'KWD' }, limit)).toBeNull(); // exactly what is left
+    expect(refundProblem({ amount: 5.556, currency: 'KWD' }, limit)).toEqual({ field: 'amount', problem: 'must be at most 5.555 KWD: the order’s total of 8.023 less 2.468 refunded before' });
+    expect(refundProblem({ amount: 2.469, currency: 'KWD' }, { orderTotal: 2.468, alreadyRefunded: 0, currency: 'KWD' })).toMatchObject({ field: 'amount' });
+    // Yen have no minor unit: totals are whole, and a fraction of a yen over the limit is still over it.
+    expect(orderTotal([{ sku: 'TEA', name: 'Tea', quantity: 3, price: 333.4 }], 'JPY')).toBe(1000);
+    expect(refundProblem({ amount: 1000.4, currency: 'JPY' }, { orderTotal: 1000, alreadyRefunded: 0, currency: 'JPY' })).toMatchObject({ field: 'amount' });
+    expect(refundProblem({ amount: 1000, currency: 'JPY' }, { orderTotal: 1000, alreadyRefunded: 0, currency: 'JPY' })).toBeNull();
   });
 });
