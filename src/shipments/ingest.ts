@@ -215,6 +215,8 @@ export function failedAttemptsPassedThrough(
   headEventId: string | null,
   fresh: ReadonlyArray<Pick<NewEventRow, 'id' | 'status' | 'occurred_at' | 'occurred_at_raw'> & { status_carried?: 0 | 1 }>,
 ): PassedFailure[] {
+  // Most folds pass through no failure: no arrays made for them (a batch folds 1,000 shipments).
+  if (!fresh.some((row) => row.status === 'attempt_failed')) return [];
   const failures = fresh.filter((row) => row.status === 'attempt_failed' && row.occurred_at !== null && row.status_carried !== 1).sort((a, b) => (a.occurred_at! < b.occurred_at! ? -1 : a.occurred_at! > b.occurred_at! ? 1 : 0));
   return failures
     .map((row, index) => ({ row, laterFailures: failures.length - 1 - index }))
