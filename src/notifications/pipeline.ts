@@ -100,7 +100,7 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
   const siblings = deliveredOrders.length ? await deps.db.selectFrom('shipments').select(['order_id', 'status', 'direction']).where('order_id', 'in', deliveredOrders).execute() : [];
   const attemptShipments = unique(live.filter((p) => p.to.status === 'attempt_failed' || p.to.status === 'out_for_delivery' || p.failedAttemptsPassed?.length).map((p) => p.shipmentId));
   const attempts = attemptShipments.length
-    ? await deps.db.selectFrom('tracking_events').select(['shipment_id', (eb) => eb.fn.countAll<number>().as('n')]).where('shipment_id', 'in', attemptShipments).where('status', '=', 'attempt_failed').groupBy('shipment_id').execute()
+    ? await deps.db.selectFrom('tracking_events').select(['shipment_id', (eb) => eb.fn.countAll<number>().as('n')]).where('shipment_id', 'in', attemptShipments).where('status', '=', 'attempt_failed').where('status_carried', '=', 0).groupBy('shipment_id').execute()
     : [];
   const failedAttempts = new Map(attempts.map((a) => [a.shipment_id, Number(a.n)]));
   const headIds = unique(live.map((p) => p.headEventId));

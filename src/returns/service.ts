@@ -55,7 +55,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function eligibilityOf(deps: Deps, brand: BrandRow, order: OrderRow, override = false, db: Db = deps.db): Promise<EligibilityInput> {
   const shipments = await db
     .selectFrom('shipments')
-    .leftJoin('tracking_events', (join) => join.onRef('tracking_events.shipment_id', '=', 'shipments.id').on('tracking_events.status', '=', 'delivered'))
+    .leftJoin('tracking_events', (join) =>
+      // A delivery photo carries "delivered" forward a minute later: the window counts from the delivery itself.
+      join.onRef('tracking_events.shipment_id', '=', 'shipments.id').on('tracking_events.status', '=', 'delivered').on('tracking_events.status_carried', '=', 0),
+    )
     .select(['shipments.id', 'shipments.status'])
     .select((eb) => eb.fn.max('tracking_events.occurred_at').as('delivered_at'))
     .where('shipments.order_id', '=', order.id)

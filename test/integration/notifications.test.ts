@@ -8,6 +8,7 @@ import { LOOK_UP_AFTER_MS, sendMessage } from '../../src/notifications/send.js';
 import { createSmtpEmailProvider } from '../../src/notifications/providers/smtp.js';
 import { createTwilioSmsProvider } from '../../src/notifications/providers/twilio.js';
 import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../../src/notifications/providers/twilio-emulator.js';
+import { ingestEvents } from '../../src/shipments/ingest.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { freePort } from '../harness/process.js';
 
@@ -586,6 +587,27 @@ describe('a failed attempt folded into one change with later scans', () => {
     const log = await messagesOf(order.id);
     expect(log.filter((m) => m.milestone === 'attempt_failed')).toHaveLength(2);
     expect(log.find((m) => m.milestone === 'delivered' && m.channel === 'email')).toMatchObject({ state: 'sent' });
+  });
+});
+
+describe('an update that only carries a failed attempt forward (a new delivery date after the miss)', () => {
+  it('is no attempt of its own: the next van out is the second attempt, not the third', async () => {
+    t.clock.set('2026-03-19T23:30:00Z');
+    const { order } = await placeOrder();
+    const shipment = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: 'CARRIED00001' });
+    const post = (events: Array<[string, string]>) => t.request('POST', `/v1/shipments/${shipment.json.id}/events`, { events: events.map(([status, occurredAt]) => ({ status, occurredAt })) });
+    expect((await post([['in_transit', '2026-03-19T12:00:00Z'], ['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z']])).status).toBe(200);
+    await t.worker.drain();
+    // UPS Track Alert's new delivery date, stored with the status it carries (as the inbox does).
+    const row = await t.deps.db.selectFrom('shipments').selectAll().where('id', '=', shipment.json.id).executeTakeFirstOrThrow();
+    await t.deps.db.transaction().execute((trx) =>
+      ingestEvents(trx, t.clock.now(), [{ shipment: row, source: 'carrier_webhook', events: [{ status: 'attempt_failed', occurredAt: '2026-03-19T20:00:00Z', carrierCode: 'UT', carrierText: 'Updated delivery date', statusCarried: true }] }]),
+    );
+    expect((await post([['out_for_delivery', '2026-03-20T14:00:00Z']])).status).toBe(200);
+    t.clock.set('2026-03-20T14:30:00Z');
+    await t.worker.drain();
+    const vanOut = (await messagesOf(order.id)).filter((m) => m.milestone === 'out_for_delivery' && m.channel === 'email');
+    expect(vanOut.map((m) => m.occurrence)).toEqual(['attempt-2']);
   });
 });
 
