@@ -165,6 +165,16 @@ async function promiseDeliveryWindow(deps: Deps, brand: BrandRow, order: OrderRo
 
 type Subject = { brand: BrandRow; order: OrderRow; shipment: ShipmentRow | null; trigger: NotificationTrigger };
 
+/**
+ * Whether the order's "everything has arrived" email, decided at `allDeliveredAt`, told this
+ * parcel's delivery: it was decided after the parcel became delivered. A parcel delivered later (one
+ * added to the order after that email) is news of its own. Pure.
+ */
+export function toldByOrder(trigger: NotificationTrigger, shipment: Pick<ShipmentRow, 'status_changed_at'> | null, allDeliveredAt: string | undefined): boolean {
+  if (trigger.kind !== 'status_changed' || trigger.to.status !== 'delivered' || !shipment?.status_changed_at || !allDeliveredAt) return false;
+  return Date.parse(allDeliveredAt) >= Date.parse(shipment.status_changed_at);
+}
+
 export async function decideAndRecord(deps: Deps, subject: Subject): Promise<NotificationDecision[]> {
   return (await decideAndRecordMany(deps, [subject]))[0]!;
 }
@@ -179,8 +189,14 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
   const now = deps.clock.now();
   const recipients = await recipientsOf(deps, subjects.map((s) => ({ brandId: s.brand.id, order: s.order })));
   const orderIds = [...new Set(subjects.map((s) => s.order.id))];
-  const earlier = orderIds.length ? await deps.db.selectFrom('messages').select(['dedupe_key', 'order_id', 'shipment_id', 'channel', 'state']).where('order_id', 'in', orderIds).execute() : [];
-  const sentKeys = new Set(earlier.filter((m) => m.state !== 'held' && m.state !== 'dropped').map((m) => m.dedupe_key));
+  const earlier = orderIds.length
+    ? await deps.db.selectFrom('messages').select(['dedupe_key', 'order_id', 'shipment_id', 'channel', 'state', 'milestone', 'created_at']).where('order_id', 'in', orderIds).execute()
+    : [];
+  const told = (m: { state: string }) => m.state !== 'held' && m.state !== 'dropped';
+  const sentKeys = new Set(earlier.filter(told).map((m) => m.dedupe_key));
+  // When each order's "everything has arrived" email was decided (this batch's own count too).
+  const allDeliveredAt = new Map<string, string>();
+  for (const m of earlier) if (m.milestone === 'all_delivered' && m.channel === 'email' && told(m)) allDeliveredAt.set(m.order_id, m.created_at);
   const smsByShipment = new Map<string, number>();
   const countSms = (shipmentId: string | null) => shipmentId && smsByShipment.set(shipmentId, (smsByShipment.get(shipmentId) ?? 0) + 1);
   for (const m of earlier) if (m.channel === 'sms' && COUNTS_FOR_SMS_CAP.has(m.state)) countSms(m.shipment_id);
@@ -198,10 +214,12 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
       smsSentForShipment: shipment ? (smsByShipment.get(shipment.id) ?? 0) : 0,
       now,
       destination,
+      deliveryToldByOrder: toldByOrder(trigger, shipment, allDeliveredAt.get(order.id)),
     })
       .map((decision) => (decision.channel === 'sms' && decision.send && !smsAccount ? { ...decision, send: false, heldReason: 'channel_not_configured' as const } : decision))
       .map((decision) => (decision.send && isStale(trigger, now) ? { ...decision, send: false, heldReason: 'stale' as const } : decision));
     for (const d of decisions) {
+      if (d.milestone === 'all_delivered' && d.channel === 'email' && d.send) allDeliveredAt.set(order.id, at);
       if (d.heldReason === 'already_sent' || d.heldReason === 'not_for_sms') continue;
       rows.push({
         id: newId('message'),

@@ -530,6 +530,29 @@ describe('split shipments', () => {
     expect(all.map((m) => [m.channel, m.state])).toEqual([['email', 'sent']]);
     expect(all[0]!.body).toMatch(/Can’t find a parcel\?/);
   });
+
+  it('parcels delivered together (both before either is decided): "all items delivered" alone, then a parcel added later is its own news', async () => {
+    const { order } = await placeOrder();
+    const make = async (n: string) => (await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber: `TOGETHER${n}` })).json.id as string;
+    const [first, second] = [await make(`A${phoneCounter}`), await make(`B${phoneCounter}`)];
+    t.clock.advance(3_600_000);
+    for (const shipmentId of [first, second]) await t.request('POST', `/v1/shipments/${shipmentId}/events`, { events: [{ status: 'delivered', occurredAt: t.clock.now().toISOString() }] });
+    // Decided one after the other, as two jobs are (the second sees the first's email).
+    for (const shipmentId of [first, second]) {
+      await t.deps.db.updateTable('jobs').set({ run_at: new Date(t.clock.now().getTime() + 3_600_000).toISOString() }).where('kind', '=', 'shipment.status_changed').where('payload', 'not like', `%${shipmentId}%`).where('state', '=', 'queued').execute();
+      await t.deps.db.updateTable('jobs').set({ run_at: t.clock.now().toISOString() }).where('kind', '=', 'shipment.status_changed').where('payload', 'like', `%${shipmentId}%`).where('state', '=', 'queued').execute();
+      await t.worker.drain();
+    }
+    let emails = (await messagesOf(order.id)).filter((m) => m.channel === 'email' && (m.milestone === 'delivered' || m.milestone === 'all_delivered') && m.state !== 'held');
+    expect(emails.map((m) => m.milestone)).toEqual(['all_delivered']);
+    // A third parcel shipped after that email and delivered: its delivery is news.
+    const third = await make(`C${phoneCounter}`);
+    t.clock.advance(3_600_000);
+    await t.request('POST', `/v1/shipments/${third}/events`, { events: [{ status: 'delivered', occurredAt: t.clock.now().toISOString() }] });
+    await t.worker.drain();
+    emails = (await messagesOf(order.id)).filter((m) => m.channel === 'email' && (m.milestone === 'delivered' || m.milestone === 'all_delivered') && m.state !== 'held');
+    expect(emails.map((m) => (m.milestone === 'delivered' ? [m.milestone, m.shipmentId] : [m.milestone]))).toEqual([['all_delivered'], ['delivered', third]]);
+  });
 });
 
 describe('history is not news', () => {

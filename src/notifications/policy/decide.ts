@@ -106,6 +106,11 @@ export type DecideInput = {
   now: Date;
   /** Where the parcel goes: the recipient's zone and the regional SMS window come from it. */
   destination?: Destination | null;
+  /**
+   * The order's "everything has arrived" email went out after this parcel was delivered (its
+   * sibling's change was decided first, both already delivered): it told this delivery too.
+   */
+  deliveryToldByOrder?: boolean;
 };
 
 export type NotificationDecision = {
@@ -166,19 +171,21 @@ export const ESSENTIAL_EMAILS: readonly Milestone[] = ['order_confirmed', 'retur
 
 export function decideNotifications(input: DecideInput): NotificationDecision[] {
   const context = contextOf(input);
-  return combineSameMoment(plannedMessages(input.trigger).flatMap((planned) => CHANNELS.map((channel) => decideChannel(planned, channel, context))));
+  const decisions = plannedMessages(input.trigger).flatMap((planned) => CHANNELS.map((channel) => decideChannel(planned, channel, context)));
+  return combineSameMoment(decisions, input.deliveryToldByOrder ? ['all_delivered'] : []);
 }
 
 /**
  * One moment, one email: the second milestone of each pair says all the first would (a parcel that
  * ships ahead of schedule has shipped; the last parcel of a split order is delivered), so when both
- * emails would go out together only the second does. Texts are not combined: neither second
- * milestone goes by SMS.
+ * emails would go out together only the second does, nor does the first once the second has told
+ * it (`toldAlready`: two parcels delivered before either's change was decided). Texts are not
+ * combined: neither second milestone goes by SMS.
  */
 const SAID_ALSO_BY: Partial<Record<Milestone, Milestone>> = { shipped: 'shipped_early', delivered: 'all_delivered' };
 
-export function combineSameMoment(decisions: readonly NotificationDecision[]): NotificationDecision[] {
-  const emailsGoing = new Set(decisions.filter((d) => d.channel === 'email' && d.send).map((d) => d.milestone));
+export function combineSameMoment(decisions: readonly NotificationDecision[], toldAlready: readonly Milestone[] = []): NotificationDecision[] {
+  const emailsGoing = new Set([...decisions.filter((d) => d.channel === 'email' && d.send).map((d) => d.milestone), ...toldAlready]);
   return decisions.map((decision) => {
     const fuller = SAID_ALSO_BY[decision.milestone];
     const said = decision.channel === 'email' && decision.send && fuller !== undefined && emailsGoing.has(fuller);
