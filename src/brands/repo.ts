@@ -1,4 +1,5 @@
 // Brands and their API keys. A key is shown once; only its SHA-256 digest is stored.
+import { lockedForUpdate } from '../db/locks.js';
 import type { Db, DbHandle } from '../db/connect.js';
 import type { BrandRow } from '../db/schema.js';
 import { randomToken, sha256Hex } from '../lib/crypto.js';
@@ -60,7 +61,7 @@ export async function updateBrandSettings<S extends StoredSettings = StoredSetti
 ): Promise<S> {
   return deps.db.transaction().execute(async (trx) => {
     const read = trx.selectFrom('brands').select('settings').where('id', '=', brandId);
-    const row = await (deps.dialect === 'postgres' ? read.forUpdate() : read).executeTakeFirstOrThrow();
+    const row = await lockedForUpdate(read, deps.dialect).executeTakeFirstOrThrow();
     const next = await change(JSON.parse(row.settings) as S, trx);
     await trx.updateTable('brands').set({ settings: JSON.stringify(next) }).where('id', '=', brandId).execute();
     return next;

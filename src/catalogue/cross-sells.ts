@@ -9,7 +9,7 @@ import { constantTimeEqual, hmacBase64Url } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 import { count, type Source } from '../hub/counters.js';
 import { formatMoney } from '../hub/format.js';
-import { hubBaseUrl, hubOf } from '../hub/hosts.js';
+import { hubBaseUrl, hubOf, lookupUrlOf } from '../hub/hosts.js';
 import { type HubLanguage, hubLanguageOf } from '../hub/i18n/index.js';
 import { themeOf } from '../hub/theme.js';
 import { CROSS_SELL_MILESTONES, type CrossSell, MAX_CROSS_SELLS } from '../notifications/templates/index.js';
@@ -139,8 +139,7 @@ export async function followClick(deps: Deps, token: string): Promise<{ url: str
 async function shopUrl(deps: Deps, brand: { id: string; settings: string }): Promise<string> {
   const home = themeOf(brand).homeUrl;
   if (home) return home;
-  const hub = await hubOf(deps, brand.id);
-  return hub.domain ? `https://${hub.domain}/track` : `${deps.config.publicUrl}/track/${hub.slug}`;
+  return lookupUrlOf(deps.config.publicUrl, await hubOf(deps, brand.id));
 }
 
 /** The shop sees where the visit came from, unless the brand's URL already says so. */

@@ -84,6 +84,9 @@ export async function saveHub(deps: Deps, brandId: string, input: { slug?: strin
 }
 
 /** The address customers use for this brand's pages: its own domain when it has one. */
+/** The brand's "track my order" page: /track on its own domain, else /track/{slug} at Waybill's address. */
+export const lookupUrlOf = (publicUrl: string, hub: Pick<BrandHub, 'slug' | 'domain'>): string => (hub.domain ? `https://${hub.domain}/track` : `${publicUrl}/track/${hub.slug}`);
+
 export function hubBaseUrl(publicUrl: string, brand: { settings?: string }): string {
   if (!brand.settings) return publicUrl;
   const domain = (JSON.parse(brand.settings) as { hub?: { domain?: string | null } }).hub?.domain;

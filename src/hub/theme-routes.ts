@@ -5,7 +5,7 @@ import type { AppEnv } from '../api/context.js';
 import { ErrorSchema } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
-import { DOMAIN, hubOf, saveHub, SLUG } from './hosts.js';
+import { DOMAIN, hubOf, lookupUrlOf, saveHub, SLUG } from './hosts.js';
 import { HUB_LANGUAGES, type HubLanguage } from './i18n/index.js';
 import { renderThemePreview } from './preview.js';
 import { withMapScripts } from './map-assets.js';
@@ -53,7 +53,7 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
     const hub = await hubOf(deps, brandId);
     const theme = themeOf(brand);
     const logoUrl = theme.logo?.asset ? `${deps.config.publicUrl}${logoSrc(brandId, theme.logo.asset)}` : null;
-    const lookupUrl = hub.domain ? `https://${hub.domain}/track` : `${deps.config.publicUrl}/track/${hub.slug}`;
+    const lookupUrl = lookupUrlOf(deps.config.publicUrl, hub);
     return { theme, logoUrl, slug: hub.slug, domain: hub.domain, lookupUrl };
   };
 

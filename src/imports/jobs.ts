@@ -2,11 +2,11 @@
 // per transaction. Each chunk's writes, its row errors and the new `processed` count commit together,
 // so a crash resumes at the first unfinished chunk and counts nothing twice. A run stops after a
 // time budget and queues its own continuation, so no run outlives its job lease.
+import { lockedForUpdate } from '../db/locks.js';
 import { z } from 'zod';
 import { enqueueJob } from '../jobs/queue.js';
 import { JobFailure } from '../jobs/worker.js';
 import type { JobRow } from '../db/schema.js';
-import { lockedForFold } from '../shipments/ingest.js';
 import { addChunk, applyChunk, CHUNK_ROWS, type ImportDeps, prepareImport, transactionWithRetry } from './run-import.js';
 import { type ImportRow, withImportTables } from './schema.js';
 import { appendImportErrors, countsOf, insertImport, setImportState } from './store.js';
@@ -64,7 +64,7 @@ async function processImport(deps: ImportDeps, importId: string): Promise<void> 
     const from = processed;
     await transactionWithRetry(deps.db, async (trx) => {
       const t = withImportTables(trx);
-      const current = await lockedForFold(t.selectFrom('imports').select(['processed', 'report', 'total']).where('id', '=', importId), deps.dialect).executeTakeFirstOrThrow();
+      const current = await lockedForUpdate(t.selectFrom('imports').select(['processed', 'report', 'total']).where('id', '=', importId), deps.dialect).executeTakeFirstOrThrow();
       if (current.processed !== from) throw new ImportTakenOver();
       const now = deps.clock.now();
       const result = await applyChunk(trx, { brandId: record.brand_id, dialect: deps.dialect, importedAt: record.created_at, now }, chunk);

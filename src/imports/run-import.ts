@@ -3,13 +3,14 @@
 // and one call of the ingest path for the statuses. Everything is idempotent: a status is a CSV event
 // whose dedupe key is the status itself, so the same file loaded twice changes nothing. A status that
 // would contradict what a dated source said is skipped and reported (undated-status.ts).
+import { lockedForUpdate } from '../db/locks.js';
 import type { Transaction } from 'kysely';
 import type { TrackingEventInput } from '../carriers/types.js';
 import type { Database, ShipmentRow } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { pendingShipmentRow } from '../shipments/rows.js';
 import { ok, type Result } from '../lib/result.js';
-import { foldStateOf, ingestEvents, lockedForFold, type ShipmentBatchItem } from '../shipments/ingest.js';
+import { foldStateOf, ingestEvents, type ShipmentBatchItem } from '../shipments/ingest.js';
 import type { EventSource, ShipmentStatus } from '../shipments/vocabulary.js';
 import { type CsvFileProblem, parseImportCsv } from './parse-csv.js';
 import { decideCsvStatus, type HeldStatus } from './undated-status.js';
@@ -166,7 +167,7 @@ async function shipmentsForFold(trx: Transaction<Database>, scope: ChunkScope, r
     .where('carrier', 'in', carriers)
     .where('tracking_number', 'in', numbers)
     .orderBy('id');
-  const found = await lockedForFold(query, scope.dialect).execute();
+  const found = await lockedForUpdate(query, scope.dialect).execute();
   return new Map(found.map((s) => [parcelKey(s.carrier, s.tracking_number), s]));
 }
 

@@ -7,6 +7,7 @@
 //   → the delivery is `processed`, or `parked` when no shipment has its number (retried later:
 //   the shipment may not be created yet), or `failed` when its body cannot be read any more.
 // Ingest and the delivery's new state commit together, so a crash at any point processes it once.
+import { lockedForUpdate } from '../db/locks.js';
 import { sql, type Transaction } from 'kysely';
 import type { InboundUpdate } from '../carriers/aggregator-kit.js';
 import type { DraftEvent } from '../carriers/parse-kit.js';
@@ -16,7 +17,7 @@ import type { Database, InboundEventRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { carryStatusesByTime, type StoredEvent } from '../shipments/carried.js';
-import { ingestEvents, lockedForFold, type ShipmentBatchItem } from '../shipments/ingest.js';
+import { ingestEvents, type ShipmentBatchItem } from '../shipments/ingest.js';
 import type { EventSource } from '../shipments/vocabulary.js';
 import { INBOUND_SOURCES, type InboundSource } from './sources.js';
 
@@ -156,7 +157,7 @@ async function lockShipments(trx: Transaction<Database>, dialect: Deps['dialect'
       .where('carrier', 'in', KNOWN_CARRIERS)
       .where('tracking_number', 'in', numbers.slice(i, i + 500))
       .orderBy('id');
-    rows.push(...(await lockedForFold(query, dialect).execute()));
+    rows.push(...(await lockedForUpdate(query, dialect).execute()));
   }
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
 }

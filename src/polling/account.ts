@@ -4,6 +4,7 @@
 // Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted;
 // the admission is counted on the account's row before the request goes, so a process that dies
 // mid-run has counted what it sent.
+import { lockedForUpdate } from '../db/locks.js';
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/connect.js';
@@ -135,7 +136,7 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
 async function withLockedAccount<T>(deps: Deps, brandId: string, carrier: string, change: (row: CarrierPollAccountRow, trx: Db) => Promise<T>): Promise<T> {
   return deps.db.transaction().execute(async (trx) => {
     const read = trx.selectFrom('carrier_poll_accounts').selectAll().where('brand_id', '=', brandId).where('carrier', '=', carrier);
-    const row = await (deps.dialect === 'postgres' ? read.forUpdate() : read).executeTakeFirstOrThrow();
+    const row = await lockedForUpdate(read, deps.dialect).executeTakeFirstOrThrow();
     return change(row, trx);
   });
 }

@@ -1,12 +1,13 @@
 // Saving what a poll brought back, one transaction per batch of answers:
 //   lock the shipments → leave out the scans already stored → ingestEvents (source carrier_poll)
 //   → plan each parcel's next poll from its new status (cadence.ts) → expire the stale → save the plans.
+import { lockedForUpdate } from '../db/locks.js';
 import type { Transaction } from 'kysely';
 import type { TrackResult, TrackingEventInput } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import type { Database, ShipmentRow } from '../db/schema.js';
 import { normalizeEvent } from '../shipments/events.js';
-import { foldStateOf, ingestEvents, lockedForFold, viewOfRow, type ShipmentBatchItem } from '../shipments/ingest.js';
+import { foldStateOf, ingestEvents, viewOfRow, type ShipmentBatchItem } from '../shipments/ingest.js';
 import { commandOccurredAt, decideCommand } from '../shipments/status.js';
 import type { ShipmentStatus } from '../shipments/vocabulary.js';
 import { isPushLive, planNextPoll, PRIORITY, type CadenceSettings, type PollPlan } from './cadence.js';
@@ -20,7 +21,7 @@ export async function saveAnswers(deps: Deps, batch: readonly DueRow[], results:
   let statusChanged = false;
   await deps.db.transaction().execute(async (trx) => {
     const ids = batch.map((r) => r.shipment_id).sort();
-    const shipments = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', 'in', ids).orderBy('id'), deps.dialect).execute();
+    const shipments = await lockedForUpdate(trx.selectFrom('shipments').selectAll().where('id', 'in', ids).orderBy('id'), deps.dialect).execute();
     const rowOf = new Map(batch.map((r) => [r.shipment_id, r]));
     const items: ShipmentBatchItem[] = [];
     const notFound = new Set<string>();

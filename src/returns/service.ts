@@ -8,6 +8,7 @@
 // buys the label at once. If the process dies in between, the job buys it (or adopts a return
 // parcel already bought for the order but not yet linked), so a crash neither loses the label
 // nor buys two.
+import { lockedForUpdate } from '../db/locks.js';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -104,7 +105,7 @@ export async function requestReturn(
   // check against the returns stored so far.
   const stored = await deps.db.transaction().execute(async (trx) => {
     const orderQuery = trx.selectFrom('orders').select('id').where('id', '=', order.id);
-    await (deps.dialect === 'postgres' ? orderQuery.forUpdate() : orderQuery).execute();
+    await lockedForUpdate(orderQuery, deps.dialect).execute();
     const eligibility = await eligibilityOf(deps, brand, order, options.override, trx);
     const checked = checkReturnRequest(eligibility, request);
     if (!checked.ok) return checked;
@@ -237,7 +238,7 @@ export async function rejectReturn(deps: Deps, brand: BrandRow, returnId: string
 export async function refundReturn(deps: Deps, brand: BrandRow, returnId: string, refund: { amount?: number; currency?: string; reference?: string | null }): Promise<ReturnRow> {
   const ret = await transition(deps, brand.id, returnId, 'refund', async (trx, current) => {
     const orderQuery = trx.selectFrom('orders').select(['items', 'currency']).where('id', '=', current.order_id);
-    const order = await (deps.dialect === 'postgres' ? orderQuery.forUpdate() : orderQuery).executeTakeFirstOrThrow();
+    const order = await lockedForUpdate(orderQuery, deps.dialect).executeTakeFirstOrThrow();
     const orderItems = JSON.parse(order.items) as OrderItem[];
     const policy = returnPolicyOf(brand);
     const earlier = await trx.selectFrom('returns').select(['refund_amount', 'refund_currency']).where('order_id', '=', current.order_id).where('id', '!=', current.id).where('refund_amount', 'is not', null).execute();

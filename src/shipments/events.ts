@@ -40,9 +40,6 @@ export function dedupeKeyOf(event: TrackingEventInput, occurredAtUtc: string | n
   return `h:${sha256Hex(content).slice(0, 32)}`;
 }
 
-/** The dedupe key an event will be stored under (its time is read only when it has no key of its own). */
-export const dedupeKeyOfInput = (event: TrackingEventInput): string => (event.dedupeKey ? dedupeKeyOf(event, null) : normalizeEvent(event).dedupeKey);
-
 export function normalizeEvent(event: TrackingEventInput): NormalizedEvent {
   const parsed = event.occurredAt ? parseInstant(event.occurredAt) : null;
   const occurredAt = parsed ? parsed.toISOString() : null;

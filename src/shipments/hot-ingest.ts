@@ -13,7 +13,7 @@ import type { DirectDb, DirectSqlite } from '../db/direct.js';
 import { pgTransaction, runNamed } from '../db/direct.js';
 import type { ShipmentRow } from '../db/schema.js';
 import { jobRowsOf, type NewJob } from '../jobs/queue.js';
-import { eventRowsOf, type FoldableShipment, foldIntoShipment, type IngestOutcome, type NewEventRow } from './ingest.js';
+import { eventRowsOf, type FoldableShipment, foldIntoShipment, type IngestOutcome, type NewEventRow, plannedEventRows } from './ingest.js';
 import { EVENT_COLUMNS, EVENT_VALUE_COLUMNS, FOLDED_COLUMNS, JOB_COLUMNS, POSTGRES, SQLITE } from './statements.js';
 import type { EventSource } from './vocabulary.js';
 
@@ -61,8 +61,8 @@ export type NumberedEvents = { carrier: string; trackingNumber: string; events: 
 /**
  * Stores and folds a batch's events, grouped per carrier and tracking number, for one brand, in one
  * transaction. Groups whose shipment the brand does not have are skipped. Returns each known
- * group's shipment id (by index, undefined when unknown), the dedupe keys of the events it stored
- * (by index), and the outcomes.
+ * group's shipment id (by index, undefined when unknown), whether each of its events was stored
+ * (by group, then by the event's place in it), and the outcomes.
  */
 export function ingestByTrackingNumber(
   direct: DirectDb,
@@ -70,35 +70,43 @@ export function ingestByTrackingNumber(
   brandId: string,
   source: EventSource,
   groups: readonly NumberedEvents[],
-): Promise<{ shipmentIds: Array<string | undefined>; storedKeys: Array<Set<string>>; outcomes: IngestOutcome[] }> {
+): Promise<{ shipmentIds: Array<string | undefined>; storedByEvent: boolean[][]; outcomes: IngestOutcome[] }> {
   const recordedAt = now.toISOString();
   if (direct.dialect === 'sqlite') {
     return direct.transaction(() => {
       const byNumber = direct.statements.prepare(SQLITE.foldableByNumber);
       const shipments = groups.map((group) => byNumber.get(brandId, group.carrier, group.trackingNumber) as FoldableShipment | undefined);
-      const planned = shipments.map((shipment, i) => (shipment ? eventRowsOf(shipment, source, groups[i]!.events, recordedAt) : []));
-      const fresh = planned.map((rows) => insertEventsSqlite(direct, rows));
+      const planned = shipments.map((shipment, i) => (shipment ? plannedEventRows(shipment, source, groups[i]!.events, recordedAt) : NOTHING_PLANNED));
+      const fresh = planned.map(({ rows }) => insertEventsSqlite(direct, rows));
       const folded = foldGroups(groups, shipments, (i) => fresh[i]!, recordedAt);
       saveSqlite(direct, now, folded.changed, folded.jobs);
-      return { shipmentIds: shipments.map((s) => s?.id), storedKeys: fresh.map(dedupeKeysOf), outcomes: folded.outcomes };
+      return { shipmentIds: shipments.map((s) => s?.id), storedByEvent: storedByEventOf(planned, fresh), outcomes: folded.outcomes };
     });
   }
   return pgTransaction(direct.pool, async (client) => {
     const { rows: locked } = await runNamed<ShipmentRow>(client, POSTGRES.lockShipmentsByNumber, [brandId, groups.map((g) => g.carrier), groups.map((g) => g.trackingNumber)]);
     const byKey = new Map(locked.map((row) => [`${row.carrier}|${row.tracking_number}`, row]));
     const shipments = groups.map((group) => byKey.get(`${group.carrier}|${group.trackingNumber}`));
-    const planned = shipments.map((shipment, i) => (shipment ? eventRowsOf(shipment, source, groups[i]!.events, recordedAt) : []));
-    const all = planned.flat();
+    const planned = shipments.map((shipment, i) => (shipment ? plannedEventRows(shipment, source, groups[i]!.events, recordedAt) : NOTHING_PLANNED));
+    const all = planned.flatMap(({ rows }) => rows);
     const { rows: inserted } = all.length > 0 ? await runNamed<{ id: string }>(client, POSTGRES.insertEvents, columnsOf(all, EVENT_COLUMNS)) : { rows: [] };
     const insertedIds = new Set(inserted.map((row) => row.id));
-    const fresh = planned.map((rows) => rows.filter((row) => insertedIds.has(row.id)));
+    const fresh = planned.map(({ rows }) => rows.filter((row) => insertedIds.has(row.id)));
     const folded = foldGroups(groups, shipments, (i) => fresh[i]!, recordedAt);
     await savePostgres(client, now, folded.changed, folded.jobs);
-    return { shipmentIds: shipments.map((s) => s?.id), storedKeys: fresh.map(dedupeKeysOf), outcomes: folded.outcomes };
+    return { shipmentIds: shipments.map((s) => s?.id), storedByEvent: storedByEventOf(planned, fresh), outcomes: folded.outcomes };
   });
 }
 
-const dedupeKeysOf = (rows: readonly NewEventRow[]): Set<string> => new Set(rows.map((row) => row.dedupe_key));
+const NOTHING_PLANNED: ReturnType<typeof plannedEventRows> = { rows: [], rowOfEvent: [] };
+
+/** Per group, per event: stored now (its row is among the fresh ones), or not (known already, or a copy earlier in the request). Pure. */
+function storedByEventOf(planned: ReadonlyArray<ReturnType<typeof plannedEventRows>>, fresh: ReadonlyArray<readonly NewEventRow[]>): boolean[][] {
+  return planned.map(({ rows, rowOfEvent }, i) => {
+    const freshIds = new Set(fresh[i]!.map((row) => row.id));
+    return rowOfEvent.map((row) => row >= 0 && freshIds.has(rows[row]!.id));
+  });
+}
 
 function foldGroups(groups: readonly NumberedEvents[], shipments: ReadonlyArray<FoldableShipment | undefined>, freshOf: (index: number) => NewEventRow[], recordedAt: string) {
   const outcomes: IngestOutcome[] = [];

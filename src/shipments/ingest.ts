@@ -31,14 +31,6 @@ export const STATUS_CHANGED_JOB = 'shipment.status_changed';
 /** The carrier moved the delivery window: the customer may need to hear it is late (or early). */
 export const ESTIMATE_CHANGED_JOB = 'shipment.estimate_changed';
 
-/**
- * Reads of shipments about to be folded must hold their row locks on PostgreSQL, or two
- * concurrent folds of one shipment would each save a state missing the other's events. SQLite
- * serializes writers already. Callers order by id so concurrent batches lock in the same order.
- */
-export const lockedForFold = <QB extends { forUpdate(): QB }>(query: QB, dialect: 'sqlite' | 'postgres'): QB =>
-  dialect === 'postgres' ? query.forUpdate() : query;
-
 export const foldStateOf = (row: Pick<ShipmentRow, 'fold_state'>): FoldState => JSON.parse(row.fold_state) as FoldState;
 
 export const viewOfRow = (row: Pick<ShipmentRow, 'status' | 'reason' | 'delayed' | 'correction'>): ShipmentStatusView => ({
@@ -87,14 +79,31 @@ export async function ingestEvents(trx: Transaction<Database>, now: Date, items:
  * The rows to store for one shipment's events: normalized, a carrier's impossible time set aside,
  * each with a new id, the same event twice in one request kept once. Pure (but for the ids).
  */
-export function eventRowsOf(shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, source: EventSource, events: readonly TrackingEventInput[], recordedAt: string): NewEventRow[] {
-  const seen = new Set<string>();
+export const eventRowsOf = (shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, source: EventSource, events: readonly TrackingEventInput[], recordedAt: string): NewEventRow[] =>
+  plannedEventRows(shipment, source, events, recordedAt).rows;
+
+/**
+ * eventRowsOf, with each event's row by its place in `events` (-1 for a copy of an event earlier
+ * in the same request), so an answer can say per event whether it was stored.
+ */
+export function plannedEventRows(
+  shipment: Pick<ShipmentRow, 'id' | 'brand_id'>,
+  source: EventSource,
+  events: readonly TrackingEventInput[],
+  recordedAt: string,
+): { rows: NewEventRow[]; rowOfEvent: number[] } {
+  const rowOfKey = new Map<string, number>();
   const rows: NewEventRow[] = [];
+  const rowOfEvent: number[] = [];
   const receivedAt = new Date(recordedAt);
   for (const input of events) {
     const event = setAsideImplausibleTime(normalizeEvent(input), source, receivedAt);
-    if (seen.has(event.dedupeKey)) continue;
-    seen.add(event.dedupeKey);
+    if (rowOfKey.has(event.dedupeKey)) {
+      rowOfEvent.push(-1);
+      continue;
+    }
+    rowOfKey.set(event.dedupeKey, rows.length);
+    rowOfEvent.push(rows.length);
     rows.push({
       id: newId('event'),
       shipment_id: shipment.id,
@@ -113,7 +122,7 @@ export function eventRowsOf(shipment: Pick<ShipmentRow, 'id' | 'brand_id'>, sour
       status_carried: event.statusCarried ? 1 : 0,
     });
   }
-  return rows;
+  return { rows, rowOfEvent };
 }
 
 /** What folding reads and writes of a shipment row (statements.ts FOLDABLE_COLUMNS). */

@@ -1,11 +1,12 @@
 // Tracking one shipment now: ask the carrier through the brand's account and ingest the answer
 // through the one ingest path (source carrier_poll).
+import { lockedForUpdate } from '../db/locks.js';
 import { carrierFailure, connectedCarrier } from '../carriers/connections.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ShipmentRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { takeOutsideRequest } from '../polling/account.js';
-import { ingestEvents, lockedForFold } from './ingest.js';
+import { ingestEvents } from './ingest.js';
 import { findShipment } from './service.js';
 
 export type RefreshOutcome =
@@ -29,7 +30,7 @@ export async function refreshShipment(deps: Deps, brand: BrandRow, shipmentId: s
 
   const now = deps.clock.now();
   const outcome = await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipment.id), deps.dialect).executeTakeFirst();
+    const locked = await lockedForUpdate(trx.selectFrom('shipments').selectAll().where('id', '=', shipment.id), deps.dialect).executeTakeFirst();
     if (!locked) throw notFound(`shipment ${shipmentId}`);
     const [done] = await ingestEvents(trx, now, [{ shipment: locked, source: 'carrier_poll', events: result.events, estimatedDelivery: result.estimatedDelivery ?? null }]);
     return { shipment: locked, outcome: done! };

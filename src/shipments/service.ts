@@ -1,6 +1,7 @@
 // Shipments: create (with a tracking number, or with a label bought through src/labels), read with the
 // timeline, post events (people and stores), batch events (keyed by carrier + tracking number)
 // and commands. Every event goes through ingestEvents.
+import { lockedForUpdate } from '../db/locks.js';
 import type { z } from '@hono/zod-openapi';
 import type { BatchEventsSchema, CreateShipmentInput, PostEventsSchema } from '../api/schemas.js';
 import type { TrackingEventInput } from '../carriers/types.js';
@@ -13,11 +14,10 @@ import { assertInSequence, assertPlausibleTimes, type TimedField } from '../lib/
 import { hasPrefix } from '../lib/ids.js';
 import { findOrder } from '../orders/service.js';
 import { purchaseLabel } from '../labels/purchase.js';
-import { dedupeKeyOfInput } from './events.js';
 import { ingestByTrackingNumber, ingestForShipment, type NumberedEvents } from './hot-ingest.js';
 import { readShipmentWithEvents, type ShipmentWithEvents } from './hot-reads.js';
 import { pendingShipmentRow } from './rows.js';
-import { type IngestOutcome, foldStateOf, ingestEvents, lockedForFold, viewOfRow } from './ingest.js';
+import { type IngestOutcome, foldStateOf, ingestEvents, viewOfRow } from './ingest.js';
 import { commandOccurredAt, decideCommand, type ShipmentCommand } from './status.js';
 import type { EventSource } from './vocabulary.js';
 
@@ -170,19 +170,15 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
     eventIndexInGroup.push(groups[index]!.events.push(toTrackingEvent(event)) - 1);
     return index;
   });
-  const { shipmentIds, storedKeys, outcomes } = await ingestByTrackingNumber(deps.direct, now, brand.id, source, groups);
+  const { shipmentIds, storedByEvent, outcomes } = await ingestByTrackingNumber(deps.direct, now, brand.id, source, groups);
   recordIngest(deps, source, outcomes);
 
-  // Per-event answers, by each event's own dedupe key: "stored" when the batch stored it (its first
-  // copy in the request), "duplicate" when it was already known or came earlier in the request.
-  const answered = groups.map(() => new Set<string>());
+  // Per-event answers: "stored" when the batch stored that very event, "duplicate" when it was
+  // already known or is a copy of one earlier in the request.
   const results: BatchResult['results'] = groupOfEvent.map((group, index) => {
     const shipmentId = shipmentIds[group];
     if (!shipmentId) return { index, shipmentId: null, outcome: 'unknown_shipment' as const };
-    const key = dedupeKeyOfInput(groups[group]!.events[eventIndexInGroup[index]!]!);
-    const first = !answered[group]!.has(key);
-    answered[group]!.add(key);
-    return { index, shipmentId, outcome: first && storedKeys[group]!.has(key) ? ('stored' as const) : ('duplicate' as const) };
+    return { index, shipmentId, outcome: storedByEvent[group]![eventIndexInGroup[index]!] ? ('stored' as const) : ('duplicate' as const) };
   });
   const stored = outcomes.reduce((n, o) => n + o.stored, 0);
   const unknown = results.filter((r) => r.outcome === 'unknown_shipment').length;
@@ -192,7 +188,7 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
 export async function runShipmentCommand(deps: Deps, brand: BrandRow, shipmentId: string, command: ShipmentCommand): Promise<ShipmentRow> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id), deps.dialect).executeTakeFirst();
+    const shipment = await lockedForUpdate(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).where('brand_id', '=', brand.id), deps.dialect).executeTakeFirst();
     if (!shipment) throw notFound(`shipment ${shipmentId}`);
     const decision = decideCommand(viewOfRow(shipment), command);
     if (!decision.ok) throw new AppError('invalid_transition', decision.error.message);

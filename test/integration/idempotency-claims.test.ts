@@ -100,13 +100,19 @@ describe('an Idempotency-Key whose request was cut off', () => {
     runs[0]!.reject(new Error('never settled'));
   });
 
-  it('keeps nothing of the first request if it finishes after a retry took over: the retry holds the key and its answer is kept', async () => {
+  /** A first request with `key` that never answers, the claim's limit passed, and a retry that took it over; both still running. */
+  async function retriedAfterCutOff(key: string) {
     const { runs, post } = gatedApp();
-    const late = post('k-late');
+    const late = post(key);
     await until(() => runs.length === 1);
     t.clock.advance(IDEMPOTENCY_CLAIM_ABANDONED_MS);
-    const retry = post('k-late');
+    const retry = post(key);
     await until(() => runs.length === 2);
+    return { runs, post, late, retry };
+  }
+
+  it('keeps nothing of the first request if it finishes after a retry took over: the retry holds the key and its answer is kept', async () => {
+    const { runs, post, late, retry } = await retriedAfterCutOff('k-late');
 
     runs[0]!.resolve({ by: 'the late first request' });
     expect(await late).toEqual({ status: 201, replayed: null, json: { by: 'the late first request' } }); // its own caller still gets it
@@ -119,12 +125,7 @@ describe('an Idempotency-Key whose request was cut off', () => {
   });
 
   it('does not free the retry’s claim if the first request fails after the retry took over', async () => {
-    const { runs, post } = gatedApp();
-    const late = post('k-late-failure');
-    await until(() => runs.length === 1);
-    t.clock.advance(IDEMPOTENCY_CLAIM_ABANDONED_MS);
-    const retry = post('k-late-failure');
-    await until(() => runs.length === 2);
+    const { runs, post, late, retry } = await retriedAfterCutOff('k-late-failure');
 
     runs[0]!.reject(new Error('the database went away'));
     expect((await late).status).toBe(500);

@@ -2,6 +2,7 @@
 // future scan becomes a job due at the scan's time. When the job runs, the scan enters through
 // the same ingest path as a real carrier's. Everything is written in the label's transaction,
 // so a crash never leaves a label without its journey.
+import { lockedForUpdate } from '../../db/locks.js';
 import { randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import tzlookup from 'tz-lookup';
 import { AppError } from '../../lib/errors.js';
 import { offsetMinutesAt, toIsoWithOffset } from '../../lib/time.js';
 import { JobFailure } from '../../jobs/worker.js';
-import { ingestEvents, lockedForFold } from '../../shipments/ingest.js';
+import { ingestEvents } from '../../shipments/ingest.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../../shipments/vocabulary.js';
 import type { DeliveryWindow, TrackingEventInput } from '../types.js';
 import { planJourney, type Scenario } from './journey.js';
@@ -121,7 +122,7 @@ export async function runSimulatedScan(deps: Deps, payload: unknown): Promise<vo
   const { shipmentId, event } = parsed.data;
   const now = deps.clock.now();
   const changed = await deps.db.transaction().execute(async (trx) => {
-    const shipment = await lockedForFold(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId), deps.dialect).executeTakeFirst();
+    const shipment = await lockedForUpdate(trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId), deps.dialect).executeTakeFirst();
     if (!shipment) return false; // the shipment is gone (e.g. its brand was removed): nothing to deliver
     const [outcome] = await ingestEvents(trx, now, [{ shipment, source: 'simulated', events: [event as TrackingEventInput] }]);
     return outcome?.statusChanged ?? false;
