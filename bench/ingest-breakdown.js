@@ -99,7 +99,9 @@ async function breakdown(deps, brand) {
       postgres: async (client) => runNamed(client, POSTGRES.insertEvents, columnsOf(eventsFor(await lookUpPostgres(client, brand.id, numbers(3, round)), new Date().toISOString()), EVENT_COLUMNS)),
     }),
   );
-  const touched = (shipments, now) => shipments.map((s) => Object.assign(s, { event_count: s.event_count + 1, last_event_at: now.toISOString(), updated_at: now.toISOString() }));
+  // A scan that keeps the status, as four in five of the benchmark's events do.
+  const touched = (shipments, now) =>
+    shipments.map((s) => ({ shipment: Object.assign(s, { event_count: s.event_count + 1, last_event_at: now.toISOString(), updated_at: now.toISOString() }), statusMoved: false }));
   steps.saveFolded = await cost((round) =>
     inTransaction(direct, {
       sqlite: (d) => saveSqlite(d, new Date(), touched(lookUpSqlite(d, brand.id, numbers(4, round)), new Date()), []),

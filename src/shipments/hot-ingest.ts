@@ -14,7 +14,7 @@ import { pgTransaction, runNamed } from '../db/direct.js';
 import type { ShipmentRow } from '../db/schema.js';
 import { jobRowsOf, type NewJob } from '../jobs/queue.js';
 import { eventRowsOf, type FoldableShipment, foldIntoShipment, type IngestOutcome, type NewEventRow, plannedEventRows } from './ingest.js';
-import { EVENT_COLUMNS, EVENT_VALUE_COLUMNS, FOLDED_COLUMNS, JOB_COLUMNS, POSTGRES, SQLITE } from './statements.js';
+import { EVENT_COLUMNS, EVENT_VALUE_COLUMNS, FOLDED_BESIDES_STATUS, FOLDED_COLUMNS, JOB_COLUMNS, POSTGRES, SQLITE } from './statements.js';
 import type { EventSource } from './vocabulary.js';
 
 export type ShipmentIngest = { shipment: ShipmentRow; outcome: IngestOutcome };
@@ -35,7 +35,7 @@ export function ingestForShipment(
       if (!shipment) return undefined;
       const rows = eventRowsOf(shipment, source, events, recordedAt);
       const folded = foldIntoShipment(shipment, insertEventsSqlite(direct, rows), events.length, estimate, recordedAt);
-      saveSqlite(direct, now, folded.changed ? [shipment] : [], folded.jobs);
+      saveSqlite(direct, now, folded.changed ? [toSave(shipment, folded.outcome)] : [], folded.jobs);
       return { shipment, outcome: folded.outcome };
     });
   }
@@ -50,7 +50,7 @@ export function ingestForShipment(
     const { inserted_ids: insertedIds, ...shipment } = found[0];
     const inserted = new Set(insertedIds);
     const folded = foldIntoShipment(shipment, rows.filter((row) => inserted.has(row.id)), events.length, estimate, recordedAt);
-    await savePostgres(client, now, folded.changed ? [shipment] : [], folded.jobs);
+    await savePostgres(client, now, folded.changed ? [toSave(shipment, folded.outcome)] : [], folded.jobs);
     return { shipment, outcome: folded.outcome };
   });
 }
@@ -110,12 +110,12 @@ function storedByEventOf(planned: ReadonlyArray<ReturnType<typeof plannedEventRo
 
 function foldGroups(groups: readonly NumberedEvents[], shipments: ReadonlyArray<FoldableShipment | undefined>, freshOf: (index: number) => NewEventRow[], recordedAt: string) {
   const outcomes: IngestOutcome[] = [];
-  const changed: FoldableShipment[] = [];
+  const changed: FoldedSave[] = [];
   const jobs: NewJob[] = [];
   shipments.forEach((shipment, i) => {
     if (!shipment) return;
     const folded = foldIntoShipment(shipment, freshOf(i), groups[i]!.events.length, null, recordedAt);
-    if (folded.changed) changed.push(shipment);
+    if (folded.changed) changed.push(toSave(shipment, folded.outcome));
     jobs.push(...folded.jobs);
     outcomes.push(folded.outcome);
   });
@@ -128,11 +128,23 @@ export function insertEventsSqlite(direct: DirectSqlite, rows: readonly NewEvent
   return rows.filter((row) => insert.run(valuesOf(row, EVENT_COLUMNS)).changes === 1);
 }
 
+/** A folded shipment to save, and whether its fold moved the status (the indexed column). */
+export type FoldedSave = { shipment: FoldableShipment; statusMoved: boolean };
+
+export const toSave = (shipment: FoldableShipment, outcome: Pick<IngestOutcome, 'before' | 'after'>): FoldedSave => ({
+  shipment,
+  statusMoved: outcome.before.status !== outcome.after.status,
+});
+
 /** Saves folded shipments and enqueues their jobs (inside the caller's transaction). */
-export function saveSqlite(direct: DirectSqlite, now: Date, shipments: readonly FoldableShipment[], jobs: readonly NewJob[]): void {
-  if (shipments.length > 0) {
-    const save = direct.statements.prepare(SQLITE.saveFolded);
-    for (const shipment of shipments) save.run([...valuesOf(shipment, FOLDED_COLUMNS), shipment.id]);
+export function saveSqlite(direct: DirectSqlite, now: Date, saves: readonly FoldedSave[], jobs: readonly NewJob[]): void {
+  if (saves.length > 0) {
+    const withStatus = direct.statements.prepare(SQLITE.saveFolded);
+    const keepingStatus = direct.statements.prepare(SQLITE.saveFoldedKeepingStatus);
+    for (const { shipment, statusMoved } of saves) {
+      if (statusMoved) withStatus.run([...valuesOf(shipment, FOLDED_COLUMNS), shipment.id]);
+      else keepingStatus.run([...valuesOf(shipment, FOLDED_BESIDES_STATUS), shipment.id]);
+    }
   }
   if (jobs.length > 0) {
     const insert = direct.statements.prepare(SQLITE.insertJob);
@@ -141,8 +153,9 @@ export function saveSqlite(direct: DirectSqlite, now: Date, shipments: readonly 
 }
 
 /** Saves folded shipments and enqueues their jobs in one statement (inside the caller's transaction). */
-export async function savePostgres(client: pg.PoolClient, now: Date, shipments: readonly FoldableShipment[], jobs: readonly NewJob[]): Promise<void> {
-  if (shipments.length === 0 && jobs.length === 0) return;
+export async function savePostgres(client: pg.PoolClient, now: Date, saves: readonly FoldedSave[], jobs: readonly NewJob[]): Promise<void> {
+  if (saves.length === 0 && jobs.length === 0) return;
+  const shipments = saves.map((save) => save.shipment);
   await runNamed(client, POSTGRES.saveFoldedAndEnqueue, [...columnsOf(shipments, ['id', ...FOLDED_COLUMNS]), ...columnsOf(jobRowsOf(now, jobs), JOB_COLUMNS)]);
 }
 

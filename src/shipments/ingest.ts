@@ -8,6 +8,7 @@ import type { Database, ShipmentRow, TrackingEventRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { normalizeEvent, setAsideImplausibleTime } from './events.js';
+import { FOLDED_COLUMNS } from './statements.js';
 import { type FoldEvent, type FoldState, foldEvents, type ShipmentStatusView, viewOf } from './status.js';
 import type { EventSource, ExceptionReason, ShipmentStatus } from './vocabulary.js';
 
@@ -232,8 +233,6 @@ export function failedAttemptsPassedThrough(
     .filter(({ row }) => row.id !== headEventId && (previousHeadAt === null || row.occurred_at! > previousHeadAt))
     .map(({ row, laterFailures }) => ({ occurredAt: row.occurred_at_raw ?? row.occurred_at!, laterFailures }));
 }
-
-const FOLDED_COLUMNS = ['status', 'reason', 'delayed', 'correction', 'fold_state', 'estimated_from', 'estimated_to', 'status_changed_at', 'last_event_at', 'event_count', 'updated_at'] as const;
 
 /**
  * Saves every folded shipment of the batch in one statement per 200 rows (an upsert on the

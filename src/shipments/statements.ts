@@ -26,6 +26,9 @@ export const EVENT_COLUMNS = [
 /** The shipment columns a fold changes, in the order the save statements take them (after the id). */
 export const FOLDED_COLUMNS = ['status', 'reason', 'delayed', 'correction', 'fold_state', 'estimated_from', 'estimated_to', 'status_changed_at', 'last_event_at', 'event_count', 'updated_at'] as const;
 
+/** FOLDED_COLUMNS but the indexed `status`. */
+export const FOLDED_BESIDES_STATUS = FOLDED_COLUMNS.filter((c) => c !== 'status');
+
 /** What a fold reads of a shipment (ingest.ts FoldableShipment). */
 export const FOLDABLE_COLUMNS = ['id', 'brand_id', 'order_id', ...FOLDED_COLUMNS] as const;
 
@@ -51,6 +54,11 @@ export const SQLITE = {
     ON CONFLICT (shipment_id, dedupe_key) DO NOTHING`,
   /** The folded columns, then the id. */
   saveFolded: `UPDATE shipments SET ${FOLDED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
+  /**
+   * The same without `status`, for a fold that kept it (most scans): SQLite rewrites the entries
+   * of every index holding a column the UPDATE sets, changed or not, and (brand_id, status) is one.
+   */
+  saveFoldedKeepingStatus: `UPDATE shipments SET ${FOLDED_BESIDES_STATUS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
   insertJob: `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${placeholders(JOB_COLUMNS.length)}) ON CONFLICT (idempotency_key) DO NOTHING`,
 } as const;
 

@@ -417,4 +417,27 @@ describe('POST /v1/events/batch', () => {
       { id: b.id, status: 'in_transit', event_count: 1 },
     ].sort((x, y) => (x.id < y.id ? -1 : 1)));
   });
+
+  it('saves every folded column, whether the fold moved the status or kept it (each has its own statement)', async () => {
+    const [kept, moved] = [await newShipment(), await newShipment()];
+    const batch = (scans: Array<[{ trackingNumber: string }, string, string]>) =>
+      t.request('POST', '/v1/events/batch', { events: scans.map(([s, status, occurredAt]) => ({ carrier: 'ups', trackingNumber: s.trackingNumber, status, occurredAt })) });
+    const firstAt = t.clock.now().toISOString();
+    expect((await batch([[kept, 'in_transit', '2026-03-01T08:00:00Z'], [moved, 'in_transit', '2026-03-01T08:00:00Z']])).status).toBe(200);
+    t.clock.advance(60_000);
+    const secondAt = t.clock.now().toISOString();
+    expect((await batch([[kept, 'in_transit', '2026-03-01T09:00:00Z'], [moved, 'out_for_delivery', '2026-03-01T09:00:00Z']])).status).toBe(200);
+    const rows = await t.deps.db
+      .selectFrom('shipments')
+      .select(['id', 'status', 'event_count', 'last_event_at', 'status_changed_at', 'updated_at', 'fold_state'])
+      .where('id', 'in', [kept.id, moved.id])
+      .execute();
+    const saved = (id: string) => {
+      const { fold_state: state, ...row } = rows.find((r) => r.id === id)!;
+      return { ...row, head: (JSON.parse(state) as { head: { status: string; occurredAt: string } }).head };
+    };
+    const common = { event_count: 2, last_event_at: '2026-03-01T09:00:00.000Z', updated_at: secondAt };
+    expect(saved(kept.id)).toMatchObject({ ...common, status: 'in_transit', status_changed_at: firstAt, head: { status: 'in_transit', occurredAt: '2026-03-01T09:00:00.000Z' } });
+    expect(saved(moved.id)).toMatchObject({ ...common, status: 'out_for_delivery', status_changed_at: secondAt, head: { status: 'out_for_delivery', occurredAt: '2026-03-01T09:00:00.000Z' } });
+  });
 });
