@@ -3,7 +3,8 @@
 // pauses that Retry-After, back-off and refusals impose. Every request to the carrier — a poll, a
 // Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted;
 // the admission is counted on the account's row before the request goes, so a process that dies
-// mid-run has counted what it sent.
+// mid-run has counted what it sent. A pause is written on the row the moment it is decided, for the
+// same reason: a process that dies right after a 429 must not call the carrier again.
 import { lockedForUpdate } from '../db/locks.js';
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
@@ -22,10 +23,10 @@ export type AccountGate = {
   headroom(priority: number): number;
   /** Whether a request could go now, without counting one. */
   peek(priority: number): Admission;
-  /** The carrier answered: the failure streak ends. */
-  succeeded(): void;
-  /** The carrier refused or failed: pause the account as the error asks (Retry-After) or by back-off. */
-  failed(error: CarrierError): void;
+  /** The carrier answered: the failure streak and any pause end (written only when the row held one). */
+  succeeded(): Promise<void>;
+  /** The carrier refused or failed: pause the account as the error asks (Retry-After) or by back-off, saved at once. */
+  failed(error: CarrierError): Promise<void>;
   /** Until when the carrier's refusals or failures in this run paused the account (null: not paused). */
   readonly pausedUntil: Date | null;
   readonly state: LimiterState;
@@ -59,6 +60,23 @@ export function pauseFor(error: CarrierError, failures: number, carrierName: str
   }
 }
 
+/** The failure streak and pause an account's row holds. */
+export type PauseState = { failures: number; pausedUntil: string | null; reason: string | null };
+
+const pauseStateOf = (row: Pick<CarrierPollAccountRow, 'failures' | 'paused_until' | 'pause_reason'>): PauseState => ({ failures: row.failures, pausedUntil: row.paused_until, reason: row.pause_reason });
+
+/** The carrier answered: no streak, no pause. */
+export const ANSWERED: PauseState = { failures: 0, pausedUntil: null, reason: null };
+
+/** One more failure in a row, and the pause it imposes. */
+export function afterFailure(state: PauseState, error: CarrierError, carrierName: string, nowMs: number): PauseState {
+  const failures = state.failures + 1;
+  const pause = pauseFor(error, failures, carrierName, nowMs);
+  return { failures, pausedUntil: new Date(nowMs + pause.ms).toISOString(), reason: pause.reason };
+}
+
+export const samePause = (a: PauseState, b: PauseState): boolean => a.failures === b.failures && a.pausedUntil === b.pausedUntil && a.reason === b.reason;
+
 /** The row of an account Waybill has not talked to yet. */
 export const newAccountRow = (brandId: string, carrier: string, at: string) => ({
   brand_id: brandId,
@@ -81,8 +99,10 @@ export type AccountRun<T> = { outcome: 'ran'; value: T } | { outcome: 'busy' } |
 
 /**
  * Runs `work` holding the account's lease (another runner holding it: 'busy'; a pause in force:
- * 'paused'). Requests are counted on the row as they are admitted (`take`); the failures and any
- * pause are saved, and the lease given back, when `work` ends, even when it throws.
+ * 'paused'). Requests are counted on the row as they are admitted (`take`), and a change of the
+ * failure streak or pause is saved the moment it is decided (`failed`, `succeeded`): a process
+ * killed right after a 429 has paused the account, and other workers see the pause at once. The
+ * lease is given back when `work` ends, even when it throws.
  */
 export async function withAccount<T>(deps: Deps, brandId: string, carrier: string, carrierName: string, work: (gate: AccountGate) => Promise<T>): Promise<AccountRun<T>> {
   const now = deps.clock.now();
@@ -92,9 +112,10 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
     .values(newAccountRow(brandId, carrier, at))
     .onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing())
     .execute();
+  const lease = new Date(now.getTime() + LEASE_MS).toISOString();
   const claimed = await deps.db
     .updateTable('carrier_poll_accounts')
-    .set({ lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
+    .set({ lease_until: lease })
     .where('brand_id', '=', brandId)
     .where('carrier', '=', carrier)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))
@@ -102,28 +123,46 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
     .executeTakeFirst();
   if (!claimed) return { outcome: 'busy' };
   if (claimed.paused_until && claimed.paused_until > at) {
-    await deps.db.updateTable('carrier_poll_accounts').set({ lease_until: null }).where('brand_id', '=', brandId).where('carrier', '=', carrier).execute();
+    await deps.db.updateTable('carrier_poll_accounts').set({ lease_until: null }).where('brand_id', '=', brandId).where('carrier', '=', carrier).where('lease_until', '=', lease).execute();
     return { outcome: 'paused', until: claimed.paused_until, reason: claimed.pause_reason };
   }
 
-  const gate = accountGate(deps, claimed, carrierName);
+  const gate = accountGate(deps, claimed, lease, carrierName);
   try {
     return { outcome: 'ran', value: await work(gate) };
   } finally {
-    // Only what the run decided: its requests are on the row already, with those made outside it.
-    await deps.db
-      .updateTable('carrier_poll_accounts')
-      .set({
-        lease_until: null,
-        failures: gate.failures,
-        paused_until: gate.pausedUntil?.toISOString() ?? null,
-        pause_reason: gate.pausedUntil ? gate.pauseReason : null,
-        updated_at: deps.clock.now().toISOString(),
-      })
-      .where('brand_id', '=', brandId)
-      .where('carrier', '=', carrier)
+    // The streak and pause are on the row already, saved when they changed; only one whose save
+    // failed mid-run is written here. Nothing at all if the lease was lost.
+    await saveAccount(deps, claimed, lease, { pause: gate.unsaved, release: true });
+  }
+}
+
+/**
+ * Writes the account's streak and pause, and gives the lease back, while the run still holds the
+ * lease: `lease_until` as the claim set it is the run's token (a claim made after it ran out always
+ * sets a later one). A run that lost the lease leaves the row to the runner holding it now, streak
+ * and lease alike; only a pause longer than the row's is still recorded, since the carrier's
+ * refusal binds the account whoever runs it.
+ */
+async function saveAccount(deps: Deps, claimed: CarrierPollAccountRow, lease: string, change: { pause: PauseState | null; release: boolean }): Promise<void> {
+  const { pause, release } = change;
+  if (!pause && !release) return;
+  const at = deps.clock.now().toISOString();
+  const account = () => deps.db.updateTable('carrier_poll_accounts').where('brand_id', '=', claimed.brand_id).where('carrier', '=', claimed.carrier);
+  const fields = pause ? { failures: pause.failures, paused_until: pause.pausedUntil, pause_reason: pause.reason } : {};
+  const held = await account()
+    .set({ ...fields, ...(release ? { lease_until: null } : {}), updated_at: at })
+    .where('lease_until', '=', lease)
+    .executeTakeFirst();
+  if (Number(held.numUpdatedRows) > 0) return;
+  const until = pause?.pausedUntil;
+  if (until && until > at) {
+    await account()
+      .set({ paused_until: until, pause_reason: pause.reason, updated_at: at })
+      .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<', until)]))
       .execute();
   }
+  deps.log.warn({ brandId: claimed.brand_id, carrier: claimed.carrier }, 'the poll run lost its lease to another runner; the account is left as that runner keeps it');
 }
 
 /**
@@ -186,13 +225,19 @@ const saveState = (db: Db, brandId: string, carrier: string, state: LimiterState
     .where('carrier', '=', carrier)
     .execute();
 
-function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string): AccountGate & { failures: number; pauseReason: string | null } {
+function accountGate(deps: Deps, row: CarrierPollAccountRow, lease: string, carrierName: string): AccountGate & { readonly unsaved: PauseState | null } {
   const { limits, source } = limitsOfRow(deps, row);
   const nowMs = () => deps.clock.now().getTime();
   let state: LimiterState = stateOf(row, nowMs());
-  let failures = row.failures;
-  let pausedUntil: Date | null = null;
-  let pauseReason: string | null = null;
+  let saved = pauseStateOf(row);
+  let pause = saved;
+  // Written only when the state changes: the successful path (no streak, no pause) writes nothing.
+  const change = async (next: PauseState) => {
+    pause = next;
+    if (samePause(next, saved)) return;
+    await saveAccount(deps, row, lease, { pause: next, release: false });
+    saved = next;
+  };
   return {
     limits,
     limitsSource: source,
@@ -205,29 +250,24 @@ function accountGate(deps: Deps, row: CarrierPollAccountRow, carrierName: string
       state = taken.state; // what the row holds now, requests outside the run included
       return taken.admission;
     },
-    succeeded() {
-      failures = 0;
-    },
-    failed(error) {
-      failures += 1;
-      const pause = pauseFor(error, failures, carrierName, nowMs());
-      pausedUntil = new Date(nowMs() + pause.ms);
-      pauseReason = pause.reason;
-      deps.log.warn({ brandId: row.brand_id, carrier: row.carrier, code: error.code, failures, pausedUntil }, pause.reason);
+    succeeded: () => change(ANSWERED),
+    async failed(error) {
+      const next = afterFailure(pause, error, carrierName, nowMs());
+      deps.log.warn({ brandId: row.brand_id, carrier: row.carrier, code: error.code, failures: next.failures, pausedUntil: next.pausedUntil }, next.reason ?? '');
+      await change(next);
     },
     headroom: (priority) => headroom(state, limits, nowMs(), priority),
     peek: (priority) => admit(state, limits, nowMs(), priority),
     get pausedUntil() {
-      return pausedUntil;
+      // The row's pause when the run began had run out (or the run would not have begun).
+      return pause.pausedUntil && Date.parse(pause.pausedUntil) > nowMs() ? new Date(pause.pausedUntil) : null;
     },
     get state() {
       return state;
     },
-    get failures() {
-      return failures;
-    },
-    get pauseReason() {
-      return pauseReason;
+    /** A change whose save failed (it threw out of the run), for the run's end to write. */
+    get unsaved() {
+      return samePause(pause, saved) ? null : pause;
     },
   };
 }

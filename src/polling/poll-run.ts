@@ -85,13 +85,13 @@ async function pollPages(
       deps.metrics.carrierRequests.inc({ carrier: adapter.code, outcome: answer.ok ? 'ok' : answer.error.code });
       if (!answer.ok) {
         if (stopsTheAccount(answer.error)) {
-          gate.failed(answer.error);
+          await gate.failed(answer.error);
           return { stoppedBy: 'carrier_failure', resumeAt: null };
         }
         await postpone(deps, batch, REFUSED_RETRY_MS);
         continue;
       }
-      gate.succeeded();
+      await gate.succeeded();
       await answered(batch, answer.value);
     }
     if (due.length < page) return { stoppedBy: 'nothing_due', resumeAt: null };

@@ -68,13 +68,13 @@ export async function keepTrackAlertSubscriptions(deps: Deps, brandId: string, c
       await recordFailure(deps, brandId, chunk.map((s) => s.id), answer.error);
       deps.metrics.carrierRequests.inc({ carrier: 'ups', outcome: answer.error.code });
       if (answer.error.retryable || answer.error.code === 'auth_failed') {
-        gate.failed(answer.error);
+        await gate.failed(answer.error);
         run.stoppedBy = answer.error.code;
         break;
       }
       continue;
     }
-    gate.succeeded();
+    await gate.succeeded();
     deps.metrics.carrierRequests.inc({ carrier: 'ups', outcome: 'subscribed' });
     const valid = new Set(answer.value.valid);
     const taken = chunk.filter((s) => valid.has(s.tracking_number)).map((s) => s.id);

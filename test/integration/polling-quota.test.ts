@@ -1,15 +1,17 @@
 // The account's rate and daily quota under concurrency and crashes: requests outside a run ("track
 // now", the check on save) admitted and counted in one step, a run's end never writing over what
 // landed meanwhile, a run's requests counted on the row as they go (a run that dies has counted
-// them), and a run and a "track now" together never passing the quota.
+// them), a run and a "track now" together never passing the quota, a carrier's pause on the row
+// the moment it is decided (a run that dies right after a 429 has paused the account), and a run
+// that lost its lease leaving the account to the runner that took it.
 import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectedCarrier } from '../../src/carriers/connections.js';
 import { startDhlEmulator, type DhlEmulator } from '../../src/carriers/dhl/emulator.js';
 import type { CarrierAdapter } from '../../src/carriers/types.js';
 import type { Deps } from '../../src/deps.js';
-import { takeOutsideRequest, withAccount } from '../../src/polling/account.js';
-import { runPollDiscover } from '../../src/polling/jobs.js';
+import { type AccountRun, takeOutsideRequest, withAccount } from '../../src/polling/account.js';
+import { runPollAccount, runPollDiscover } from '../../src/polling/jobs.js';
 import { pollDueShipments } from '../../src/polling/poll-run.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -152,5 +154,68 @@ describe('a run whose process dies', () => {
     expect(dhl.counts.tracking).toBe(asked + 3);
     expect(row.used_today).toBe(before + 4); // the fourth was counted before it went: the safe side
     expect(row.lease_until).not.toBeNull(); // the run did not end: its lease runs out on its own
+  });
+});
+
+describe('a carrier’s pause', () => {
+  let dhl: DhlEmulator;
+  afterEach(() => dhl?.close());
+  const inMs = (ms: number) => new Date(t.clock.now().getTime() + ms).toISOString();
+
+  it('is on the account’s row as soon as the 429 comes: a run that dies right after it leaves the account paused, and the next runner waits for Retry-After', async () => {
+    dhl = await startDhlEmulator({ clock: t.clock });
+    expect((await t.request('PUT', '/v1/carriers/dhl/connection', { credentials: { apiKey: 'test-api-key' }, baseUrl: dhl.url })).json.status).toBe('connected');
+    const order = await t.request('POST', '/v1/orders', orderBody());
+    dhl.addShipment('JJD0003000001', { events: [{ statusCode: 'transit', at: '2026-03-02T20:00:00Z', description: 'The shipment has been processed in the parcel center' }] });
+    expect((await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'dhl', trackingNumber: 'JJD0003000001' })).status).toBe(201);
+    await runPollDiscover(t.deps);
+    t.clock.advance(1000);
+
+    // DHL throttles the account for 10 minutes; the process dies before the run ends.
+    dhl.failNext({ status: 429, retryAfter: 600 });
+    const { adapter, ctx } = await connectedCarrier(t.deps, brandId, 'dhl');
+    let stopped: string | null = null;
+    void withAccount(t.deps, brandId, 'dhl', 'DHL', async (gate) => {
+      stopped = (await pollDueShipments(t.deps, brandId, adapter, ctx, gate)).stoppedBy;
+      return new Promise<never>(() => {});
+    });
+    await vi.waitFor(() => expect(stopped).toBe('carrier_failure'));
+    const until = inMs(600_000);
+    expect(await accountRow()).toMatchObject({ failures: 1, paused_until: until, pause_reason: expect.stringMatching(/^DHL throttled the account/) });
+    expect((await t.request('GET', '/v1/carriers/polling')).json.data[0]).toMatchObject({ pausedUntil: until });
+
+    // The dead run's lease runs out before the pause does: the next runner sees the pause and asks nothing.
+    const asked = dhl.counts.tracking;
+    t.clock.advance(6 * 60_000);
+    await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
+    expect(dhl.counts.tracking).toBe(asked);
+    t.clock.advance(4 * 60_000);
+    await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
+    expect(dhl.counts.tracking).toBe(asked + 1);
+    expect(await accountRow()).toMatchObject({ failures: 0, paused_until: null, pause_reason: null, lease_until: null });
+  });
+
+  it('from a run that lost its lease leaves the account to the runner holding it: lease and streak untouched, a longer pause still recorded', async () => {
+    await dhlAt(10);
+    let release!: () => void;
+    let other: Promise<AccountRun<void>> | null = null;
+    let otherRunning = false;
+    const stalled = await withAccount(t.deps, brandId, 'dhl', 'DHL', async (gate) => {
+      t.clock.advance(6 * 60_000); // stalled past its 5-minute lease: another runner takes the account
+      other = withAccount(t.deps, brandId, 'dhl', 'DHL', async () => {
+        otherRunning = true;
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await vi.waitFor(() => expect(otherRunning).toBe(true));
+      await gate.failed({ code: 'rate_limited', message: 'DHL answered 429', retryable: true, retryAfterSeconds: 600 });
+    });
+    expect(stalled.outcome).toBe('ran');
+    const row = await accountRow();
+    expect(row.lease_until).toBe(inMs(5 * 60_000)); // the other runner's lease, not given back
+    expect(row.failures).toBe(0);
+    expect(row.paused_until).toBe(inMs(600_000)); // the carrier's refusal binds the account whoever runs it
+    release();
+    expect(await other).toEqual({ outcome: 'ran', value: undefined });
+    expect(await accountRow()).toMatchObject({ lease_until: null, paused_until: inMs(600_000) });
   });
 });
