@@ -6,6 +6,7 @@ import type { CarrierConnectionRow } from '../db/schema.js';
 import { AppError, type FieldProblem } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
+import { resumeUnresolvedPurchases } from '../labels/unresolved.js';
 import { takeOutsideRequest } from '../polling/account.js';
 import { carrierAdapter } from './registry.js';
 import type { CarrierAdapter, CarrierContext, CarrierError } from './types.js';
@@ -105,6 +106,8 @@ export async function saveConnection(
     .returningAll()
     .executeTakeFirstOrThrow();
   deps.log.info({ brandId, carrier, status: saved.status }, 'carrier connection saved');
+  // Label purchases left unresolved while the account was disconnected are checked again now.
+  if (saved.status === 'connected') await resumeUnresolvedPurchases(deps, brandId, carrier);
   return connectionJson(saved);
 }
 

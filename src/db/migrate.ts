@@ -22,6 +22,7 @@ import * as idempotencyContentType from './migrations/018-idempotency-content-ty
 import * as messageUncertainSend from './migrations/019-message-uncertain-send.js';
 import * as labelReconcileUntilSettled from './migrations/020-label-reconcile-until-settled.js';
 import * as trackingEventStatusCarried from './migrations/021-tracking-event-status-carried.js';
+import * as labelPurchaseUnresolved from './migrations/022-label-purchase-unresolved.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '019-message-uncertain-send': messageUncertainSend,
   '020-label-reconcile-until-settled': labelReconcileUntilSettled,
   '021-tracking-event-status-carried': trackingEventStatusCarried,
+  '022-label-purchase-unresolved': labelPurchaseUnresolved,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

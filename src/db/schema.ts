@@ -225,6 +225,8 @@ export interface LabelPurchaseTable {
   charge: string | null; // JSON
   calls: number;
   error: string | null;
+  /** Why the reconcile job stopped asking about an unsettled purchase: 'carrier_disconnected'; null: it is not stuck. */
+  unresolved: string | null;
   created_at: string;
   updated_at: string;
   bought_at: string | null;

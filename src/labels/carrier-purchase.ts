@@ -23,6 +23,7 @@ import { pendingShipmentRow } from '../shipments/rows.js';
 import type { CarrierChoice } from './choice.js';
 import { purchaseRow } from './purchase-rows.js';
 import { saveLabelDocuments } from './store.js';
+import { reconcileKey } from './unresolved.js';
 import type { ValidLabel } from './validate.js';
 
 export const LABEL_RECONCILE_JOB = 'labels.reconcile';
@@ -97,7 +98,7 @@ async function openAttempt(deps: Deps, purchase: Purchase, ctx: CarrierContext):
   const row = purchaseRow({ id: newId('label'), brand, order, shipmentId: newId('shipment'), choice, label, direction, fingerprint, now });
   const inserted = await deps.db.transaction().execute(async (trx) => {
     const saved = await trx.insertInto('label_purchases').values(row).onConflict((oc) => oc.column('open_fingerprint').doNothing()).returning('id').executeTakeFirst();
-    if (saved) await enqueueJob(trx, now, { kind: LABEL_RECONCILE_JOB, payload: { purchaseId: row.id }, runAt: new Date(now.getTime() + RECONCILE_AFTER_MS), maxAttempts: RECONCILE_MAX_ATTEMPTS, idempotencyKey: `label-reconcile:${row.id}` });
+    if (saved) await enqueueJob(trx, now, { kind: LABEL_RECONCILE_JOB, payload: { purchaseId: row.id }, runAt: new Date(now.getTime() + RECONCILE_AFTER_MS), maxAttempts: RECONCILE_MAX_ATTEMPTS, idempotencyKey: reconcileKey(row.id) });
     return saved;
   });
   if (!inserted) throw new AppError('conflict', `a ${choice.carrier} label for this request is being bought right now; retry in a few seconds`, undefined, { 'retry-after': '5' });
@@ -124,6 +125,7 @@ export async function settleAttempt(deps: Pick<Deps, 'db' | 'clock'>, id: string
     .set({
       state: patch.state,
       error: patch.error,
+      unresolved: null, // settled, or asked about and still being asked
       updated_at: at,
       // An attempt that can no longer turn into a label frees its request for a new purchase.
       ...(patch.state === 'unknown' ? {} : { open_fingerprint: null }),

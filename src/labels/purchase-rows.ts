@@ -34,6 +34,7 @@ export function purchaseRow(input: {
     charge: null,
     calls: 0,
     error: null,
+    unresolved: null,
     created_at: at,
     updated_at: at,
     bought_at: null,

@@ -28,6 +28,10 @@ const UnsettledPurchaseSchema = z
     direction: z.enum(['outbound', 'return']),
     state: z.enum(['requesting', 'unknown']).openapi({ description: 'requesting: a call is under way; unknown: the carrier did not answer and may have charged' }),
     lastError: z.string().nullable().openapi({ description: 'What the carrier last said, or how it failed to answer' }),
+    unresolved: z
+      .enum(['carrier_disconnected'])
+      .nullable()
+      .openapi({ description: 'carrier_disconnected: the carrier account was disconnected, so Waybill stopped asking about this purchase (nextCheckAt null); connecting it again resumes the checks. null: Waybill is still asking' }),
     carrierCalls: z.number().int().openapi({ description: 'Purchase calls made to the carrier' }),
     checks: z.number().int().openapi({ description: 'Times Waybill has asked the carrier about it since (labels.reconcile)' }),
     nextCheckAt: z.string().nullable().openapi({ description: 'When Waybill asks the carrier next' }),
@@ -43,7 +47,7 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       method: 'get',
       path: '/label-purchases',
       tags: ['Labels'],
-      summary: 'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed (oldest first, at most 100)',
+      summary: 'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed, or marks it unresolved while the carrier account is disconnected (oldest first, at most 100)',
       security,
       responses: { 200: json(z.object({ data: z.array(UnsettledPurchaseSchema) }), 'Unsettled purchases'), ...errors },
     }),
@@ -57,6 +61,7 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
         direction: p.direction as 'outbound' | 'return',
         state: p.state as 'requesting' | 'unknown',
         lastError: p.error,
+        unresolved: p.unresolved as 'carrier_disconnected' | null,
         carrierCalls: p.calls,
         checks,
         nextCheckAt,

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { LABEL_CONTENT_TYPES, type LabelDocument, type LabelFormat } from '../carriers/label-types.js';
 import type { Database, LabelPurchaseRow } from '../db/schema.js';
 import { hasPrefix } from '../lib/ids.js';
+import { reconcileKey } from './unresolved.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -69,11 +70,11 @@ export async function unsettledPurchases(db: Executor, brandId: string, limit = 
   const jobs = await db
     .selectFrom('jobs')
     .select(['idempotency_key', 'state', 'run_at', 'attempts'])
-    .where('idempotency_key', 'in', purchases.map((p) => `label-reconcile:${p.id}`))
+    .where('idempotency_key', 'in', purchases.map((p) => reconcileKey(p.id)))
     .execute();
   const byKey = new Map(jobs.map((job) => [job.idempotency_key, job]));
   return purchases.map((purchase) => {
-    const job = byKey.get(`label-reconcile:${purchase.id}`);
+    const job = byKey.get(reconcileKey(purchase.id));
     return { purchase, nextCheckAt: job && job.state !== 'done' && job.state !== 'dead' ? job.run_at : null, checks: job?.attempts ?? 0 };
   });
 }

@@ -32,6 +32,18 @@ async function newOrder(destination: Record<string, unknown> = {}) {
 const buy = (orderId: string, extra: Record<string, unknown> = {}) => t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', label: true, parcel: PARCEL, ...extra });
 const purchasesOf = (orderId: string) => t.deps.db.selectFrom('label_purchases').selectAll().where('order_id', '=', orderId).execute();
 const shipmentsOf = (orderId: string) => t.deps.db.selectFrom('shipments').selectAll().where('order_id', '=', orderId).execute();
+const reconcileJob = (purchaseId: string) => () => t.deps.db.selectFrom('jobs').selectAll().where('idempotency_key', '=', `label-reconcile:${purchaseId}`).executeTakeFirstOrThrow();
+
+/** A purchase UPS charged for and never answered: left `unknown`, for the reconcile job. */
+async function unsettledPurchase() {
+  const orderId = await newOrder();
+  ups.labels.timeoutAfterChargeNext({ delayMs: 4_000 });
+  const first = await buy(orderId);
+  expect(first.status).toBe(503);
+  const purchaseId = first.json.error.details.purchaseId as string;
+  const listed = async () => ((await t.request('GET', '/v1/label-purchases')).json.data as Array<Record<string, unknown>>).find((p) => p.id === purchaseId);
+  return { orderId, purchaseId, charged: ups.labels.sold.at(-1)!, listed };
+}
 
 describe('UPS labels through the API', () => {
   it('buys a label: a 1Z tracking number on the shipment, info_received, the charge, and a PDF that scans', async () => {
@@ -183,15 +195,9 @@ describe('UPS labels through the API', () => {
     expect(res.json.error.code).toBe('invalid_transition');
   });
 
-  // Last: it moves the clock half a day on.
+  // The last two: they move the clock hours on.
   it('keeps asking about an unsettled purchase through a long outage, hourly at most, shows it to the brand, and settles it once UPS answers', async () => {
-    const orderId = await newOrder();
-    ups.labels.timeoutAfterChargeNext({ delayMs: 4_000 });
-    const first = await buy(orderId);
-    expect(first.status).toBe(503);
-    const purchaseId = first.json.error.details.purchaseId as string;
-    const charged = ups.labels.sold.at(-1)!;
-    const listed = async () => ((await t.request('GET', '/v1/label-purchases')).json.data as Array<Record<string, unknown>>).find((p) => p.id === purchaseId);
+    const { orderId, purchaseId, charged, listed } = await unsettledPurchase();
     expect(await listed()).toMatchObject({ orderId, carrier: 'ups', service: 'ground', direction: 'outbound', state: 'unknown', carrierCalls: 1, checks: 0, nextCheckAt: new Date(t.clock.now().getTime() + 15 * 60_000).toISOString() });
 
     // UPS cannot be reached for half a day: far more checks than the queue's default of 10 attempts.
@@ -199,7 +205,7 @@ describe('UPS labels through the API', () => {
     const baseUrl = (await connection().executeTakeFirstOrThrow()).base_url;
     const setBaseUrl = (url: string | null) => t.deps.db.updateTable('carrier_connections').set({ base_url: url }).where('brand_id', '=', t.brand.id).where('carrier', '=', 'ups').execute();
     await setBaseUrl('http://127.0.0.1:1');
-    const job = () => t.deps.db.selectFrom('jobs').selectAll().where('idempotency_key', '=', `label-reconcile:${purchaseId}`).executeTakeFirstOrThrow();
+    const job = reconcileJob(purchaseId);
     const nextCheck = async () => {
       t.clock.advance(Math.max(0, Date.parse((await job()).run_at) - t.clock.now().getTime()));
       await t.worker.drain();
@@ -218,6 +224,29 @@ describe('UPS labels through the API', () => {
     expect(charged.voided).toBe(true);
     expect((await purchasesOf(orderId))[0]).toMatchObject({ state: 'voided', tracking_number: charged.trackingNumber });
     expect((await job()).state).toBe('done');
+    expect(await listed()).toBeUndefined();
+  });
+
+  it('stops asking about an unsettled purchase once the brand disconnects UPS, shows it as unresolved, and settles it when UPS is connected again', async () => {
+    const { orderId, purchaseId, charged, listed } = await unsettledPurchase();
+    const job = reconcileJob(purchaseId);
+    expect(await listed()).toMatchObject({ state: 'unknown', unresolved: null });
+
+    expect((await t.request('DELETE', '/v1/carriers/ups/connection')).status).toBe(204);
+    t.clock.advance(16 * 60_000);
+    await t.worker.drain();
+    expect(await listed()).toMatchObject({ state: 'unknown', unresolved: 'carrier_disconnected', nextCheckAt: null, checks: 1, lastError: expect.stringMatching(/^unresolved: carrier disconnected .*PUT \/v1\/carriers\/ups\/connection/) });
+    expect((await job()).state).toBe('done'); // no hourly failures for ever
+    t.clock.advance(6 * 3_600_000);
+    await t.worker.drain();
+    expect(await job()).toMatchObject({ state: 'done', attempts: 1 });
+
+    const connected = await t.request('PUT', '/v1/carriers/ups/connection', { credentials: { clientId: ups.clientId, clientSecret: ups.clientSecret, accountNumber: ups.accountNumber }, baseUrl: ups.url });
+    expect(connected.json.status).toBe('connected');
+    expect(await listed()).toMatchObject({ state: 'unknown', unresolved: null, nextCheckAt: t.clock.now().toISOString() });
+    await t.worker.drain();
+    expect(charged.voided).toBe(true);
+    expect((await purchasesOf(orderId))[0]).toMatchObject({ state: 'voided', tracking_number: charged.trackingNumber, unresolved: null });
     expect(await listed()).toBeUndefined();
   });
 });

@@ -1,0 +1,43 @@
+// Label purchases the reconcile job (./reconcile.ts) stopped asking about because the brand
+// disconnected the carrier account: asking hourly for ever would only fail the same way. They stay
+// `unknown` (the carrier may have charged), marked `unresolved`, listed by GET /v1/label-purchases
+// with what to do; saving a working connection for that carrier again (carriers/connections.ts)
+// puts their checks back in the queue at once. Kept apart from ./reconcile.ts, which needs the
+// connection code, so the connection code can call it without an import cycle.
+import type { Deps } from '../deps.js';
+
+export const CARRIER_DISCONNECTED = 'carrier_disconnected';
+
+/** The reconcile job's idempotency key: one job per purchase, ever. */
+export const reconcileKey = (purchaseId: string): string => `label-reconcile:${purchaseId}`;
+
+/** What the brand reads on a purchase left unresolved, and what to do about it. */
+export const disconnectedMessage = (carrierName: string, carrier: string, said: string): string =>
+  `unresolved: carrier disconnected (${said}). ${carrierName} may have charged for this label; Waybill stopped asking ${carrierName} about it. ` +
+  `Connect the account again (PUT /v1/carriers/${carrier}/connection) and Waybill asks at once, then voids or keeps what it finds`;
+
+/** The brand's account at `carrier` works again: its unresolved purchases are checked now. Returns how many. */
+export async function resumeUnresolvedPurchases(deps: Pick<Deps, 'db' | 'clock' | 'notifyJobsEnqueued'>, brandId: string, carrier: string): Promise<number> {
+  const at = deps.clock.now().toISOString();
+  const resumed = await deps.db.transaction().execute(async (trx) => {
+    const parked = await trx
+      .updateTable('label_purchases')
+      .set({ unresolved: null, updated_at: at })
+      .where('brand_id', '=', brandId)
+      .where('carrier', '=', carrier)
+      .where('unresolved', 'is not', null)
+      .returning('id')
+      .execute();
+    if (parked.length === 0) return 0;
+    // A parked purchase's job finished when it parked: it runs again, its attempts (checks) kept.
+    await trx
+      .updateTable('jobs')
+      .set({ state: 'queued', run_at: at, locked_by: null, locked_until: null, updated_at: at })
+      .where('idempotency_key', 'in', parked.map((p) => reconcileKey(p.id)))
+      .where('state', 'in', ['done', 'dead'])
+      .execute();
+    return parked.length;
+  });
+  if (resumed > 0) deps.notifyJobsEnqueued();
+  return resumed;
+}
