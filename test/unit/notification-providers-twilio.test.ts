@@ -211,7 +211,7 @@ describe('Twilio provider: failures', () => {
 });
 
 describe('Twilio provider: finding a send whose answer never came (the Messages list)', () => {
-  it('finds the message a timed-out send created, by To, From, DateSent and the body, with its SID', async () => {
+  it('finds the message a timed-out send created, by To, From and the body, with its SID', async () => {
     emulator.setLatency(300);
     const since = new Date();
     expect(await twilio({ timeoutMs: 50 }).send(sms())).toMatchObject({ ok: false, error: { code: 'timeout', mayHaveBeenSent: true } });
@@ -220,7 +220,7 @@ describe('Twilio provider: finding a send whose answer never came (the Messages 
     const [created] = emulator.messages;
     expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since })).toEqual({ ok: true, value: [{ providerMessageId: created!.sid, status: 'queued' }] });
     const lookup = emulator.requests.find((r) => r.method === 'GET')!;
-    expect(lookup.params).toEqual({ To: CUSTOMER, From: BRAND_NUMBER, 'DateSent>': new Date(since.getTime() - 5 * 60_000).toISOString().slice(0, 10), PageSize: '50' });
+    expect(lookup.params).toEqual({ To: CUSTOMER, From: BRAND_NUMBER, PageSize: '50' });
     // Another body, another number, or a send begun after it: not this one.
     expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: 'another text', since })).toEqual({ ok: true, value: [] });
     expect(await twilio().findSent!({ from: BRAND_NUMBER, to: '+14155550199', body: sms().body, since })).toEqual({ ok: true, value: [] });
@@ -233,6 +233,32 @@ describe('Twilio provider: finding a send whose answer never came (the Messages 
     const found = await twilio().findSent!({ from: MESSAGING_SERVICE, to: CUSTOMER, body: sms().body, since: new Date(Date.now() - 1000) });
     expect(found).toEqual({ ok: true, value: [{ providerMessageId: sent.ok ? sent.value.providerMessageId : '', status: 'accepted' }] });
     expect(emulator.requests.find((r) => r.method === 'GET')!.params.From).toBeUndefined();
+  });
+
+  it('finds a timed-out send Twilio still holds in its queue (no DateSent yet), as long as it is queued', async () => {
+    emulator.holdQueue(true);
+    emulator.setLatency(300);
+    const since = new Date();
+    expect(await twilio({ timeoutMs: 50 }).send(sms())).toMatchObject({ ok: false, error: { code: 'timeout', mayHaveBeenSent: true } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    emulator.setLatency(0);
+    const [held] = emulator.messages;
+    expect(held!.dateSent).toBeNull();
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since })).toEqual({ ok: true, value: [{ providerMessageId: held!.sid, status: 'queued' }] });
+    emulator.holdQueue(false);
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since })).toEqual({ ok: true, value: [{ providerMessageId: held!.sid, status: 'sent' }] });
+  });
+
+  it("reads the list's later pages, and says it cannot tell past the last page it reads", async () => {
+    const since = new Date(Date.now() - 1000);
+    expect((await twilio().send(sms({ body: 'the one' }))).ok).toBe(true);
+    for (let i = 0; i < 60; i += 1) expect((await twilio().send(sms({ body: `later ${i}` }))).ok).toBe(true);
+    // Newest first: the one is on the second page of 50.
+    const found = await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: 'the one', since });
+    expect(found).toEqual({ ok: true, value: [{ providerMessageId: emulator.messages[0]!.sid, status: 'queued' }] });
+    expect(emulator.requests.filter((r) => r.method === 'GET').map((r) => r.params.Page ?? '0')).toEqual(['0', '1']);
+    for (let i = 60; i < 5 * 50; i += 1) expect((await twilio().send(sms({ body: `later ${i}` }))).ok).toBe(true);
+    expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: 'never sent', since })).toMatchObject({ ok: false, error: { code: 'unavailable', retryable: true } });
   });
 
   it('reports a lookup that fails as retryable, never as possibly sent', async () => {

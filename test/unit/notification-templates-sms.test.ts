@@ -28,6 +28,12 @@ describe('keeping an SMS in GSM-7', () => {
     expect(toGsm7('Grüße, señor, voilà, café, Ça')).toBe('Grüße, señor, voilà, café, Ça');
   });
 
+  it("respells what Twilio's Smart Encoding would rewrite (modifier letters, other dashes and spaces), so the body Twilio keeps is the body sent", () => {
+    const text = 'Kaʻena Teaʼs ‐ 10\u2009kg ❝fresh❞ – 9\u202f:\u00a0AM ―';
+    expect(toGsm7(text)).toBe('Ka\'ena Tea\'s - 10 kg "fresh" - 9 : AM -');
+    expect(measureSms(toGsm7(text)).encoding).toBe('gsm7');
+  });
+
   it('keeps what has no close spelling', () => {
     expect(toGsm7('Tea 🍵 Shop')).toBe('Tea 🍵 Shop');
   });

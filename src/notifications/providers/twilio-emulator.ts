@@ -5,8 +5,10 @@
 // signed with X-Twilio-Signature exactly as Twilio signs them. Error texts are reconstructed.
 // It lists messages too (GET Messages.json filtered by To, From and DateSent, newest first), as
 // Waybill asks after a send whose answer never came.
-// Simplifications: opt-outs are kept per recipient number, not per (sender, recipient) pair; a
-// message is sent (has its DateSent) the moment it is created.
+// A message is sent (has its DateSent) the moment it is created, unless the emulator is told to
+// hold its sending queue (`holdQueue`): then, as when Twilio queues behind a sender's rate, it
+// stays queued (or accepted) with no DateSent, so a list filtered by DateSent does not show it.
+// Simplifications: opt-outs are kept per recipient number, not per (sender, recipient) pair.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +46,7 @@ export type EmulatedMessage = {
   errorCode: number | null;
   numSegments: number;
   dateCreated: string; // RFC 2822, as Twilio prints it
-  dateSent: string; // RFC 2822; the emulator sends at once
+  dateSent: string | null; // RFC 2822; null while held in the queue (holdQueue)
 };
 
 export type RecordedTwilioRequest = {
@@ -93,6 +95,8 @@ export type TwilioEmulator = {
   /** Automatic status callbacks for this number end in 'undelivered' with this error (default 30003). */
   markUndeliverable(number: string, errorCode?: number): void;
   setLatency(ms: number): void;
+  /** Held: new messages wait in the queue, without DateSent; released: the waiting ones are sent now. */
+  holdQueue(held: boolean): void;
   /** Posts a signed status callback for a recorded message, to its StatusCallback unless `url` is given. */
   sendStatusCallback(sid: string, status: TwilioMessageStatus, options?: { errorCode?: number; url?: string }): Promise<WebhookDelivery>;
   /** Posts a signed inbound-SMS webhook, as Twilio does when a customer texts a brand's number; STOP/START update the opt-outs. */
@@ -124,6 +128,7 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
   const [firstAccount] = accounts;
   if (!firstAccount) throw new Error('the Twilio emulator needs at least one account');
   let latencyMs = options.latencyMs ?? 0;
+  let queueHeld = false;
   const messages: EmulatedMessage[] = [];
   const requests: RecordedTwilioRequest[] = [];
   const webhooks: WebhookDelivery[] = [];
@@ -168,6 +173,8 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
     const matching = messages
       .filter((m) => m.accountSid === accountSid && (!to || m.to === to) && (!from || m.from === from))
       .filter((m) => {
+        if (on === undefined && onOrBefore === undefined && onOrAfter === undefined) return true;
+        if (m.dateSent === null) return false; // not sent yet: no DateSent to match
         const sentDay = new Date(m.dateSent).toISOString().slice(0, 10);
         return (on === undefined || sentDay === on) && (onOrBefore === undefined || sentDay <= onOrBefore) && (onOrAfter === undefined || sentDay >= onOrAfter);
       })
@@ -210,7 +217,7 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
       errorCode: null,
       numSegments: segmentsOf(params.Body),
       dateCreated: rfc2822(clock.now()),
-      dateSent: rfc2822(clock.now()),
+      dateSent: queueHeld ? null : rfc2822(clock.now()),
     };
     remember(messages, message);
     if (message.statusCallback && autoStatuses.length > 0) track(runAutoStatusCallbacks(message));
@@ -376,6 +383,15 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
     isOptedOut: (number) => optedOut.has(number),
     markUndeliverable: (number, errorCode = 30003) => void undeliverable.set(number, errorCode),
     setLatency: (ms) => void (latencyMs = ms),
+    holdQueue(held) {
+      queueHeld = held;
+      if (held) return;
+      for (const message of messages) {
+        if (message.dateSent !== null) continue;
+        message.dateSent = rfc2822(clock.now());
+        message.status = 'sent';
+      }
+    },
     sendStatusCallback,
     sendInboundSms,
     settled: async () => {
@@ -383,6 +399,7 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
     },
     reset() {
       for (const list of [messages, requests, webhooks, pendingFailures]) list.length = 0;
+      queueHeld = false;
       for (const collection of [rejected, optedOut, undeliverable]) collection.clear();
     },
     close: () => closeServer(server, timers),

@@ -2,8 +2,9 @@
 // X-Twilio-Signature check and the status-callback and inbound-SMS payloads.
 // Twilio's Messages API takes no idempotency key: a send is one POST, and a timeout leaves it
 // unknown whether the message went out (ProviderError 'timeout', mayHaveBeenSent). Before such a
-// message is sent again, `findSent` asks the Messages list (filtered by To, From and DateSent) for
-// a message with the same body created since that send began.
+// message is sent again, `findSent` asks the Messages list (filtered by To and From) for a message
+// with the same body created since that send began. Not by DateSent: a message Twilio still holds
+// in its queue (behind a sender's rate limit, the very moment timeouts happen) has none yet.
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../../lib/crypto.js';
 import type { FieldProblem } from '../../lib/errors.js';
@@ -45,15 +46,30 @@ export function createTwilioSmsProvider(options: TwilioProviderOptions): SmsProv
       }
     },
     async findSent(query) {
-      const request = twilioSentLookupRequest(apiBase, options, query);
-      try {
-        const response = await fetchImpl(request.url, { ...request.init, signal: AbortSignal.timeout(timeoutMs) });
-        const text = await response.text();
-        if (response.status < 200 || response.status >= 300) return err(twilioErrorToProviderError(response.status, parseJson(text), response.headers.get('retry-after')));
-        return sentMatches(parseJson(text), query);
-      } catch (cause) {
-        // Only a read: whatever happened, nothing was sent, and asking again is safe.
-        return err({ ...fetchFailure(cause, timeoutMs), mayHaveBeenSent: false, retryable: true });
+      const found: Array<{ providerMessageId: string; status: string }> = [];
+      let request = twilioSentLookupRequest(apiBase, options, query);
+      for (let page = 1; ; page += 1) {
+        let listed: Record<string, unknown> | undefined;
+        try {
+          const response = await fetchImpl(request.url, { ...request.init, signal: AbortSignal.timeout(timeoutMs) });
+          const text = await response.text();
+          if (response.status < 200 || response.status >= 300) return err(twilioErrorToProviderError(response.status, parseJson(text), response.headers.get('retry-after')));
+          listed = parseJson(text);
+        } catch (cause) {
+          // Only a read: whatever happened, nothing was sent, and asking again is safe.
+          return err({ ...fetchFailure(cause, timeoutMs), mayHaveBeenSent: false, retryable: true });
+        }
+        const matches = sentMatches(listed, query);
+        if (!matches.ok) return matches;
+        found.push(...matches.value);
+        const next = typeof listed?.next_page_uri === 'string' ? listed.next_page_uri : null;
+        if (next === null) return ok(found);
+        if (page === LOOKUP_MAX_PAGES) {
+          return found.length > 0
+            ? ok(found)
+            : err({ code: 'unavailable', message: `Twilio lists more than ${LOOKUP_MAX_PAGES} pages of messages to ${query.to}: the earlier send could not be ruled out`, retryable: true });
+        }
+        request = { ...request, url: `${apiBase.replace(/\/+$/, '')}${next}` };
       }
     },
   };
@@ -63,13 +79,19 @@ export function createTwilioSmsProvider(options: TwilioProviderOptions): SmsProv
 export const LOOKUP_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
- * The GET of the Messages list that finds an earlier send: To, From (not for a Messaging Service,
- * which picks the sender itself) and `DateSent>=` the UTC day the send began, newest first.
+ * Pages of the Messages list read at most: one brand's number writes a customer a few texts per
+ * order, so 50 per page covers years of them; past that the lookup answers that it could not tell.
+ */
+export const LOOKUP_MAX_PAGES = 5;
+
+/**
+ * The GET of the Messages list's first page that finds an earlier send: To and From (not for a
+ * Messaging Service, which picks the sender itself), newest first. The creation time is checked on
+ * each listed message (sentMatches); later pages are Twilio's `next_page_uri`.
  */
 export function twilioSentLookupRequest(apiBase: string, credentials: TwilioCredentials, query: SentSmsQuery): { url: string; init: RequestInit & { headers: Record<string, string> } } {
   const params = new URLSearchParams({ To: query.to });
   if (!MESSAGING_SERVICE_SID.test(query.from)) params.set('From', query.from);
-  params.set('DateSent>', new Date(query.since.getTime() - LOOKUP_CLOCK_SKEW_MS).toISOString().slice(0, 10));
   params.set('PageSize', '50');
   const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
   return {

@@ -30,23 +30,24 @@ export function measureSms(text: string): SmsLength {
 
 export const fitsOneSegment = (text: string): boolean => measureSms(text).segments === 1;
 
+/**
+ * Characters outside GSM-7 with a plain spelling inside it: the quotes, apostrophes, dashes and
+ * spaces of Twilio's Smart Encoding list among them, so a text Waybill sends is never rewritten by
+ * it (a rewritten body would not be recognised when an uncertain send is looked up).
+ */
 const TYPOGRAPHY: Record<string, string> = {
-  '‘': "'",
-  '’': "'",
-  '‚': "'",
-  '“': '"',
-  '”': '"',
-  '„': '"',
-  '«': '"',
-  '»': '"',
-  '–': '-',
-  '—': '-',
+  ...spelled("'", '‘’‚‛′ʹʻʼʽˈˊˋ´`❛❜＇'),
+  ...spelled('"', '“”„‟″«»ʺˮ❝❞〝〞＂'),
+  ...spelled('-', '‐‑‒–—―−﹣－'),
+  ...spelled(' ', '\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000'),
   '…': '...',
-  '\u00a0': ' ',
-  '\u202f': ' ',
   œ: 'oe',
   Œ: 'OE',
 };
+
+function spelled(as: string, characters: string): Record<string, string> {
+  return Object.fromEntries([...characters].map((char) => [char, as]));
+}
 
 /**
  * Keeps a message in GSM-7 where a close spelling exists (’ → ', "í" → "i", "ê" → "e"), as
