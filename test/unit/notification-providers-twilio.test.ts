@@ -211,12 +211,18 @@ describe('Twilio provider: failures', () => {
 });
 
 describe('Twilio provider: finding a send whose answer never came (the Messages list)', () => {
-  it('finds the message a timed-out send created, by To, From and the body, with its SID', async () => {
+  /** A send whose answer comes after the provider gave up (the emulator keeps the message); when it began. */
+  const timedOutSend = async (): Promise<Date> => {
     emulator.setLatency(300);
     const since = new Date();
     expect(await twilio({ timeoutMs: 50 }).send(sms())).toMatchObject({ ok: false, error: { code: 'timeout', mayHaveBeenSent: true } });
     await new Promise((resolve) => setTimeout(resolve, 400));
     emulator.setLatency(0);
+    return since;
+  };
+
+  it('finds the message a timed-out send created, by To, From and the body, with its SID', async () => {
+    const since = await timedOutSend();
     const [created] = emulator.messages;
     expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since })).toEqual({ ok: true, value: [{ providerMessageId: created!.sid, status: 'queued' }] });
     const lookup = emulator.requests.find((r) => r.method === 'GET')!;
@@ -237,11 +243,7 @@ describe('Twilio provider: finding a send whose answer never came (the Messages 
 
   it('finds a timed-out send Twilio still holds in its queue (no DateSent yet), as long as it is queued', async () => {
     emulator.holdQueue(true);
-    emulator.setLatency(300);
-    const since = new Date();
-    expect(await twilio({ timeoutMs: 50 }).send(sms())).toMatchObject({ ok: false, error: { code: 'timeout', mayHaveBeenSent: true } });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    emulator.setLatency(0);
+    const since = await timedOutSend();
     const [held] = emulator.messages;
     expect(held!.dateSent).toBeNull();
     expect(await twilio().findSent!({ from: BRAND_NUMBER, to: CUSTOMER, body: sms().body, since })).toEqual({ ok: true, value: [{ providerMessageId: held!.sid, status: 'queued' }] });
