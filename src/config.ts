@@ -1,5 +1,6 @@
 // Configuration: environment variables validated once at start-up. A wrong value stops
 // start-up with a message naming the variable. main.ts is the only caller of loadConfig(process.env).
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { type CarrierLimitsOverrides, parseCarrierLimitsEnv } from './polling/limits.js';
 
@@ -21,6 +22,28 @@ export const databaseLocation = () =>
     .refine((value) => !/^[a-z][a-z0-9+.-]+:/i.test(value) || /^(postgres(ql)?:\/\/|sqlite:)/i.test(value), {
       message: 'must be a SQLite file path such as ./data/waybill.db or a postgres:// URL (Waybill runs on no other database)',
     });
+
+/**
+ * DNS_SERVERS: comma-separated IP addresses, each with an optional port (1.1.1.1, 10.0.0.2:5353,
+ * [2001:db8::1]:53 or 2001:db8::1), the form node:dns's setServers takes. Host names are refused:
+ * resolving the resolver would need a resolver.
+ */
+export function parseDnsServers(value: string): { ok: true; servers: string[] } | { ok: false; error: string } {
+  const servers = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = servers.find((server) => !isDnsServer(server));
+  if (servers.length === 0 || bad !== undefined) {
+    return { ok: false, error: `${bad === undefined ? 'names no server' : `"${bad}" is not an IP address with an optional port`}: use comma-separated addresses such as 1.1.1.1,9.9.9.9:53 or [2001:db8::1]:53` };
+  }
+  return { ok: true, servers };
+}
+
+function isDnsServer(server: string): boolean {
+  if (isIP(server) !== 0) return true; // a bare IPv4 or IPv6 address
+  const withPort = /^(?:\[([^\]]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(server);
+  if (!withPort) return false;
+  const [, v6, v4, port] = withPort;
+  return (v6 ? isIP(v6) === 6 : isIP(v4 ?? '') === 4) && Number(port) >= 1 && Number(port) <= 65535;
+}
 
 const envSchema = z.object({
   DATABASE_URL: databaseLocation().default('./data/waybill.db'),
@@ -67,6 +90,12 @@ const envSchema = z.object({
   POLL_SAFETY_NET_HOURS: z.coerce.number().min(1).max(168).default(12),
   /** JSON: per-carrier request rates and daily quotas replacing the published defaults (see README). */
   CARRIER_LIMITS: z.string().optional(),
+  /** How a brand proves it owns the custom domain it sets: a DNS TXT record, or not at all (one brand's own instance). */
+  HUB_DOMAIN_PROOF: z.enum(['dns', 'none']).default('dns'),
+  /** The DNS servers that domain proofs are looked up on; unset, the system's resolver (/etc/resolv.conf). */
+  DNS_SERVERS: z.string().optional(),
+  /** How long one domain proof lookup may take before Waybill answers that DNS did not respond. */
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 export type Config = {
@@ -90,6 +119,8 @@ export type Config = {
   jobLeaseSeconds: number;
   inbound: { maxBytes: number; ratePerSecond: number; burst: number; maxBacklog: number; retentionDays: number };
   polling: { tickSeconds: number; expireAfterDays: number; safetyNetHours: number; carrierLimits: CarrierLimitsOverrides };
+  /** Custom domains: proven by a TXT record looked up on `dnsServers` (null: the system's), or trusted (`none`). */
+  domainProof: { mode: 'dns' | 'none'; dnsServers: string[] | null; dnsTimeoutMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -127,6 +158,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = readEnv(envSchema, env, 'Invalid configuration');
   const carrierLimits = parseCarrierLimitsEnv(e.CARRIER_LIMITS);
   if (!carrierLimits.ok) throw new ConfigError(`Invalid configuration:\n  CARRIER_LIMITS: ${carrierLimits.error}`);
+  const dnsServers = e.DNS_SERVERS === undefined ? null : parseDnsServers(e.DNS_SERVERS);
+  if (dnsServers && !dnsServers.ok) throw new ConfigError(`Invalid configuration:\n  DNS_SERVERS: ${dnsServers.error}`);
   return {
     databaseUrl: e.DATABASE_URL,
     dialect: dialectOf(e.DATABASE_URL),
@@ -159,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       safetyNetHours: e.POLL_SAFETY_NET_HOURS,
       carrierLimits: carrierLimits.value,
     },
+    domainProof: { mode: e.HUB_DOMAIN_PROOF, dnsServers: dnsServers ? dnsServers.servers : null, dnsTimeoutMs: e.DNS_TIMEOUT_MS },
   };
 }
 

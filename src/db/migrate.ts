@@ -23,6 +23,7 @@ import * as messageUncertainSend from './migrations/019-message-uncertain-send.j
 import * as labelReconcileUntilSettled from './migrations/020-label-reconcile-until-settled.js';
 import * as trackingEventStatusCarried from './migrations/021-tracking-event-status-carried.js';
 import * as labelPurchaseUnresolved from './migrations/022-label-purchase-unresolved.js';
+import * as hubDomainProof from './migrations/023-hub-domain-proof.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '020-label-reconcile-until-settled': labelReconcileUntilSettled,
   '021-tracking-event-status-carried': trackingEventStatusCarried,
   '022-label-purchase-unresolved': labelPurchaseUnresolved,
+  '023-hub-domain-proof': hubDomainProof,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

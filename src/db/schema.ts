@@ -396,7 +396,13 @@ export interface Database {
 export interface BrandHubTable {
   brand_id: string;
   slug: string;
+  /** The custom domain in force (proven, or set before proofs existed): pages are served there. */
   domain: string | null;
+  /** A custom domain set but not proven yet (another brand may have the same one pending). */
+  pending_domain: Generated<string | null>;
+  pending_since: Generated<string | null>;
+  domain_checked_at: Generated<string | null>;
+  domain_problem: Generated<string | null>;
   updated_at: string;
 }
 

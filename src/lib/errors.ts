@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   carrier_not_connected: 409,
   carrier_error: 502,
+  domain_not_verified: 422,
+  dns_error: 502,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -70,6 +70,9 @@ describe('the waybill command', () => {
     expect(badPort.stderr).toContain('PORT: must be a number, not "eighty"');
     const badUrl = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PUBLIC_URL: 'not a url' });
     expect(badUrl.stderr).toContain('PUBLIC_URL');
+    const badDns = await runCli(['serve'], { DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, DNS_SERVERS: '1.1.1.1,dns.google' });
+    expect(badDns.code).toBe(2);
+    expect(badDns.stderr).toContain('DNS_SERVERS: "dns.google" is not an IP address with an optional port');
   });
 
   it('says in one line, naming the variable, why it cannot start: a port in use, an unknown host, an unreachable database', async () => {

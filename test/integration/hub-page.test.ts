@@ -6,13 +6,19 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
 import { saveThemeAssets } from '../../src/hub/brand-assets.js';
+import { startDnsServer, type TestDnsServer } from '../harness/dns-server.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
+let dns: TestDnsServer;
 beforeAll(async () => {
-  t = await createTestContext();
+  dns = await startDnsServer();
+  t = await createTestContext({ env: { DNS_SERVERS: dns.address } });
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await t.close();
+  await dns.close();
+});
 
 const DAY = 86_400_000;
 const pathOf = (url: string) => new URL(url).pathname;
@@ -583,10 +589,17 @@ describe('page weight', () => {
 });
 
 describe('a custom domain', () => {
+  /** Sets the brand's domain and proves it as a brand does: its TXT record published, then verify. */
+  async function setProvenDomain(domain: string) {
+    const { record } = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain })).json.domainProof;
+    dns.txt.set(record.name, [[record.value]]);
+    return t.request('POST', '/v1/brand/domain/verify');
+  }
+
   it('serves the brand’s lookup form at its own host, links there, and refuses another brand’s orders on it', async () => {
     const taken = await createBrand(t.deps.db, t.clock.now(), { name: 'Other Brand' });
-    const saved = await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'Track.Shop.Example.com' });
-    expect(saved.json).toMatchObject({ domain: 'track.shop.example.com', lookupUrl: 'https://track.shop.example.com/track' });
+    const saved = await setProvenDomain('Track.Shop.Example.com');
+    expect(saved.json).toMatchObject({ domain: 'track.shop.example.com', domainStatus: 'verified', lookupUrl: 'https://track.shop.example.com/track' });
     const clash = await t.app.request('/v1/brand/theme', {
       method: 'PUT',
       headers: { authorization: `Bearer ${taken.apiKey}`, 'content-type': 'application/json' },
@@ -621,7 +634,7 @@ describe('a custom domain', () => {
       headers: { authorization: `Bearer ${other.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ slug: 'other-hub' }),
     });
-    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.northwind.example' });
+    await setProvenDomain('track.northwind.example');
     const host = { host: 'track.northwind.example' };
     expect((await page('/track/other-hub')).html).toContain('Other Hub Brand');
 

@@ -34,6 +34,25 @@ describe('WEB_CONCURRENCY', () => {
   });
 });
 
+describe('DNS_SERVERS', () => {
+  it('is the system resolver unless set; takes IPv4 and IPv6 addresses with optional ports', () => {
+    expect(loadConfig({}).domainProof).toEqual({ mode: 'dns', dnsServers: null, dnsTimeoutMs: 5000 });
+    expect(loadConfig({ DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,[2001:db8::1]:53,::1' }).domainProof.dnsServers).toEqual(['1.1.1.1', '127.0.0.1:5353', '[2001:db8::1]:53', '::1']);
+  });
+
+  it.each(['dns.google', '1.1.1.1:0', '1.1.1.1:70000', '300.1.1.1', '1.1.1.1:53:53', '[1.1.1.1]:53', ',', 'https://1.1.1.1'])('refuses %s, naming the variable and the entry', (value) => {
+    expect(refusal({ DNS_SERVERS: value })).toMatch(/^Invalid configuration:\n {2}DNS_SERVERS: .*(is not an IP address with an optional port|names no server): use comma-separated addresses/);
+  });
+});
+
+describe('HUB_DOMAIN_PROOF and DNS_TIMEOUT_MS', () => {
+  it('take dns or none, and a timeout from 100 ms to a minute', () => {
+    expect(loadConfig({ HUB_DOMAIN_PROOF: 'none', DNS_TIMEOUT_MS: '800' }).domainProof).toMatchObject({ mode: 'none', dnsTimeoutMs: 800 });
+    expect(refusal({ HUB_DOMAIN_PROOF: 'txt' })).toMatch(/HUB_DOMAIN_PROOF/);
+    expect(refusal({ DNS_TIMEOUT_MS: '50' })).toMatch(/DNS_TIMEOUT_MS/);
+  });
+});
+
 describe('blank values', () => {
   it('count as unset: spaces are not 0', () => {
     const config = loadConfig({ PORT: ' ', WORKER_CONCURRENCY: '  ', POLL_TICK_SECONDS: '\t', PUBLIC_URL: ' ', DATABASE_URL: ' ' });
