@@ -34,7 +34,7 @@ async function phaseCosts(deps, orders) {
     'order query': async (id, r) => (r.order = await loadPageOrder(deps, id)),
     'shipments query': async (id, r) => (r.shipments = await loadPageShipments(deps, id)),
     view: async (id, r) => (r.view = buildOrderView({ order: r.order, shipments: r.shipments, updates: updatesOf(r.order), returns: returnsOf(r.order), language: 'en', theme: themeOf(r.order) })),
-    'cross-sells + return button': async (id, r) => (r.extras = await pageExtras(deps, { order: r.order, shipments: r.shipments, language: 'en', base: '/t/x' })),
+    'cross-sells + return button': async (id, r) => (r.extras = await pageExtras(deps, { order: r.order, shipments: r.shipments, language: 'en', link: { expiresAt: Date.now() + 86_400_000, keyVersion: r.order.link_key_version } })),
     html: async (id, r) => renderOrderPage({ frame: { theme: themeOf(r.order), language: 'en', title: 'Order', path: '/t/x' }, view: r.view, base: '/t/x', ...r.extras }),
   };
   const best = {};

@@ -4,6 +4,7 @@ import type { Db, DbHandle } from '../db/connect.js';
 import type { BrandRow } from '../db/schema.js';
 import { randomToken, sha256Hex } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
+import { FIRST_LINK_KEY_VERSION } from '../orders/tracking-links.js';
 
 export const API_KEY_PREFIX = 'wb_';
 
@@ -12,7 +13,7 @@ export async function createBrand(db: Db, now: Date, input: { name: string; id?:
     id: input.id ?? newId('brand'),
     name: input.name,
     created_at: now.toISOString(),
-    link_key_version: 1,
+    link_key_version: FIRST_LINK_KEY_VERSION,
     settings: '{}',
   };
   const apiKey = await db.transaction().execute(async (trx) => {

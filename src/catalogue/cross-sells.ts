@@ -2,8 +2,9 @@
 // Waybill's click redirect (/r/{token}: the click is recorded, then the shop's page opens), and
 // counted as impressions when the customer is shown them (a page served, an email sent). The token
 // names the order, the product and where the link was shown, all three signed, so nobody holding a
-// link can forge clicks for another order or another product. The brand's own preview of a page
-// gets the shop's plain links and counts nothing.
+// link can forge clicks for another order or another product; and the terms of the tracking link
+// it was shown with (expiry, the brand's link key version), so a click counts only while that
+// link would still open. The brand's own preview of a page gets the shop's plain links and counts nothing.
 import type { Deps } from '../deps.js';
 import { constantTimeEqual, hmacBase64Url } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
@@ -12,6 +13,7 @@ import { formatMoney } from '../hub/format.js';
 import { hubBaseUrl, hubOf, lookupUrlOf } from '../hub/hosts.js';
 import { type HubLanguage, hubLanguageOf } from '../hub/i18n/index.js';
 import { themeOf } from '../hub/theme.js';
+import { FIRST_LINK_KEY_VERSION, type LinkTerms, linkStanding, orderLinkTerms, type TokenVerdict } from '../orders/tracking-links.js';
 import { CROSS_SELL_MILESTONES, type CrossSell, MAX_CROSS_SELLS } from '../notifications/templates/index.js';
 import { activeCatalogue, type CatalogueProduct, findProduct } from './repo.js';
 import { recommend } from './recommend.js';
@@ -20,13 +22,18 @@ import { boughtTogether, customerKey } from './together.js';
 
 type BrandLike = { id: string; settings: string };
 type OrderLike = { id: string; items: string };
+type LinkStanding = Exclude<TokenVerdict, 'invalid'>;
 
 const SOURCE_CODE: Record<Source, string> = { page: 'p', email: 'e' };
 const SOURCE_OF: Record<string, Source> = { p: 'page', e: 'email' };
 
-// The signature covers the product too: a link is good for the one product it was made for, so
-// swapping its last part for another product's id (an inactive one, say) makes it invalid.
-const signature = (key: Buffer, brandId: string, orderId: string, source: string, productId: string) =>
+// The signature covers the product and the tracking link's terms too: a link is good for the one
+// product it was made for, under the terms it was made with, so changing any part makes it invalid.
+const signature = (key: Buffer, brandId: string, orderId: string, source: string, terms: LinkTerms, productId: string) =>
+  hmacBase64Url(key, `click3|${brandId}|${orderId}|${source}|${terms.expiresAt}|${terms.keyVersion}|${productId}`).slice(0, 22);
+
+// Links sent before they carried their tracking link's terms: signed for their product only.
+const productSignature = (key: Buffer, brandId: string, orderId: string, source: string, productId: string) =>
   hmacBase64Url(key, `click2|${brandId}|${orderId}|${source}|${productId}`).slice(0, 22);
 
 // Links sent before products were signed carry one signature per order and place, the product
@@ -34,39 +41,68 @@ const signature = (key: Buffer, brandId: string, orderId: string, source: string
 // product cannot be trusted: see clickRule.
 const legacySignature = (key: Buffer, brandId: string, orderId: string, source: string) => hmacBase64Url(key, `click|${brandId}|${orderId}|${source}`).slice(0, 22);
 
-export function clickToken(key: Buffer, brandId: string, orderId: string, productId: string, source: Source): string {
+/** `{order}.{p|e}.{expiry}.{keyVersion}.{signature}.{product}`: the expiry (seconds, base 36) and version are the tracking link's. */
+export function clickToken(key: Buffer, brandId: string, orderId: string, productId: string, source: Source, link: LinkTerms): string {
   const code = SOURCE_CODE[source];
-  return `${orderId}.${code}.${signature(key, brandId, orderId, code, productId)}.${Buffer.from(productId).toString('base64url')}`;
+  const seconds = Math.floor(link.expiresAt / 1000);
+  const terms = { expiresAt: seconds * 1000, keyVersion: link.keyVersion }; // the token carries whole seconds, as tracking links do
+  return `${orderId}.${code}.${seconds.toString(36)}.${terms.keyVersion}.${signature(key, brandId, orderId, code, terms, productId)}.${Buffer.from(productId).toString('base64url')}`;
 }
 
-export function readClickToken(token: string): { orderId: string; productId: string; source: Source; sig: string; code: string } | null {
+export type ClickClaims = { orderId: string; productId: string; source: Source; sig: string; code: string; link: LinkTerms | null };
+
+/** Splits a token without trusting it: a current one (six parts) or one sent before links carried their terms (four, `link` null). */
+export function readClickToken(token: string): ClickClaims | null {
   const parts = token.split('.');
-  if (parts.length !== 4) return null;
-  const [orderId, code, sig, product] = parts as [string, string, string, string];
+  if (parts.length !== 4 && parts.length !== 6) return null;
+  const [orderId, code] = parts as [string, string];
+  const [sig, product] = parts.slice(-2) as [string, string];
   if (!/^ord_[0-9a-z]{26}$/.test(orderId) || !SOURCE_OF[code] || !/^[\w-]{1,200}$/.test(product)) return null;
-  return { orderId, productId: Buffer.from(product, 'base64url').toString('utf8'), source: SOURCE_OF[code]!, sig, code };
+  let link: LinkTerms | null = null;
+  if (parts.length === 6) {
+    const [expiry, version] = parts.slice(2, 4) as [string, string];
+    if (!/^[0-9a-z]{1,10}$/.test(expiry) || !/^\d{1,6}$/.test(version)) return null;
+    link = { expiresAt: parseInt(expiry, 36) * 1000, keyVersion: Number(version) };
+  }
+  return { orderId, productId: Buffer.from(product, 'base64url').toString('utf8'), source: SOURCE_OF[code]!, sig, code, link };
 }
 
-/** How a click token is signed: for its product (current links), for its order and place only (links sent before), or not at all. */
-export type ClickSignature = 'product' | 'legacy' | 'none';
+/**
+ * How a click token is signed: for its product and tracking link (current links), for its product
+ * only or for its order and place only (links sent before each), or not at all.
+ */
+export type ClickSignature = 'link' | 'product' | 'legacy' | 'none';
 
-export function clickSignatureOf(key: Buffer, brandId: string, claims: { orderId: string; productId: string; code: string; sig: string }): ClickSignature {
-  if (constantTimeEqual(signature(key, brandId, claims.orderId, claims.code, claims.productId), claims.sig)) return 'product';
+export function clickSignatureOf(key: Buffer, brandId: string, claims: Omit<ClickClaims, 'source'>): ClickSignature {
+  if (claims.link) return constantTimeEqual(signature(key, brandId, claims.orderId, claims.code, claims.link, claims.productId), claims.sig) ? 'link' : 'none';
+  if (constantTimeEqual(productSignature(key, brandId, claims.orderId, claims.code, claims.productId), claims.sig)) return 'product';
   if (constantTimeEqual(legacySignature(key, brandId, claims.orderId, claims.code), claims.sig)) return 'legacy';
   return 'none';
 }
 
 /**
- * What a validly signed click does, pure. A product that is gone or inactive is neither counted
- * nor opened (its page may be gone; the visitor goes to the brand's shop instead). A link signed
- * for its product counts. An older link's product part could have been swapped, so it counts only
- * when the product is among what the order's page (or email) recommends now, a product the customer could
- * have clicked anyway; any other active product still opens, uncounted, so no link a customer has
- * breaks and none can forge a click.
+ * The terms a click link is held to. A current one carries its tracking link's. One sent before
+ * carries none: it was in an email whose tracking link expired with the order's age, and made
+ * under a link key version it does not say, so it is held to the first version: once the brand has
+ * revoked its links (before or after it was sent, which cannot be told), it no longer counts.
  */
-export function clickRule(input: { signed: 'product' | 'legacy'; product: { active: boolean } | null; recommended: boolean }): { record: boolean; open: 'product' | 'shop' } {
+export function clickTerms(claims: Pick<ClickClaims, 'link'>, order: { created_at: string }, ttlDays: number): LinkTerms {
+  return claims.link ?? orderLinkTerms({ link_key_version: FIRST_LINK_KEY_VERSION }, order, ttlDays);
+}
+
+/**
+ * What a validly signed click does, pure. A product that is gone or inactive is neither counted
+ * nor opened (its page may be gone; the visitor goes to the brand's shop instead). A link whose
+ * tracking link has expired or been revoked (`standing`) counts nothing, but still opens its
+ * product: a shop's product page tells nothing of the order, and an old email should still lead
+ * somewhere useful. A link signed for its product counts. An older link's product part could have
+ * been swapped, so it counts only when the product is among what the order's page (or email)
+ * recommends now, a product the customer could have clicked anyway; any other active product
+ * still opens, uncounted, so no link a customer has breaks and none can forge a click.
+ */
+export function clickRule(input: { signed: Exclude<ClickSignature, 'none'>; standing: LinkStanding; product: { active: boolean } | null; recommended: boolean }): { record: boolean; open: 'product' | 'shop' } {
   if (!input.product?.active) return { record: false, open: 'shop' };
-  return { record: input.signed === 'product' || input.recommended, open: 'product' };
+  return { record: input.standing === 'valid' && (input.signed !== 'legacy' || input.recommended), open: 'product' };
 }
 
 /** The products to show for an order (none when the brand turned cross-sells off or has no catalogue). */
@@ -84,15 +120,17 @@ export type ProductLink = { product: CatalogueProduct; href: string; price: stri
 
 /**
  * Recommendations with their links: tracked (through /r/, a click recorded for this order's
- * customer), or, for the brand's own preview, the shop's plain product URL, which records nothing.
+ * customer while `link`, the tracking link they are shown with, still holds), or, for the brand's
+ * own preview (`link` null), the shop's plain product URL, which records nothing.
  * Counting what was shown is the caller's: `countImpressions` once the customer has it.
  */
-export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number; tracked: boolean }): Promise<ProductLink[]> {
+export async function crossSellLinks(deps: Deps, brand: BrandLike, order: OrderLike, options: { source: Source; base: string; language: HubLanguage; limit?: number; link: LinkTerms | null }): Promise<ProductLink[]> {
   const products = await recommendationsFor(deps, brand, order, options.limit);
   if (products.length === 0) return [];
+  const { link } = options;
   return products.map((product) => ({
     product,
-    href: options.tracked ? `${options.base}/r/${clickToken(deps.keys['tracking-links'], brand.id, order.id, product.id, options.source)}` : product.url,
+    href: link ? `${options.base}/r/${clickToken(deps.keys['tracking-links'], brand.id, order.id, product.id, options.source, link)}` : product.url,
     price: product.price === null ? null : formatMoney(product.price, product.currency, options.language),
   }));
 }
@@ -109,18 +147,19 @@ export function countImpressions(deps: Deps, brandId: string, productIds: readon
 export async function followClick(deps: Deps, token: string): Promise<{ url: string } | null> {
   const claims = readClickToken(token);
   if (!claims) return null;
-  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'customer_email', 'items']).where('id', '=', claims.orderId).executeTakeFirst();
+  const order = await deps.db.selectFrom('orders').select(['id', 'brand_id', 'customer_email', 'items', 'created_at']).where('id', '=', claims.orderId).executeTakeFirst();
   if (!order) return null;
   const signed = clickSignatureOf(deps.keys['tracking-links'], order.brand_id, claims);
   if (signed === 'none') return null;
   const [product, brand] = await Promise.all([
     findProduct(deps, order.brand_id, claims.productId),
-    deps.db.selectFrom('brands').select(['id', 'settings']).where('id', '=', order.brand_id).executeTakeFirstOrThrow(),
+    deps.db.selectFrom('brands').select(['id', 'settings', 'link_key_version']).where('id', '=', order.brand_id).executeTakeFirstOrThrow(),
   ]);
-  // Only an older link needs the order's recommendations, as many as its page or email shows.
+  const standing = linkStanding(clickTerms(claims, order, deps.config.trackingLinkTtlDays), brand.link_key_version, deps.clock.now());
+  // Only an older link that could still count needs the order's recommendations, as many as its page or email shows.
   const shows = claims.source === 'email' ? MAX_CROSS_SELLS : crossSellSettingsOf(brand).perPage;
-  const recommended = signed === 'legacy' && product?.active === true ? (await recommendationsFor(deps, brand, order, shows)).some((p) => p.id === product.id) : false;
-  const rule = clickRule({ signed, product, recommended });
+  const recommended = signed === 'legacy' && standing === 'valid' && product?.active === true ? (await recommendationsFor(deps, brand, order, shows)).some((p) => p.id === product.id) : false;
+  const rule = clickRule({ signed, standing, product, recommended });
   if (rule.open === 'shop' || !product) return { url: await shopUrl(deps, brand) };
   if (rule.record) {
     await deps.db
@@ -133,8 +172,9 @@ export async function followClick(deps: Deps, token: string): Promise<{ url: str
 
 /**
  * Where a click on a product no longer sold goes: the shop's home page (the theme's homeUrl, where
- * the page's logo links), else the brand's tracking lookup page. Never the order's own page: a click
- * link neither expires nor follows a revoked tracking link, so it must not hand out a fresh one.
+ * the page's logo links), else the brand's tracking lookup page. Never the order's own page: the
+ * tracking link the click link came with may have expired or been revoked since, and a click link
+ * must not hand out a fresh one.
  */
 async function shopUrl(deps: Deps, brand: { id: string; settings: string }): Promise<string> {
   const home = themeOf(brand).homeUrl;
@@ -156,12 +196,21 @@ function withCampaign(url: string, source: Source): string {
 /**
  * Up to three products for a shipped or delivered email, their links tracked as email clicks, and
  * their ids: the sender counts them as impressions once the email has gone (a message is built
- * again at each attempt).
+ * again at each attempt). Their links live by the terms of the email's own tracking link; an email
+ * sent once that link has expired (a very old order) shows none, as none of its clicks could count.
  */
-export async function emailCrossSells(deps: Deps, brand: BrandLike, order: OrderLike, milestone: string, language: string): Promise<{ crossSells: CrossSell[]; productIds: string[] }> {
-  if (!(CROSS_SELL_MILESTONES as readonly string[]).includes(milestone)) return { crossSells: [], productIds: [] };
+export async function emailCrossSells(
+  deps: Deps,
+  brand: BrandLike & { link_key_version: number },
+  order: OrderLike & { created_at: string },
+  milestone: string,
+  language: string,
+): Promise<{ crossSells: CrossSell[]; productIds: string[] }> {
+  const link = orderLinkTerms(brand, order, deps.config.trackingLinkTtlDays);
+  const offered = (CROSS_SELL_MILESTONES as readonly string[]).includes(milestone) && linkStanding(link, brand.link_key_version, deps.clock.now()) === 'valid';
+  if (!offered) return { crossSells: [], productIds: [] };
   const base = hubBaseUrl(deps.config.publicUrl, brand);
-  const links = await crossSellLinks(deps, brand, order, { source: 'email', base, language: hubLanguageOf(language) ?? 'en', limit: MAX_CROSS_SELLS, tracked: true });
+  const links = await crossSellLinks(deps, brand, order, { source: 'email', base, language: hubLanguageOf(language) ?? 'en', limit: MAX_CROSS_SELLS, link });
   return {
     crossSells: links.map(({ product, href }) => ({ title: product.title, url: href, ...(product.imageUrl?.startsWith('http') ? { imageUrl: product.imageUrl } : {}), ...(product.price !== null ? { price: product.price, currency: product.currency } : {}) })),
     productIds: links.map((l) => l.product.id),

@@ -2,6 +2,7 @@
 // tracked links, plain ones in the brand's preview), and whether a return can be started from it.
 import { countImpressions, crossSellLinks } from '../catalogue/cross-sells.js';
 import type { Deps } from '../deps.js';
+import type { LinkTerms } from '../orders/tracking-links.js';
 import { type EligibilityInput, type OrderItem, orderRefusal, returnPolicyOf, whyNothingCanBeReturned } from '../returns/policy.js';
 import { catalogueTagsOf } from '../returns/service.js';
 import type { HubLanguage } from './i18n/index.js';
@@ -11,15 +12,15 @@ import type { ProductCard } from './pages/order-page.js';
 export type PageExtras = { crossSells: ProductCard[]; canReturn: boolean };
 
 /**
- * The customer's page counts its products as impressions; the brand's preview (`preview: true`)
- * links them to the shop directly and counts nothing, so a merchant looking at a customer's order
- * neither adds impressions nor records a click in the customer's name.
+ * The customer's page (`link`: the terms of the tracking link it is served for, which its click
+ * links keep) counts its products as impressions; the brand's preview (`link: null`) links them to
+ * the shop directly and counts nothing, so a merchant looking at a customer's order neither adds
+ * impressions nor records a click in the customer's name.
  */
-export async function pageExtras(deps: Deps, input: { order: PageOrder; shipments: PageShipment[]; language: HubLanguage; preview?: boolean }): Promise<PageExtras> {
-  const { order } = input;
-  const tracked = !input.preview;
-  const [links, canReturn] = await Promise.all([crossSellLinks(deps, { id: order.brand_id, settings: order.settings }, order, { source: 'page', base: '', language: input.language, tracked }), canStartReturn(deps, input)]);
-  if (tracked) countImpressions(deps, order.brand_id, links.map((l) => l.product.id), 'page');
+export async function pageExtras(deps: Deps, input: { order: PageOrder; shipments: PageShipment[]; language: HubLanguage; link: LinkTerms | null }): Promise<PageExtras> {
+  const { order, link } = input;
+  const [links, canReturn] = await Promise.all([crossSellLinks(deps, { id: order.brand_id, settings: order.settings }, order, { source: 'page', base: '', language: input.language, link }), canStartReturn(deps, input)]);
+  if (link) countImpressions(deps, order.brand_id, links.map((l) => l.product.id), 'page');
   return {
     crossSells: links.map((l) => ({ title: l.product.title, price: l.price, imageUrl: l.product.imageUrl, href: l.href })),
     canReturn,

@@ -26,7 +26,7 @@ export async function renderThemePreview(deps: Deps, brand: BrandRow, input: { t
   }
   const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language: input.language, theme, now });
   // The products as that customer sees them, linked straight to the shop: nothing counted, no click recorded.
-  const extras = input.orderId ? await pageExtras(deps, { order, shipments, language: input.language, preview: true }) : { crossSells: [], canReturn: false };
+  const extras = input.orderId ? await pageExtras(deps, { order, shipments, language: input.language, link: null }) : { crossSells: [], canReturn: false };
   const html = renderOrderPage({ frame: { theme, language: input.language, title: `${theme.brandName} (preview)` }, view, base: '#', ...extras });
   return { html, liveMap: Boolean(view.map?.live) };
 }

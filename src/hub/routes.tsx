@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../api/context.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
-import { readTrackingToken, signTrackingToken, verifyTrackingToken, type TokenVerdict } from '../orders/tracking-links.js';
+import { type LinkTerms, orderLinkTerms, readTrackingToken, signTrackingToken, verifyTrackingToken, type TokenVerdict } from '../orders/tracking-links.js';
 import { DAY_MS } from '../lib/time.js';
 import { count } from './counters.js';
 import { destinationZone } from './format.js';
@@ -121,7 +121,8 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     const shipments = await loadPageShipments(deps, order.id);
     const view = buildOrderView({ order, shipments, updates: updatesOf(order), returns: returnsOf(order), language, theme, now: deps.clock.now() });
     const base = `/t/${c.req.param('token')}`;
-    const extras = await pageExtras(deps, { order, shipments, language });
+    // The products' click links count only while this page's link would still open.
+    const extras = await pageExtras(deps, { order, shipments, language, link: resolved.link });
     count(deps, order.brand_id, 'page_view');
     const justAsked = c.req.query('return') ? view.returns.find((r) => r.rma === c.req.query('return')) : undefined;
     const notice = justAsked ? `${fill(view.text.returnCreated, { rma: justAsked.rma })} ${justAsked.state === 'requested' ? view.text.awaitingApproval : justAsked.hasLabel ? view.text.labelReady : justAsked.state === 'approved' ? view.text.labelComing : ''}`.trim() : undefined;
@@ -224,7 +225,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
     await forgiveTry(deps, keys);
     const fresh = (await deps.db.selectFrom('brands').select(['id', 'link_key_version']).where('id', '=', brand.id).executeTakeFirst()) ?? brand;
     // The customer proved who they are: the link lasts at least a week from now, even for an old order.
-    const expiresAt = Math.max(Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS, deps.clock.now().getTime() + LOOKUP_LINK_DAYS * DAY_MS);
+    const expiresAt = Math.max(orderLinkTerms(fresh, order, deps.config.trackingLinkTtlDays).expiresAt, deps.clock.now().getTime() + LOOKUP_LINK_DAYS * DAY_MS);
     const token = signTrackingToken(deps.keys['tracking-links'], fresh.id, { orderId: order.id, expiresAt, keyVersion: fresh.link_key_version });
     await waitForFloor(started, floorMs);
     return c.redirect(keepingLanguage(`/t/${token}`, c.req.query('lang')), 303);
@@ -268,7 +269,7 @@ function zoneOfEvents(events: Array<{ location: string | null }>): string {
   return place.country ? destinationZone({ city: place.city, region: place.region, country: place.country }) : 'UTC';
 }
 
-type Resolved = { verdict: 'valid'; order: PageOrder } | { verdict: Exclude<TokenVerdict, 'valid'>; order: PageOrder | null; hostBrand: BrandRow | null };
+type Resolved = { verdict: 'valid'; order: PageOrder; link: LinkTerms } | { verdict: Exclude<TokenVerdict, 'valid'>; order: PageOrder | null; hostBrand: BrandRow | null };
 
 async function resolveToken(deps: Deps, c: Context<AppEnv>, token: string): Promise<Resolved> {
   const claims = readTrackingToken(token);
@@ -278,7 +279,7 @@ async function resolveToken(deps: Deps, c: Context<AppEnv>, token: string): Prom
   const hostBrand = await brandForHost(deps, host);
   // On a brand's own domain, only that brand's orders.
   if (hostBrand && order && hostBrand.id !== order.brand_id) return { verdict: 'invalid', order: null, hostBrand };
-  if (verdict === 'valid') return order ? { verdict, order } : { verdict: 'invalid', order: null, hostBrand };
+  if (verdict === 'valid') return order && claims ? { verdict, order, link: claims } : { verdict: 'invalid', order: null, hostBrand };
   // The brand of an order is shown only when the token's signature was good (expired or revoked).
   return { verdict, order: verdict === 'invalid' ? null : (order ?? null), hostBrand };
 }

@@ -9,7 +9,7 @@ import { assertInSequence, assertPlausibleTimes } from '../lib/plausible-times.j
 import { DAY_MS } from '../lib/time.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { hubBaseUrl } from '../hub/hosts.js';
-import { signTrackingToken } from './tracking-links.js';
+import { orderLinkTerms, signTrackingToken } from './tracking-links.js';
 
 export const ORDER_CREATED_JOB = 'order.created';
 
@@ -81,10 +81,6 @@ export async function findOrder(deps: Deps, brandId: string, orderId: string): P
 
 /** The order's page, on the brand's own domain when it has one (see src/hub). */
 export function trackingPageUrl(deps: Deps, brand: Pick<BrandRow, 'id' | 'link_key_version'> & Partial<Pick<BrandRow, 'settings'>>, order: Pick<OrderRow, 'id' | 'created_at'>): string {
-  const token = signTrackingToken(deps.keys['tracking-links'], brand.id, {
-    orderId: order.id,
-    expiresAt: Date.parse(order.created_at) + deps.config.trackingLinkTtlDays * DAY_MS,
-    keyVersion: brand.link_key_version,
-  });
+  const token = signTrackingToken(deps.keys['tracking-links'], brand.id, { orderId: order.id, ...orderLinkTerms(brand, order, deps.config.trackingLinkTtlDays) });
   return `${hubBaseUrl(deps.config.publicUrl, brand)}/t/${token}`;
 }

@@ -3,6 +3,7 @@
 // and later orders attributed to them, as a revenue figure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickToken } from '../../src/catalogue/cross-sells.js';
+import { readTrackingToken } from '../../src/orders/tracking-links.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
 let t: TestContext;
@@ -258,7 +259,8 @@ describe('clicks and the revenue they bring', () => {
 
   it('counts a dinar order’s revenue in fils (thousandths), not rounded to the cent', async () => {
     const placed = await order(['TENT'], 'dinars@example.com');
-    for (const product of ['STAKES', 'LANTERN']) expect((await t.app.request(`/r/${clickToken(t.deps.keys['tracking-links'], t.brand.id, placed.id, product, 'page')}`)).status).toBe(302);
+    const link = readTrackingToken(new URL(placed.trackingPageUrl).pathname.slice('/t/'.length))!;
+    for (const product of ['STAKES', 'LANTERN']) expect((await t.app.request(`/r/${clickToken(t.deps.keys['tracking-links'], t.brand.id, placed.id, product, 'page', link)}`)).status).toBe(302);
     t.clock.advance(DAY);
     const placedAt = t.clock.now().toISOString();
     const items = [{ sku: 'STAKES', name: 'Stakes', quantity: 1, price: 1.234 }, { sku: 'LANTERN', name: 'Lantern', quantity: 1, price: 5.555 }];
@@ -319,6 +321,36 @@ describe('clicks and the revenue they bring', () => {
     const shown = emails.reduce((n, m) => n + new Set([...m.message.html.matchAll(/href="(http:\/\/waybill\.test\/r\/[^"]+)"/g)].map((x) => x[1])).size, 0);
     expect(shown).toBeGreaterThanOrEqual(3);
     expect((await statsNow()).impressions.email - before).toBe(shown);
+  });
+
+  it('gives an email’s product links the terms of the email’s own tracking link: once it has expired they open uncounted, and an email sent after has none', async () => {
+    const linksIn = (html: string, path: 't' | 'r') => [...html.matchAll(new RegExp(`href="http://waybill\\.test/${path}/([^"/?]+)[^"]*"`, 'g'))].map((m) => m[1]!);
+    const shippedTo = (to: string) => t.deps.messaging.captured!.email.messages.find((m) => m.message.to === to && /on its way|ahead of schedule/i.test(m.message.subject))!.message.html;
+    const placed = await order(['TENT'], 'terms@example.com');
+    const late = await order(['TENT'], 'late.mail@example.com');
+    await t.request('POST', `/v1/orders/${placed.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+    await t.worker.drain();
+    const html = shippedTo('terms@example.com');
+    const page = readTrackingToken(linksIn(html, 't')[0]!)!;
+    const clicks = linksIn(html, 'r');
+    expect(clicks.length).toBe(3);
+    for (const token of clicks) expect(token.split('.').slice(2, 4)).toEqual([(page.expiresAt / 1000).toString(36), String(page.keyVersion)]);
+
+    t.clock.advance(181 * DAY);
+    try {
+      const click = await t.app.request(`/r/${clicks[0]}`);
+      expect(click.status).toBe(302);
+      expect(new URL(click.headers.get('location')!).searchParams.get('utm_medium')).toBe('email');
+      expect(await t.deps.db.selectFrom('cross_sell_clicks').select('id').where('order_id', '=', placed.id).execute()).toEqual([]);
+
+      await t.request('POST', `/v1/orders/${late.id}/shipments`, { carrier: 'simulated', label: true, scenario: 'happy' });
+      await t.worker.drain();
+      const stale = shippedTo('late.mail@example.com');
+      expect(linksIn(stale, 't')).toHaveLength(1);
+      expect(linksIn(stale, 'r')).toEqual([]);
+    } finally {
+      t.clock.advance(-181 * DAY);
+    }
   });
 
   it('counts nothing in the brand’s preview of a customer’s order, and its links record no click', async () => {
