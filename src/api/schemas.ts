@@ -205,14 +205,15 @@ export const listQuery = <T extends z.ZodRawShape>(shape: T) => strictObject(sha
 
 const limit = (max: number, byDefault: number) => z.coerce.number().int().min(1).max(max).default(byDefault);
 const cursor = z.string().max(200).optional();
+/** A list's paging parameters: `limit` (1–200, 50 by default) and the `cursor` of the previous page's nextCursor. */
+export const pageParams = { limit: limit(200, 50), cursor };
 
 export const ListOrdersQuery = listQuery({
   status: z.enum(SHIPMENT_STATUSES).optional().openapi({ description: 'Orders with at least one shipment in this status' }),
   number: text(64).optional().openapi({ description: 'The store’s order number, exactly as it was sent (the one order with it, or none)' }),
   placedAfter: instant.optional(),
   placedBefore: instant.optional(),
-  limit: limit(200, 50),
-  cursor,
+  ...pageParams,
 });
 
 export const ListShipmentsQuery = listQuery({
@@ -221,6 +222,5 @@ export const ListShipmentsQuery = listQuery({
   trackingNumber: text(64)
     .optional()
     .openapi({ description: 'The tracking number, compared as stored (upper case, no spaces): the shipments with it, one per carrier, or with carrier the one' }),
-  limit: limit(200, 50),
-  cursor,
+  ...pageParams,
 });

@@ -2,7 +2,7 @@
 // ./rules-routes.ts) the routing rules that choose the carrier.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema, ShipmentSchema } from '../api/schemas.js';
+import { ErrorSchema, listOf, listQuery, pageParams, ShipmentSchema } from '../api/schemas.js';
 import { shipmentJson } from '../api/serialize.js';
 import { LABEL_FORMATS } from '../carriers/label-types.js';
 import type { Deps } from '../deps.js';
@@ -47,12 +47,14 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       method: 'get',
       path: '/label-purchases',
       tags: ['Labels'],
-      summary: 'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed, or marks it unresolved while the carrier account is disconnected (oldest first, at most 100)',
+      summary:
+        'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed, or marks it unresolved while the carrier account is disconnected. Oldest first, a page at a time (limit, cursor: the nextCursor of the previous page; a parameter the list does not know is 422)',
       security,
-      responses: { 200: json(z.object({ data: z.array(UnsettledPurchaseSchema) }), 'Unsettled purchases'), ...errors },
+      request: { query: listQuery(pageParams) },
+      responses: { 200: json(listOf(UnsettledPurchaseSchema), 'A page of unsettled purchases'), ...errors },
     }),
     async (c) => {
-      const rows = await unsettledPurchases(deps.db, c.get('brand').id);
+      const { rows, nextCursor } = await unsettledPurchases(deps.db, c.get('brand').id, c.req.valid('query'));
       const data = rows.map(({ purchase: p, nextCheckAt, checks }) => ({
         id: p.id,
         orderId: p.order_id,
@@ -68,7 +70,7 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
         createdAt: p.created_at,
         updatedAt: p.updated_at,
       }));
-      return c.json({ data } as never, 200);
+      return c.json({ data, nextCursor } as never, 200);
     },
   );
   api.openapi(

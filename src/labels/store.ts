@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { LABEL_CONTENT_TYPES, type LabelDocument, type LabelFormat } from '../carriers/label-types.js';
 import type { Database, LabelPurchaseRow } from '../db/schema.js';
 import { hasPrefix } from '../lib/ids.js';
+import { cursorId, type Page, page } from '../orders/queries.js';
 import { reconcileKey } from './unresolved.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -61,20 +62,26 @@ export async function loadShipmentLabel(deps: { db: Kysely<Database> }, brandId:
 export type UnsettledPurchase = { purchase: LabelPurchaseRow; nextCheckAt: string | null; checks: number };
 
 /**
- * The brand's purchases still open (`requesting`, or `unknown`: the carrier may have charged and
- * Waybill keeps asking), oldest first, each with when the reconcile job asks next.
+ * A page of the brand's purchases still open (`requesting`, or `unknown`: the carrier may have
+ * charged and Waybill keeps asking), each with when the reconcile job asks next. Oldest first,
+ * unlike other lists: the longest unsettled matter most. Paged by id (a ULID: creation order), so a
+ * purchase settled between two pages moves nothing else.
  */
-export async function unsettledPurchases(db: Executor, brandId: string, limit = 100): Promise<UnsettledPurchase[]> {
-  const purchases = await db.selectFrom('label_purchases').selectAll().where('brand_id', '=', brandId).where('state', 'in', ['requesting', 'unknown']).orderBy('created_at').orderBy('id').limit(limit).execute();
-  if (purchases.length === 0) return [];
+export async function unsettledPurchases(db: Executor, brandId: string, query: { limit: number; cursor?: string }): Promise<Page<UnsettledPurchase>> {
+  const after = cursorId(query.cursor);
+  let q = db.selectFrom('label_purchases').selectAll().where('brand_id', '=', brandId).where('state', 'in', ['requesting', 'unknown']);
+  if (after) q = q.where('id', '>', after);
+  const { rows: purchases, nextCursor } = page(await q.orderBy('id').limit(query.limit + 1).execute(), query.limit);
+  if (purchases.length === 0) return { rows: [], nextCursor };
   const jobs = await db
     .selectFrom('jobs')
     .select(['idempotency_key', 'state', 'run_at', 'attempts'])
     .where('idempotency_key', 'in', purchases.map((p) => reconcileKey(p.id)))
     .execute();
   const byKey = new Map(jobs.map((job) => [job.idempotency_key, job]));
-  return purchases.map((purchase) => {
+  const rows = purchases.map((purchase) => {
     const job = byKey.get(reconcileKey(purchase.id));
     return { purchase, nextCheckAt: job && job.state !== 'done' && job.state !== 'dead' ? job.run_at : null, checks: job?.attempts ?? 0 };
   });
+  return { rows, nextCursor };
 }

@@ -1,4 +1,4 @@
-// Read-side queries for lists: cursor pagination over prefixed ULIDs (newest first).
+// Read-side queries for lists: cursor pagination over prefixed ULIDs (newest first), and its helpers for other lists.
 import { decodeCursor, encodeCursor } from '../api/serialize.js';
 import { KNOWN_CARRIERS, knownCarrier } from '../carriers/registry.js';
 import { normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
@@ -6,16 +6,18 @@ import type { Deps } from '../deps.js';
 import type { OrderRow, ShipmentRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 
-type Page<T> = { rows: T[]; nextCursor: string | null };
+export type Page<T> = { rows: T[]; nextCursor: string | null };
 
-function cursorId(cursor: string | undefined): string | null {
+/** The last id of the previous page, or null for the first; a cursor this API did not give out is a 422. */
+export function cursorId(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
   const id = decodeCursor(cursor);
   if (!id) throw new AppError('validation_failed', 'cursor is not one this API gave out', [{ field: 'cursor', problem: 'unknown cursor' }]);
   return id;
 }
 
-function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+/** A page of `limit` rows out of the `limit + 1` read (one more says there is a next page). */
+export function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
   const more = rows.length > limit;
   const kept = more ? rows.slice(0, limit) : rows;
   return { rows: kept, nextCursor: more ? encodeCursor(kept[kept.length - 1]!.id) : null };

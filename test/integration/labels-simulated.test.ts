@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
 import { loadShipmentLabel } from '../../src/labels/index.js';
+import { newId } from '../../src/lib/ids.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { pdfText, scanPdfBarcodes } from '../unit/helpers/scan-label.js';
 
@@ -180,5 +181,50 @@ describe('simulated carrier labels', () => {
     const service = await t.request('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'simulated', label: true, service: 'teleport' });
     expect(service.status).toBe(422);
     expect(service.json.error.details[0]).toMatchObject({ field: 'service' });
+  });
+});
+
+describe('GET /v1/label-purchases', () => {
+  it('pages like every list (limit, cursor, nextCursor), oldest first, unsettled only; a purchase settled between pages moves nothing', async () => {
+    const { brand, apiKey } = await createBrand(t.deps.db, t.clock.now(), { name: 'Unsettled' });
+    const list = async (query = '') => {
+      const res = await t.app.request(`/v1/label-purchases${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      return { status: res.status, json: (await res.json()) as { data: Array<{ id: string }>; nextCursor: string | null; error?: { details: Array<{ field: string }> } } };
+    };
+    const states = ['unknown', 'bought', 'requesting', 'unknown', 'failed', 'unknown', 'requesting', 'voided', 'unknown'];
+    const now = t.clock.now().toISOString();
+    const rows = states.map((state) => ({
+      id: newId('label'), brand_id: brand.id, order_id: newId('order'), shipment_id: newId('shipment'), carrier: 'ups', service: 'ground', direction: 'outbound', format: 'pdf',
+      state, fingerprint: 'f', request: '{}', choice: '{}', calls: 1, created_at: now, updated_at: now,
+    }));
+    await t.deps.db.insertInto('label_purchases').values(rows).execute();
+    const unsettled = rows.filter((r) => r.state === 'requesting' || r.state === 'unknown').map((r) => r.id).sort();
+    expect(unsettled).toHaveLength(6);
+
+    const whole = await list();
+    expect(whole.status).toBe(200);
+    expect(whole.json.data.map((p) => p.id)).toEqual(unsettled);
+    expect(whole.json.nextCursor).toBeNull();
+
+    const first = await list('?limit=4');
+    expect(first.json.data.map((p) => p.id)).toEqual(unsettled.slice(0, 4));
+    expect(first.json.nextCursor).toEqual(expect.any(String));
+    // Settled meanwhile, the first page's last one is left out of nothing: the next page starts after it.
+    await t.deps.db.updateTable('label_purchases').set({ state: 'bought' }).where('id', '=', unsettled[3]!).execute();
+    const second = await list(`?limit=4&cursor=${first.json.nextCursor}`);
+    expect(second.json.data.map((p) => p.id)).toEqual(unsettled.slice(4));
+    expect(second.json.nextCursor).toBeNull();
+
+    // Another brand's are not listed, and the list refuses what the others refuse.
+    expect((await t.request('GET', '/v1/label-purchases')).json.data.map((p: { id: string }) => p.id)).not.toContain(unsettled[0]);
+    for (const [query, field] of [['?cursor=bm90LW9uZQ', 'cursor'], ['?limit=0', 'limit'], ['?limit=201', 'limit'], ['?offset=4', '(query)']] as const) {
+      const refused = await list(query);
+      expect(refused.status, query).toBe(422);
+      expect(refused.json.error!.details.map((d) => d.field)).toContain(field);
+    }
+    const described = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, { get: { parameters: Array<{ name: string }>; responses: { 200: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } } } }> };
+    const operation = described.paths['/label-purchases']!.get;
+    expect(operation.parameters.map((p) => p.name).sort()).toEqual(['cursor', 'limit']);
+    expect(Object.keys(operation.responses[200].content['application/json'].schema.properties).sort()).toEqual(['data', 'nextCursor']);
   });
 });
