@@ -71,14 +71,15 @@ export async function hubOf(deps: Deps, brandId: string): Promise<BrandHub> {
 }
 
 /**
- * PURE: where a domain the brand asks for goes. A brand has one custom domain at a time: a new one
- * replaces the one in force at once and waits for its proof (unless the instance trusts brands,
- * HUB_DOMAIN_PROOF=none); the domain already in force stays in force.
+ * PURE: where a domain the brand asks for goes. A new one waits for its proof (unless the instance
+ * trusts brands, HUB_DOMAIN_PROOF=none) while the one in force, if any, goes on serving and being
+ * linked, so moving to another domain takes nothing offline; the proof replaces it. Asking for the
+ * domain in force again drops the wait for another.
  */
 export function placeDomain(current: Pick<BrandHub, 'domain'>, asked: string | null, trusted: boolean): Pick<BrandHub, 'domain' | 'pendingDomain'> {
   if (asked === null) return { domain: null, pendingDomain: null };
   if (asked === current.domain || trusted) return { domain: asked, pendingDomain: null };
-  return { domain: null, pendingDomain: asked };
+  return { domain: current.domain, pendingDomain: asked };
 }
 
 const domainTaken = (domain: string) => new AppError('conflict', `the domain "${domain}" is used by another brand`, [{ field: 'domain', problem: 'already used by another brand' }]);
@@ -96,8 +97,8 @@ export async function saveHub(deps: Deps, brandId: string, input: { slug?: strin
   const next = { slug: input.slug ?? current.slug, ...placeDomain(current, asked, deps.config.domainProof.mode === 'none') };
   const slugTaken = next.slug !== current.slug && (await heldByAnother(deps, 'slug', next.slug, brandId));
   if (slugTaken) throw new AppError('conflict', `the slug "${next.slug}" is used by another brand`, [{ field: 'slug', problem: 'already used by another brand' }]);
-  const wanted = next.domain ?? next.pendingDomain;
-  const domainChanged = wanted !== (current.domain ?? current.pendingDomain);
+  const wanted = next.pendingDomain ?? next.domain;
+  const domainChanged = wanted !== (current.pendingDomain ?? current.domain);
   if (wanted && domainChanged && (await heldByAnother(deps, 'domain', wanted, brandId))) throw domainTaken(wanted);
   const at = deps.clock.now().toISOString();
   // A new domain starts its wait afresh; the same one asked again keeps its place and last check.

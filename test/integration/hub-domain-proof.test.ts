@@ -116,11 +116,19 @@ describe('a custom domain set', () => {
     expect((await t.request('POST', '/v1/brand/domain/verify')).json.domainStatus).toBe('verified');
     expect((await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', colors: { primary: '#225588' } })).json).toMatchObject({ domain: 'track.proven.example', domainStatus: 'verified' });
 
-    // A new domain replaces it at once and waits for its own proof.
-    const moved = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.next.example' })).json;
-    expect(moved).toMatchObject({ domain: 'track.next.example', domainStatus: 'pending', lookupUrl: 'http://waybill.test/track/test-brand' });
+    // A new domain waits for its own proof while the proven one goes on serving and being linked…
+    const moving = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.next.example' })).json;
+    expect(moving).toMatchObject({ domain: 'track.next.example', domainStatus: 'pending', lookupUrl: 'https://track.proven.example/track' });
+    expect((await page('/', 'track.proven.example')).html).toContain('action="/track"');
+    expect((await page('/', 'track.next.example')).html).not.toContain('action="/track"');
+    expect(await trackingUrl()).toMatch(/^https:\/\/track\.proven\.example\/t\//);
+    // …until the new one is proven: it replaces the old one.
+    const next = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.next.example' })).json.domainProof.record;
+    dns.txt.set(next.name, [[next.value]]);
+    expect((await t.request('POST', '/v1/brand/domain/verify')).json).toMatchObject({ domain: 'track.next.example', domainStatus: 'verified', lookupUrl: 'https://track.next.example/track' });
+    expect((await page('/', 'track.next.example')).html).toContain('action="/track"');
     expect((await page('/', 'track.proven.example')).html).not.toContain('action="/track"');
-    expect(await trackingUrl()).toMatch(/^http:\/\/waybill\.test\/t\//);
+    expect(await trackingUrl()).toMatch(/^https:\/\/track\.next\.example\/t\//);
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: null });
   });
 

