@@ -8,10 +8,10 @@ import { deliveryTimeZone, estimateDeliveryWindow } from '../estimates/index.js'
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
-import { windowEndMs } from '../lib/time.js';
+import { parseInstant, windowEndMs } from '../lib/time.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { type PassedFailure, viewOfRow } from '../shipments/ingest.js';
-import type { ShipmentStatusView } from '../shipments/status.js';
+import { attemptNumberAt, type ShipmentStatusView } from '../shipments/status.js';
 import { STAGE_ORDER, type ShipmentStatus } from '../shipments/vocabulary.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationRecipient, type NotificationTrigger, type ReturnStepTrigger } from './policy/decide.js';
 
@@ -27,6 +27,11 @@ export type StatusChangedPayload = {
   headEventId: string | null;
   /** The carrier's window moved with the same events: announced after the status change. */
   estimate?: { previous: { from: string; to: string } | null; next: { from: string; to: string } };
+  /**
+   * The delivery attempt the change belongs to, decided when it was folded. Absent from jobs queued
+   * before it was, and for shipments folded before their failures were kept: counted here then.
+   */
+  attemptNumber?: number;
   /** Failed attempts the same events went through to a later scan: each is announced too. */
   failedAttemptsPassed?: PassedFailure[];
 };
@@ -95,14 +100,16 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
   });
   if (live.length === 0) return;
 
-  // Only deliveries need the siblings (all delivered?), only attempts their count.
+  // Only deliveries need the siblings (all delivered?).
   const deliveredOrders = unique(live.filter((p) => p.to.status === 'delivered').map((p) => shipments.get(p.shipmentId)!.order_id));
   const siblings = deliveredOrders.length ? await deps.db.selectFrom('shipments').select(['order_id', 'status', 'direction']).where('order_id', 'in', deliveredOrders).execute() : [];
-  const attemptShipments = unique(live.filter((p) => p.to.status === 'attempt_failed' || p.to.status === 'out_for_delivery' || p.failedAttemptsPassed?.length).map((p) => p.shipmentId));
-  const attempts = attemptShipments.length
-    ? await deps.db.selectFrom('tracking_events').select(['shipment_id', (eb) => eb.fn.countAll<number>().as('n')]).where('shipment_id', 'in', attemptShipments).where('status', '=', 'attempt_failed').where('status_carried', '=', 0).groupBy('shipment_id').execute()
+  // Attempt numbers come with the change; a job without them (see StatusChangedPayload) counts.
+  const uncounted = unique(live.filter(uncountedAttempts).map((p) => p.shipmentId));
+  const stored = uncounted.length
+    ? await deps.db.selectFrom('tracking_events').select(['shipment_id', 'occurred_at']).distinct().where('shipment_id', 'in', uncounted).where('status', '=', 'attempt_failed').where('status_carried', '=', 0).where('occurred_at', 'is not', null).execute()
     : [];
-  const failedAttempts = new Map(attempts.map((a) => [a.shipment_id, Number(a.n)]));
+  const failures = new Map<string, string[]>();
+  for (const f of stored) failures.set(f.shipment_id, [...(failures.get(f.shipment_id) ?? []), f.occurred_at!]);
   const headIds = unique(live.map((p) => p.headEventId));
   const heads = new Map(
     (headIds.length ? await deps.db.selectFrom('tracking_events').select(['id', 'occurred_at', 'occurred_at_raw']).where('id', 'in', headIds).execute() : []).map((h) => [h.id, h]),
@@ -113,6 +120,7 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
     const order = orders.get(shipment.order_id)!;
     const outbound = siblings.filter((s) => s.order_id === order.id && s.direction === 'outbound');
     const head = payload.headEventId ? heads.get(payload.headEventId) : undefined;
+    const attempts = numberedAttempts(payload, head?.occurred_at ?? deps.clock.now().toISOString(), failures.get(shipment.id) ?? []);
     const trigger: NotificationTrigger = {
       kind: 'status_changed',
       shipmentId: shipment.id,
@@ -126,10 +134,8 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
       estimatedDelivery: shipment.estimated_from && shipment.estimated_to ? { from: shipment.estimated_from, to: shipment.estimated_to } : null,
       allOutboundDelivered: outbound.length > 0 && outbound.every((s) => s.status === 'delivered'),
       outboundShipmentCount: outbound.length,
-      attemptNumber: Math.max(1, (failedAttempts.get(shipment.id) ?? 0) + (payload.to.status === 'attempt_failed' ? 0 : 1)),
-      ...(payload.failedAttemptsPassed?.length
-        ? { failedAttemptsPassed: payload.failedAttemptsPassed.map((f) => ({ occurredAt: f.occurredAt, attemptNumber: Math.max(1, (failedAttempts.get(shipment.id) ?? 0) - f.laterFailures) })) }
-        : {}),
+      attemptNumber: attempts.attemptNumber,
+      ...(attempts.failedAttemptsPassed.length ? { failedAttemptsPassed: attempts.failedAttemptsPassed } : {}),
       // At shipping, the window against the promise: "ahead of schedule" decided with "shipped" (one email).
       ...(payload.from.status === 'pending' && order.estimated_from && order.estimated_to
         ? { promised: { from: order.estimated_from, to: order.estimated_to }, timeZone: deliveryTimeZone(JSON.parse(order.destination) as Parameters<typeof deliveryTimeZone>[0]) }
@@ -138,6 +144,30 @@ export async function notifyStatusChangedMany(deps: Deps, payloads: readonly Sta
     return { brand: brands.get(order.brand_id)!, order, shipment, trigger };
   });
   await decideAndRecordMany(deps, subjects.filter((subject) => subject.brand));
+}
+
+/** A change that came without the attempt numbers it needs (a job queued before they were decided at fold time). */
+const uncountedAttempts = (payload: StatusChangedPayload): boolean =>
+  (payload.attemptNumber === undefined && (payload.to.status === 'attempt_failed' || payload.to.status === 'out_for_delivery')) ||
+  (payload.failedAttemptsPassed ?? []).some((f) => f.attemptNumber === undefined);
+
+/**
+ * The change's attempt numbers: those decided at fold time, or, for a job queued without them,
+ * counted among the failed attempts stored (`failures`, UTC) at or before the change (`changedAt`,
+ * its head event's time) and before each passed failure: never one that happened after. Pure.
+ */
+export function numberedAttempts(
+  payload: Pick<StatusChangedPayload, 'to' | 'attemptNumber' | 'failedAttemptsPassed'>,
+  changedAt: string,
+  failures: readonly string[],
+): { attemptNumber: number; failedAttemptsPassed: Array<{ occurredAt: string; attemptNumber: number }> } {
+  return {
+    attemptNumber: payload.attemptNumber ?? attemptNumberAt(failures, { status: payload.to.status, occurredAt: changedAt }),
+    failedAttemptsPassed: (payload.failedAttemptsPassed ?? []).map((f) => ({
+      occurredAt: f.occurredAt,
+      attemptNumber: f.attemptNumber ?? attemptNumberAt(failures, { status: 'attempt_failed', occurredAt: parseInstant(f.occurredAt)?.toISOString() ?? f.occurredAt }),
+    })),
+  };
 }
 
 /** The window the confirmation promises, from the brand's handling time and the transit table. */

@@ -9,7 +9,7 @@ import { newId } from '../lib/ids.js';
 import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { normalizeEvent, setAsideImplausibleTime } from './events.js';
 import { FOLDED_COLUMNS } from './statements.js';
-import { type FoldEvent, type FoldState, foldEvents, type ShipmentStatusView, viewOf } from './status.js';
+import { attemptNumberAt, type FoldEvent, type FoldState, foldEvents, type ShipmentStatusView, viewOf } from './status.js';
 import type { EventSource, ExceptionReason, ShipmentStatus } from './vocabulary.js';
 
 export type IngestOutcome = {
@@ -159,7 +159,7 @@ export function foldIntoShipment(
   const previous = foldStateOf(shipment);
   const state = foldEvents(previous, foldInput);
   const after = viewOf(state);
-  const passedFailures = failedAttemptsPassedThrough(previous.head?.occurredAt ?? null, state.head?.eventId ?? null, fresh);
+  const passedFailures = failedAttemptsPassedThrough(previous.head?.occurredAt ?? null, state.head?.eventId ?? null, fresh, state.failures);
   const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
   // A failed attempt folded through to a later scan is a change of its own for the customer (one
   // message per failed attempt), even when the status ends where it began.
@@ -202,6 +202,12 @@ export function foldIntoShipment(
         from: before,
         to: after,
         headEventId: state.head?.eventId ?? null,
+        // Numbered now, from the failed attempts at or before this change: its job may run after
+        // later ones are stored. A miss reported after a newer scan (a lost webhook, then a poll) is
+        // history: not announced (failedAttemptsPassedThrough), and numbers already decided stay as
+        // told; it counts from the next change on, as the carrier counts (a third attempt, often the
+        // last before the parcel goes back, is not to be announced as the second).
+        ...(state.failures && state.head ? { attemptNumber: attemptNumberAt(state.failures, state.head) } : {}),
         ...(movedWindow ? { estimate: movedWindow } : {}),
         ...(passedFailures.length > 0 ? { failedAttemptsPassed: passedFailures } : {}),
       },
@@ -211,27 +217,36 @@ export function foldIntoShipment(
   return { changed, jobs, outcome: { shipmentId: shipment.id, stored: fresh.length, duplicates: offered - fresh.length, before, after, statusChanged } };
 }
 
-/** A failed attempt a change went through: when, and how many failed attempts of the same events came after it (its number counts back from the shipment's total). */
-export type PassedFailure = { occurredAt: string; laterFailures: number };
+/**
+ * A failed attempt a change went through: when, and its number among the shipment's failed
+ * attempts at fold time (absent in jobs queued before numbers were decided at fold time, and for
+ * shipments folded before their failures were kept: the job counts them then).
+ */
+export type PassedFailure = { occurredAt: string; attemptNumber?: number };
 
 /**
  * The failed delivery attempts among the events just stored that the shipment went through
  * without stopping at: newer than its last head (news, not history arriving late) and not the new
  * head (that one is the status change itself). An update that only carries attempt_failed forward
- * (a new delivery time after the failed attempt) is no attempt of its own. Oldest first. Pure.
+ * (a new delivery time after the failed attempt) is no attempt of its own, nor is the same miss
+ * reported twice. Oldest first, numbered among `failures` (the fold's, these included). Pure.
  */
 export function failedAttemptsPassedThrough(
   previousHeadAt: string | null,
   headEventId: string | null,
   fresh: ReadonlyArray<Pick<NewEventRow, 'id' | 'status' | 'occurred_at' | 'occurred_at_raw'> & { status_carried?: 0 | 1 }>,
+  failures: readonly string[] | undefined,
 ): PassedFailure[] {
   // Most folds pass through no failure: no arrays made for them (a batch folds 1,000 shipments).
   if (!fresh.some((row) => row.status === 'attempt_failed')) return [];
-  const failures = fresh.filter((row) => row.status === 'attempt_failed' && row.occurred_at !== null && row.status_carried !== 1).sort((a, b) => (a.occurred_at! < b.occurred_at! ? -1 : a.occurred_at! > b.occurred_at! ? 1 : 0));
-  return failures
-    .map((row, index) => ({ row, laterFailures: failures.length - 1 - index }))
-    .filter(({ row }) => row.id !== headEventId && (previousHeadAt === null || row.occurred_at! > previousHeadAt))
-    .map(({ row, laterFailures }) => ({ occurredAt: row.occurred_at_raw ?? row.occurred_at!, laterFailures }));
+  const passed = new Map<string, PassedFailure>();
+  for (const row of fresh) {
+    const at = row.occurred_at;
+    if (row.status !== 'attempt_failed' || at === null || row.status_carried === 1 || row.id === headEventId) continue;
+    if ((previousHeadAt !== null && at <= previousHeadAt) || passed.has(at)) continue;
+    passed.set(at, { occurredAt: row.occurred_at_raw ?? at, ...(failures ? { attemptNumber: attemptNumberAt(failures, { status: 'attempt_failed', occurredAt: at }) } : {}) });
+  }
+  return [...passed.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, failure]) => failure);
 }
 
 /**

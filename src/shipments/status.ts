@@ -2,9 +2,9 @@
 // occurredAt (ties broken by stage order, then by dedupe key so the answer never depends on
 // arrival order), among the events that have a status of their own: an update that only carries
 // the status before it forward (statusCarried) is on the timeline but never decides. The fold keeps only three maxima — the head event, the latest terminal event
-// and the latest delay — so folding is commutative and idempotent: any permutation or
-// duplication of the same events gives the same shipment, and new events fold in without
-// re-reading the history.
+// and the latest delay — and the set of times of the failed delivery attempts (the customer's
+// attempt numbers), so folding is commutative and idempotent: any permutation or duplication of
+// the same events gives the same shipment, and new events fold in without re-reading the history.
 import { err, ok, type Result } from '../lib/result.js';
 import {
   type ExceptionReason,
@@ -36,6 +36,12 @@ export type FoldState = {
   head: Mark | null;
   terminal: Mark | null;
   delay: Mark | null;
+  /**
+   * When each failed delivery attempt happened (UTC, oldest first; one per instant: the same miss
+   * reported twice, by a poll and a webhook, is one attempt). Absent from a state folded before it
+   * was kept: unknown, and left so (the message job then counts the stored events).
+   */
+  failures?: string[];
 };
 
 export type ShipmentStatusView = {
@@ -46,7 +52,7 @@ export type ShipmentStatusView = {
   correction: boolean;
 };
 
-export const EMPTY_FOLD: FoldState = { head: null, terminal: null, delay: null };
+export const EMPTY_FOLD: FoldState = { head: null, terminal: null, delay: null, failures: [] };
 
 /** Total order of events: time, then stage, then dedupe key. */
 export function compareMarks(a: Mark, b: Mark): number {
@@ -61,6 +67,8 @@ const later = (current: Mark | null, candidate: Mark): Mark =>
 
 export function foldEvents(state: FoldState, events: readonly FoldEvent[]): FoldState {
   let { head, terminal, delay } = state;
+  // A state with events folded before failures were kept cannot start counting them now.
+  let failures = state.failures ?? (head === null ? [] : undefined);
   for (const event of events) {
     if (event.occurredAt === null || event.statusCarried) continue;
     const mark: Mark = {
@@ -73,8 +81,20 @@ export function foldEvents(state: FoldState, events: readonly FoldEvent[]): Fold
     head = later(head, mark);
     if (isTerminal(event.status)) terminal = later(terminal, mark);
     if (event.delayed) delay = later(delay, mark);
+    if (failures && event.status === 'attempt_failed' && !failures.includes(event.occurredAt)) failures = [...failures, event.occurredAt].sort();
   }
-  return { head, terminal, delay };
+  return failures ? { head, terminal, delay, failures } : { head, terminal, delay };
+}
+
+/**
+ * The customer's number of the delivery attempt a change at `at` belongs to: the failed attempt
+ * itself, or else the one under way or to come (out for delivery: the next), counted among the
+ * failed attempts (`failures`, UTC) that happened at or before it, never those after. Pure.
+ */
+export function attemptNumberAt(failures: readonly string[], at: { status: ShipmentStatus; occurredAt: string }): number {
+  let atOrBefore = 0;
+  for (const failedAt of failures) if (failedAt <= at.occurredAt) atOrBefore += 1;
+  return Math.max(1, at.status === 'attempt_failed' ? atOrBefore : atOrBefore + 1);
 }
 
 const REASON_BEARING: readonly ShipmentStatus[] = ['exception', 'attempt_failed', 'returning_to_sender', 'cancelled', 'returned'];

@@ -634,6 +634,119 @@ describe('an update that only carries a failed attempt forward (a new delivery d
   });
 });
 
+describe('attempt numbers are those of the moment of the change, however late its message job runs', () => {
+  type Events = Array<[string, string]>;
+  /** The three ways events are folded: the event route, the batch route, and the ingest transaction polls and webhooks use. */
+  const PATHS = {
+    'the event route': async (shipment: { id: string; trackingNumber: string }, events: Events) => {
+      expect((await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: events.map(([status, occurredAt]) => ({ status, occurredAt })) })).status).toBe(200);
+    },
+    'the batch route': async (shipment: { id: string; trackingNumber: string }, events: Events) => {
+      const res = await t.request('POST', '/v1/events/batch', { events: events.map(([status, occurredAt]) => ({ carrier: 'ups', trackingNumber: shipment.trackingNumber, status, occurredAt })) });
+      expect(res.status).toBe(200);
+    },
+    'the ingest transaction': async (shipment: { id: string; trackingNumber: string }, events: Events) => {
+      const row = await t.deps.db.selectFrom('shipments').selectAll().where('id', '=', shipment.id).executeTakeFirstOrThrow();
+      await t.deps.db.transaction().execute((trx) => ingestEvents(trx, t.clock.now(), [{ shipment: row, source: 'carrier_poll', events: events.map(([status, occurredAt]) => ({ status: status as 'in_transit', occurredAt })) }]));
+    },
+  };
+  let numbers = 0;
+  async function parcel(path: keyof typeof PATHS = 'the event route') {
+    const { order } = await placeOrder();
+    const trackingNumber = `ATTEMPT${String((numbers += 1)).padStart(5, '0')}`;
+    const created = await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'ups', trackingNumber });
+    const shipment = { id: created.json.id as string, trackingNumber };
+    return { order, shipment, post: (events: Events) => PATHS[path](shipment, events) };
+  }
+  /** The next day's van and its miss, each its own change, stored before the jobs before them ran (a backlog). */
+  const nextDaysMiss = async (post: (events: Events) => Promise<void>) => {
+    await post([['out_for_delivery', '2026-03-20T14:00:00Z']]);
+    await post([['attempt_failed', '2026-03-20T16:00:00Z']]);
+  };
+  const emailsOf = async (orderId: string, milestone: string) =>
+    (await messagesOf(orderId))
+      .filter((m) => m.milestone === milestone && m.channel === 'email')
+      .map((m) => m.occurrence)
+      .sort();
+
+  it.each(Object.keys(PATHS) as Array<keyof typeof PATHS>)('the first miss is attempt 1 when a second miss came before its job ran (%s)', async (path) => {
+    t.clock.set('2026-03-20T18:00:00Z');
+    const { order, post } = await parcel(path);
+    await post([['in_transit', '2026-03-19T12:00:00Z']]);
+    await t.worker.drain();
+    await post([['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z']]);
+    await nextDaysMiss(post);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
+  });
+
+  it.each([
+    ['folded since the upgrade', false],
+    ['folded before the upgrade (no misses in its fold state: the job counts up to its change)', true],
+  ])('the next van out is the second attempt when a later miss came before its job ran (a shipment %s)', async (_, foldedBeforeUpgrade) => {
+    t.clock.set('2026-03-21T09:30:00Z');
+    const { order, shipment, post } = await parcel();
+    await post([['in_transit', '2026-03-19T12:00:00Z'], ['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z']]);
+    await t.worker.drain();
+    if (foldedBeforeUpgrade) {
+      const { fold_state } = await t.deps.db.selectFrom('shipments').select('fold_state').where('id', '=', shipment.id).executeTakeFirstOrThrow();
+      const { head, terminal, delay } = JSON.parse(fold_state) as Record<string, unknown>;
+      await t.deps.db.updateTable('shipments').set({ fold_state: JSON.stringify({ head, terminal, delay }) }).where('id', '=', shipment.id).execute();
+    }
+    await nextDaysMiss(post);
+    await post([['out_for_delivery', '2026-03-21T09:00:00Z']]);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'out_for_delivery')).toEqual(['attempt-2', 'attempt-3']);
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
+  });
+
+  it('a miss folded through to a later scan keeps its number when the job runs after another miss', async () => {
+    t.clock.set('2026-03-20T18:00:00Z');
+    const { order, post } = await parcel('the batch route');
+    await post([['in_transit', '2026-03-19T12:00:00Z']]);
+    await t.worker.drain();
+    await post([['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z'], ['in_transit', '2026-03-19T23:00:00Z']]);
+    await nextDaysMiss(post);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
+  });
+
+  it('jobs queued before the upgrade (no number in them) count only the misses at or before their change', async () => {
+    t.clock.set('2026-03-20T18:00:00Z');
+    const { order, shipment, post } = await parcel();
+    await post([['in_transit', '2026-03-19T12:00:00Z']]);
+    await t.worker.drain();
+    await post([['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z'], ['in_transit', '2026-03-19T23:00:00Z']]);
+    await nextDaysMiss(post);
+    // The payloads as the version before wrote them: no attempt numbers; a passed miss counted back from the total.
+    const queued = await t.deps.db.selectFrom('jobs').select(['id', 'payload']).where('kind', '=', 'shipment.status_changed').where('state', '=', 'queued').where('payload', 'like', `%${shipment.id}%`).execute();
+    expect(queued).toHaveLength(3);
+    for (const job of queued) {
+      const { attemptNumber: _, failedAttemptsPassed, ...payload } = JSON.parse(job.payload) as Record<string, any>;
+      const old = { ...payload, ...(failedAttemptsPassed ? { failedAttemptsPassed: failedAttemptsPassed.map((f: { occurredAt: string }) => ({ occurredAt: f.occurredAt, laterFailures: 0 })) } : {}) };
+      await t.deps.db.updateTable('jobs').set({ payload: JSON.stringify(old) }).where('id', '=', job.id).execute();
+    }
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
+  });
+
+  it('a miss that arrives after a newer one is not announced, keeps the told number as it was, and counts for the next van', async () => {
+    t.clock.set('2026-03-21T09:30:00Z');
+    const { order, post } = await parcel();
+    await post([['in_transit', '2026-03-19T12:00:00Z']]);
+    await t.worker.drain();
+    await post([['out_for_delivery', '2026-03-20T14:00:00Z'], ['attempt_failed', '2026-03-20T16:00:00Z']]);
+    // The day before's miss, reported late (a webhook lost, the next poll bringing it), before that job ran.
+    await post([['attempt_failed', '2026-03-19T19:00:00Z']]);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['first']);
+    await post([['out_for_delivery', '2026-03-21T09:00:00Z']]);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['first']);
+    expect(await emailsOf(order.id, 'out_for_delivery')).toEqual(['attempt-3']);
+  });
+});
+
 describe('a correction out of delivered', () => {
   it('says nothing during the detour, and tells the delivery the parcel settles on, once', async () => {
     t.clock.set('2026-03-23T15:00:00Z'); // 10:00 in Austin

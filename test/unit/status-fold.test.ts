@@ -175,18 +175,19 @@ describe('commands through the strict transition table', () => {
 
 describe('failed attempts passed through in one ingest (failedAttemptsPassedThrough)', () => {
   const row = (id: string, status: ShipmentStatus, at: string) => ({ id, status, occurred_at: at, occurred_at_raw: null });
-  it('the failures newer than the last head and not the new head, oldest first, with how many failed after each', () => {
+  it('the failures newer than the last head and not the new head, oldest first, each numbered among the failures folded', () => {
     const fresh = [row('e3', 'in_transit', '2026-03-10T23:00:00.000Z'), row('e2', 'attempt_failed', '2026-03-10T19:00:00.000Z'), row('e1', 'out_for_delivery', '2026-03-10T14:00:00.000Z')];
-    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'e3', fresh)).toEqual([{ occurredAt: '2026-03-10T19:00:00.000Z', laterFailures: 0 }]);
-    // Ending in a second failure: that one is the change itself; the first came one failure before it.
+    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'e3', fresh, ['2026-03-10T19:00:00.000Z'])).toEqual([{ occurredAt: '2026-03-10T19:00:00.000Z', attemptNumber: 1 }]);
+    // Ending in a second failure: that one is the change itself; the first is the first.
     const twice = [row('a', 'attempt_failed', '2026-03-10T15:00:00.000Z'), row('b', 'out_for_delivery', '2026-03-11T14:00:00.000Z'), row('c', 'attempt_failed', '2026-03-11T19:00:00.000Z')];
-    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'c', twice)).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', laterFailures: 1 }]);
+    const failures = ['2026-03-10T15:00:00.000Z', '2026-03-11T19:00:00.000Z'];
+    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'c', twice, failures)).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', attemptNumber: 1 }]);
     // History arriving late (older than what the shipment already showed) is not news.
-    expect(failedAttemptsPassedThrough('2026-03-12T00:00:00.000Z', 'x', twice)).toEqual([]);
+    expect(failedAttemptsPassedThrough('2026-03-12T00:00:00.000Z', 'x', twice, failures)).toEqual([]);
   });
 
   it('an update that carries attempt_failed forward (a new delivery time after the attempt) is no failure of its own', () => {
     const fresh = [row('a', 'attempt_failed', '2026-03-10T15:00:00.000Z'), { ...row('u', 'attempt_failed', '2026-03-10T15:05:00.000Z'), status_carried: 1 as const }, row('b', 'in_transit', '2026-03-10T20:00:00.000Z')];
-    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'b', fresh)).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', laterFailures: 0 }]);
+    expect(failedAttemptsPassedThrough('2026-03-10T12:00:00.000Z', 'b', fresh, ['2026-03-10T15:00:00.000Z'])).toEqual([{ occurredAt: '2026-03-10T15:00:00.000Z', attemptNumber: 1 }]);
   });
 });
