@@ -162,8 +162,10 @@ export function foldIntoShipment(
   const passedFailures = failedAttemptsPassedThrough(previous.head?.occurredAt ?? null, state.head?.eventId ?? null, fresh, state.failures);
   const estimateChanged = estimate !== null && (estimate.from !== shipment.estimated_from || estimate.to !== shipment.estimated_to);
   // A failed attempt folded through to a later scan is a change of its own for the customer (one
-  // message per failed attempt), even when the status ends where it began.
-  const statusChanged = !sameView(before, after) || passedFailures.length > 0;
+  // message per failed attempt), even when the status ends where it began; so is a failed attempt
+  // after another with no scan between (not the same miss reported again: that has its time).
+  const anotherFailure = after.status === 'attempt_failed' && before.status === 'attempt_failed' && state.head?.occurredAt !== previous.head?.occurredAt;
+  const statusChanged = !sameView(before, after) || passedFailures.length > 0 || anotherFailure;
   const changed = fresh.length > 0 || estimateChanged;
   const jobs: NewJob[] = [];
   // The carrier moved its window: the notification watch compares it with the last one and the

@@ -730,6 +730,16 @@ describe('attempt numbers are those of the moment of the change, however late it
     expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
   });
 
+  it('a second miss with no scan between (a webhook that missed the van going out) is told as attempt 2', async () => {
+    t.clock.set('2026-03-20T18:00:00Z');
+    const { order, post } = await parcel();
+    await post([['in_transit', '2026-03-19T12:00:00Z'], ['out_for_delivery', '2026-03-19T14:00:00Z'], ['attempt_failed', '2026-03-19T19:00:00Z']]);
+    await t.worker.drain();
+    await post([['attempt_failed', '2026-03-20T16:00:00Z']]);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
+  });
+
   it('a miss that arrives after a newer one is not announced, keeps the told number as it was, and counts for the next van', async () => {
     t.clock.set('2026-03-21T09:30:00Z');
     const { order, post } = await parcel();

@@ -90,6 +90,14 @@ describe('a status change is numbered when it is folded (foldIntoShipment)', () 
     expect(fold(shipment, [['out_for_delivery', '2026-03-12T09:00:00Z']])).toMatchObject({ attemptNumber: 4 });
   });
 
+  it('a failed attempt right after another (no scan between) is a change of its own; the same miss reported again is not', () => {
+    const shipment = shipmentWith(EMPTY_FOLD, 'pending');
+    expect(fold(shipment, [['in_transit', '2026-03-10T12:00:00Z'], ['attempt_failed', '2026-03-10T19:00:00Z']])).toMatchObject({ attemptNumber: 1 });
+    expect(fold(shipment, [['attempt_failed', '2026-03-11T16:00:00Z']])).toMatchObject({ from: { status: 'attempt_failed' }, to: { status: 'attempt_failed' }, attemptNumber: 2 });
+    const reportedAgain = eventRowsOf(shipment, 'carrier_webhook', [{ status: 'attempt_failed', occurredAt: '2026-03-11T16:00:00Z', carrierText: 'Receiver not available' }], RECORDED);
+    expect(foldIntoShipment(shipment, reportedAgain, 1, null, RECORDED).jobs).toEqual([]);
+  });
+
   it('a shipment folded before its failures were kept gets no numbers: the job counts them', () => {
     const old = { head: { eventId: 'e', dedupeKey: 'k', occurredAt: '2026-03-10T19:00:00.000Z', status: 'attempt_failed' as const, reason: null }, terminal: null, delay: null };
     const payload = fold(shipmentWith(old, 'attempt_failed'), [['out_for_delivery', '2026-03-11T14:00:00Z'], ['attempt_failed', '2026-03-11T16:00:00Z'], ['in_transit', '2026-03-11T20:00:00Z']]);
