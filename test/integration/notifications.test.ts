@@ -730,6 +730,18 @@ describe('attempt numbers are those of the moment of the change, however late it
     expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['attempt-2', 'first']);
   });
 
+  it('a miss and the next van out in one update, the van already out before: both told, the van as attempt 2', async () => {
+    t.clock.set('2026-03-20T14:30:00Z');
+    const { order, post } = await parcel('the ingest transaction');
+    await post([['in_transit', '2026-03-19T12:00:00Z'], ['out_for_delivery', '2026-03-19T14:00:00Z']]);
+    await t.worker.drain();
+    // The next poll brings the evening's miss and the next morning's van together.
+    await post([['attempt_failed', '2026-03-19T19:00:00Z'], ['out_for_delivery', '2026-03-20T14:00:00Z']]);
+    await t.worker.drain();
+    expect(await emailsOf(order.id, 'attempt_failed')).toEqual(['first']);
+    expect(await emailsOf(order.id, 'out_for_delivery')).toEqual(['attempt-2', 'first']);
+  });
+
   it('a second miss with no scan between (a webhook that missed the van going out) is told as attempt 2', async () => {
     t.clock.set('2026-03-20T18:00:00Z');
     const { order, post } = await parcel();

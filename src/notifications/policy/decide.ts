@@ -272,12 +272,17 @@ function outboundMessages(change: StatusChangedTrigger): PlannedMessage[] {
   }
   const delay = delayOccurrence(change);
   if (delay) planned.push(forShipment(shipmentId, 'delayed', delay));
-  if (entered('out_for_delivery')) planned.push(forShipment(shipmentId, 'out_for_delivery', attemptOccurrence(change.attemptNumber)));
   if (entered('available_for_pickup')) planned.push(forShipment(shipmentId, 'available_for_pickup'));
   // Failed attempts the parcel went through to a later scan in the same events: each is still a
   // failed attempt the customer hears of, unless the parcel has since reached what makes it moot.
-  for (const failure of failuresToAnnounce(change)) {
+  const passedFailures = failuresToAnnounce(change);
+  for (const failure of passedFailures) {
     planned.push({ ...forShipment(shipmentId, 'attempt_failed', attemptOccurrence(failure.attemptNumber)), detail: { attemptNumber: failure.attemptNumber, occurredAt: failure.occurredAt } });
+  }
+  // Out with the van: also when it was already, before a miss and the next van out came in one
+  // update (a day's poll): that van is news, told after the miss, under its own attempt number.
+  if (entered('out_for_delivery') || (to.status === 'out_for_delivery' && passedFailures.length > 0)) {
+    planned.push(forShipment(shipmentId, 'out_for_delivery', attemptOccurrence(change.attemptNumber)));
   }
   // A second failure can follow the first with no scan in between: the attempt number tells them apart.
   if (to.status === 'attempt_failed' && (from.status !== 'attempt_failed' || (change.attemptNumber ?? 1) > 1)) {
