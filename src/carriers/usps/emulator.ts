@@ -44,7 +44,7 @@ export type UspsEmulatorFailure = {
   status: 400 | 401 | 403 | 429 | 500 | 502 | 503;
   retryAfter?: number; // seconds, sent as Retry-After
   times?: number; // default 1
-  route?: 'tracking' | 'token'; // default 'tracking'
+  route?: 'tracking' | 'token' | 'labels'; // default 'tracking'; 'labels': Labels v3 and Payments v3
 };
 
 export type { RecordedRequest };
@@ -71,7 +71,7 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
   const clientSecret = options.clientSecret ?? 'test-client-secret';
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 28_800;
   const clock = options.clock ?? systemClock;
-  const failures = injectionQueue<UspsEmulatorFailure & { route: 'tracking' | 'token' }>();
+  const failures = injectionQueue<UspsEmulatorFailure & { route: 'tracking' | 'token' | 'labels' }>();
   const tokens = bearerTokens<{ scopes: string[] }>(clock);
   const counts = { token: 0, tracking: 0, total: 0 };
   const paymentAccount = options.paymentAccount ?? { crid: '56982563', mid: '902345678', accountNumber: '1000012345' };
@@ -130,7 +130,10 @@ export async function startUspsEmulator(options: UspsEmulatorOptions = {}): Prom
     counts.total++;
     if (route !== 'other') counts[route]++;
     if (oversized) return uspsError(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', 'The request body is too large.');
-    if (url.pathname.startsWith('/labels/v3/') || url.pathname.startsWith('/payments/v3/')) return labelRoutes(request);
+    if (url.pathname.startsWith('/labels/v3/') || url.pathname.startsWith('/payments/v3/')) {
+      const failure = failures.take((f) => f.route === 'labels');
+      return failure ? failureAnswer('labels', failure) : labelRoutes(request);
+    }
     if (route === 'other') return NOT_FOUND_ANSWER;
     const failure = failures.take((f) => f.route === route) ?? (route === 'tracking' ? (tools.outage() as UspsEmulatorFailure | undefined) : undefined);
     if (failure) return failureAnswer(route, failure);
@@ -262,7 +265,7 @@ const FAILURE_TEXT: Record<UspsEmulatorFailure['status'], [code: string, title: 
   503: ['SERVICE_UNAVAILABLE', 'Service Unavailable', 'The service is temporarily unavailable.', 'temporarily_unavailable'],
 };
 
-function failureAnswer(route: 'tracking' | 'token', failure: UspsEmulatorFailure): Answer {
+function failureAnswer(route: 'tracking' | 'token' | 'labels', failure: UspsEmulatorFailure): Answer {
   const [code, title, detail, oauth] = FAILURE_TEXT[failure.status];
   const base = route === 'token' ? oauthError(failure.status, oauth, detail) : uspsError(failure.status, code, title, detail);
   const headers = retryAfterHeader(failure.retryAfter);
