@@ -76,7 +76,9 @@ export type LabelCapability = {
   /**
    * After a call whose outcome is unknown (timeout, 5xx): the label bought under `request.reference`
    * if the carrier can give it back, or null once the carrier is sure none stands (a stray one it
-   * cannot give back is voided here). An error means "still unknown".
+   * cannot give back is voided here). An error means "still unknown": refusals of the account,
+   * rate limits and outages say nothing about the label. An idempotent carrier (USPS) is asked by
+   * sending the purchase again under the same key.
    */
   recoverLabel(ctx: CarrierContext, request: LabelRequest): Promise<Result<BoughtLabel | null, CarrierError>>;
   /** Voids (cancels) a label. A refusal (already picked up, too late) is a CarrierError quoting the carrier. */

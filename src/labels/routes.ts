@@ -12,6 +12,7 @@ import { defaultLabelFormat, documentFormats, findShipmentPurchase, readLabelDoc
 import { shipmentLabelSummary } from './summary.js';
 import { voidShipmentLabel } from './void.js';
 import { registerRoutingRuleRoutes } from './rules-routes.js';
+import { UNRESOLVED_REASONS, type UnresolvedReason } from './unresolved.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const security = [{ apiKey: [] }];
@@ -29,9 +30,12 @@ const UnsettledPurchaseSchema = z
     state: z.enum(['requesting', 'unknown']).openapi({ description: 'requesting: a call is under way; unknown: the carrier did not answer and may have charged' }),
     lastError: z.string().nullable().openapi({ description: 'What the carrier last said, or how it failed to answer' }),
     unresolved: z
-      .enum(['carrier_disconnected'])
+      .enum(UNRESOLVED_REASONS)
       .nullable()
-      .openapi({ description: 'carrier_disconnected: the carrier account was disconnected, so Waybill stopped asking about this purchase (nextCheckAt null); connecting it again resumes the checks. null: Waybill is still asking' }),
+      .openapi({
+        description:
+          'Why Waybill stopped asking about this purchase (nextCheckAt null); saving a working connection for the carrier (PUT /v1/carriers/{carrier}/connection) resumes the checks at once. carrier_disconnected: the carrier account was disconnected; carrier_refused_credentials: the carrier refused the account’s credentials (401/403) when asked about it. null: Waybill is still asking (a carrier that throttles, fails or does not answer is asked again)',
+      }),
     carrierCalls: z.number().int().openapi({ description: 'Purchase calls made to the carrier' }),
     checks: z.number().int().openapi({ description: 'Times Waybill has asked the carrier about it since (labels.reconcile)' }),
     nextCheckAt: z.string().nullable().openapi({ description: 'When Waybill asks the carrier next' }),
@@ -48,7 +52,7 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
       path: '/label-purchases',
       tags: ['Labels'],
       summary:
-        'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed, or marks it unresolved while the carrier account is disconnected. Oldest first, a page at a time (limit, cursor: the nextCursor of the previous page; a parameter the list does not know is 422)',
+        'Label purchases not settled yet: the carrier did not answer and may have charged; Waybill keeps asking it until each is bought, voided or failed (failed only on an answer that says no label stands), or marks it unresolved while the carrier account is disconnected or its credentials refused. Oldest first, a page at a time (limit, cursor: the nextCursor of the previous page; a parameter the list does not know is 422)',
       security,
       request: { query: listQuery(pageParams) },
       responses: { 200: json(listOf(UnsettledPurchaseSchema), 'A page of unsettled purchases'), ...errors },
@@ -63,7 +67,7 @@ export function registerLabelRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
         direction: p.direction as 'outbound' | 'return',
         state: p.state as 'requesting' | 'unknown',
         lastError: p.error,
-        unresolved: p.unresolved as 'carrier_disconnected' | null,
+        unresolved: p.unresolved as UnresolvedReason | null,
         carrierCalls: p.calls,
         checks,
         nextCheckAt,

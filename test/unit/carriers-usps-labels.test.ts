@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { startUspsEmulator } from '../../src/carriers/usps/emulator.js';
 import { uspsAdapter } from '../../src/carriers/usps/index.js';
-import { labelRequestBody } from '../../src/carriers/usps/label-format.js';
+import { labelRequestBody, replayRefused } from '../../src/carriers/usps/label-format.js';
 import { uspsLabels } from '../../src/carriers/usps/labels.js';
 import { manualClock } from '../../src/lib/clock.js';
 import { testContext } from './helpers/carrier-tests.js';
@@ -87,5 +87,38 @@ describe('USPS label requests', () => {
     } finally {
       await close();
     }
+  });
+
+  it('recover by sending the purchase again under the same key: the label sold, null only when USPS refuses the request itself, an error for anything else', async () => {
+    const { ctx, emulator, close } = await start();
+    try {
+      const request = labelRequest({ service: 'ground_advantage' });
+      const sold = await uspsLabels.createLabel(ctx, request);
+      if (!sold.ok) throw new Error(sold.error.message);
+      for (const [status, code] of [[429, 'rate_limited'], [503, 'unavailable'], [403, 'auth_failed']] as const) {
+        emulator.failNext({ status, route: 'labels' });
+        const replay = await uspsLabels.recoverLabel(ctx, request);
+        expect(replay).toMatchObject({ ok: false, error: { code } });
+      }
+      expect(await uspsLabels.recoverLabel(ctx, request)).toMatchObject({ ok: true, value: { trackingNumber: sold.value.trackingNumber } });
+
+      const other = labelRequest({ service: 'ground_advantage', shipTo: { ...request.shipTo, postalCode: '94105' } });
+      emulator.labels.rejectPostalCode('94105');
+      expect(await uspsLabels.recoverLabel(ctx, other)).toEqual({ ok: true, value: null });
+      expect(emulator.labels.sold).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('read only a 400 with USPS’s error body as a refusal of the replayed request', () => {
+    const body = (code: string) => ({ apiVersion: '3.0', error: { code: '400', message: 'Bad Request', errors: [{ status: '400', code, title: 'Bad Request', detail: 'Address Not Found.' }] } });
+    expect(replayRefused(400, body('ADDRESS_NOT_FOUND'))).toBe(true);
+    expect(replayRefused(400, undefined)).toBe(false); // not USPS's answer
+    expect(replayRefused(404, body('NOT_FOUND'))).toBe(false);
+    expect(replayRefused(409, body('CONFLICT'))).toBe(false);
+    expect(replayRefused(403, body('FORBIDDEN'))).toBe(false);
+    expect(replayRefused(429, body('TOO_MANY_REQUESTS'))).toBe(false);
+    expect(replayRefused(503, body('SERVICE_UNAVAILABLE'))).toBe(false);
   });
 });

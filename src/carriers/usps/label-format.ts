@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { poundsUp } from '../label-kit.js';
 import type { LabelRequest, PostalAddress } from '../label-types.js';
+import { readUspsError } from './parse.js';
 
 /** Waybill service names → USPS mailClass. */
 export const USPS_SERVICES = {
@@ -94,3 +95,12 @@ export function uspsField(body: unknown): 'shipTo' | 'shipFrom' | 'parcel.weight
   if (/mailClass/i.test(parameter)) return 'service';
   return undefined;
 }
+
+/**
+ * A replayed purchase (the same X-Idempotency-Key) answered with USPS's refusal of the request
+ * itself: 400 with its error body (`errors[].code`, e.g. ADDRESS_NOT_FOUND, INVALID_WEIGHT). USPS
+ * hands back a label sold under the key for the same request, so a refusal of that request says
+ * none was sold. Any other answer (401/403, 429, 5xx, a 4xx without USPS's body, from a wrong
+ * URL) says nothing about the label.
+ */
+export const replayRefused = (status: number, body: unknown): boolean => status === 400 && readUspsError(body)?.carrierCode != null;

@@ -13,7 +13,7 @@ import { baseUrlOf, fetchWithTimeout, type HttpAnswer } from '../http.js';
 import { badResponse, readJson, zodSummary } from '../parse-kit.js';
 import type { CarrierContext, CarrierError } from '../types.js';
 import { toCarrierError, uspsTokensFor } from './client.js';
-import { cancelResponse, labelMetadata, labelRequestBody, type PaymentAccount, paymentAuthorizationBody, paymentAuthorizationResponse, USPS_SERVICES, uspsField } from './label-format.js';
+import { cancelResponse, labelMetadata, labelRequestBody, type PaymentAccount, paymentAuthorizationBody, paymentAuthorizationResponse, replayRefused, USPS_SERVICES, uspsField } from './label-format.js';
 
 /** The payment account fields a USPS connection carries to buy labels (all optional for tracking). */
 export const USPS_PAYMENT_FIELDS = {
@@ -78,15 +78,35 @@ async function send(ctx: CarrierContext, credentials: Account, method: string, p
 
 const refused = (answer: HttpAnswer, now: Date): CarrierError => withField(toCarrierError(answer, now), uspsField(readJson(answer.text)));
 
-async function createLabel(ctx: CarrierContext, request: LabelRequest): Promise<Result<BoughtLabel, CarrierError>> {
+/** The purchase call; the same reference goes as X-Idempotency-Key every time. */
+async function postLabel(ctx: CarrierContext, request: LabelRequest): Promise<Result<HttpAnswer, CarrierError>> {
   const credentials = account(ctx);
   if (!credentials.ok) return credentials;
-  const isReturn = request.direction === 'return';
-  const path = isReturn ? '/labels/v3/return-label' : '/labels/v3/label';
-  const answer = await send(ctx, credentials.value, 'POST', path, { accept: 'multipart/form-data', 'x-idempotency-key': request.reference }, labelRequestBody(request));
+  const path = request.direction === 'return' ? '/labels/v3/return-label' : '/labels/v3/label';
+  return send(ctx, credentials.value, 'POST', path, { accept: 'multipart/form-data', 'x-idempotency-key': request.reference }, labelRequestBody(request));
+}
+
+async function createLabel(ctx: CarrierContext, request: LabelRequest): Promise<Result<BoughtLabel, CarrierError>> {
+  const answer = await postLabel(ctx, request);
+  return answer.ok ? labelOf(ctx, request, answer.value) : answer;
+}
+
+/**
+ * The same request under the same idempotency key: USPS hands back the label it sold (or sells it
+ * now); null only when USPS refuses the request itself (`replayRefused`), the one answer that says
+ * no label was sold. Every other failure is an error: the outcome is still unknown.
+ */
+async function recoverLabel(ctx: CarrierContext, request: LabelRequest): Promise<Result<BoughtLabel | null, CarrierError>> {
+  const answer = await postLabel(ctx, request);
   if (!answer.ok) return answer;
-  if (answer.value.status !== 200) return err(refused(answer.value, ctx.clock.now()));
-  const parts = await readParts(answer.value);
+  if (replayRefused(answer.value.status, readJson(answer.value.text))) return ok(null);
+  return labelOf(ctx, request, answer.value);
+}
+
+async function labelOf(ctx: CarrierContext, request: LabelRequest, answer: HttpAnswer): Promise<Result<BoughtLabel, CarrierError>> {
+  if (answer.status !== 200) return err(refused(answer, ctx.clock.now()));
+  const isReturn = request.direction === 'return';
+  const parts = await readParts(answer);
   const metadata = labelMetadata.safeParse(readJson(parts?.get(isReturn ? 'returnLabelMetadata' : 'labelMetadata') ?? ''));
   const image = parts?.get(isReturn ? 'returnLabelImage' : 'labelImage');
   if (!metadata.success || !image) return err(badResponse(`USPS answered the label request with a body Waybill cannot read (${metadata.success ? 'no label image' : zodSummary(metadata.error)})`));
@@ -139,7 +159,6 @@ export const uspsLabels: LabelCapability = {
     return checked.ok ? null : `${checked.error.message} (PUT /v1/carriers/usps/connection with crid, mid and accountNumber)`;
   },
   createLabel,
-  // The same request under the same idempotency key: USPS hands back the label it sold (or sells it now).
-  recoverLabel: createLabel,
+  recoverLabel,
   voidLabel,
 };
