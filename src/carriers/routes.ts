@@ -113,12 +113,20 @@ export function registerCarrierRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       path: '/shipments/{shipmentId}/refresh',
       tags: ['Shipments'],
       summary: 'Track one shipment now through the brand’s carrier account',
+      description:
+        'The request goes through the account like a poll: it counts against the account’s rate limit and daily quota, it is never sent while the carrier has paused the account, and a 429, outage or refusal of the credentials it meets pauses the account for polls and the next “track now” too.',
       security,
       request: { params: z.object({ shipmentId: z.string().max(64).openapi({ param: { name: 'shipmentId', in: 'path' } }) }) },
       responses: {
         200: json(z.object({ shipment: ShipmentSchema, found: z.boolean(), stored: z.number().optional(), duplicates: z.number().optional(), message: z.string().optional() }), 'The shipment after the carrier’s answer'),
         409: json(ErrorSchema, 'No account connected for this carrier'),
-        429: json(ErrorSchema, 'The carrier is throttling; see Retry-After'),
+        429: {
+          ...json(
+            ErrorSchema,
+            'Not sent to the carrier, or throttled by it; try again after Retry-After. `carrier_paused`: the carrier paused the account (its 429 with Retry-After, an outage, refused credentials) and the pause has not ended: Retry-After is the pause’s end, the message names the carrier and why, `details` holds `carrier` and `pausedUntil`, and nothing was sent. `rate_limited`: the account’s rate limit or daily quota is reached (nothing was sent), or the carrier answered this request with 429 (the account is now paused)',
+          ),
+          headers: z.object({ 'Retry-After': z.string().openapi({ description: 'Seconds until the request may be sent' }) }),
+        },
         502: json(ErrorSchema, 'The carrier refused (its own message is quoted)'),
         503: json(ErrorSchema, 'The carrier is down or too slow'),
         ...errors,

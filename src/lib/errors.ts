@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   idempotency_key_in_use: 409,
   rate_limited: 429,
+  carrier_paused: 429,
   carrier_not_connected: 409,
   carrier_error: 502,
   domain_not_verified: 422,

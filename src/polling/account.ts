@@ -1,7 +1,8 @@
 // One brand's account at one carrier, while Waybill talks to it: a lease (one runner per account,
 // however many workers), the limiter state loaded from the account's row and saved back, and the
 // pauses that Retry-After, back-off and refusals impose. Every request to the carrier — a poll, a
-// Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted;
+// Track Alert subscription — asks `gate.take(priority)` first and goes only when it is admitted
+// ("track now" asks `takeTrackNow`, which also waits for the carrier's pause);
 // the admission is counted on the account's row before the request goes, so a process that dies
 // mid-run has counted what it sent. A pause is written on the row the moment it is decided, for the
 // same reason: a process that dies right after a 429 must not call the carrier again.
@@ -76,6 +77,18 @@ export function afterFailure(state: PauseState, error: CarrierError, carrierName
 }
 
 export const samePause = (a: PauseState, b: PauseState): boolean => a.failures === b.failures && a.pausedUntil === b.pausedUntil && a.reason === b.reason;
+
+/** Whether a carrier's error binds the whole account (a pause), rather than the request that met it. */
+export const stopsTheAccount = (error: CarrierError): boolean => error.retryable || error.code === 'auth_failed';
+
+/** A request outside a run refused because the carrier paused the account (429, outage, refused credentials). */
+export type CarrierPause = { ok: false; reason: 'paused'; untilMs: number; pauseReason: string | null };
+
+/** The carrier's pause on the account's row still in force at `nowMs`, if any. */
+export function pauseInForce(row: Pick<CarrierPollAccountRow, 'paused_until' | 'pause_reason'>, nowMs: number): CarrierPause | null {
+  const untilMs = row.paused_until ? Date.parse(row.paused_until) : Number.NaN;
+  return untilMs > nowMs ? { ok: false, reason: 'paused', untilMs, pauseReason: row.pause_reason } : null;
+}
 
 /** The row of an account Waybill has not talked to yet. */
 export const newAccountRow = (brandId: string, carrier: string, at: string) => ({
@@ -155,14 +168,25 @@ async function saveAccount(deps: Deps, claimed: CarrierPollAccountRow, lease: st
     .where('lease_until', '=', lease)
     .executeTakeFirst();
   if (Number(held.numUpdatedRows) > 0) return;
-  const until = pause?.pausedUntil;
-  if (until && until > at) {
-    await account()
-      .set({ paused_until: until, pause_reason: pause.reason, updated_at: at })
-      .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<', until)]))
-      .execute();
-  }
+  if (pause) await extendPause(deps, claimed.brand_id, claimed.carrier, pause);
   deps.log.warn({ brandId: claimed.brand_id, carrier: claimed.carrier }, 'the poll run lost its lease to another runner; the account is left as that runner keeps it');
+}
+
+/**
+ * Records a carrier's pause on the account's row when it ends later than the one there: the
+ * carrier's refusal binds the account whoever met it. The streak and lease are left to the runner.
+ */
+async function extendPause(deps: Deps, brandId: string, carrier: string, pause: PauseState): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  const until = pause.pausedUntil;
+  if (!until || until <= at) return;
+  await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ paused_until: until, pause_reason: pause.reason, updated_at: at })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<', until)]))
+    .execute();
 }
 
 /**
@@ -193,14 +217,45 @@ const stateOf = (row: CarrierPollAccountRow, nowMs: number): LimiterState =>
 const limitsOfRow = (deps: Deps, row: CarrierPollAccountRow) => effectiveLimits(row.carrier, deps.config.polling.carrierLimits, accountLimitsOf(row));
 
 /**
- * A request to the carrier outside a poll run ("track now", the check when a connection is saved):
- * counted against the account's limits like any other. `enforce` refuses it when the limits say
- * no (the caller answers 429); without it the request is only counted.
+ * A request to the carrier outside a poll run (the check when a connection is saved; "track now"
+ * asks `takeTrackNow`): counted against the account's limits like any other. `enforce` refuses it
+ * when the limits say no (the caller answers 429); without it the request is only counted.
  */
 export async function takeOutsideRequest(deps: Deps, brandId: string, carrier: string, options: { enforce: boolean }): Promise<Admission> {
-  await deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, deps.clock.now().toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
+  await ensureAccountRow(deps, brandId, carrier);
   const taken = await takeOnRow(deps, brandId, carrier, (row) => limitsOfRow(deps, row).limits, 0, options.enforce);
   return taken.admission;
+}
+
+/**
+ * "Track now": refused, counting nothing, while the carrier's pause is on the account's row (the
+ * carrier asked not to be called: Retry-After, an outage, refused credentials), or when the limits
+ * say no; otherwise admitted and counted like a poll's request. The check made when a connection
+ * is saved does not ask this: it has been sent already, and new credentials must be tried while
+ * the old ones are refused.
+ */
+export async function takeTrackNow(deps: Deps, brandId: string, carrier: string): Promise<Admission | CarrierPause> {
+  await ensureAccountRow(deps, brandId, carrier);
+  return withLockedAccount(deps, brandId, carrier, async (row, trx) => {
+    const nowMs = deps.clock.now().getTime();
+    // Read under the same lock as the count: a pause any worker wrote a moment ago is seen.
+    return pauseInForce(row, nowMs) ?? (await countOnRow(trx, row, limitsOfRow(deps, row).limits, nowMs, 0, true)).admission;
+  });
+}
+
+const ensureAccountRow = (deps: Deps, brandId: string, carrier: string) =>
+  deps.db.insertInto('carrier_poll_accounts').values(newAccountRow(brandId, carrier, deps.clock.now().toISOString())).onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing()).execute();
+
+/**
+ * The carrier refused or failed a request made outside a run ("track now") in a way that binds the
+ * account (`stopsTheAccount`): the pause it asks for is recorded at once, as a run's would be, so
+ * polls and other requests wait for it too. The streak is left to the runs.
+ */
+export async function pauseAfterOutsideFailure(deps: Deps, brandId: string, carrier: string, carrierName: string, error: CarrierError): Promise<void> {
+  const row = await deps.db.selectFrom('carrier_poll_accounts').select(['failures', 'paused_until', 'pause_reason']).where('brand_id', '=', brandId).where('carrier', '=', carrier).executeTakeFirstOrThrow();
+  const next = afterFailure(pauseStateOf(row), error, carrierName, deps.clock.now().getTime());
+  deps.log.warn({ brandId, carrier, code: error.code, pausedUntil: next.pausedUntil }, next.reason ?? '');
+  await extendPause(deps, brandId, carrier, next);
 }
 
 /**
@@ -209,12 +264,14 @@ export async function takeOutsideRequest(deps: Deps, brandId: string, carrier: s
  * what was spent outside it (on any worker) before it admits. Refused: nothing is written.
  */
 async function takeOnRow(deps: Deps, brandId: string, carrier: string, limitsOf: (row: CarrierPollAccountRow) => CarrierLimits, priority: number, enforce: boolean) {
-  return withLockedAccount(deps, brandId, carrier, async (row, trx) => {
-    const nowMs = deps.clock.now().getTime();
-    const taken = takeRequest(stateOf(row, nowMs), limitsOf(row), nowMs, priority, enforce);
-    if (taken.admission.ok) await saveState(trx, brandId, carrier, taken.state);
-    return taken;
-  });
+  return withLockedAccount(deps, brandId, carrier, (row, trx) => countOnRow(trx, row, limitsOf(row), deps.clock.now().getTime(), priority, enforce));
+}
+
+/** One request decided on the row read under its lock, and counted when admitted. */
+async function countOnRow(trx: Db, row: CarrierPollAccountRow, limits: CarrierLimits, nowMs: number, priority: number, enforce: boolean) {
+  const taken = takeRequest(stateOf(row, nowMs), limits, nowMs, priority, enforce);
+  if (taken.admission.ok) await saveState(trx, row.brand_id, row.carrier, taken.state);
+  return taken;
 }
 
 const saveState = (db: Db, brandId: string, carrier: string, state: LimiterState) =>

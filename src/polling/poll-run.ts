@@ -7,10 +7,10 @@
 //     refused  → those parcels are tried again in an hour; the run goes on
 // A run stops when nothing is due, the rate window is full (a continuation is queued for when it
 // frees up), the day's (paced) quota is spent, or it has run for RUN_BUDGET_MS.
-import type { CarrierAdapter, CarrierContext, CarrierError, TrackResult } from '../carriers/types.js';
+import type { CarrierAdapter, CarrierContext, TrackResult } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
 import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
-import type { AccountGate } from './account.js';
+import { type AccountGate, stopsTheAccount } from './account.js';
 import { PRIORITY } from './cadence.js';
 import { saveAnswers } from './poll-results.js';
 
@@ -97,8 +97,6 @@ async function pollPages(
     if (due.length < page) return { stoppedBy: 'nothing_due', resumeAt: null };
   }
 }
-
-const stopsTheAccount = (error: CarrierError): boolean => error.retryable || error.code === 'auth_failed';
 
 /** The brand's active parcels of this carrier with what planning their poll needs; callers add the time window. */
 function pollRows(deps: Deps, brandId: string, carrier: string) {

@@ -8,7 +8,7 @@ import type { CarrierContext, CarrierError } from '../carriers/types.js';
 import { subscribeUpsPackages, TRACK_ALERT_MAX_NUMBERS, TRACK_ALERT_NUMBER, TRACK_ALERT_SUBSCRIPTION_DAYS } from '../carriers/ups/track-alert-client.js';
 import type { Deps } from '../deps.js';
 import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
-import type { AccountGate } from './account.js';
+import { type AccountGate, stopsTheAccount } from './account.js';
 import { PRIORITY } from './cadence.js';
 
 export const RENEW_BEFORE_MS = 86_400_000;
@@ -67,7 +67,7 @@ export async function keepTrackAlertSubscriptions(deps: Deps, brandId: string, c
     if (!answer.ok) {
       await recordFailure(deps, brandId, chunk.map((s) => s.id), answer.error);
       deps.metrics.carrierRequests.inc({ carrier: 'ups', outcome: answer.error.code });
-      if (answer.error.retryable || answer.error.code === 'auth_failed') {
+      if (stopsTheAccount(answer.error)) {
         await gate.failed(answer.error);
         run.stoppedBy = answer.error.code;
         break;

@@ -131,6 +131,7 @@ describe('tracking a shipment now', () => {
     const throttled = await t.request('POST', `/v1/shipments/${shipment.json.id}/refresh`);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('30');
+    t.clock.advance(30_000); // UPS's Retry-After paused the account: nothing goes to UPS before it ends
     ups.failNext({ status: 503, on: 'track', times: 3 });
     const down = await t.request('POST', `/v1/shipments/${shipment.json.id}/refresh`);
     expect(down.status).toBe(503);

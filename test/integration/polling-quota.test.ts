@@ -3,7 +3,9 @@
 // landed meanwhile, a run's requests counted on the row as they go (a run that dies has counted
 // them), a run and a "track now" together never passing the quota, a carrier's pause on the row
 // the moment it is decided (a run that dies right after a 429 has paused the account), and a run
-// that lost its lease leaving the account to the runner that took it.
+// that lost its lease leaving the account to the runner that took it, and "track now" kept to the
+// carrier's pause: refused without calling the carrier while it lasts, and a pause itself when the
+// carrier throttles it.
 import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectedCarrier } from '../../src/carriers/connections.js';
@@ -162,14 +164,21 @@ describe('a carrier’s pause', () => {
   afterEach(() => dhl?.close());
   const inMs = (ms: number) => new Date(t.clock.now().getTime() + ms).toISOString();
 
-  it('is on the account’s row as soon as the 429 comes: a run that dies right after it leaves the account paused, and the next runner waits for Retry-After', async () => {
+  /** DHL connected through its emulator, with one parcel in transit known to the poller; returns the shipment's id. */
+  async function dhlParcel(number: string): Promise<string> {
     dhl = await startDhlEmulator({ clock: t.clock });
     expect((await t.request('PUT', '/v1/carriers/dhl/connection', { credentials: { apiKey: 'test-api-key' }, baseUrl: dhl.url })).json.status).toBe('connected');
     const order = await t.request('POST', '/v1/orders', orderBody());
-    dhl.addShipment('JJD0003000001', { events: [{ statusCode: 'transit', at: '2026-03-02T20:00:00Z', description: 'The shipment has been processed in the parcel center' }] });
-    expect((await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'dhl', trackingNumber: 'JJD0003000001' })).status).toBe(201);
+    dhl.addShipment(number, { events: [{ statusCode: 'transit', at: '2026-03-02T20:00:00Z', description: 'The shipment has been processed in the parcel center' }] });
+    const shipment = await t.request('POST', `/v1/orders/${order.json.id}/shipments`, { carrier: 'dhl', trackingNumber: number });
+    expect(shipment.status).toBe(201);
     await runPollDiscover(t.deps);
     t.clock.advance(1000);
+    return shipment.json.id as string;
+  }
+
+  it('is on the account’s row as soon as the 429 comes: a run that dies right after it leaves the account paused, and the next runner waits for Retry-After', async () => {
+    await dhlParcel('JJD0003000001');
 
     // DHL throttles the account for 10 minutes; the process dies before the run ends.
     dhl.failNext({ status: 429, retryAfter: 600 });
@@ -217,5 +226,58 @@ describe('a carrier’s pause', () => {
     release();
     expect(await other).toEqual({ outcome: 'ran', value: undefined });
     expect(await accountRow()).toMatchObject({ lease_until: null, paused_until: inMs(600_000) });
+  });
+
+  it('keeps "track now" from DHL while it lasts: 429 carrier_paused with Retry-After at the pause’s end, nothing sent or counted; after it, DHL is called once', async () => {
+    const id = await dhlParcel('JJD0003000002');
+    dhl.failNext({ status: 429, retryAfter: 600 });
+    await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
+    const until = inMs(600_000);
+    expect(await accountRow()).toMatchObject({ paused_until: until, pause_reason: expect.stringMatching(/^DHL throttled the account/) });
+
+    const asked = dhl.counts.tracking;
+    const used = (await accountRow()).used_today;
+    t.clock.advance(4 * 60_000);
+    const refused = await t.request('POST', `/v1/shipments/${id}/refresh`);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('360');
+    expect(refused.json.error).toMatchObject({
+      code: 'carrier_paused',
+      message: expect.stringMatching(new RegExp(`^the DHL account is paused until ${until}, and Waybill does not call DHL before then: DHL throttled the account`)),
+      requestId: expect.any(String),
+      details: { carrier: 'dhl', pausedUntil: until },
+    });
+    expect(dhl.counts.tracking).toBe(asked);
+    expect((await accountRow()).used_today).toBe(used);
+
+    t.clock.advance(6 * 60_000);
+    const tracked = await t.request('POST', `/v1/shipments/${id}/refresh`);
+    expect(tracked.status).toBe(200);
+    expect(tracked.json).toMatchObject({ found: true, stored: 1 });
+    expect(dhl.counts.tracking).toBe(asked + 1);
+    expect((await accountRow()).used_today).toBe(used + 1);
+  });
+
+  it('comes from a "track now" DHL throttles, as from a poll: the polls and the next "track now" wait for Retry-After without calling DHL', async () => {
+    const id = await dhlParcel('JJD0003000003');
+    dhl.failNext({ status: 429, retryAfter: 300 });
+    const throttled = await t.request('POST', `/v1/shipments/${id}/refresh`);
+    expect(throttled.status).toBe(429);
+    expect(throttled.json.error.code).toBe('rate_limited');
+    expect(await accountRow()).toMatchObject({ paused_until: inMs(300_000), pause_reason: expect.stringMatching(/^DHL throttled the account/) });
+
+    const asked = dhl.counts.tracking;
+    t.clock.advance(1000);
+    await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
+    const again = await t.request('POST', `/v1/shipments/${id}/refresh`);
+    expect(again.status).toBe(429);
+    expect(again.json.error.code).toBe('carrier_paused');
+    expect(again.headers.get('retry-after')).toBe('299');
+    expect(dhl.counts.tracking).toBe(asked);
+
+    t.clock.advance(300_000);
+    await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
+    expect(dhl.counts.tracking).toBe(asked + 1);
+    expect(await accountRow()).toMatchObject({ failures: 0, paused_until: null, pause_reason: null });
   });
 });

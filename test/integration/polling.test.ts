@@ -294,6 +294,24 @@ describe('USPS', () => {
     expect(usps.violations).toEqual({ rate: 0, quota: 0 });
   });
 
+  it('refuses "track now" while a USPS outage has paused the account, naming USPS and the outage, without calling USPS', async () => {
+    const [id] = await shipments('usps', ['9400100000000000999999']);
+    usps.addShipment('9400100000000000999999', [{ code: '03', at: at(-3) }]);
+    usps.failNext({ status: 503 });
+    await runPollDiscover(t.deps);
+    await runPollTick(t.deps);
+    await t.worker.drain();
+    const account = await t.deps.db.selectFrom('carrier_poll_accounts').selectAll().where('carrier', '=', 'usps').executeTakeFirstOrThrow();
+    expect(account.pause_reason).toMatch(/^USPS is failing/);
+
+    const asked = usps.counts.tracking;
+    const refused = await t.request('POST', `/v1/shipments/${id}/refresh`);
+    expect(refused.status).toBe(429);
+    expect(refused.json.error).toMatchObject({ code: 'carrier_paused', message: expect.stringMatching(/^the USPS account is paused until .*: USPS is failing/) });
+    expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil((Date.parse(account.paused_until!) - t.clock.now().getTime()) / 1000));
+    expect(usps.counts.tracking).toBe(asked);
+  });
+
   it('goes on polling an account whose re-save met a carrier outage (503, nothing stored)', async () => {
     const [id] = await shipments('usps', ['9400100000000000777777']);
     usps.addShipment('9400100000000000777777', [{ code: '03', at: at(-3) }]);

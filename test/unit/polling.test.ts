@@ -3,10 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { limitEnforcer } from '../../src/carriers/emulator-kit.js';
 import { manualClock } from '../../src/lib/clock.js';
-import { backoffMs, pauseFor } from '../../src/polling/account.js';
+import { backoffMs, pauseFor, pauseInForce } from '../../src/polling/account.js';
 import { type CadenceInput, isPushLive, planNextPoll, PRIORITY } from '../../src/polling/cadence.js';
 import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest, takeRequest } from '../../src/polling/limits.js';
 import { adviseQuota } from '../../src/polling/report.js';
+import { notAdmitted } from '../../src/shipments/refresh.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const fresh = (): LimiterState => ({ recent: [], day: '2026-03-02', used: 0 });
@@ -137,6 +138,18 @@ describe('pauses', () => {
     expect(backoffMs(1, () => 0.5)).toBe(30_000);
     expect(backoffMs(4, () => 0.5)).toBe(240_000);
     expect(backoffMs(30, () => 0.5)).toBe(1_800_000);
+  });
+
+  it('bind "track now" until the pause on the row ends, and say so as a 429 with Retry-After at its end', () => {
+    const row = (at: string | null) => ({ paused_until: at, pause_reason: at && 'DHL throttled the account: DHL answered 429' });
+    expect(pauseInForce(row(null), NOW)).toBeNull();
+    expect(pauseInForce(row('2026-03-02T12:00:00.000Z'), NOW)).toBeNull(); // ended
+    const paused = pauseInForce(row('2026-03-02T12:10:00.000Z'), NOW)!;
+    expect(paused).toEqual({ ok: false, reason: 'paused', untilMs: NOW + 600_000, pauseReason: 'DHL throttled the account: DHL answered 429' });
+    const refusal = notAdmitted('DHL', 'dhl', paused, NOW + 1);
+    expect(refusal).toMatchObject({ code: 'carrier_paused', status: 429, headers: { 'retry-after': '600' }, details: { carrier: 'dhl', pausedUntil: '2026-03-02T12:10:00.000Z' } });
+    expect(refusal.message).toBe('the DHL account is paused until 2026-03-02T12:10:00.000Z, and Waybill does not call DHL before then: DHL throttled the account: DHL answered 429');
+    expect(notAdmitted('DHL', 'dhl', { ok: false, reason: 'rate', waitMs: 400 }, NOW)).toMatchObject({ code: 'rate_limited', headers: { 'retry-after': '1' } });
   });
 });
 
