@@ -7,7 +7,7 @@ import { AppError, type FieldProblem } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 import { resumeUnresolvedPurchases } from '../labels/unresolved.js';
-import { takeOutsideRequest } from '../polling/account.js';
+import { liftPause, takeOutsideRequest } from '../polling/account.js';
 import { carrierAdapter } from './registry.js';
 import type { CarrierAdapter, CarrierContext, CarrierError } from './types.js';
 
@@ -106,8 +106,11 @@ export async function saveConnection(
     .returningAll()
     .executeTakeFirstOrThrow();
   deps.log.info({ brandId, carrier, status: saved.status }, 'carrier connection saved');
-  // Label purchases left unresolved while the account was disconnected are checked again now.
-  if (saved.status === 'connected') await resumeUnresolvedPurchases(deps, brandId, carrier);
+  if (saved.status === 'connected') {
+    await liftPause(deps, brandId, carrier);
+    // Label purchases left unresolved while the account was disconnected are checked again now.
+    await resumeUnresolvedPurchases(deps, brandId, carrier);
+  }
   return connectionJson(saved);
 }
 

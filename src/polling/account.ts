@@ -259,6 +259,21 @@ export async function pauseAfterOutsideFailure(deps: Deps, brandId: string, carr
 }
 
 /**
+ * A connection just saved is a fresh start: the pause and failure streak the old credentials
+ * earned (refused, or an outage the check has just seen pass) no longer hold the account, so the
+ * polls and "track now" try it at once and the carrier's next answer decides. Before, a brand that
+ * fixed refused credentials waited out the hour's pause.
+ */
+export async function liftPause(deps: Deps, brandId: string, carrier: string): Promise<void> {
+  await deps.db
+    .updateTable('carrier_poll_accounts')
+    .set({ failures: ANSWERED.failures, paused_until: ANSWERED.pausedUntil, pause_reason: ANSWERED.reason, updated_at: deps.clock.now().toISOString() })
+    .where('brand_id', '=', brandId)
+    .where('carrier', '=', carrier)
+    .execute();
+}
+
+/**
  * One request admitted and counted on the account's row in one step, under the row's lock: five
  * "track now" at once against the last two requests of a quota get two, not five, and a run sees
  * what was spent outside it (on any worker) before it admits. Refused: nothing is written.

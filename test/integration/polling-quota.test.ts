@@ -280,4 +280,20 @@ describe('a carrier’s pause', () => {
     expect(dhl.counts.tracking).toBe(asked + 1);
     expect(await accountRow()).toMatchObject({ failures: 0, paused_until: null, pause_reason: null });
   });
+
+  it('is lifted when the brand saves the connection again (new credentials after refused ones): "track now" calls DHL at once, not after the hour', async () => {
+    const id = await dhlParcel('JJD0003000004');
+    dhl.failNext({ status: 401 });
+    await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
+    expect((await accountRow()).paused_until).toBe(inMs(3_600_000));
+    expect((await t.request('POST', `/v1/shipments/${id}/refresh`)).json.error.code).toBe('carrier_paused');
+
+    expect((await t.request('PUT', '/v1/carriers/dhl/connection', { credentials: { apiKey: 'test-api-key' }, baseUrl: dhl.url })).json.status).toBe('connected');
+    expect(await accountRow()).toMatchObject({ failures: 0, paused_until: null, pause_reason: null });
+    const asked = dhl.counts.tracking;
+    t.clock.advance(1000); // DHL's one request a second
+    const tracked = await t.request('POST', `/v1/shipments/${id}/refresh`);
+    expect(tracked.json.error ?? null).toBeNull();
+    expect(dhl.counts.tracking).toBe(asked + 1);
+  });
 });
