@@ -160,13 +160,17 @@ export async function loadPageShipments(deps: Deps, orderId: string): Promise<Pa
   return groupShipments(rows);
 }
 
-/** The parcels with this tracking number among the brand's (any carrier it could be). */
-export async function loadShipmentsByNumber(deps: Deps, where: { brandId: string; trackingNumber: string; carriers: readonly string[] }): Promise<PageShipment[]> {
-  const { rows } = await sql<Record<string, unknown>>`SELECT ${sql.raw(SHIPMENT_COLUMNS)}
-    FROM shipments s LEFT JOIN tracking_events e ON e.shipment_id = s.id
+/**
+ * The parcels with this tracking number among the brand's (any carrier it could be), each with its
+ * order's destination (JSON): not to be shown, only for the clock its times are written on.
+ */
+export async function loadShipmentsByNumber(deps: Deps, where: { brandId: string; trackingNumber: string; carriers: readonly string[] }): Promise<Array<PageShipment & { destination: string }>> {
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${sql.raw(SHIPMENT_COLUMNS)}, o.destination AS order_destination
+    FROM shipments s JOIN orders o ON o.id = s.order_id LEFT JOIN tracking_events e ON e.shipment_id = s.id
     WHERE s.carrier IN (${sql.join(where.carriers.map((c) => sql`${c}`))}) AND s.tracking_number = ${where.trackingNumber} AND s.brand_id = ${where.brandId}
     ORDER BY s.id, CASE WHEN e.occurred_at IS NULL THEN 1 ELSE 0 END, e.occurred_at, e.id`.execute(deps.db);
-  return groupShipments(rows.map((row) => SHIPMENT_NAMES.map((name) => row[name]) as PageShipmentRow));
+  const destinations = new Map(rows.map((row) => [row.id as string, row.order_destination as string]));
+  return groupShipments(rows.map((row) => SHIPMENT_NAMES.map((name) => row[name]) as PageShipmentRow)).map((s) => ({ ...s, destination: destinations.get(s.id)! }));
 }
 
 function groupShipments(rows: PageShipmentRow[]): PageShipment[] {

@@ -9,7 +9,7 @@ import type { BrandRow } from '../db/schema.js';
 import { type LinkTerms, orderLinkTerms, readTrackingToken, signTrackingToken, verifyTrackingToken, type TokenVerdict } from '../orders/tracking-links.js';
 import { DAY_MS } from '../lib/time.js';
 import { count } from './counters.js';
-import { destinationZone } from './format.js';
+import { type Destination, destinationZone } from './format.js';
 import { brandForHost, brandForSlug, hostName, hubOf } from './hosts.js';
 import { chooseLanguage, fill, type HubLanguage, type HubText, HUB_TEXT, keepingLanguage } from './i18n/index.js';
 import {
@@ -209,9 +209,10 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
         return answer(404, { error: text.trackingNotFound });
       }
       await forgiveTry(deps, keys);
-      // Carrier events only: no order number, items, destination, returns or products.
-      const zone = shipments[0]!.events.length ? zoneOfEvents(shipments[0]!.events) : 'UTC';
-      const parcels = shipments.map((s) => ({ ...shipmentView(s, { language, zone, index: 0, total: 1, now: deps.clock.now() }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
+      // Carrier events only: no order number, items, destination, returns or products. Their times
+      // and window on the destination's clock all the same, as its order's page and emails write them
+      // (a parcel last scanned abroad would otherwise be expected a day off).
+      const parcels = shipments.map((s) => ({ ...shipmentView(s, { language, zone: destinationZone(JSON.parse(s.destination) as Destination), index: 0, total: 1, now: deps.clock.now() }), heading: `${text.trackingNumber} ${s.tracking_number}` }));
       await waitForFloor(started, floorMs);
       return answer(200, { parcels });
     }
@@ -259,14 +260,6 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
   // Anything else under the customer's addresses: the page saying it is not there, not the API's JSON.
   for (const prefix of ['/t/*', '/track/*', '/r/*']) pages.get(prefix, async (c) => problemPage(deps, c, { order: null, hostBrand: await hostBrandOf(c) }, 'not_found'));
   return pages;
-}
-
-/** The carrier's own clock is all a tracking-number lookup knows: the zone of the latest scan's place, else UTC. */
-function zoneOfEvents(events: Array<{ location: string | null }>): string {
-  const last = [...events].reverse().find((e) => e.location);
-  if (!last) return 'UTC';
-  const place = JSON.parse(last.location!) as { city?: string; region?: string; country?: string };
-  return place.country ? destinationZone({ city: place.city, region: place.region, country: place.country }) : 'UTC';
 }
 
 type Resolved = { verdict: 'valid'; order: PageOrder; link: LinkTerms } | { verdict: Exclude<TokenVerdict, 'valid'>; order: PageOrder | null; hostBrand: BrandRow | null };

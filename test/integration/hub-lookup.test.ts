@@ -215,6 +215,29 @@ describe('the lookup form', () => {
     expect(missing.html).toContain('We could not find a parcel with this tracking number');
   });
 
+  it('writes a tracking number’s scans and window on the destination’s clock, as the order’s page does, though it names no destination', async () => {
+    const { order, shipment } = await placeOrder({ destination: { line1: '1 Pine St', city: 'Seattle', region: 'WA', postalCode: '98101', country: 'US' } });
+    t.clock.advance(2 * 3_600_000); // the Tokyo scan comes after the label's
+    const now = t.clock.now().getTime();
+    // A day whose delivery hours in Seattle (16:00–23:59 UTC) fall on the next day in Tokyo, where the parcel was last scanned.
+    const day = new Date(now + 2 * DAY).toISOString().slice(0, 10);
+    const posted = await t.request('POST', `/v1/shipments/${shipment.id}/events`, {
+      events: [{ status: 'in_transit', occurredAt: new Date(now - 3_600_000).toISOString(), carrierText: 'Departed facility', location: { city: 'Tokyo', country: 'JP' }, eventId: 'e-tokyo' }],
+      estimatedDelivery: { from: `${day}T16:00:00Z`, to: `${day}T23:59:00Z` },
+    });
+    expect(posted.status).toBe(200);
+    const orderPage = await (await t.app.request(new URL(order.trackingPageUrl).pathname)).text();
+    const found = await lookup({ tracking: shipment.trackingNumber });
+    expect(found.status).toBe(200);
+    const expected = (html: string) => /<p>(Expected [^<]+)<\/p>/.exec(html)?.[1];
+    const when = (html: string) => /<span class="muted">([^<]+) · Tokyo, JP<\/span>/.exec(html)?.[1];
+    expect(expected(orderPage)).toBeDefined();
+    expect(when(orderPage)).toBeDefined();
+    expect(expected(found.html)).toBe(expected(orderPage));
+    expect(when(found.html)).toBe(when(orderPage));
+    expect(found.html).not.toContain('Seattle');
+  });
+
   it('is not there for a slug nobody has: the hub’s page says so in the visitor’s language, not the API’s JSON', async () => {
     for (const method of ['GET', 'POST']) {
       const res = await t.app.request('/track/nobody-here', { method, headers: { 'accept-language': 'es-MX,es;q=0.9', 'content-type': 'application/x-www-form-urlencoded' }, ...(method === 'POST' ? { body: 'order=1&contact=x' } : {}) });
