@@ -20,6 +20,12 @@ describe('choosing the language', () => {
     expect(acceptedLanguages('fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5')).toEqual(['fr-CH', 'fr', 'en']);
   });
 
+  it('reads the weight’s name in any case, as HTTP defines it (Q=0.1 is q=0.1)', () => {
+    expect(acceptedLanguages('en;Q=0.1, de;q=0.9')).toEqual(['de', 'en']);
+    expect(chooseLanguage({ acceptLanguage: 'en;Q=0.1, de-AT;Q=0.9' })).toBe('de');
+    expect(chooseLanguage({ acceptLanguage: 'es-MX;Q=0, en', brandDefault: 'de' })).toBe('en');
+  });
+
   it('keeps a language picked by the link on the next links, and only a language the page speaks', () => {
     expect(keepingLanguage('/t/tok/return', 'es')).toBe('/t/tok/return?lang=es');
     expect(keepingLanguage('/t/tok?return=R-1#returns', 'de')).toBe('/t/tok?return=R-1&lang=de#returns');

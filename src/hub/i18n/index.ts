@@ -30,7 +30,8 @@ export function acceptedLanguages(header: string | null | undefined): string[] {
     .slice(0, 20)
     .map((part, index) => {
       const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
+      // The weight's name is case-insensitive (RFC 9110, 12.4.2): Q=0.5 weighs as q=0.5.
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/i.exec(p)).find(Boolean);
       return { tag: (tag ?? '').trim(), q: q ? Number(q[1]) : 1, index };
     })
     .filter((l) => l.tag && l.tag !== '*' && l.q > 0 && Number.isFinite(l.q))
