@@ -21,12 +21,14 @@ export const normalizeOrderNumber = (value: string) => value.trim().replace(/^#/
 
 /**
  * The stored order numbers a typed one may stand for: as typed, upper-case and lower-case (people
- * type "nw-10001" for the shop's "NW-10001"), each with and without a leading #. Matched through
+ * type "nw-10001" for the shop's "NW-10001"), each with and without a leading #, and, when it has
+ * spaces inside, also with them kept as single spaces (a shop's own "NW 10001"). Matched through
  * the (brand, number) index, so a shop's mixed-case numbers match only as typed.
  */
 export function orderNumberCandidates(typed: string): string[] {
   const number = normalizeOrderNumber(typed);
-  const spellings = new Set([number, number.toUpperCase(), number.toLowerCase()]);
+  const spaced = typed.trim().replace(/^#/, '').trim().replace(/\s+/g, ' ').slice(0, 64);
+  const spellings = new Set([number, ...(spaced === number ? [] : [spaced])].flatMap((n) => [n, n.toUpperCase(), n.toLowerCase()]));
   return [...spellings].flatMap((n) => [n, `#${n}`]);
 }
 

@@ -95,6 +95,13 @@ describe('the lookup form', () => {
     const lowerCase = await lookup({ order: 'nw-20077', contact: 'case@example.com' });
     expect(lowerCase.status).toBe(303);
     expect(lowerCase.location).toMatch(new RegExp(`^/t/${shop.order.id}\\.`));
+    // A shop whose numbers have a space inside: found as typed, and with the space left out.
+    const spaced = await placeOrder({ number: 'NW 30088', customer: { email: 'space@example.com' } });
+    for (const typed of ['NW 30088', 'nw  30088 ']) {
+      const found = await lookup({ order: typed, contact: 'space@example.com' });
+      expect(found.status).toBe(303);
+      expect(found.location).toMatch(new RegExp(`^/t/${spaced.order.id}\\.`));
+    }
     // Two orders spelt apart only by case: each is found as typed.
     const lower = await placeOrder({ number: 'ab-1', customer: { email: 'lower@example.com' } });
     const upper = await placeOrder({ number: 'AB-1', customer: { email: 'upper@example.com' } });

@@ -42,6 +42,10 @@ describe('looking up an order number', () => {
     expect(orderNumberCandidates('#1042')).toEqual(['1042', '#1042']);
     expect(orderNumberCandidates('Ab-1')).toEqual(['Ab-1', '#Ab-1', 'AB-1', '#AB-1', 'ab-1', '#ab-1']);
   });
+
+  it('keeps spaces inside a number as one space too (a shop numbering "NW 10001"), and without them', () => {
+    expect(orderNumberCandidates(' nw  10001 ')).toEqual(['nw10001', '#nw10001', 'NW10001', '#NW10001', 'nw 10001', '#nw 10001', 'NW 10001', '#NW 10001']);
+  });
 });
 
 describe('matching a lookup', () => {
