@@ -258,8 +258,11 @@ export type LiveMap = {
   keys: string;
 };
 
-/** A coordinate to 4 decimals (about 11 m): city precision, and short in the page. */
-const roundCoordinate = (n: number): number => Math.round(n * 10_000) / 10_000;
+/**
+ * A coordinate to 2 decimals (about 1 km): a town's precision. A carrier's delivery scan can carry
+ * the GPS point of the customer's door; finer than this the public map would give the address away.
+ */
+const roundCoordinate = (n: number): number => Math.round(n * 100) / 100;
 
 export const latLon = (point: { lat: number; lon: number }): LatLon => [roundCoordinate(point.lat), roundCoordinate(point.lon)];
 

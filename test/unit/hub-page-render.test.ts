@@ -2,7 +2,8 @@
 // with odd offsets and a summer-time change, escaping of everything a brand, a carrier or a
 // customer can write, returns in each state, the map with and without tiles, the lookup page. The
 // files under __snapshots__/ were written by the page as it was before it was made faster (the
-// tiles one again when the map with a tile server became interactive): a change of a single byte in
+// tiles one again when the map with a tile server became interactive, and when its points were
+// rounded to a town's precision): a change of a single byte in
 // what customers see fails here.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguages, chooseLanguage, keepingLanguage } from '../../src/hub/i18n/index.js';
 import { contactMatches, normalizeOrderNumber, orderNumberCandidates } from '../../src/hub/lookup.js';
-import { boundsOf, dateLineCut, FRAME, frameAround, framePoint, landPath, latLonPastCut, type LiveMap, liveMapAttribute, pastCut, project, tilesFor } from '../../src/hub/map.js';
+import { boundsOf, dateLineCut, FRAME, frameAround, framePoint, landPath, latLon, latLonPastCut, type LiveMap, liveMapAttribute, pastCut, project, tilesFor } from '../../src/hub/map.js';
 import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
 import { buildOrderView, shipmentView } from '../../src/hub/view.js';
@@ -191,6 +191,11 @@ describe('the map', () => {
 });
 
 describe('the interactive map’s data', () => {
+  it('keeps a point only to a town’s precision: a delivery scan’s GPS point at the door does not reach the page', () => {
+    expect(latLon({ lat: 52.398912, lon: 13.065734 })).toEqual([52.4, 13.07]);
+    expect(latLon({ lat: -33.86882, lon: 151.20929 })).toEqual([-33.87, 151.21]);
+  });
+
   const decodeAttribute = (value: string) => value.replace(/&(quot|#39|lt|gt|amp);/g, (_, name: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[name]!);
 
   it('boxes the points: [[south, west], [north, east]], and refuses to box nothing', () => {
