@@ -4,6 +4,7 @@
 import tzlookup from 'tz-lookup';
 import { lazyModule } from '../lib/lazy.js';
 import { findCity, largestCity } from '../carriers/simulated/cities.js';
+import { singleZoneOfRegion } from '../notifications/policy/recipient-zone.js';
 import { holidaysOf } from './calendar.js';
 
 /** An address as orders carry it. `country` is ISO 3166-1 alpha-2. */
@@ -83,12 +84,14 @@ export function countryMainTimeZone(country: string): string | null {
 }
 
 /**
- * The IANA zone of an address: from its postal code (US, CA), else its city, else the country's
- * main zone (date-holidays lists it first: America/New_York for the US), else UTC.
+ * The IANA zone of an address: from its postal code (US, CA), else its city, else its state or
+ * province when that keeps one clock (a Californian town the dataset lacks is on Pacific time, not
+ * on the country's first zone), else the country's main zone (date-holidays lists it first:
+ * America/New_York for the US), else UTC.
  */
 export function timeZoneOf(address: Address): string {
   const point = locateByPostalCode(address) ?? locateByCity(address);
-  return (point && zoneAt(point)) ?? countryMainTimeZone(address.country) ?? 'UTC';
+  return (point && zoneAt(point)) ?? singleZoneOfRegion(address) ?? countryMainTimeZone(address.country) ?? 'UTC';
 }
 
 /** True when Intl knows the zone (IANA names; brands type them by hand). */

@@ -193,6 +193,14 @@ describe('the destination time zone', () => {
     expect(deliveryTimeZone({ city: 'Nowhere In Particular', country: 'US' })).toBe('America/New_York');
     expect(deliveryTimeZone({ city: '', country: 'de' })).toBe('Europe/Berlin');
   });
+
+  it('takes a place it does not know by its state when the state keeps one clock, before the country', () => {
+    expect(deliveryTimeZone({ city: 'Nowhere In Particular', region: 'CA', country: 'US' })).toBe('America/Los_Angeles');
+    expect(deliveryTimeZone({ city: 'Nowhere In Particular', region: 'US-WA', country: 'US' })).toBe('America/Los_Angeles');
+    expect(deliveryTimeZone({ city: 'Nowhere In Particular', region: 'AZ', country: 'US' })).toBe('America/Phoenix');
+    // A state on two clocks says nothing: the country's first zone, as before.
+    expect(deliveryTimeZone({ city: 'Nowhere In Particular', region: 'TX', country: 'US' })).toBe('America/New_York');
+  });
 });
 
 describe('input', () => {

@@ -26,8 +26,13 @@ export function recipientTimeZone(destination: Destination | null | undefined): 
   const record = postalRecord(country, destination.postalCode);
   const fromPostalCode = record ? zoneOfRecord(record) : null;
   if (fromPostalCode) return fromPostalCode;
+  return singleZoneOfRegion(destination) ?? singleZoneOfCountry(country);
+}
+
+/** The zone of the destination's state or province when it keeps one clock ("US-CA" → Los Angeles); else null. */
+export function singleZoneOfRegion(destination: Destination | null | undefined): string | null {
   const region = regionKeyOf(destination);
-  return (region && ZONE_OF_SINGLE_ZONE_REGION[region]) || singleZoneOfCountry(country);
+  return (region && ZONE_OF_SINGLE_ZONE_REGION[region]) || null;
 }
 
 /** "US-AZ" for the destination's subdivision, from the given region or the postal code; else null. */
