@@ -34,7 +34,7 @@ import {
   ShipmentSchema,
 } from './schemas.js';
 import { orderJson, postedEventsJson, shipmentJson } from './serialize.js';
-import { validationError } from './validation.js';
+import { nulCharacterError, validationError } from './validation.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
@@ -53,6 +53,8 @@ export function createApi(deps: Deps) {
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error, result.target);
+      const nul = nulCharacterError(result.data, result.target);
+      if (nul) throw nul;
     },
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'A brand API key (`waybill brand create`)' });

@@ -145,6 +145,26 @@ describe('bad input to orders', () => {
     expect(res.json.error.details).toContainEqual({ field: 'number', problem: 'must not contain control characters' });
   });
 
+  it('refuses a NUL character in any field of any route (PostgreSQL cannot store one) with 422 naming the field, and stores nothing', async () => {
+    const order = (await t.request('POST', '/v1/orders', orderBody())).json;
+    const refusals = [
+      { sent: await t.request('POST', '/v1/routing-rules', { name: 'a\u0000b', carrier: 'simulated', service: 'ground' }), field: 'name' },
+      { sent: await t.request('POST', `/v1/orders/${order.id}/updates`, { text: 'on its way\u0000' }), field: 'text' },
+      { sent: await t.request('PUT', '/v1/catalogue/products', { products: [{ id: 'NUL-1', title: 'Cap\u0000', url: 'https://shop.example.com/cap' }] }), field: 'products.0.title' },
+      { sent: await t.request('PATCH', '/v1/brand/settings', { sender: { name: 'Shop\u0000' } }), field: 'sender.name' },
+      { sent: await t.request('GET', '/v1/returns?orderId=ord_%00'), field: 'orderId' },
+      { sent: await t.request('GET', '/v1/orders/ord_%00'), field: 'orderId' },
+      { sent: await t.request('DELETE', '/v1/routing-rules/rul_%00'), field: 'ruleId' },
+    ];
+    for (const { sent, field } of refusals) {
+      expect(sent.status, sent.text).toBe(422);
+      expect(sent.json.error.details).toContainEqual({ field, problem: 'must not contain the NUL character (\\u0000)' });
+    }
+    expect((await t.request('GET', '/v1/routing-rules')).json.data).toEqual([]);
+    expect((await t.request('GET', '/v1/catalogue/products')).json.data ?? []).not.toContainEqual(expect.objectContaining({ id: 'NUL-1' }));
+    expect((await t.request('GET', '/v1/brand/settings')).json.sender?.name).toBeUndefined();
+  });
+
   it('refuses a date without an offset and a country that is not a code', async () => {
     const res = await t.request('POST', '/v1/orders', orderBody({ placedAt: '2026-03-01 10:00', destination: { ...orderBody().destination, country: 'United States' } }));
     expect(res.status).toBe(422);
