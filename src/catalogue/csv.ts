@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import { type Product, ProductSchema } from './schema.js';
-import { extraValues } from '../lib/csv-rows.js';
+import { extraValues, isContentLine, startLine } from '../lib/csv-rows.js';
 import { currencyDigits } from '../lib/money.js';
 
 export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;
@@ -41,7 +41,7 @@ type CsvRecord = { record: string[]; info: { lines: number } };
 
 export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const headerLine = text.split('\n', 1_000).find((line) => line.trim() !== '');
+  const headerLine = text.split('\n', 1_000).find(isContentLine);
   if (!headerLine) return { ok: false, message: 'the CSV is empty: it needs a header line (id,title,image,price,url,tags) and one line per product' };
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: headerLine.split(d).filter((h) => COLUMN_BY_KEY.has(key(h))).length })).sort((a, b) => b.n - a.n)[0]!.d;
   const records: CsvRecord[] = [];
@@ -72,7 +72,7 @@ export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
   const seen = new Map<string, number>();
   for (const [n, { record, info }] of data.entries()) {
     if (n > 0 && n % ROWS_PER_TURN === 0) await nextTurn();
-    const line = info.lines;
+    const line = startLine(record, info.lines);
     const overflow = extraValues(record, header.record.length);
     if (overflow) {
       errors.push({ line, reason: overflow });
@@ -97,7 +97,8 @@ export async function parseCatalogueCsv(input: string): Promise<CatalogueCsv> {
 
 /** The records of the text, its slices fed to csv-parse one at a time as it asks for more. */
 function readRecords(text: string, delimiter: string): Parser {
-  const parser = parse({ delimiter, info: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, max_record_size: 64 * 1024 });
+  // A line of only separators (";;;", as spreadsheets export empty rows) is blank, as in the tracking-number import.
+  const parser = parse({ delimiter, info: true, trim: true, skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true, relax_quotes: true, max_record_size: 64 * 1024 });
   const feed = async () => {
     for (let at = 0; at < text.length; ) {
       // Never between the two halves of a surrogate pair: each slice is encoded on its own.

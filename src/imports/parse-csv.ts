@@ -4,7 +4,7 @@
 // blank and all-empty lines. The bytes become text first in decode-csv.ts (UTF-16, Windows-1252…).
 import { CsvError, parse } from 'csv-parse/sync';
 import { err, ok, type Result } from '../lib/result.js';
-import { extraValues } from '../lib/csv-rows.js';
+import { extraValues, isContentLine, startLine } from '../lib/csv-rows.js';
 
 export const IMPORT_COLUMNS = ['order', 'tracking', 'carrier', 'status'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -68,7 +68,7 @@ export const delimiterName = (delimiter: string): string => (delimiter === '\t' 
 export function parseImportCsv(input: string): Result<ParsedCsv, CsvFileProblem> {
   // One line ending, so csv-parse's line numbers are the file's (it counts \r\n inside quotes twice).
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const headerLine = text.split('\n').find((line) => /[^\s,;"]/.test(line)); // csv-parse skips the others too
+  const headerLine = text.split('\n').find(isContentLine);
   if (headerLine === undefined) return err(EMPTY_FILE);
 
   const delimiter = detectDelimiter(headerLine);
@@ -166,13 +166,6 @@ function mapColumns(headers: string[]): Result<Partial<Record<ImportColumn, numb
     });
   }
   return ok(index);
-}
-
-/** csv-parse reports the line a record ends on; a quoted value may span lines. */
-function startLine(record: string[], endLine: number): number {
-  let newlines = 0;
-  for (const value of record) for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) newlines += 1;
-  return endLine - newlines;
 }
 
 function csvSyntaxProblem(error: CsvError): CsvFileProblem {

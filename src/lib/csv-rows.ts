@@ -10,3 +10,13 @@ export function extraValues(record: readonly string[], columns: number): string 
   if (extra.length === 0) return null;
   return `the row has ${columns + extra.length} values but the header names ${columns} columns; put a value that holds a comma in double quotes`;
 }
+
+/** A line with something but separators and quotes on it: csv-parse skips the others (blank lines, lines of empty cells). */
+export const isContentLine = (line: string): boolean => /[^\s,;"]/.test(line);
+
+/** The line a record starts on: csv-parse reports the line it ends on, and a quoted value may span lines. */
+export function startLine(record: readonly string[], endLine: number): number {
+  let newlines = 0;
+  for (const value of record) for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) newlines += 1;
+  return endLine - newlines;
+}

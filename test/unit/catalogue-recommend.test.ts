@@ -153,6 +153,19 @@ describe('the catalogue CSV', () => {
     expect(parsed.products.at(-1)!.title).toBe('Mug 5999 ☕ 🍵');
   });
 
+  it('skips lines of empty cells as blank lines, as spreadsheets export them, and reports a row by the line it starts on', async () => {
+    // Lines 1, 5 and 9 are empty cells; the rows on lines 3 and 6 each hold a quoted line break.
+    const csv = ';;;;\nid;title;price;url\nA-1;"Canvas cap,\ntwo lines";12;https://shop.example.com/a\n;;;\nA-2;"Bottle,\nalso two lines";twelve;https://shop.example.com/b\nA-3;Mug;3;https://shop.example.com/c\n;;;\n'.replaceAll('\n', '\r\n');
+    const parsed = await parseCatalogueCsv(csv);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.rows).toBe(3);
+    expect(parsed.products.map((p) => [p.id, p.line])).toEqual([
+      ['A-1', 3],
+      ['A-3', 8],
+    ]);
+    expect(parsed.errors).toEqual([{ line: 6, reason: 'price is not a number', value: 'twelve' }]);
+  });
+
   it('refuses a file without the columns it needs, naming them', async () => {
     const parsed = await parseCatalogueCsv('name,price\nCap,3\n');
     expect(parsed.ok).toBe(false);
