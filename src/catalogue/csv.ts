@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import { type Product, ProductSchema } from './schema.js';
-import { extraValues, isContentLine, startLine } from '../lib/csv-rows.js';
+import { extraValues, isContentLine, reportedValue, startLine } from '../lib/csv-rows.js';
+import { hasControlCharacters } from '../shipments/events.js';
 import { currencyDigits } from '../lib/money.js';
 
 export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;
@@ -140,7 +141,13 @@ export function parsePrice(text: string, currency: string): { ok: true; price?: 
   return { ok: true, price: Number(`${whole}.${fraction || '0'}`) };
 }
 
+/** The text columns stored as they are (price, currency and active are read by rules of their own). */
+const TEXT_COLUMNS: readonly Column[] = ['id', 'title', 'image', 'url', 'tags'];
+
 function rowToProduct(cell: (c: Column) => string): { ok: true; product: Product } | { ok: false; reason: string; value?: string } {
+  // As the API refuses them; PostgreSQL cannot store a NUL at all.
+  const controlled = TEXT_COLUMNS.find((c) => hasControlCharacters(cell(c)));
+  if (controlled) return { ok: false, reason: `${controlled} contains control characters`, value: reportedValue(cell(controlled).slice(0, 200)) };
   const parsedPrice = parsePrice(cell('price'), cell('currency').toUpperCase() || 'USD');
   if (!parsedPrice.ok) return { ok: false, reason: parsedPrice.reason, value: cell('price') };
   const { price } = parsedPrice;

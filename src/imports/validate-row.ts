@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../lib/result.js';
 import { hasControlCharacters } from '../shipments/events.js';
 import { AFTERSHIP_STATUS, SHIPMENT_STATUSES, type ShipmentStatus } from '../shipments/vocabulary.js';
 import type { CsvRow } from './parse-csv.js';
+import { reportedValue } from '../lib/csv-rows.js';
 
 export type CheckedRow = {
   line: number;
@@ -49,8 +50,10 @@ export function checkRow(row: CsvRow): RowCheck {
   if (row.overflow) return fail(row.overflow);
   if (row.order === '') return fail('the order number is empty');
   if (row.tracking === '') return fail('the tracking number is empty');
+  // Looked up as it is: no stored order number has one, and PostgreSQL refuses a NUL outright.
+  if (hasControlCharacters(row.order)) return fail('the order number contains control characters', reportedValue(row.order));
   const trackingNumber = normalizeTrackingInput(row.tracking);
-  if (hasControlCharacters(trackingNumber)) return fail('the tracking number contains control characters', row.tracking);
+  if (hasControlCharacters(trackingNumber)) return fail('the tracking number contains control characters', reportedValue(row.tracking));
   if (trackingNumber.length > MAX_TRACKING_NUMBER_LENGTH) return fail(`the tracking number is longer than ${MAX_TRACKING_NUMBER_LENGTH} characters`, row.tracking);
 
   let carrier: string;

@@ -20,3 +20,10 @@ export function startLine(record: readonly string[], endLine: number): number {
   for (const value of record) for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) newlines += 1;
   return endLine - newlines;
 }
+
+/**
+ * A value as a row error reports it: control characters written as \u escapes. A report is stored
+ * (large imports) and shown, and no PostgreSQL text can hold a NUL.
+ */
+// biome-ignore lint: a character class of control characters is the point here
+export const reportedValue = (value: string): string => value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);

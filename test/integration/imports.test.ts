@@ -177,6 +177,19 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     expect(await shipmentByNumber(n3)).toMatchObject({ carrier: 'ups', status: 'delivered' });
   });
 
+  it('fails a row whose values hold a control character (PostgreSQL cannot store a NUL), reporting it escaped, and loads the others; the catalogue import too', async () => {
+    await createOrders('NUL-1');
+    const [good, bad] = [upsNumber(), upsNumber()];
+    const res = await importCsv(`order,tracking\nNUL-1,${good}\nNUL-1\u0000,${bad}\n`);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ rows: 2, created: 1, failed: 1, errors: [{ line: 3, reason: 'the order number contains control characters', value: 'NUL-1\\u0000' }] });
+    expect(await shipmentByNumber(bad)).toBeUndefined();
+
+    const catalogue = await t.request('POST', '/v1/catalogue/import', 'id,title,url\nNUL-A,Cap,https://shop.example.com/a\nNUL-B,Mug\u0000,https://shop.example.com/b\n', { 'content-type': 'text/csv' });
+    expect(catalogue.status).toBe(200);
+    expect(catalogue.json).toMatchObject({ rows: 2, loaded: 1, failed: 1, errors: [{ line: 3, reason: 'title contains control characters', value: 'Mug\\u0000' }] });
+  });
+
   it("reads Excel's UTF-16 \"Unicode text\" export (tab-separated), with a stray quote in an ignored column", async () => {
     await createOrders('U-1');
     const number = upsNumber();
