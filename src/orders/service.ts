@@ -25,7 +25,9 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
   );
   assertInSequence({ field: 'shipBy', value: input.shipBy }, { field: 'placedAt', value: input.placedAt }, DAY_MS);
   const now = deps.clock.now().toISOString();
-  const contentHash = canonicalHash(input);
+  const placedAt = new Date(input.placedAt).toISOString();
+  // The order as stored: the same instant written in another offset (or as the API answers it) is the same order.
+  const contentHash = canonicalHash({ ...input, placedAt });
   const row: OrderRow = {
     id: newId('order'),
     brand_id: brand.id,
@@ -39,7 +41,7 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
     estimated_to: null,
     destination: JSON.stringify(input.destination),
     items: JSON.stringify(input.items),
-    placed_at: new Date(input.placedAt).toISOString(),
+    placed_at: placedAt,
     ship_by: input.shipBy ?? null,
     currency: input.currency ?? null,
     content_hash: contentHash,
@@ -65,7 +67,8 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
 
   // The number is taken: the same order sent again is answered with it; a different one is refused.
   const existing = await deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brand.id).where('number', '=', input.number).executeTakeFirstOrThrow();
-  if (existing.content_hash === contentHash) return { order: existing, created: false };
+  // Orders stored before placedAt was normalized were hashed as sent.
+  if (existing.content_hash === contentHash || existing.content_hash === canonicalHash(input)) return { order: existing, created: false };
   throw new AppError('conflict', `order number ${input.number} is already used by a different order (${existing.id})`, [
     { field: 'number', problem: 'already used by a different order' },
   ]);

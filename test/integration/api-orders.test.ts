@@ -40,6 +40,18 @@ describe('orders', () => {
     expect(stored.json.items).toEqual(body.items);
   });
 
+  it('answers the same order sent again with placedAt written in another offset (or as the API answered it) with the first one, not 409', async () => {
+    const body = orderBody({ placedAt: '2026-03-01T05:00:00-05:00' });
+    const first = await t.request('POST', '/v1/orders', body);
+    expect(first.status).toBe(201);
+    for (const placedAt of ['2026-03-01T10:00:00Z', first.json.placedAt]) {
+      const again = await t.request('POST', '/v1/orders', { ...body, placedAt });
+      expect(again.status, placedAt).toBe(200);
+      expect(again.json.id).toBe(first.json.id);
+    }
+    expect((await t.request('POST', '/v1/orders', { ...body, placedAt: '2026-03-01T10:00:01Z' })).status).toBe(409);
+  });
+
   it('lists orders newest first with cursor pagination and filters', async () => {
     const numbers: string[] = [];
     for (let i = 0; i < 5; i++) {
