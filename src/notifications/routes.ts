@@ -2,7 +2,7 @@
 // person's update (hybrid mode), template previews, and the brand's messaging settings.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema, listQuery } from '../api/schemas.js';
+import { ErrorSchema, listOf, listQuery, pageParams } from '../api/schemas.js';
 import { getBrand, updateBrandSettings } from '../brands/repo.js';
 import { type BrandSettings, BrandSettingsPatchSchema, mergeSettings, removableSetting, settingsOf, templateOverridesFor, templateOverridesIn, visibleSettings, withoutSetting } from '../brands/settings.js';
 import type { Deps } from '../deps.js';
@@ -11,6 +11,7 @@ import { AppError, type FieldProblem, notFound } from '../lib/errors.js';
 import { encryptSecret } from '../lib/crypto.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
+import { cursorId, page } from '../orders/queries.js';
 import { findOrder } from '../orders/service.js';
 import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
 import { registerDkimRoutes } from './dkim.js';
@@ -93,17 +94,19 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       method: 'get',
       path: '/messages',
       tags: ['Messages'],
-      summary: 'Messages by state, newest first — `state=failed` is the dead-letter list',
+      summary: 'Messages by state, newest first, a page at a time (limit, cursor: the nextCursor of the previous page) — `state=failed` is the dead-letter list',
       security,
-      request: { query: listQuery({ state: z.enum(['pending', 'held', 'sending', 'sent', 'delivered', 'failed', 'dropped']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-      responses: { 200: json(z.object({ data: z.array(MessageSchema) }), 'Messages'), ...errors },
+      request: { query: listQuery({ state: z.enum(['pending', 'held', 'sending', 'sent', 'delivered', 'failed', 'dropped']).optional(), ...pageParams }) },
+      responses: { 200: json(listOf(MessageSchema), 'A page of messages'), ...errors },
     }),
     async (c) => {
-      const { state, limit } = c.req.valid('query');
+      const { state, limit, cursor } = c.req.valid('query');
+      const before = cursorId(cursor);
       let q = deps.db.selectFrom('messages').selectAll().where('brand_id', '=', c.get('brand').id);
       if (state) q = q.where('state', '=', state);
-      const rows = await q.orderBy('id', 'desc').limit(limit).execute();
-      return c.json({ data: rows.map(messageJson) } as never, 200);
+      if (before) q = q.where('id', '<', before);
+      const { rows, nextCursor } = page(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
+      return c.json({ data: rows.map(messageJson), nextCursor } as never, 200);
     },
   );
 

@@ -417,6 +417,31 @@ describe('failures and the dead-letter list', () => {
     expect((await t.request('POST', `/v1/messages/${sms.id}/retry`)).status).toBe(409);
   });
 
+  it('lists messages a page at a time, newest first, every one once, within a state too', async () => {
+    const { order } = await placeOrder();
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const all = (await t.request('GET', '/v1/messages?limit=200')).json as { data: Array<{ id: string; state: string }>; nextCursor: string | null };
+    expect(all.data.length).toBeGreaterThan(2); // two pages at least
+    const ids = all.data.map((m) => m.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; json: { data: Array<{ id: string }>; nextCursor: string | null } } = await t.request('GET', `/v1/messages?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.json.data.length).toBeLessThanOrEqual(2);
+      paged.push(...res.json.data.map((m) => m.id));
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(ids);
+    const sent = all.data.filter((m) => m.state === 'sent').map((m) => m.id);
+    const firstSent = (await t.request('GET', '/v1/messages?state=sent&limit=1')).json;
+    expect(firstSent.data.map((m: { id: string }) => m.id)).toEqual(sent.slice(0, 1));
+    expect((await t.request('GET', `/v1/messages?state=sent&limit=200&cursor=${firstSent.nextCursor}`)).json.data.map((m: { id: string }) => m.id)).toEqual(sent.slice(1));
+    expect((await t.request('GET', '/v1/messages?cursor=nope')).status).toBe(422);
+  });
+
   it('holds back a phone number that is well-formed but not a real number (libphonenumber), and still emails', async () => {
     const { order } = await placeOrder({ customer: { email: `fake${phoneCounter}@example.com`, phone: '+11234567890', smsConsent: true } });
     await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
