@@ -150,12 +150,25 @@ export async function retryDeadJob(db: Kysely<Database>, jobId: string, now: Dat
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Recurring jobs: whichever process moves `next_run_at` first enqueues that run, once. */
+/**
+ * Recurring jobs: whichever process moves `next_run_at` first enqueues that run, once. Registering
+ * brings a next run more than one interval ahead back to one interval from now: it was set by a
+ * clock that ran ahead (a jump, the demo's fast clock on a shared database) or for a longer
+ * interval, and would otherwise hold the schedule until then. (Not to now: a run's idempotency key
+ * names its time, and now may be the time of a run already enqueued.)
+ */
 export async function ensureSchedule(db: Kysely<Database>, schedule: { name: string; kind: string; everySeconds: number }, now: Date) {
+  const latest = new Date(now.getTime() + schedule.everySeconds * 1000).toISOString();
   await db
     .insertInto('job_schedules')
     .values({ name: schedule.name, kind: schedule.kind, every_seconds: schedule.everySeconds, next_run_at: now.toISOString() })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ kind: schedule.kind, every_seconds: schedule.everySeconds }))
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet((eb) => ({
+        kind: schedule.kind,
+        every_seconds: schedule.everySeconds,
+        next_run_at: eb.case().when('job_schedules.next_run_at', '>', latest).then(latest).else(eb.ref('job_schedules.next_run_at')).end(),
+      })),
+    )
     .execute();
 }
 

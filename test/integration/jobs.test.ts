@@ -136,6 +136,32 @@ describe('the job queue', () => {
     expect(ticks).toBe(2);
   });
 
+  it('brings a schedule left far ahead (another clock, a longer interval) back to one interval from now at start-up', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock('2026-03-02T12:00:00Z');
+    let ticks = 0;
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { tick: async () => void (ticks += 1) } });
+    // A process whose clock ran 60 days ahead (the demo's fast clock on a shared database, a clock jump) ran it last.
+    const ahead = manualClock('2026-05-01T12:00:00Z');
+    await ensureSchedule(db(), { name: 'sweep', kind: 'tick', everySeconds: 60 }, ahead.now());
+    await createWorker({ db: db(), dialect: dialectUnderTest(), clock: ahead, log, handlers: { tick: async () => {} } }).drain();
+    // Back on the right clock, the next start registers it again: it runs within one interval, not in 60 days.
+    await ensureSchedule(db(), { name: 'sweep', kind: 'tick', everySeconds: 60 }, clock.now());
+    clock.advance(60_000);
+    await worker.drain();
+    expect(ticks).toBe(1);
+
+    // Restarted with a shorter interval: the next run is at most that interval away.
+    await ensureSchedule(db(), { name: 'hourly', kind: 'tick', everySeconds: 3600 }, clock.now());
+    await worker.drain();
+    expect(ticks).toBe(2);
+    await ensureSchedule(db(), { name: 'hourly', kind: 'tick', everySeconds: 60 }, clock.now());
+    clock.advance(60_000);
+    await worker.drain();
+    expect(ticks).toBe(4); // both schedules, each once
+  });
+
   it('lets several workers share the queue without running any job twice', async () => {
     await clean();
     const clock = manualClock();

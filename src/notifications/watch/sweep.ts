@@ -21,16 +21,9 @@ export const WATCH_SCHEDULE = { name: 'notifications-watch', kind: WATCH_JOB, ev
 const PAGE = 500;
 const EN_ROUTE = ['info_received', 'in_transit', 'out_for_delivery'];
 
-/** Registers the schedule; a next run left far ahead by another clock (the demo's runs fast) is brought back to now. */
+/** Registers the schedule; a next run left far ahead by another clock (the demo's runs fast) or by holdWatch comes back to one interval from now (ensureSchedule). */
 export async function ensureWatchSchedule(deps: Deps): Promise<void> {
-  const now = deps.clock.now();
-  await ensureSchedule(deps.db, WATCH_SCHEDULE, now);
-  await deps.db
-    .updateTable('job_schedules')
-    .set({ next_run_at: now.toISOString() })
-    .where('name', '=', WATCH_SCHEDULE.name)
-    .where('next_run_at', '>', new Date(now.getTime() + WATCH_SCHEDULE.everySeconds * 1000).toISOString())
-    .execute();
+  await ensureSchedule(deps.db, WATCH_SCHEDULE, deps.clock.now());
 }
 
 /** Holds the watch (the demo does, while its seeded orders replay days of history it would take for live news). */
