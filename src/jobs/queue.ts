@@ -115,6 +115,19 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
   return Math.round(base * (0.5 + random()));
 }
 
+/**
+ * The longest a retry waits, whatever the handler asks (a provider's Retry-After): a wait past
+ * year 9999 writes a run_at ("+010000-…") that sorts before today as text, so the job would run
+ * again at once, and one past JavaScript's last date is no date at all.
+ */
+export const MAX_RETRY_WAIT_MS = 86_400_000;
+
+/** How long a failed job waits before its next attempt: the handler's wait if it gave one, else the backoff; at most a day. Pure. */
+export function retryWaitMs(attempt: number, retryAfterMs?: number): number {
+  const wait = retryAfterMs === undefined || Number.isNaN(retryAfterMs) ? retryDelayMs(attempt) : Math.max(0, retryAfterMs);
+  return Math.min(MAX_RETRY_WAIT_MS, wait);
+}
+
 export async function failJob(
   db: Kysely<Database>,
   job: JobRow,
@@ -122,7 +135,7 @@ export async function failJob(
   failure: { message: string; retryable: boolean; retryAfterMs?: number },
 ): Promise<'retrying' | 'dead' | 'lost'> {
   const dead = !failure.retryable || job.attempts >= job.max_attempts;
-  const delay = failure.retryAfterMs ?? retryDelayMs(job.attempts);
+  const delay = retryWaitMs(job.attempts, failure.retryAfterMs);
   const result = await db
     .updateTable('jobs')
     .set({

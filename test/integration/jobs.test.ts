@@ -162,6 +162,37 @@ describe('the job queue', () => {
     expect(ticks).toBe(4); // both schedules, each once
   });
 
+  it('waits out a Retry-After too long to be a date, without losing the other jobs of the claim', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock();
+    const runs: string[] = [];
+    await enqueueJobs(db(), clock.now(), [
+      { kind: 'far', payload: 'far' }, // past year 9999: "+033700-…" sorts before today as text
+      { kind: 'beyond', payload: 'beyond' }, // past the last date JavaScript has
+      { kind: 'fine', payload: 'fine' },
+    ]);
+    // Each asks to be retried after its Retry-After, in milliseconds.
+    const throttled = (retryAfterMs: number) => async (p: unknown) => {
+      runs.push(p as string);
+      throw new JobFailure('429', true, retryAfterMs);
+    };
+    const handlers = { far: throttled(1e15), beyond: throttled(1e20), fine: async (p: unknown) => void runs.push(p as string) };
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers });
+    await worker.drain();
+    expect(runs.sort()).toEqual(['beyond', 'far', 'fine']);
+    const rows = await db().selectFrom('jobs').selectAll().orderBy('kind').execute();
+    expect(rows.map((r) => [r.kind, r.state])).toEqual([
+      ['beyond', 'queued'],
+      ['far', 'queued'],
+      ['fine', 'done'],
+    ]);
+    for (const row of rows.filter((r) => r.state === 'queued')) {
+      expect(row.run_at).toMatch(/^\d{4}-/);
+      expect(Date.parse(row.run_at)).toBeGreaterThan(clock.now().getTime());
+    }
+  });
+
   it('lets several workers share the queue without running any job twice', async () => {
     await clean();
     const clock = manualClock();
