@@ -1,5 +1,6 @@
 // The worker loop: claims ready jobs, runs their handler, and records success, a retry with
-// backoff, or a dead letter. Handlers must be idempotent: a job whose worker died mid-way runs again.
+// backoff, or a dead letter. Handlers must be idempotent: a job whose worker died mid-way runs again
+// (unless that was its last attempt: then it is a dead letter).
 // While a claim's jobs run, their leases are renewed every third of a lease, so a slow batch is not
 // taken over by another worker; a job's outcome counts only if its claim still holds it.
 import { hostname } from 'node:os';
@@ -131,7 +132,9 @@ export function createWorker(options: WorkerOptions): Worker {
       const batched = new Map<string, JobRow[]>();
       for (const job of jobs) {
         const handler = handlers[job.kind];
-        if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
+        // Taken over after its worker died on its last attempt (a job that kills its worker would kill every one that takes it): a dead letter.
+        if (job.attempts > job.max_attempts) await recordFailure(job, new JobFailure('its worker stopped during its last attempt (its lease ran out)', false));
+        else if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
         else await runJob(job);
       }
       for (const [kind, group] of batched) await runBatch(handlers[kind] as BatchJobHandler, group);

@@ -162,6 +162,31 @@ describe('the job queue', () => {
     expect(ticks).toBe(4); // both schedules, each once
   });
 
+  it('dead-letters a job whose worker died on its last attempt, instead of running it again and again', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock();
+    const metrics = createMetrics();
+    await enqueueJob(db(), clock.now(), { kind: 'crashes', payload: null, maxAttempts: 2 });
+    // A job that kills its worker (out of memory, say): two workers die holding it.
+    for (const name of ['first', 'second']) {
+      expect(await claimJobs(db(), dialectUnderTest(), { workerId: name, now: clock.now(), limit: 10, leaseMs: 30_000 })).toHaveLength(1);
+      clock.advance(31_000);
+    }
+    let runs = 0;
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, metrics, handlers: { crashes: async () => void (runs += 1) } });
+    await worker.drain();
+    expect(runs).toBe(0);
+    const row = await db().selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'dead', attempts: 3, locked_by: null, locked_until: null });
+    expect(row.last_error).toMatch(/lease/);
+    expect((await metrics.jobsFinished.get()).values.map((v) => [v.labels.kind, v.labels.outcome, v.value])).toEqual([['crashes', 'dead', 1]]);
+    // Like any dead letter, it can be retried.
+    expect(await retryDeadJob(db(), row.id, clock.now())).toBe(true);
+    expect(await worker.drain()).toBe(1);
+    expect(runs).toBe(1);
+  });
+
   it('waits out a Retry-After too long to be a date, without losing the other jobs of the claim', async () => {
     await clean();
     await db().deleteFrom('job_schedules').execute();
