@@ -196,12 +196,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** A URL's scheme is read in any case, as databaseLocation accepts it (POSTGRES:// is no file name). */
 export function dialectOf(databaseUrl: string): 'sqlite' | 'postgres' {
-  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite';
+  return /^postgres(ql)?:\/\//i.test(databaseUrl) ? 'postgres' : 'sqlite';
 }
 
-/** The file of a SQLite DATABASE_URL, which may start with sqlite: or sqlite://. */
-export const sqliteFileOf = (databaseUrl: string) => databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+/** The file of a SQLite DATABASE_URL, which may start with sqlite: or sqlite:// (in any case). */
+export const sqliteFileOf = (databaseUrl: string) => databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
 
 /** `serve` and `worker` need a real secret; only the demo may make one up. */
 export function requireSecretKey(config: Config): string {

@@ -1,7 +1,7 @@
 // Configuration from the environment: what start-up accepts, refuses (naming the variable) and
 // treats as unset.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, sqliteFileOf } from '../../src/config.js';
 
 const refusal = (env: Record<string, string>) => {
   try {
@@ -69,5 +69,14 @@ describe('blank values', () => {
     expect(config.port).toBe(3205);
     expect(config.workerConcurrency).toBe(0);
     expect(config.secretKey).toBe(secret);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('reads its scheme in any case, as URLs are (not as a file in a folder named "POSTGRES:")', () => {
+    expect(loadConfig({ DATABASE_URL: 'POSTGRES://waybill@db.internal/waybill' }).dialect).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: 'PostgreSQL://waybill@db.internal/waybill' }).dialect).toBe('postgres');
+    expect(sqliteFileOf(loadConfig({ DATABASE_URL: 'SQLite:///srv/waybill.db' }).databaseUrl)).toBe('/srv/waybill.db');
+    expect(refusal({ DATABASE_URL: 'MySQL://db/waybill' })).toMatch(/DATABASE_URL: must be a SQLite file path/);
   });
 });
