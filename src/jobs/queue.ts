@@ -109,6 +109,20 @@ export async function completeJob(db: Kysely<Database>, job: JobRow, now: Date):
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Hands back claimed jobs that never started (their worker is stopping) as they were before the
+ * claim: queued at their own run_at, the attempt unspent. A job the claim no longer holds is left alone.
+ */
+export async function releaseJobs(db: Kysely<Database>, jobs: readonly JobRow[], now: Date): Promise<void> {
+  for (const job of jobs) {
+    await db
+      .updateTable('jobs')
+      .set({ state: 'queued', attempts: job.attempts - 1, locked_by: null, locked_until: null, updated_at: now.toISOString() })
+      .where(stillHeld(job))
+      .execute();
+  }
+}
+
 /** Exponential backoff with full jitter (0.5×–1.5×), from 2 s up to an hour. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempt - 1));

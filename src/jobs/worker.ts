@@ -9,7 +9,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Db } from '../db/connect.js';
 import type { JobRow } from '../db/schema.js';
 import type { Metrics } from '../observability/metrics.js';
-import { claimJobs, completeJob, enqueueDueSchedules, failJob, renewLeases } from './queue.js';
+import { claimJobs, completeJob, enqueueDueSchedules, failJob, releaseJobs, renewLeases } from './queue.js';
 
 export class JobFailure extends Error {
   constructor(
@@ -64,6 +64,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const idleMs = options.idleMs ?? 500;
   const renewEveryMs = Math.min(options.renewLeasesEveryMs ?? leaseMs / 3, 2 ** 31 - 1);
   let running = false;
+  /** stop() was called: jobs of a claim not started yet are handed back rather than run. */
+  let stopping = false;
   let claims = 0;
   let loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
@@ -128,20 +130,28 @@ export function createWorker(options: WorkerOptions): Worker {
     // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
     const jobs = (await claimJobs(db, dialect, { workerId: claim, now: clock.now(), limit: batchSize, leaseMs })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
     const heartbeat = keepLeases(claim, jobs.map((job) => job.id));
+    // Stopping (SIGTERM), the jobs running finish, and the rest of the claim goes back to the queue at
+    // once, for another worker: run one by one, a claim of slow jobs would outlast the stop's grace period.
+    const notStarted: JobRow[] = [];
     try {
       const batched = new Map<string, JobRow[]>();
       for (const job of jobs) {
         const handler = handlers[job.kind];
+        if (stopping) notStarted.push(job);
         // Taken over after its worker died on its last attempt (a job that kills its worker would kill every one that takes it): a dead letter.
-        if (job.attempts > job.max_attempts) await recordFailure(job, new JobFailure('its worker stopped during its last attempt (its lease ran out)', false));
+        else if (job.attempts > job.max_attempts) await recordFailure(job, new JobFailure('its worker stopped during its last attempt (its lease ran out)', false));
         else if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
         else await runJob(job);
       }
-      for (const [kind, group] of batched) await runBatch(handlers[kind] as BatchJobHandler, group);
+      for (const [kind, group] of batched) {
+        if (stopping) notStarted.push(...group);
+        else await runBatch(handlers[kind] as BatchJobHandler, group);
+      }
+      await releaseJobs(db, notStarted, clock.now());
     } finally {
       heartbeat.stop();
     }
-    return jobs.length;
+    return jobs.length - notStarted.length;
   }
 
   /** Renews the claim's leases on a timer until stopped (one renewal at a time; a failed one is retried at the next tick). */
@@ -195,10 +205,12 @@ export function createWorker(options: WorkerOptions): Worker {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       loops = Array.from({ length: options.concurrency ?? 1 }, () => loop());
     },
     async stop() {
       running = false;
+      stopping = true;
       for (const wakeUp of [...wakers]) wakeUp();
       await Promise.all(loops);
     },

@@ -280,6 +280,31 @@ describe('the job queue', () => {
     expect(rows).toEqual(Array.from({ length: 4 }, () => ({ state: 'done', attempts: 1 })));
   });
 
+  it('stops (SIGTERM) after the jobs it is running, handing back those of its claim it has not started', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    await enqueueJobs(db(), systemClock.now(), Array.from({ length: 10 }, (_, n) => ({ kind: 'slow', payload: n })));
+    const started: number[] = [];
+    let first!: () => void;
+    const running = new Promise<void>((resolve) => (first = resolve));
+    const handlers = {
+      slow: async (p: unknown) => {
+        started.push(p as number);
+        first();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+    };
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock: systemClock, log, handlers, idleMs: 50 });
+    worker.start();
+    await running;
+    await worker.stop();
+    // The one it was running finished; the nine it had claimed but not started wait, unspent, for the next worker.
+    expect(started).toEqual([0]);
+    const rows = await db().selectFrom('jobs').select(['payload', 'state', 'attempts', 'locked_by']).orderBy('run_at').orderBy('id').execute();
+    expect(rows.filter((r) => r.state === 'done')).toHaveLength(1);
+    expect(rows.filter((r) => r.state === 'queued')).toEqual(Array.from({ length: 9 }, (_, i) => ({ payload: String(i + 1), state: 'queued', attempts: 0, locked_by: null })));
+  });
+
   it('records the outcome of a job only from the claim that still holds it', async () => {
     await clean();
     const clock = manualClock();
