@@ -125,13 +125,18 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
     .values(newAccountRow(brandId, carrier, at))
     .onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing())
     .execute();
-  const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+  // The lease guards against a runner that stalls or dies, which happens in real time: it is
+  // counted on the wall clock (the demo's clock runs thousands of times faster, and five of its
+  // minutes let the next run in while this one still ran). One ending more than two leases ahead
+  // was written by a clock that ran ahead (the demo's, a clock jump), and is stale.
+  const wallMs = deps.wallClock.now().getTime();
+  const [leaseFrom, lease, farAhead] = [wallMs, wallMs + LEASE_MS, wallMs + 2 * LEASE_MS].map((ms) => new Date(ms).toISOString()) as [string, string, string];
   const claimed = await deps.db
     .updateTable('carrier_poll_accounts')
     .set({ lease_until: lease })
     .where('brand_id', '=', brandId)
     .where('carrier', '=', carrier)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', leaseFrom), eb('lease_until', '>', farAhead)]))
     .returningAll()
     .executeTakeFirst();
   if (!claimed) return { outcome: 'busy' };

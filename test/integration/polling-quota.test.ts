@@ -12,6 +12,7 @@ import { connectedCarrier } from '../../src/carriers/connections.js';
 import { startDhlEmulator, type DhlEmulator } from '../../src/carriers/dhl/emulator.js';
 import type { CarrierAdapter } from '../../src/carriers/types.js';
 import type { Deps } from '../../src/deps.js';
+import { manualClock } from '../../src/lib/clock.js';
 import { type AccountRun, takeOutsideRequest, withAccount } from '../../src/polling/account.js';
 import { runPollAccount, runPollDiscover } from '../../src/polling/jobs.js';
 import { pollDueShipments } from '../../src/polling/poll-run.js';
@@ -202,6 +203,21 @@ describe('a carrier’s pause', () => {
     await runPollAccount(t.deps, { brandId, carrier: 'dhl' });
     expect(dhl.counts.tracking).toBe(asked + 1);
     expect(await accountRow()).toMatchObject({ failures: 0, paused_until: null, pause_reason: null, lease_until: null });
+  });
+
+  it('is held on the wall clock: a clock that runs fast (the demo’s) lets no second run in while the first runs, and a lease written by it far ahead is taken over', async () => {
+    await dhlAt(10);
+    const wall = manualClock(t.clock.now());
+    const deps: Deps = { ...t.deps, wallClock: wall };
+    let second: AccountRun<void> | null = null;
+    await withAccount(deps, brandId, 'dhl', 'DHL', async () => {
+      t.clock.advance(60 * 60_000); // an hour of the fast clock, a moment of real time
+      second = await withAccount(deps, brandId, 'dhl', 'DHL', async () => undefined);
+    });
+    expect(second).toEqual({ outcome: 'busy' });
+    // A lease a fast clock wrote hours ahead of real time does not keep the account for hours.
+    await t.deps.db.updateTable('carrier_poll_accounts').set({ lease_until: '2027-01-01T00:00:00.000Z' }).where('brand_id', '=', brandId).where('carrier', '=', 'dhl').execute();
+    expect(await withAccount(deps, brandId, 'dhl', 'DHL', async () => undefined)).toEqual({ outcome: 'ran', value: undefined });
   });
 
   it('from a run that lost its lease leaves the account to the runner holding it: lease and streak untouched, a longer pause still recorded', async () => {
