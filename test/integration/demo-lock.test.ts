@@ -17,11 +17,11 @@ let url: string;
 const running: Server[] = [];
 let first: Server & { apiKey: string };
 
-/** Starts a demo on the shared database and waits until it has printed its API key (its brand is seeded). */
+/** Starts a demo on the shared database and waits (up to a minute: the suite's other files share the cores) until it has printed its API key (its brand is seeded). */
 async function startDemo(): Promise<Server & { apiKey: string }> {
   const demo = await startWaybill('demo', { DEMO_DATABASE_URL: url, DEMO_SPEED: '43200', DEMO_ORDER_EVERY_SECONDS: '1', DEMO_MAX_ORDERS: '20' });
   running.push(demo);
-  for (let i = 0; i < 300 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
   const apiKey = /Demo API key:\s+(\S+)/.exec(demo.output())?.[1];
   if (!apiKey) throw new Error(`the demo printed no API key:\n${demo.output()}`);
   return { ...demo, apiKey };
@@ -144,7 +144,7 @@ describe('a sqlite: DEMO_DATABASE_URL', () => {
     try {
       const demo = await startWaybill('demo', { DEMO_DATABASE_URL: `sqlite:${file}`, DEMO_SPEED: '43200', DEMO_MAX_ORDERS: '1' });
       running.push(demo);
-      for (let i = 0; i < 300 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(demo.output()).toContain('Demo API key');
       expect(fs.existsSync(path.join(folder, 'demo-secret.key'))).toBe(true);
       expect(fs.existsSync(path.resolve('sqlite:'))).toBe(false);
