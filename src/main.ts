@@ -24,6 +24,7 @@ Commands:
   inbound-webhook create  issue a brand's EasyPost, Shippo or UPS Track Alert webhook endpoint
   detect NUMBER...      recognise and validate tracking numbers
   import FILE.csv       load tracking numbers from a CSV (--brand BRAND_ID)
+  jobs dead | retry     list the job queue's dead letters, and send them back to run
 
 Run "waybill <command> --help" for a command's options. Configuration comes from environment
 variables (DATABASE_URL, PORT, PUBLIC_URL, SECRET_KEY, LOG_LEVEL, ...): see the README.`,
@@ -155,6 +156,10 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
   if (command === 'import') {
     const { runImportCommand } = await import('./imports/cli.js');
     return runImportCommand(rest, process.env);
+  }
+  if (command === 'jobs') {
+    const { runJobsCommand } = await import('./jobs/cli.js');
+    return runJobsCommand(rest, process.env);
   }
   if (!(command in USAGE) || command === 'main') throw new CliError(`unknown command "${command}"; try: waybill --help`);
   if (wantsHelp(rest)) return printUsage(command);

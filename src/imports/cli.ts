@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getBrand } from '../brands/repo.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
+import { exitOnUsageError, UsageError } from '../lib/cli-errors.js';
 import { openDatabase } from '../db/connect.js';
 import { databaseFailureMessage, whileStarting } from '../startup-errors.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -43,18 +44,8 @@ export type ImportCommandIo = {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 };
 
-class UsageError extends Error {}
-
 export async function runImportCommand(args: string[], env: Record<string, string | undefined>, io: ImportCommandIo = process): Promise<number> {
-  try {
-    return await importCommand(args, env, io);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      io.stderr.write(`waybill: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  return exitOnUsageError(io, () => importCommand(args, env, io));
 }
 
 async function importCommand(args: string[], env: Record<string, string | undefined>, io: ImportCommandIo): Promise<number> {
