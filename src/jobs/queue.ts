@@ -49,7 +49,7 @@ export const enqueueJob = (db: Executor, now: Date, job: NewJob) => enqueueJobs(
 export async function claimJobs(
   db: Kysely<Database>,
   dialect: 'sqlite' | 'postgres',
-  options: { workerId: string; now: Date; limit: number; leaseMs: number },
+  options: { workerId: string; now: Date; limit: number; leaseMs: number; kinds?: readonly string[] },
 ): Promise<JobRow[]> {
   const now = options.now.toISOString();
   const lockedUntil = new Date(options.now.getTime() + options.leaseMs).toISOString();
@@ -64,6 +64,9 @@ export async function claimJobs(
     )
     .orderBy('run_at')
     .limit(options.limit);
+  // Only the kinds this worker can run: during a rolling upgrade a worker of the older version
+  // leaves a kind only the newer one knows to it, instead of taking it and dead-lettering it.
+  if (options.kinds && options.kinds.length > 0) ready = ready.where('kind', 'in', options.kinds);
   if (dialect === 'postgres') ready = ready.forUpdate().skipLocked();
   return db
     .updateTable('jobs')

@@ -128,7 +128,7 @@ export function createWorker(options: WorkerOptions): Worker {
     // Each claim locks its jobs under its own name, so loops of one process never mistake each other's.
     const claim = `${workerId}:${(claims += 1).toString(36)}`;
     // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
-    const jobs = (await claimJobs(db, dialect, { workerId: claim, now: clock.now(), limit: batchSize, leaseMs })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
+    const jobs = (await claimJobs(db, dialect, { workerId: claim, now: clock.now(), limit: batchSize, leaseMs, kinds: Object.keys(handlers) })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
     const heartbeat = keepLeases(claim, jobs.map((job) => job.id));
     // Stopping (SIGTERM), the jobs running finish, and the rest of the claim goes back to the queue at
     // once, for another worker: run one by one, a claim of slow jobs would outlast the stop's grace period.

@@ -348,10 +348,28 @@ describe('the job queue', () => {
         ['fine', 'done', 2],
         ['flaky', 'retrying', 1],
         ['fatal', 'dead', 1],
-        ['unknown', 'dead', 1],
       ]),
     );
-    expect(counted).toHaveLength(4);
+    expect(counted).toHaveLength(3);
+    // A kind this worker has no handler for is not its to take (below).
+    expect(await db().selectFrom('jobs').select(['state', 'attempts']).where('kind', '=', 'unknown').execute()).toEqual([{ state: 'queued', attempts: 0 }]);
+  });
+
+  it('leaves a kind it cannot run to a worker that can (a rolling upgrade: the older version does not dead-letter the newer one’s jobs)', async () => {
+    await db().deleteFrom('jobs').execute();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = manualClock();
+    const ran: string[] = [];
+    await enqueueJobs(db(), clock.now(), [
+      { kind: 'known', payload: null },
+      { kind: 'newer', payload: null },
+    ]);
+    await createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { known: async () => void ran.push('known') } }).drain();
+    expect(ran).toEqual(['known']);
+    expect(await db().selectFrom('jobs').select(['state', 'attempts']).where('kind', '=', 'newer').executeTakeFirstOrThrow()).toEqual({ state: 'queued', attempts: 0 });
+    await createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { newer: async () => void ran.push('newer') } }).drain();
+    expect(ran).toEqual(['known', 'newer']);
+    expect(await db().selectFrom('jobs').select('state').where('kind', '=', 'newer').executeTakeFirstOrThrow()).toEqual({ state: 'done' });
   });
 
   it('backs off exponentially with jitter, capped at an hour', () => {
