@@ -388,9 +388,7 @@ export async function startServer(
   await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
   await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
   await (await import('./api/idempotency-keys.js')).ensureIdempotencySchedule(deps);
-  // Not in the demo: its clock runs thousands of times faster, so a five-minute check became ~150
-  // jobs a second that starved its parcels' (the demo brand has no custom domain; verify still works).
-  if (!options.demoPages) await (await import('./hub/domains.js')).ensureDomainCheckSchedule(deps);
+  await (await import('./hub/domains.js')).ensureDomainCheckSchedule(deps);
   // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
   const { preloadCities } = await import('./carriers/simulated/cities.js');
   preloadCities();

@@ -45,6 +45,12 @@ export type WorkerOptions = {
   /** Real milliseconds between lease renewals: a third of leaseMs unless the clock runs faster than real time (the demo). */
   renewLeasesEveryMs?: number;
   idleMs?: number;
+  /**
+   * Real milliseconds between two looks at the recurring schedules in the background loops (default
+   * 1 s; drain() looks every time). On a clock thousands of times faster than real time (the demo)
+   * every schedule is due at every turn, and the loops ran nothing but schedule runs.
+   */
+  schedulesEveryMs?: number;
 };
 
 export type Worker = {
@@ -62,6 +68,9 @@ export function createWorker(options: WorkerOptions): Worker {
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 500;
+  const schedulesEveryMs = options.schedulesEveryMs ?? 1000;
+  /** When a background loop last looked at the schedules (performance.now(), real time). */
+  let schedulesLookedAt = -Infinity;
   const renewEveryMs = Math.min(options.renewLeasesEveryMs ?? leaseMs / 3, 2 ** 31 - 1);
   let running = false;
   /** stop() was called: jobs of a claim not started yet are handed back rather than run. */
@@ -123,8 +132,8 @@ export function createWorker(options: WorkerOptions): Worker {
     log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');
   }
 
-  async function runOnce(): Promise<number> {
-    await enqueueDueSchedules(db, clock.now());
+  async function runOnce(withSchedules: boolean): Promise<number> {
+    if (withSchedules) await enqueueDueSchedules(db, clock.now());
     // Each claim locks its jobs under its own name, so loops of one process never mistake each other's.
     const claim = `${workerId}:${(claims += 1).toString(36)}`;
     // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
@@ -175,7 +184,10 @@ export function createWorker(options: WorkerOptions): Worker {
     while (running) {
       let ran = 0;
       try {
-        ran = await runOnce();
+        const now = performance.now();
+        const withSchedules = now - schedulesLookedAt >= schedulesEveryMs;
+        if (withSchedules) schedulesLookedAt = now;
+        ran = await runOnce(withSchedules);
       } catch (error) {
         log.error({ err: error }, 'worker loop error');
       }
@@ -197,7 +209,7 @@ export function createWorker(options: WorkerOptions): Worker {
     async drain() {
       let total = 0;
       for (;;) {
-        const ran = await runOnce();
+        const ran = await runOnce(true);
         total += ran;
         if (ran === 0) return total;
       }

@@ -17,14 +17,9 @@ let url: string;
 const running: Server[] = [];
 let first: Server & { apiKey: string };
 
-/**
- * Starts a demo on the shared database and waits (up to a minute: the suite's other files share the
- * cores) until it has printed its API key (its brand is seeded). At the demo's own speed, not the
- * 43,200× of the tests that watch parcels move: these test locks, and a faster clock only floods the
- * cores with recurring jobs.
- */
+/** Starts a demo on the shared database and waits (up to a minute: the suite's other files share the cores) until it has printed its API key (its brand is seeded). */
 async function startDemo(): Promise<Server & { apiKey: string }> {
-  const demo = await startWaybill('demo', { DEMO_DATABASE_URL: url, DEMO_SPEED: '1440', DEMO_ORDER_EVERY_SECONDS: '1', DEMO_MAX_ORDERS: '20' });
+  const demo = await startWaybill('demo', { DEMO_DATABASE_URL: url, DEMO_SPEED: '43200', DEMO_ORDER_EVERY_SECONDS: '1', DEMO_MAX_ORDERS: '20' });
   running.push(demo);
   for (let i = 0; i < 600 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
   const apiKey = /Demo API key:\s+(\S+)/.exec(demo.output())?.[1];
@@ -65,7 +60,7 @@ describe('one demo per database', () => {
     expect(before).toBeGreaterThanOrEqual(14);
     const inode = sqlite ? fs.statSync(url).ino : null;
 
-    const second = await runCli(['demo'], { DEMO_DATABASE_URL: url, PORT: String(await freePort()), DEMO_SPEED: '1440' });
+    const second = await runCli(['demo'], { DEMO_DATABASE_URL: url, PORT: String(await freePort()), DEMO_SPEED: '43200' });
     expect(second.code).toBe(2);
     const name = sqlite ? url : `the PostgreSQL database ${new URL(url).pathname.slice(1)} on ${new URL(url).host}`;
     expect(second.stderr).toBe(
@@ -134,7 +129,7 @@ describe('one demo per database', () => {
     }
     expect(again).toHaveLength(1);
     expect(again).not.toContain(broken);
-    const second = await runCli(['demo'], { DEMO_DATABASE_URL: url, PORT: String(await freePort()), DEMO_SPEED: '1440' });
+    const second = await runCli(['demo'], { DEMO_DATABASE_URL: url, PORT: String(await freePort()), DEMO_SPEED: '43200' });
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`another Waybill demo (pid ${demo.child.pid}`);
     expect(await demo.stop(), demo.output()).toBe(0);
@@ -147,7 +142,7 @@ describe('a sqlite: DEMO_DATABASE_URL', () => {
     const file = path.join(folder, 'old.db');
     fs.writeFileSync(file, 'not a database: left by something else');
     try {
-      const demo = await startWaybill('demo', { DEMO_DATABASE_URL: `sqlite:${file}`, DEMO_SPEED: '1440', DEMO_MAX_ORDERS: '1' });
+      const demo = await startWaybill('demo', { DEMO_DATABASE_URL: `sqlite:${file}`, DEMO_SPEED: '43200', DEMO_MAX_ORDERS: '1' });
       running.push(demo);
       for (let i = 0; i < 600 && !demo.output().includes('Demo API key'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(demo.output()).toContain('Demo API key');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
 import { claimJobs, completeJob, enqueueJob, enqueueJobs, ensureSchedule, failJob, renewLeases, retryDeadJob, retryDelayMs } from '../../src/jobs/queue.js';
 import { createWorker, JobFailure } from '../../src/jobs/worker.js';
-import { manualClock, systemClock } from '../../src/lib/clock.js';
+import { acceleratedClock, manualClock, systemClock } from '../../src/lib/clock.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { dialectUnderTest, freshDatabase } from '../harness/harness.js';
 
@@ -134,6 +134,21 @@ describe('the job queue', () => {
     clock.advance(1_800_000);
     await Promise.all(workers.map((w) => w.drain()));
     expect(ticks).toBe(2);
+  });
+
+  it('looks at the schedules about once a real second in its background loop, however fast its clock runs (the demo’s): it does not spin on schedule runs', async () => {
+    await clean();
+    await db().deleteFrom('job_schedules').execute();
+    const clock = acceleratedClock(43_200); // a minute of this clock passes in 1.4 real ms
+    await ensureSchedule(db(), { name: 'every-minute', kind: 'tick', everySeconds: 60 }, clock.now());
+    let ticks = 0;
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { tick: async () => void (ticks += 1) }, idleMs: 20, schedulesEveryMs: 200 });
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await worker.stop();
+    // Five looks in a second (one at once, then one every 200 ms), not one per turn of the loop.
+    expect(ticks).toBeGreaterThanOrEqual(3);
+    expect(ticks).toBeLessThanOrEqual(6);
   });
 
   it('brings a schedule left far ahead (another clock, a longer interval) back to one interval from now at start-up', async () => {
