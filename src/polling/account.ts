@@ -119,12 +119,7 @@ export type AccountRun<T> = { outcome: 'ran'; value: T } | { outcome: 'busy' } |
  */
 export async function withAccount<T>(deps: Deps, brandId: string, carrier: string, carrierName: string, work: (gate: AccountGate) => Promise<T>): Promise<AccountRun<T>> {
   const now = deps.clock.now();
-  const at = now.toISOString();
-  await deps.db
-    .insertInto('carrier_poll_accounts')
-    .values(newAccountRow(brandId, carrier, at))
-    .onConflict((oc) => oc.columns(['brand_id', 'carrier']).doNothing())
-    .execute();
+  await ensureAccountRow(deps, brandId, carrier);
   // The lease guards against a runner that stalls or dies, which happens in real time: it is
   // counted on the wall clock (the demo's clock runs thousands of times faster, and five of its
   // minutes let the next run in while this one still ran). One ending more than two leases ahead
@@ -140,9 +135,9 @@ export async function withAccount<T>(deps: Deps, brandId: string, carrier: strin
     .returningAll()
     .executeTakeFirst();
   if (!claimed) return { outcome: 'busy' };
-  if (claimed.paused_until && claimed.paused_until > at) {
+  if (pauseInForce(claimed, now.getTime())) {
     await deps.db.updateTable('carrier_poll_accounts').set({ lease_until: null }).where('brand_id', '=', brandId).where('carrier', '=', carrier).where('lease_until', '=', lease).execute();
-    return { outcome: 'paused', until: claimed.paused_until, reason: claimed.pause_reason };
+    return { outcome: 'paused', until: claimed.paused_until!, reason: claimed.pause_reason };
   }
 
   const gate = accountGate(deps, claimed, lease, carrierName);

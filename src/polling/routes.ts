@@ -7,7 +7,7 @@ import { ErrorSchema } from '../api/schemas.js';
 import { carrierAdapter } from '../carriers/registry.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
-import { accountLimitsOf, newAccountRow } from './account.js';
+import { accountLimitsOf, newAccountRow, pauseInForce } from './account.js';
 import { POLLED_CARRIERS } from './jobs.js';
 import { CarrierLimitsInputSchema, effectiveLimits, rolledOver } from './limits.js';
 import { adviseNotConnected, adviseQuota, countActiveShipments, measureDemand } from './report.js';
@@ -57,7 +57,7 @@ export async function accountStatus(deps: Deps, brandId: string, carrier: string
   const now = deps.clock.now();
   const demand = await measureDemand(deps, brandId, carrier);
   const used = account ? rolledOver({ recent: [], day: account.quota_day ?? '', used: account.used_today }, now.getTime()).used : 0;
-  const paused = account?.paused_until && account.paused_until > now.toISOString() ? account : null;
+  const paused = account && pauseInForce(account, now.getTime()) ? account : null;
   const trackAlert = carrier === 'ups' ? await trackAlertCounts(deps, brandId) : undefined;
   const advice = adviseQuota({ carrierName: adapter.name, carrier, limits, batchSize: adapter.maxBatchSize, demand });
   // Not connected, nothing is polled: the parcels that wait are the brand's active ones, not the poll rows.

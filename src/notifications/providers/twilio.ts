@@ -69,7 +69,7 @@ export function createTwilioSmsProvider(options: TwilioProviderOptions): SmsProv
             ? ok(found)
             : err({ code: 'unavailable', message: `Twilio lists more than ${LOOKUP_MAX_PAGES} pages of messages to ${query.to}: the earlier send could not be ruled out`, retryable: true });
         }
-        request = { ...request, url: `${apiBase.replace(/\/+$/, '')}${next}` };
+        request = { ...request, url: `${apiRoot(apiBase)}${next}` };
       }
     },
   };
@@ -95,7 +95,7 @@ export function twilioSentLookupRequest(apiBase: string, credentials: TwilioCred
   params.set('PageSize', '50');
   const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
   return {
-    url: `${apiBase.replace(/\/+$/, '')}/${TWILIO_API_VERSION}/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json?${params.toString()}`,
+    url: `${messagesUrl(apiBase, credentials)}?${params.toString()}`,
     init: { method: 'GET', headers: { authorization: `Basic ${basic}`, accept: 'application/json' } },
   };
 }
@@ -118,6 +118,10 @@ export function sentMatches(page: Record<string, unknown> | undefined, query: Se
 
 const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
 
+const apiRoot = (apiBase: string) => apiBase.replace(/\/+$/, '');
+/** The account's Messages list resource: POST sends, GET lists. */
+const messagesUrl = (apiBase: string, credentials: TwilioCredentials) => `${apiRoot(apiBase)}/${TWILIO_API_VERSION}/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`;
+
 /** The POST that creates a message: form-encoded, HTTP Basic with AccountSid:AuthToken. */
 export function twilioMessageRequest(
   apiBase: string,
@@ -130,7 +134,7 @@ export function twilioMessageRequest(
   if (message.statusCallbackUrl) form.set('StatusCallback', message.statusCallbackUrl);
   const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
   return {
-    url: `${apiBase.replace(/\/+$/, '')}/${TWILIO_API_VERSION}/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`,
+    url: messagesUrl(apiBase, credentials),
     init: {
       method: 'POST',
       headers: {
