@@ -16,6 +16,7 @@ import type { Deps } from '../deps.js';
 import type { Database, InboundEventRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
+import { withoutControlCharacters } from '../shipments/events.js';
 import { carryStatusesByTime, type StoredEvent } from '../shipments/carried.js';
 import { ingestEvents, type ShipmentBatchItem } from '../shipments/ingest.js';
 import type { EventSource } from '../shipments/vocabulary.js';
@@ -71,24 +72,88 @@ export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ s
 
 const queuedSecond = new WeakMap<Deps, number>();
 
-/** Processes every stored delivery, batch after batch. Returns how many deliveries it settled. */
+/** How many runs a delivery that fails on its own gets before it is set aside as `failed`. */
+export const ISOLATED_FAILURES_BEFORE_FAILED = 3;
+
+/**
+ * Processes every stored delivery, batch after batch. Returns how many deliveries it settled.
+ * A batch that throws is taken again one delivery at a time, so one delivery nothing foresaw (a
+ * shipment whose stored state is damaged, say) cannot hold back the rest: the ones that go
+ * through are processed, the one that fails alone keeps its error and is left for the next run,
+ * and after ISOLATED_FAILURES_BEFORE_FAILED such runs it is `failed` (the retry route sends it
+ * back). When the database itself is unreachable or locked, reading the batch or writing that note
+ * fails too: the error is thrown, nothing is marked, and the job's retries take it from there.
+ */
 export async function processInbox(deps: Deps, options: { maxBatches?: number } = {}): Promise<number> {
   let settled = 0;
+  const failedAlone = new Set<string>(); // left for the next run
   for (let batch = 0; batch < (options.maxBatches ?? 50); batch++) {
-    const count = await processBatch(deps);
+    let count: number;
+    try {
+      count = await processBatch(deps, { skip: failedAlone });
+    } catch (batchError) {
+      deps.log.warn({ err: batchError }, 'a batch of inbound deliveries failed: taking them one at a time');
+      count = await processOneByOne(deps, failedAlone);
+    }
     settled += count;
     if (count < BATCH) break;
   }
   return settled;
 }
 
+async function processOneByOne(deps: Deps, failedAlone: Set<string>): Promise<number> {
+  const ids = await waiting(deps.db, { skip: failedAlone }).select('id').execute();
+  let settled = 0;
+  for (const { id } of ids) {
+    try {
+      settled += await processBatch(deps, { only: id });
+    } catch (error) {
+      await recordFailureAlone(deps, id, error);
+      failedAlone.add(id);
+      settled++;
+    }
+  }
+  return settled;
+}
+
+type Selection = { skip?: ReadonlySet<string>; only?: string };
+
+/** The received deliveries a batch takes, oldest first: the next ones (except those to skip) or the one named. */
+function waiting(db: Deps['db'] | Transaction<Database>, pick: Selection) {
+  let query = db.selectFrom('inbound_events').where('state', '=', 'received').where('source', 'in', [...INBOUND_SOURCES.keys()]);
+  if (pick.only) query = query.where('id', '=', pick.only);
+  if (pick.skip && pick.skip.size > 0) query = query.where('id', 'not in', [...pick.skip]);
+  return query.orderBy('received_at').orderBy('id').limit(BATCH);
+}
+
+async function recordFailureAlone(deps: Deps, id: string, error: unknown): Promise<void> {
+  const row = await deps.db.selectFrom('inbound_events').select(['attempts', 'state']).where('id', '=', id).executeTakeFirst();
+  if (!row || row.state !== 'received') return;
+  const attempts = row.attempts + 1;
+  const failed = attempts >= ISOLATED_FAILURES_BEFORE_FAILED;
+  const message = withoutControlCharacters(error instanceof Error ? error.message : String(error));
+  deps.log.error({ err: error, deliveryId: id, attempts }, failed ? 'an inbound delivery failed on its own again: set aside as failed' : 'an inbound delivery failed on its own: left for the next run');
+  await deps.db
+    .updateTable('inbound_events')
+    .set({
+      state: failed ? 'failed' : 'received',
+      attempts,
+      error: `processing failed (run ${attempts} of ${ISOLATED_FAILURES_BEFORE_FAILED}): ${message}`.slice(0, 1000),
+      ...(failed ? { processed_at: deps.clock.now().toISOString(), retry_at: null } : {}),
+    })
+    .where('id', '=', id)
+    .where('state', '=', 'received')
+    .execute();
+}
+
 type Settled = { row: InboundEventRow; state: 'processed' | 'parked' | 'failed'; error: string | null; shipmentId?: string };
 
-async function processBatch(deps: Deps): Promise<number> {
+/** One transaction: the next batch of received deliveries (or the one named), except those to skip. */
+async function processBatch(deps: Deps, pick: Selection): Promise<number> {
   const now = deps.clock.now();
   let statusChanged = false;
   const count = await deps.db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom('inbound_events').selectAll().where('state', '=', 'received').where('source', 'in', [...INBOUND_SOURCES.keys()]).orderBy('received_at').orderBy('id').limit(BATCH);
+    let query = waiting(trx, pick).selectAll();
     if (deps.dialect === 'postgres') query = query.forUpdate().skipLocked();
     const rows = await query.execute();
     if (rows.length === 0) return 0;

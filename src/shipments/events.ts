@@ -40,18 +40,33 @@ export function dedupeKeyOf(event: TrackingEventInput, occurredAtUtc: string | n
   return `h:${sha256Hex(content).slice(0, 32)}`;
 }
 
+/** Control characters (other than tab and newline) have no place in stored text. */
+// biome-ignore lint: a character class of control characters is the point here
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// biome-ignore lint: a character class of control characters is the point here
+const CONTROL_CHARACTER_RUNS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]+/g;
+export const hasControlCharacters = (value: string): boolean => CONTROL_CHARACTERS.test(value);
+
+/**
+ * The API refuses control characters, but a carrier's or aggregator's text is stored as it comes:
+ * each run of them becomes one space (PostgreSQL cannot store a NUL in text at all, and one such
+ * scan would fail every delivery processed with it). The digest key is taken from the text as sent.
+ */
+export const withoutControlCharacters = (value: string): string => (hasControlCharacters(value) ? value.replace(CONTROL_CHARACTER_RUNS, ' ') : value);
+const textOrNull = (value: string | null | undefined): string | null => (value == null ? null : withoutControlCharacters(value));
+
 export function normalizeEvent(event: TrackingEventInput): NormalizedEvent {
   const parsed = event.occurredAt ? parseInstant(event.occurredAt) : null;
   const occurredAt = parsed ? parsed.toISOString() : null;
   return {
-    dedupeKey: dedupeKeyOf(event, occurredAt),
+    dedupeKey: withoutControlCharacters(dedupeKeyOf(event, occurredAt)),
     status: event.status,
     reason: event.reason ?? null,
     delayed: event.delayed ?? false,
     occurredAt,
-    occurredAtRaw: event.occurredAt ?? null,
-    carrierCode: event.carrierCode ?? null,
-    carrierText: event.carrierText ?? null,
+    occurredAtRaw: textOrNull(event.occurredAt),
+    carrierCode: textOrNull(event.carrierCode),
+    carrierText: textOrNull(event.carrierText),
     location: event.location ? JSON.stringify(event.location) : null,
     statusCarried: event.statusCarried ?? false,
   };
@@ -72,7 +87,3 @@ export function setAsideImplausibleTime(event: NormalizedEvent, source: EventSou
   return timeProblem(event.occurredAt, 'happened', receivedAt) === null ? event : { ...event, occurredAt: null };
 }
 
-/** Control characters (other than tab and newline) have no place in stored text. */
-// biome-ignore lint: a character class of control characters is the point here
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-export const hasControlCharacters = (value: string): boolean => CONTROL_CHARACTERS.test(value);

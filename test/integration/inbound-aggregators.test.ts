@@ -321,3 +321,49 @@ describe('a delivery dated far in the future', () => {
     expect(now.json).toMatchObject({ status: 'delivered', correction: false });
   });
 });
+
+describe('a delivery that cannot be processed', () => {
+  const track = (number: string, objectId: string, details: string) =>
+    JSON.stringify({ event: 'track_updated', data: { carrier: 'usps', tracking_number: number, tracking_status: { object_id: objectId, status: 'TRANSIT', status_details: details, status_date: t.clock.now().toISOString() } } });
+  const deliveryOf = (objectId: string) => t.deps.db.selectFrom('inbound_events').selectAll().where('source', '=', 'shippo').where('source_event_id', 'like', `%:${objectId}:%`).executeTakeFirstOrThrow();
+
+  it('does not hold back the others: they are processed, it keeps its error, is failed after three runs, and is processed once mended and retried', async () => {
+    const damaged = await shipment('usps', '9400100000000000000048');
+    const healthy = await shipment('usps', '9400100000000000000055');
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    const { fold_state: foldState } = await t.deps.db.selectFrom('shipments').select('fold_state').where('id', '=', damaged).executeTakeFirstOrThrow();
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', '=', damaged).execute();
+
+    expect((await post(path, track('9400100000000000000048', 'st_damaged', 'Arrived at hub'))).status).toBe(200);
+    expect((await post(path, track('9400100000000000000055', 'st_healthy', 'Arrived at hub'))).status).toBe(200);
+    await processDeliveries();
+    expect((await eventsOf(healthy)).map((e) => e.carrier_text)).toEqual(['Arrived at hub']);
+    expect(await deliveryOf('st_healthy')).toMatchObject({ state: 'processed' });
+    expect(await deliveryOf('st_damaged')).toMatchObject({ state: 'received', attempts: 1, error: expect.stringMatching(/^processing failed \(run 1 of 3\): .*JSON/) });
+    expect(await eventsOf(damaged)).toHaveLength(0);
+
+    for (const run of [2, 3]) {
+      t.clock.advance(60_000);
+      await sweepInbox(t.deps);
+      expect(await deliveryOf('st_damaged')).toMatchObject({ attempts: run, state: run === 3 ? 'failed' : 'received' });
+    }
+    const failed = await t.request('GET', '/v1/inbound-webhooks/deliveries?state=failed');
+    expect(failed.json.data.map((d: { error: string }) => d.error)).toContainEqual(expect.stringContaining('run 3 of 3'));
+
+    await t.deps.db.updateTable('shipments').set({ fold_state: foldState }).where('id', '=', damaged).execute();
+    const { id } = await deliveryOf('st_damaged');
+    expect((await t.request('POST', `/v1/inbound-webhooks/deliveries/${id}/retry`)).status).toBe(202);
+    await processDeliveries();
+    expect(await deliveryOf('st_damaged')).toMatchObject({ state: 'processed', error: null });
+    expect((await eventsOf(damaged)).map((e) => e.carrier_text)).toEqual(['Arrived at hub']);
+  });
+
+  it('stores a carrier text with control characters (a NUL among them) with a space for each run of them', async () => {
+    const shipmentId = await shipment('usps', '9400100000000000000062');
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    expect((await post(path, track('9400100000000000000062', 'st_nul', 'Arrived\u0000\u0001 at\u000Bhub'))).status).toBe(200);
+    await processDeliveries();
+    expect(await deliveryOf('st_nul')).toMatchObject({ state: 'processed' });
+    expect((await eventsOf(shipmentId)).map((e) => e.carrier_text)).toEqual(['Arrived  at hub']);
+  });
+});
