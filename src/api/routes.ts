@@ -34,7 +34,7 @@ import {
   ShipmentSchema,
 } from './schemas.js';
 import { orderJson, postedEventsJson, shipmentJson } from './serialize.js';
-import { nulCharacterError, validationError } from './validation.js';
+import { nulCharacterError, repeatedParametersError, validationError } from './validation.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
@@ -51,8 +51,8 @@ const reply = (c: Context, value: unknown, status: 200 | 201 = 200): never => c.
 
 export function createApi(deps: Deps) {
   const api = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, result.target);
+    defaultHook: (result, c) => {
+      if (!result.success) throw (result.target === 'query' && repeatedParametersError(c.req.queries())) || validationError(result.error, result.target);
       const nul = nulCharacterError(result.data, result.target);
       if (nul) throw nul;
     },

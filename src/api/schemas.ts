@@ -203,7 +203,12 @@ export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array
  */
 export const listQuery = <T extends z.ZodRawShape>(shape: T) => strictObject(shape, `the parameters are ${Object.keys(shape).join(', ')}`);
 
-const limit = (max: number, byDefault: number) => z.coerce.number().int().min(1).max(max).default(byDefault);
+/** A list's `limit`: a whole number from 1 to max ("abc" is refused as such, not as NaN). */
+export const pageLimit = (max: number) => {
+  const problem = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error: problem }).int({ error: problem }).min(1, { error: problem }).max(max, { error: problem });
+};
+const limit = (max: number, byDefault: number) => pageLimit(max).default(byDefault);
 const cursor = z.string().max(200).optional();
 /** A list's paging parameters: `limit` (1–200, 50 by default) and the `cursor` of the previous page's nextCursor. */
 export const pageParams = { limit: limit(200, 50), cursor };

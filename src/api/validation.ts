@@ -16,6 +16,15 @@ function fieldsError(details: FieldProblem[], target: string): AppError {
   return new AppError('validation_failed', `the ${targetName(target)} is not valid: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
 }
 
+/**
+ * A 422 naming each query parameter given more than once (`limit=2&limit=3`), or null. Every list
+ * takes one value per parameter, and zod alone would answer "expected number, received NaN".
+ */
+export function repeatedParametersError(queries: Record<string, string[]>): AppError | null {
+  const repeated = Object.entries(queries).filter(([, values]) => values.length > 1);
+  return repeated.length === 0 ? null : fieldsError(repeated.map(([field]) => ({ field, problem: 'is given more than once; give it once' })), 'query');
+}
+
 const NUL_PROBLEM = 'must not contain the NUL character (\\u0000)';
 
 /**

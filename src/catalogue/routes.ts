@@ -3,7 +3,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseJsonBody } from '../api/answers.js';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema, listQuery } from '../api/schemas.js';
+import { ErrorSchema, listQuery, pageLimit } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { findOrder } from '../orders/service.js';
@@ -111,7 +111,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
       tags,
       summary: 'The catalogue, by id',
       security,
-      request: { query: listQuery({ limit: z.coerce.number().int().min(1).max(500).default(100), after: z.string().max(100).optional() }) },
+      request: { query: listQuery({ limit: pageLimit(500).default(100), after: z.string().max(100).optional() }) },
       responses: { 200: json(z.object({ data: z.array(ProductOut), nextAfter: z.string().nullable() }), 'A page of products'), ...errors },
     }),
     async (c) => {
@@ -158,7 +158,7 @@ export function registerCatalogueRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): v
       tags,
       summary: 'The products the order’s page shows, best first',
       security,
-      request: { params: z.object({ orderId: z.string().max(64) }), query: z.object({ limit: z.coerce.number().int().min(1).max(20).optional() }) },
+      request: { params: z.object({ orderId: z.string().max(64) }), query: z.object({ limit: pageLimit(20).optional() }) },
       responses: { 200: json(z.object({ data: z.array(ProductOut) }), 'Recommendations'), ...errors },
     }),
     async (c) => {

@@ -1,9 +1,10 @@
 // /v1 routes for inbound webhooks: the brand's endpoints (credentials shown once), and the inbox of
 // deliveries (parked ones especially: a tracking number Waybill has no shipment for yet).
+import { cursorId, page } from '../orders/queries.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../api/context.js';
-import { ErrorSchema, listOf, listQuery } from '../api/schemas.js';
+import { ErrorSchema, listOf, listQuery, pageLimit } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import type { InboundEventRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
@@ -120,8 +121,8 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       request: {
         query: listQuery({
           state: z.enum(['received', 'processed', 'parked', 'failed']).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-          cursor: z.string().max(64).optional().openapi({ description: 'nextCursor of the previous page' }),
+          limit: pageLimit(500).default(100),
+          cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
         }),
       },
       responses: { 200: json(listOf(DeliverySchema), 'A page of deliveries'), ...errors },
@@ -130,10 +131,10 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       const { state, limit, cursor } = c.req.valid('query');
       let query = deps.db.selectFrom('inbound_events').selectAll().where('brand_id', '=', c.get('brand').id).orderBy('id', 'desc').limit(limit + 1);
       if (state) query = query.where('state', '=', state);
-      if (cursor) query = query.where('id', '<', cursor);
-      const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      return reply(c, { data: page.map(deliveryJson), nextCursor: rows.length > limit ? page.at(-1)!.id : null });
+      const before = cursorId(cursor, 'inbound');
+      if (before) query = query.where('id', '<', before);
+      const { rows, nextCursor } = page(await query.execute(), limit);
+      return reply(c, { data: rows.map(deliveryJson), nextCursor });
     },
   );
 

@@ -68,7 +68,7 @@ export type UnsettledPurchase = { purchase: LabelPurchaseRow; nextCheckAt: strin
  * purchase settled between two pages moves nothing else.
  */
 export async function unsettledPurchases(db: Executor, brandId: string, query: { limit: number; cursor?: string }): Promise<Page<UnsettledPurchase>> {
-  const after = cursorId(query.cursor);
+  const after = cursorId(query.cursor, 'label');
   let q = db.selectFrom('label_purchases').selectAll().where('brand_id', '=', brandId).where('state', 'in', ['requesting', 'unknown']);
   if (after) q = q.where('id', '>', after);
   const { rows: purchases, nextCursor } = page(await q.orderBy('id').limit(query.limit + 1).execute(), query.limit);

@@ -101,7 +101,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
     }),
     async (c) => {
       const { state, limit, cursor } = c.req.valid('query');
-      const before = cursorId(cursor);
+      const before = cursorId(cursor, 'message');
       let q = deps.db.selectFrom('messages').selectAll().where('brand_id', '=', c.get('brand').id);
       if (state) q = q.where('state', '=', state);
       if (before) q = q.where('id', '<', before);

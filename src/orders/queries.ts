@@ -5,14 +5,20 @@ import { normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
 import type { Deps } from '../deps.js';
 import type { OrderRow, ShipmentRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
+import { hasPrefix, type IdKind } from '../lib/ids.js';
 
 export type Page<T> = { rows: T[]; nextCursor: string | null };
 
-/** The last id of the previous page, or null for the first; a cursor this API did not give out is a 422. */
-export function cursorId(cursor: string | undefined): string | null {
+/**
+ * The last id of the previous page, or null for the first. A cursor this API did not give out is a
+ * 422, and so is another list's (an orders cursor given to the shipments list would otherwise
+ * answer a wrong page without a word).
+ */
+export function cursorId(cursor: string | undefined, kind: IdKind): string | null {
   if (cursor === undefined) return null;
   const id = decodeCursor(cursor);
   if (!id) throw new AppError('validation_failed', 'cursor is not one this API gave out', [{ field: 'cursor', problem: 'unknown cursor' }]);
+  if (!hasPrefix(id, kind)) throw new AppError('validation_failed', 'cursor is the nextCursor of another list; give this list’s own', [{ field: 'cursor', problem: 'from another list' }]);
   return id;
 }
 
@@ -28,7 +34,7 @@ export async function listOrders(
   brandId: string,
   query: { status?: string; number?: string; placedAfter?: string; placedBefore?: string; limit: number; cursor?: string },
 ): Promise<Page<OrderRow>> {
-  const after = cursorId(query.cursor);
+  const after = cursorId(query.cursor, 'order');
   let q = deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brandId);
   if (after) q = q.where('id', '<', after);
   if (query.number !== undefined) q = q.where('number', '=', query.number); // the unique (brand_id, number) index
@@ -48,7 +54,7 @@ export async function listShipments(
   brandId: string,
   query: { status?: string; carrier?: string; trackingNumber?: string; limit: number; cursor?: string },
 ): Promise<Page<ShipmentRow>> {
-  const after = cursorId(query.cursor);
+  const after = cursorId(query.cursor, 'shipment');
   const carrier = query.carrier === undefined ? undefined : knownCarrier(query.carrier);
   let q = deps.db.selectFrom('shipments').selectAll().where('brand_id', '=', brandId);
   if (after) q = q.where('id', '<', after);

@@ -2,8 +2,8 @@
 // create for a customer, approve, reject, receive, record the refund).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../api/context.js';
-import { decodeCursor, encodeCursor } from '../api/serialize.js';
-import { ErrorSchema, listQuery } from '../api/schemas.js';
+import { cursorId, page } from '../orders/queries.js';
+import { ErrorSchema, listQuery, pageParams } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, ReturnRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
@@ -109,7 +109,7 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       tags,
       summary: 'Returns, newest first (state=requested is the approval queue)',
       security,
-      request: { query: listQuery({ state: z.enum(RETURN_STATES).optional(), orderId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }) },
+      request: { query: listQuery({ state: z.enum(RETURN_STATES).optional(), orderId: z.string().max(64).optional(), ...pageParams }) },
       responses: { 200: json(z.object({ data: z.array(ReturnSchema), nextCursor: z.string().nullable() }), 'A page of returns'), ...errors },
     }),
     async (c) => {
@@ -117,14 +117,10 @@ export function registerReturnRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void
       let q = deps.db.selectFrom('returns').selectAll().where('brand_id', '=', c.get('brand').id);
       if (query.state) q = q.where('state', '=', query.state);
       if (query.orderId) q = q.where('order_id', '=', query.orderId);
-      if (query.cursor) {
-        const after = decodeCursor(query.cursor);
-        if (!after) throw new AppError('validation_failed', 'cursor is not one this API gave out', [{ field: 'cursor', problem: 'unknown cursor' }]);
-        q = q.where('id', '<', after);
-      }
-      const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
-      const kept = rows.slice(0, query.limit);
-      return c.json({ data: await Promise.all(kept.map(returnJson)), nextCursor: rows.length > query.limit ? encodeCursor(kept[kept.length - 1]!.id) : null } as never, 200);
+      const after = cursorId(query.cursor, 'return');
+      if (after) q = q.where('id', '<', after);
+      const { rows, nextCursor } = page(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
+      return c.json({ data: await Promise.all(rows.map(returnJson)), nextCursor } as never, 200);
     },
   );
 

@@ -76,6 +76,31 @@ describe('orders', () => {
     expect(bad.json.error.details[0].field).toBe('cursor');
   });
 
+  it('refuses another list’s cursor on every list, rather than answering a wrong page', async () => {
+    for (let i = 0; i < 2; i++) expect((await t.request('POST', '/v1/orders', orderBody())).status).toBe(201);
+    const ordersCursor = (await t.request('GET', '/v1/orders?limit=1')).json.nextCursor as string;
+    expect(ordersCursor).toEqual(expect.any(String));
+    for (const list of ['/v1/shipments', '/v1/messages', '/v1/returns', '/v1/label-purchases', '/v1/inbound-webhooks/deliveries']) {
+      const res = await t.request('GET', `${list}?cursor=${ordersCursor}`);
+      expect([list, res.status, res.json.error?.details]).toEqual([list, 422, [{ field: 'cursor', problem: 'from another list' }]]);
+    }
+    const shipmentsCursor = Buffer.from('shp_01jd0000000000000000000000').toString('base64url');
+    expect((await t.request('GET', `/v1/orders?cursor=${shipmentsCursor}`)).json.error.message).toContain('nextCursor of another list');
+    expect((await t.request('GET', `/v1/orders?cursor=${ordersCursor}`)).status).toBe(200);
+  });
+
+  it('names a parameter given twice, and a limit that is no number, in words', async () => {
+    const twice = await t.request('GET', '/v1/orders?limit=2&limit=3&status=delivered');
+    expect([twice.status, twice.json.error.details]).toEqual([422, [{ field: 'limit', problem: 'is given more than once; give it once' }]]);
+    expect(twice.json.error.message).toBe('the query is not valid: limit is given more than once; give it once');
+    for (const limit of ['abc', '0', '2.5', '201']) {
+      const res = await t.request('GET', `/v1/orders?limit=${limit}`);
+      expect([limit, res.status, res.json.error.details]).toEqual([limit, 422, [{ field: 'limit', problem: 'must be a whole number from 1 to 200' }]]);
+    }
+    const deliveries = await t.request('GET', '/v1/inbound-webhooks/deliveries?limit=x');
+    expect(deliveries.json.error.details).toEqual([{ field: 'limit', problem: 'must be a whole number from 1 to 500' }]);
+  });
+
   it('finds an order by its number, exactly', async () => {
     const mine = orderBody({ number: `NW-${Date.now()}` });
     const created = await t.request('POST', '/v1/orders', mine);

@@ -13,6 +13,6 @@ describe('a carrier’s text with control characters', () => {
     const normalized = normalizeEvent(event);
     expect(normalized).toMatchObject({ carrierCode: 'I ', carrierText: 'Scan ned', occurredAtRaw: '2026-12-01T10:00:00Z ' });
     expect(normalized.dedupeKey).toBe(dedupeKeyOf(event, normalized.occurredAt));
-    expect(normalizeEvent({ status: 'in_transit', dedupeKey: 'id\u0000 1' }).dedupeKey).toBe('k:id  1');
+    expect(normalizeEvent({ status: 'in_transit', occurredAt: null, dedupeKey: 'id\u0000 1' }).dedupeKey).toBe('k:id  1');
   });
 });
