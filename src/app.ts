@@ -19,6 +19,7 @@ import { createNotificationWebhooks } from './notifications/webhooks.js';
 import { createInboundWebhooks } from './inbound/webhook-routes.js';
 import { createPublicPages } from './web/pages.js';
 import { formTooLargePage, redirectWithoutTrailingSlash } from './hub/routes.js';
+import { registerBacklogGauges } from './observability/backlog.js';
 import { metricsText } from './observability/process-metrics.js';
 
 export const OPENAPI_INFO = {
@@ -81,6 +82,7 @@ export function createApp(deps: Deps, options: { startPage?: Parameters<typeof c
     // The cause stays in the log: a public probe's answer names no host or driver message.
     return c.json(errorBody(new AppError('unavailable', problem), c.get('requestId')), 503);
   });
+  registerBacklogGauges(deps.metrics.registry, deps);
   app.get('/metrics', async (c) => {
     try {
       return c.text(await metricsText(deps.metrics.registry), 200, { 'content-type': deps.metrics.registry.contentType });
