@@ -1,6 +1,7 @@
 // From stored rows to what a tracking page shows, in the customer's language: pure. The HTML page
 // and the public JSON are both drawn from this view, so neither can show more than the other.
 // Nothing personal goes in: no street, no name, no phone, no email.
+import { carrierWordsShown } from './carrier-words.js';
 import { type ExceptionReason, isEnRoute, isTerminal, type ShipmentStatus } from '../shipments/vocabulary.js';
 import { windowEndMs } from '../lib/time.js';
 import { stageIndex } from '../web/status-text.js';
@@ -134,7 +135,7 @@ function eventView(e: PageEvent, language: HubLanguage, zone: string): EventView
   return {
     status: e.status,
     statusText: statusWords(language)[e.status as ShipmentStatus] ?? e.status,
-    carrierText: e.carrierText,
+    carrierText: e.carrierText === null ? null : carrierWordsShown(e.carrierText),
     occurredAt: e.occurredAt,
     when: e.occurredAt ? formatTime(e.occurredAt, language, zone) : HUB_TEXT[language].timeUnknown,
     place: e.location ? located(e.location).text : '',

@@ -416,15 +416,21 @@ describe('languages, dates and carrier texts', () => {
 
 describe('privacy', () => {
   it('never shows the street, the full name, the phone or the email, on the page or in its JSON', async () => {
-    const { body, order } = await trackedOrder({ customer: { email: 'grace.hopper@example.com', name: 'Grace Hopper', phone: '+14155550199', locale: 'en' }, destination: { line1: '77 Secret Lane', line2: 'Apt 4', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' } });
+    const { body, order, shipment } = await trackedOrder({ customer: { email: 'grace.hopper@example.com', name: 'Grace Hopper', phone: '+14155550199', locale: 'en' }, destination: { line1: '77 Secret Lane', line2: 'Apt 4', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' } });
     t.clock.advance(2 * DAY);
     await t.worker.drain();
+    // Carriers write the signer's name into their own words.
+    const signed = 'Delivered, signed for by: GRACE HOPPER (front desk)';
+    await t.request('POST', `/v1/shipments/${shipment.id}/events`, { events: [{ status: 'in_transit', occurredAt: t.clock.now().toISOString(), carrierText: signed, eventId: 'e-signed' }] });
     const path = pathOf(order.trackingPageUrl);
     const html = (await page(path)).html;
     const json = await (await t.app.request(`${path}/data.json`)).text();
     for (const text of [html, json]) {
-      for (const secret of ['77 Secret Lane', 'Apt 4', 'Grace Hopper', 'Hopper', '+14155550199', '5550199', 'grace.hopper', body.customer.email]) expect(text).not.toContain(secret);
+      for (const secret of ['77 Secret Lane', 'Apt 4', 'Grace Hopper', 'Hopper', 'HOPPER', '+14155550199', '5550199', 'grace.hopper', body.customer.email]) expect(text).not.toContain(secret);
+      expect(text).toContain('signed for by: … (front desk)');
     }
+    const merchant = await t.request('GET', `/v1/shipments/${shipment.id}`);
+    expect(merchant.json.events.map((e: { carrierText: string | null }) => e.carrierText)).toContain(signed);
     expect(JSON.parse(json)).toMatchObject({ order: { number: body.number, destination: { city: 'Austin', region: 'TX', country: 'US' } } });
   });
 });
