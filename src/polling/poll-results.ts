@@ -58,6 +58,43 @@ export async function saveAnswers(deps: Deps, batch: readonly DueRow[], results:
   return stored;
 }
 
+/** How long a parcel whose answer cannot be saved (while its batch-mates' can) waits before it is polled again. */
+export const SET_ASIDE_MS = 3_600_000;
+
+/**
+ * saveAnswers, and when the batch throws, each parcel's answer on its own: one parcel nothing
+ * foresaw (its stored state damaged, say) must not hold back the rest of its batch, which would
+ * otherwise stay due and be polled again at every run at the quota's expense, for good. The one
+ * that fails alone is set aside for SET_ASIDE_MS and logged. When the database itself is the
+ * trouble, setting it aside fails too and the error goes up: the run stops, nothing is marked.
+ */
+export async function saveAnswersApart(deps: Deps, batch: readonly DueRow[], results: readonly TrackResult[], settings: CadenceSettings): Promise<number> {
+  try {
+    return await saveAnswers(deps, batch, results, settings);
+  } catch (batchError) {
+    if (batch.length === 1) {
+      await setAside(deps, batch[0]!, batchError);
+      return 0;
+    }
+    deps.log.warn({ err: batchError }, 'a batch of poll answers could not be saved: saving them one at a time');
+    let stored = 0;
+    for (const row of batch) {
+      try {
+        stored += await saveAnswers(deps, [row], results, settings);
+      } catch (error) {
+        await setAside(deps, row, error);
+      }
+    }
+    return stored;
+  }
+}
+
+async function setAside(deps: Deps, row: DueRow, error: unknown): Promise<void> {
+  const until = new Date(deps.clock.now().getTime() + SET_ASIDE_MS);
+  deps.log.error({ err: error, shipmentId: row.shipment_id }, 'a poll answer could not be saved: the parcel is set aside for an hour');
+  await deps.db.updateTable('shipment_polls').set({ next_poll_at: until.toISOString() }).where('shipment_id', '=', row.shipment_id).execute();
+}
+
 export function planOf(shipment: ShipmentRow, extra: { pushLive: boolean; notFoundStreak: number }, settings: CadenceSettings, now: Date): PollPlan {
   return planNextPoll(
     {

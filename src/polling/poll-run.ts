@@ -12,7 +12,7 @@ import type { Deps } from '../deps.js';
 import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
 import { type AccountGate, stopsTheAccount } from './account.js';
 import { PRIORITY } from './cadence.js';
-import { saveAnswers } from './poll-results.js';
+import { saveAnswersApart } from './poll-results.js';
 
 const DUE_PAGE = 500;
 const RUN_BUDGET_MS = 45_000;
@@ -33,10 +33,11 @@ export async function pollDueShipments(deps: Deps, brandId: string, adapter: Car
   const pending = { rows: [] as DueRow[], results: [] as TrackResult[] };
   const flush = async () => {
     if (pending.rows.length === 0) return;
-    result.stored += await saveAnswers(deps, pending.rows, pending.results, deps.config.polling);
-    result.polled += pending.rows.length;
+    const { rows, results } = pending;
     pending.rows = [];
     pending.results = [];
+    result.stored += await saveAnswersApart(deps, rows, results, deps.config.polling);
+    result.polled += rows.length;
   };
   let stop: Pick<PollRunResult, 'stoppedBy' | 'resumeAt'>;
   try {

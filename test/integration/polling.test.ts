@@ -97,6 +97,28 @@ describe('FedEx', () => {
     expect(fedex.state.violations).toEqual({ rate: 0, quota: 0 });
   });
 
+  it('saves the answers of a batch around one parcel whose answer cannot be saved, sets that one aside for an hour, and takes it again once mended', async () => {
+    const numbers = ['770000900001', '770000900002', '770000900003'];
+    const [healthy1, damaged, healthy2] = await shipments('fedex', numbers);
+    for (const n of numbers) fedex.addShipment(n, { events: moving(1), estimatedDelivery: at(96) });
+    const { fold_state: foldState } = await t.deps.db.selectFrom('shipments').select('fold_state').where('id', '=', damaged!).executeTakeFirstOrThrow();
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', '=', damaged!).execute();
+
+    await runFor(16 * 60); // three parcels wait up to 15 minutes for more to fall due, then go in one request
+    expect(fedex.state.numbersPerTrackRequest).toEqual([3]);
+    for (const id of [healthy1!, healthy2!]) expect(await statusOf(id)).toBe('in_transit');
+    expect(await eventsOf(damaged!)).toHaveLength(0);
+    const setAsideUntil = Date.parse((await pollOf(damaged!)).next_poll_at!);
+    expect(setAsideUntil - t.clock.now().getTime()).toBeGreaterThan(30 * 60_000);
+    expect(setAsideUntil - t.clock.now().getTime()).toBeLessThanOrEqual(HOUR);
+
+    await t.deps.db.updateTable('shipments').set({ fold_state: foldState }).where('id', '=', damaged!).execute();
+    await runFor(HOUR / 1000 + 16 * 60, 300);
+    expect(fedex.state.numbersPerTrackRequest[1]).toBe(1); // only the parcel set aside was due again
+    expect(await statusOf(damaged!)).toBe('in_transit');
+    expect((await eventsOf(damaged!)).map((e) => e.carrier_code)).toEqual(['PU', 'AR']);
+  });
+
   it('reads a parcel the customer refused, delivered back to the shipper, as returned, and stops polling it', async () => {
     const [id] = await shipments('fedex', ['770000098001']);
     const denver = { city: 'Denver', stateOrProvinceCode: 'CO', countryCode: 'US' };
