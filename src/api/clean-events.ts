@@ -6,7 +6,7 @@
 // the data or the 422, is the one given. So these accept a subset of what zod accepts and return
 // what zod returns for it, keys in the schema's order (test/unit/clean-events.test.ts).
 import { isRealDateTime } from '../lib/time.js';
-import { hasControlCharacters } from '../shipments/events.js';
+import { hasControlCharacters } from '../lib/control-characters.js';
 import { EXCEPTION_REASONS, SHIPMENT_STATUSES } from '../shipments/vocabulary.js';
 import { COUNTRY_CODE, ISO_INSTANT, type BatchEventsSchema, type PostEventsSchema } from './schemas.js';
 import type { z } from '@hono/zod-openapi';

@@ -2,7 +2,7 @@
 // and the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { hasRealCalendarFields, isRealDateTime } from '../lib/time.js';
-import { hasControlCharacters } from '../shipments/events.js';
+import { hasControlCharacters } from '../lib/control-characters.js';
 import { EXCEPTION_REASONS, SHIPMENT_DIRECTIONS, SHIPMENT_STATUSES } from '../shipments/vocabulary.js';
 import { SHIPMENT_COMMANDS } from '../shipments/status.js';
 import { LabelFormatSchema, ParcelSchema, ServiceLevelSchema } from '../labels/schemas.js';

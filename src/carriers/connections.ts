@@ -1,5 +1,6 @@
 // A brand's carrier accounts: credentials checked against the adapter's schema, tried against
 // the carrier on save, stored encrypted, and never handed back or logged in clear.
+import { withoutControlCharacters } from '../lib/control-characters.js';
 import type { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { CarrierConnectionRow } from '../db/schema.js';
@@ -41,7 +42,7 @@ export function carrierContext(deps: Deps, adapter: CarrierAdapter, credentials:
 
 /** What the carrier said, in its own words where it gave any. */
 export const carrierMessage = (error: CarrierError) =>
-  error.carrierMessage ? `${error.carrierMessage}${error.carrierCode ? ` (${error.carrierCode})` : ''}` : error.message;
+  withoutControlCharacters(error.carrierMessage ? `${error.carrierMessage}${error.carrierCode ? ` (${error.carrierCode})` : ''}` : error.message);
 
 /**
  * One problem per credential field. A field the carrier does not take (a misspelt `acountNumber`)

@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import { type Product, ProductSchema } from './schema.js';
 import { extraValues, isContentLine, reportedValue, startLine } from '../lib/csv-rows.js';
-import { hasControlCharacters } from '../shipments/events.js';
+import { hasControlCharacters } from '../lib/control-characters.js';
 import { currencyDigits } from '../lib/money.js';
 
 export const CATALOGUE_COLUMNS = ['id', 'title', 'image', 'price', 'url', 'tags', 'currency', 'active'] as const;

@@ -4,7 +4,7 @@
 import { KNOWN_CARRIERS } from '../carriers/registry.js';
 import { detectTrackingNumber, normalizeTrackingInput } from '../carriers/tracking-numbers/index.js';
 import { err, ok, type Result } from '../lib/result.js';
-import { hasControlCharacters } from '../shipments/events.js';
+import { hasControlCharacters } from '../lib/control-characters.js';
 import { AFTERSHIP_STATUS, SHIPMENT_STATUSES, type ShipmentStatus } from '../shipments/vocabulary.js';
 import type { CsvRow } from './parse-csv.js';
 import { reportedValue } from '../lib/csv-rows.js';

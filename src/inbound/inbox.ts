@@ -16,7 +16,7 @@ import type { Deps } from '../deps.js';
 import type { Database, InboundEventRow, ShipmentRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
-import { withoutControlCharacters } from '../shipments/events.js';
+import { withoutControlCharacters } from '../lib/control-characters.js';
 import { carryStatusesByTime, type StoredEvent } from '../shipments/carried.js';
 import { ingestEvents, type ShipmentBatchItem } from '../shipments/ingest.js';
 import type { EventSource } from '../shipments/vocabulary.js';

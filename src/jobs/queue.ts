@@ -6,6 +6,7 @@
 // that still holds it, so a slow job is neither taken over nor finished twice.
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database, JobRow } from '../db/schema.js';
+import { withoutControlCharacters } from '../lib/control-characters.js';
 import { newId } from '../lib/ids.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -160,7 +161,7 @@ export async function failJob(
       run_at: dead ? job.run_at : new Date(now.getTime() + delay).toISOString(),
       locked_by: null,
       locked_until: null,
-      last_error: failure.message.slice(0, 2000),
+      last_error: withoutControlCharacters(failure.message).slice(0, 2000), // it may quote a carrier's or provider's words
       updated_at: now.toISOString(),
     })
     .where(stillHeld(job))

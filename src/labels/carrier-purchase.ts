@@ -6,6 +6,7 @@
 // The same request again resumes the open attempt: an idempotent carrier (USPS) is asked again with
 // the same key and hands back the label it sold; the others are asked for the label under our
 // reference first (./reconcile.ts has the background side for attempts nobody comes back for).
+import { withoutControlCharacters } from '../lib/control-characters.js';
 import type { Transaction } from 'kysely';
 import type { BoughtLabel, LabelCapability, LabelRequest } from '../carriers/label-types.js';
 import { outcomeUnknown } from '../carriers/label-kit.js';
@@ -124,7 +125,7 @@ export async function settleAttempt(deps: Pick<Deps, 'db' | 'clock'>, id: string
     .updateTable('label_purchases')
     .set({
       state: patch.state,
-      error: patch.error,
+      error: withoutControlCharacters(patch.error),
       unresolved: null, // settled, or asked about and still being asked
       updated_at: at,
       // An attempt that can no longer turn into a label frees its request for a new purchase.

@@ -1,4 +1,5 @@
 // What the CSV readers (the catalogue's and the tracking numbers') agree a row must be.
+import { escapedControlCharacters } from './control-characters.js';
 
 /**
  * Why a row with more values than the header has columns is refused: a value beyond the last
@@ -25,5 +26,4 @@ export function startLine(record: readonly string[], endLine: number): number {
  * A value as a row error reports it: control characters written as \u escapes. A report is stored
  * (large imports) and shown, and no PostgreSQL text can hold a NUL.
  */
-// biome-ignore lint: a character class of control characters is the point here
-export const reportedValue = (value: string): string => value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const reportedValue = escapedControlCharacters;

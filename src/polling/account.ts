@@ -6,6 +6,7 @@
 // the admission is counted on the account's row before the request goes, so a process that dies
 // mid-run has counted what it sent. A pause is written on the row the moment it is decided, for the
 // same reason: a process that dies right after a 429 must not call the carrier again.
+import { withoutControlCharacters } from '../lib/control-characters.js';
 import { lockedForUpdate } from '../db/locks.js';
 import type { CarrierError } from '../carriers/types.js';
 import type { Deps } from '../deps.js';
@@ -44,7 +45,7 @@ export function backoffMs(failures: number, random: () => number = Math.random):
  * daily quota and gives no Retry-After waits for the quota to reset at 00:00 UTC.
  */
 export function pauseFor(error: CarrierError, failures: number, carrierName: string, nowMs: number): { ms: number; reason: string } {
-  const said = error.carrierMessage ? `${error.message} (${error.carrierMessage})` : error.message;
+  const said = withoutControlCharacters(error.carrierMessage ? `${error.message} (${error.carrierMessage})` : error.message);
   switch (error.code) {
     case 'rate_limited': {
       if (error.retryAfterSeconds) return { ms: error.retryAfterSeconds * 1000, reason: `${carrierName} throttled the account: ${said}` };

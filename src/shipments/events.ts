@@ -1,7 +1,8 @@
 // Normalizing events before they are stored: timestamps to UTC, a dedupe key for every event,
-// carriers' impossible times set aside, and the check that refuses control characters in text
-// (the API's times: lib/plausible-times.ts). Pure.
+// carriers' impossible times set aside, and control characters out of carriers' text (the API's
+// times: lib/plausible-times.ts). Pure.
 import type { TrackingEventInput } from '../carriers/types.js';
+import { withoutControlCharacters } from '../lib/control-characters.js';
 import { canonicalJson, sha256Hex } from '../lib/crypto.js';
 import { timeProblem } from '../lib/plausible-times.js';
 import { parseInstant } from '../lib/time.js';
@@ -40,19 +41,7 @@ export function dedupeKeyOf(event: TrackingEventInput, occurredAtUtc: string | n
   return `h:${sha256Hex(content).slice(0, 32)}`;
 }
 
-/** Control characters (other than tab and newline) have no place in stored text. */
-// biome-ignore lint: a character class of control characters is the point here
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-// biome-ignore lint: a character class of control characters is the point here
-const CONTROL_CHARACTER_RUNS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]+/g;
-export const hasControlCharacters = (value: string): boolean => CONTROL_CHARACTERS.test(value);
-
-/**
- * The API refuses control characters, but a carrier's or aggregator's text is stored as it comes:
- * each run of them becomes one space (PostgreSQL cannot store a NUL in text at all, and one such
- * scan would fail every delivery processed with it). The digest key is taken from the text as sent.
- */
-export const withoutControlCharacters = (value: string): string => (hasControlCharacters(value) ? value.replace(CONTROL_CHARACTER_RUNS, ' ') : value);
+/** A carrier's text, code or raw time as stored: each run of control characters one space (the digest key above is taken from the text as sent). */
 const textOrNull = (value: string | null | undefined): string | null => (value == null ? null : withoutControlCharacters(value));
 
 export function normalizeEvent(event: TrackingEventInput): NormalizedEvent {

@@ -105,6 +105,15 @@ describe('the job queue', () => {
     expect(Date.parse(rows[1]!.run_at) - clock.now().getTime()).toBe(120_000);
   });
 
+  it('records a failure whose message quotes a carrier’s control characters (a NUL, which PostgreSQL cannot store), with a space for each run', async () => {
+    await clean();
+    const clock = manualClock();
+    await enqueueJob(db(), clock.now(), { kind: 'quoting', payload: null, maxAttempts: 2 });
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { quoting: async () => Promise.reject(new JobFailure('the carrier said: Bad\u0000\u0001 number', false)) } });
+    expect(await worker.drain()).toBe(1);
+    expect(await db().selectFrom('jobs').select(['state', 'last_error']).executeTakeFirstOrThrow()).toEqual({ state: 'dead', last_error: 'the carrier said: Bad  number' });
+  });
+
   it('takes a job back when its worker died holding the lease', async () => {
     await clean();
     const clock = manualClock();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeKeyOf, normalizeEvent, withoutControlCharacters } from '../../src/shipments/events.js';
+import { withoutControlCharacters } from '../../src/lib/control-characters.js';
+import { dedupeKeyOf, normalizeEvent } from '../../src/shipments/events.js';
 
 describe('a carrier’s text with control characters', () => {
   it('is stored with one space for each run of them; tab and newline stay', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { limitEnforcer } from '../../src/carriers/emulator-kit.js';
 import { manualClock } from '../../src/lib/clock.js';
+import { carrierMessage } from '../../src/carriers/connections.js';
 import { backoffMs, pauseFor, pauseInForce } from '../../src/polling/account.js';
 import { type CadenceInput, isPushLive, planNextPoll, PRIORITY } from '../../src/polling/cadence.js';
 import { admit, DEFAULT_CARRIER_LIMITS, effectiveLimits, type LimiterState, pacedAllowance, parseCarrierLimitsEnv, rateWaitMs, recordRequest, takeRequest } from '../../src/polling/limits.js';
@@ -135,6 +136,9 @@ describe('pauses', () => {
     expect(pauseFor(error('rate_limited', { carrierMessage: 'The daily quota of calls for this API key is exhausted.' }), 1, 'DHL', NOW).ms).toBe(12 * 3_600_000);
     expect(pauseFor(error('unavailable', { retryAfterSeconds: 600 }), 1, 'USPS', NOW).ms).toBe(600_000);
     expect(pauseFor(error('auth_failed'), 1, 'UPS', NOW)).toMatchObject({ ms: 3_600_000, reason: expect.stringContaining('reconnect') });
+    // The reason is stored: a carrier's control characters (a NUL, which PostgreSQL cannot store) become spaces.
+    expect(pauseFor(error('unavailable', { carrierMessage: 'Down\u0000for\u0007maintenance' }), 1, 'USPS', NOW).reason).toBe('USPS is failing: x (Down for maintenance)');
+    expect(carrierMessage({ code: 'bad_request', message: 'x', retryable: false, carrierCode: 'E1', carrierMessage: 'Bad\u0000ZIP' })).toBe('Bad ZIP (E1)');
     expect(backoffMs(1, () => 0.5)).toBe(30_000);
     expect(backoffMs(4, () => 0.5)).toBe(240_000);
     expect(backoffMs(30, () => 0.5)).toBe(1_800_000);
