@@ -12,6 +12,8 @@ import { domainHeldByAnother, putDomainInForce } from './hosts.js';
 export const DOMAIN_CHECK_JOB = 'hub.domain_check';
 const DOMAIN_CHECK_SCHEDULE = { name: 'hub-domain-check', kind: DOMAIN_CHECK_JOB, everySeconds: 300 };
 const CHECK_FOR_DAYS = 7;
+/** A brand's verify call looks DNS up at most this often per claim (a script calling it in a loop would otherwise have Waybill query DNS as fast as it can). */
+export const VERIFY_EVERY_MS = 10_000;
 /** Claims looked up per run: at most a few minutes of DNS timeouts, well inside a renewed lease. */
 const CHECKS_PER_RUN = 25;
 
@@ -79,10 +81,23 @@ export async function verifyDomain(deps: Deps, brandId: string): Promise<DomainS
     throw new AppError('not_found', 'no custom domain is set: set one with PUT /v1/brand/theme ("domain") first');
   }
   const domain = row.pending_domain;
+  const wait = verifyWaitMs(row.domain_checked_at, deps.clock.now().getTime());
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    const last = row.domain_problem ? `; it found: ${row.domain_problem}` : '';
+    throw new AppError('rate_limited', `DNS was asked about ${domain} less than ${VERIFY_EVERY_MS / 1000} seconds ago${last}. Ask again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
+  }
   const attempt = await attemptProof(deps, brandId, domain);
   if (attempt.result === 'taken') throw new AppError('conflict', `the domain "${domain}" is used by another brand: ${TAKEN_PROBLEM}`, [{ field: 'domain', problem: 'already used by another brand' }]);
   if (attempt.result === 'unproven') throw unprovenError(domain, proofRecord(deps.keys['domain-proof'], brandId, domain), attempt.outcome);
   return domainStateOfBrand(deps, brandId); // in force, or the brand set another domain meanwhile
+}
+
+/** PURE: how long a verify call must wait after the claim's last lookup (0: it may look now). */
+export function verifyWaitMs(lastCheckedAt: string | null, nowMs: number): number {
+  if (lastCheckedAt === null) return 0;
+  const since = nowMs - Date.parse(lastCheckedAt);
+  return since >= 0 && since < VERIFY_EVERY_MS ? VERIFY_EVERY_MS - since : 0;
 }
 
 /** PURE: what the verify call answers when the record did not prove the domain. */

@@ -133,6 +133,7 @@ export function registerThemeRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): void 
         404: json(ErrorSchema, 'No custom domain is set'),
         409: json(ErrorSchema, 'Another brand verified this domain first'),
         422: json(ErrorSchema, '`domain_not_verified`: the record is missing (the name does not exist, or has no TXT record) or holds another value; details give the record expected, the values found and what DNS answered (`dns`: no_name, no_record, wrong_value)'),
+        429: json(ErrorSchema, '`rate_limited`: DNS was asked about this domain less than 10 seconds ago (by this call or Waybill\'s own check); the message repeats what it found; ask again after Retry-After'),
         502: json(ErrorSchema, '`dns_error`: the DNS server failed the lookup (SERVFAIL, refused)'),
         503: json(ErrorSchema, '`unavailable`: no DNS server answered in time (DNS_TIMEOUT_MS); retry after Retry-After'),
         401: errors[401],

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBrand } from '../../src/brands/repo.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { ensureDomainCheckSchedule } from '../../src/hub/domains.js';
+import { ensureDomainCheckSchedule, VERIFY_EVERY_MS } from '../../src/hub/domains.js';
 import { startDnsServer, type TestDnsServer } from '../harness/dns-server.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -47,6 +47,11 @@ const page = async (path: string, host: string, context: TestContext = t) => {
   return { status: response.status, html: await response.text() };
 };
 const trackingUrl = async () => (await t.request('POST', '/v1/orders', orderBody({ placedAt: t.clock.now().toISOString() }))).json.trackingPageUrl as string;
+/** The brand's verify call, the claim's last lookup being older than the throttle's 10 seconds. */
+const verify = (as: (method: string, path: string) => Promise<any> = (method, path) => t.request(method, path)) => {
+  t.clock.advance(VERIFY_EVERY_MS);
+  return as('POST', '/v1/brand/domain/verify');
+};
 const publish = (name: string, ...values: string[]) => dns.txt.set(name, [...(dns.txt.get(name) ?? []), ...values.map((v) => [v])]);
 
 describe('a custom domain set', () => {
@@ -74,7 +79,7 @@ describe('a custom domain set', () => {
     const saved = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.missing.example' })).json;
     const record = saved.domainProof.record;
 
-    const nxdomain = await t.request('POST', '/v1/brand/domain/verify');
+    const nxdomain = await verify();
     expect(nxdomain.status).toBe(422);
     expect(nxdomain.json.error).toMatchObject({ code: 'domain_not_verified', details: { record, found: [], dns: 'no_name' } });
     expect(nxdomain.json.error.message).toContain('_waybill.track.missing.example does not exist (NXDOMAIN)');
@@ -82,13 +87,13 @@ describe('a custom domain set', () => {
     expect(dns.asked).toContain('_waybill.track.missing.example');
 
     dns.names.add('_waybill.track.missing.example');
-    const noTxt = await t.request('POST', '/v1/brand/domain/verify');
+    const noTxt = await verify();
     expect(noTxt.status).toBe(422);
     expect(noTxt.json.error.details.dns).toBe('no_record');
     expect(noTxt.json.error.message).toContain('has no TXT record');
 
     publish('_waybill.track.missing.example', 'google-site-verification=abc', 'waybill-verify=not-the-token');
-    const wrong = await t.request('POST', '/v1/brand/domain/verify');
+    const wrong = await verify();
     expect(wrong.status).toBe(422);
     expect(wrong.json.error.details).toMatchObject({ dns: 'wrong_value', found: ['google-site-verification=abc', 'waybill-verify=not-the-token'] });
     expect(wrong.json.error.message).toContain('"waybill-verify=not-the-token"');
@@ -103,7 +108,7 @@ describe('a custom domain set', () => {
     const { record } = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.proven.example' })).json.domainProof;
     dns.txt.set(record.name, [['v=spf1 -all'], [record.value.slice(0, 20), record.value.slice(20)]]);
 
-    const verified = await t.request('POST', '/v1/brand/domain/verify');
+    const verified = await verify();
     expect(verified.status).toBe(200);
     expect(verified.json).toEqual({ domain: 'track.proven.example', domainStatus: 'verified', domainProof: null, lookupUrl: 'https://track.proven.example/track' });
     const home = await page('/', 'track.proven.example');
@@ -113,7 +118,7 @@ describe('a custom domain set', () => {
     expect(link).toMatch(/^https:\/\/track\.proven\.example\/t\//);
     expect((await page(new URL(link).pathname, 'track.proven.example')).status).toBe(200);
     // Asked again, and the theme saved again without the domain: it stays verified.
-    expect((await t.request('POST', '/v1/brand/domain/verify')).json.domainStatus).toBe('verified');
+    expect((await verify()).json.domainStatus).toBe('verified');
     expect((await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', colors: { primary: '#225588' } })).json).toMatchObject({ domain: 'track.proven.example', domainStatus: 'verified' });
 
     // A new domain waits for its own proof while the proven one goes on serving and being linked…
@@ -125,7 +130,7 @@ describe('a custom domain set', () => {
     // …until the new one is proven: it replaces the old one.
     const next = (await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.next.example' })).json.domainProof.record;
     dns.txt.set(next.name, [[next.value]]);
-    expect((await t.request('POST', '/v1/brand/domain/verify')).json).toMatchObject({ domain: 'track.next.example', domainStatus: 'verified', lookupUrl: 'https://track.next.example/track' });
+    expect((await verify()).json).toMatchObject({ domain: 'track.next.example', domainStatus: 'verified', lookupUrl: 'https://track.next.example/track' });
     expect((await page('/', 'track.next.example')).html).toContain('action="/track"');
     expect((await page('/', 'track.proven.example')).html).not.toContain('action="/track"');
     expect(await trackingUrl()).toMatch(/^https:\/\/track\.next\.example\/t\//);
@@ -136,7 +141,7 @@ describe('a custom domain set', () => {
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.silent.example' });
     dns.behaviour = 'silent';
     const started = performance.now();
-    const silent = await t.request('POST', '/v1/brand/domain/verify');
+    const silent = await verify();
     const took = performance.now() - started;
     expect(silent.status).toBe(503);
     expect(silent.headers.get('retry-after')).toBe('60');
@@ -147,15 +152,31 @@ describe('a custom domain set', () => {
     expect(dns.asked.length).toBeGreaterThan(0);
 
     dns.behaviour = 'servfail';
-    const failed = await t.request('POST', '/v1/brand/domain/verify');
+    const failed = await verify();
     expect(failed.status).toBe(502);
     expect(failed.json.error).toMatchObject({ code: 'dns_error', details: { dns: 'dns_error' } });
     expect(failed.json.error.message).toContain('ESERVFAIL');
     await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: null });
   });
 
+  it('asks DNS at most once in 10 seconds per claim: a call sooner is a 429 with Retry-After that repeats the last finding, and asks nothing', async () => {
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: 'track.eager.example' });
+    expect((await verify()).json.error.details.dns).toBe('no_name');
+    expect(dns.asked.filter((name) => name === '_waybill.track.eager.example')).toHaveLength(1);
+    t.clock.advance(4_000);
+    const soon = await t.request('POST', '/v1/brand/domain/verify');
+    expect(soon.status).toBe(429);
+    expect(soon.headers.get('retry-after')).toBe('6');
+    expect(soon.json.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('does not exist (NXDOMAIN)') });
+    expect(dns.asked.filter((name) => name === '_waybill.track.eager.example')).toHaveLength(1);
+    t.clock.advance(6_000);
+    expect((await t.request('POST', '/v1/brand/domain/verify')).status).toBe(422);
+    expect(dns.asked.filter((name) => name === '_waybill.track.eager.example')).toHaveLength(2);
+    await t.request('PUT', '/v1/brand/theme', { slug: 'test-brand', domain: null });
+  });
+
   it('with no domain set, verify is a 404 that says how to set one', async () => {
-    const none = await t.request('POST', '/v1/brand/domain/verify');
+    const none = await verify();
     expect(none.status).toBe(404);
     expect(none.json.error.message).toContain('PUT /v1/brand/theme');
   });
@@ -170,14 +191,14 @@ describe('two brands and one domain', () => {
     expect(theirs.json.domainStatus).toBe('pending');
     // The rival's record cannot prove the domain for us, nor ours for them.
     publish(ours.domainProof.record.name, theirs.json.domainProof.record.value);
-    expect((await t.request('POST', '/v1/brand/domain/verify')).json.error.details.dns).toBe('wrong_value');
+    expect((await verify()).json.error.details.dns).toBe('wrong_value');
 
-    const won = await rival.request('POST', '/v1/brand/domain/verify');
+    const won = await verify(rival.request);
     expect(won.status).toBe(200);
     expect((await page('/', 'track.contested.example')).html).toContain('Rival Brand');
 
     publish(ours.domainProof.record.name, ours.domainProof.record.value);
-    const lost = await t.request('POST', '/v1/brand/domain/verify');
+    const lost = await verify();
     expect(lost.status).toBe(409);
     expect(lost.json.error.message).toContain('another brand proved this domain first');
     expect(lost.json.error.details).toEqual([{ field: 'domain', problem: 'already used by another brand' }]);
@@ -199,7 +220,7 @@ describe('two brands and one domain', () => {
     const theirs = (await rival.request('PUT', '/v1/brand/theme', { domain: 'track.race.example' })).json;
     publish('_waybill.track.race.example', ours.domainProof.record.value, theirs.domainProof.record.value);
 
-    const answers = await Promise.all([t.request('POST', '/v1/brand/domain/verify'), rival.request('POST', '/v1/brand/domain/verify')]);
+    const answers = await Promise.all([verify(), verify(rival.request)]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     const holders = await t.deps.db.selectFrom('brand_hubs').select('brand_id').where('domain', '=', 'track.race.example').execute();
     expect(holders).toHaveLength(1);
