@@ -3,12 +3,12 @@ import type { CreateOrderInput } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, OrderRow } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
-import { canonicalHash } from '../lib/crypto.js';
 import { hasPrefix, newId } from '../lib/ids.js';
 import { assertInSequence, assertPlausibleTimes } from '../lib/plausible-times.js';
 import { DAY_MS } from '../lib/time.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { hubBaseUrl } from '../hub/hosts.js';
+import { differingFields, orderContentHash, sameOrderHashes } from './same-order.js';
 import { orderLinkTerms, signTrackingToken } from './tracking-links.js';
 
 export const ORDER_CREATED_JOB = 'order.created';
@@ -27,7 +27,7 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
   const now = deps.clock.now().toISOString();
   const placedAt = new Date(input.placedAt).toISOString();
   // The order as stored: the same instant written in another offset (or as the API answers it) is the same order.
-  const contentHash = canonicalHash({ ...input, placedAt });
+  const contentHash = orderContentHash(input, placedAt);
   const row: OrderRow = {
     id: newId('order'),
     brand_id: brand.id,
@@ -67,10 +67,12 @@ export async function createOrder(deps: Deps, brand: BrandRow, input: CreateOrde
 
   // The number is taken: the same order sent again is answered with it; a different one is refused.
   const existing = await deps.db.selectFrom('orders').selectAll().where('brand_id', '=', brand.id).where('number', '=', input.number).executeTakeFirstOrThrow();
-  // Orders stored before placedAt was normalized were hashed as sent.
-  if (existing.content_hash === contentHash || existing.content_hash === canonicalHash(input)) return { order: existing, created: false };
-  throw new AppError('conflict', `order number ${input.number} is already used by a different order (${existing.id})`, [
+  if (sameOrderHashes(input, placedAt).has(existing.content_hash)) return { order: existing, created: false };
+  const differing = differingFields(existing, input, placedAt);
+  const which = differing.length > 0 ? `: it differs in ${differing.join(', ')}` : '';
+  throw new AppError('conflict', `order number ${input.number} is already used by a different order (${existing.id})${which}`, [
     { field: 'number', problem: 'already used by a different order' },
+    ...differing.map((field) => ({ field, problem: 'differs from the stored order' })),
   ]);
 }
 

@@ -36,8 +36,30 @@ describe('orders', () => {
     expect(different.status).toBe(409);
     expect(different.json.error.code).toBe('conflict');
     expect(different.json.error.message).toContain(body.number);
+    expect(different.json.error.message).toContain('it differs in items');
+    expect(different.json.error.details).toEqual([
+      { field: 'number', problem: 'already used by a different order' },
+      { field: 'items', problem: 'differs from the stored order' },
+    ]);
     const stored = await t.request('GET', `/v1/orders/${first.json.id}`);
     expect(stored.json.items).toEqual(body.items);
+  });
+
+  it('takes an order sent again with its currency written as the default (USD) or left out as the same order; another currency is named as the difference', async () => {
+    const body = orderBody();
+    const first = await t.request('POST', '/v1/orders', body);
+    expect(first.status).toBe(201);
+    const explicit = await t.request('POST', '/v1/orders', { ...body, currency: 'USD' });
+    expect([explicit.status, explicit.json.id]).toEqual([200, first.json.id]);
+    const euros = await t.request('POST', '/v1/orders', { ...body, currency: 'EUR', customer: { ...body.customer, name: 'Someone Else' } });
+    expect(euros.status).toBe(409);
+    expect(euros.json.error.details.slice(1).map((d: { field: string }) => d.field)).toEqual(['customer.name', 'currency']);
+
+    const usd = orderBody();
+    const withUsd = await t.request('POST', '/v1/orders', { ...usd, currency: 'USD' });
+    expect(withUsd.status).toBe(201);
+    const without = await t.request('POST', '/v1/orders', usd);
+    expect([without.status, without.json.id]).toEqual([200, withUsd.json.id]);
   });
 
   it('answers the same order sent again with placedAt written in another offset (or as the API answered it) with the first one, not 409', async () => {
