@@ -21,6 +21,15 @@ export class JobFailure extends Error {
   }
 }
 
+/** A job's payload; one that is not JSON (written by hand into the table) will never be, so it is a dead letter at once rather than after every retry. */
+function payloadOf(job: JobRow): unknown {
+  try {
+    return JSON.parse(job.payload);
+  } catch {
+    throw new JobFailure(`the job's payload is not JSON: ${job.payload.slice(0, 80)}`, false);
+  }
+}
+
 export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
 /**
  * Takes every claimed job of its kind at once (one transaction for many, or many sends in
@@ -83,10 +92,10 @@ export function createWorker(options: WorkerOptions): Worker {
     const handler = handlers[job.kind];
     if (!handler) return recordFailure(job, new JobFailure(`no handler for job kind ${job.kind}`, false));
     try {
-      if (typeof handler === 'function') await handler(JSON.parse(job.payload), job);
+      if (typeof handler === 'function') await handler(payloadOf(job), job);
       else {
         // A batch handler answers a job's failure as its outcome rather than throwing it.
-        const outcome = (await handler.batch([{ payload: JSON.parse(job.payload), job }]))?.[0] ?? null;
+        const outcome = (await handler.batch([{ payload: payloadOf(job), job }]))?.[0] ?? null;
         if (outcome !== null) throw outcome;
       }
       await recordDone(job);
@@ -99,7 +108,7 @@ export function createWorker(options: WorkerOptions): Worker {
     if (jobs.length === 1) return runJob(jobs[0]!);
     let outcomes: Array<unknown | null> | void;
     try {
-      outcomes = await handler.batch(jobs.map((job) => ({ payload: JSON.parse(job.payload), job })));
+      outcomes = await handler.batch(jobs.map((job) => ({ payload: payloadOf(job), job })));
     } catch (error) {
       log.warn({ kind: jobs[0]!.kind, jobs: jobs.length, err: error instanceof Error ? error.message : String(error) }, 'job batch failed: running its jobs one by one');
       for (const job of jobs) await runJob(job);

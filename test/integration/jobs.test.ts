@@ -114,6 +114,20 @@ describe('the job queue', () => {
     expect(await db().selectFrom('jobs').select(['state', 'last_error']).executeTakeFirstOrThrow()).toEqual({ state: 'dead', last_error: 'the carrier said: Bad  number' });
   });
 
+  it('dead-letters at once a job whose payload is not JSON (written into the table by hand), naming it, and runs the others of its batch', async () => {
+    await clean();
+    const clock = manualClock();
+    const seen: unknown[] = [];
+    await enqueueJob(db(), clock.now(), { kind: 'echo', payload: { n: 1 }, idempotencyKey: 'payload-bad' });
+    await enqueueJob(db(), clock.now(), { kind: 'echo', payload: { n: 2 }, idempotencyKey: 'payload-good' });
+    await db().updateTable('jobs').set({ payload: '{ not json' }).where('idempotency_key', '=', 'payload-bad').execute();
+    const worker = createWorker({ db: db(), dialect: dialectUnderTest(), clock, log, handlers: { echo: { batch: async (items) => void seen.push(...items.map((i) => i.payload)) } } });
+    expect(await worker.drain()).toBe(2);
+    expect(seen).toEqual([{ n: 2 }]);
+    const bad = await db().selectFrom('jobs').select(['state', 'attempts', 'last_error']).where('idempotency_key', '=', 'payload-bad').executeTakeFirstOrThrow();
+    expect(bad).toEqual({ state: 'dead', attempts: 1, last_error: "the job's payload is not JSON: { not json" });
+  });
+
   it('takes a job back when its worker died holding the lease', async () => {
     await clean();
     const clock = manualClock();
