@@ -141,6 +141,32 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
   api.openapi(
     createRoute({
       method: 'post',
+      path: '/inbound-webhooks/deliveries/retry',
+      tags: ['Inbound webhooks'],
+      summary: 'Process again every delivery in a state: `failed` ones once their cause is mended, `parked` ones right after creating many shipments',
+      description: 'Every delivery of the brand in that state goes back to `received` and is processed by the next run (one job for all). A delivery that fails on its own again is `failed` again after that run.',
+      security,
+      request: { body: { required: true, content: { 'application/json': { schema: strictObject({ state: z.enum(['failed', 'parked']) }) } } } },
+      responses: { 202: json(z.object({ queued: z.number().int().openapi({ description: 'How many deliveries went back to received' }) }), 'Queued'), ...errors },
+    }),
+    async (c) => {
+      const { state } = c.req.valid('json');
+      const brandId = c.get('brand').id;
+      const now = deps.clock.now();
+      const queued = await deps.db.transaction().execute(async (trx) => {
+        const result = await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null }).where('brand_id', '=', brandId).where('state', '=', state).executeTakeFirst();
+        const count = Number(result.numUpdatedRows);
+        if (count > 0) await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, maxAttempts: 5, idempotencyKey: `inbound:retry:${brandId}:${state}:${now.toISOString()}` });
+        return count;
+      });
+      if (queued > 0) deps.notifyJobsEnqueued();
+      return reply(c, { queued }, 202);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
       path: '/inbound-webhooks/deliveries/{deliveryId}/retry',
       tags: ['Inbound webhooks'],
       summary: 'Process a parked or failed delivery again now (for example right after creating its shipment)',

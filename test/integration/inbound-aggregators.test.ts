@@ -358,6 +358,33 @@ describe('a delivery that cannot be processed', () => {
     expect((await eventsOf(damaged)).map((e) => e.carrier_text)).toEqual(['Arrived at hub']);
   });
 
+  it('sends every failed delivery back at once after the cause is mended, and refuses a state it cannot send back', async () => {
+    const numbers = ['9400100000000000000079', '9400100000000000000086'];
+    const ids = [await shipment('usps', numbers[0]!), await shipment('usps', numbers[1]!)];
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    const saved = await t.deps.db.selectFrom('shipments').select(['id', 'fold_state']).where('id', 'in', ids).execute();
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', 'in', ids).execute();
+    for (const [i, number] of numbers.entries()) expect((await post(path, track(number, `st_bulk_${i}`, 'Departed hub'))).status).toBe(200);
+    await processDeliveries();
+    for (let run = 2; run <= 3; run++) {
+      t.clock.advance(60_000);
+      await sweepInbox(t.deps);
+    }
+    for (const i of [0, 1]) expect(await deliveryOf(`st_bulk_${i}`)).toMatchObject({ state: 'failed' });
+
+    for (const row of saved) await t.deps.db.updateTable('shipments').set({ fold_state: row.fold_state }).where('id', '=', row.id).execute();
+    const retried = await t.request('POST', '/v1/inbound-webhooks/deliveries/retry', { state: 'failed' });
+    expect(retried.status).toBe(202);
+    expect(retried.json.queued).toBeGreaterThanOrEqual(2); // with any other test's failed delivery
+    await processDeliveries();
+    for (const i of [0, 1]) expect(await deliveryOf(`st_bulk_${i}`)).toMatchObject({ state: 'processed' });
+    for (const id of ids) expect((await eventsOf(id)).map((e) => e.carrier_text)).toEqual(['Departed hub']);
+    expect((await t.request('POST', '/v1/inbound-webhooks/deliveries/retry', { state: 'failed' })).json.queued).toBe(0);
+
+    const wrong = await t.request('POST', '/v1/inbound-webhooks/deliveries/retry', { state: 'processed' });
+    expect([wrong.status, wrong.json.error.details[0].field]).toEqual([422, 'state']);
+  });
+
   it('stores a carrier text with control characters (a NUL among them) with a space for each run of them', async () => {
     const shipmentId = await shipment('usps', '9400100000000000000062');
     const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
