@@ -8,9 +8,8 @@ import { ErrorSchema, listOf, listQuery, pageLimit } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
 import type { InboundEventRow } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
-import { enqueueJob } from '../jobs/queue.js';
 import { deleteEndpoint, INBOUND_PROVIDERS, issueEndpoint, listEndpoints } from './endpoints.js';
-import { INBOUND_PROCESS_JOB } from './inbox.js';
+import { enqueueInboxRun } from './inbox.js';
 import { strictObject } from '../api/request-fields.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -156,7 +155,7 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       const queued = await deps.db.transaction().execute(async (trx) => {
         const result = await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null }).where('brand_id', '=', brandId).where('state', '=', state).executeTakeFirst();
         const count = Number(result.numUpdatedRows);
-        if (count > 0) await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, maxAttempts: 5, idempotencyKey: `inbound:retry:${brandId}:${state}:${now.toISOString()}` });
+        if (count > 0) await enqueueInboxRun(trx, now, `inbound:retry:${brandId}:${state}:${now.toISOString()}`);
         return count;
       });
       if (queued > 0) deps.notifyJobsEnqueued();
@@ -182,7 +181,7 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
         if (!found) throw new AppError('not_found', `delivery ${id} was not found`);
         if (found.state === 'processed') throw new AppError('conflict', `delivery ${id} was already processed`);
         await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null }).where('id', '=', id).execute();
-        await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, maxAttempts: 5, idempotencyKey: `inbound:retry:${id}:${found.attempts}` });
+        await enqueueInboxRun(trx, now, `inbound:retry:${id}:${found.attempts}`);
         return { ...found, state: 'received', retry_at: null };
       });
       deps.notifyJobsEnqueued();

@@ -61,7 +61,7 @@ export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ s
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return false;
-    if (!jobQueued) await enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, runAt: new Date((second + 1) * 1000), maxAttempts: 5, idempotencyKey: `inbound:process:${second}` });
+    if (!jobQueued) await enqueueInboxRun(trx, now, `inbound:process:${second}`, new Date((second + 1) * 1000));
     return true;
   });
   if (stored) queuedSecond.set(deps, second);
@@ -71,6 +71,10 @@ export async function storeDelivery(deps: Deps, delivery: Delivery): Promise<{ s
 }
 
 const queuedSecond = new WeakMap<Deps, number>();
+
+/** Queues a run of processInbox (it takes every received delivery, not only those that asked for it). */
+export const enqueueInboxRun = (trx: Transaction<Database>, now: Date, idempotencyKey: string, runAt?: Date): Promise<void> =>
+  enqueueJob(trx, now, { kind: INBOUND_PROCESS_JOB, payload: {}, maxAttempts: 5, idempotencyKey, ...(runAt ? { runAt } : {}) });
 
 /** How many runs a delivery that fails on its own gets before it is set aside as `failed`. */
 export const ISOLATED_FAILURES_BEFORE_FAILED = 3;

@@ -3,12 +3,10 @@
 // cleaned instead: PostgreSQL cannot store a NUL in text at all, and refusing a carrier's scan
 // for it would lose the scan. Pure.
 
-// biome-ignore lint: a character class of control characters is the point here
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-// biome-ignore lint: a character class of control characters is the point here
-const CONTROL_CHARACTER_RUNS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]+/g;
-// biome-ignore lint: a character class of control characters is the point here
-const EACH_CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const CLASS = '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]';
+const CONTROL_CHARACTER = new RegExp(CLASS); // not global: test() keeps no position between calls
+const CONTROL_CHARACTER_RUNS = new RegExp(`${CLASS}+`, 'g');
+const EACH_CONTROL_CHARACTER = new RegExp(CLASS, 'g');
 
 export const hasControlCharacters = (value: string): boolean => CONTROL_CHARACTER.test(value);
 
