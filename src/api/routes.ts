@@ -188,7 +188,7 @@ export function createApi(deps: Deps) {
       path: '/events/batch',
       tags: ['Events'],
       summary:
-        'Up to 1,000 events keyed by carrier and tracking number, stored in one transaction; each event’s outcome says whether that event was stored, was a duplicate (already known, or earlier in the request) or names no shipment of the brand; a carrier Waybill does not know is refused (422, naming the event’s field)',
+        'Up to 1,000 events keyed by carrier and tracking number, stored in one transaction; each event’s outcome says whether that event was stored, was a duplicate (already known, or earlier in the request), names no shipment of the brand, or failed (a shipment whose events could not be processed is set apart and the rest stored: send its events again later); a carrier Waybill does not know is refused (422, naming the event’s field)',
       security,
       request: body(BatchEventsSchema),
       responses: {
@@ -197,7 +197,15 @@ export function createApi(deps: Deps) {
             stored: z.number(),
             duplicates: z.number(),
             unknown: z.number(),
-            results: z.array(z.object({ index: z.number(), shipmentId: z.string().nullable(), outcome: z.enum(['stored', 'duplicate', 'unknown_shipment']) })),
+            failed: z.number(),
+            results: z.array(
+              z.object({
+                index: z.number(),
+                shipmentId: z.string().nullable(),
+                outcome: z.enum(['stored', 'duplicate', 'unknown_shipment', 'failed']),
+                error: z.string().optional().openapi({ description: 'Only on a failed event: why it was not stored' }),
+              }),
+            ),
           }),
           'Per-event outcome',
         ),

@@ -13,7 +13,7 @@ import { systemClock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
 import { type DecodedCsv, decodeCsvBytes, fallbackNote } from './decode-csv.js';
 import { createProgressBar } from './progress-bar.js';
-import { type ImportReport, importRows, prepareImport } from './run-import.js';
+import { type ImportLog, type ImportReport, importRows, prepareImport } from './run-import.js';
 import { counted, wholeNumber } from '../lib/words.js';
 
 export const IMPORT_USAGE = `Usage: waybill import FILE.csv --brand BRAND_ID [--json] [--progress]
@@ -97,7 +97,10 @@ async function importCommand(args: string[], env: Record<string, string | undefi
 
     const showBar = values.progress === true || (io.stderr.isTTY === true && checks.length > PROGRESS_BAR_FROM_ROWS);
     const bar = showBar ? createProgressBar(io.stderr, checks.length) : null;
-    const report = await importRows({ db: handle.db, dialect: handle.dialect, clock: systemClock }, brand.id, checks, {
+    const log: ImportLog = {
+      error: ({ err, line }, message) => io.stderr.write(`waybill: line ${line}: ${message}: ${err instanceof Error ? err.message : String(err)}\n`),
+    };
+    const report = await importRows({ db: handle.db, dialect: handle.dialect, clock: systemClock, log }, brand.id, checks, {
       onProgress: (processed) => bar?.update(processed),
     });
     bar?.finish();

@@ -2,12 +2,14 @@
 // per transaction. Each chunk's writes, its row errors and the new `processed` count commit together,
 // so a crash resumes at the first unfinished chunk and counts nothing twice. A run stops after a
 // time budget and queues its own continuation, so no run outlives its job lease.
+import type { Transaction } from 'kysely';
 import { lockedForUpdate } from '../db/locks.js';
+import type { Database } from '../db/schema.js';
 import { z } from 'zod';
 import { enqueueJob } from '../jobs/queue.js';
 import { JobFailure } from '../jobs/worker.js';
 import type { JobRow } from '../db/schema.js';
-import { addChunk, applyChunk, CHUNK_ROWS, type ImportDeps, prepareImport, transactionWithRetry } from './run-import.js';
+import { addChunk, applyChunk, applyChunkParcelByParcel, CHUNK_ROWS, type ChunkResult, type ChunkScope, type ImportDeps, isRetryableConflict, prepareImport, transactionWithRetry } from './run-import.js';
 import { type ImportRow, withImportTables } from './schema.js';
 import { appendImportErrors, countsOf, insertImport, setImportState } from './store.js';
 
@@ -62,19 +64,36 @@ async function processImport(deps: ImportDeps, importId: string): Promise<void> 
   while (processed < checks.length) {
     const chunk = checks.slice(processed, processed + CHUNK_ROWS);
     const from = processed;
-    await transactionWithRetry(deps.db, async (trx) => {
-      const t = withImportTables(trx);
-      const current = await lockedForUpdate(t.selectFrom('imports').select(['processed', 'report', 'total']).where('id', '=', importId), deps.dialect).executeTakeFirstOrThrow();
+    const scope: ChunkScope = { brandId: record.brand_id, dialect: deps.dialect, importedAt: record.created_at, now: deps.clock.now() };
+    // Claimed by locking the import's row first; the chunk's rows, its errors and `processed` commit together.
+    const claim = async (trx: Transaction<Database>) => {
+      const current = await lockedForUpdate(withImportTables(trx).selectFrom('imports').select(['processed', 'report', 'total']).where('id', '=', importId), deps.dialect).executeTakeFirstOrThrow();
       if (current.processed !== from) throw new ImportTakenOver();
-      const now = deps.clock.now();
-      const result = await applyChunk(trx, { brandId: record.brand_id, dialect: deps.dialect, importedAt: record.created_at, now }, chunk);
+      return current;
+    };
+    const recordChunk = async (trx: Transaction<Database>, current: Pick<ImportRow, 'report' | 'total'>, result: ChunkResult) => {
       await appendImportErrors(trx, importId, result);
-      await t
+      await withImportTables(trx)
         .updateTable('imports')
-        .set({ processed: from + chunk.length, report: JSON.stringify(addChunk(countsOf(current), result)), updated_at: now.toISOString() })
+        .set({ processed: from + chunk.length, report: JSON.stringify(addChunk(countsOf(current), result)), updated_at: deps.clock.now().toISOString() })
         .where('id', '=', importId)
         .execute();
-    });
+    };
+    let failedInRows = false; // only the rows' own failure is retried parcel by parcel, not the bookkeeping's
+    try {
+      await transactionWithRetry(deps.db, async (trx) => {
+        const current = await claim(trx);
+        failedInRows = true;
+        const result = await applyChunk(trx, scope, chunk);
+        failedInRows = false;
+        await recordChunk(trx, current, result);
+      });
+    } catch (error) {
+      if (!failedInRows || isRetryableConflict(error)) throw error;
+      // One parcel that cannot be stored must not fail the import: the chunk again, parcel by parcel.
+      const result = await applyChunkParcelByParcel(deps, scope, chunk, error);
+      await transactionWithRetry(deps.db, async (trx) => recordChunk(trx, await claim(trx), result));
+    }
     processed = from + chunk.length;
     if (processed < checks.length && performance.now() - startedAt > RUN_BUDGET_MS) {
       await enqueueJob(deps.db, deps.clock.now(), { kind: IMPORT_JOB, payload: { importId }, idempotencyKey: `import:${importId}:from:${processed}` });

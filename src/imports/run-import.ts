@@ -16,7 +16,9 @@ import { type CsvFileProblem, parseImportCsv } from './parse-csv.js';
 import { decideCsvStatus, type HeldStatus } from './undated-status.js';
 import { type CheckedRow, checkRows, type RowCheck, type RowError } from './validate-row.js';
 
-export type ImportDeps = Pick<Deps, 'db' | 'dialect' | 'clock'>;
+/** Where a parcel that fails alone is logged with its cause (its row's reason says only that it failed). */
+export type ImportLog = { error: (fields: { err: unknown; line: number; trackingNumber: string }, message: string) => void };
+export type ImportDeps = Pick<Deps, 'db' | 'dialect' | 'clock'> & { log: ImportLog };
 
 export type ImportCounts = { rows: number; created: number; updated: number; unchanged: number; skipped: number; failed: number };
 /** `skippedRows`: rows whose status was not applied over what a dated source said, each with the reason. */
@@ -220,6 +222,56 @@ export async function transactionWithRetry<T>(db: ImportDeps['db'], work: (trx: 
   }
 }
 
+/** A row whose parcel could not be stored even on its own (a fold that throws on its stored state, a row the database refuses). */
+export const ROW_NOT_STORED = 'could not be stored (a server error, logged); import this row again later';
+
+/**
+ * Applies a chunk whose transaction failed (not a lost race) one parcel at a time: the rows naming a
+ * parcel together in their own transaction, as the chunk would have applied them, so that one
+ * parcel that cannot be stored fails its rows (ROW_NOT_STORED, the cause logged) and not the
+ * import. When every parcel fails alone too (the database is down), the chunk's error is thrown.
+ */
+export async function applyChunkParcelByParcel(deps: ImportDeps, scope: ChunkScope, checks: readonly RowCheck[], chunkError: unknown): Promise<ChunkResult> {
+  const result: ChunkResult = { created: 0, updated: 0, unchanged: 0, errors: [], skipped: [] };
+  const parcels = new Map<string, CheckedRow[]>();
+  for (const check of checks) {
+    if (!check.ok) result.errors.push(check.error);
+    else {
+      const key = parcelKey(check.value.carrier, check.value.trackingNumber);
+      parcels.set(key, [...(parcels.get(key) ?? []), check.value]);
+    }
+  }
+  let failedParcels = 0;
+  for (const rows of parcels.values()) {
+    try {
+      const applied = await transactionWithRetry(deps.db, (trx) => applyChunk(trx, scope, rows.map((row) => ok(row))));
+      result.created += applied.created;
+      result.updated += applied.updated;
+      result.unchanged += applied.unchanged;
+      result.errors.push(...applied.errors);
+      result.skipped.push(...applied.skipped);
+    } catch (error) {
+      failedParcels += 1;
+      deps.log.error({ err: error, line: rows[0]!.line, trackingNumber: rows[0]!.trackingNumber }, 'CSV import: this parcel could not be stored');
+      result.errors.push(...rows.map((row) => ({ line: row.line, reason: ROW_NOT_STORED, value: row.trackingNumber })));
+    }
+  }
+  if (parcels.size > 0 && failedParcels === parcels.size) throw chunkError;
+  result.errors.sort((a, b) => a.line - b.line);
+  result.skipped.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+/** A chunk in one transaction (run again after a lost race); parcel by parcel when it fails otherwise. */
+async function applyChunkApartOnFailure(deps: ImportDeps, scope: ChunkScope, checks: readonly RowCheck[]): Promise<ChunkResult> {
+  try {
+    return await transactionWithRetry(deps.db, (trx) => applyChunk(trx, scope, checks));
+  } catch (error) {
+    if (isRetryableConflict(error)) throw error;
+    return applyChunkParcelByParcel(deps, scope, checks, error);
+  }
+}
+
 export function addChunk(counts: ImportCounts, chunk: ChunkResult): ImportCounts {
   return {
     rows: counts.rows,
@@ -247,7 +299,7 @@ export async function importRows(
   const skippedRows: RowError[] = [];
   for (let start = 0; start < checks.length; start += CHUNK_ROWS) {
     const chunk = checks.slice(start, start + CHUNK_ROWS);
-    const result = await transactionWithRetry(deps.db, (trx) => applyChunk(trx, { brandId, dialect: deps.dialect, importedAt, now: deps.clock.now() }, chunk));
+    const result = await applyChunkApartOnFailure(deps, { brandId, dialect: deps.dialect, importedAt, now: deps.clock.now() }, chunk);
     counts = addChunk(counts, result);
     errors.push(...result.errors);
     skippedRows.push(...result.skipped);

@@ -134,8 +134,15 @@ export type BatchResult = {
   stored: number;
   duplicates: number;
   unknown: number;
-  results: Array<{ index: number; shipmentId: string | null; outcome: 'stored' | 'duplicate' | 'unknown_shipment' }>;
+  failed: number;
+  results: Array<
+    | { index: number; shipmentId: string | null; outcome: 'stored' | 'duplicate' | 'unknown_shipment' }
+    | { index: number; shipmentId: null; outcome: 'failed'; error: string }
+  >;
 };
+
+/** What a batch event whose shipment could not be stored is answered (the cause is in the server's log). */
+export const BATCH_EVENT_FAILED = "not stored: this shipment's events could not be processed (a server error, logged); send them again later";
 
 /**
  * Refuses (422) a batch with a carrier Waybill does not know, naming each such event's field, as a
@@ -170,19 +177,56 @@ export async function ingestBatch(deps: Deps, brand: BrandRow, body: z.infer<typ
     eventIndexInGroup.push(groups[index]!.events.push(toTrackingEvent(event)) - 1);
     return index;
   });
-  const { shipmentIds, storedByEvent, outcomes } = await ingestByTrackingNumber(deps.direct, now, brand.id, source, groups);
+  const { shipmentIds, storedByEvent, outcomes, failedGroups } = await ingestGroupsApartOnFailure(deps, now, brand.id, source, groups);
   recordIngest(deps, source, outcomes);
 
   // Per-event answers: "stored" when the batch stored that very event, "duplicate" when it was
   // already known or is a copy of one earlier in the request.
   const results: BatchResult['results'] = groupOfEvent.map((group, index) => {
+    if (failedGroups.has(group)) return { index, shipmentId: null, outcome: 'failed' as const, error: BATCH_EVENT_FAILED };
     const shipmentId = shipmentIds[group];
     if (!shipmentId) return { index, shipmentId: null, outcome: 'unknown_shipment' as const };
     return { index, shipmentId, outcome: storedByEvent[group]![eventIndexInGroup[index]!] ? ('stored' as const) : ('duplicate' as const) };
   });
+  const count = (outcome: BatchResult['results'][number]['outcome']) => results.filter((r) => r.outcome === outcome).length;
   const stored = outcomes.reduce((n, o) => n + o.stored, 0);
-  const unknown = results.filter((r) => r.outcome === 'unknown_shipment').length;
-  return { stored, duplicates: body.events.length - stored - unknown, unknown, results };
+  const unknown = count('unknown_shipment');
+  const failed = count('failed');
+  return { stored, duplicates: body.events.length - stored - unknown - failed, unknown, failed, results };
+}
+
+type GroupsIngested = Awaited<ReturnType<typeof ingestByTrackingNumber>> & { failedGroups: Set<number> };
+
+/**
+ * The batch's groups in one transaction; when that fails, each group in its own, so that one
+ * shipment whose events cannot be stored (a fold that throws on its stored state, a row the
+ * database refuses) does not hold back the others: its group is answered as failed and logged.
+ * When every group fails alone too (the database is down), the first error is thrown: a 500, and
+ * nothing stored.
+ */
+async function ingestGroupsApartOnFailure(deps: Deps, now: Date, brandId: string, source: EventSource, groups: readonly NumberedEvents[]): Promise<GroupsIngested> {
+  try {
+    return { ...(await ingestByTrackingNumber(deps.direct, now, brandId, source, groups)), failedGroups: new Set() };
+  } catch (error) {
+    if (groups.length === 1) throw error;
+    deps.log.warn({ err: error, groups: groups.length }, 'batch events: the batch failed as a whole; storing it one shipment at a time');
+    const ingested: GroupsIngested = { shipmentIds: [], storedByEvent: [], outcomes: [], failedGroups: new Set() };
+    for (const [index, group] of groups.entries()) {
+      try {
+        const alone = await ingestByTrackingNumber(deps.direct, now, brandId, source, [group]);
+        ingested.shipmentIds.push(alone.shipmentIds[0]);
+        ingested.storedByEvent.push(alone.storedByEvent[0]!);
+        ingested.outcomes.push(...alone.outcomes);
+      } catch (groupError) {
+        deps.log.error({ err: groupError, carrier: group.carrier, trackingNumber: group.trackingNumber }, 'batch events: this shipment\'s events could not be stored');
+        ingested.shipmentIds.push(undefined);
+        ingested.storedByEvent.push([]);
+        ingested.failedGroups.add(index);
+      }
+    }
+    if (ingested.failedGroups.size === groups.length) throw error;
+    return ingested;
+  }
 }
 
 export async function runShipmentCommand(deps: Deps, brand: BrandRow, shipmentId: string, command: ShipmentCommand): Promise<ShipmentRow> {

@@ -354,6 +354,40 @@ describe('batch events', () => {
     expect((await t.request('GET', `/v1/shipments/${a.id}`)).json.events).toEqual([]);
   });
 
+  it('sets apart a shipment whose events cannot be processed, stores the rest, and answers which failed', async () => {
+    const [a, damaged, b] = [await newShipment(), await newShipment(), await newShipment()];
+    const { fold_state: foldState } = await t.deps.db.selectFrom('shipments').select('fold_state').where('id', '=', damaged.id).executeTakeFirstOrThrow();
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', '=', damaged.id).execute();
+    const scan = (shipment: { trackingNumber: string }, at: string) => ({ carrier: 'ups', trackingNumber: shipment.trackingNumber, ...ev('in_transit', at) });
+    const events = [scan(a, '2026-03-01T10:00:00Z'), scan(damaged, '2026-03-01T10:00:00Z'), scan(b, '2026-03-01T11:00:00Z'), scan(damaged, '2026-03-01T12:00:00Z'), { ...scan(b, '2026-03-01T11:00:00Z') }];
+
+    const res = await t.request('POST', '/v1/events/batch', { events });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ stored: 2, duplicates: 1, unknown: 0, failed: 2 });
+    expect(res.json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['stored', 'failed', 'stored', 'failed', 'duplicate']);
+    expect(res.json.results[1]).toEqual({ index: 1, shipmentId: null, outcome: 'failed', error: expect.stringMatching(/^not stored: .*send them again later$/) });
+    expect((await t.request('GET', `/v1/shipments/${a.id}`)).json.status).toBe('in_transit');
+    expect((await t.request('GET', `/v1/shipments/${b.id}`)).json.events).toHaveLength(1);
+    expect(await t.deps.db.selectFrom('tracking_events').select('id').where('shipment_id', '=', damaged.id).execute()).toEqual([]);
+
+    // Mended, the same events are taken: the failed ones stored, the others known.
+    await t.deps.db.updateTable('shipments').set({ fold_state: foldState }).where('id', '=', damaged.id).execute();
+    const again = await t.request('POST', '/v1/events/batch', { events });
+    expect(again.json).toMatchObject({ stored: 2, duplicates: 3, unknown: 0, failed: 0 });
+    expect((await t.request('GET', `/v1/shipments/${damaged.id}`)).json.events).toHaveLength(2);
+  });
+
+  it('answers 500 and stores nothing when every shipment of the batch fails alone too', async () => {
+    const [a, b] = [await newShipment(), await newShipment()];
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', 'in', [a.id, b.id]).execute();
+    const res = await t.request('POST', '/v1/events/batch', {
+      events: [a, b].map((s) => ({ carrier: 'ups', trackingNumber: s.trackingNumber, ...ev('in_transit', '2026-03-01T10:00:00Z') })),
+    });
+    expect(res.status).toBe(500);
+    expect(res.json.error.code).toBe('internal');
+    expect(await t.deps.db.selectFrom('tracking_events').select('id').where('shipment_id', 'in', [a.id, b.id]).execute()).toEqual([]);
+  });
+
   it('refuses more than 1,000 events', async () => {
     const events = Array.from({ length: 1001 }, () => ({ carrier: 'ups', trackingNumber: 'X', ...ev('in_transit', '2026-03-01T10:00:00Z') }));
     const res = await t.request('POST', '/v1/events/batch', { events });

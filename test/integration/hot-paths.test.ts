@@ -355,6 +355,7 @@ describe('POST /v1/events/batch', () => {
       stored: 2,
       duplicates: 1,
       unknown: 1,
+      failed: 0,
       results: [
         { index: 0, shipmentId: a.id, outcome: 'stored' },
         { index: 1, shipmentId: b.id, outcome: 'stored' },

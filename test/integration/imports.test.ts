@@ -89,6 +89,13 @@ async function databaseTotals() {
   return { shipments: await count('shipments'), events: await count('tracking_events'), statusJobs: Number(jobs.n) };
 }
 
+/** Makes a parcel's stored fold state unreadable, as a bug or a hand edit might; returns how to mend it. */
+async function damageParcel(trackingNumber: string): Promise<() => Promise<void>> {
+  const { id, fold_state: foldState } = await t.deps.db.selectFrom('shipments').select(['id', 'fold_state']).where('tracking_number', '=', trackingNumber).executeTakeFirstOrThrow();
+  await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', '=', id).execute();
+  return async () => void (await t.deps.db.updateTable('shipments').set({ fold_state: foldState }).where('id', '=', id).execute());
+}
+
 describe('POST /v1/shipments/import (small files, answered at once)', () => {
   it('loads the good rows and reports each bad row by line with the reason', async () => {
     const orders = await createOrders('M-1', 'M-2');
@@ -389,6 +396,50 @@ describe('POST /v1/shipments/import (small files, answered at once)', () => {
     t.clock.set('2026-03-02T15:00:00Z');
   });
 
+  it('fails only the rows of a parcel that cannot be stored (its cause logged), loads the others, and takes those rows once mended', async () => {
+    await createOrders('DM-1', 'DM-2');
+    const [n1, n2, n3] = [upsNumber(), upsNumber(), upsNumber()];
+    expect((await importCsv(['order,tracking', `DM-1,${n1}`, `DM-1,${n2}`, `DM-2,${n3}`].join('\n'))).json).toMatchObject({ created: 3, failed: 0 });
+    const mend = await damageParcel(n2);
+
+    const csv = ['order,tracking,status', `DM-1,${n1},in_transit`, `DM-1,${n2},in_transit`, `DM-2,${n3},delivered`, `DM-1,${n2},in_transit`, `DM-9,${upsNumber()},in_transit`].join('\n');
+    const res = await importCsv(csv);
+    expect(res.status).toBe(200);
+    const notStored = 'could not be stored (a server error, logged); import this row again later';
+    expect(res.json).toEqual({
+      rows: 5,
+      created: 0,
+      updated: 2,
+      unchanged: 0,
+      skipped: 0,
+      skippedRows: [],
+      failed: 3,
+      errors: [
+        { line: 3, reason: notStored, value: n2 },
+        { line: 5, reason: notStored, value: n2 },
+        { line: 6, reason: 'unknown order number DM-9', value: 'DM-9' },
+      ],
+    });
+    expect(await shipmentByNumber(n1)).toMatchObject({ status: 'in_transit' });
+    expect(await shipmentByNumber(n3)).toMatchObject({ status: 'delivered' });
+
+    await mend();
+    expect((await importCsv(csv)).json).toMatchObject({ updated: 1, unchanged: 3, failed: 1 });
+    expect(await shipmentByNumber(n2)).toMatchObject({ status: 'in_transit' });
+  });
+
+  it('answers 500 and stores nothing when every parcel of the file fails alone too', async () => {
+    await createOrders('DA-1');
+    const [n1, n2] = [upsNumber(), upsNumber()];
+    await importCsv(['order,tracking', `DA-1,${n1}`, `DA-1,${n2}`].join('\n'));
+    const mends = [await damageParcel(n1), await damageParcel(n2)];
+    const before = await databaseTotals();
+    const res = await importCsv(['order,tracking,status', `DA-1,${n1},in_transit`, `DA-1,${n2},delivered`].join('\n'));
+    expect(res.status).toBe(500);
+    expect(await databaseTotals()).toEqual(before);
+    for (const mend of mends) await mend();
+  });
+
   it('reuses a shipment already on the same order, and refuses one that belongs to another order', async () => {
     const orders = await createOrders('E-1', 'E-2');
     const [number, other] = [upsNumber(), upsNumber()];
@@ -517,6 +568,24 @@ describe('large files: queued, processed by a job, polled', () => {
     expect(done.json).toMatchObject({ state: 'done', progress: { processed: 1001, total: 1001 }, report: { rows: 1001, created: 1001, failed: 0 } });
   });
 
+  it('finishes a large import when one parcel cannot be stored, failing only its row', async () => {
+    const numbers = Array.from({ length: 1200 }, (_, i) => `DL-${i + 1}`);
+    await insertOrders(numbers);
+    const parcels = numbers.map(() => upsNumber());
+    const damaged = parcels[800]!; // in the second chunk
+    expect((await importCsv(['order,tracking', `DL-801,${damaged}`].join('\n'))).json).toMatchObject({ created: 1 });
+    const mend = await damageParcel(damaged);
+
+    const res = await importCsv(['order,tracking,status', ...numbers.map((n, i) => `${n},${parcels[i]},in_transit`)].join('\n'));
+    expect(res.status).toBe(202);
+    await worker.drain();
+    const done = await t.request('GET', `/v1/imports/${res.json.id}`);
+    expect(done.json).toMatchObject({ state: 'done', progress: { processed: 1200, total: 1200 } });
+    expect(done.json.report).toMatchObject({ rows: 1200, created: 1199, failed: 1, errors: [{ line: 802, reason: expect.stringMatching(/^could not be stored/), value: damaged }] });
+    expect(await shipmentByNumber(parcels[801]!)).toMatchObject({ status: 'in_transit' });
+    await mend();
+  });
+
   it('resumes after a crash at the first unfinished chunk, counting nothing twice', async () => {
     const numbers = Array.from({ length: 1200 }, (_, i) => `C-${i + 1}`);
     await insertOrders(numbers);
@@ -535,7 +604,7 @@ describe('large files: queued, processed by a job, polled', () => {
       },
       transformResult: async ({ result }) => result,
     };
-    const crashing = { db: t.deps.db.withPlugin(crashOnSecondChunk), dialect: t.deps.dialect, clock: t.clock };
+    const crashing = { db: t.deps.db.withPlugin(crashOnSecondChunk), dialect: t.deps.dialect, clock: t.clock, log: t.deps.log };
     await expect(runImportJob(crashing, { importId: res.json.id })).rejects.toThrow('simulated crash');
     const halfway = await withImportTables(t.deps.db).selectFrom('imports').selectAll().where('id', '=', res.json.id).executeTakeFirstOrThrow();
     expect(halfway).toMatchObject({ state: 'running', processed: 500 });
