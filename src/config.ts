@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { type CarrierLimitsOverrides, parseCarrierLimitsEnv } from './polling/limits.js';
+import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './lib/client-address.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -94,6 +95,7 @@ const envSchema = z.object({
   HUB_DOMAIN_PROOF: z.enum(['dns', 'none']).default('dns'),
   /** The DNS servers that domain proofs are looked up on; unset, the system's resolver (/etc/resolv.conf). */
   DNS_SERVERS: z.string().optional(),
+  TRUSTED_PROXIES: z.string().optional(),
   /** How long one domain proof lookup may take before Waybill answers that DNS did not respond. */
   DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
@@ -121,6 +123,8 @@ export type Config = {
   polling: { tickSeconds: number; expireAfterDays: number; safetyNetHours: number; carrierLimits: CarrierLimitsOverrides };
   /** Custom domains: proven by a TXT record looked up on `dnsServers` (null: the system's), or trusted (`none`). */
   domainProof: { mode: 'dns' | 'none'; dnsServers: string[] | null; dnsTimeoutMs: number };
+  /** The reverse proxies whose X-Forwarded-For names the client (addresses and CIDR ranges). */
+  trustedProxies: string[];
 };
 
 export class ConfigError extends Error {}
@@ -160,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!carrierLimits.ok) throw new ConfigError(`Invalid configuration:\n  CARRIER_LIMITS: ${carrierLimits.error}`);
   const dnsServers = e.DNS_SERVERS === undefined ? null : parseDnsServers(e.DNS_SERVERS);
   if (dnsServers && !dnsServers.ok) throw new ConfigError(`Invalid configuration:\n  DNS_SERVERS: ${dnsServers.error}`);
+  const trustedProxies = e.TRUSTED_PROXIES === undefined ? { ok: true as const, ranges: DEFAULT_TRUSTED_PROXIES } : parseTrustedProxies(e.TRUSTED_PROXIES);
+  if (!trustedProxies.ok) throw new ConfigError(`Invalid configuration:\n  TRUSTED_PROXIES: ${trustedProxies.error}`);
   return {
     databaseUrl: e.DATABASE_URL,
     dialect: dialectOf(e.DATABASE_URL),
@@ -193,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       carrierLimits: carrierLimits.value,
     },
     domainProof: { mode: e.HUB_DOMAIN_PROOF, dnsServers: dnsServers ? dnsServers.servers : null, dnsTimeoutMs: e.DNS_TIMEOUT_MS },
+    trustedProxies: trustedProxies.ranges,
   };
 }
 

@@ -6,8 +6,9 @@
 // The phrases that introduce a signer's name, in the page's languages and as carriers write them.
 // Some only with a colon: "received by the local post office", "signature required", "firma del
 // cliente" are not followed by a name.
+// The name runs to the end of its clause, commas included: carriers also write "SMITH, JOHN".
 const SIGNER =
-  /(?<![\p{L}\p{N}])(signed\s+for\s+by|signed\s+by|signature\s*:|received\s+by\s*:|firmado\s+por|firma\s*:|recibido\s+por\s*:|sign[ée]\s+par|re[çc]u\s+par\s*:|unterschrieben\s+von|quittiert\s+von|unterschrift\s*:|empfangen\s+von\s*:)(\s*:?\s*)([^,;()\n]+?)(?=\s*(?:[,;()\n]|\s-\s|$))/giu;
+  /(?<![\p{L}\p{N}])(signed\s+for\s+by|signed\s+by|signature\s*:|signature\s+obtained(?:\s+from|\s*:)|received\s+by\s*:|firmado\s+por|firma\s*:|recibido\s+por\s*:|sign[ée]\s+par|re[çc]u\s+par\s*:|unterschrieben\s+von|quittiert\s+von|unterschrift\s*:|empfangen\s+von\s*:)(\s*:?\s*)([^;()\n]+?)(?=\s*(?:[;()\n]|\s-\s|$))/giu;
 
 /** The text with each signer's name replaced by "…" (the phrase before it kept, so the customer still reads that someone signed). */
 export function withoutSignerNames(text: string): string {

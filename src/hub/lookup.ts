@@ -16,8 +16,13 @@ export const LOOKUP_FLOOR_MS = 250;
 
 export type LookupInput = { order: string; contact: string };
 
-/** "#1042 " → "1042": what people type around an order number does not matter. */
-export const normalizeOrderNumber = (value: string) => value.trim().replace(/^#/, '').replace(/\s+/g, '').slice(0, 64);
+/**
+ * "#1042 " → "1042": what people type around an order number does not matter. NFKC first, so a
+ * look-alike (the Kelvin sign, a full-width digit) is the letter it stands for: the throttle's
+ * key for an order must be the same for every spelling that finds it.
+ */
+const typedNumber = (value: string) => value.normalize('NFKC').trim().replace(/^#+/, '');
+export const normalizeOrderNumber = (value: string) => typedNumber(value).replace(/\s+/g, '').slice(0, 64);
 
 /**
  * The stored order numbers a typed one may stand for: as typed, upper-case and lower-case (people
@@ -27,7 +32,7 @@ export const normalizeOrderNumber = (value: string) => value.trim().replace(/^#/
  */
 export function orderNumberCandidates(typed: string): string[] {
   const number = normalizeOrderNumber(typed);
-  const spaced = typed.trim().replace(/^#/, '').trim().replace(/\s+/g, ' ').slice(0, 64);
+  const spaced = typedNumber(typed).trim().replace(/\s+/g, ' ').slice(0, 64);
   const spellings = new Set([number, ...(spaced === number ? [] : [spaced])].flatMap((n) => [n, n.toUpperCase(), n.toLowerCase()]));
   return [...spellings].flatMap((n) => [n, `#${n}`]);
 }

@@ -2,7 +2,9 @@
 // The hub's public routes: the order page (/t/{token}) and its JSON, the lookup form (/track/{slug},
 // or /track and / on the brand's own domain), and the brand's logo. The brand comes from the
 // token, the slug or the Host header; a token of another brand on a brand's domain is not valid.
+import type { BlockList } from 'node:net';
 import { Hono, type Context } from 'hono';
+import { addressBucket, clientAddressOf, trustedProxyList } from '../lib/client-address.js';
 import type { AppEnv } from '../api/context.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow } from '../db/schema.js';
@@ -52,13 +54,10 @@ const DEFAULT_BRAND = { id: 'waybill', name: 'Waybill', settings: '{}' };
 
 export type HubOptions = { lookupFloorMs?: number };
 
-/** The client's address: the socket's, or the last hop a proxy on this machine or network added. */
-export function clientAddress(c: Context): string {
-  const forwarded = c.req.header('x-forwarded-for');
+/** The client's address (client-address.ts): the socket's, or the one TRUSTED_PROXIES name; an IPv6 client by its /64. */
+export function clientAddress(c: Context, trusted: BlockList): string {
   const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const trusted = !socket || /^(127\.|::1$|::ffff:127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|fc|fd)/i.test(socket);
-  if (forwarded && trusted) return forwarded.split(',').pop()!.trim().slice(0, 64) || 'unknown';
-  return socket ?? 'unknown';
+  return addressBucket(clientAddressOf(socket, c.req.header('x-forwarded-for'), trusted));
 }
 
 function languageFor(c: Context, theme: CompiledTheme, orderLocale?: string | null): HubLanguage {
@@ -74,6 +73,7 @@ export function redirectWithoutTrailingSlash(c: Context): Response {
 export function createHubPages(deps: Deps, options: HubOptions = {}) {
   const pages = new Hono<AppEnv>();
   const floorMs = options.lookupFloorMs ?? LOOKUP_FLOOR_MS;
+  const trustedProxies = trustedProxyList(deps.config.trustedProxies);
 
   /**
    * A file of the hub's pages (gzipped when the browser takes it and it has a gzipped copy), with
@@ -195,7 +195,7 @@ export function createHubPages(deps: Deps, options: HubOptions = {}) {
 
     // The throttle runs on real time (the demo's own clock runs fast); the link's life on Waybill's clock.
     const now = deps.wallClock.now();
-    const address = clientAddress(c);
+    const address = clientAddress(c, trustedProxies);
     const keys = throttleKeys(brand.id, address, byTracking ? null : values.order);
     const throttle = await countTry(deps, keys, now);
     if (throttle.limited) {

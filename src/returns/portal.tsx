@@ -17,6 +17,7 @@ import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js'
 import { labelFeeFor, returnableItems, type ReturnableItem, type ReturnPolicy, returnsCurrencyOf, whyNothingCanBeReturned } from './policy.js';
 import { eligibilityOf, requestReturn } from './service.js';
 import { lazyModule } from '../lib/lazy.js';
+import { escapeHtml } from '../notifications/templates/escape.js';
 
 /** The barcode library loads with the first label page shown, not at start-up. */
 const bwipjs = lazyModule<typeof BwipJs>('bwip-js');
@@ -101,7 +102,7 @@ function Refused({ text, message, back }: { text: HubText; message: string; back
 
 /** The tracking number as Code 128 bars, drawn by bwip-js into SVG (scannable from a phone screen). */
 function barcodeSvg(text: string): string {
-  return bwipjs().toSVG({ bcid: 'code128', text, height: 14, includetext: false }).replace('<svg ', `<svg role="img" aria-label="${text}" width="100%" style="max-width:26rem;height:auto;display:block" `);
+  return bwipjs().toSVG({ bcid: 'code128', text, height: 14, includetext: false }).replace('<svg ', `<svg role="img" aria-label="${escapeHtml(text)}" width="100%" style="max-width:26rem;height:auto;display:block" `);
 }
 
 export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: PortalHelpers): void {

@@ -121,6 +121,13 @@ describe('a return from the tracking page', () => {
     const pdf = await t.app.request(`${path}/returns/${ret.id}/label.pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+    // A tracking number is the carrier's text: escaped in the barcode's label too.
+    const hostile = 'RT1"><meta http-equiv="refresh" content="0;url=https://evil.example/">';
+    await t.deps.db.updateTable('shipments').set({ tracking_number: hostile }).where('tracking_number', '=', returnParcel.trackingNumber).execute();
+    const escaped = await (await t.app.request(`${path}/returns/${ret.id}/label`)).text();
+    expect(escaped).not.toContain('<meta http-equiv="refresh"');
+    expect(escaped).toContain('aria-label="RT1&quot;&gt;&lt;meta');
+    await t.deps.db.updateTable('shipments').set({ tracking_number: returnParcel.trackingNumber }).where('tracking_number', '=', hostile).execute();
 
     await t.worker.drain();
     const approvedMail = emailsTo('journey@example.com').find((m) => /return .* is approved/i.test(m.subject))!;

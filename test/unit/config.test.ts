@@ -80,3 +80,15 @@ describe('DATABASE_URL', () => {
     expect(refusal({ DATABASE_URL: 'MySQL://db/waybill' })).toMatch(/DATABASE_URL: must be a SQLite file path/);
   });
 });
+
+describe('TRUSTED_PROXIES', () => {
+  it('is loopback unless set; takes addresses and CIDR ranges of both families, or none', () => {
+    expect(loadConfig({}).trustedProxies).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+    expect(loadConfig({ TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([]);
+  });
+
+  it.each(['proxy.internal', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/8/8', '10.0.0.0/x', ',', '300.0.0.1'])('refuses %s, naming the variable and the entry', (value) => {
+    expect(refusal({ TRUSTED_PROXIES: value })).toMatch(/^Invalid configuration:\n {2}TRUSTED_PROXIES: .*(is not an IP address or CIDR range|names no address): use comma-separated/);
+  });
+});

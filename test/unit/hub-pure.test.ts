@@ -2,7 +2,7 @@
 // interactive map's data and policy, the theme's colour contrast, the returns policy and its states.
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguages, chooseLanguage, keepingLanguage } from '../../src/hub/i18n/index.js';
-import { contactMatches, normalizeOrderNumber, orderNumberCandidates } from '../../src/hub/lookup.js';
+import { contactMatches, normalizeOrderNumber, orderNumberCandidates, throttleKeys } from '../../src/hub/lookup.js';
 import { boundsOf, dateLineCut, FRAME, frameAround, framePoint, landPath, latLon, latLonPastCut, type LiveMap, liveMapAttribute, pastCut, project, tilesFor } from '../../src/hub/map.js';
 import { withMapScripts } from '../../src/hub/map-assets.js';
 import type { PageOrder, PageShipment } from '../../src/hub/order-data.js';
@@ -41,6 +41,16 @@ describe('looking up an order number', () => {
     expect(orderNumberCandidates(' nw-10001 ')).toEqual(['nw-10001', '#nw-10001', 'NW-10001', '#NW-10001']);
     expect(orderNumberCandidates('#1042')).toEqual(['1042', '#1042']);
     expect(orderNumberCandidates('Ab-1')).toEqual(['Ab-1', '#Ab-1', 'AB-1', '#AB-1', 'ab-1', '#ab-1']);
+  });
+
+  it('counts every spelling that finds an order against one throttle key: repeated #, look-alike letters, case', () => {
+    const keyOf = (typed: string) => throttleKeys('brand_1', '203.0.113.9', typed)[1]!.key;
+    for (const typed of ['##1042', '# 1042', '\uFF11\uFF10\uFF14\uFF12']) expect(keyOf(typed)).toBe(keyOf('#1042')); // full-width digits
+    expect(keyOf('n\u212A-77')).toBe(keyOf('nk-77')); // the Kelvin sign lower-cases to k
+    expect(keyOf('NK-77')).toBe(keyOf('nk-77'));
+    expect(orderNumberCandidates('##1042')).toEqual(['1042', '#1042']);
+    expect(orderNumberCandidates('n\u212A-77')).toContain('nk-77');
+    expect(keyOf('1043')).not.toBe(keyOf('1042'));
   });
 
   it('keeps spaces inside a number as one space too (a shop numbering "NW 10001"), and without them', () => {
