@@ -98,8 +98,11 @@ export interface InboundEventTable {
   state: string; // received | processed | parked | failed
   processed_at: string | null;
   error: string | null;
+  /** Parkings and failed runs alike. */
   attempts: Generated<number>;
   retry_at: Generated<string | null>;
+  /** Runs that failed on this delivery alone since it was received or last sent back (inbox.ts). */
+  failed_runs: Generated<number>;
 }
 
 export interface JobTable {

@@ -153,7 +153,7 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
       const brandId = c.get('brand').id;
       const now = deps.clock.now();
       const queued = await deps.db.transaction().execute(async (trx) => {
-        const result = await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null }).where('brand_id', '=', brandId).where('state', '=', state).executeTakeFirst();
+        const result = await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null, failed_runs: 0 }).where('brand_id', '=', brandId).where('state', '=', state).executeTakeFirst();
         const count = Number(result.numUpdatedRows);
         if (count > 0) await enqueueInboxRun(trx, now, `inbound:retry:${brandId}:${state}:${now.toISOString()}`);
         return count;
@@ -180,7 +180,7 @@ export function registerInboundRoutes(api: OpenAPIHono<AppEnv>, deps: Deps): voi
         const found = await trx.selectFrom('inbound_events').selectAll().where('id', '=', id).where('brand_id', '=', c.get('brand').id).executeTakeFirst();
         if (!found) throw new AppError('not_found', `delivery ${id} was not found`);
         if (found.state === 'processed') throw new AppError('conflict', `delivery ${id} was already processed`);
-        await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null }).where('id', '=', id).execute();
+        await trx.updateTable('inbound_events').set({ state: 'received', retry_at: null, failed_runs: 0 }).where('id', '=', id).execute();
         await enqueueInboxRun(trx, now, `inbound:retry:${id}:${found.attempts}`);
         return { ...found, state: 'received', retry_at: null };
       });

@@ -131,18 +131,20 @@ function waiting(db: Deps['db'] | Transaction<Database>, pick: Selection) {
 }
 
 async function recordFailureAlone(deps: Deps, id: string, error: unknown): Promise<void> {
-  const row = await deps.db.selectFrom('inbound_events').select(['attempts', 'state']).where('id', '=', id).executeTakeFirst();
+  const row = await deps.db.selectFrom('inbound_events').select(['attempts', 'failed_runs', 'state']).where('id', '=', id).executeTakeFirst();
   if (!row || row.state !== 'received') return;
-  const attempts = row.attempts + 1;
-  const failed = attempts >= ISOLATED_FAILURES_BEFORE_FAILED;
+  // Its own failed runs decide, not its attempts: those count the parkings that came before too.
+  const runs = row.failed_runs + 1;
+  const failed = runs >= ISOLATED_FAILURES_BEFORE_FAILED;
   const message = withoutControlCharacters(error instanceof Error ? error.message : String(error));
-  deps.log.error({ err: error, deliveryId: id, attempts }, failed ? 'an inbound delivery failed on its own again: set aside as failed' : 'an inbound delivery failed on its own: left for the next run');
+  deps.log.error({ err: error, deliveryId: id, failedRuns: runs }, failed ? 'an inbound delivery failed on its own again: set aside as failed' : 'an inbound delivery failed on its own: left for the next run');
   await deps.db
     .updateTable('inbound_events')
     .set({
       state: failed ? 'failed' : 'received',
-      attempts,
-      error: `processing failed (run ${attempts} of ${ISOLATED_FAILURES_BEFORE_FAILED}): ${message}`.slice(0, 1000),
+      attempts: row.attempts + 1,
+      failed_runs: runs,
+      error: `processing failed (run ${runs} of ${ISOLATED_FAILURES_BEFORE_FAILED}): ${message}`.slice(0, 1000),
       ...(failed ? { processed_at: deps.clock.now().toISOString(), retry_at: null } : {}),
     })
     .where('id', '=', id)

@@ -358,6 +358,48 @@ describe('a delivery that cannot be processed', () => {
     expect((await eventsOf(damaged)).map((e) => e.carrier_text)).toEqual(['Arrived at hub']);
   });
 
+  it('counts only its own failed runs, not the parkings before them: parked twice, then one fault, it is left for the next run', async () => {
+    const number = '9400100000000000000093';
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    expect((await post(path, track(number, 'st_parked_first', 'Arrived at hub'))).status).toBe(200);
+    await processDeliveries();
+    expect(await deliveryOf('st_parked_first')).toMatchObject({ state: 'parked', attempts: 1 });
+    t.clock.advance(5 * 60_000);
+    await sweepInbox(t.deps);
+    expect(await deliveryOf('st_parked_first')).toMatchObject({ state: 'parked', attempts: 2 });
+
+    const id = await shipment('usps', number);
+    const { fold_state: foldState } = await t.deps.db.selectFrom('shipments').select('fold_state').where('id', '=', id).executeTakeFirstOrThrow();
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', '=', id).execute();
+    t.clock.advance(15 * 60_000);
+    await sweepInbox(t.deps);
+    expect(await deliveryOf('st_parked_first')).toMatchObject({ state: 'received', attempts: 3, failed_runs: 1, error: expect.stringMatching(/^processing failed \(run 1 of 3\)/) });
+
+    await t.deps.db.updateTable('shipments').set({ fold_state: foldState }).where('id', '=', id).execute();
+    t.clock.advance(60_000);
+    await sweepInbox(t.deps);
+    expect(await deliveryOf('st_parked_first')).toMatchObject({ state: 'processed', error: null });
+    expect((await eventsOf(id)).map((e) => e.carrier_text)).toEqual(['Arrived at hub']);
+  });
+
+  it('gives a failed delivery sent back its three runs again', async () => {
+    const number = '9400100000000000000109';
+    const id = await shipment('usps', number);
+    const path = new URL((await t.request('PUT', '/v1/inbound-webhooks/shippo')).json.url).pathname;
+    await t.deps.db.updateTable('shipments').set({ fold_state: '{ damaged' }).where('id', '=', id).execute();
+    expect((await post(path, track(number, 'st_sent_back', 'Departed hub'))).status).toBe(200);
+    await processDeliveries();
+    for (let run = 2; run <= 3; run++) {
+      t.clock.advance(60_000);
+      await sweepInbox(t.deps);
+    }
+    const delivery = await deliveryOf('st_sent_back');
+    expect(delivery).toMatchObject({ state: 'failed', failed_runs: 3 });
+    expect((await t.request('POST', `/v1/inbound-webhooks/deliveries/${delivery.id}/retry`)).status).toBe(202);
+    await processDeliveries();
+    expect(await deliveryOf('st_sent_back')).toMatchObject({ state: 'received', failed_runs: 1, error: expect.stringMatching(/^processing failed \(run 1 of 3\)/) });
+  });
+
   it('sends every failed delivery back at once after the cause is mended, and refuses a state it cannot send back', async () => {
     const numbers = ['9400100000000000000079', '9400100000000000000086'];
     const ids = [await shipment('usps', numbers[0]!), await shipment('usps', numbers[1]!)];
