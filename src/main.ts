@@ -388,6 +388,7 @@ export async function startServer(
   await (await import('./notifications/watch/index.js')).ensureWatchSchedule(deps);
   await (await import('./polling/schedules.js')).ensureCarrierSchedules(deps);
   await (await import('./api/idempotency-keys.js')).ensureIdempotencySchedule(deps);
+  await (await import('./jobs/retention.js')).ensureJobRetentionSchedule(deps);
   await (await import('./hub/domains.js')).ensureDomainCheckSchedule(deps);
   // The simulated carrier's city table (~0.1–0.3 s to decode) is loaded now, not inside the first label's transaction.
   const { preloadCities } = await import('./carriers/simulated/cities.js');

@@ -16,6 +16,7 @@ import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
 import type { JobHandlers } from './worker.js';
 import { IDEMPOTENCY_PRUNE_JOB, pruneIdempotencyKeys } from '../api/idempotency-keys.js';
+import { JOBS_PRUNE_JOB, pruneFinishedJobs } from './retention.js';
 import { checkPendingDomains, DOMAIN_CHECK_JOB } from '../hub/domains.js';
 
 export function jobHandlers(deps: Deps): JobHandlers {
@@ -59,6 +60,7 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [POLL_DISCOVER_JOB]: (payload) => runPollDiscover(deps, payload as { schedule?: string }),
     [POLL_ACCOUNT_JOB]: (payload) => runPollAccount(deps, payload as { brandId: string; carrier: string }),
     [IDEMPOTENCY_PRUNE_JOB]: async () => void (await pruneIdempotencyKeys(deps)),
+    [JOBS_PRUNE_JOB]: async () => void (await pruneFinishedJobs(deps)),
     [DOMAIN_CHECK_JOB]: async () => void (await checkPendingDomains(deps)),
   };
 }

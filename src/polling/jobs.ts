@@ -8,7 +8,6 @@
 //     window stopped it early, a continuation is queued for when the window frees up.
 import { connectedCarrier } from '../carriers/connections.js';
 import type { Deps } from '../deps.js';
-import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB } from '../inbound/inbox.js';
 import { enqueueJob, enqueueJobs } from '../jobs/queue.js';
 import { AppError } from '../lib/errors.js';
 import { TERMINAL_STATUSES } from '../shipments/vocabulary.js';
@@ -42,19 +41,6 @@ export async function runPollDiscover(deps: Deps, payload?: { schedule?: string 
   const recentOnly = payload?.schedule === DISCOVERY_SCHEDULES[0].name;
   await discoverShipments(deps, now, recentOnly ? new Date(now.getTime() - RECENT_MS) : null);
   if (!recentOnly) await expireStale(deps, now);
-  await pruneFinishedJobs(deps, now);
-}
-
-/**
- * Polling and webhooks add thousands of small jobs a day (a run per account per tick, a batch of
- * deliveries per second): once done for a day they are deleted, a few thousand at a time. Their
- * idempotency keys name a moment, so none can be enqueued again.
- */
-const HOUSEKEEPING_KINDS = [POLL_TICK_JOB, POLL_ACCOUNT_JOB, POLL_DISCOVER_JOB, INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB];
-async function pruneFinishedJobs(deps: Deps, now: Date): Promise<void> {
-  const cutoff = new Date(now.getTime() - 86_400_000).toISOString();
-  const old = deps.db.selectFrom('jobs').select('id').where('state', '=', 'done').where('run_at', '<', cutoff).where('kind', 'in', HOUSEKEEPING_KINDS).limit(5000);
-  await deps.db.deleteFrom('jobs').where('id', 'in', old).execute();
 }
 
 export async function runPollTick(deps: Deps): Promise<void> {

@@ -6,6 +6,7 @@ import { startDhlEmulator, type DhlEmulator } from '../../src/carriers/dhl/emula
 import { startFedexEmulator, type FedexEmulator, type FedexEmulatorEvent } from '../../src/carriers/fedex/emulator.js';
 import { startUspsEmulator, type UspsEmulator } from '../../src/carriers/usps/emulator.js';
 import { runPollDiscover, runPollTick } from '../../src/polling/jobs.js';
+import { pruneFinishedJobs } from '../../src/jobs/retention.js';
 import { DEFAULT_CARRIER_LIMITS } from '../../src/polling/limits.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 
@@ -191,14 +192,14 @@ describe('FedEx', () => {
     expect(fedex.state.requests.track).toBe(asked);
   });
 
-  it('deletes its own finished jobs once they are a day old', async () => {
+  it('has its own finished jobs deleted once they are a day old (jobs.prune)', async () => {
     await shipments('fedex', ['770000077001']);
     await runFor(120);
     const kinds = ['carriers.poll_tick', 'carriers.poll_account', 'carriers.poll_discover'];
     const countDone = async () => (await t.deps.db.selectFrom('jobs').select('id').where('state', '=', 'done').where('kind', 'in', kinds).execute()).length;
     expect(await countDone()).toBeGreaterThan(0);
     t.clock.advance(25 * HOUR);
-    await runPollDiscover(t.deps);
+    await pruneFinishedJobs(t.deps);
     expect(await countDone()).toBe(0);
   });
 });
