@@ -9,6 +9,7 @@
 // Consent is checked again right before sending, so a STOP stops the very next message.
 import { notificationSettingsOf, settingsOf, templateOverridesFor } from '../brands/settings.js';
 import { countImpressions, emailCrossSells } from '../catalogue/cross-sells.js';
+import { returnLabelKey } from '../returns/label-key.js';
 import type { Deps } from '../deps.js';
 import type { BrandRow, MessageRow, OrderRow, ShipmentRow } from '../db/schema.js';
 import { JobFailure } from '../jobs/worker.js';
@@ -353,7 +354,8 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
       : {}),
     links: {
       trackingPage: inLanguage(pageBase),
-      ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: inLanguage(`${pageBase}/returns/${context.returnId}/label`) } : {}),
+      // Only the email holds the key to the printable label (src/returns/label-key.ts): a text's link is read on any lock screen.
+      ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: inLanguage(`${pageBase}/returns/${context.returnId}/label${message.channel === 'email' ? `?k=${returnLabelKey(deps.keys['tracking-links'], brand, context.returnId)}` : ''}`) } : {}),
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: inLanguage(unsubscribeUrl(deps, brand.id, message.recipient)) } : {}),
       ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
     },

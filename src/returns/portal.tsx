@@ -16,6 +16,7 @@ import type { PageOrder } from '../hub/order-data.js';
 import { HubLayout, htmlDocument, type PageFrame } from '../hub/pages/layout.js';
 import { labelFeeFor, returnableItems, type ReturnableItem, type ReturnPolicy, returnsCurrencyOf, whyNothingCanBeReturned } from './policy.js';
 import { eligibilityOf, requestReturn } from './service.js';
+import { opensReturnLabel } from './label-key.js';
 import { lazyModule } from '../lib/lazy.js';
 import { escapeHtml } from '../notifications/templates/escape.js';
 
@@ -157,6 +158,12 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     return c.html(htmlDocument(<HubLayout frame={frame(text.returnFormTitle)}>{body}</HubLayout>), 422, HEADERS);
   });
 
+  /** The request's key to the return's printable label (label-key.ts) when it is the right one, else undefined. */
+  const printableLabelKeyOf = (c: Context<AppEnv>, order: PageOrder, returnId: string): string | undefined => {
+    const given = c.req.query('k');
+    return opensReturnLabel(deps.keys['tracking-links'], { id: order.brand_id, link_key_version: order.link_key_version }, returnId, given) ? given : undefined;
+  };
+
   const labelOf = async (c: Context<AppEnv>) => {
     const found = await helpers.order(c);
     if (found instanceof Response) return found;
@@ -179,6 +186,7 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
     const to = settings.returnTo ?? settings.shipFrom;
     const destination = JSON.parse(order.destination) as { city: string; region?: string; country: string };
     const hasPdf = (await loadShipmentLabel(deps, order.brand_id, shipment.id, 'pdf')) !== null;
+    const labelKey = printableLabelKeyOf(c, order, ret.id);
     const body = (
       <div class="card">
         <h1>{text.labelTitle}</h1>
@@ -196,10 +204,12 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
             <strong>{text.labelFrom}:</strong> {placeText(destination)}
           </p>
         </div>
-        {hasPdf ? (
+        {hasPdf && labelKey ? (
           <p class="noprint">
-            <a class="btn" href={`${orderPath}/returns/${ret.id}/label.pdf`}>{text.labelDownload}</a>
+            <a class="btn" href={`${orderPath}/returns/${ret.id}/label.pdf?k=${labelKey}`}>{text.labelDownload}</a>
           </p>
+        ) : hasPdf ? (
+          <p class="noprint">{text.labelPdfInEmail}</p>
         ) : null}
         <p class="noprint muted">{text.labelPrint}</p>
         <p class="noprint"><a href={back}>{text.backToOrder}</a></p>
@@ -211,11 +221,12 @@ export function registerReturnPortal(pages: Hono<AppEnv>, deps: Deps, helpers: P
   pages.get('/t/:token/returns/:returnId/label.pdf', async (c) => {
     const found = await labelOf(c);
     if (found instanceof Response) return found;
+    const text = HUB_TEXT[found.language];
     const label = found.shipment && found.ret && found.ret.state !== 'rejected' ? await loadShipmentLabel(deps, found.order.brand_id, found.shipment.id, 'pdf') : null;
-    if (!label) {
-      const text = HUB_TEXT[found.language];
-      return c.html(htmlDocument(<HubLayout frame={found.frame(text.labelTitle)}><Refused text={text} message={text.labelNotYet} back={orderLinks(c).back} /></HubLayout>), 404, HEADERS);
-    }
+    const refuse = (message: string) => c.html(htmlDocument(<HubLayout frame={found.frame(text.labelTitle)}><Refused text={text} message={message} back={orderLinks(c).back} /></HubLayout>), 404, HEADERS);
+    if (!label) return refuse(text.labelNotYet);
+    // A label, but this request does not hold the key from the return's email.
+    if (!printableLabelKeyOf(c, found.order, found.ret!.id)) return refuse(text.labelPdfInEmail);
     return c.body(new Uint8Array(label.body), 200, { 'content-type': label.contentType, 'content-disposition': `attachment; filename="${label.filename}"`, 'cache-control': 'private, no-store' });
   });
 }

@@ -118,9 +118,28 @@ describe('a return from the tracking page', () => {
     expect(label).toContain(returnParcel.trackingNumber);
     expect(label).toContain(ret.rma);
     expect(label).toMatch(/<svg role="img" aria-label="SIM\d+"/);
-    const pdf = await t.app.request(`${path}/returns/${ret.id}/label.pdf`);
+    // The printable label names the customer and their street: only the return's email opens it,
+    // not the page a postal code and an order number find.
+    expect(label).toContain('The label to print, with your address on it, is in the email we sent you about this return');
+    expect(label).not.toContain('label.pdf');
+    for (const k of ['', '?k=', '?k=AAAAAAAAAAAAAAAAAAAAAA']) {
+      const refused = await t.app.request(`${path}/returns/${ret.id}/label.pdf${k}`);
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).toContain('is in the email we sent you about this return');
+    }
+    await t.worker.drain();
+    const emailed = emailsTo('journey@example.com').find((m) => /return .* is approved/i.test(m.subject))!;
+    const labelLink = String(emailed.html).match(new RegExp(`href="[^"]*(${path}/returns/${ret.id}/label\\?k=[\\w-]+)`))?.[1];
+    expect(labelLink, 'the email links to the label with its key').toBeDefined();
+    const keyed = await (await t.app.request(labelLink!)).text();
+    const pdfLink = keyed.match(/href="([^"]+label\.pdf\?k=[\w-]+)"/)?.[1];
+    expect(pdfLink).toBeDefined();
+    const pdf = await t.app.request(pdfLink!.replace(/&amp;/g, '&'));
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+    // The key is this return's: another return of the same brand is not opened by it.
+    const otherKey = new URL(pdfLink!, 'http://x').searchParams.get('k');
+    expect((await t.app.request(`${path}/returns/ret_01m0000000000000000000none/label.pdf?k=${otherKey}`)).status).toBe(404);
     // A tracking number is the carrier's text: escaped in the barcode's label too.
     const hostile = 'RT1"><meta http-equiv="refresh" content="0;url=https://evil.example/">';
     await t.deps.db.updateTable('shipments').set({ tracking_number: hostile }).where('tracking_number', '=', returnParcel.trackingNumber).execute();
@@ -249,7 +268,7 @@ describe('an order with nothing left to return', () => {
     const labelPage = await (await t.app.request(label![1]!)).text();
     expect(labelPage).toContain('<html lang="en"');
     expect(labelPage).toContain(`href="${path}?lang=en"`);
-    expect(labelPage).toMatch(new RegExp(`href="${path}/returns/\\w+/label\\.pdf"`)); // the PDF's address carries no language
+    expect(labelPage).toContain('The label to print, with your address on it, is in the email'); // the PDF is opened from the email
     // Without a picked language the links carry none, and the order's language applies again.
     expect(await (await t.app.request(path)).text()).toContain(`href="${path}/return"`);
   });

@@ -113,6 +113,7 @@ export const de: HubText = {
   labelInstructions: 'Drucken Sie dieses Etikett aus und kleben Sie es auf das Paket, oder zeigen Sie diese Seite bei der Abgabestelle vor.',
   labelPrint: 'Nutzen Sie die Druckfunktion Ihres Browsers, um diese Seite zu drucken.',
   labelDownload: 'Etikett herunterladen (PDF)',
+  labelPdfInEmail: 'Das Etikett zum Ausdrucken mit Ihrer Adresse finden Sie in der E-Mail, die wir Ihnen zu dieser Rücksendung geschickt haben: Öffnen Sie den Link darin, um es herunterzuladen.',
   labelNotYet: 'Das Etikett ist bereit, sobald Ihre Rücksendung freigegeben ist.',
   labelComing: 'Ihre Rücksendung ist freigegeben. Wir schicken Ihnen das Etikett per E-Mail, sobald es bereit ist.',
   labelShipTo: 'Empfänger',

@@ -112,6 +112,7 @@ export const en: HubText = {
   labelInstructions: 'Print this label and stick it on the parcel, or show this page at the drop-off point.',
   labelPrint: 'Use your browser’s Print command to print this page.',
   labelDownload: 'Download the label (PDF)',
+  labelPdfInEmail: 'The label to print, with your address on it, is in the email we sent you about this return: open its link to download it.',
   labelNotYet: 'The label will be ready once your return is approved.',
   labelComing: 'Your return is approved. We will email you the return label as soon as it is ready.',
   labelShipTo: 'Ship to',

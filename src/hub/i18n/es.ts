@@ -112,6 +112,7 @@ export const es: HubText = {
   labelInstructions: 'Imprime esta etiqueta y pégala en el paquete, o muestra esta página en el punto de entrega.',
   labelPrint: 'Usa la opción Imprimir de tu navegador para imprimir esta página.',
   labelDownload: 'Descargar la etiqueta (PDF)',
+  labelPdfInEmail: 'La etiqueta para imprimir, con tu dirección, está en el correo que te enviamos sobre esta devolución: abre su enlace para descargarla.',
   labelNotYet: 'La etiqueta estará lista cuando se apruebe tu devolución.',
   labelComing: 'Tu devolución está aprobada. Te enviaremos la etiqueta por correo electrónico en cuanto esté lista.',
   labelShipTo: 'Enviar a',

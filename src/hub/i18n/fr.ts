@@ -112,6 +112,7 @@ export const fr: HubText = {
   labelInstructions: 'Imprimez cette étiquette et collez-la sur le colis, ou montrez cette page au point de dépôt.',
   labelPrint: 'Utilisez la commande Imprimer de votre navigateur pour imprimer cette page.',
   labelDownload: 'Télécharger l’étiquette (PDF)',
+  labelPdfInEmail: 'L’étiquette à imprimer, qui porte votre adresse, se trouve dans l’e-mail que nous vous avons envoyé pour ce retour : ouvrez son lien pour la télécharger.',
   labelNotYet: 'L’étiquette sera prête une fois votre retour approuvé.',
   labelComing: 'Votre retour est approuvé. Nous vous enverrons l’étiquette par e-mail dès qu’elle sera prête.',
   labelShipTo: 'Destinataire',

@@ -113,6 +113,8 @@ export type HubText = {
   labelInstructions: string;
   labelPrint: string;
   labelDownload: string;
+  /** Where the printable label is when the page was not opened from the return's email. */
+  labelPdfInEmail: string;
   labelNotYet: string;
   /** An approved return whose label could not be bought yet. */
   labelComing: string;
