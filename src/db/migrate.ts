@@ -25,6 +25,7 @@ import * as trackingEventStatusCarried from './migrations/021-tracking-event-sta
 import * as labelPurchaseUnresolved from './migrations/022-label-purchase-unresolved.js';
 import * as hubDomainProof from './migrations/023-hub-domain-proof.js';
 import * as inboundFailedRuns from './migrations/024-inbound-failed-runs.js';
+import * as messagesOfDeadSendJobsFailed from './migrations/025-messages-of-dead-send-jobs-failed.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '022-label-purchase-unresolved': labelPurchaseUnresolved,
   '023-hub-domain-proof': hubDomainProof,
   '024-inbound-failed-runs': inboundFailedRuns,
+  '025-messages-of-dead-send-jobs-failed': messagesOfDeadSendJobsFailed,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

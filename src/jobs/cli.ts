@@ -3,14 +3,16 @@
 // directly against DATABASE_URL, beside a running server. Exit status: 0 done, 1 an id given to
 // retry was not a dead job, 2 the arguments were refused.
 import { parseArgs } from 'node:util';
+import type { Transaction } from 'kysely';
 import { loadConfig } from '../config.js';
 import { exitOnUsageError, UsageError } from '../lib/cli-errors.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import type { JobRow } from '../db/schema.js';
+import type { Database, JobRow } from '../db/schema.js';
 import { systemClock } from '../lib/clock.js';
 import { counted } from '../lib/words.js';
 import { databaseFailureMessage, whileStarting } from '../startup-errors.js';
+import { DEAD_LETTER_HOOKS } from './handlers.js';
 import { retryDeadJob } from './queue.js';
 
 export const JOBS_USAGE = `Usage: waybill jobs dead [--kind KIND] [--limit N] [--json]
@@ -20,7 +22,8 @@ The job queue's dead letters: jobs that failed every attempt (a message whose pr
 refusing, a carrier check that never got an answer), or whose worker died on the last one.
   dead    lists them, newest first: id, kind, attempts, when, and the last error
   retry   puts them back in the queue to run now, with three more attempts
-          (JOB_ID... the ones named; --all every dead job, or every one of --kind)
+          (JOB_ID... the ones named; --all every dead job, or every one of --kind);
+          a message.send job's failed message goes back to pending with it
 
 Options:
   --kind KIND   only jobs of this kind (e.g. message.send, labels.reconcile)
@@ -74,7 +77,9 @@ async function jobsCommand(args: string[], env: Record<string, string | undefine
     const now = systemClock.now();
     const named = request.all ? (await dead(request.kind).select('id').execute()).map((row) => row.id) : request.ids;
     const missed: string[] = [];
-    for (const id of named) if (!(await retryDeadJob(handle.db, id, now))) missed.push(id);
+    // A kind's own records go back with the job (a customer message's, failed as its send job died, to pending).
+    const sentBack = async (trx: Transaction<Database>, job: JobRow) => DEAD_LETTER_HOOKS[job.kind]?.retried(trx, job, now);
+    for (const id of named) if (!(await retryDeadJob(handle.db, id, now, sentBack))) missed.push(id);
     const retried = named.length - missed.length;
     io.stdout.write(`${counted(retried, 'dead job')} back in the queue${retried > 0 ? ', to run now' : ''}\n`);
     for (const id of missed) io.stderr.write(`waybill: ${id} is not a dead job (no such job, or it is not dead): left as it is\n`);

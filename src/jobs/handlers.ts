@@ -6,18 +6,22 @@ import type { Deps } from '../deps.js';
 import { IMPORT_JOB, runImportJob } from '../imports/jobs.js';
 import { LABEL_RECONCILE_JOB } from '../labels/carrier-purchase.js';
 import { reconcileLabelPurchase } from '../labels/reconcile.js';
-import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnStep, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
+import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnStep, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessages } from '../notifications/send.js';
+import { SEND_MESSAGE_JOB, sendDeadLetters, sendRetryDelayMs } from '../notifications/send-jobs.js';
 import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, RETURN_REJECTED_JOB, RETURN_REQUESTED_JOB, returnParcelChanged } from '../returns/service.js';
 import { POLL_ACCOUNT_JOB, POLL_DISCOVER_JOB, POLL_TICK_JOB, runPollAccount, runPollDiscover, runPollTick } from '../polling/jobs.js';
 import { INBOUND_PROCESS_JOB, INBOUND_SWEEP_JOB, processInbox, sweepInbox } from '../inbound/inbox.js';
 import { ORDER_CREATED_JOB } from '../orders/service.js';
 import { STATUS_CHANGED_JOB } from '../shipments/ingest.js';
-import type { JobHandlers } from './worker.js';
+import type { DeadLetterHooks, JobHandlers } from './worker.js';
 import { IDEMPOTENCY_PRUNE_JOB, pruneIdempotencyKeys } from '../api/idempotency-keys.js';
 import { JOBS_PRUNE_JOB, pruneFinishedJobs } from './retention.js';
 import { checkPendingDomains, DOMAIN_CHECK_JOB } from '../hub/domains.js';
+
+/** What the dead letters of a kind change besides the job (read by the worker and by `waybill jobs retry`, which has no Deps). */
+export const DEAD_LETTER_HOOKS: Readonly<Record<string, DeadLetterHooks>> = { [SEND_MESSAGE_JOB]: sendDeadLetters };
 
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
@@ -51,7 +55,11 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [RETURN_APPROVED_JOB]: (payload) => notifyReturnStep(deps, 'return_approved', payload as { orderId: string; returnId: string; shipmentId?: string }),
     [RETURN_REJECTED_JOB]: (payload) => notifyReturnStep(deps, 'return_rejected', payload as { orderId: string; returnId: string }),
     [REFUND_ISSUED_JOB]: (payload) => notifyRefundIssued(deps, payload as { orderId: string; refundId: string }),
-    [SEND_MESSAGE_JOB]: { batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })) },
+    [SEND_MESSAGE_JOB]: {
+      batch: (items) => sendMessages(deps, items.map((item) => item.payload as { messageId: string })),
+      retryDelayMs: sendRetryDelayMs,
+      deadLetters: DEAD_LETTER_HOOKS[SEND_MESSAGE_JOB],
+    },
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
     [LABEL_RECONCILE_JOB]: (payload, job) => reconcileLabelPurchase(deps, payload, job.attempts),
     [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),

@@ -127,9 +127,9 @@ export async function releaseJobs(db: Kysely<Database>, jobs: readonly JobRow[],
   }
 }
 
-/** Exponential backoff with full jitter (0.5×–1.5×), from 2 s up to an hour. */
-export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+/** Exponential backoff with full jitter (0.5×–1.5×), from 2 s up to `capMs` (an hour unless a kind of job says less). */
+export function retryDelayMs(attempt: number, random: () => number = Math.random, capMs = 3_600_000): number {
+  const base = Math.min(capMs, 2_000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.5 + random()));
 }
 
@@ -146,39 +146,63 @@ export function retryWaitMs(attempt: number, retryAfterMs?: number): number {
   return Math.min(MAX_RETRY_WAIT_MS, wait);
 }
 
+/**
+ * Records a failed attempt: queued again after its wait, or dead when it cannot pass or has used
+ * its attempts. `whenDead` runs in the same transaction as the job's death, only if the claim
+ * still held the job: what the job was for is marked as given up exactly when the job is.
+ */
 export async function failJob(
   db: Kysely<Database>,
   job: JobRow,
   now: Date,
   failure: { message: string; retryable: boolean; retryAfterMs?: number },
+  whenDead?: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<'retrying' | 'dead' | 'lost'> {
   const dead = !failure.retryable || job.attempts >= job.max_attempts;
   const delay = retryWaitMs(job.attempts, failure.retryAfterMs);
-  const result = await db
-    .updateTable('jobs')
-    .set({
-      state: dead ? 'dead' : 'queued',
-      run_at: dead ? job.run_at : new Date(now.getTime() + delay).toISOString(),
-      locked_by: null,
-      locked_until: null,
-      last_error: withoutControlCharacters(failure.message).slice(0, 2000), // it may quote a carrier's or provider's words
-      updated_at: now.toISOString(),
-    })
-    .where(stillHeld(job))
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return 'lost';
+  const record = async (executor: Executor) => {
+    const result = await executor
+      .updateTable('jobs')
+      .set({
+        state: dead ? 'dead' : 'queued',
+        run_at: dead ? job.run_at : new Date(now.getTime() + delay).toISOString(),
+        locked_by: null,
+        locked_until: null,
+        last_error: withoutControlCharacters(failure.message).slice(0, 2000), // it may quote a carrier's or provider's words
+        updated_at: now.toISOString(),
+      })
+      .where(stillHeld(job))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  };
+  const recorded =
+    dead && whenDead
+      ? await db.transaction().execute(async (trx) => {
+          const held = await record(trx);
+          if (held) await whenDead(trx);
+          return held;
+        })
+      : await record(db);
+  if (!recorded) return 'lost';
   return dead ? 'dead' : 'retrying';
 }
 
-/** Puts a dead-lettered job back in the queue with a fresh allowance of attempts. */
-export async function retryDeadJob(db: Kysely<Database>, jobId: string, now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('jobs')
-    .set((eb) => ({ state: 'queued', run_at: now.toISOString(), max_attempts: eb('attempts', '+', 3), updated_at: now.toISOString() }))
-    .where('id', '=', jobId)
-    .where('state', '=', 'dead')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/**
+ * Puts a dead-lettered job back in the queue with a fresh allowance of attempts. `whenRetried`
+ * runs in the same transaction, given the job as it is now (its kind and payload).
+ */
+export async function retryDeadJob(db: Kysely<Database>, jobId: string, now: Date, whenRetried?: (trx: Transaction<Database>, job: JobRow) => Promise<void>): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const job = await trx
+      .updateTable('jobs')
+      .set((eb) => ({ state: 'queued', run_at: now.toISOString(), max_attempts: eb('attempts', '+', 3), updated_at: now.toISOString() }))
+      .where('id', '=', jobId)
+      .where('state', '=', 'dead')
+      .returningAll()
+      .executeTakeFirst();
+    if (job && whenRetried) await whenRetried(trx, job);
+    return job !== undefined;
+  });
 }
 
 /**

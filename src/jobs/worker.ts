@@ -1,13 +1,15 @@
 // The worker loop: claims ready jobs, runs their handler, and records success, a retry with
-// backoff, or a dead letter. Handlers must be idempotent: a job whose worker died mid-way runs again
+// backoff (the queue's, or the kind's own), or a dead letter (with what the kind marks as given up
+// in the same transaction). Handlers must be idempotent: a job whose worker died mid-way runs again
 // (unless that was its last attempt: then it is a dead letter).
 // While a claim's jobs run, their leases are renewed every third of a lease, so a slow batch is not
 // taken over by another worker; a job's outcome counts only if its claim still holds it.
 import { hostname } from 'node:os';
+import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { Db } from '../db/connect.js';
-import type { JobRow } from '../db/schema.js';
+import type { Database, JobRow } from '../db/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import { claimJobs, completeJob, enqueueDueSchedules, failJob, releaseJobs, renewLeases } from './queue.js';
 
@@ -37,7 +39,24 @@ export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
  * answering nothing means all are done. When it throws, each job of the batch is run again
  * alone, so one bad job neither blocks nor fails the others.
  */
-export type BatchJobHandler = { batch: (items: Array<{ payload: unknown; job: JobRow }>) => Promise<Array<unknown | null> | void> };
+export type BatchJobHandler = { batch: (items: Array<{ payload: unknown; job: JobRow }>) => Promise<Array<unknown | null> | void> } & JobKindPolicy;
+
+/**
+ * What a batch handler may say about its kind of job: its own backoff (the wait before attempt
+ * n+1 when a failure names none; else the queue's, 2 s doubling up to an hour), and what its dead
+ * letters change besides the job's row.
+ */
+export type JobKindPolicy = { retryDelayMs?: (attempt: number) => number; deadLetters?: DeadLetterHooks };
+
+/**
+ * Each runs in the transaction that moves the job: `died` as it becomes a dead letter (its
+ * attempts used, a failure that cannot pass, or its worker gone on its last attempt), `retried`
+ * as `waybill jobs retry` sends it back. `leaseMs`: how long a claim holds a job unrenewed.
+ */
+export type DeadLetterHooks = {
+  died(trx: Transaction<Database>, job: JobRow, death: { now: Date; failure: { message: string; retryable: boolean }; leaseMs: number }): Promise<void>;
+  retried(trx: Transaction<Database>, job: JobRow, now: Date): Promise<void>;
+};
 export type JobHandlers = Record<string, JobHandler | BatchJobHandler>;
 
 export type WorkerOptions = {
@@ -135,7 +154,12 @@ export function createWorker(options: WorkerOptions): Worker {
       error instanceof JobFailure
         ? { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs }
         : { message: error instanceof Error ? error.message : String(error), retryable: true };
-    const outcome = await failJob(db, job, clock.now(), failure);
+    const handler = handlers[job.kind];
+    const policy: JobKindPolicy = handler && typeof handler !== 'function' ? handler : {};
+    if (failure.retryAfterMs === undefined || Number.isNaN(failure.retryAfterMs)) failure.retryAfterMs = policy.retryDelayMs?.(job.attempts);
+    const now = clock.now();
+    const hooks = policy.deadLetters;
+    const outcome = await failJob(db, job, now, failure, hooks && ((trx) => hooks.died(trx, job, { now, failure, leaseMs })));
     if (outcome === 'lost') return logLostLease(job);
     options.metrics?.jobsFinished.inc({ kind: job.kind, outcome });
     log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, err: failure.message }, 'job failed');

@@ -13,9 +13,9 @@ import { enqueueJobs, type NewJob } from '../jobs/queue.js';
 import { type PassedFailure, viewOfRow } from '../shipments/ingest.js';
 import { attemptNumberAt, type ShipmentStatusView } from '../shipments/status.js';
 import { STAGE_ORDER, type ShipmentStatus } from '../shipments/vocabulary.js';
+import { sendJob } from './send-jobs.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, decideNotifications, type NotificationDecision, type NotificationRecipient, type NotificationTrigger, type ReturnStepTrigger } from './policy/decide.js';
 
-export const SEND_MESSAGE_JOB = 'message.send';
 export const PERSONAL_UPDATE_JOB = 'order.personal_update';
 
 export type StatusChangedPayload = {
@@ -288,9 +288,7 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
   await deps.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 500) {
       const inserted = await trx.insertInto('messages').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning(['id', 'state', 'send_after']).execute();
-      const jobs: NewJob[] = inserted
-        .filter((m) => m.state === 'pending')
-        .map((m) => ({ kind: SEND_MESSAGE_JOB, payload: { messageId: m.id }, runAt: m.send_after ? new Date(m.send_after) : now, maxAttempts: 8, idempotencyKey: `send:${m.id}` }));
+      const jobs: NewJob[] = inserted.filter((m) => m.state === 'pending').map((m) => sendJob(m.id, `send:${m.id}`, m.send_after ? new Date(m.send_after) : now));
       await enqueueJobs(trx, now, jobs);
     }
   });

@@ -13,7 +13,8 @@ import { hasPrefix, newId } from '../lib/ids.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { cursorId, page } from '../orders/queries.js';
 import { findOrder } from '../orders/service.js';
-import { PERSONAL_UPDATE_JOB, SEND_MESSAGE_JOB } from './pipeline.js';
+import { PERSONAL_UPDATE_JOB } from './pipeline.js';
+import { sendJob } from './send-jobs.js';
 import { registerDkimRoutes } from './dkim.js';
 import { languageFor, renderPreview, validateTemplateOverride } from './templates/index.js';
 import { type Milestone, MILESTONES } from './types.js';
@@ -115,7 +116,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
       method: 'post',
       path: '/messages/{messageId}/retry',
       tags: ['Messages'],
-      summary: 'Send a failed message again',
+      summary: 'Send a failed message again (refused, possibly delivered, or given up after about six hours of a provider’s outage), with a new allowance of attempts',
       security,
       request: { params: param('messageId') },
       responses: { 200: json(MessageSchema, 'Queued again'), 409: json(ErrorSchema, 'Only failed messages can be retried'), ...errors },
@@ -128,7 +129,7 @@ export function registerNotificationRoutes(api: OpenAPIHono<AppEnv>, deps: Deps)
         if (!row) throw notFound(`message ${id}`);
         if (row.state !== 'failed') throw new AppError('conflict', `message ${id} is ${row.state}; only failed messages can be retried`);
         await trx.updateTable('messages').set({ state: 'pending', updated_at: now.toISOString() }).where('id', '=', id).execute();
-        await enqueueJob(trx, now, { kind: SEND_MESSAGE_JOB, payload: { messageId: id }, maxAttempts: 8, idempotencyKey: `send:${id}:retry:${row.attempts}` });
+        await enqueueJob(trx, now, sendJob(id, `send:${id}:retry:${row.attempts}`));
         return { ...row, state: 'pending' };
       });
       deps.notifyJobsEnqueued();

@@ -19,7 +19,7 @@ import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js
 import { dkimKeyOf } from './dkim.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { cameAfter, DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietUntil } from './policy/decide.js';
-import { SEND_MESSAGE_JOB } from './pipeline.js';
+import { MAY_HAVE_BEEN_DELIVERED, sendingTakenOverIn, sendJob } from './send-jobs.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
 import type { CrossSell, MessageInput, TemplateOverrides } from './templates/types.js';
@@ -48,15 +48,6 @@ export async function sendMessages(deps: Deps, payloads: ReadonlyArray<{ message
   };
   await Promise.all(Array.from({ length: Math.min(SENDS_IN_FLIGHT, payloads.length) }, lane));
   return outcomes;
-}
-
-/**
- * How long until a message left in `sending` may be sent again: a sender that died mid-send moved
- * it there at most a lease ago (its job is re-run only once the lease has run out), while a sender
- * still at it moved it moments ago. 0: take it over now.
- */
-export function sendingTakenOverIn(movedAt: string, now: Date, leaseMs: number): number {
-  return Math.max(0, Date.parse(movedAt) + leaseMs - now.getTime());
 }
 
 export async function sendMessage(deps: Deps, payload: { messageId: string }): Promise<void> {
@@ -195,7 +186,7 @@ async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, e
       return;
     case 'park_uncertain':
       // Shown in the failed list; a person who knows it did not arrive sends it again (POST /v1/messages/{id}/retry).
-      await settle(deps, message, { state: 'failed', last_error: `${error.code}: ${error.message}; it may have been delivered, so it was not sent again` });
+      await settle(deps, message, { state: 'failed', last_error: `${error.code}: ${error.message}; ${MAY_HAVE_BEEN_DELIVERED}` });
       return;
     case 'look_up_then_retry':
       // Back to pending, remembering when the uncertain attempt began: the retry asks the provider first.
@@ -219,7 +210,7 @@ async function waitForWindow(deps: Deps, message: MessageRow, opens: Date): Prom
   const at = opens.toISOString();
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('messages').set({ send_after: at, held_reason: 'quiet_hours', updated_at: now.toISOString() }).where('id', '=', message.id).execute();
-    await enqueueJob(trx, now, { kind: SEND_MESSAGE_JOB, payload: { messageId: message.id }, runAt: opens, maxAttempts: 8, idempotencyKey: `send:${message.id}:at:${at}` });
+    await enqueueJob(trx, now, sendJob(message.id, `send:${message.id}:at:${at}`, opens));
   });
 }
 
@@ -254,10 +245,11 @@ async function reasonToStop(deps: Deps, message: MessageRow, shipment: ShipmentR
   }
   // News of a parcel that was cancelled meanwhile (a text waiting for its window, a retried send) would mislead.
   if (shipment?.status === 'cancelled') return 'shipment_cancelled';
-  // An SMS that waited for its window is pointless once a newer milestone of the same parcel
-  // happened, whether or not that one goes by SMS (delivered usually does not). Messages decided in
-  // the same batch share their created_at, so those count too and the events' times decide.
-  if (message.channel === 'sms' && message.send_after && message.shipment_id) {
+  // An SMS that waited (for its window, or through a provider's outage: an earlier attempt failed)
+  // is pointless once a newer milestone of the same parcel happened, whether or not that one goes
+  // by SMS (delivered usually does not). Messages decided in the same batch share their
+  // created_at, so those count too and the events' times decide.
+  if (message.channel === 'sms' && (message.send_after || message.attempts > 0) && message.shipment_id) {
     const others = await deps.db
       .selectFrom('messages')
       .select(['milestone', 'created_at', 'context'])
