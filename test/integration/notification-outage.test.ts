@@ -3,7 +3,7 @@
 // provider is back, within the SMS window and never once a newer milestone made it pointless; a
 // send whose allowance runs out becomes `failed` with the reason, in the dead-letter list, as the
 // job dies, and is sent again (once) by POST /v1/messages/{id}/retry or `waybill jobs retry`.
-// Databases migrated before this left such messages `pending` for good: migration 024 fails them.
+// Databases migrated before this left such messages `pending` for good: migration 025 fails them.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
