@@ -79,6 +79,12 @@ export type WorkerOptions = {
    * every schedule is due at every turn, and the loops ran nothing but schedule runs.
    */
   schedulesEveryMs?: number;
+  /**
+   * Real milliseconds a claim may run before the jobs of it not started yet go back to the queue,
+   * for other workers (default 2 s): one slow job (an import's chunk, a carrier poll) must not hold
+   * the customer sends claimed with it for as long as it runs.
+   */
+  handBackAfterMs?: number;
 };
 
 export type Worker = {
@@ -97,6 +103,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 500;
   const schedulesEveryMs = options.schedulesEveryMs ?? 1000;
+  const handBackAfterMs = options.handBackAfterMs ?? 2000;
   /** When a background loop last looked at the schedules (performance.now(), real time). */
   let schedulesLookedAt = -Infinity;
   const renewEveryMs = Math.min(options.renewLeasesEveryMs ?? leaseMs / 3, 2 ** 31 - 1);
@@ -172,28 +179,65 @@ export function createWorker(options: WorkerOptions): Worker {
     // Oldest first (UPDATE … RETURNING gives no order): effects run in the order they were caused.
     const jobs = (await claimJobs(db, dialect, { workerId: claim, now: clock.now(), limit: batchSize, leaseMs, kinds: Object.keys(handlers) })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
     const heartbeat = keepLeases(claim, jobs.map((job) => job.id));
-    // Stopping (SIGTERM), the jobs running finish, and the rest of the claim goes back to the queue at
-    // once, for another worker: run one by one, a claim of slow jobs would outlast the stop's grace period.
+    const waiting = workOf(jobs);
+    // Jobs of the claim not started yet go back to the queue for another worker (or loop): when the
+    // claim has run longer than handBackAfterMs (a slow job must not hold customer sends behind it
+    // for a whole lease), when stopping (SIGTERM: the stop's grace period), and when an outcome
+    // could not be recorded (the database is failing: they would wait a lease, each losing an attempt).
     const notStarted: JobRow[] = [];
+    const releaseLate = setTimeout(() => {
+      const late = waiting.splice(0).flatMap((work) => work.jobs);
+      if (late.length === 0) return;
+      notStarted.push(...late);
+      log.info({ jobs: late.length, afterMs: handBackAfterMs }, 'a slow job holds its claim: handing back the jobs not started yet');
+      releaseJobs(db, late, clock.now()).catch((error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not hand back jobs; they wait for their lease to run out'));
+    }, handBackAfterMs);
+    releaseLate.unref();
     try {
-      const batched = new Map<string, JobRow[]>();
-      for (const job of jobs) {
-        const handler = handlers[job.kind];
-        if (stopping) notStarted.push(job);
-        // Taken over after its worker died on its last attempt (a job that kills its worker would kill every one that takes it): a dead letter.
-        else if (job.attempts > job.max_attempts) await recordFailure(job, new JobFailure('its worker stopped during its last attempt (its lease ran out)', false));
-        else if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
-        else await runJob(job);
+      for (let work = waiting.shift(); work !== undefined; work = waiting.shift()) {
+        if (stopping) {
+          waiting.unshift(work);
+          break;
+        }
+        try {
+          await run(work);
+        } catch (error) {
+          // Only recording an outcome throws here (runJob catches what the handler throws).
+          log.error({ err: error instanceof Error ? error.message : String(error), jobs: work.jobs.map((job) => job.id) }, 'could not record a job outcome: it runs again once its lease runs out');
+          break;
+        }
       }
-      for (const [kind, group] of batched) {
-        if (stopping) notStarted.push(...group);
-        else await runBatch(handlers[kind] as BatchJobHandler, group);
-      }
-      await releaseJobs(db, notStarted, clock.now());
     } finally {
+      clearTimeout(releaseLate);
       heartbeat.stop();
+      const unstarted = waiting.splice(0).flatMap((work) => work.jobs);
+      notStarted.push(...unstarted);
+      await releaseJobs(db, unstarted, clock.now()).catch((error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not hand back jobs; they wait for their lease to run out'));
     }
     return jobs.length - notStarted.length;
+  }
+
+  type Work = { run: 'expired' | 'one' | 'batch'; jobs: JobRow[] };
+
+  /** The claim as the work it makes, in order: jobs run alone as they come, then each batch handler's kind together. */
+  function workOf(jobs: readonly JobRow[]): Work[] {
+    const alone: Work[] = [];
+    const batched = new Map<string, JobRow[]>();
+    for (const job of jobs) {
+      const handler = handlers[job.kind];
+      if (job.attempts > job.max_attempts) alone.push({ run: 'expired', jobs: [job] });
+      else if (handler && typeof handler !== 'function') batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
+      else alone.push({ run: 'one', jobs: [job] });
+    }
+    return [...alone, ...[...batched.values()].map((group): Work => ({ run: 'batch', jobs: group }))];
+  }
+
+  async function run(work: Work): Promise<void> {
+    const [first] = work.jobs;
+    // Taken over after its worker died on its last attempt (a job that kills its worker would kill every one that takes it): a dead letter.
+    if (work.run === 'expired') return recordFailure(first!, new JobFailure('its worker stopped during its last attempt (its lease ran out)', false));
+    if (work.run === 'one') return runJob(first!);
+    return runBatch(handlers[first!.kind] as BatchJobHandler, work.jobs);
   }
 
   /** Renews the claim's leases on a timer until stopped (one renewal at a time; a failed one is retried at the next tick). */
