@@ -24,6 +24,7 @@ import * as labelReconcileUntilSettled from './migrations/020-label-reconcile-un
 import * as trackingEventStatusCarried from './migrations/021-tracking-event-status-carried.js';
 import * as labelPurchaseUnresolved from './migrations/022-label-purchase-unresolved.js';
 import * as hubDomainProof from './migrations/023-hub-domain-proof.js';
+import * as linkRevocation from './migrations/024-link-revocation.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '021-tracking-event-status-carried': trackingEventStatusCarried,
   '022-label-purchase-unresolved': labelPurchaseUnresolved,
   '023-hub-domain-proof': hubDomainProof,
+  '024-link-revocation': linkRevocation,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

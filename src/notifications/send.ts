@@ -355,7 +355,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
       trackingPage: inLanguage(pageBase),
       ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: inLanguage(`${pageBase}/returns/${context.returnId}/label`) } : {}),
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: inLanguage(unsubscribeUrl(deps, brand.id, message.recipient)) } : {}),
-      ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
+      ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, brand, order) } : {}),
     },
     ...(crossSells ? { crossSells } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),
