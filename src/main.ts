@@ -20,6 +20,7 @@ Commands:
   backup FILE           copy the SQLite database to FILE while Waybill runs
   demo                  serve a demo brand whose parcels move live through every stage
   brand create          create a brand and print its API key once
+  brand revoke-links    revoke every tracking-page link a brand has sent (--brand BRAND_ID)
   carrier connect       connect a brand's UPS, FedEx, USPS or DHL account
   inbound-webhook create  issue a brand's EasyPost, Shippo or UPS Track Alert webhook endpoint
   detect NUMBER...      recognise and validate tracking numbers
@@ -88,6 +89,14 @@ token URL (Shippo's URL holds its secret). After a rotation the previous secret 
 Creates a brand and prints its API key. The key is shown only this once: keep it.
   --name NAME   the brand's name (required)
   --json        print {"brandId": ..., "apiKey": ...} instead of text`,
+  'brand revoke-links': `Usage: waybill brand revoke-links --brand BRAND_ID [--json]
+
+Revokes every tracking-page link the brand has sent (pages, short links in texts, return forms and
+labels): they answer as links that are not valid. Messages sent from now on carry new links. API
+keys, webhook secrets, unsubscribe links and other brands are untouched. The same as
+POST /v1/brand/links/revoke.
+  --brand BRAND_ID  the brand (required)
+  --json            print {"brandId": ..., "linkKeyVersion": ..., "revokedAt": ...} instead of text`,
 };
 
 export async function runCli(argv: string[]): Promise<void> {
@@ -120,12 +129,12 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
   }
   if (command === 'brand') {
     const [verb, ...args] = rest;
-    if (verb !== 'create') {
-      if (wantsHelp(rest) || verb === undefined) return printUsage('brand create');
-      throw new CliError(`unknown brand command "${verb}"; try: waybill brand create --help`);
+    if (verb !== 'create' && verb !== 'revoke-links') {
+      if (wantsHelp(rest) || verb === undefined) return printUsage('brand create', 'brand revoke-links');
+      throw new CliError(`unknown brand command "${verb}"; try: waybill brand create --help, or waybill brand revoke-links --help`);
     }
-    if (wantsHelp(args)) return printUsage('brand create');
-    return brandCreate(args);
+    if (wantsHelp(args)) return printUsage(`brand ${verb}`);
+    return verb === 'create' ? brandCreate(args) : brandRevokeLinks(args);
   }
   if (command === 'carrier') {
     const [verb, ...args] = rest;
@@ -180,8 +189,8 @@ async function dispatch(argv: string[]): Promise<number | undefined> {
   return undefined;
 }
 
-function printUsage(command: string): number {
-  process.stdout.write(`${USAGE[command]}\n`);
+function printUsage(...commands: string[]): number {
+  process.stdout.write(`${commands.map((command) => USAGE[command]).join('\n\n')}\n`);
   return 0;
 }
 
@@ -227,6 +236,33 @@ async function brandCreate(args: string[]): Promise<number> {
     const { brand, apiKey } = await createBrand(handle.db, new Date(), { name });
     if (values.json) process.stdout.write(`${JSON.stringify({ brandId: brand.id, apiKey })}\n`);
     else process.stdout.write(`Created brand ${brand.name} (${brand.id}).\nAPI key (shown only now, keep it safe): ${apiKey}\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function brandRevokeLinks(args: string[]): Promise<number> {
+  let values: { brand?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { brand: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}; try: waybill brand revoke-links --help`);
+  }
+  const brandId = values.brand?.trim();
+  if (!brandId) throw new CliError('--brand is required, e.g. waybill brand revoke-links --brand brd_01…');
+  const config = loadConfig(process.env);
+  const { openDatabase } = await import('./db/connect.js');
+  const { migrateToLatest } = await import('./db/migrate.js');
+  const { getBrand, rotateLinkKey } = await import('./brands/repo.js');
+  const handle = await whileStarting(() => openDatabase(config.databaseUrl), databaseFailureMessage);
+  try {
+    await whileStarting(() => migrateToLatest(handle.db), databaseFailureMessage);
+    const brand = await getBrand(handle.db, brandId);
+    if (!brand) throw new CliError(`no brand ${brandId}`);
+    const revoked = await rotateLinkKey(handle.db, brand.id, new Date());
+    if (values.json) process.stdout.write(`${JSON.stringify({ brandId: brand.id, ...revoked })}\n`);
+    else process.stdout.write(`Revoked every tracking link ${brand.name} (${brand.id}) has sent; links are signed under version ${revoked.linkKeyVersion} from now on.\n`);
     return 0;
   } finally {
     await handle.close();

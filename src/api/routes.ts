@@ -6,6 +6,7 @@ import { registerCarrierRoutes } from '../carriers/routes.js';
 import { registerNotificationRoutes } from '../notifications/routes.js';
 import { registerImportRoutes } from '../imports/routes.js';
 import { registerThemeRoutes } from '../hub/theme-routes.js';
+import { registerLinkRoutes } from '../brands/link-routes.js';
 import { registerCatalogueRoutes } from '../catalogue/routes.js';
 import { registerReturnRoutes } from '../returns/routes.js';
 import { registerLabelRoutes } from '../labels/routes.js';
@@ -236,6 +237,7 @@ export function createApi(deps: Deps) {
   registerImportRoutes(api, deps);
   registerNotificationRoutes(api, deps);
   registerThemeRoutes(api, deps);
+  registerLinkRoutes(api, deps);
   registerCatalogueRoutes(api, deps);
   registerReturnRoutes(api, deps);
   registerLabelRoutes(api, deps);

@@ -9,18 +9,12 @@ import { FIRST_LINK_KEY_VERSION } from '../orders/tracking-links.js';
 export const API_KEY_PREFIX = 'wb_';
 
 export async function createBrand(db: Db, now: Date, input: { name: string; id?: string }): Promise<{ brand: BrandRow; apiKey: string }> {
-  const brand: BrandRow = {
-    id: input.id ?? newId('brand'),
-    name: input.name,
-    created_at: now.toISOString(),
-    link_key_version: FIRST_LINK_KEY_VERSION,
-    settings: '{}',
-  };
+  const values = { id: input.id ?? newId('brand'), name: input.name, created_at: now.toISOString(), link_key_version: FIRST_LINK_KEY_VERSION, settings: '{}' };
   const apiKey = await db.transaction().execute(async (trx) => {
-    await trx.insertInto('brands').values(brand).execute();
-    return issueApiKey(trx, brand.id, now);
+    await trx.insertInto('brands').values(values).execute();
+    return issueApiKey(trx, values.id, now);
   });
-  return { brand, apiKey };
+  return { brand: { ...values, links_revoked_at: null }, apiKey };
 }
 
 export async function issueApiKey(db: Db, brandId: string, now: Date): Promise<string> {
@@ -69,7 +63,27 @@ export async function updateBrandSettings<S extends StoredSettings = StoredSetti
   });
 }
 
-/** Revokes every tracking link the brand has handed out, without touching any other key. */
-export async function rotateLinkKey(db: Db, brandId: string): Promise<void> {
-  await db.updateTable('brands').set((eb) => ({ link_key_version: eb('link_key_version', '+', 1) })).where('id', '=', brandId).execute();
+/** Where a brand's tracking links stand: the version they are signed under now, and when the brand last revoked them (null: never). */
+export async function linkKeyState(db: Db, brandId: string): Promise<{ linkKeyVersion: number; revokedAt: string | null }> {
+  const row = await db.selectFrom('brands').select(['link_key_version', 'links_revoked_at']).where('id', '=', brandId).executeTakeFirstOrThrow();
+  return { linkKeyVersion: row.link_key_version, revokedAt: row.links_revoked_at };
+}
+
+/** A revocation of a brand's tracking links: the version links are signed under from then on, and when. */
+export type LinkRevocation = { linkKeyVersion: number; revokedAt: string };
+
+/**
+ * Revokes every tracking link the brand has handed out (pages, their JSON, return forms and labels,
+ * short links in texts), by moving its link key version on; links made from now on are signed under
+ * the new one. API keys, webhook secrets, unsubscribe links and every other brand are untouched.
+ */
+export async function rotateLinkKey(db: Db, brandId: string, now: Date): Promise<LinkRevocation> {
+  const revokedAt = now.toISOString();
+  const row = await db
+    .updateTable('brands')
+    .set((eb) => ({ link_key_version: eb('link_key_version', '+', 1), links_revoked_at: revokedAt }))
+    .where('id', '=', brandId)
+    .returning('link_key_version')
+    .executeTakeFirstOrThrow();
+  return { linkKeyVersion: row.link_key_version, revokedAt };
 }

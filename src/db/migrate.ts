@@ -26,6 +26,7 @@ import * as labelPurchaseUnresolved from './migrations/022-label-purchase-unreso
 import * as hubDomainProof from './migrations/023-hub-domain-proof.js';
 import * as inboundFailedRuns from './migrations/024-inbound-failed-runs.js';
 import * as messagesOfDeadSendJobsFailed from './migrations/025-messages-of-dead-send-jobs-failed.js';
+import * as linkRevocation from './migrations/026-link-revocation.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '023-hub-domain-proof': hubDomainProof,
   '024-inbound-failed-runs': inboundFailedRuns,
   '025-messages-of-dead-send-jobs-failed': messagesOfDeadSendJobsFailed,
+  '026-link-revocation': linkRevocation,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -10,6 +10,8 @@ export interface BrandTable {
   created_at: string;
   /** Bumping it revokes every tracking link of the brand at once. */
   link_key_version: Generated<number>;
+  /** When the brand last revoked its links (bumped link_key_version), or null if it never has. */
+  links_revoked_at: Generated<string | null>;
   settings: Generated<string>; // JSON
 }
 
@@ -274,6 +276,8 @@ export interface ShortLinkTable {
   brand_id: string;
   order_id: string;
   created_at: string;
+  /** The brand's link key version the code was issued under: it leads nowhere once the brand's has moved on. */
+  link_key_version: number;
 }
 
 /** A file a brand uploaded for its page (a WOFF2 font), addressed by its digest. */

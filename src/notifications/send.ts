@@ -349,7 +349,7 @@ async function messageInput(deps: Deps, brand: BrandRow, order: OrderRow, messag
       // Only the email holds the key to the printable label (src/returns/label-key.ts): a text's link is read on any lock screen.
       ...(context.returnId && message.milestone === 'return_approved' ? { returnLabel: inLanguage(`${pageBase}/returns/${context.returnId}/label${message.channel === 'email' ? `?k=${returnLabelKey(deps.keys['tracking-links'], brand, context.returnId)}` : ''}`) } : {}),
       ...(message.channel === 'email' && message.recipient ? { unsubscribe: inLanguage(unsubscribeUrl(deps, brand.id, message.recipient)) } : {}),
-      ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, order) } : {}),
+      ...(message.channel === 'sms' ? { shortTrackingPage: await shortLinkFor(deps, brand, order) } : {}),
     },
     ...(crossSells ? { crossSells } : {}),
     ...(update ? { personalUpdate: { text: update.text, ...(update.image_url ? { imageUrl: update.image_url } : {}) } } : {}),

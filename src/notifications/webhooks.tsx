@@ -20,7 +20,7 @@ import { fillText } from './templates/placeholders.js';
 import { classifySmsKeyword } from './policy/opt-out.js';
 import { parseTwilioForm, parseTwilioInboundSms, parseTwilioStatusCallback, verifyTwilioSignature } from './providers/twilio.js';
 import { recordOptIn, recordOptOut } from './send.js';
-import { orderOfShortCode } from './short-links.js';
+import { shortLinkTarget } from './short-links.js';
 import { readUnsubscribeToken } from './unsubscribe.js';
 import { trackingPageUrl } from '../orders/service.js';
 import { invalidTrackingLinkPage } from '../hub/routes.js';
@@ -123,13 +123,12 @@ export function createNotificationWebhooks(deps: Deps) {
     return smsHelpReply(language, brand.name, contacts);
   };
 
-  // The short link in texts: to the order's tracking page, signed now.
+  // The short link in texts: to the order's tracking page, signed now under the version the code
+  // was issued under (still the brand's, or the code leads nowhere: revoked reads as unknown).
   hooks.get('/s/:code', async (c) => {
-    const target = await orderOfShortCode(deps, c.req.param('code'));
-    const order = target ? await deps.db.selectFrom('orders').select(['id', 'created_at']).where('id', '=', target.orderId).executeTakeFirst() : undefined;
-    const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!order || !brand) return invalidTrackingLinkPage(deps, c);
-    return c.redirect(trackingPageUrl(deps, brand, order), 302);
+    const target = await shortLinkTarget(deps, c.req.param('code'));
+    if (!target) return invalidTrackingLinkPage(deps, c);
+    return c.redirect(trackingPageUrl(deps, target.brand, target.order), 302);
   });
 
   /** The language of these pages: the link's ?lang= (the email's own), else the browser's, else the brand's default. */

@@ -21,8 +21,8 @@ describe('the waybill command', () => {
   it('explains itself with --help, on every command', async () => {
     const main = await runCli(['--help']);
     expect(main.code).toBe(0);
-    for (const command of ['serve', 'worker', 'migrate', 'demo', 'brand create']) expect(main.stdout).toContain(command);
-    for (const args of [['serve', '--help'], ['worker', '--help'], ['migrate', '--help'], ['demo', '--help'], ['brand', 'create', '--help']]) {
+    for (const command of ['serve', 'worker', 'migrate', 'demo', 'brand create', 'brand revoke-links']) expect(main.stdout).toContain(command);
+    for (const args of [['serve', '--help'], ['worker', '--help'], ['migrate', '--help'], ['demo', '--help'], ['brand', 'create', '--help'], ['brand', 'revoke-links', '--help']]) {
       const res = await runCli(args);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.stdout).toMatch(/^Usage: waybill /);
@@ -56,6 +56,27 @@ describe('the waybill command', () => {
     const res = await runCli(['brand', 'create'], { DATABASE_URL: database.url });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('--name is required');
+  });
+
+  it('revokes every tracking link of one brand, and only its links', async () => {
+    const created = JSON.parse((await runCli(['brand', 'create', '--name', 'Leaky Links', '--json'], { DATABASE_URL: database.url })).stdout) as { brandId: string; apiKey: string };
+    const bystander = JSON.parse((await runCli(['brand', 'create', '--name', 'Bystander', '--json'], { DATABASE_URL: database.url })).stdout) as { brandId: string };
+    const res = await runCli(['brand', 'revoke-links', '--brand', created.brandId, '--json'], { DATABASE_URL: database.url });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ brandId: created.brandId, linkKeyVersion: 2, revokedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    const versions = await database.handle.db.selectFrom('brands').select(['id', 'link_key_version']).where('id', 'in', [created.brandId, bystander.brandId]).execute();
+    expect(Object.fromEntries(versions.map((b) => [b.id, b.link_key_version]))).toEqual({ [created.brandId]: 2, [bystander.brandId]: 1 });
+    // Its API key is not a link: it still works.
+    expect((await findBrandByApiKey(database.handle.db, created.apiKey))?.id).toBe(created.brandId);
+    const text = await runCli(['brand', 'revoke-links', '--brand', created.brandId], { DATABASE_URL: database.url });
+    expect(text.stdout).toContain('signed under version 3 from now on');
+
+    const unknown = await runCli(['brand', 'revoke-links', '--brand', 'brd_nobody'], { DATABASE_URL: database.url });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no brand brd_nobody');
+    const missing = await runCli(['brand', 'revoke-links'], { DATABASE_URL: database.url });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--brand is required');
   });
 
   it('refuses to serve without SECRET_KEY, or with bad configuration, naming the variable', async () => {

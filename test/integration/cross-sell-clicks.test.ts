@@ -222,7 +222,7 @@ describe('a click link and the tracking link it was shown with', () => {
     const placed = await own.order('revoked@example.com', ['TENT']);
     const links = await pageLinks(placed);
     const older = productSignedLink(own.brand.id, placed.id, 'LAMP');
-    await rotateLinkKey(t.deps.db, own.brand.id);
+    await rotateLinkKey(t.deps.db, own.brand.id, t.clock.now());
 
     expect((await t.app.request(new URL(placed.trackingPageUrl).pathname)).status).toBe(404);
     expect(new URL(await follow(links.get('The stakes')!)).pathname).toBe('/p/stakes');
@@ -244,7 +244,7 @@ describe('a click link and the tracking link it was shown with', () => {
     const placed = await mine.order('kept@example.com', ['TENT']);
     const elsewhere = await theirs.order('kept@example.com', ['TENT']);
     const [myLink, theirLink] = [(await pageLinks(placed)).get('The stakes')!, (await pageLinks(elsewhere)).get('The stakes')!];
-    await rotateLinkKey(t.deps.db, theirs.brand.id);
+    await rotateLinkKey(t.deps.db, theirs.brand.id, t.clock.now());
 
     expect(new URL(await follow(theirLink)).pathname).toBe('/p/stakes');
     expect(await clicksOf(elsewhere.id)).toEqual([]);

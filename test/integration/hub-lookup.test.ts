@@ -70,7 +70,7 @@ describe('tracking links', () => {
     expect(html).toContain('Find your order below');
     t.clock.advance(-181 * DAY);
 
-    await rotateLinkKey(t.deps.db, t.brand.id);
+    await rotateLinkKey(t.deps.db, t.brand.id, t.clock.now());
     expect((await t.app.request(path)).status).toBe(404);
   });
 });

@@ -2,41 +2,28 @@
 // over real SMTP, and the received message's signature verifies (mailauth, against the DNS record
 // the API told the brand to publish) and covers both one-click unsubscribe headers.
 import { generateKeyPairSync } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
+import { type CaughtMail, startMailCatcher } from '../harness/smtp.js';
 
 let t: TestContext;
-let smtp: SMTPServer;
-const mails: { to: string[]; raw: string }[] = [];
+let smtp: Awaited<ReturnType<typeof startMailCatcher>>;
+let mails: CaughtMail[] = [];
 
 const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const privateKey = rsa(2048);
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  t = await createTestContext({ env: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, PUBLIC_URL: 'https://track.northwind.example' } });
+  smtp = await startMailCatcher();
+  mails = smtp.mails;
+  t = await createTestContext({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://track.northwind.example' } });
 });
 
 afterAll(async () => {
   t?.deps.messaging.close(); // the pooled SMTP connection, so the server can stop at once
   await t?.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
 });
 
 describe('a brand’s DKIM key', () => {

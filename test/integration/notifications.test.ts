@@ -11,34 +11,22 @@ import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../.
 import { ingestEvents } from '../../src/shipments/ingest.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { freePort } from '../harness/process.js';
+import { type CaughtMail, startMailCatcher } from '../harness/smtp.js';
 
-type Mail = { to: string[]; raw: string };
 let t: TestContext;
 let twilio: TwilioEmulator;
-let smtp: SMTPServer;
-const mails: Mail[] = [];
+let smtp: Awaited<ReturnType<typeof startMailCatcher>>;
+let mails: CaughtMail[] = [];
 let closeHttp: () => void;
 const BRAND_NUMBER = '+15005550006';
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startMailCatcher();
+  mails = smtp.mails;
   // On the test's clock, so the messages it lists carry the dates Waybill looks them up by.
   twilio = await startTwilioEmulator({ clock: { now: () => (t ? t.clock.now() : new Date()) } });
   const port = await freePort();
-  t = await createTestContext({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TWILIO_API_BASE: twilio.url, PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  t = await createTestContext({ env: { SMTP_URL: smtp.url, TWILIO_API_BASE: twilio.url, PUBLIC_URL: `http://127.0.0.1:${port}` } });
   const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
   closeHttp = () => server.close();
   const account = await t.request('PUT', '/v1/brand/sms-account', { accountSid: EMULATOR_ACCOUNT.accountSid, authToken: EMULATOR_ACCOUNT.authToken, from: BRAND_NUMBER });
@@ -50,7 +38,7 @@ afterAll(async () => {
   t?.deps.messaging.close(); // the pooled SMTP connection, so the server can stop at once
   await t?.close();
   await twilio?.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
 });
 
 beforeEach(() => {

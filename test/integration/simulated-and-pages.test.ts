@@ -118,7 +118,7 @@ describe('the order page at /t/{token}', () => {
     const { order } = await orderWithLabel('happy');
     const path = new URL(order.trackingPageUrl).pathname;
     expect((await t.app.request(path)).status).toBe(200);
-    await rotateLinkKey(t.deps.db, t.brand.id);
+    await rotateLinkKey(t.deps.db, t.brand.id, t.clock.now());
     expect((await t.app.request(path)).status).toBe(404);
     const fresh = await t.request('GET', `/v1/orders/${order.id}`);
     const newPath = new URL(fresh.json.trackingPageUrl).pathname;
