@@ -4,6 +4,7 @@
 // token, the slug or the Host header; a token of another brand on a brand's domain is not valid.
 import type { BlockList } from 'node:net';
 import { Hono, type Context } from 'hono';
+import { PRIVATE_PAGE_HEADERS } from '../web/private-page-headers.js';
 import { addressBucket, clientAddressOf, trustedProxyList } from '../lib/client-address.js';
 import type { AppEnv } from '../api/context.js';
 import type { Deps } from '../deps.js';
@@ -37,12 +38,7 @@ import { pageExtras } from './extras.js';
 import { followClick } from '../catalogue/cross-sells.js';
 import { registerReturnPortal } from '../returns/portal.js';
 
-const PAGE_HEADERS = {
-  'cache-control': 'private, no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
+const PAGE_HEADERS = PRIVATE_PAGE_HEADERS;
 
 /** The page with the interactive map (its brand runs a tile server). */
 const MAP_PAGE_HEADERS = { ...PAGE_HEADERS, 'content-security-policy': withMapScripts(PAGE_HEADERS['content-security-policy']) };

@@ -10,6 +10,7 @@ import type { Deps } from '../deps.js';
 import { decryptSecret } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 import { Layout } from '../web/pages.js';
+import { PRIVATE_PAGE_HEADERS } from '../web/private-page-headers.js';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { BrandRow } from '../db/schema.js';
@@ -156,7 +157,7 @@ export function createNotificationWebhooks(deps: Deps) {
   hooks.get('/u/:token', async (c) => {
     const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!target || !brand) return c.html(invalidLinkPage(c), 404);
+    if (!target || !brand) return c.html(invalidLinkPage(c), 404, PRIVATE_PAGE_HEADERS);
     const language = pageLanguage(c, brand);
     const words = LOCALE_TEXT[language].unsubscribePage;
     const values = { 'brand.name': brand.name };
@@ -170,18 +171,18 @@ export function createNotificationWebhooks(deps: Deps) {
         </form>
       </>
     );
-    return c.html(page(language, fillText(words.question, values), body));
+    return c.html(page(language, fillText(words.question, values), body), 200, PRIVATE_PAGE_HEADERS);
   });
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here; the page's button posts too.
   hooks.post('/u/:token', async (c) => {
     const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
-    if (!target || !brand) return c.html(invalidLinkPage(c), 404);
+    if (!target || !brand) return c.html(invalidLinkPage(c), 404, PRIVATE_PAGE_HEADERS);
     await recordOptOut(deps, brand.id, 'email', target.address, 'unsubscribe_link');
     const language = pageLanguage(c, brand);
     const words = LOCALE_TEXT[language].unsubscribePage;
-    return c.html(page(language, words.doneTitle, <p>{fillText(words.doneText, { 'brand.name': brand.name })}</p>));
+    return c.html(page(language, words.doneTitle, <p>{fillText(words.doneText, { 'brand.name': brand.name })}</p>), 200, PRIVATE_PAGE_HEADERS);
   });
 
   return hooks;

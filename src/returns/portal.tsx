@@ -18,6 +18,7 @@ import { labelFeeFor, returnableItems, type ReturnableItem, type ReturnPolicy, r
 import { eligibilityOf, requestReturn } from './service.js';
 import { opensReturnLabel } from './label-key.js';
 import { lazyModule } from '../lib/lazy.js';
+import { PRIVATE_PAGE_HEADERS } from '../web/private-page-headers.js';
 import { escapeHtml } from '../notifications/templates/escape.js';
 
 /** The barcode library loads with the first label page shown, not at start-up. */
@@ -28,7 +29,8 @@ export type PortalHelpers = {
   order(c: Context<AppEnv>): Promise<{ order: PageOrder; frame: (title: string) => PageFrame; language: HubLanguage } | Response>;
 };
 
-const HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" };
+// The brand's uploaded fonts too (font-src), as on the order's page.
+const HEADERS = PRIVATE_PAGE_HEADERS;
 
 /** A quantity field as typed: a field left empty asks for none; anything but digits is NaN. */
 const quantityAsked = (typed: string): number => {

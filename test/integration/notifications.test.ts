@@ -359,7 +359,12 @@ describe('consent and the law', () => {
     const mail = mails.find((m) => m.to.includes('baja@example.com') && /List-Unsubscribe:/.test(m.raw))!;
     const url = /List-Unsubscribe: <([^>]+)>/.exec(mail.raw.replace(/\r?\n\s+/g, ' '))![1]!;
     expect(new URL(url).searchParams.get('lang')).toBe('es');
-    const asked = await (await fetch(url, { headers: { 'accept-language': 'en-US' } })).text();
+    const askedPage = await fetch(url, { headers: { 'accept-language': 'en-US' } });
+    // Its address holds the token: no shared cache keeps the page, no other site is told it.
+    expect(askedPage.headers.get('cache-control')).toBe('private, no-store');
+    expect(askedPage.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(askedPage.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const asked = await askedPage.text();
     expect(asked).toContain('<html lang="es">');
     expect(asked).toContain('¿Darte de baja de las novedades de Test Brand?');
     expect(asked).toContain('<strong>b***@example.com</strong>');
@@ -368,6 +373,7 @@ describe('consent and the law', () => {
     expect(done).toContain('Te has dado de baja');
     const dead = await fetch(`${new URL(url).origin}/u/nonsense`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } });
     expect(dead.status).toBe(404);
+    expect(dead.headers.get('cache-control')).toBe('private, no-store');
     expect(await dead.text()).toContain('Dieser Link ist ungültig');
   });
 });

@@ -78,7 +78,9 @@ describe('a return from the tracking page', () => {
     const page = await (await t.app.request(path)).text();
     expect(page).toContain(`href="${path}/return"`);
 
-    const form = await (await t.app.request(`${path}/return`)).text();
+    const formPage = await t.app.request(`${path}/return`);
+    expect(formPage.headers.get('content-security-policy')).toContain("font-src 'self'"); // the brand's uploaded fonts, as on the order's page
+    const form = await formPage.text();
     expect(form).toContain('You can return items within 30 days of delivery.');
     expect(form).toContain('The return label costs $5.00, taken from your refund.');
     expect(form).toMatch(/name="q.FINAL-SALE"[^>]*disabled/);
