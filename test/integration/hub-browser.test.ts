@@ -250,10 +250,16 @@ describe('the tracking page in Chromium', () => {
     expect(trackingNumber).toMatch(/^SIM\d+$/);
     expect(await page.locator('.label svg[role=img]').getAttribute('aria-label')).toBe(trackingNumber);
     await page.screenshot({ path: path.join(SHOTS, 'return-label-phone.png'), fullPage: true });
+    // The printable label (the customer's name and street on it) opens from the return's email only.
+    expect(await page.locator('.card').textContent()).toContain('The label to print, with your address on it, is in the email we sent you');
+    const labelUrl = page.url();
+    await t.worker.drain();
+    const approved = t.deps.messaging.captured!.email.messages.map((m) => m.message).find((m) => m.to === 'back@example.com' && /return .* is approved/i.test(m.subject))!;
+    const emailed = String(approved.html).match(/href="https?:\/\/[^/"]+(\/t\/[^"]+\/label\?k=[^"&]+)/)![1]!;
+    await page.goto(`${base}${emailed}`);
     const download = await page.getByRole('link', { name: 'Download the label (PDF)' }).getAttribute('href');
     const pdf = await fetch(`${base}${download}`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const labelUrl = page.url();
     await context.close();
     expect(await axeViolations(labelUrl)).toEqual([]);
     const [ret] = (await t.request('GET', `/v1/returns?orderId=${order.id}`)).json.data;
