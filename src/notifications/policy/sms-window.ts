@@ -120,3 +120,38 @@ export function nextAllowedSendTimeInAll(now: Date, timeZones: readonly string[]
   }
   return null;
 }
+
+/**
+ * The first instant at or after `now` whose local time in `timeZone` lies outside the window
+ * ([start, end), minute granularity): when a text handed over at `now` must no longer reach the
+ * recipient. `now` itself when already outside. An offset change before the closing restarts the
+ * reading from the change, as nextAllowedSendTime does.
+ */
+export function windowClosesAt(now: Date, timeZone: string, window: SmsWindow): Date {
+  const { start, end } = windowMinutes(window);
+  let at = now.getTime();
+  for (let pass = 0; pass < 16; pass++) {
+    const offset = zoneOffsetMinutes(timeZone, at);
+    const minute = localMinuteOfDay(at, offset);
+    if (minute < start || minute >= end) return new Date(at);
+    const local = at + offset * MINUTE_MS;
+    const closing = local - mod(local, DAY_MS) + end * MINUTE_MS - offset * MINUTE_MS;
+    if (zoneOffsetMinutes(timeZone, closing) === offset) return new Date(closing);
+    at = firstInstantWithOtherOffset(timeZone, at, closing, offset);
+  }
+  throw new Error(`no SMS window closing found for ${timeZone}`);
+}
+
+/** Twilio's ValidityPeriod bounds, in whole seconds (Messages API: 1 to 36,000, i.e. 10 hours). */
+export const TWILIO_VALIDITY_MIN_SECONDS = 1;
+export const TWILIO_VALIDITY_MAX_SECONDS = 36_000;
+
+/**
+ * The ValidityPeriod for a text handed over at `now` that must not arrive after `closes`: the whole
+ * seconds left, clamped to what Twilio accepts (a text left in its queue past that is dropped by
+ * Twilio, error 30036, rather than delivered at night). Pure.
+ */
+export function validityPeriodSeconds(now: Date, closes: Date): number {
+  const left = Math.floor((closes.getTime() - now.getTime()) / 1000);
+  return Math.min(TWILIO_VALIDITY_MAX_SECONDS, Math.max(TWILIO_VALIDITY_MIN_SECONDS, left));
+}
