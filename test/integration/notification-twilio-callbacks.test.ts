@@ -2,7 +2,7 @@
 // recorded its sid waits for it, statuses only move forward, stored rows nobody processed are
 // swept up, and a text Twilio held in its queue past the SMS window (ValidityPeriod, error 30036)
 // is sent again when the window next opens instead of at night or never.
-import { serve } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { INBOUND_SWEEP_JOB } from '../../src/inbound/inbox.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
@@ -12,6 +12,7 @@ import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../.
 import { sendMessage } from '../../src/notifications/send.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { freePort } from '../harness/process.js';
+import { serveWithTwilioAccount } from '../harness/twilio.js';
 
 let t: TestContext;
 let twilio: TwilioEmulator;
@@ -33,10 +34,7 @@ beforeAll(async () => {
     return new Response(text, { status: 201, headers: response.headers });
   };
   t = await createTestContext({ env: { TWILIO_API_BASE: twilio.url, PUBLIC_URL: `http://127.0.0.1:${port}` }, fetch: racingFetch });
-  const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
-  closeHttp = () => server.close();
-  const account = await t.request('PUT', '/v1/brand/sms-account', { accountSid: EMULATOR_ACCOUNT.accountSid, authToken: EMULATOR_ACCOUNT.authToken, from: BRAND_NUMBER });
-  expect(account.status).toBe(200);
+  closeHttp = await serveWithTwilioAccount(t, port, BRAND_NUMBER);
 });
 
 afterAll(async () => {
@@ -139,7 +137,7 @@ describe('stored Twilio webhooks nobody processed', () => {
     const overtaken = nextPhone();
     // As if the process died right after storing them (the opt-out write never happened).
     const store = async (from: string, body: string) => {
-      const sid = `SM${newId('x').replace(/[^0-9a-f]/g, '').padEnd(32, '0').slice(0, 32)}`;
+      const sid = `SM${randomBytes(16).toString('hex')}`;
       const form = new URLSearchParams({ MessageSid: sid, SmsSid: sid, AccountSid: EMULATOR_ACCOUNT.accountSid, From: from, To: BRAND_NUMBER, Body: body }).toString();
       await t.deps.db
         .insertInto('inbound_events')
