@@ -8,6 +8,7 @@ import { LABEL_RECONCILE_JOB } from '../labels/carrier-purchase.js';
 import { reconcileLabelPurchase } from '../labels/reconcile.js';
 import { notifyOrderCreated, notifyPersonalUpdate, notifyRefundIssued, notifyReturnStep, notifyStatusChangedMany, PERSONAL_UPDATE_JOB, type StatusChangedPayload } from '../notifications/pipeline.js';
 import { sendMessages } from '../notifications/send.js';
+import { sweepTwilioInbox } from '../notifications/status-callbacks.js';
 import { SEND_MESSAGE_JOB, sendDeadLetters, sendRetryDelayMs } from '../notifications/send-jobs.js';
 import { ESTIMATE_CHANGED_JOB, type EstimateChangedPayload, notifyEstimateChanged, runWatch, WATCH_JOB, watchStatusChanged } from '../notifications/watch/index.js';
 import { ensureReturnLabel, REFUND_ISSUED_JOB, RETURN_APPROVED_JOB, RETURN_LABEL_JOB, RETURN_REJECTED_JOB, RETURN_REQUESTED_JOB, returnParcelChanged } from '../returns/service.js';
@@ -63,7 +64,10 @@ export function jobHandlers(deps: Deps): JobHandlers {
     [IMPORT_JOB]: (payload, job) => runImportJob(deps, payload, job),
     [LABEL_RECONCILE_JOB]: (payload, job) => reconcileLabelPurchase(deps, payload, job.attempts),
     [INBOUND_PROCESS_JOB]: async () => void (await processInbox(deps)),
-    [INBOUND_SWEEP_JOB]: () => sweepInbox(deps),
+    [INBOUND_SWEEP_JOB]: async () => {
+      await sweepInbox(deps);
+      await sweepTwilioInbox(deps); // Twilio's stored callbacks and texts left unprocessed, and the parked callbacks
+    },
     [POLL_TICK_JOB]: () => runPollTick(deps),
     [POLL_DISCOVER_JOB]: (payload) => runPollDiscover(deps, payload as { schedule?: string }),
     [POLL_ACCOUNT_JOB]: (payload) => runPollAccount(deps, payload as { brandId: string; carrier: string }),

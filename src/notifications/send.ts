@@ -18,7 +18,9 @@ import { trackingPageUrl } from '../orders/service.js';
 import type { ExceptionReason, ShipmentStatus } from '../shipments/vocabulary.js';
 import { dkimKeyOf } from './dkim.js';
 import { enqueueJob } from '../jobs/queue.js';
-import { cameAfter, DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, smsQuietUntil } from './policy/decide.js';
+import { cameAfter, DEFAULT_NOTIFICATION_SETTINGS, ESSENTIAL_EMAILS, isOvertaken, type SmsClockInput, smsQuietUntil, smsWindowClosesAt } from './policy/decide.js';
+import { validityPeriodSeconds } from './policy/sms-window.js';
+import { applyWaitingStatusCallbacks } from './status-callbacks.js';
 import { MAY_HAVE_BEEN_DELIVERED, sendingTakenOverIn, sendJob } from './send-jobs.js';
 import type { ProviderError } from './providers/types.js';
 import { renderMessage } from './templates/index.js';
@@ -70,6 +72,7 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
     if (earlier === 'ask_again') throw new JobFailure(`message ${message.id}: could not ask the provider whether its last attempt went out; asked again before sending`, true, LOOK_UP_AFTER_MS);
     if (earlier) {
       await settle(deps, message, { state: 'sent', held_reason: null, uncertain_since: null, provider: earlier.provider, provider_message_id: earlier.id, provider_status: earlier.status, sent_at: deps.clock.now().toISOString(), last_error: null });
+      await applyWaitingStatusCallbacks(deps, message.brand_id, earlier.id);
       return;
     }
   }
@@ -92,10 +95,12 @@ export async function sendMessage(deps: Deps, payload: { messageId: string }): P
   if (!mine) return; // another worker moved it first and is sending it
   const began = deps.clock.now().toISOString();
 
-  const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, message, rendered.sms);
+  const result = message.channel === 'email' ? await sendEmail(deps, brand, message, rendered.email, input) : await sendSms(deps, brand, order, message, rendered.sms);
   if (result.ok) {
     // Sent is no longer held: a text that waited for its window keeps only its sendAfter.
     await settle(deps, message, { state: 'sent', held_reason: null, provider: result.value.provider, provider_message_id: result.value.id, provider_status: result.value.status ?? null, sent_at: deps.clock.now().toISOString(), last_error: null });
+    // Twilio may have called back before this answer was recorded: those callbacks wait for the sid.
+    if (message.channel === 'sms') await applyWaitingStatusCallbacks(deps, message.brand_id, result.value.id);
     // Shown once the email has gone, whatever the attempts it took (each one builds the message again).
     if (offers) countImpressions(deps, brand.id, offers.productIds, 'email');
     return;
@@ -164,10 +169,14 @@ async function sendEmail(deps: Deps, brand: BrandRow, message: MessageRow, email
   return result.ok ? { ok: true, value: { provider: provider.name, id: result.value.providerMessageId } } : result;
 }
 
-async function sendSms(deps: Deps, brand: BrandRow, message: MessageRow, body: string): Promise<SendOutcome> {
+async function sendSms(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow, body: string): Promise<SendOutcome> {
   const account = deps.messaging.smsFor(brand);
   if (!account) return { ok: false, error: { code: 'invalid', message: 'the brand has no SMS account', retryable: false } };
+  // Left in the provider's queue past the window's end, the text is dropped rather than sent at night.
+  const now = deps.clock.now();
+  const closes = smsWindowClosesAt(smsClockInput(deps, brand, order, message.recipient));
   const result = await account.provider.send({
+    ...(closes ? { validityPeriodSeconds: validityPeriodSeconds(now, closes) } : {}),
     from: account.from,
     to: message.recipient!,
     body,
@@ -199,9 +208,14 @@ async function recordFailure(deps: Deps, brand: BrandRow, message: MessageRow, e
   }
 }
 
-function smsWindowOpens(deps: Deps, brand: BrandRow, order: OrderRow, message: MessageRow): Date | null {
+export function smsWindowOpens(deps: Deps, brand: BrandRow, order: OrderRow, message: Pick<MessageRow, 'recipient'>): Date | null {
+  return smsQuietUntil(smsClockInput(deps, brand, order, message.recipient));
+}
+
+/** The recipient's SMS clock as of now: the brand's windows, the order's destination, the number. */
+function smsClockInput(deps: Deps, brand: BrandRow, order: OrderRow, phone: string | null): SmsClockInput {
   const destination = JSON.parse(order.destination) as { region?: string; postalCode?: string; country: string };
-  return smsQuietUntil({ now: deps.clock.now(), settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS), destination, phone: message.recipient });
+  return { now: deps.clock.now(), settings: notificationSettingsOf(brand, DEFAULT_NOTIFICATION_SETTINGS), destination, phone };
 }
 
 /** Still pending, due when the window opens: a new job for that moment, in the same transaction. */
@@ -278,18 +292,18 @@ function occurredAtOf(context: string): string | null {
   }
 }
 
-export async function recordOptOut(deps: Deps, brandId: string, channel: string, address: string, source: string): Promise<void> {
+export async function recordOptOut(deps: Deps, brandId: string, channel: string, address: string, source: string, db: Deps['db'] = deps.db): Promise<void> {
   const at = deps.clock.now().toISOString();
-  await deps.db
+  await db
     .insertInto('contact_preferences')
     .values({ brand_id: brandId, channel, address: address.toLowerCase(), opted_out_at: at, opted_in_at: null, source, updated_at: at })
     .onConflict((oc) => oc.columns(['brand_id', 'channel', 'address']).doUpdateSet({ opted_out_at: at, source, updated_at: at }))
     .execute();
 }
 
-export async function recordOptIn(deps: Deps, brandId: string, channel: string, address: string, source: string): Promise<void> {
+export async function recordOptIn(deps: Deps, brandId: string, channel: string, address: string, source: string, db: Deps['db'] = deps.db): Promise<void> {
   const at = deps.clock.now().toISOString();
-  await deps.db
+  await db
     .insertInto('contact_preferences')
     .values({ brand_id: brandId, channel, address: address.toLowerCase(), opted_out_at: null, opted_in_at: at, source, updated_at: at })
     .onConflict((oc) => oc.columns(['brand_id', 'channel', 'address']).doUpdateSet({ opted_out_at: null, opted_in_at: at, source, updated_at: at }))

@@ -20,7 +20,8 @@ import { smsHelpReply } from './templates/sms.js';
 import { fillText } from './templates/placeholders.js';
 import { classifySmsKeyword } from './policy/opt-out.js';
 import { parseTwilioForm, parseTwilioInboundSms, parseTwilioStatusCallback, verifyTwilioSignature } from './providers/twilio.js';
-import { recordOptIn, recordOptOut } from './send.js';
+import { recordOptOut } from './send.js';
+import { processTwilioRow, TWILIO_INBOUND_SOURCE, TWILIO_STATUS_SOURCE } from './status-callbacks.js';
 import { shortLinkTarget } from './short-links.js';
 import { readUnsubscribeToken } from './unsubscribe.js';
 import { trackingPageUrl } from '../orders/service.js';
@@ -42,50 +43,35 @@ export function createNotificationWebhooks(deps: Deps) {
     return valid ? { brand, params } : null;
   }
 
-  /** Stores the delivery once; answers whether this process should (still) handle it. */
-  async function storeInbound(source: string, eventId: string, brandId: string, headers: Record<string, string>, body: string): Promise<boolean> {
+  /** Stores the delivery once; answers the stored row while it is still to be handled (not processed nor set aside). */
+  async function storeInbound(source: string, eventId: string, brandId: string, headers: Record<string, string>, body: string) {
     const now = deps.clock.now().toISOString();
-    const inserted = await deps.db
+    await deps.db
       .insertInto('inbound_events')
       .values({ id: newId('inbound'), source, source_event_id: eventId, brand_id: brandId, received_at: now, headers: JSON.stringify(headers), body, state: 'received', processed_at: null, error: null })
       .onConflict((oc) => oc.columns(['brand_id', 'source', 'source_event_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) return true;
-    const existing = await deps.db.selectFrom('inbound_events').select('state').where('brand_id', '=', brandId).where('source', '=', source).where('source_event_id', '=', eventId).executeTakeFirst();
-    return existing?.state !== 'processed';
-  }
-
-  const markProcessed = (brandId: string, source: string, eventId: string) =>
-    deps.db
-      .updateTable('inbound_events')
-      .set({ state: 'processed', processed_at: deps.clock.now().toISOString() })
+      .execute();
+    const row = await deps.db
+      .selectFrom('inbound_events')
+      .select(['id', 'source', 'brand_id', 'body', 'received_at', 'attempts', 'state'])
       .where('brand_id', '=', brandId)
       .where('source', '=', source)
       .where('source_event_id', '=', eventId)
-      .execute();
+      .executeTakeFirst();
+    return row && (row.state === 'received' || row.state === 'parked') ? row : null;
+  }
 
+  // Stored first, then processed (status-callbacks.ts): a callback for a sid no send has recorded
+  // yet is parked until one does; whatever fails after storing is taken up by the sweep.
   hooks.post('/webhooks/twilio/:brandId/status', async (c) => {
     const raw = await c.req.text();
     const verified = await verifiedTwilioRequest(c.req.param('brandId'), c.req.path, raw, c.req.header('x-twilio-signature'));
     if (!verified) return c.text('signature not valid', 403);
     const parsed = parseTwilioStatusCallback(verified.params);
     if (!parsed.ok) return c.text(`bad callback: ${parsed.error.field} ${parsed.error.problem}`, 400);
-    const { providerMessageId, status, errorCode } = parsed.value;
-    const eventId = `${providerMessageId}:${status}`;
-    if (await storeInbound('twilio_status', eventId, verified.brand.id, { 'x-twilio-signature': c.req.header('x-twilio-signature') ?? '' }, raw)) {
-      const finalState = status === 'delivered' ? 'delivered' : status === 'failed' || status === 'undelivered' ? 'failed' : null;
-      const message = await deps.db.selectFrom('messages').selectAll().where('provider_message_id', '=', providerMessageId).where('brand_id', '=', verified.brand.id).executeTakeFirst();
-      if (message) {
-        await deps.db
-          .updateTable('messages')
-          .set({ provider_status: status, ...(finalState ? { state: finalState } : {}), ...(errorCode ? { last_error: `twilio ${errorCode}` } : {}), updated_at: deps.clock.now().toISOString() })
-          .where('id', '=', message.id)
-          .execute();
-        if (String(errorCode) === '21610' && message.recipient) await recordOptOut(deps, verified.brand.id, 'sms', message.recipient, 'provider_error');
-      }
-      await markProcessed(verified.brand.id, 'twilio_status', eventId);
-    }
+    const { providerMessageId, status } = parsed.value;
+    const row = await storeInbound(TWILIO_STATUS_SOURCE, `${providerMessageId}:${status}`, verified.brand.id, { 'x-twilio-signature': c.req.header('x-twilio-signature') ?? '' }, raw);
+    if (row) await processStored(row);
     return c.body(null, 204);
   });
 
@@ -97,15 +83,21 @@ export function createNotificationWebhooks(deps: Deps) {
     if (!parsed.ok) return c.text(`bad message: ${parsed.error.field} ${parsed.error.problem}`, 400);
     const sms = parsed.value;
     const brand = verified.brand;
-    const fresh = await storeInbound('twilio_inbound', sms.messageSid, brand.id, {}, raw);
-    const keyword = classifySmsKeyword(sms.body);
     // STOP takes effect for the very next message, known number or not.
-    if (fresh && keyword === 'opt_out') await recordOptOut(deps, brand.id, 'sms', sms.from, 'sms_keyword');
-    if (fresh && keyword === 'opt_in') await recordOptIn(deps, brand.id, 'sms', sms.from, 'sms_keyword');
-    if (fresh) await markProcessed(brand.id, 'twilio_inbound', sms.messageSid);
-    const reply = keyword === 'help' ? await helpReply(brand, sms.from) : undefined;
+    const row = await storeInbound(TWILIO_INBOUND_SOURCE, sms.messageSid, brand.id, {}, raw);
+    if (row) await processStored(row);
+    const reply = classifySmsKeyword(sms.body) === 'help' ? await helpReply(brand, sms.from) : undefined;
     return c.body(twiml(reply), 200, { 'content-type': 'text/xml' });
   });
+
+  /** Processed now; stored, so an error here (the sweep takes the row up) still answers Twilio 2xx rather than have it retry. */
+  const processStored = async (row: Parameters<typeof processTwilioRow>[1]) => {
+    try {
+      await processTwilioRow(deps, row);
+    } catch (error) {
+      deps.log.warn({ err: error, deliveryId: row.id }, 'a stored Twilio webhook could not be processed now: the sweep will');
+    }
+  };
 
   /** In the language of the order behind the last text to this number, else the brand's default. */
   const helpReply = async (brand: BrandRow, from: string): Promise<string> => {

@@ -67,11 +67,11 @@ export async function freshDatabase(options: { schemaUpTo?: string; unmigrated?:
 
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
-export async function createTestContext(options: { env?: Record<string, string>; schemaUpTo?: string } = {}) {
+export async function createTestContext(options: { env?: Record<string, string>; schemaUpTo?: string; fetch?: typeof fetch } = {}) {
   const database = await freshDatabase({ schemaUpTo: options.schemaUpTo });
   const clock = manualClock('2026-03-02T15:00:00Z');
   const config = loadConfig({ DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET, PUBLIC_URL: 'http://waybill.test', LOG_LEVEL: 'silent', ...options.env });
-  const deps: Deps = createDeps(config, TEST_SECRET, { handle: database.handle, clock, log: pino({ level: 'silent' }), metrics: createMetrics() });
+  const deps: Deps = createDeps(config, TEST_SECRET, { handle: database.handle, clock, log: pino({ level: 'silent' }), metrics: createMetrics(), ...(options.fetch ? { fetch: options.fetch } : {}) });
   const app = createApp(deps);
   const worker: Worker = createWorker({ db: deps.db, dialect: deps.dialect, clock, log: deps.log, handlers: jobHandlers(deps) });
   const { brand, apiKey } = await createBrand(deps.db, clock.now(), { name: 'Test Brand' });

@@ -1,7 +1,6 @@
 // Customer messages end to end: real MIME over SMTP to a local SMTP server, SMS through the
 // Twilio emulator, callbacks and STOP signed like Twilio's, exactly once, within the window.
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOOK_UP_AFTER_MS, sendMessage } from '../../src/notifications/send.js';
@@ -11,6 +10,7 @@ import { EMULATOR_ACCOUNT, startTwilioEmulator, type TwilioEmulator } from '../.
 import { ingestEvents } from '../../src/shipments/ingest.js';
 import { createTestContext, orderBody, type TestContext } from '../harness/harness.js';
 import { freePort } from '../harness/process.js';
+import { serveWithTwilioAccount } from '../harness/twilio.js';
 import { type CaughtMail, startMailCatcher } from '../harness/smtp.js';
 
 let t: TestContext;
@@ -27,10 +27,7 @@ beforeAll(async () => {
   twilio = await startTwilioEmulator({ clock: { now: () => (t ? t.clock.now() : new Date()) } });
   const port = await freePort();
   t = await createTestContext({ env: { SMTP_URL: smtp.url, TWILIO_API_BASE: twilio.url, PUBLIC_URL: `http://127.0.0.1:${port}` } });
-  const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
-  closeHttp = () => server.close();
-  const account = await t.request('PUT', '/v1/brand/sms-account', { accountSid: EMULATOR_ACCOUNT.accountSid, authToken: EMULATOR_ACCOUNT.authToken, from: BRAND_NUMBER });
-  expect(account.status).toBe(200);
+  closeHttp = await serveWithTwilioAccount(t, port, BRAND_NUMBER);
 });
 
 afterAll(async () => {

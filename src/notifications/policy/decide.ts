@@ -11,7 +11,7 @@ import type { ShipmentStatusView } from '../../shipments/status.js';
 import { isTerminal, type ShipmentDirection, type ShipmentStatus } from '../../shipments/vocabulary.js';
 import { type Channel, CHANNELS, type HeldReason, type Milestone, MILESTONES, type NotificationSettings } from '../types.js';
 import { countryCode, type Destination, recipientTimeZone, regionKeyOf, singleZoneOfCountry, zonesOfCountry } from './recipient-zone.js';
-import { isInsideWindow, isKnownTimeZone, nextAllowedSendTime, nextAllowedSendTimeInAll, type SmsWindow } from './sms-window.js';
+import { isInsideWindow, isKnownTimeZone, nextAllowedSendTime, nextAllowedSendTimeInAll, type SmsWindow, windowClosesAt } from './sms-window.js';
 
 const phoneNumbers = lazyModule<typeof PhoneNumbers>('libphonenumber-js/max');
 
@@ -515,6 +515,26 @@ export type SmsClockInput = {
  * every order we hold has at least a destination country.
  */
 export function smsQuietUntil(input: SmsClockInput): Date | null {
+  const { window, zone, country } = smsClockOf(input);
+  const opens = zone ? nextAllowedSendTime(input.now, zone, window) : country ? opensInEveryZone(input.now, zonesOfCountry(country), window) : null;
+  return opens && opens.getTime() > input.now.getTime() ? opens : null;
+}
+
+/**
+ * When the SMS window that is open now closes for this recipient (a text still undelivered then
+ * must not arrive): on the same clock as smsQuietUntil; for a country of several zones, the first
+ * closing among the zones where the window is open now. Null when no clock is known, or when the
+ * window is not open in any of the zones (the text should not be going out: smsQuietUntil says when).
+ */
+export function smsWindowClosesAt(input: SmsClockInput): Date | null {
+  const { window, zone, country } = smsClockOf(input);
+  const zones = zone ? [zone] : country ? zonesOfCountry(country) : [];
+  const closings = zones.filter((z) => isInsideWindow(input.now, z, window)).map((z) => windowClosesAt(input.now, z, window).getTime());
+  return closings.length > 0 ? new Date(Math.min(...closings)) : null;
+}
+
+/** The recipient's window, and the zone it is read in (or, failing one, the country whose zones all count). */
+function smsClockOf(input: SmsClockInput): { window: SmsWindow; zone: string | null; country: string | null } {
   const phoneCountry = input.phone ? (phoneNumbers().parsePhoneNumberFromString(input.phone)?.country ?? null) : null;
   const country = countryCode(input.destination?.country) ?? phoneCountry;
   const window = smsWindowFor(input.settings, input.destination, country);
@@ -522,8 +542,7 @@ export function smsQuietUntil(input: SmsClockInput): Date | null {
     (input.recipientZone && isKnownTimeZone(input.recipientZone) ? input.recipientZone : null) ??
     recipientTimeZone(input.destination) ??
     (phoneCountry ? singleZoneOfCountry(phoneCountry) : null);
-  const opens = zone ? nextAllowedSendTime(input.now, zone, window) : country ? opensInEveryZone(input.now, zonesOfCountry(country), window) : null;
-  return opens && opens.getTime() > input.now.getTime() ? opens : null;
+  return { window, zone, country };
 }
 
 /** The first moment inside the window in every zone; if none is shared, the one that suits the most zones. */

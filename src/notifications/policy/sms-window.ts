@@ -69,17 +69,24 @@ export function isInsideWindow(instant: Date, timeZone: string, window: SmsWindo
  */
 export function nextAllowedSendTime(now: Date, timeZone: string, window: SmsWindow): Date {
   const { start, end } = windowMinutes(window);
+  return firstLocalMinuteWhere(now, timeZone, (minute) => minute >= start && minute < end, (at, offset) => nextOpeningAssumingOffset(at, offset, start));
+}
+
+/**
+ * The earliest instant at or after `now` whose local minute of the day passes `wanted`, given
+ * `candidate`: the next such instant while the offset holds. Each pass either answers or moves past
+ * one offset change (two changes within a day do not happen).
+ */
+function firstLocalMinuteWhere(now: Date, timeZone: string, wanted: (minute: number) => boolean, candidate: (ms: number, offset: number) => number): Date {
   let at = now.getTime();
-  // Each pass either answers or moves past one offset change; two changes within a day do not happen.
   for (let pass = 0; pass < 16; pass++) {
     const offset = zoneOffsetMinutes(timeZone, at);
-    const minute = localMinuteOfDay(at, offset);
-    if (minute >= start && minute < end) return new Date(at);
-    const opening = nextOpeningAssumingOffset(at, offset, start);
-    if (zoneOffsetMinutes(timeZone, opening) === offset) return new Date(opening);
-    at = firstInstantWithOtherOffset(timeZone, at, opening, offset);
+    if (wanted(localMinuteOfDay(at, offset))) return new Date(at);
+    const next = candidate(at, offset);
+    if (zoneOffsetMinutes(timeZone, next) === offset) return new Date(next);
+    at = firstInstantWithOtherOffset(timeZone, at, next, offset);
   }
-  throw new Error(`no SMS window found for ${timeZone}`);
+  throw new Error(`no SMS window boundary found for ${timeZone}`);
 }
 
 /** The next local `start` o'clock after `ms`, if the offset held. */
@@ -119,4 +126,34 @@ export function nextAllowedSendTimeInAll(now: Date, timeZones: readonly string[]
     candidate = new Date(latest);
   }
   return null;
+}
+
+/**
+ * The first instant at or after `now` whose local time in `timeZone` lies outside the window
+ * ([start, end), minute granularity): when a text handed over at `now` must no longer reach the
+ * recipient. `now` itself when already outside. An offset change before the closing restarts the
+ * reading from the change, as nextAllowedSendTime does.
+ */
+export function windowClosesAt(now: Date, timeZone: string, window: SmsWindow): Date {
+  const { start, end } = windowMinutes(window);
+  // Inside the window, today's local `end` o'clock is still ahead.
+  const closingAssumingOffset = (ms: number, offset: number) => {
+    const local = ms + offset * MINUTE_MS;
+    return local - mod(local, DAY_MS) + end * MINUTE_MS - offset * MINUTE_MS;
+  };
+  return firstLocalMinuteWhere(now, timeZone, (minute) => minute < start || minute >= end, closingAssumingOffset);
+}
+
+/** Twilio's ValidityPeriod bounds, in whole seconds (Messages API: 1 to 36,000, i.e. 10 hours). */
+export const TWILIO_VALIDITY_MIN_SECONDS = 1;
+export const TWILIO_VALIDITY_MAX_SECONDS = 36_000;
+
+/**
+ * The ValidityPeriod for a text handed over at `now` that must not arrive after `closes`: the whole
+ * seconds left, clamped to what Twilio accepts (a text left in its queue past that is dropped by
+ * Twilio, error 30036, rather than delivered at night). Pure.
+ */
+export function validityPeriodSeconds(now: Date, closes: Date): number {
+  const left = Math.floor((closes.getTime() - now.getTime()) / 1000);
+  return Math.min(TWILIO_VALIDITY_MAX_SECONDS, Math.max(TWILIO_VALIDITY_MIN_SECONDS, left));
 }

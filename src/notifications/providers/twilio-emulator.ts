@@ -8,12 +8,15 @@
 // A message is sent (has its DateSent) the moment it is created, unless the emulator is told to
 // hold its sending queue (`holdQueue`): then, as when Twilio queues behind a sender's rate, it
 // stays queued (or accepted) with no DateSent, so a list filtered by DateSent does not show it.
+// A message created with a ValidityPeriod (1–36,000 s, else 400 with error 90007) that is still held
+// when the queue is released after that many seconds is not sent: it fails with error 30036
+// ("Validity Period Expired"), reported to its StatusCallback as `failed`.
 // Simplifications: opt-outs are kept per recipient number, not per (sender, recipient) pair.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import { computeTwilioSignature, twilioKeywordOf, TWILIO_API_VERSION, type TwilioCredentials, type TwilioMessageStatus } from './twilio.js';
+import { computeTwilioSignature, twilioKeywordOf, TWILIO_API_VERSION, TWILIO_VALIDITY_EXPIRED, type TwilioCredentials, type TwilioMessageStatus } from './twilio.js';
 
 export const EMULATOR_ACCOUNT: TwilioCredentials = {
   accountSid: `AC${'0'.repeat(31)}1`,
@@ -47,6 +50,8 @@ export type EmulatedMessage = {
   numSegments: number;
   dateCreated: string; // RFC 2822, as Twilio prints it
   dateSent: string | null; // RFC 2822; null while held in the queue (holdQueue)
+  validityPeriod: number | null; // seconds, as posted (ValidityPeriod)
+  createdAtMs: number;
 };
 
 export type RecordedTwilioRequest = {
@@ -95,7 +100,10 @@ export type TwilioEmulator = {
   /** Automatic status callbacks for this number end in 'undelivered' with this error (default 30003). */
   markUndeliverable(number: string, errorCode?: number): void;
   setLatency(ms: number): void;
-  /** Held: new messages wait in the queue, without DateSent; released: the waiting ones are sent now. */
+  /**
+   * Held: new messages wait in the queue, without DateSent; released: the waiting ones are sent now,
+   * except those whose ValidityPeriod has passed meanwhile: failed with 30036 (and called back).
+   */
   holdQueue(held: boolean): void;
   /** Posts a signed status callback for a recorded message, to its StatusCallback unless `url` is given. */
   sendStatusCallback(sid: string, status: TwilioMessageStatus, options?: { errorCode?: number; url?: string }): Promise<WebhookDelivery>;
@@ -218,6 +226,8 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
       numSegments: segmentsOf(params.Body),
       dateCreated: rfc2822(clock.now()),
       dateSent: queueHeld ? null : rfc2822(clock.now()),
+      validityPeriod: params.ValidityPeriod ? Number(params.ValidityPeriod) : null,
+      createdAtMs: clock.now().getTime(),
     };
     remember(messages, message);
     if (message.statusCallback && autoStatuses.length > 0) track(runAutoStatusCallbacks(message));
@@ -387,7 +397,13 @@ export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): 
       queueHeld = held;
       if (held) return;
       for (const message of messages) {
-        if (message.dateSent !== null) continue;
+        if (message.dateSent !== null || message.status === 'failed') continue;
+        if (message.validityPeriod !== null && clock.now().getTime() - message.createdAtMs > message.validityPeriod * 1000) {
+          message.status = 'failed';
+          message.errorCode = TWILIO_VALIDITY_EXPIRED;
+          if (message.statusCallback) track(sendStatusCallback(message.sid, 'failed', { errorCode: TWILIO_VALIDITY_EXPIRED }));
+          continue;
+        }
         message.dateSent = rfc2822(clock.now());
         message.status = 'sent';
       }
@@ -445,6 +461,9 @@ function invalidRequest(params: Record<string, string>): Answer | undefined {
   }
   if (!params.Body) return twilioError(400, 21602, 'Message body is required.');
   if (params.Body.length > MAX_BODY_CHARS) return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+  if (params.ValidityPeriod !== undefined && !(/^\d+$/.test(params.ValidityPeriod) && Number(params.ValidityPeriod) >= 1 && Number(params.ValidityPeriod) <= 36_000)) {
+    return twilioError(400, 90007, 'Invalid validity period value');
+  }
   if (params.StatusCallback && !/^https?:\/\/[^\s]+$/i.test(params.StatusCallback)) {
     return twilioError(400, 21609, `The StatusCallback URL ${params.StatusCallback} is not a valid URL.`);
   }

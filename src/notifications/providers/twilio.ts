@@ -132,6 +132,8 @@ export function twilioMessageRequest(
   // A Messaging Service picks the sender from its pool; otherwise `from` is the sender number.
   form.set(MESSAGING_SERVICE_SID.test(message.from) ? 'MessagingServiceSid' : 'From', message.from);
   if (message.statusCallbackUrl) form.set('StatusCallback', message.statusCallbackUrl);
+  // Dropped by Twilio (status failed, error 30036) rather than sent once this has passed in its queue.
+  if (message.validityPeriodSeconds !== undefined) form.set('ValidityPeriod', String(message.validityPeriodSeconds));
   const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
   return {
     url: messagesUrl(apiBase, credentials),
@@ -283,6 +285,9 @@ export const TWILIO_MESSAGE_STATUSES = [
   'accepted', 'scheduled', 'canceled', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'partially_delivered',
 ] as const;
 export type TwilioMessageStatus = (typeof TWILIO_MESSAGE_STATUSES)[number];
+
+/** Error 30036, "Validity Period Expired": the text waited in Twilio's queue past its ValidityPeriod and was not sent. */
+export const TWILIO_VALIDITY_EXPIRED = 30036;
 
 export type TwilioStatusCallback = {
   providerMessageId: string;

@@ -45,6 +45,11 @@ export type OutgoingSms = {
   statusCallbackUrl?: string;
   /** Passed on where the provider accepts one; Twilio's Messages API does not. */
   idempotencyKey: string;
+  /**
+   * How long the provider may keep the text queued before it must drop it instead (Twilio's
+   * ValidityPeriod, whole seconds, 1–36,000): the seconds left in the recipient's SMS window.
+   */
+  validityPeriodSeconds?: number;
 };
 
 export const PROVIDER_ERROR_CODES = [
