@@ -205,10 +205,13 @@ export async function applyWaitingStatusCallbacks(deps: Deps, brandId: string, s
 /**
  * The sweep of Twilio's rows: those stored and never processed (a crash or an error between
  * storing and processing: a STOP whose opt-out write failed) and the parked callbacks whose retry
- * time has come. Returns how many it settled.
+ * time has come; settled rows past the retention period are deleted. Returns how many it settled.
  */
 export async function sweepTwilioInbox(deps: Deps): Promise<number> {
   const now = deps.clock.now();
+  // Settled rows are kept for INBOUND_RETENTION_DAYS, as carriers' are: long past any redelivery.
+  const oldest = new Date(now.getTime() - deps.config.inbound.retentionDays * 86_400_000).toISOString();
+  await deps.db.deleteFrom('inbound_events').where('source', 'in', TWILIO_SOURCES).where('received_at', '<=', oldest).where('state', 'in', ['processed', 'failed']).execute();
   const rows = await deps.db
     .selectFrom('inbound_events')
     .select(['id', 'source', 'brand_id', 'body', 'received_at', 'attempts'])

@@ -157,6 +157,21 @@ describe('stored Twilio webhooks nobody processed', () => {
   });
 });
 
+describe('settled Twilio webhooks', () => {
+  it('are deleted once past the retention period, as carriers’ are; newer ones and those still waiting are kept', async () => {
+    const at = (daysAgo: number) => new Date(t.clock.now().getTime() - daysAgo * 86_400_000).toISOString();
+    const row = (name: string, state: string, daysAgo: number) => ({
+      id: newId('inbound'), source: 'twilio_status', source_event_id: `retention-${name}`, brand_id: t.brand.id, received_at: at(daysAgo), headers: '{}', body: '', state, processed_at: at(daysAgo), error: null,
+      ...(state === 'parked' ? { retry_at: at(-1) } : {}),
+    });
+    const days = t.deps.config.inbound.retentionDays;
+    await t.deps.db.insertInto('inbound_events').values([row('old-processed', 'processed', days + 1), row('old-failed', 'failed', days + 1), row('recent', 'processed', days - 1), row('old-parked', 'parked', days + 1)]).execute();
+    await runSweep();
+    const left = await t.deps.db.selectFrom('inbound_events').select('source_event_id').where('source_event_id', 'like', 'retention-%').execute();
+    expect(left.map((r) => r.source_event_id).sort()).toEqual(['retention-old-parked', 'retention-recent']);
+  });
+});
+
 describe('texts held in Twilio’s queue past the SMS window', () => {
   it('carry the seconds left in the window, and go out when it next opens once Twilio lets them expire', async () => {
     t.clock.set('2026-03-04T02:59:50Z'); // 20:59:50 in Austin (CST): ten seconds before the 21:00 close
