@@ -1,7 +1,7 @@
 // Keys derived from SECRET_KEY (HKDF, one subkey per purpose), digests and constant-time checks.
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const KEY_PURPOSES = ['tracking-links', 'credentials', 'outgoing-webhooks', 'inbound-tokens', 'domain-proof'] as const;
+export const KEY_PURPOSES = ['tracking-links', 'credentials', 'outgoing-webhooks', 'inbound-tokens', 'domain-proof', 'unsubscribe-links'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 export type Keyring = Record<KeyPurpose, Buffer>;

@@ -1,26 +1,53 @@
-// One-click unsubscribe links (RFC 8058): /u/{token}, where the token is an HMAC over the brand,
-// the channel and the address, so it cannot be forged to unsubscribe someone else.
+// One-click unsubscribe links (RFC 8058): /u/{token}. The token seals the brand and the address
+// with authenticated encryption (AES-256-GCM under its own subkey of SECRET_KEY): it cannot be
+// forged to unsubscribe someone else, and the address it carries cannot be read from it, so it
+// does not end up readable in proxy logs, browser histories or forwarded emails.
+// Links sent before this carried the address in base64 under an HMAC; they keep working.
 import type { Deps } from '../deps.js';
-import { constantTimeEqual, hmacBase64Url } from '../lib/crypto.js';
+import { constantTimeEqual, decryptSecret, encryptSecret, hmacBase64Url, type Keyring } from '../lib/crypto.js';
 
-const sign = (key: Buffer, brandId: string, address: string) => hmacBase64Url(key, `unsubscribe|${brandId}|email|${address.toLowerCase()}`).slice(0, 24);
+type Target = { brandId: string; address: string };
 
-export function unsubscribeToken(key: Buffer, brandId: string, address: string): string {
-  const payload = Buffer.from(JSON.stringify([brandId, address.toLowerCase()])).toString('base64url');
-  return `${payload}.${sign(key, brandId, address)}`;
+export function unsubscribeToken(keys: Keyring, brandId: string, address: string): string {
+  return encryptSecret(keys['unsubscribe-links'], JSON.stringify([brandId, address.toLowerCase()]));
 }
 
-export function readUnsubscribeToken(key: Buffer, token: string): { brandId: string; address: string } | null {
-  const [payload, signature] = token.split('.');
-  if (!payload || !signature) return null;
+export function readUnsubscribeToken(keys: Keyring, token: string): Target | null {
+  if (token.startsWith('v1.')) {
+    try {
+      return targetOf(JSON.parse(decryptSecret(keys['unsubscribe-links'], token)));
+    } catch {
+      return null; // tampered, truncated or sealed under another key
+    }
+  }
+  return readLegacyToken(keys['outgoing-webhooks'], token);
+}
+
+function targetOf(value: unknown): Target | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [brandId, address] = value as unknown[];
+  return typeof brandId === 'string' && typeof address === 'string' ? { brandId, address } : null;
+}
+
+// ---- the links sent before the sealed tokens: `{base64url JSON}.{HMAC}` ----
+
+const legacySignature = (key: Buffer, brandId: string, address: string) => hmacBase64Url(key, `unsubscribe|${brandId}|email|${address.toLowerCase()}`).slice(0, 24);
+
+/** A link of the earlier kind, as they were made (kept for tests of the old links). */
+export function legacyUnsubscribeToken(keys: Keyring, brandId: string, address: string): string {
+  const payload = Buffer.from(JSON.stringify([brandId, address.toLowerCase()])).toString('base64url');
+  return `${payload}.${legacySignature(keys['outgoing-webhooks'], brandId, address)}`;
+}
+
+function readLegacyToken(key: Buffer, token: string): Target | null {
+  const [payload, signature, ...rest] = token.split('.');
+  if (!payload || !signature || rest.length > 0) return null;
   try {
-    const [brandId, address] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string];
-    if (typeof brandId !== 'string' || typeof address !== 'string') return null;
-    return constantTimeEqual(sign(key, brandId, address), signature) ? { brandId, address } : null;
+    const target = targetOf(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    return target && constantTimeEqual(legacySignature(key, target.brandId, target.address), signature) ? target : null;
   } catch {
     return null;
   }
 }
 
-export const unsubscribeUrl = (deps: Deps, brandId: string, address: string) =>
-  `${deps.config.publicUrl}/u/${unsubscribeToken(deps.keys['outgoing-webhooks'], brandId, address)}`;
+export const unsubscribeUrl = (deps: Deps, brandId: string, address: string) => `${deps.config.publicUrl}/u/${unsubscribeToken(deps.keys, brandId, address)}`;

@@ -147,7 +147,7 @@ export function createNotificationWebhooks(deps: Deps) {
   };
 
   hooks.get('/u/:token', async (c) => {
-    const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
+    const target = readUnsubscribeToken(deps.keys, c.req.param('token'));
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
     if (!target || !brand) return c.html(invalidLinkPage(c), 404, PRIVATE_PAGE_HEADERS);
     const language = pageLanguage(c, brand);
@@ -168,7 +168,7 @@ export function createNotificationWebhooks(deps: Deps) {
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here; the page's button posts too.
   hooks.post('/u/:token', async (c) => {
-    const target = readUnsubscribeToken(deps.keys['outgoing-webhooks'], c.req.param('token'));
+    const target = readUnsubscribeToken(deps.keys, c.req.param('token'));
     const brand = target ? await getBrand(deps.db, target.brandId) : undefined;
     if (!target || !brand) return c.html(invalidLinkPage(c), 404, PRIVATE_PAGE_HEADERS);
     await recordOptOut(deps, brand.id, 'email', target.address, 'unsubscribe_link');

@@ -12,6 +12,7 @@ import { createTestContext, orderBody, type TestContext } from '../harness/harne
 import { freePort } from '../harness/process.js';
 import { serveWithTwilioAccount } from '../harness/twilio.js';
 import { type CaughtMail, startMailCatcher } from '../harness/smtp.js';
+import { legacyUnsubscribeToken } from '../../src/notifications/unsubscribe.js';
 
 let t: TestContext;
 let twilio: TwilioEmulator;
@@ -347,6 +348,31 @@ describe('consent and the law', () => {
     forged.pathname = forged.pathname.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     const tampered = await fetch(forged, { method: 'POST' });
     expect(tampered.status).toBe(404);
+  });
+
+  it('seals the address in the link, so it cannot be read from it, and still honours links of the earlier kind', async () => {
+    const { order, body } = await placeOrder();
+    await t.request('POST', `/v1/orders/${order.id}/shipments`, { carrier: 'simulated', label: true });
+    await t.worker.drain();
+    const mail = mails.find((m) => m.to.includes(body.customer.email) && /List-Unsubscribe:/.test(m.raw))!;
+    const url = /List-Unsubscribe: <([^>]+)>/.exec(mail.raw.replace(/\r?\n\s+/g, ' '))![1]!;
+    const token = new URL(url).pathname.slice('/u/'.length);
+    const readable = [token, ...token.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1'))].join(' ');
+    expect(readable.toLowerCase()).not.toContain(body.customer.email.toLowerCase());
+    expect(readable.toLowerCase()).not.toContain(body.customer.email.split('@')[0]!.toLowerCase());
+    // Tampered (a byte of the sealed part changed): refused.
+    const parts = token.split('.');
+    parts[3] = parts[3]!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await fetch(`${new URL(url).origin}/u/${parts.join('.')}`, { method: 'POST' })).status).toBe(404);
+
+    // A link of the earlier kind (the address in base64 under an HMAC), in emails already sent: still unsubscribes.
+    const earlier = `${new URL(url).origin}/u/${legacyUnsubscribeToken(t.deps.keys, t.brand.id, 'Earlier.Reader@example.com')}`;
+    const asked = await fetch(earlier);
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('e***@example.com');
+    expect((await fetch(earlier, { method: 'POST' })).status).toBe(200);
+    const pref = await t.deps.db.selectFrom('contact_preferences').selectAll().where('address', '=', 'earlier.reader@example.com').executeTakeFirstOrThrow();
+    expect(pref.opted_out_at).not.toBeNull();
   });
 
   it('asks and answers in the language of the email it came from, whatever the browser prefers', async () => {
