@@ -27,6 +27,7 @@ import * as hubDomainProof from './migrations/023-hub-domain-proof.js';
 import * as inboundFailedRuns from './migrations/024-inbound-failed-runs.js';
 import * as messagesOfDeadSendJobsFailed from './migrations/025-messages-of-dead-send-jobs-failed.js';
 import * as linkRevocation from './migrations/026-link-revocation.js';
+import * as messagesExpiredInQueue from './migrations/027-messages-expired-in-queue.js';
 
 const migrations: Record<string, Migration> = {
   '001-core': core,
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '024-inbound-failed-runs': inboundFailedRuns,
   '025-messages-of-dead-send-jobs-failed': messagesOfDeadSendJobsFailed,
   '026-link-revocation': linkRevocation,
+  '027-messages-expired-in-queue': messagesExpiredInQueue,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -188,6 +188,8 @@ export interface MessageTable {
   updated_at: string;
   /** When a send whose outcome is unknown began (it may have gone out): looked up at the provider before sending again. */
   uncertain_since: string | null;
+  /** Times the text expired in Twilio's queue (status-callbacks.ts), apart from its send attempts. */
+  expired_in_queue: Generated<number>;
 }
 
 export interface ContactPreferenceTable {

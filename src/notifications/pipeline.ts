@@ -276,6 +276,7 @@ export async function decideAndRecordMany(deps: Deps, subjects: readonly Subject
         sent_at: null,
         updated_at: at,
         uncertain_since: null,
+        expired_in_queue: 0,
       });
       if (d.send) {
         sentKeys.add(d.dedupeKey);

@@ -29,7 +29,7 @@ const TWILIO_SOURCES = [TWILIO_STATUS_SOURCE, TWILIO_INBOUND_SOURCE];
 export const UNKNOWN_SID_LIFETIME_MS = 24 * 3_600_000;
 /** A stored row younger than this is left to the request that stored it (still being handled). */
 export const SWEEP_GRACE_MS = 30_000;
-/** A text handed to Twilio this many times, expiring in its queue each time, is failed rather than tried again. */
+/** A text that expired in Twilio's queue this many times is failed rather than handed over again (its send attempts, which also count an outage's retries, do not decide). */
 export const EXPIRED_TEXT_MAX_ATTEMPTS = 3;
 
 const SWEEP_BATCH = 200;
@@ -61,7 +61,7 @@ export type StatusChange =
  * ahead of what is recorded (a late or repeated callback), or when the message has been handed
  * back to pending since (its text expired and waits for another send: that attempt is over).
  */
-export function statusChange(message: Pick<MessageRow, 'state' | 'provider_status' | 'channel' | 'attempts'>, callback: Pick<TwilioStatusCallback, 'status' | 'errorCode'>): StatusChange {
+export function statusChange(message: Pick<MessageRow, 'state' | 'provider_status' | 'channel' | 'expired_in_queue'>, callback: Pick<TwilioStatusCallback, 'status' | 'errorCode'>): StatusChange {
   if (!['sent', 'delivered', 'failed'].includes(message.state)) return { kind: 'ignore' };
   // A final status read from the Messages list (a send found after a timeout) still leaves the state to its callback.
   const recorded = message.state === 'sent' ? Math.min(rankOf(message.provider_status), STATUS_RANK.sent) : rankOf(message.provider_status);
@@ -73,8 +73,9 @@ export function statusChange(message: Pick<MessageRow, 'state' | 'provider_statu
   if (callback.status === 'delivered' || callback.status === 'read') return { ...base, state: 'delivered' };
   if (callback.status === 'failed' || callback.status === 'undelivered' || callback.status === 'canceled') {
     const expired = callback.errorCode === TWILIO_VALIDITY_EXPIRED && message.channel === 'sms';
-    if (expired && message.attempts < EXPIRED_TEXT_MAX_ATTEMPTS) return { kind: 'expired' };
-    return { ...base, state: 'failed', ...(expired ? { lastError: `twilio ${TWILIO_VALIDITY_EXPIRED}: expired in Twilio's queue ${message.attempts} times` } : {}) };
+    const expiries = message.expired_in_queue + 1;
+    if (expired && expiries < EXPIRED_TEXT_MAX_ATTEMPTS) return { kind: 'expired' };
+    return { ...base, state: 'failed', ...(expired ? { lastError: `twilio ${TWILIO_VALIDITY_EXPIRED}: expired in Twilio's queue ${expiries} times` } : {}) };
   }
   return base;
 }
@@ -127,6 +128,7 @@ async function applyChange(deps: Deps, trx: Transaction<Database>, message: Mess
       send_after: opens.toISOString(),
       provider_status: 'failed',
       sent_at: null,
+      expired_in_queue: message.expired_in_queue + 1,
       last_error: `twilio ${TWILIO_VALIDITY_EXPIRED}: expired in Twilio's queue before the SMS window closed; sent again when it opens`,
     };
   } else {

@@ -193,7 +193,20 @@ describe('texts held in Twilio’s queue past the SMS window', () => {
     const texts = twilio.messages.filter((m) => m.to === phone);
     expect(texts).toHaveLength(2);
     expect(twilio.requests.filter((r) => r.method === 'POST' && r.params.To === phone).map((r) => r.params.ValidityPeriod)).toEqual(['10', '36000']); // 13 h left: Twilio's 10 h at most
-    expect(await messageRow(id)).toMatchObject({ state: 'sent', provider_message_id: texts[1]!.sid, held_reason: null, attempts: 2 });
+    expect(await messageRow(id)).toMatchObject({ state: 'sent', provider_message_id: texts[1]!.sid, held_reason: null, attempts: 2, expired_in_queue: 1 });
+  });
+
+  it('count their expiries apart from their send attempts: a text that needed retries through an outage still waits for the next window', async () => {
+    t.clock.set('2026-03-06T02:59:50Z'); // 20:59:50 in Austin
+    const { order, phone } = await placeOrder();
+    const id = await pendingText(order.id, phone);
+    await t.deps.db.updateTable('messages').set({ attempts: 5 }).where('id', '=', id).execute(); // five attempts lost to a provider's outage
+    twilio.holdQueue(true);
+    await sendMessage(t.deps, { messageId: id });
+    t.clock.set('2026-03-06T05:30:00Z');
+    twilio.holdQueue(false);
+    await twilio.settled();
+    expect(await messageRow(id)).toMatchObject({ state: 'pending', held_reason: 'quiet_hours', send_after: '2026-03-06T14:00:00.000Z', attempts: 6, expired_in_queue: 1 });
   });
 
   it('are dropped at the next opening when a newer milestone overtook them meanwhile', async () => {

@@ -74,7 +74,7 @@ describe('the POST carries the ValidityPeriod', () => {
 });
 
 describe('statusChange', () => {
-  const sent = { state: 'sent', provider_status: 'queued', channel: 'sms', attempts: 1 };
+  const sent = { state: 'sent', provider_status: 'queued', channel: 'sms', expired_in_queue: 0 };
   it('moves forward only', () => {
     expect(statusChange(sent, { status: 'sent' })).toEqual({ kind: 'record', providerStatus: 'sent' });
     expect(statusChange({ ...sent, provider_status: 'sent' }, { status: 'queued' })).toEqual({ kind: 'ignore' });
@@ -92,7 +92,8 @@ describe('statusChange', () => {
   it('hands an expired text (30036) back for the next window, a few times at most', () => {
     expect(statusChange(sent, { status: 'failed', errorCode: 30036 })).toEqual({ kind: 'expired' });
     expect(statusChange(sent, { status: 'undelivered', errorCode: 30036 })).toEqual({ kind: 'expired' });
-    expect(statusChange({ ...sent, attempts: EXPIRED_TEXT_MAX_ATTEMPTS }, { status: 'failed', errorCode: 30036 })).toMatchObject({ kind: 'record', state: 'failed' });
+    expect(statusChange({ ...sent, expired_in_queue: EXPIRED_TEXT_MAX_ATTEMPTS - 2 }, { status: 'failed', errorCode: 30036 })).toEqual({ kind: 'expired' });
+    expect(statusChange({ ...sent, expired_in_queue: EXPIRED_TEXT_MAX_ATTEMPTS - 1 }, { status: 'failed', errorCode: 30036 })).toMatchObject({ kind: 'record', state: 'failed', lastError: `twilio 30036: expired in Twilio's queue ${EXPIRED_TEXT_MAX_ATTEMPTS} times` });
   });
 
   it('ignores callbacks of an attempt that is over (the text waits for another send)', () => {
