@@ -1,15 +1,17 @@
 // One-click unsubscribe links (RFC 8058): /u/{token}. The token seals the brand and the address
 // with authenticated encryption (AES-256-GCM under its own subkey of SECRET_KEY): it cannot be
 // forged to unsubscribe someone else, and the address it carries cannot be read from it, so it
-// does not end up readable in proxy logs, browser histories or forwarded emails.
+// does not end up readable in proxy logs, browser histories or forwarded emails. Sealed the same
+// way every time (sealDeterministic): an email built again for a retry is byte for byte the first,
+// which an idempotent provider (Resend) requires.
 // Links sent before this carried the address in base64 under an HMAC; they keep working.
 import type { Deps } from '../deps.js';
-import { constantTimeEqual, decryptSecret, encryptSecret, hmacBase64Url, type Keyring } from '../lib/crypto.js';
+import { constantTimeEqual, decryptSecret, hmacBase64Url, type Keyring, sealDeterministic } from '../lib/crypto.js';
 
 type Target = { brandId: string; address: string };
 
 export function unsubscribeToken(keys: Keyring, brandId: string, address: string): string {
-  return encryptSecret(keys['unsubscribe-links'], JSON.stringify([brandId, address.toLowerCase()]));
+  return sealDeterministic(keys['unsubscribe-links'], JSON.stringify([brandId, address.toLowerCase()]));
 }
 
 export function readUnsubscribeToken(keys: Keyring, token: string): Target | null {
