@@ -185,14 +185,21 @@ export function createWorker(options: WorkerOptions): Worker {
     // for a whole lease), when stopping (SIGTERM: the stop's grace period), and when an outcome
     // could not be recorded (the database is failing: they would wait a lease, each losing an attempt).
     const notStarted: JobRow[] = [];
-    const releaseLate = setTimeout(() => {
-      const late = waiting.splice(0).flatMap((work) => work.jobs);
-      if (late.length === 0) return;
-      notStarted.push(...late);
-      log.info({ jobs: late.length, afterMs: handBackAfterMs }, 'a slow job holds its claim: handing back the jobs not started yet');
-      releaseJobs(db, late, clock.now()).catch((error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not hand back jobs; they wait for their lease to run out'));
-    }, handBackAfterMs);
-    releaseLate.unref();
+    /** The work not started yet back to the queue (a failure to write that is logged: the leases then run out). */
+    const handBack = async () => {
+      const unstarted = waiting.splice(0).flatMap((work) => work.jobs);
+      if (unstarted.length === 0) return;
+      notStarted.push(...unstarted);
+      await releaseJobs(db, unstarted, clock.now()).catch((error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not hand back jobs; they wait for their lease to run out'));
+    };
+    // Only a claim with work queued behind the first needs the timer.
+    const releaseLate =
+      waiting.length > 1
+        ? setTimeout(() => {
+            log.info({ afterMs: handBackAfterMs }, 'a slow job holds its claim: handing back the jobs not started yet');
+            void handBack();
+          }, handBackAfterMs).unref()
+        : undefined;
     try {
       for (let work = waiting.shift(); work !== undefined; work = waiting.shift()) {
         if (stopping) {
@@ -210,9 +217,7 @@ export function createWorker(options: WorkerOptions): Worker {
     } finally {
       clearTimeout(releaseLate);
       heartbeat.stop();
-      const unstarted = waiting.splice(0).flatMap((work) => work.jobs);
-      notStarted.push(...unstarted);
-      await releaseJobs(db, unstarted, clock.now()).catch((error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not hand back jobs; they wait for their lease to run out'));
+      await handBack();
     }
     return jobs.length - notStarted.length;
   }

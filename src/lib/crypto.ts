@@ -48,7 +48,11 @@ export function canonicalJson(value: unknown): string {
  * `credentials` subkey, stored as `v1.<iv>.<tag>.<ciphertext>` in base64url.
  */
 export function encryptSecret(key: Buffer, plaintext: string): string {
-  const iv = randomBytes(12);
+  return sealUnder(key, randomBytes(12), plaintext);
+}
+
+/** AES-256-GCM with the given IV, as `v1.<iv>.<tag>.<ciphertext>` (base64url). */
+function sealUnder(key: Buffer, iv: Buffer, plaintext: string): string {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
@@ -63,10 +67,7 @@ export function encryptSecret(key: Buffer, plaintext: string): string {
  */
 export function sealDeterministic(key: Buffer, plaintext: string): string {
   const ivKey = createHmac('sha256', key).update('waybill deterministic iv').digest();
-  const iv = createHmac('sha256', ivKey).update(plaintext, 'utf8').digest().subarray(0, 12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  return sealUnder(key, createHmac('sha256', ivKey).update(plaintext, 'utf8').digest().subarray(0, 12), plaintext);
 }
 
 export function decryptSecret(key: Buffer, sealed: string): string {
